@@ -1,0 +1,17 @@
+/** Every synced document names its kind and carries the schema version it was written with. */
+export const KIND = {
+  workspace: 'atelier/workspace',
+  preset: 'atelier/preset',
+  conversation: 'atelier/conversation',
+  blob: 'atelier/blob',
+} as const;
+
+export type DocKind = (typeof KIND)[keyof typeof KIND];
+
+/** The schema version this build writes. Older documents are migrated on load; newer ones are read-only. */
+export const SCHEMA = {
+  workspace: 1,
+  preset: 1,
+  conversation: 1,
+  blob: 1,
+} as const;

@@ -1,0 +1,81 @@
+import { KIND, SCHEMA, type DocKind } from './kinds.ts';
+import { DEFAULT_WORKSPACE_SETTINGS } from './workspace.ts';
+
+/*
+ * Migrations run inside an Automerge change on a document whose `schema` is older
+ * than this build's. Each step takes the document from version n to n + 1 and only
+ * adds or converts fields, so two devices migrating concurrently converge.
+ *
+ * Version 0 is the pre-release shape (no `schema` field): tags as a string list,
+ * no settings/capabilities maps. It still exists in early testers' data.
+ */
+
+type Mutable = Record<string, unknown>;
+type Step = (d: Mutable) => void;
+
+function ensure(d: Mutable, key: string, value: unknown): void {
+  if (d[key] === undefined) d[key] = value;
+}
+
+function listToTrueMap(d: Mutable, key: string): void {
+  const old = d[key];
+  if (Array.isArray(old)) {
+    const map: Record<string, true> = {};
+    for (const t of old) if (typeof t === 'string' && t) map[t] = true;
+    d[key] = map;
+  } else ensure(d, key, {});
+}
+
+const steps: Record<DocKind, Step[]> = {
+  [KIND.workspace]: [
+    (d) => {
+      ensure(d, 'kind', KIND.workspace);
+      ensure(d, 'name', 'Workspace');
+      ensure(d, 'createdAt', 0);
+      ensure(d, 'presets', {});
+      ensure(d, 'conversations', {});
+      ensure(d, 'settings', { ...DEFAULT_WORKSPACE_SETTINGS });
+    },
+  ],
+  [KIND.preset]: [
+    (d) => {
+      ensure(d, 'kind', KIND.preset);
+      listToTrueMap(d, 'tags');
+      for (const k of ['toolIds', 'filterIds', 'actionIds']) listToTrueMap(d, k);
+      for (const k of ['params', 'suggestions', 'capabilities', 'knowledge']) ensure(d, k, {});
+      for (const k of ['description', 'system', 'baseModel']) ensure(d, k, '');
+      ensure(d, 'hidden', false);
+      ensure(d, 'vision', false);
+      ensure(d, 'avatar', null);
+      ensure(d, 'createdAt', 0);
+      ensure(d, 'updatedAt', 0);
+    },
+  ],
+  [KIND.conversation]: [
+    (d) => {
+      ensure(d, 'kind', KIND.conversation);
+      ensure(d, 'messages', {});
+      ensure(d, 'currentId', null);
+      ensure(d, 'models', []);
+      ensure(d, 'createdAt', 0);
+    },
+  ],
+  [KIND.blob]: [(d) => ensure(d, 'kind', KIND.blob)],
+};
+
+const targets: Record<DocKind, number> = {
+  [KIND.workspace]: SCHEMA.workspace,
+  [KIND.preset]: SCHEMA.preset,
+  [KIND.conversation]: SCHEMA.conversation,
+  [KIND.blob]: SCHEMA.blob,
+};
+
+/** Bring `d` (inside a change callback) up to this build's schema. Returns the version it started from. */
+export function migrate(kind: DocKind, d: Mutable): number {
+  const from = typeof d.schema === 'number' ? d.schema : 0;
+  for (let n = from; n < targets[kind]; n++) {
+    steps[kind][n]?.(d);
+    d.schema = n + 1;
+  }
+  return from;
+}

@@ -1,0 +1,165 @@
+import * as v from 'valibot';
+import { KIND, SCHEMA, type DocKind } from './kinds.ts';
+import type { WorkspaceDoc } from './workspace.ts';
+import type { PresetDoc } from './preset.ts';
+import type { ConversationDoc } from './conversation.ts';
+import type { BlobDoc } from './blob.ts';
+
+/*
+ * Validation of documents that came from elsewhere (another device, another version,
+ * a backup). Unknown keys are allowed (a newer device may add fields); missing or
+ * mistyped known keys are not.
+ */
+
+const nullableNumber = v.nullable(v.number());
+const trueMap = v.record(v.string(), v.literal(true));
+
+const presetEntry = v.looseObject({
+  url: v.string(),
+  addedAt: v.number(),
+  deletedAt: nullableNumber,
+  purgedAt: nullableNumber,
+});
+
+const conversationEntry = v.looseObject({
+  url: v.string(),
+  title: v.string(),
+  model: v.string(),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+  pinned: v.boolean(),
+  deletedAt: nullableNumber,
+  purgedAt: nullableNumber,
+});
+
+const workspaceSchema = v.looseObject({
+  schema: v.number(),
+  kind: v.literal(KIND.workspace),
+  id: v.string(),
+  name: v.string(),
+  createdAt: v.number(),
+  presets: v.record(v.string(), presetEntry),
+  conversations: v.record(v.string(), conversationEntry),
+  settings: v.looseObject({ maxModels: v.number(), ownThread: v.boolean(), autoTitle: v.boolean() }),
+});
+
+const paramValue = v.union([v.number(), v.boolean(), v.string(), v.array(v.string())]);
+
+const presetSchema = v.looseObject({
+  schema: v.number(),
+  kind: v.literal(KIND.preset),
+  id: v.string(),
+  slug: v.string(),
+  name: v.string(),
+  baseModel: v.string(),
+  description: v.string(),
+  system: v.string(),
+  params: v.record(v.string(), paramValue),
+  suggestions: v.record(
+    v.string(),
+    v.looseObject({ title: v.string(), subtitle: v.string(), prompt: v.string(), order: v.number() }),
+  ),
+  tags: trueMap,
+  hidden: v.boolean(),
+  vision: v.boolean(),
+  capabilities: v.record(v.string(), v.boolean()),
+  avatar: v.nullable(v.string()),
+  knowledge: v.record(
+    v.string(),
+    v.looseObject({ name: v.string(), type: v.string(), url: v.nullable(v.string()), externalId: v.nullable(v.string()) }),
+  ),
+  toolIds: trueMap,
+  filterIds: trueMap,
+  actionIds: trueMap,
+  createdAt: v.number(),
+  updatedAt: v.number(),
+});
+
+const messageSchema = v.looseObject({
+  id: v.string(),
+  parentId: v.nullable(v.string()),
+  childrenIds: v.array(v.string()),
+  role: v.picklist(['system', 'user', 'assistant', 'tool']),
+  content: v.string(),
+  model: v.nullable(v.string()),
+  thinking: v.string(),
+  images: v.array(v.string()),
+  timestamp: v.number(),
+  status: v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted']),
+  error: v.nullable(v.string()),
+  stats: v.record(v.string(), v.number()),
+});
+
+const conversationSchema = v.looseObject({
+  schema: v.number(),
+  kind: v.literal(KIND.conversation),
+  id: v.string(),
+  title: v.string(),
+  createdAt: v.number(),
+  messages: v.record(v.string(), messageSchema),
+  currentId: v.nullable(v.string()),
+  models: v.array(v.string()),
+});
+
+const blobSchema = v.looseObject({
+  schema: v.number(),
+  kind: v.literal(KIND.blob),
+  mime: v.string(),
+  data: v.instance(Uint8Array),
+});
+
+interface DocTypes {
+  'atelier/workspace': WorkspaceDoc;
+  'atelier/preset': PresetDoc;
+  'atelier/conversation': ConversationDoc;
+  'atelier/blob': BlobDoc;
+}
+
+const schemas: Record<DocKind, v.GenericSchema> = {
+  [KIND.workspace]: workspaceSchema,
+  [KIND.preset]: presetSchema,
+  [KIND.conversation]: conversationSchema,
+  [KIND.blob]: blobSchema,
+};
+
+const current: Record<DocKind, number> = {
+  [KIND.workspace]: SCHEMA.workspace,
+  [KIND.preset]: SCHEMA.preset,
+  [KIND.conversation]: SCHEMA.conversation,
+  [KIND.blob]: SCHEMA.blob,
+};
+
+export type Checked<T> =
+  | { status: 'ok'; doc: T }
+  /** older schema: run `migrate` in a change, then check again */
+  | { status: 'outdated'; version: number }
+  /** written by a newer Atelier: show read-only */
+  | { status: 'newer'; version: number; doc: T }
+  | { status: 'invalid'; message: string };
+
+export function currentSchema(kind: DocKind): number {
+  return current[kind];
+}
+
+function describeIssues(issues: v.BaseIssue<unknown>[]): string {
+  const first = issues[0];
+  if (!first) return 'invalid document';
+  const path = first.path?.map((p) => String(p.key)).join('.') ?? '';
+  return path ? `${path}: ${first.message}` : first.message;
+}
+
+/** Check an untrusted document of the expected kind. Never throws. */
+export function checkDoc<K extends DocKind>(kind: K, raw: unknown): Checked<DocTypes[K]> {
+  if (typeof raw !== 'object' || raw === null) return { status: 'invalid', message: 'not a document' };
+  const r = raw as { kind?: unknown; schema?: unknown };
+  if (r.kind !== undefined && r.kind !== kind) {
+    return { status: 'invalid', message: `expected a ${kind} document, got ${String(r.kind)}` };
+  }
+  const version = typeof r.schema === 'number' ? r.schema : 0;
+  if (version < current[kind]) return { status: 'outdated', version };
+  const parsed = v.safeParse(schemas[kind], raw);
+  if (!parsed.success) return { status: 'invalid', message: describeIssues(parsed.issues) };
+  const doc = raw as DocTypes[K];
+  if (version > current[kind]) return { status: 'newer', version, doc };
+  return { status: 'ok', doc };
+}

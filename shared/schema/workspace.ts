@@ -1,0 +1,100 @@
+import { KIND, SCHEMA } from './kinds.ts';
+import { newId } from './ids.ts';
+
+/** One preset in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
+export interface PresetEntry {
+  /** automerge URL of the preset document */
+  url: string;
+  addedAt: number;
+  /** tombstone: set when moved to the Trash, null when live */
+  deletedAt: number | null;
+  /** set when purged from the Trash; kept so a stale device cannot bring it back */
+  purgedAt: number | null;
+}
+
+export interface ConversationEntry {
+  url: string;
+  title: string;
+  /** model reference of the last answer (see shared/schema/model-ref.ts) */
+  model: string;
+  createdAt: number;
+  updatedAt: number;
+  pinned: boolean;
+  deletedAt: number | null;
+  purgedAt: number | null;
+}
+
+export interface WorkspaceSettings {
+  /** how many models may answer at once (the seed's two, up to four) */
+  maxModels: number;
+  /** each model continues its own thread instead of the selected answer */
+  ownThread: boolean;
+  /** let the model propose a title after the first answer */
+  autoTitle: boolean;
+}
+
+export interface WorkspaceDoc {
+  schema: number;
+  kind: typeof KIND.workspace;
+  id: string;
+  name: string;
+  createdAt: number;
+  presets: Record<string, PresetEntry>;
+  conversations: Record<string, ConversationEntry>;
+  settings: WorkspaceSettings;
+}
+
+export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = { maxModels: 2, ownThread: false, autoTitle: false };
+
+/** Initial content of a workspace. Create it once per account: two independently created workspaces share no history. */
+export function initialWorkspace(name: string, now = Date.now()): WorkspaceDoc {
+  return {
+    schema: SCHEMA.workspace,
+    kind: KIND.workspace,
+    id: newId(),
+    name,
+    createdAt: now,
+    presets: {},
+    conversations: {},
+    settings: { ...DEFAULT_WORKSPACE_SETTINGS },
+  };
+}
+
+export type EntryState = 'live' | 'trash' | 'purged';
+
+export function entryState(e: { deletedAt: number | null; purgedAt: number | null }): EntryState {
+  if (e.purgedAt !== null) return 'purged';
+  if (e.deletedAt !== null) return 'trash';
+  return 'live';
+}
+
+/** Mutators, meant to run inside `handle.change`. Each touches only the fields it must, so concurrent edits merge. */
+export function addPresetEntry(d: WorkspaceDoc, presetId: string, url: string, now = Date.now()): void {
+  d.presets[presetId] = { url, addedAt: now, deletedAt: null, purgedAt: null };
+}
+
+export function addConversationEntry(
+  d: WorkspaceDoc,
+  id: string,
+  entry: Pick<ConversationEntry, 'url' | 'title' | 'model'>,
+  now = Date.now(),
+): void {
+  d.conversations[id] = { ...entry, createdAt: now, updatedAt: now, pinned: false, deletedAt: null, purgedAt: null };
+}
+
+type Tombstoned = { deletedAt: number | null; purgedAt: number | null };
+
+export function moveToTrash(e: Tombstoned | undefined, now = Date.now()): void {
+  if (e && e.purgedAt === null) e.deletedAt = now;
+}
+
+export function restoreFromTrash(e: Tombstoned | undefined): void {
+  if (e && e.purgedAt === null) e.deletedAt = null;
+}
+
+/** Purge keeps the entry as a tombstone (no document URL is reachable from the UI afterwards). */
+export function purge(e: Tombstoned | undefined, now = Date.now()): void {
+  if (!e) return;
+  if (e.deletedAt === null) e.deletedAt = now;
+  e.purgedAt = now;
+}
