@@ -98,3 +98,25 @@ export function purge(e: Tombstoned | undefined, now = Date.now()): void {
   if (e.deletedAt === null) e.deletedAt = now;
   e.purgedAt = now;
 }
+
+/**
+ * Copies into `target` (inside a change) every preset and conversation entry of
+ * `source` that it does not have yet. Used when a device that already has data
+ * joins an account's workspace: nothing made before pairing is left behind.
+ */
+export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): number {
+  let copied = 0;
+  for (const [id, e] of Object.entries(source.presets)) {
+    if (!target.presets[id]) {
+      target.presets[id] = { url: e.url, addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
+      copied++;
+    }
+  }
+  for (const [id, e] of Object.entries(source.conversations)) {
+    if (!target.conversations[id]) {
+      target.conversations[id] = { ...e };
+      copied++;
+    }
+  }
+  return copied;
+}

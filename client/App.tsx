@@ -1,0 +1,43 @@
+import { Router, Route, Navigate } from '@solidjs/router';
+import { lazy, type ParentProps } from 'solid-js';
+import { I18nProvider } from './i18n/context.tsx';
+import { WorkspaceProvider } from './repo/workspace-context.tsx';
+import { Shell } from './components/Shell.tsx';
+import { ModelsPage } from './pages/ModelsPage.tsx';
+import { SettingsLayout } from './pages/settings/SettingsLayout.tsx';
+import { GeneralSettings } from './pages/settings/GeneralSettings.tsx';
+import { ConnectionsSettings } from './pages/settings/ConnectionsSettings.tsx';
+import { SyncSettings } from './pages/settings/SyncSettings.tsx';
+import { DataSettings } from './pages/settings/DataSettings.tsx';
+import { PairPage } from './pages/PairPage.tsx';
+
+const ChatPage = lazy(() => import('./pages/ChatPage.tsx'));
+
+function Root(props: ParentProps) {
+  return (
+    <I18nProvider>
+      <WorkspaceProvider>
+        <Shell>{props.children}</Shell>
+      </WorkspaceProvider>
+    </I18nProvider>
+  );
+}
+
+export function App() {
+  return (
+    <Router root={Root}>
+      <Route path="/" component={() => <Navigate href="/models" />} />
+      <Route path="/models" component={ModelsPage} />
+      <Route path="/chat/:id?" component={ChatPage} />
+      <Route path="/settings" component={SettingsLayout}>
+        <Route path="/" component={() => <Navigate href="/settings/general" />} />
+        <Route path="/general" component={GeneralSettings} />
+        <Route path="/connections" component={ConnectionsSettings} />
+        <Route path="/sync" component={SyncSettings} />
+        <Route path="/data" component={DataSettings} />
+      </Route>
+      <Route path="/pair" component={PairPage} />
+      <Route path="*" component={() => <Navigate href="/models" />} />
+    </Router>
+  );
+}

@@ -1,0 +1,46 @@
+import { A } from '@solidjs/router';
+import { Show, type ParentProps } from 'solid-js';
+import { useI18n } from '../i18n/context.tsx';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import { SyncIndicator } from './SyncIndicator.tsx';
+import { UpdatePrompt } from './UpdatePrompt.tsx';
+
+/** The frame around every page: brand, main navigation, sync status, update prompt. */
+export function Shell(props: ParentProps) {
+  const { t } = useI18n();
+  const { workspace, openError, readOnly } = useWorkspace();
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="topbar">
+        <span class="brand">{t('app.name')}</span>
+        <nav class="main-nav" aria-label={t('nav.main')}>
+          <A href="/models">{t('nav.models')}</A>
+          <A href="/chat">{t('nav.chat')}</A>
+          <A href="/settings">{t('nav.settings')}</A>
+        </nav>
+        <SyncIndicator />
+      </header>
+      <UpdatePrompt />
+      <main id="main" class="content" tabIndex={-1}>
+        <Show when={readOnly()}>
+          <p class="banner warning" role="status">
+            {t('app.readOnly', { what: 'workspace', version: '?' })}
+          </p>
+        </Show>
+        <Show
+          when={workspace()}
+          fallback={
+            <p class="loading" role="status">
+              {openError() ? t('app.loadFailed', { message: openError() ?? '' }) : t('app.loading')}
+            </p>
+          }
+        >
+          {props.children}
+        </Show>
+      </main>
+    </div>
+  );
+}

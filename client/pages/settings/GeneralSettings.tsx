@@ -1,0 +1,31 @@
+import { createResource, For, Show } from 'solid-js';
+import { LOCALES, useI18n, type Locale } from '../../i18n/context.tsx';
+
+const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français' };
+
+export function GeneralSettings() {
+  const { t, chosen, setLocale } = useI18n();
+  const [persisted] = createResource(async () => (navigator.storage?.persisted ? navigator.storage.persisted() : false));
+  return (
+    <section aria-labelledby="general-title">
+      <h2 id="general-title">{t('general.title')}</h2>
+      <label class="field">
+        <span>{t('general.language')}</span>
+        <select
+          value={chosen() ?? ''}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            setLocale(v === 'en' || v === 'fr' ? v : null);
+          }}
+        >
+          <option value="">{t('general.languageAuto')}</option>
+          <For each={LOCALES}>{(l) => <option value={l}>{LANGUAGE_NAMES[l]}</option>}</For>
+        </select>
+      </label>
+      <h3>{t('general.storage')}</h3>
+      <Show when={persisted.state === 'ready'}>
+        <p>{persisted() ? t('general.persisted') : t('general.notPersisted')}</p>
+      </Show>
+    </section>
+  );
+}

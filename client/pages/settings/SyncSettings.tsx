@@ -1,0 +1,72 @@
+import { createMemo, createSignal, Show } from 'solid-js';
+import { renderSVG } from 'uqr';
+import { useI18n } from '../../i18n/context.tsx';
+import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { makePairingLink } from '../../sync/pairing-link.ts';
+import { PairForm } from '../../components/PairForm.tsx';
+
+export function SyncSettings() {
+  const { t, locale } = useI18n();
+  const { device } = useWorkspace();
+  const [copied, setCopied] = createSignal(false);
+  const link = createMemo(() => {
+    const relay = device.settings.relay;
+    if (!relay) return null;
+    return makePairingLink(location.origin, { relay: relay.url, token: relay.token, workspace: device.settings.workspaceUrl });
+  });
+  const qr = createMemo(() => {
+    const l = link();
+    return l ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(l, { border: 2 }))}` : null;
+  });
+  const lastSync = () => {
+    const at = device.settings.lastSyncAt;
+    return at ? new Date(at).toLocaleString(locale()) : t('sync.never');
+  };
+  return (
+    <section aria-labelledby="sync-title">
+      <h2 id="sync-title">{t('sync.title')}</h2>
+      <p>{t('sync.intro')}</p>
+      <Show
+        when={link()}
+        fallback={
+          <>
+            <p>{t('sync.notPaired')}</p>
+            <PairForm />
+          </>
+        }
+      >
+        {(l) => (
+          <>
+            <p>{t('sync.pairedWith', { relay: device.settings.relay?.url ?? '' })}</p>
+            <p>{t('sync.lastSync', { when: lastSync() })}</p>
+            <label class="field">
+              <span>{t('sync.pairingLink')}</span>
+              <input type="text" readOnly value={l()} onFocus={(e) => e.currentTarget.select()} />
+            </label>
+            <p class="help">{t('sync.pairingLinkHelp')}</p>
+            <button
+              type="button"
+              onClick={() => {
+                void navigator.clipboard?.writeText(l()).then(() => setCopied(true));
+              }}
+            >
+              {copied() ? t('common.copied') : t('sync.copyLink')}
+            </button>
+            <Show when={qr()}>{(src) => <img class="qr" src={src()} alt={t('sync.qr')} width="240" height="240" />}</Show>
+            <p>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => {
+                  if (confirm(t('sync.unpairConfirm'))) device.update({ relay: null });
+                }}
+              >
+                {t('sync.unpair')}
+              </button>
+            </p>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { createContext, createMemo, createResource, createSignal, useContext, type Accessor, type ParentProps } from 'solid-js';
+import type { Repo } from '@automerge/automerge-repo';
+import { initialWorkspace, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { makeRepo } from './make-repo.ts';
+import { createDeviceSettings, type DeviceSettingsStore } from './device-settings.ts';
+import { openDoc } from './open-doc.ts';
+import { createRelayConnection, type SyncStatus } from '../sync/create-relay-connection.ts';
+import { createDocStore, type DocStore } from '../store/create-doc-store.ts';
+import { createBackgroundPush } from '../sync/create-background-push.ts';
+
+interface WorkspaceContextValue {
+  repo: Repo;
+  device: DeviceSettingsStore;
+  syncStatus: Accessor<SyncStatus>;
+  /** undefined while opening */
+  workspace: Accessor<DocStore<WorkspaceDoc> | undefined>;
+  readOnly: Accessor<boolean>;
+  openError: Accessor<string | null>;
+}
+
+const WorkspaceContext = createContext<WorkspaceContextValue>();
+
+const RETRY_MS = 1000;
+
+/** The one place where the device's repo and its workspace are set up. */
+export function WorkspaceProvider(props: ParentProps) {
+  const repo = makeRepo();
+  const device = createDeviceSettings();
+  const syncStatus = createRelayConnection(repo, () => device.settings.relay, (at) => device.update({ lastSyncAt: at }));
+  const [readOnly, setReadOnly] = createSignal(false);
+  const [openError, setOpenError] = createSignal<string | null>(null);
+
+  const [handle] = createResource(
+    () => device.settings.workspaceUrl ?? 'new',
+    async (url) => {
+      if (url === 'new') {
+        const h = repo.create<WorkspaceDoc>(initialWorkspace('My workspace'));
+        device.update({ workspaceUrl: h.url });
+        return h;
+      }
+      // A newly paired device may not have the workspace yet: keep asking until the relay delivers it.
+      for (;;) {
+        const opened = await openDoc<WorkspaceDoc>(repo, url, 'atelier/workspace');
+        if (opened.status === 'ok' || opened.status === 'newer') {
+          setReadOnly(opened.readOnly);
+          setOpenError(null);
+          return opened.handle;
+        }
+        setOpenError(opened.message);
+        if (opened.status === 'invalid') throw new Error(opened.message);
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+        if (device.settings.workspaceUrl !== url) throw new Error('workspace changed');
+      }
+    },
+  );
+
+  // A memo owns the store, so its change listener is removed when the workspace is switched.
+  const workspace = createMemo<DocStore<WorkspaceDoc> | undefined>(() => {
+    const h = handle.state === 'ready' ? handle() : undefined;
+    return h ? createDocStore(h) : undefined;
+  });
+  const loadError = () => (handle.state === 'errored' ? String(handle.error) : null);
+
+  createBackgroundPush(repo, syncStatus, workspace);
+
+  if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
+
+  return (
+    <WorkspaceContext.Provider value={{ repo, device, syncStatus, workspace, readOnly, openError: () => loadError() ?? openError() }}>
+      {props.children}
+    </WorkspaceContext.Provider>
+  );
+}
+
+export function useWorkspace(): WorkspaceContextValue {
+  const ctx = useContext(WorkspaceContext);
+  if (!ctx) throw new Error('useWorkspace outside WorkspaceProvider');
+  return ctx;
+}
