@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import * as Automerge from '@automerge/automerge';
+import {
+  checkDoc,
+  currentSchema,
+  entryState,
+  initialConversation,
+  initialPreset,
+  initialWorkspace,
+  initialBlob,
+  mergeWorkspaceInto,
+  migrate,
+  moveToTrash,
+  purge,
+  restoreFromTrash,
+  addPresetEntry,
+  type PresetDoc,
+  type WorkspaceDoc,
+} from './index.ts';
+import { newId } from './ids.ts';
+
+const preset = () => initialPreset({ id: newId(), slug: 'sql-tutor', name: 'SQL Tutor', baseModel: 'qwen2.5:7b' }, 1000);
+
+describe('initial documents', () => {
+  it('carry their kind and the current schema, and validate', () => {
+    const ws = initialWorkspace('Home', 1);
+    expect(checkDoc('atelier/workspace', Automerge.from(ws))).toMatchObject({ status: 'ok' });
+    expect(checkDoc('atelier/preset', Automerge.from(preset()))).toMatchObject({ status: 'ok' });
+    const conv = initialConversation(newId(), 'Hello', ['preset:x']);
+    expect(checkDoc('atelier/conversation', Automerge.from(conv))).toMatchObject({ status: 'ok' });
+    expect(checkDoc('atelier/blob', Automerge.from(initialBlob('image/webp', new Uint8Array([1, 2]))))).toMatchObject({ status: 'ok' });
+    expect(ws.schema).toBe(currentSchema('atelier/workspace'));
+  });
+
+  it('use maps keyed by id for collections two devices add to', () => {
+    const p = preset();
+    expect(Array.isArray(p.tags)).toBe(false);
+    expect(Array.isArray(p.suggestions)).toBe(false);
+    expect(Array.isArray(initialWorkspace('x').presets)).toBe(false);
+  });
+});
+
+describe('validation of untrusted documents', () => {
+  it('rejects a document of another kind with a message', () => {
+    const r = checkDoc('atelier/preset', Automerge.from(initialWorkspace('x')));
+    expect(r).toEqual({ status: 'invalid', message: 'expected a atelier/preset document, got atelier/workspace' });
+  });
+
+  it('rejects missing and mistyped fields, naming the field', () => {
+    const bad = { ...preset(), name: 42 };
+    const r = checkDoc('atelier/preset', bad);
+    expect(r.status).toBe('invalid');
+    expect(r.status === 'invalid' && r.message).toMatch(/^name: /);
+    const badParams = { ...preset(), params: { temperature: { nested: true } } };
+    expect(checkDoc('atelier/preset', badParams).status).toBe('invalid');
+    const badEntry = { ...initialWorkspace('x'), presets: { a: { url: 5 } } };
+    const r2 = checkDoc('atelier/workspace', badEntry);
+    expect(r2.status === 'invalid' && r2.message).toMatch(/^presets\.a\.url/);
+  });
+
+  it('rejects non-objects', () => {
+    expect(checkDoc('atelier/workspace', null)).toEqual({ status: 'invalid', message: 'not a document' });
+    expect(checkDoc('atelier/workspace', 'x')).toEqual({ status: 'invalid', message: 'not a document' });
+  });
+
+  it('accepts unknown extra keys (a newer device may add fields) and flags newer schemas as read-only', () => {
+    const newer = { ...preset(), schema: currentSchema('atelier/preset') + 1, futureField: [1, 2] };
+    const r = checkDoc('atelier/preset', newer);
+    expect(r.status).toBe('newer');
+    expect(r.status === 'newer' && r.version).toBe(currentSchema('atelier/preset') + 1);
+  });
+});
+
+describe('migrations', () => {
+  it('bring a pre-release preset (no schema, tags as a list) to the current shape inside a change', () => {
+    const legacy = Automerge.from<Record<string, unknown>>({
+      id: 'p1',
+      slug: 'old',
+      name: 'Old',
+      baseModel: 'llama3.2',
+      system: 'Be brief.',
+      tags: ['sql', 'work', 'sql'],
+      toolIds: ['web'],
+    });
+    expect(checkDoc('atelier/preset', legacy)).toEqual({ status: 'outdated', version: 0 });
+    const migrated = Automerge.change(legacy, (d) => {
+      expect(migrate('atelier/preset', d)).toBe(0);
+    });
+    const r = checkDoc('atelier/preset', migrated);
+    expect(r.status).toBe('ok');
+    const p = migrated as unknown as PresetDoc;
+    expect(p.tags).toEqual({ sql: true, work: true });
+    expect(p.toolIds).toEqual({ web: true });
+    expect(p.system).toBe('Be brief.');
+    expect(p.schema).toBe(currentSchema('atelier/preset'));
+  });
+
+  it('bring a pre-release workspace up with default settings, and two devices migrating concurrently converge', () => {
+    const base = Automerge.from<Record<string, unknown>>({ id: 'w', presets: {} });
+    const a = Automerge.change(Automerge.clone(base), (d) => void migrate('atelier/workspace', d));
+    const b = Automerge.change(Automerge.clone(base), (d) => void migrate('atelier/workspace', d));
+    const merged = Automerge.merge(a, b);
+    expect(checkDoc('atelier/workspace', merged).status).toBe('ok');
+    expect((merged as unknown as WorkspaceDoc).settings.maxModels).toBe(2);
+  });
+
+  it('leave a current document untouched', () => {
+    const d: Record<string, unknown> = { ...preset() };
+    const before = JSON.stringify(d);
+    migrate('atelier/preset', d);
+    expect(JSON.stringify(d)).toBe(before);
+  });
+});
+
+describe('tombstones', () => {
+  it('move to Trash, restore and purge; a purged entry cannot be restored', () => {
+    let ws = Automerge.from(initialWorkspace('x'));
+    ws = Automerge.change(ws, (d) => addPresetEntry(d, 'p1', 'automerge:abc', 5));
+    expect(entryState(ws.presets.p1!)).toBe('live');
+    ws = Automerge.change(ws, (d) => moveToTrash(d.presets.p1, 10));
+    expect(entryState(ws.presets.p1!)).toBe('trash');
+    ws = Automerge.change(ws, (d) => restoreFromTrash(d.presets.p1));
+    expect(entryState(ws.presets.p1!)).toBe('live');
+    ws = Automerge.change(ws, (d) => purge(d.presets.p1, 20));
+    expect(entryState(ws.presets.p1!)).toBe('purged');
+    ws = Automerge.change(ws, (d) => restoreFromTrash(d.presets.p1));
+    expect(entryState(ws.presets.p1!)).toBe('purged');
+    expect(ws.presets.p1?.url).toBe('automerge:abc');
+  });
+
+  it('a delete on one device and an edit of the preset on another leave the edited preset in the Trash', () => {
+    const ws0 = Automerge.change(Automerge.from(initialWorkspace('x')), (d) => addPresetEntry(d, 'p1', 'automerge:p1'));
+    const p0 = Automerge.from(preset());
+    const wsA = Automerge.change(Automerge.clone(ws0), (d) => moveToTrash(d.presets.p1));
+    const pB = Automerge.change(Automerge.clone(p0), (d) => Automerge.updateText(d, ['system'], 'Edited on B'));
+    const ws = Automerge.merge(wsA, Automerge.clone(ws0));
+    const p = Automerge.merge(Automerge.clone(p0), pB);
+    expect(entryState(ws.presets.p1!)).toBe('trash');
+    expect(p.system).toBe('Edited on B');
+    const restored = Automerge.change(ws, (d) => restoreFromTrash(d.presets.p1));
+    expect(entryState(restored.presets.p1!)).toBe('live');
+  });
+
+  it('tags added on two devices both survive (map keyed by tag)', () => {
+    const p0 = Automerge.from(preset());
+    const a = Automerge.change(Automerge.clone(p0), (d) => (d.tags.sql = true));
+    const b = Automerge.change(Automerge.clone(p0), (d) => (d.tags.work = true));
+    expect(Object.keys(Automerge.merge(a, b).tags).sort()).toEqual(['sql', 'work']);
+  });
+
+  it('concurrent system prompt edits made with updateText merge by character', () => {
+    const p0 = Automerge.change(Automerge.from(preset()), (d) => Automerge.updateText(d, ['system'], 'You are a tutor.'));
+    const a = Automerge.change(Automerge.clone(p0), (d) => Automerge.updateText(d, ['system'], 'You are a patient tutor.'));
+    const b = Automerge.change(Automerge.clone(p0), (d) => Automerge.updateText(d, ['system'], 'You are a tutor. Answer in French.'));
+    expect(Automerge.merge(a, b).system).toBe('You are a patient tutor. Answer in French.');
+  });
+});
+
+describe('mergeWorkspaceInto', () => {
+  it('copies entries the target lacks and keeps the target’s own', () => {
+    const target = initialWorkspace('shared');
+    addPresetEntry(target, 'p1', 'automerge:p1', 1);
+    const source = initialWorkspace('local');
+    addPresetEntry(source, 'p1', 'automerge:other', 2);
+    addPresetEntry(source, 'p2', 'automerge:p2', 3);
+    expect(mergeWorkspaceInto(target, source)).toBe(1);
+    expect(target.presets.p1?.url).toBe('automerge:p1');
+    expect(target.presets.p2?.url).toBe('automerge:p2');
+  });
+});
