@@ -3,7 +3,10 @@ import { lazy, type ParentProps } from 'solid-js';
 import { I18nProvider } from './i18n/context.tsx';
 import { WorkspaceProvider } from './repo/workspace-context.tsx';
 import { Shell } from './components/Shell.tsx';
-import { ModelsPage } from './pages/ModelsPage.tsx';
+import { ModelsPage } from './models/ModelsPage.tsx';
+import { EditPresetPage, NewPresetPage } from './models/PresetEditorPage.tsx';
+import { ImportSharedPage } from './models/ImportSharedPage.tsx';
+import { PresetsProvider } from './models/presets-context.tsx';
 import { SettingsLayout } from './pages/settings/SettingsLayout.tsx';
 import { GeneralSettings } from './pages/settings/GeneralSettings.tsx';
 import { ConnectionsSettings } from './pages/settings/ConnectionsSettings.tsx';
@@ -11,13 +14,15 @@ import { SyncSettings } from './pages/settings/SyncSettings.tsx';
 import { DataSettings } from './pages/settings/DataSettings.tsx';
 import { PairPage } from './pages/PairPage.tsx';
 
-const ChatPage = lazy(() => import('./pages/ChatPage.tsx'));
+const ChatPage = lazy(() => import('./chat/ChatPage.tsx'));
 
 function Root(props: ParentProps) {
   return (
     <I18nProvider>
       <WorkspaceProvider>
-        <Shell>{props.children}</Shell>
+        <Shell>
+          <PresetsProvider>{props.children}</PresetsProvider>
+        </Shell>
       </WorkspaceProvider>
     </I18nProvider>
   );
@@ -28,6 +33,9 @@ export function App() {
     <Router root={Root}>
       <Route path="/" component={() => <Navigate href="/models" />} />
       <Route path="/models" component={ModelsPage} />
+      <Route path="/models/new" component={NewPresetPage} />
+      <Route path="/models/:id" component={EditPresetPage} />
+      <Route path="/import" component={ImportSharedPage} />
       <Route path="/chat/:id?" component={ChatPage} />
       <Route path="/settings" component={SettingsLayout}>
         <Route path="/" component={() => <Navigate href="/settings/general" />} />

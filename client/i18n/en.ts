@@ -1,3 +1,6 @@
+import { chatStrings } from '../chat/strings.ts';
+import { modelsStrings } from '../models/strings.ts';
+import type { Widen } from './define.ts';
 /** English strings: the source dictionary. fr.ts must have exactly the same keys (checked by the type system). */
 export const en = {
   app: {
@@ -53,19 +56,8 @@ export const en = {
     persisted: 'Storage on this device is persistent.',
     notPersisted: 'The browser may clear this site’s storage when space runs low. Pair a relay or back up your data.',
   },
-  models: {
-    title: 'Models',
-    empty: 'No model presets yet. Create one to give a base model a name, a system prompt and parameters.',
-    new: 'New model',
-    name: 'Name',
-    baseModel: 'Base model',
-    create: 'Create',
-    list: 'Model presets',
-  },
-  chat: {
-    title: 'Chat',
-    coming: 'Chat with your presets and Ollama models is coming next.',
-  },
+  models: modelsStrings.en,
+  chat: chatStrings.en,
   connections: {
     title: 'Connections',
     endpoint: 'Ollama endpoint',
@@ -103,8 +95,8 @@ export const en = {
     trash: 'Trash',
     trashEmpty: 'The Trash is empty.',
     purge: 'Delete forever',
+    purgeConfirm: 'Delete “{{ name }}” forever? This cannot be undone.',
   },
 } as const;
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Dictionary = Widen<typeof en>;

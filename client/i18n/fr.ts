@@ -1,3 +1,5 @@
+import { chatStrings } from '../chat/strings.ts';
+import { modelsStrings } from '../models/strings.ts';
 import type { Dictionary } from './en.ts';
 
 export const fr: Dictionary = {
@@ -54,19 +56,8 @@ export const fr: Dictionary = {
     persisted: 'Le stockage sur cet appareil est persistant.',
     notPersisted: 'Le navigateur peut effacer les données de ce site en cas de manque d’espace. Associez un relais ou faites une sauvegarde.',
   },
-  models: {
-    title: 'Modèles',
-    empty: 'Aucun modèle pour l’instant. Créez-en un pour donner à un modèle de base un nom, une invite système et des paramètres.',
-    new: 'Nouveau modèle',
-    name: 'Nom',
-    baseModel: 'Modèle de base',
-    create: 'Créer',
-    list: 'Modèles personnalisés',
-  },
-  chat: {
-    title: 'Discussion',
-    coming: 'La discussion avec vos modèles et ceux d’Ollama arrive bientôt.',
-  },
+  models: modelsStrings.fr,
+  chat: chatStrings.fr,
   connections: {
     title: 'Connexions',
     endpoint: 'Adresse d’Ollama',
@@ -104,5 +95,6 @@ export const fr: Dictionary = {
     trash: 'Corbeille',
     trashEmpty: 'La corbeille est vide.',
     purge: 'Supprimer définitivement',
+    purgeConfirm: 'Supprimer « {{ name }} » définitivement ? C’est irréversible.',
   },
 };

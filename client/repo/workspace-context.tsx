@@ -7,6 +7,7 @@ import { openDoc } from './open-doc.ts';
 import { createRelayConnection, type SyncStatus } from '../sync/create-relay-connection.ts';
 import { createDocStore, type DocStore } from '../store/create-doc-store.ts';
 import { createBackgroundPush } from '../sync/create-background-push.ts';
+import { createKnownModels, type KnownModelsStore } from '../ollama/known-models.ts';
 
 interface WorkspaceContextValue {
   repo: Repo;
@@ -16,6 +17,8 @@ interface WorkspaceContextValue {
   workspace: Accessor<DocStore<WorkspaceDoc> | undefined>;
   readOnly: Accessor<boolean>;
   openError: Accessor<string | null>;
+  /** last known models of this device's Ollama (device-local) */
+  ollamaModels: KnownModelsStore;
 }
 
 const WorkspaceContext = createContext<WorkspaceContextValue>();
@@ -26,6 +29,7 @@ const RETRY_MS = 1000;
 export function WorkspaceProvider(props: ParentProps) {
   const repo = makeRepo();
   const device = createDeviceSettings();
+  const ollamaModels = createKnownModels();
   const syncStatus = createRelayConnection(repo, () => device.settings.relay, (at) => device.update({ lastSyncAt: at }));
   const [readOnly, setReadOnly] = createSignal(false);
   const [openError, setOpenError] = createSignal<string | null>(null);
@@ -66,7 +70,7 @@ export function WorkspaceProvider(props: ParentProps) {
   if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
 
   return (
-    <WorkspaceContext.Provider value={{ repo, device, syncStatus, workspace, readOnly, openError: () => loadError() ?? openError() }}>
+    <WorkspaceContext.Provider value={{ repo, device, syncStatus, workspace, readOnly, ollamaModels, openError: () => loadError() ?? openError() }}>
       {props.children}
     </WorkspaceContext.Provider>
   );

@@ -1,0 +1,113 @@
+import { A, useNavigate } from '@solidjs/router';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { unwrap } from 'solid-js/store';
+import { useI18n } from '../i18n/context.tsx';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import type { PresetDoc } from '../../shared/schema/index.ts';
+import { usePresets } from './presets-context.tsx';
+import { PresetCard } from './PresetCard.tsx';
+import { ImportPanel } from './ImportPanel.tsx';
+import { exportAll } from './preset-actions.ts';
+import { formatBytes } from './avatar.ts';
+
+function matches(p: PresetDoc, q: string, tag: string): boolean {
+  if (tag && !p.tags[tag]) return false;
+  if (!q) return true;
+  const needle = q.toLowerCase();
+  return (
+    p.name.toLowerCase().includes(needle) ||
+    p.slug.toLowerCase().includes(needle) ||
+    Object.keys(p.tags).some((t) => t.toLowerCase().includes(needle))
+  );
+}
+
+export function ModelsPage() {
+  const { t } = useI18n();
+  const { repo, ollamaModels } = useWorkspace();
+  const presets = usePresets();
+  const navigate = useNavigate();
+  const [query, setQuery] = createSignal('');
+  const [tag, setTag] = createSignal('');
+  const [message, setMessage] = createSignal<string | null>(null);
+  const [importing, setImporting] = createSignal(false);
+  const shown = createMemo(() =>
+    presets.live().filter((p) => {
+      const d = p.doc();
+      return d && matches(d, query().trim(), tag());
+    }),
+  );
+  const loadedDocs = () => presets.live().map((p) => p.doc()).filter((d): d is PresetDoc => Boolean(d));
+
+  return (
+    <section aria-labelledby="models-title" class="models-page">
+      <div class="page-head">
+        <h1 id="models-title">{t('models.title')}</h1>
+        <div class="toolbar">
+          <A class="button-like primary" href="/models/new">
+            {t('models.new')}
+          </A>
+          <button type="button" class="secondary" aria-expanded={importing()} onClick={() => setImporting(!importing())}>
+            {t('models.import')}
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            disabled={loadedDocs().length === 0}
+            onClick={() => void exportAll(repo, loadedDocs().map((d) => structuredClone(unwrap(d))))}
+          >
+            {t('models.exportAll')}
+          </button>
+        </div>
+      </div>
+      <Show when={importing()}>
+        <ImportPanel />
+      </Show>
+      <div class="filters">
+        <label class="field inline">
+          <span>{t('models.search')}</span>
+          <input type="search" placeholder={t('models.searchPlaceholder')} value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+        </label>
+        <Show when={presets.allTags().length > 0}>
+          <label class="field inline">
+            <span>{t('models.tagFilter')}</span>
+            <select value={tag()} onChange={(e) => setTag(e.currentTarget.value)}>
+              <option value="">{t('models.allTags')}</option>
+              <For each={presets.allTags()}>{(tg) => <option value={tg}>{tg}</option>}</For>
+            </select>
+          </label>
+        </Show>
+      </div>
+      <p class="live-message" role="status" aria-live="polite">
+        {message() ?? ''}
+      </p>
+      <Show when={presets.live().length > 0} fallback={<p>{t('models.empty')}</p>}>
+        <Show when={shown().length > 0} fallback={<p>{t('models.noMatch')}</p>}>
+          <ul class="preset-grid" aria-label={t('models.list')}>
+            <For each={shown()}>
+              {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} />}</Show>}
+            </For>
+          </ul>
+        </Show>
+      </Show>
+      <Show when={ollamaModels.models().length > 0}>
+        <h2>{t('models.baseModels')}</h2>
+        <p class="help">{t('models.baseModelsHelp')}</p>
+        <ul class="base-models" aria-label={t('models.baseModels')}>
+          <For each={ollamaModels.models()}>
+            {(m) => (
+              <li class="base-model" aria-label={m.name}>
+                <strong>{m.name}</strong>
+                <span class="preset-base">
+                  {[m.parameterSize, m.quantization, m.size ? formatBytes(m.size) : ''].filter(Boolean).join(' · ')}
+                </span>
+                <button type="button" class="secondary" onClick={() => navigate(`/models/new?base=${encodeURIComponent(m.name)}`)}>
+                  {t('models.useBase', { name: m.name })}
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  );
+}

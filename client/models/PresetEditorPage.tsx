@@ -1,0 +1,205 @@
+import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { unwrap } from 'solid-js/store';
+import { useI18n } from '../i18n/context.tsx';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import { addPresetEntry, entryState, initialPreset, newId, type PresetDoc } from '../../shared/schema/index.ts';
+import { deriveSlug, validateSlug, type SlugError } from '../../shared/presets/slug.ts';
+import { validateParams } from '../../shared/params/catalogue.ts';
+import { usePresets } from './presets-context.tsx';
+import { createDraftEditing, createLiveEditing, type PresetEditing } from './editing.ts';
+import { AvatarPicker } from './editor/AvatarPicker.tsx';
+import { ParamsEditor } from './editor/ParamsEditor.tsx';
+import { SuggestionsEditor } from './editor/SuggestionsEditor.tsx';
+import { TagsInput } from './editor/TagsInput.tsx';
+import { DocumentsEditor } from './editor/DocumentsEditor.tsx';
+import { ToolsPicker } from './editor/ToolsPicker.tsx';
+
+const NO_TOOLS = { toolIds: [], filterIds: [], actionIds: [] };
+
+/** The fields shared by "new" and "edit". */
+function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | 'fixed'; slug: string; onSlug?: (s: string) => void }) {
+  const { t } = useI18n();
+  const { ollamaModels } = useWorkspace();
+  const presets = usePresets();
+  const d = () => props.editing.doc;
+  return (
+    <>
+      <AvatarPicker editing={props.editing} />
+      <label class="field">
+        <span>{t('models.name')}</span>
+        <input value={d().name} required onInput={(e) => props.editing.setText('name', e.currentTarget.value)} />
+      </label>
+      <label class="field">
+        <span>{t('models.slug')}</span>
+        <input
+          value={props.slug}
+          readOnly={props.slugField === 'fixed'}
+          aria-describedby="slug-help"
+          spellcheck={false}
+          onInput={(e) => props.onSlug?.(e.currentTarget.value)}
+        />
+        <small id="slug-help" class="help">
+          {t('models.slugHelp')}
+        </small>
+      </label>
+      <label class="field">
+        <span>{t('models.baseModel')}</span>
+        <input
+          value={d().baseModel}
+          list="base-models"
+          spellcheck={false}
+          aria-describedby="base-help"
+          onChange={(e) => {
+            const v = e.currentTarget.value.trim();
+            props.editing.edit('baseModel', (p) => {
+              p.baseModel = v;
+            });
+          }}
+        />
+        <small id="base-help" class="help">
+          {t('models.baseModelHelp')}
+        </small>
+        <datalist id="base-models">
+          <For each={ollamaModels.models()}>{(m) => <option value={m.name} />}</For>
+        </datalist>
+      </label>
+      <label class="field">
+        <span>{t('models.description')}</span>
+        <input value={d().description} onInput={(e) => props.editing.setText('description', e.currentTarget.value)} />
+      </label>
+      <label class="field wide">
+        <span>{t('models.system')}</span>
+        <textarea class="system-prompt" rows={10} value={d().system} onInput={(e) => props.editing.setText('system', e.currentTarget.value)} />
+      </label>
+      <ParamsEditor editing={props.editing} />
+      <SuggestionsEditor editing={props.editing} />
+      <DocumentsEditor editing={props.editing} />
+      <ToolsPicker editing={props.editing} available={NO_TOOLS} />
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={d().vision}
+          onChange={(e) => {
+            const on = e.currentTarget.checked;
+            props.editing.edit('vision', (p) => {
+              p.vision = on;
+            });
+          }}
+        />
+        <span>{t('models.vision')}</span>
+      </label>
+      <p class="help">{t('models.visionHelp')}</p>
+      <TagsInput editing={props.editing} suggestions={presets.allTags()} />
+    </>
+  );
+}
+
+function slugErrorText(t: ReturnType<typeof useI18n>['t'], e: SlugError): string {
+  switch (e.code) {
+    case 'slug-taken':
+      return t('models.error.slug-taken', { slug: e.slug });
+    case 'slug-too-long':
+      return t('models.error.slug-too-long', { max: e.max });
+    case 'slug-empty':
+      return t('models.error.slug-empty');
+    default:
+      return t('models.error.slug-bad-chars');
+  }
+}
+
+export function NewPresetPage() {
+  const { t } = useI18n();
+  const { repo, workspace } = useWorkspace();
+  const presets = usePresets();
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const base = typeof search.base === 'string' ? search.base : '';
+  const editing = createDraftEditing(initialPreset({ id: newId(), slug: '', name: '', baseModel: base }));
+  const [customSlug, setCustomSlug] = createSignal<string | null>(null);
+  const slug = createMemo(() => customSlug() ?? deriveSlug(editing.doc.name));
+  const [error, setError] = createSignal<string | null>(null);
+
+  const save = () => {
+    const ws = workspace();
+    if (!ws) return;
+    const d = structuredClone(unwrap(editing.doc));
+    if (!d.name.trim()) return setError(t('models.error.name-empty'));
+    const s = validateSlug(slug(), presets.takenSlugs());
+    if (!s.ok) return setError(slugErrorText(t, s.error));
+    if (!d.baseModel.trim()) return setError(t('models.error.base-empty'));
+    const params = validateParams(d.params);
+    const firstBad = params.errors[0];
+    if (firstBad) return setError(t('models.error.param', { key: firstBad.key }));
+    const now = Date.now();
+    const doc: PresetDoc = { ...d, slug: slug(), name: d.name.trim(), params: params.params, createdAt: now, updatedAt: now };
+    const handle = repo.create<PresetDoc>(doc);
+    ws.change((w) => addPresetEntry(w, doc.id, handle.url));
+    navigate(`/models/${doc.id}`);
+  };
+
+  return (
+    <section aria-labelledby="editor-title" class="editor">
+      <A href="/models">{t('models.back')}</A>
+      <h1 id="editor-title">{t('models.newTitle')}</h1>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+        onKeyDown={(e) => {
+          // Enter in a small field (tags, stop list) must not submit the whole form.
+          if (e.key === 'Enter' && e.target instanceof HTMLInputElement) e.preventDefault();
+        }}
+      >
+        <PresetFields editing={editing} slugField="editable" slug={slug()} onSlug={(s) => setCustomSlug(s)} />
+        <Show when={error()}>
+          <p class="error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <div class="form-actions">
+          <button type="submit">{t('models.create')}</button>
+          <A class="button-like secondary" href="/models">
+            {t('models.cancel')}
+          </A>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function EditPresetPage() {
+  const { t } = useI18n();
+  const params = useParams();
+  const presets = usePresets();
+  const item = createMemo(() => {
+    const p = presets.byId(params.id ?? '');
+    const e = p?.entry();
+    return p && e && entryState(e) === 'live' ? p : undefined;
+  });
+  return (
+    <section aria-labelledby="editor-title" class="editor">
+      <A href="/models">{t('models.back')}</A>
+      <Show when={item()?.opened.store()} fallback={<p>{presets.all().length ? t('models.notFound') : t('app.loading')}</p>}>
+        {(store) => {
+          const editing = createLiveEditing(store());
+          return (
+            <>
+              <div class="page-head">
+                <h1 id="editor-title">{t('models.editTitle', { name: editing.doc.name })}</h1>
+                <button type="button" class="secondary" disabled={!editing.canUndo()} onClick={() => editing.undo()}>
+                  {t('models.undo')}
+                </button>
+              </div>
+              <p class="help">{t('models.savedLive')}</p>
+              <div class="editor-fields">
+                <PresetFields editing={editing} slugField="fixed" slug={editing.doc.slug} />
+              </div>
+            </>
+          );
+        }}
+      </Show>
+    </section>
+  );
+}

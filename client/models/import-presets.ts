@@ -1,0 +1,100 @@
+import type { Repo } from '@automerge/automerge-repo';
+import { updateText } from '@automerge/automerge-repo';
+import { addPresetEntry, newId, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import type { ImportedPreset } from '../../shared/openwebui/types.ts';
+import { presetFromImport } from '../../shared/openwebui/codec.ts';
+import { uniqueSlug } from '../../shared/presets/slug.ts';
+import type { DocStore } from '../store/create-doc-store.ts';
+import { dataUrlToBytes, saveBlob } from './blobs.ts';
+import type { PresetItem } from './presets-context.tsx';
+
+export type ImportChoice = 'create' | 'replace' | 'keep-both' | 'skip';
+
+export interface PlannedImport {
+  item: ImportedPreset;
+  /** a preset of this workspace with the same model ID */
+  existing: PresetItem | undefined;
+  choice: ImportChoice;
+}
+
+export interface ImportCounts {
+  created: number;
+  replaced: number;
+  kept: number;
+  skipped: number;
+}
+
+/** New items are created; items whose model ID exists wait for the person's choice (default: keep both). */
+export function planImport(items: readonly ImportedPreset[], presets: readonly PresetItem[]): PlannedImport[] {
+  const bySlug = new Map(presets.map((p) => [p.doc()?.slug, p] as const));
+  return items.map((item) => {
+    const existing = bySlug.get(item.slug);
+    return { item, existing, choice: existing ? 'keep-both' : 'create' };
+  });
+}
+
+function avatarFor(repo: Repo, item: ImportedPreset): string | null {
+  const parsed = item.avatarDataUrl ? dataUrlToBytes(item.avatarDataUrl) : null;
+  return parsed ? saveBlob(repo, parsed.mime, parsed.data) : null;
+}
+
+/** Overwrites a preset's fields with the imported ones, keeping its identity (id, slug, URL). */
+function replaceFields(d: PresetDoc, fresh: PresetDoc): void {
+  d.name = fresh.name;
+  d.baseModel = fresh.baseModel;
+  updateText(d, ['description'], fresh.description);
+  updateText(d, ['system'], fresh.system);
+  d.params = fresh.params;
+  d.suggestions = fresh.suggestions;
+  d.tags = fresh.tags;
+  d.hidden = fresh.hidden;
+  d.vision = fresh.vision;
+  d.capabilities = fresh.capabilities;
+  d.knowledge = fresh.knowledge;
+  d.toolIds = fresh.toolIds;
+  d.filterIds = fresh.filterIds;
+  d.actionIds = fresh.actionIds;
+  if (fresh.avatar) d.avatar = fresh.avatar;
+  d.updatedAt = Date.now();
+}
+
+/**
+ * Applies a plan. Parsing and validation happened before (a broken file never gets
+ * here), so every write below is of a complete, valid preset.
+ */
+export function applyImport(
+  repo: Repo,
+  workspace: DocStore<WorkspaceDoc>,
+  plan: readonly PlannedImport[],
+  taken: ReadonlySet<string>,
+): ImportCounts {
+  const counts: ImportCounts = { created: 0, replaced: 0, kept: 0, skipped: 0 };
+  const slugs = new Set(taken);
+  const now = Date.now();
+  for (const { item, existing, choice } of plan) {
+    if (choice === 'skip') {
+      counts.skipped++;
+      continue;
+    }
+    if (choice === 'replace' && existing) {
+      const handle = existing.opened.store()?.handle;
+      if (!handle) {
+        counts.skipped++;
+        continue;
+      }
+      const fresh = presetFromImport(item, { id: existing.id, avatar: avatarFor(repo, item), now });
+      handle.change((d) => replaceFields(d, fresh));
+      counts.replaced++;
+      continue;
+    }
+    const slug = slugs.has(item.slug) ? uniqueSlug(item.slug, slugs) : item.slug;
+    slugs.add(slug);
+    const id = newId();
+    const doc = presetFromImport(item, { id, slug, avatar: avatarFor(repo, item), now });
+    const handle = repo.create<PresetDoc>(doc);
+    workspace.change((d) => addPresetEntry(d, id, handle.url));
+    if (choice === 'keep-both') counts.kept++;
+    else counts.created++;
+  }
+  return counts;
+}

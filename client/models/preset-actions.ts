@@ -1,0 +1,65 @@
+import type { AutomergeUrl, Repo } from '@automerge/automerge-repo';
+import { addPresetEntry, moveToTrash, newId, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { clonePresetFields } from '../../shared/presets/clone.ts';
+import { presetToOpenWebUI, exportJson, exportFileName } from '../../shared/openwebui/codec.ts';
+import type { OwuiModel } from '../../shared/openwebui/types.ts';
+import { encodeSharePayload } from '../../shared/share/link.ts';
+import type { DocStore } from '../store/create-doc-store.ts';
+import { blobDataUrl } from './blobs.ts';
+import { downloadText } from './download.ts';
+
+/** The Open WebUI community page that receives a shared model. */
+export const OPENWEBUI_SHARE_URL = 'https://openwebui.com/post?type=model';
+
+export function clonePreset(repo: Repo, workspace: DocStore<WorkspaceDoc>, source: PresetDoc, taken: ReadonlySet<string>): PresetDoc {
+  const copy = clonePresetFields(source, newId(), taken, Date.now());
+  const handle = repo.create<PresetDoc>(copy);
+  workspace.change((d) => addPresetEntry(d, copy.id, handle.url));
+  return copy;
+}
+
+export function trashPreset(workspace: DocStore<WorkspaceDoc>, id: string): void {
+  workspace.change((d) => moveToTrash(d.presets[id]));
+}
+
+export async function toOpenWebUI(repo: Repo, p: PresetDoc): Promise<OwuiModel> {
+  return presetToOpenWebUI(p, await blobDataUrl(repo, p.avatar));
+}
+
+export async function exportOne(repo: Repo, p: PresetDoc): Promise<void> {
+  const el = await toOpenWebUI(repo, p);
+  downloadText(exportFileName('one', p.slug, Date.now()), exportJson([el]));
+}
+
+export async function exportAll(repo: Repo, presets: readonly PresetDoc[]): Promise<void> {
+  const els = await Promise.all(presets.map((p) => toOpenWebUI(repo, p)));
+  downloadText(exportFileName('all', null, Date.now()), exportJson(els));
+}
+
+/** A link that opens Atelier's import screen with the preset inside the fragment (no server sees it). */
+export async function shareLink(repo: Repo, p: PresetDoc, appOrigin = location.origin): Promise<string> {
+  return `${appOrigin}/import#share=${encodeSharePayload(await toOpenWebUI(repo, p))}`;
+}
+
+/**
+ * As Open WebUI does: open the community page, and when it posts 'loaded',
+ * post the model JSON to it.
+ */
+export async function shareToCommunity(repo: Repo, p: PresetDoc): Promise<void> {
+  const tab = window.open(OPENWEBUI_SHARE_URL, '_blank');
+  if (!tab) return;
+  const json = JSON.stringify(await toOpenWebUI(repo, p));
+  const origin = new URL(OPENWEBUI_SHARE_URL).origin;
+  const onMessage = (e: MessageEvent) => {
+    if (e.source !== tab || e.origin !== origin || e.data !== 'loaded') return;
+    tab.postMessage(json, origin);
+    window.removeEventListener('message', onMessage);
+  };
+  window.addEventListener('message', onMessage);
+  // Stop listening if the tab never answers.
+  setTimeout(() => window.removeEventListener('message', onMessage), 5 * 60_000);
+}
+
+export function presetUrl(workspace: DocStore<WorkspaceDoc>, id: string): AutomergeUrl | undefined {
+  return workspace.doc.presets[id]?.url as AutomergeUrl | undefined;
+}

@@ -1,0 +1,70 @@
+import { createContext, createMemo, mapArray, useContext, type Accessor, type ParentProps } from 'solid-js';
+import { entryState, type PresetDoc, type PresetEntry } from '../../shared/schema/index.ts';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import { createOpenedDoc, type OpenedDoc } from '../store/create-opened-doc.ts';
+
+export interface PresetItem {
+  id: string;
+  entry: Accessor<PresetEntry | undefined>;
+  opened: OpenedDoc<PresetDoc>;
+  /** the loaded preset, undefined while it loads */
+  doc: Accessor<PresetDoc | undefined>;
+}
+
+interface PresetsValue {
+  /** live and trashed presets (not purged), in the order they were added, newest first */
+  all: Accessor<PresetItem[]>;
+  live: Accessor<PresetItem[]>;
+  trashed: Accessor<PresetItem[]>;
+  byId: (id: string) => PresetItem | undefined;
+  /** model IDs in use by presets that are not purged (trashed ones can be restored) */
+  takenSlugs: Accessor<Set<string>>;
+  allTags: Accessor<string[]>;
+}
+
+const PresetsContext = createContext<PresetsValue>();
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Loads every preset of the workspace once, for all pages (list, editor, selector, Trash). */
+export function PresetsProvider(props: ParentProps) {
+  const { repo, workspace } = useWorkspace();
+  const ids = createMemo(
+    () => {
+      const presets = workspace()?.doc.presets ?? {};
+      return Object.keys(presets)
+        .filter((id) => {
+          const e = presets[id];
+          return e && entryState(e) !== 'purged';
+        })
+        .sort((a, b) => (presets[b]?.addedAt ?? 0) - (presets[a]?.addedAt ?? 0) || a.localeCompare(b));
+    },
+    [],
+    { equals: sameList },
+  );
+  const all = createMemo(
+    mapArray(ids, (id): PresetItem => {
+      const entry = () => workspace()?.doc.presets[id];
+      const opened = createOpenedDoc<PresetDoc>(repo, () => entry()?.url, 'atelier/preset');
+      return { id, entry, opened, doc: () => opened.store()?.doc };
+    }),
+  );
+  const live = createMemo(() => all().filter((p) => { const e = p.entry(); return e && entryState(e) === 'live'; }));
+  const trashed = createMemo(() => all().filter((p) => { const e = p.entry(); return e && entryState(e) === 'trash'; }));
+  const takenSlugs = createMemo(() => new Set(all().map((p) => p.doc()?.slug).filter((s): s is string => Boolean(s))));
+  const allTags = createMemo(() => {
+    const tags = new Set<string>();
+    for (const p of live()) for (const t of Object.keys(p.doc()?.tags ?? {})) tags.add(t);
+    return [...tags].sort((a, b) => a.localeCompare(b));
+  });
+  const byId = (id: string) => all().find((p) => p.id === id);
+  return (
+    <PresetsContext.Provider value={{ all, live, trashed, byId, takenSlugs, allTags }}>{props.children}</PresetsContext.Provider>
+  );
+}
+
+export function usePresets(): PresetsValue {
+  const ctx = useContext(PresetsContext);
+  if (!ctx) throw new Error('usePresets outside PresetsProvider');
+  return ctx;
+}
