@@ -4,7 +4,7 @@ export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 /** One node of the message tree, in Open WebUI's chat history shape (parentId / childrenIds). */
-export interface ChatMessage {
+export type ChatMessage = {
   id: string;
   parentId: string | null;
   childrenIds: string[];
@@ -21,9 +21,9 @@ export interface ChatMessage {
   error: string | null;
   /** tokens per second etc., from Ollama's final line */
   stats: Record<string, number>;
-}
+};
 
-export interface ConversationDoc {
+export type ConversationDoc = {
   schema: number;
   kind: typeof KIND.conversation;
   id: string;
@@ -34,7 +34,7 @@ export interface ConversationDoc {
   currentId: string | null;
   /** models selected for the next turn */
   models: string[];
-}
+};
 
 export function initialConversation(id: string, title: string, models: string[], now = Date.now()): ConversationDoc {
   return {

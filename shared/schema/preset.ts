@@ -3,24 +3,24 @@ import { KIND, SCHEMA } from './kinds.ts';
 /** A model parameter value as Open WebUI stores it in `params`. `stop` is a list; `format` is "json" or a JSON-schema text. */
 export type ParamValue = number | boolean | string | string[];
 
-export interface PromptSuggestion {
+export type PromptSuggestion = {
   title: string;
   subtitle: string;
   prompt: string;
   /** sort key; fractional so a reorder touches one suggestion and concurrent reorders merge */
   order: number;
-}
+};
 
 /** A document attached to a preset (RAG). `url` is our knowledge document; Open WebUI references have none. */
-export interface KnowledgeRef {
+export type KnowledgeRef = {
   name: string;
   type: string;
   url: string | null;
   /** Open WebUI id when imported from there; shown as "not available here" when it does not resolve */
   externalId: string | null;
-}
+};
 
-export interface PresetDoc {
+export type PresetDoc = {
   schema: number;
   kind: typeof KIND.preset;
   /** internal id, also the key in the workspace index */
@@ -51,14 +51,14 @@ export interface PresetDoc {
   actionIds: Record<string, true>;
   createdAt: number;
   updatedAt: number;
-}
+};
 
-export interface NewPresetFields {
+export type NewPresetFields = {
   id: string;
   slug: string;
   name: string;
   baseModel: string;
-}
+};
 
 export function initialPreset(f: NewPresetFields, now = Date.now()): PresetDoc {
   return {

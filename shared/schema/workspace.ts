@@ -2,7 +2,7 @@ import { KIND, SCHEMA } from './kinds.ts';
 import { newId } from './ids.ts';
 
 /** One preset in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
-export interface PresetEntry {
+export type PresetEntry = {
   /** automerge URL of the preset document */
   url: string;
   addedAt: number;
@@ -10,9 +10,9 @@ export interface PresetEntry {
   deletedAt: number | null;
   /** set when purged from the Trash; kept so a stale device cannot bring it back */
   purgedAt: number | null;
-}
+};
 
-export interface ConversationEntry {
+export type ConversationEntry = {
   url: string;
   title: string;
   /** model reference of the last answer (see shared/schema/model-ref.ts) */
@@ -22,18 +22,18 @@ export interface ConversationEntry {
   pinned: boolean;
   deletedAt: number | null;
   purgedAt: number | null;
-}
+};
 
-export interface WorkspaceSettings {
+export type WorkspaceSettings = {
   /** how many models may answer at once (the seed's two, up to four) */
   maxModels: number;
   /** each model continues its own thread instead of the selected answer */
   ownThread: boolean;
   /** let the model propose a title after the first answer */
   autoTitle: boolean;
-}
+};
 
-export interface WorkspaceDoc {
+export type WorkspaceDoc = {
   schema: number;
   kind: typeof KIND.workspace;
   id: string;
@@ -42,7 +42,7 @@ export interface WorkspaceDoc {
   presets: Record<string, PresetEntry>;
   conversations: Record<string, ConversationEntry>;
   settings: WorkspaceSettings;
-}
+};
 
 export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = { maxModels: 2, ownThread: false, autoTitle: false };
 

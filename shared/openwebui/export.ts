@@ -1,0 +1,89 @@
+import { presetTags, sortedSuggestions, type PresetDoc } from '../schema/preset.ts';
+import type { OwuiKnowledge, OwuiModel } from './types.ts';
+
+/**
+ * The picture Open WebUI stores for a model without one (ModelMeta's default). Written
+ * instead of leaving the key out so the element looks exactly like Open WebUI's own exports.
+ */
+export const OWUI_DEFAULT_AVATAR = '/static/favicon.png';
+
+function sortedKeys(r: Record<string, unknown>): string[] {
+  return Object.keys(r).sort();
+}
+
+/** A stored `format` schema text goes out as the object Open WebUI and Ollama expect. */
+function exportParam(key: string, value: unknown): unknown {
+  if (key === 'format' && typeof value === 'string' && value !== 'json') {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (typeof parsed === 'object' && parsed !== null) return parsed;
+    } catch {
+      // not JSON: leave the text as it is
+    }
+  }
+  return Array.isArray(value) ? [...(value as unknown[])] : value;
+}
+
+/**
+ * One element of an Open WebUI model export for `p`.
+ * - `avatarDataUrl`: the preset's picture as a data URL (read from its blob), or null.
+ * - Empty description → null and empty system prompt → left out, as Open WebUI saves them.
+ * - No suggestions → `suggestion_prompts: null` (Open WebUI's "default suggestions").
+ * - Knowledge refs keep their Open WebUI id; our own documents are exported under their
+ *   automerge URL, which Open WebUI will show as unavailable and we resolve on re-import.
+ */
+export function presetToOpenWebUI(p: PresetDoc, avatarDataUrl: string | null): OwuiModel {
+  const params: OwuiModel['params'] = {};
+  const system = String(p.system);
+  if (system.trim() !== '') params.system = system;
+  for (const key of Object.keys(p.params)) if (key !== 'system') params[key] = exportParam(key, p.params[key]);
+
+  const suggestions = sortedSuggestions(p).map((s) => ({
+    content: String(s.prompt),
+    title: [String(s.title), String(s.subtitle)] as [string, string],
+  }));
+
+  const knowledge: OwuiKnowledge[] = sortedKeys(p.knowledge).map((k) => {
+    const ref = p.knowledge[k]!;
+    return { id: ref.externalId ?? ref.url ?? '', name: String(ref.name), type: String(ref.type) };
+  });
+
+  const description = String(p.description);
+  return {
+    id: p.slug,
+    base_model_id: p.baseModel,
+    name: p.name,
+    params,
+    meta: {
+      profile_image_url: avatarDataUrl ?? OWUI_DEFAULT_AVATAR,
+      description: description.trim() === '' ? null : description,
+      capabilities: { ...p.capabilities, vision: p.vision },
+      suggestion_prompts: suggestions.length > 0 ? suggestions : null,
+      tags: presetTags(p).map((name) => ({ name })),
+      knowledge,
+      toolIds: sortedKeys(p.toolIds),
+      filterIds: sortedKeys(p.filterIds),
+      actionIds: sortedKeys(p.actionIds),
+      hidden: p.hidden,
+    },
+    is_active: true,
+    created_at: Math.floor(p.createdAt / 1000),
+    updated_at: Math.floor(p.updatedAt / 1000),
+  };
+}
+
+/** The text of an export file: a JSON array, as Open WebUI writes it. */
+export function exportJson(elements: readonly OwuiModel[]): string {
+  return JSON.stringify(elements);
+}
+
+/**
+ * Open WebUI's file names: `<id>-<ms>.json` for one model, `models-export-<ms>.json` for all.
+ * Characters that are not safe in file names on every system are replaced by `_`.
+ */
+export function exportFileName(kind: 'one' | 'all', slug: string | null, now: number): string {
+  const ms = Math.floor(now);
+  if (kind === 'all') return `models-export-${ms}.json`;
+  const safe = (slug ?? '').replace(/[^A-Za-z0-9._-]/g, '_') || 'model';
+  return `${safe}-${ms}.json`;
+}

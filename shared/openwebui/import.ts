@@ -1,0 +1,291 @@
+import * as v from 'valibot';
+import type { KnowledgeRef } from '../schema/preset.ts';
+import { validateParams } from '../params/catalogue.ts';
+import { SLUG_MAX_LENGTH, badSlugChars, deriveSlug } from '../presets/slug.ts';
+import { acceptAvatarUrl } from './avatar.ts';
+import type { ImportNote, ImportResult, ImportedPreset, SkipReason } from './types.ts';
+
+/*
+ * Reading an Open WebUI model export (or our own, which is the same format).
+ *
+ * Decisions:
+ * - The file may be an array (Open WebUI) or a single element (a share link, a hand-made
+ *   file). Elements are the current shape or the older `{ id, info: { … } }`.
+ * - An element is skipped, with a reason, when it cannot make a preset: not an object,
+ *   neither id nor name, a mistyped id/name/base_model_id/params/meta, or
+ *   `base_model_id: null` (an override of a base model, not a preset).
+ * - Anything smaller that is wrong is dropped from the element with a note, and the rest
+ *   imported: an invalid or unknown parameter, a malformed suggestion or knowledge entry,
+ *   a mistyped optional field, a picture that is neither an accepted data URL nor http(s).
+ * - An id that is not a valid slug is replaced by one derived from it (or from the name),
+ *   with a note. Whether the slug is already taken is for the caller to decide (replace or rename).
+ * - Never throws; everything returned is checked.
+ */
+
+export const DEFAULT_IMPORT_MAX_BYTES = 50_000_000;
+
+type Rec = Record<string, unknown>;
+
+function isRecord(x: unknown): x is Rec {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** UTF-8 size of a string, without allocating. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+const suggestionSchema = v.looseObject({
+  content: v.string(),
+  title: v.optional(v.nullable(v.union([v.array(v.unknown()), v.string()]))),
+});
+
+const knowledgeSchema = v.looseObject({
+  id: v.optional(v.nullable(v.string())),
+  collection_name: v.optional(v.nullable(v.string())),
+  name: v.optional(v.nullable(v.string())),
+  type: v.optional(v.nullable(v.string())),
+});
+
+const AUTOMERGE_URL = /^automerge:[1-9A-HJ-NP-Za-km-z]+$/;
+
+/** Seconds (Open WebUI), or milliseconds / nanoseconds from elsewhere, to milliseconds. */
+function toMs(x: unknown): number | null {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) return null;
+  if (x < 1e11) return Math.round(x * 1000);
+  if (x < 1e14) return Math.round(x);
+  return Math.round(x / 1e6);
+}
+
+function stringList(x: unknown): string[] | null {
+  if (!Array.isArray(x)) return null;
+  const out: string[] = [];
+  for (const s of x) if (typeof s === 'string' && s !== '' && !out.includes(s)) out.push(s);
+  return out;
+}
+
+function readTags(x: unknown): string[] | null {
+  if (!Array.isArray(x)) return null;
+  const out: string[] = [];
+  for (const t of x) {
+    const raw = typeof t === 'string' ? t : isRecord(t) && typeof t.name === 'string' ? t.name : null;
+    const name = raw?.trim();
+    if (name && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+function readSuggestions(x: unknown, notes: ImportNote[]): ImportedPreset['suggestions'] {
+  if (x === undefined || x === null) return [];
+  if (!Array.isArray(x)) {
+    notes.push({ code: 'field-ignored', field: 'meta.suggestion_prompts' });
+    return [];
+  }
+  const out: ImportedPreset['suggestions'] = [];
+  x.forEach((item, index) => {
+    const r = v.safeParse(suggestionSchema, item);
+    if (!r.success || r.output.content.trim() === '') {
+      notes.push({ code: 'suggestion-dropped', index });
+      return;
+    }
+    const t = r.output.title;
+    const title = Array.isArray(t) ? t[0] : t;
+    const subtitle = Array.isArray(t) ? t[1] : '';
+    out.push({
+      title: typeof title === 'string' ? title : '',
+      subtitle: typeof subtitle === 'string' ? subtitle : '',
+      prompt: r.output.content,
+    });
+  });
+  return out;
+}
+
+function readKnowledge(x: unknown, notes: ImportNote[]): KnowledgeRef[] {
+  if (x === undefined || x === null) return [];
+  if (!Array.isArray(x)) {
+    notes.push({ code: 'field-ignored', field: 'meta.knowledge' });
+    return [];
+  }
+  const out: KnowledgeRef[] = [];
+  x.forEach((item, index) => {
+    const r = v.safeParse(knowledgeSchema, item);
+    const id = r.success ? (r.output.id ?? r.output.collection_name ?? '') : '';
+    if (!r.success || id === '') {
+      notes.push({ code: 'knowledge-dropped', index });
+      return;
+    }
+    const ours = AUTOMERGE_URL.test(id);
+    out.push({
+      name: r.output.name ?? id,
+      type: r.output.type ?? 'collection',
+      url: ours ? id : null,
+      externalId: ours ? null : id,
+    });
+  });
+  return out;
+}
+
+function readCapabilities(x: unknown): { vision: boolean; rest: Record<string, boolean> } {
+  const rest: Record<string, boolean> = {};
+  let vision = false;
+  if (isRecord(x)) {
+    for (const [k, val] of Object.entries(x)) {
+      if (typeof val !== 'boolean') continue;
+      if (k === 'vision') vision = val;
+      else rest[k] = val;
+    }
+  }
+  return { vision, rest };
+}
+
+function isValidSlug(s: string): boolean {
+  return s.length > 0 && s.length <= SLUG_MAX_LENGTH && badSlugChars(s).length === 0;
+}
+
+type ElementResult = { ok: true; item: ImportedPreset } | { ok: false; reason: SkipReason; name?: string };
+
+function readElement(raw: unknown): ElementResult {
+  if (!isRecord(raw)) return { ok: false, reason: { code: 'not-an-object' } };
+  // older shape: { id, info: { …the element… } }
+  const el: Rec = isRecord(raw.info) ? { ...raw.info, id: raw.info.id ?? raw.id } : raw;
+
+  const { id, name, base_model_id: base, params, meta } = el;
+  const displayName = typeof name === 'string' ? name : undefined;
+  const skip = (reason: SkipReason): ElementResult =>
+    displayName === undefined ? { ok: false, reason } : { ok: false, reason, name: displayName };
+
+  if (id !== undefined && id !== null && typeof id !== 'string') return skip({ code: 'wrong-type', field: 'id' });
+  if (name !== undefined && name !== null && typeof name !== 'string') return skip({ code: 'wrong-type', field: 'name' });
+  const idText = typeof id === 'string' ? id.trim() : '';
+  const nameText = typeof name === 'string' ? name.trim() : '';
+  if (idText === '' && nameText === '') return skip({ code: 'missing-id-and-name' });
+
+  if (base === null) return skip({ code: 'not-a-preset' });
+  if (base !== undefined && typeof base !== 'string') return skip({ code: 'wrong-type', field: 'base_model_id' });
+  if (typeof base !== 'string' || base.trim() === '') return skip({ code: 'missing-base-model' });
+  if (params !== undefined && params !== null && !isRecord(params)) return skip({ code: 'wrong-type', field: 'params' });
+  if (meta !== undefined && meta !== null && !isRecord(meta)) return skip({ code: 'wrong-type', field: 'meta' });
+
+  const notes: ImportNote[] = [];
+
+  let slug = idText;
+  if (!isValidSlug(slug)) {
+    slug = deriveSlug(idText) || deriveSlug(nameText);
+    if (slug === '') return skip({ code: 'bad-id', id: idText });
+    if (idText !== '') notes.push({ code: 'slug-changed', from: idText, to: slug });
+  }
+
+  const p: Rec = isRecord(params) ? params : {};
+  const { system, ...rest } = p;
+  if (system !== undefined && system !== null && typeof system !== 'string') {
+    notes.push({ code: 'field-ignored', field: 'params.system' });
+  }
+  const checked = validateParams(rest);
+  for (const e of checked.errors) notes.push({ code: 'param-dropped', key: e.key, error: e.error });
+
+  const m: Rec = isRecord(meta) ? meta : {};
+  const description = m.description;
+  if (description !== undefined && description !== null && typeof description !== 'string') {
+    notes.push({ code: 'field-ignored', field: 'meta.description' });
+  }
+
+  let avatarDataUrl: string | null = null;
+  if (typeof m.profile_image_url === 'string') {
+    const a = acceptAvatarUrl(m.profile_image_url);
+    if (a.kind === 'accepted') avatarDataUrl = a.url;
+    else if (a.kind === 'refused') notes.push({ code: 'avatar-dropped' });
+  }
+
+  const ids = (field: 'toolIds' | 'filterIds' | 'actionIds'): string[] => {
+    if (m[field] === undefined || m[field] === null) return [];
+    const list = stringList(m[field]);
+    if (list === null) notes.push({ code: 'field-ignored', field: `meta.${field}` });
+    return list ?? [];
+  };
+
+  let tags: string[] = [];
+  if (m.tags !== undefined && m.tags !== null) {
+    const t = readTags(m.tags);
+    if (t === null) notes.push({ code: 'field-ignored', field: 'meta.tags' });
+    tags = t ?? [];
+  }
+
+  if (m.hidden !== undefined && m.hidden !== null && typeof m.hidden !== 'boolean') {
+    notes.push({ code: 'field-ignored', field: 'meta.hidden' });
+  }
+
+  const caps = readCapabilities(m.capabilities);
+  const suggestions = readSuggestions(m.suggestion_prompts, notes);
+  const knowledge = readKnowledge(m.knowledge, notes);
+  const toolIds = ids('toolIds');
+  const filterIds = ids('filterIds');
+  const actionIds = ids('actionIds');
+
+  return {
+    ok: true,
+    item: {
+      slug,
+      name: nameText || slug,
+      baseModel: base.trim(),
+      description: typeof description === 'string' ? description : '',
+      system: typeof system === 'string' ? system : '',
+      params: checked.params,
+      suggestions,
+      tags,
+      hidden: m.hidden === true,
+      vision: caps.vision,
+      capabilities: caps.rest,
+      avatarDataUrl,
+      knowledge,
+      toolIds,
+      filterIds,
+      actionIds,
+      createdAt: toMs(el.created_at),
+      updatedAt: toMs(el.updated_at),
+      notes,
+    },
+  };
+}
+
+/** Parse the text of an export file (or a decoded share link). Never throws. */
+export function parseOpenWebUIImport(text: string, opts: { maxBytes?: number } = {}): ImportResult {
+  const maxBytes = opts.maxBytes ?? DEFAULT_IMPORT_MAX_BYTES;
+  // UTF-8 never takes fewer bytes than UTF-16 code units, so a long string is too large for sure
+  if (text.length > maxBytes) return { ok: false, error: { code: 'too-large', maxBytes, bytes: utf8Length(text) } };
+  const bytes = utf8Length(text);
+  if (bytes > maxBytes) return { ok: false, error: { code: 'too-large', maxBytes, bytes } };
+
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return { ok: false, error: { code: 'not-json' } };
+  }
+
+  let elements: unknown[];
+  if (Array.isArray(data)) elements = data;
+  else if (isRecord(data) && ('id' in data || 'name' in data || 'info' in data)) elements = [data];
+  else return { ok: false, error: { code: 'wrong-shape' } };
+
+  const items: ImportedPreset[] = [];
+  const skipped: Extract<ImportResult, { ok: true }>['skipped'] = [];
+  elements.forEach((el, index) => {
+    const r = readElement(el);
+    if (r.ok) items.push(r.item);
+    else skipped.push(r.name === undefined ? { index, reason: r.reason } : { index, name: r.name, reason: r.reason });
+  });
+  return { ok: true, items, skipped };
+}

@@ -1,0 +1,61 @@
+import { KIND, SCHEMA } from '../schema/kinds.ts';
+import { newId } from '../schema/ids.ts';
+import type { KnowledgeRef, PresetDoc, PromptSuggestion } from '../schema/preset.ts';
+import type { ImportedPreset } from './types.ts';
+
+export interface FromImportOptions {
+  /** internal id of the new preset document */
+  id: string;
+  /** the slug to use when the imported one was taken and the user chose to rename (see uniqueSlug) */
+  slug?: string;
+  /** automerge URL of the blob document the caller stored the imported picture in */
+  avatar: string | null;
+  now: number;
+  /** key maker for suggestions and knowledge refs (tests pass a deterministic one) */
+  makeId?: () => string;
+}
+
+function trueMap(list: readonly string[]): Record<string, true> {
+  const out: Record<string, true> = {};
+  for (const s of list) out[s] = true;
+  return out;
+}
+
+/**
+ * A complete preset document from an imported element. Suggestions get orders 1, 2, 3…
+ * in the imported order. Missing timestamps become `now`.
+ */
+export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): PresetDoc {
+  const makeId = o.makeId ?? newId;
+  const suggestions: Record<string, PromptSuggestion> = {};
+  imp.suggestions.forEach((s, i) => {
+    suggestions[makeId()] = { title: s.title, subtitle: s.subtitle, prompt: s.prompt, order: i + 1 };
+  });
+  const knowledge: Record<string, KnowledgeRef> = {};
+  for (const k of imp.knowledge) knowledge[makeId()] = { ...k };
+  const params: PresetDoc['params'] = {};
+  for (const [k, v] of Object.entries(imp.params)) params[k] = Array.isArray(v) ? [...v] : v;
+  return {
+    schema: SCHEMA.preset,
+    kind: KIND.preset,
+    id: o.id,
+    slug: o.slug ?? imp.slug,
+    name: imp.name,
+    baseModel: imp.baseModel,
+    description: imp.description,
+    system: imp.system,
+    params,
+    suggestions,
+    tags: trueMap(imp.tags),
+    hidden: imp.hidden,
+    vision: imp.vision,
+    capabilities: { ...imp.capabilities },
+    avatar: o.avatar,
+    knowledge,
+    toolIds: trueMap(imp.toolIds),
+    filterIds: trueMap(imp.filterIds),
+    actionIds: trueMap(imp.actionIds),
+    createdAt: imp.createdAt ?? o.now,
+    updatedAt: imp.updatedAt ?? o.now,
+  };
+}
