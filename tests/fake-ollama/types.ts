@@ -61,6 +61,8 @@ export interface ChatScript {
   tokensPerSecond?: number;
   /** done_reason of the final line (default "stop"). */
   doneReason?: string;
+  /** Write each NDJSON line in pieces of this many bytes (lines split across network chunks). */
+  chunkBytes?: number;
   /** Only used for a request to this model (compared like Ollama compares names). */
   model?: string;
 }
@@ -76,6 +78,10 @@ export interface PullableSpec {
   stepDelayMs?: number;
   /** The last progress line of each layer stops just short of `total`, as real Ollama sometimes does. */
   stopShortOfTotal?: boolean;
+  /** Write each NDJSON line in pieces of this many bytes (lines split across network chunks). */
+  chunkBytes?: number;
+  /** Send "removing unused layers" before "success" (as when an update replaced layers). */
+  removesUnusedLayers?: boolean;
   /** Model installed once pulled (name and digest are taken from the pull). */
   model?: Omit<FakeModel, 'name'>;
 }
@@ -114,4 +120,6 @@ export interface FakeOllama {
   /** Allowed extra origins, like restarting Ollama with another OLLAMA_ORIGINS. */
   setOrigins(origins: string[], defaultOrigins?: boolean): void;
   setTokensPerSecond(tps: number): void;
+  /** Requests whose handler is still running (a stream being generated, a pull in progress). */
+  inFlight(): number;
 }

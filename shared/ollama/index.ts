@@ -1,0 +1,3 @@
+export * from './diagnose.ts';
+export * from './pull-progress.ts';
+export * from './pull-name.ts';
