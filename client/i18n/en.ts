@@ -1,3 +1,4 @@
+import { connectionsStrings } from '../ollama/strings.ts';
 import { chatStrings } from '../chat/strings.ts';
 import { modelsStrings } from '../models/strings.ts';
 import type { Widen } from './define.ts';
@@ -58,12 +59,7 @@ export const en = {
   },
   models: modelsStrings.en,
   chat: chatStrings.en,
-  connections: {
-    title: 'Connections',
-    endpoint: 'Ollama endpoint',
-    endpointHelp: 'The address of Ollama as seen from this device. It is not synced: a phone reaches Ollama at another address than the desktop.',
-    saved: 'Saved on this device.',
-  },
+  connections: connectionsStrings.en,
   sync: {
     title: 'Sync',
     intro: 'Pair your devices through a relay. Your documents stay on each device; the relay passes changes between them and keeps a copy.',

@@ -1,3 +1,4 @@
+import { connectionsStrings } from '../ollama/strings.ts';
 import { chatStrings } from '../chat/strings.ts';
 import { modelsStrings } from '../models/strings.ts';
 import type { Dictionary } from './en.ts';
@@ -58,12 +59,7 @@ export const fr: Dictionary = {
   },
   models: modelsStrings.fr,
   chat: chatStrings.fr,
-  connections: {
-    title: 'Connexions',
-    endpoint: 'Adresse d’Ollama',
-    endpointHelp: 'L’adresse d’Ollama vue depuis cet appareil. Elle n’est pas synchronisée : un téléphone joint Ollama à une autre adresse que l’ordinateur.',
-    saved: 'Enregistré sur cet appareil.',
-  },
+  connections: connectionsStrings.fr,
   sync: {
     title: 'Synchronisation',
     intro: 'Associez vos appareils via un relais. Vos documents restent sur chaque appareil ; le relais transmet les modifications et en garde une copie.',

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRelay, type Relay } from '../../server/relay.ts';
+import { startFakeOllama, DEMO_MODELS, type FakeOllama } from '../fake-ollama/index.ts';
 
 export interface RelayFixture {
   relay: Relay;
@@ -14,7 +15,13 @@ export interface RelayFixture {
 }
 
 /** A real relay serving the built app (dist/) on a free port, with one account, per worker. */
-export const test = base.extend<{ shell: Page }, { relayFx: RelayFixture }>({
+export const test = base.extend<{ shell: Page; fake: FakeOllama }, { relayFx: RelayFixture }>({
+  /** A fresh fake Ollama per test, with the demo models installed. */
+  fake: async ({}, use) => {
+    const fake = await startFakeOllama({ models: DEMO_MODELS, tokensPerSecond: 200, pullStepDelayMs: 50 });
+    await use(fake);
+    await fake.close();
+  },
   relayFx: [
     async ({}, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
@@ -55,4 +62,16 @@ export async function createPresetQuick(page: Page, name: string, baseModel = 'l
   await page.getByLabel('Base model').fill(baseModel);
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByRole('listitem', { name })).toBeVisible();
+}
+
+/** Points the app's Ollama endpoint at `url` before the app loads (device-local setting). */
+export async function useOllamaEndpoint(page: Page, url: string): Promise<void> {
+  await page.addInitScript((endpoint: string) => {
+    const key = 'atelier.device';
+    const s = JSON.parse(localStorage.getItem(key) ?? '{}') as { ollamaEndpoint?: string };
+    if (!s.ollamaEndpoint || s.ollamaEndpoint === 'http://localhost:11434') {
+      s.ollamaEndpoint = endpoint;
+      localStorage.setItem(key, JSON.stringify(s));
+    }
+  }, url);
 }
