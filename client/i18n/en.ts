@@ -1,3 +1,4 @@
+import { backupStrings } from '../data/strings.ts';
 import { connectionsStrings } from '../ollama/strings.ts';
 import { chatStrings } from '../chat/strings.ts';
 import { modelsStrings } from '../models/strings.ts';
@@ -86,6 +87,7 @@ export const en = {
     lastSync: 'Last synced: {{ when }}',
     never: 'never',
   },
+  backup: backupStrings.en,
   data: {
     title: 'Data',
     trash: 'Trash',

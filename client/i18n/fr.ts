@@ -1,3 +1,4 @@
+import { backupStrings } from '../data/strings.ts';
 import { connectionsStrings } from '../ollama/strings.ts';
 import { chatStrings } from '../chat/strings.ts';
 import { modelsStrings } from '../models/strings.ts';
@@ -86,6 +87,7 @@ export const fr: Dictionary = {
     lastSync: 'Dernière synchronisation : {{ when }}',
     never: 'jamais',
   },
+  backup: backupStrings.fr,
   data: {
     title: 'Données',
     trash: 'Corbeille',
