@@ -57,11 +57,13 @@ export async function pairWithToken(page: Page, fx: RelayFixture): Promise<void>
 
 export async function createPresetQuick(page: Page, name: string, baseModel = 'llama3.2'): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
-  await page.getByRole('button', { name: 'New model' }).click();
+  await page.getByRole('link', { name: 'New model' }).click();
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Base model').fill(baseModel);
-  await page.getByRole('button', { name: 'Create' }).click();
-  await expect(page.getByRole('listitem', { name })).toBeVisible();
+  await page.getByRole('button', { name: 'Save & create' }).click();
+  await expect(page.getByRole('heading', { name: `Edit ${name}` })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to models' }).click();
+  await expect(page.getByRole('listitem', { name, exact: true })).toBeVisible();
 }
 
 /** Points the app's Ollama endpoint at `url` before the app loads (device-local setting). */
