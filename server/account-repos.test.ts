@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Repo, type AutomergeUrl } from '@automerge/automerge-repo';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import { describe, expect, it } from 'vitest';
+import type { WorkspaceDoc } from '../shared/schema/workspace.ts';
+import { AccountRepos, relayPeerId } from './account-repos.ts';
+import { accountDocumentsDir } from './accounts.ts';
+
+describe('AccountRepos', () => {
+  it("creates the workspace in the account's own folder, on disk before returning", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'atelier-repos-'));
+    try {
+      const repos = new AccountRepos({ dataDir: dir, log: () => {} });
+      const id = 'a'.repeat(24);
+      const url = await repos.createWorkspace(id, 'alice');
+      const acc = await repos.get(id);
+      expect(acc.repo.peerId).toBe(relayPeerId(id));
+      expect(await repos.get(id)).toBe(acc); // one Repo per account
+      await repos.closeAll();
+      await expect(repos.get(id)).rejects.toThrow(/shutting down/);
+
+      const reader = new Repo({ storage: new NodeFSStorageAdapter(accountDocumentsDir(dir, id)), network: [] });
+      const doc = (await reader.find<WorkspaceDoc>(url as AutomergeUrl)).doc();
+      expect(doc).toMatchObject({ name: 'alice', presets: {}, conversations: {} });
+      await reader.shutdown();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reopens an account after closing it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'atelier-repos-'));
+    try {
+      const repos = new AccountRepos({ dataDir: dir, log: () => {} });
+      const id = 'b'.repeat(24);
+      const url = await repos.createWorkspace(id, 'bob');
+      const first = await repos.get(id);
+      await repos.close(id);
+      const second = await repos.get(id);
+      expect(second).not.toBe(first);
+      expect((await second.repo.find<WorkspaceDoc>(url as AutomergeUrl)).doc().name).toBe('bob');
+      await repos.closeAll();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Acceptance tests every AccountStore implementation must pass (as automerge-repo does for
+ * its storage adapters with runStorageAdapterTests). Call from a *.test.ts file.
+ */
+import { isValidAutomergeUrl } from '@automerge/automerge-repo';
+import { describe, expect, it } from 'vitest';
+import type { AccountStore } from './accounts.ts';
+
+export interface AccountStoreSetup {
+  store: AccountStore;
+  teardown?: () => void | Promise<void>;
+}
+
+export function runAccountStoreTests(title: string, setup: () => Promise<AccountStoreSetup>): void {
+  const withStore = (fn: (store: AccountStore) => Promise<void>) => async () => {
+    const { store, teardown } = await setup();
+    try {
+      await fn(store);
+    } finally {
+      await teardown?.();
+    }
+  };
+
+  describe(`AccountStore acceptance (${title})`, () => {
+    it(
+      'creates an account with a 256-bit base64url token and a workspace URL',
+      withStore(async (store) => {
+        const { account, token } = await store.create('alice');
+        expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(account.name).toBe('alice');
+        expect(isValidAutomergeUrl(account.workspaceUrl)).toBe(true);
+        expect(account.createdAt).toBeGreaterThan(0);
+        expect(account).not.toHaveProperty('token');
+        expect(account).not.toHaveProperty('tokenHash');
+      }),
+    );
+
+    it(
+      'finds an account by its token only',
+      withStore(async (store) => {
+        const alice = await store.create('alice');
+        const bob = await store.create('bob');
+        expect((await store.byToken(alice.token))?.id).toBe(alice.account.id);
+        expect((await store.byToken(bob.token))?.id).toBe(bob.account.id);
+        expect(alice.account.id).not.toBe(bob.account.id);
+        expect(await store.byToken('')).toBeNull();
+        expect(await store.byToken('x'.repeat(43))).toBeNull();
+        expect(await store.byToken(`${alice.token}x`)).toBeNull();
+        expect(await store.byToken(alice.token.slice(0, -1))).toBeNull();
+      }),
+    );
+
+    it(
+      'refuses duplicate and invalid names',
+      withStore(async (store) => {
+        await store.create('alice');
+        await expect(store.create('alice')).rejects.toThrow(/already exists/);
+        await expect(store.create('  alice ')).rejects.toThrow(/already exists/);
+        for (const bad of ['', '   ', '../x', 'a/b', 'x'.repeat(65), 'line\nbreak', '-dash-first']) {
+          await expect(store.create(bad), JSON.stringify(bad)).rejects.toThrow(/Invalid account name/);
+        }
+        expect((await store.list()).map((a) => a.name)).toEqual(['alice']);
+      }),
+    );
+
+    it(
+      'lists accounts in creation order, without secrets',
+      withStore(async (store) => {
+        const { token } = await store.create('alice');
+        await store.create('bob');
+        const list = await store.list();
+        expect(list.map((a) => a.name)).toEqual(['alice', 'bob']);
+        expect(JSON.stringify(list)).not.toContain(token);
+        for (const a of list) expect(Object.keys(a).sort()).toEqual(['createdAt', 'id', 'name', 'workspaceUrl']);
+      }),
+    );
+
+    it(
+      'removes an account, after which its token no longer works',
+      withStore(async (store) => {
+        const { token } = await store.create('alice');
+        await store.create('bob');
+        expect(await store.remove('alice')).toBe(true);
+        expect(await store.remove('alice')).toBe(false);
+        expect(await store.byToken(token)).toBeNull();
+        expect((await store.list()).map((a) => a.name)).toEqual(['bob']);
+        // The name is free again, with a new token.
+        const again = await store.create('alice');
+        expect(again.token).not.toBe(token);
+      }),
+    );
+
+    it(
+      'handles concurrent creates without losing any',
+      withStore(async (store) => {
+        const names = Array.from({ length: 8 }, (_, i) => `user${i}`);
+        await Promise.all(names.map((n) => store.create(n)));
+        expect((await store.list()).map((a) => a.name).sort()).toEqual(names.sort());
+      }),
+    );
+  });
+}

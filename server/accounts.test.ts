@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateAutomergeUrl } from '@automerge/automerge-repo';
+import { describe, expect, it } from 'vitest';
+import { runAccountStoreTests } from './account-store-acceptance.ts';
+import {
+  FileAccountStore,
+  accountsFilePath,
+  hashToken,
+  pairingLink,
+  writeFileAtomic,
+  type CreateWorkspace,
+} from './accounts.ts';
+
+const fakeWorkspace: CreateWorkspace = async () => generateAutomergeUrl();
+
+function tempDataDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atelier-accounts-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+runAccountStoreTests('FileAccountStore', async () => {
+  const tmp = tempDataDir();
+  return { store: new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace }), teardown: tmp.remove };
+});
+
+describe('FileAccountStore on disk', () => {
+  it('stores only the sha256 of the token', async () => {
+    const tmp = tempDataDir();
+    try {
+      const store = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      const { token } = await store.create('alice');
+      const text = readFileSync(accountsFilePath(tmp.dir), 'utf8');
+      expect(text).not.toContain(token);
+      const expected = createHash('sha256').update(token).digest('hex');
+      expect(hashToken(token)).toBe(expected);
+      expect(JSON.parse(text)).toMatchObject({ version: 1, accounts: [{ name: 'alice', tokenHash: expected }] });
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('sees accounts added and removed by another process (another store on the same folder)', async () => {
+    const tmp = tempDataDir();
+    try {
+      const relaySide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      const cliSide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      expect(await relaySide.list()).toEqual([]);
+      const { token } = await cliSide.create('bob');
+      expect((await relaySide.byToken(token))?.name).toBe('bob');
+      await cliSide.remove('bob');
+      expect(await relaySide.byToken(token)).toBeNull();
+      // Both sides racing to create the same name: exactly one wins.
+      const results = await Promise.allSettled([relaySide.create('carol'), cliSide.create('carol')]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((await relaySide.list()).map((a) => a.name)).toEqual(['carol']);
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('writes atomically: readers never see a partial file and no temp files are left', async () => {
+    const tmp = tempDataDir();
+    try {
+      const file = path.join(tmp.dir, 'x.json');
+      const big = (n: number) => JSON.stringify({ n, pad: 'x'.repeat(200_000) });
+      await writeFileAtomic(file, big(0));
+      let reads = 0;
+      let stop = false;
+      const reader = (async () => {
+        while (!stop) {
+          JSON.parse(readFileSync(file, 'utf8')); // throws on a torn read
+          reads++;
+          await new Promise((r) => setImmediate(r));
+        }
+      })();
+      for (let i = 1; i <= 30; i++) await writeFileAtomic(file, big(i));
+      stop = true;
+      await reader;
+      expect(reads).toBeGreaterThan(0);
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { n: number }).n).toBe(30);
+      expect(readdirSync(tmp.dir)).toEqual(['x.json']);
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('refuses to start from a corrupt accounts file rather than overwrite it', async () => {
+    const tmp = tempDataDir();
+    try {
+      writeFileSync(accountsFilePath(tmp.dir), '{"version":1,"accounts":[{"name":');
+      const store = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      await expect(store.list()).rejects.toThrow(/not a valid accounts file/);
+      await expect(store.create('alice')).rejects.toThrow(/not a valid accounts file/);
+      expect(readFileSync(accountsFilePath(tmp.dir), 'utf8')).toBe('{"version":1,"accounts":[{"name":');
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('does not write the account when its workspace cannot be created', async () => {
+    const tmp = tempDataDir();
+    try {
+      const store = new FileAccountStore({
+        dataDir: tmp.dir,
+        createWorkspace: async () => {
+          throw new Error('disk full');
+        },
+      });
+      await expect(store.create('alice')).rejects.toThrow('disk full');
+      expect(await store.list()).toEqual([]);
+      expect(readdirSync(tmp.dir)).toEqual([]); // and the lock is released
+    } finally {
+      tmp.remove();
+    }
+  });
+});
+
+describe('pairingLink', () => {
+  it('puts relay, token and workspace in the fragment, URI-encoded', () => {
+    expect(pairingLink('https://h:1', 'wss://h:1/sync', 'a-b_c', 'automerge:xyz')).toBe(
+      'https://h:1/pair#relay=wss%3A%2F%2Fh%3A1%2Fsync&token=a-b_c&workspace=automerge%3Axyz',
+    );
+  });
+});

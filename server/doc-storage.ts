@@ -1,0 +1,101 @@
+/**
+ * Document storage for one account: NodeFSStorageAdapter's on-disk layout, with atomic writes.
+ *
+ * Why not NodeFSStorageAdapter as is: its `save` is a plain `writeFile`, so a `kill -9` during
+ * a write leaves a truncated chunk, and the repo concatenates every chunk of a document when
+ * loading it — one torn chunk can make the whole document fail to load. Here each chunk is
+ * written to a temp file and renamed into place, so a chunk is either complete or absent.
+ * Reads, ranges and removal are delegated to NodeFSStorageAdapter unchanged, so the folder
+ * stays readable by the stock adapter (a test checks this).
+ *
+ * Not fsynced: the guarantee is "survives the relay process dying", not "survives power
+ * loss"; an fsync per chunk would sit on the path of every sync acknowledgement.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+
+/** Temp files live outside every key's directory, so `loadRange` never sees a half-written one. */
+const TMP_DIR = '.tmp';
+
+export class AtomicFSStorageAdapter implements StorageAdapterInterface {
+  readonly #base: string;
+  // Never given a `save`, so its read cache stays empty and every read comes from disk.
+  readonly #reader: NodeFSStorageAdapter;
+  #tmpReady: Promise<void> | null = null;
+
+  constructor(baseDirectory: string) {
+    this.#base = baseDirectory;
+    this.#reader = new NodeFSStorageAdapter(baseDirectory);
+  }
+
+  /** Same mapping as NodeFSStorageAdapter (2.5.x): first key split after two characters. */
+  #filePath(key: StorageKey): string {
+    const [first, ...rest] = key;
+    if (first === undefined) throw new Error('empty storage key');
+    for (const part of key) {
+      // Keys come from automerge-repo (document ids, hashes), never from raw client input,
+      // but a path component must not be able to climb out of the account's folder.
+      if (part === '' || part === '.' || part === '..' || part.includes('/') || part.includes('\\') || part.includes('\0')) {
+        throw new Error('invalid storage key');
+      }
+    }
+    return path.join(this.#base, first.slice(0, 2), first.slice(2), ...rest);
+  }
+
+  load(key: StorageKey): Promise<Uint8Array | undefined> {
+    return this.#reader.load(key);
+  }
+
+  async save(key: StorageKey, data: Uint8Array): Promise<void> {
+    const target = this.#filePath(key);
+    const tmpDir = path.join(this.#base, TMP_DIR);
+    this.#tmpReady ??= fsp.mkdir(tmpDir, { recursive: true }).then(() => undefined);
+    try {
+      await this.#tmpReady;
+    } catch (err) {
+      this.#tmpReady = null; // retry next time (e.g. the folder was removed under us)
+      throw err;
+    }
+    // Unique per write: the repo may save the same chunk key twice concurrently.
+    const tmp = path.join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    try {
+      await fsp.writeFile(tmp, data);
+      await fsp.mkdir(path.dirname(target), { recursive: true });
+      await fsp.rename(tmp, target);
+    } catch (err) {
+      await fsp.rm(tmp, { force: true });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.#tmpReady = null;
+      throw err;
+    }
+  }
+
+  remove(key: StorageKey): Promise<void> {
+    return this.#reader.remove(key);
+  }
+
+  loadRange(prefix: StorageKey): Promise<Chunk[]> {
+    return this.#reader.loadRange(prefix);
+  }
+
+  removeRange(prefix: StorageKey): Promise<void> {
+    return this.#reader.removeRange(prefix);
+  }
+
+  /**
+   * Deletes leftovers of writes interrupted by a crash. Only old ones: another process may be
+   * writing to the same folder right now (several relays may share storage).
+   */
+  async clearStaleTempFiles(olderThanMs = 60_000): Promise<void> {
+    const tmpDir = path.join(this.#base, TMP_DIR);
+    const names = await fsp.readdir(tmpDir).catch(() => [] as string[]);
+    const cutoff = Date.now() - olderThanMs;
+    for (const name of names) {
+      const file = path.join(tmpDir, name);
+      const st = await fsp.stat(file).catch(() => null);
+      if (st && st.mtimeMs < cutoff) await fsp.rm(file, { force: true });
+    }
+  }
+}

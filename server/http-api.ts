@@ -1,0 +1,71 @@
+/**
+ * The relay's small JSON API: GET /healthz, and GET /api/account for a paired device to learn
+ * its account name and workspace document. The app may be served from another origin than the
+ * relay (e.g. `npm run dev`), so /api answers CORS; it authenticates with a bearer token, not
+ * cookies, so `Access-Control-Allow-Origin: *` exposes nothing to other sites.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccountStore } from './accounts.ts';
+
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization',
+  'Access-Control-Max-Age': '600',
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
+  res.end(text);
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1] ?? null;
+}
+
+/** Returns a handler that answers API routes and returns false for everything else. */
+export function createApiHandler(accounts: AccountStore): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://relay.invalid');
+
+    if (pathname === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendJson(res, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' });
+      } else {
+        sendJson(res, 200, { ok: true });
+      }
+      return true;
+    }
+
+    if (pathname !== '/api' && !pathname.startsWith('/api/')) return false;
+
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...CORS_HEADERS, 'Content-Length': '0' });
+      res.end();
+      return true;
+    }
+    if (pathname !== '/api/account') {
+      sendJson(res, 404, { error: 'not found' }, CORS_HEADERS);
+      return true;
+    }
+    if (req.method !== 'GET') {
+      sendJson(res, 405, { error: 'method not allowed' }, { ...CORS_HEADERS, Allow: 'GET, OPTIONS' });
+      return true;
+    }
+    const token = bearerToken(req.headers.authorization);
+    const account = token ? await accounts.byToken(token) : null;
+    if (!account) {
+      sendJson(res, 401, { error: token ? 'unknown token' : 'missing bearer token' }, { ...CORS_HEADERS, 'WWW-Authenticate': 'Bearer' });
+      return true;
+    }
+    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl }, CORS_HEADERS);
+    return true;
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Entry point of `npm run relay` (and of `npm start`, after the build).
+ * Configuration comes from the environment: see config.ts.
+ *
+ * First start (no accounts.json yet): creates the account "default" and prints its pairing
+ * link once — the link carries the token, which is stored only hashed and cannot be shown
+ * again. SIGTERM/SIGINT: stop accepting, close sockets, flush every repo, exit 0.
+ */
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import { accountsFilePath, pairingLink } from './accounts.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { startRelay, syncUrl, type Relay } from './relay.ts';
+
+/** Stop waiting for a clean shutdown after this long (a stuck disk, say) and exit non-zero. */
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+const log = (line: string): void => console.log(`${new Date().toISOString()} ${line}`);
+
+function lanAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a): a is os.NetworkInterfaceInfo => a !== undefined && a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
+}
+
+function handleSignals(relay: Relay): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: shutting down`);
+    setTimeout(() => {
+      log('shutdown timed out');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    relay.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const firstStart = !(await fsp.stat(accountsFilePath(config.dataDir)).catch(() => null));
+  const relay = await startRelay({ ...config, log });
+  handleSignals(relay);
+
+  if (firstStart) {
+    const { token, account } = await relay.accounts.create('default');
+    console.log(
+      [
+        '',
+        `First start: created the account "${account.name}". To connect a device, open this pairing link on it`,
+        '(it contains the account token: keep it private; it is shown only now):',
+        '',
+        `  ${pairingLink(relay.url, syncUrl(relay.url), token, account.workspaceUrl)}`,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    const n = (await relay.accounts.list()).length;
+    console.log(`${n} account${n === 1 ? '' : 's'}. Add one with: npm run account -- add <name>`);
+  }
+  if (config.host === '0.0.0.0' || config.host === '::') {
+    const ips = lanAddresses();
+    if (ips.length > 0) console.log(`Other devices reach this relay at: ${ips.map((ip) => relay.url.replace('127.0.0.1', ip).replace('[::1]', ip)).join(', ')}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`);
+  else if (e.code === 'EADDRINUSE') console.error(`Port already in use (${e.message}); set PORT to another port.`);
+  else if (e.code === 'EACCES') console.error(`Permission denied: ${e.message}`);
+  else console.error(`Relay failed to start: ${e instanceof Error ? e.message : String(err)}`);
+  process.exit(1);
+});

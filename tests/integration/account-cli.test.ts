@@ -1,0 +1,107 @@
+/**
+ * `npm run account -- add|list|remove` against a running relay on the same DATA_DIR: the
+ * relay accepts a token added by the CLI and refuses it once removed, without a restart.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRelay, syncUrl, type Relay } from '../../server/relay.ts';
+import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
+import { connectClient, findOnRelay, runCleanups, tempDir, upgradeStatus } from './helpers.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tmp = tempDir('cli');
+let relay: Relay;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/account-cli.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, DATA_DIR: tmp.dir, HOST: '127.0.0.1', PORT: String(relay.port) }, timeout: 20_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+beforeAll(async () => {
+  relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {} });
+});
+
+afterAll(() => runCleanups([tmp.remove, () => relay?.close()]));
+
+describe('account CLI', () => {
+  let token = '';
+
+  it('add prints the pairing link and then the token alone on the last line', async () => {
+    const run = await cli('add', 'bob');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    token = lines.at(-1) ?? '';
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const link = lines.find((l) => l.includes('/pair#'))?.trim() ?? '';
+    expect(link).toContain(`token=${encodeURIComponent(token)}`);
+    expect(link).toContain(`relay=${encodeURIComponent(syncUrl(relay.url))}`);
+  });
+
+  it('the running relay accepts the new token at once', async () => {
+    const res = await fetch(`${relay.url}/api/account`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const { name, workspaceUrl } = (await res.json()) as { name: string; workspaceUrl: string };
+    expect(name).toBe('bob');
+
+    const client = connectClient(relay.url, token);
+    try {
+      const h = await findOnRelay<WorkspaceDoc>(client, workspaceUrl);
+      expect(h.doc().name).toBe('bob');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('list shows names and dates, never tokens', async () => {
+    await relay.accounts.create('carol');
+    const run = await cli('list');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^bob\tcreated \d{4}-\d\d-\d\dT/m);
+    expect(run.stdout).toMatch(/^carol\t/m);
+    expect(run.stdout).not.toContain(token);
+  });
+
+  it('refuses a duplicate name and bad usage with a clear message and a non-zero exit', async () => {
+    const dup = await cli('add', 'bob');
+    expect(dup.code).not.toBe(0);
+    expect(dup.stderr).toMatch(/already exists/);
+
+    for (const args of [[], ['add'], ['frobnicate'], ['add', 'a', 'b'], ['remove']]) {
+      const bad = await cli(...args);
+      expect(bad.code, args.join(' ')).not.toBe(0);
+      expect(bad.stderr, args.join(' ')).toMatch(/Usage:/);
+    }
+    const invalid = await cli('add', '../etc');
+    expect(invalid.code).not.toBe(0);
+    expect(invalid.stderr).toMatch(/Invalid account name/);
+  });
+
+  it('remove takes effect on the running relay', async () => {
+    const run = await cli('remove', 'bob');
+    expect(run.code, run.stderr).toBe(0);
+    expect(await upgradeStatus(`${syncUrl(relay.url)}?token=${encodeURIComponent(token)}`)).toBe(401);
+    expect((await fetch(`${relay.url}/api/account`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await relay.accounts.list()).map((a) => a.name)).toEqual(['carol']);
+
+    const again = await cli('remove', 'bob');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/No account named "bob"/);
+  });
+});

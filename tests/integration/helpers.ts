@@ -1,0 +1,161 @@
+/**
+ * Shared pieces of the relay integration tests: temp dirs, real automerge-repo clients over
+ * real WebSockets, bounded waiting, and raw sockets for misbehaving clients.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Repo, cbor, isValidAutomergeUrl, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo';
+import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import WebSocket from 'ws';
+import { syncUrl } from '../../server/relay.ts';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `cond` every `everyMs` until it is true; fails with `what` after `timeoutMs`. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await cond()) return;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `atelier-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }) };
+}
+
+/** Runs every cleanup (last registered first) even if some fail, then reports the first failure. */
+export async function runCleanups(cleanups: (() => unknown)[]): Promise<void> {
+  let first: unknown = null;
+  for (const fn of cleanups.splice(0).reverse()) {
+    try {
+      await fn();
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  if (first) throw first;
+}
+
+export function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+/** Account.workspaceUrl is a plain string; checks it really is an automerge URL. */
+export function automergeUrl(url: string): AutomergeUrl {
+  if (!isValidAutomergeUrl(url)) throw new Error(`not an automerge URL: ${url}`);
+  return url;
+}
+
+export interface Client {
+  repo: Repo;
+  peerId: string;
+  close(): Promise<void>;
+}
+
+let clientCounter = 0;
+
+/** A browser-like client: no storage, shares everything with the relay, reconnects every 200 ms. */
+export function connectClient(relayUrl: string, token: string, peerId = `test-client-${process.pid}-${++clientCounter}`): Client {
+  const adapter = new BrowserWebSocketClientAdapter(`${syncUrl(relayUrl)}?token=${encodeURIComponent(token)}`, 200);
+  const repo = new Repo({ network: [adapter], peerId: peerId as PeerId, sharePolicy: async () => true });
+  let closed: Promise<void> | null = null;
+  return {
+    repo,
+    peerId,
+    // Idempotent: the adapter's disconnect() asserts it still has a socket.
+    close: () => (closed ??= repo.shutdown()),
+  };
+}
+
+export function relayPeer(repo: Repo): PeerId | undefined {
+  return repo.peers.find((p) => p.startsWith('relay-'));
+}
+
+/** find() once the relay is connected (before that, find() gives up as "unavailable"). */
+export async function findOnRelay<T>(client: Client, url: string): Promise<DocHandle<T>> {
+  const checked = automergeUrl(url);
+  await waitFor(() => relayPeer(client.repo) !== undefined, 'the relay connection');
+  return client.repo.find<T>(checked);
+}
+
+/**
+ * Resolves once the relay has told this client (in a sync message) that it holds the
+ * handle's current heads: what the app treats as "saved on the relay".
+ */
+export async function waitForAck(client: Client, handle: DocHandle<unknown>, timeoutMs = 10_000): Promise<void> {
+  await waitFor(
+    () => {
+      const peer = relayPeer(client.repo);
+      const storageId = peer ? client.repo.getStorageIdOfPeer(peer) : undefined;
+      const info = storageId ? handle.getSyncInfo(storageId) : undefined;
+      return info !== undefined && sameHeads(info.lastHeads, handle.heads());
+    },
+    'the relay to acknowledge the changes',
+    timeoutMs,
+    1,
+  );
+}
+
+export async function waitConverged(a: DocHandle<unknown>, b: DocHandle<unknown>, timeoutMs = 10_000): Promise<void> {
+  await waitFor(() => sameHeads(a.heads(), b.heads()), 'the clients to converge', timeoutMs);
+}
+
+/** Status code of a refused WebSocket upgrade (or 101 if it was accepted). */
+export function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on('error', (err) => {
+      if (!/Unexpected server response/.test(err.message)) reject(err);
+    });
+  });
+}
+
+/** A raw, authenticated socket on /sync, for sending what no well-behaved client would. */
+export async function rawSocket(relayUrl: string, token: string): Promise<WebSocket> {
+  const ws = new WebSocket(`${syncUrl(relayUrl)}?token=${encodeURIComponent(token)}`);
+  ws.on('error', () => {}); // oversized frames may end in EPIPE/ECONNRESET on our side
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+  });
+  return ws;
+}
+
+export function closeCode(ws: WebSocket, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (ws.readyState === WebSocket.CLOSED) return reject(new Error('already closed'));
+    const timer = setTimeout(() => reject(new Error('socket was not closed')), timeoutMs);
+    ws.once('close', (code: number) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+export function joinMessage(peerId: string): Uint8Array {
+  return cbor.encode({ type: 'join', senderId: peerId, peerMetadata: {}, supportedProtocolVersions: ['1'] });
+}
+
+/** Resolves with the first decoded message the relay sends on a raw socket. */
+export function nextMessage(ws: WebSocket, timeoutMs = 5_000): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no message')), timeoutMs);
+    ws.once('message', (data: Buffer) => {
+      clearTimeout(timer);
+      resolve(cbor.decode<Record<string, unknown>>(data));
+    });
+  });
+}
