@@ -7,12 +7,14 @@ import { ModelsPage } from './models/ModelsPage.tsx';
 import { EditPresetPage, NewPresetPage } from './models/PresetEditorPage.tsx';
 import { ImportSharedPage } from './models/ImportSharedPage.tsx';
 import { PresetsProvider } from './models/presets-context.tsx';
+import { PullsProvider } from './ollama/pulls-context.tsx';
 import { SettingsLayout } from './pages/settings/SettingsLayout.tsx';
 import { GeneralSettings } from './pages/settings/GeneralSettings.tsx';
 import { ConnectionsSettings } from './pages/settings/ConnectionsSettings.tsx';
 import { SyncSettings } from './pages/settings/SyncSettings.tsx';
 import { DataSettings } from './pages/settings/DataSettings.tsx';
 import { PairPage } from './pages/PairPage.tsx';
+import { ChatSettings } from './chat/ChatSettings.tsx';
 
 const ChatPage = lazy(() => import('./chat/ChatPage.tsx'));
 
@@ -20,9 +22,11 @@ function Root(props: ParentProps) {
   return (
     <I18nProvider>
       <WorkspaceProvider>
-        <Shell>
-          <PresetsProvider>{props.children}</PresetsProvider>
-        </Shell>
+        <PullsProvider>
+          <Shell>
+            <PresetsProvider>{props.children}</PresetsProvider>
+          </Shell>
+        </PullsProvider>
       </WorkspaceProvider>
     </I18nProvider>
   );
@@ -43,6 +47,7 @@ export function App() {
         <Route path="/connections" component={ConnectionsSettings} />
         <Route path="/sync" component={SyncSettings} />
         <Route path="/data" component={DataSettings} />
+        <Route path="/chat" component={ChatSettings} />
       </Route>
       <Route path="/pair" component={PairPage} />
       <Route path="*" component={() => <Navigate href="/models" />} />

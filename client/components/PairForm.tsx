@@ -6,7 +6,7 @@ import { parsePairingLink, type PairingInfo } from '../sync/pairing-link.ts';
 import { pairDevice, type PairResult } from '../sync/pair-device.ts';
 
 /** Pair this device: paste a pairing link, or give the relay address and a token. */
-export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () => void }) {
+export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () => void; onResult?: (r: { text: string; ok: boolean }) => void }) {
   const { t } = useI18n();
   const { repo, device } = useWorkspace();
   const [busy, setBusy] = createSignal(false);
@@ -28,6 +28,7 @@ export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () =>
     const r = await pairDevice(repo, device, info);
     setBusy(false);
     setMessage(explain(r, info.relay));
+    props.onResult?.({ text: explain(r, info.relay), ok: r.ok });
     if (r.ok) props.onPaired?.();
   };
 
@@ -76,7 +77,7 @@ export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () =>
           {t('sync.pairWithToken')}
         </button>
       </form>
-      <Show when={message()}>
+      <Show when={busy() || (message() && !props.onResult)}>
         <p role="status" class="pair-message">
           {message()}
         </p>

@@ -12,6 +12,10 @@ export interface KnownModel {
   quantization: string;
   /** from /api/show when known: completion, tools, vision, thinking, embedding, insert */
   capabilities: string[];
+  /** Optional, added by Settings › Connections: lets a refresh reuse /api/show answers. */
+  digest?: string;
+  /** `<arch>.context_length` from /api/show, when known. */
+  contextLength?: number;
 }
 
 const KEY = 'atelier.ollama.models';

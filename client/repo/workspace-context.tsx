@@ -60,7 +60,8 @@ export function WorkspaceProvider(props: ParentProps) {
 
   // A memo owns the store, so its change listener is removed when the workspace is switched.
   const workspace = createMemo<DocStore<WorkspaceDoc> | undefined>(() => {
-    const h = handle.state === 'ready' ? handle() : undefined;
+    // `latest` keeps the current workspace on screen while another one loads (pairing switches it).
+    const h = handle.state === 'errored' ? undefined : handle.latest;
     return h ? createDocStore(h) : undefined;
   });
   const loadError = () => (handle.state === 'errored' ? String(handle.error) : null);

@@ -18,11 +18,26 @@ const LAST_SYNC_THROTTLE_MS = 5000;
  */
 export function createRelayConnection(repo: Repo, relay: Accessor<RelayLink | null>, onSynced: (at: number) => void) {
   const [status, setStatus] = createSignal<SyncStatus>('local');
+  // The browser knows before the socket does: drop the connection when the device goes
+  // offline and open a fresh one when it is back, instead of waiting for a keepalive.
+  const [online, setOnline] = createSignal(navigator.onLine);
+  const up = () => setOnline(true);
+  const down = () => setOnline(false);
+  window.addEventListener('online', up);
+  window.addEventListener('offline', down);
+  onCleanup(() => {
+    window.removeEventListener('online', up);
+    window.removeEventListener('offline', down);
+  });
 
   createEffect(
-    on(relay, (link) => {
+    on([relay, online], ([link, isOnline]) => {
       if (!link) {
         setStatus('local');
+        return;
+      }
+      if (!isOnline) {
+        setStatus('offline');
         return;
       }
       const adapter = new WebSocketClientAdapter(relaySocketUrl(link.url, link.token), RETRY_MS);
@@ -49,7 +64,7 @@ export function createRelayConnection(repo: Repo, relay: Accessor<RelayLink | nu
           onSynced(now);
         }
       });
-      setStatus(navigator.onLine ? 'connecting' : 'offline');
+      setStatus('connecting');
       repo.networkSubsystem.addNetworkAdapter(adapter);
       const timer = setInterval(() => {
         if (status() !== 'online') void check();

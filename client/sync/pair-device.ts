@@ -30,10 +30,15 @@ export async function pairDevice(repo: Repo, device: DeviceSettingsStore, info: 
   if (!check.ok) return check;
   const target = check.account.workspaceUrl;
   const localUrl = device.settings.workspaceUrl;
+  const previousRelay = device.settings.relay;
   device.update({ relay: { url: info.relay, token: info.token } });
   if (localUrl === target) return { ok: true };
   const shared = await findWorkspace(repo, target);
-  if (!shared) return { ok: false, reason: 'timeout' };
+  if (!shared) {
+    // Leave the device as it was: unpaired (or paired as before), its own workspace untouched.
+    device.update({ relay: previousRelay });
+    return { ok: false, reason: 'timeout' };
+  }
   if (localUrl) {
     const local = await openDoc<WorkspaceDoc>(repo, localUrl, 'atelier/workspace');
     if (local.status === 'ok') {

@@ -1,3 +1,7 @@
+import { chromium } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect } from './fixtures.ts';
 
 test('the manifest is valid and the app is installable', async ({ shell: page, relayFx, request }) => {
@@ -30,12 +34,28 @@ test('the manifest is valid and the app is installable', async ({ shell: page, r
     const [w, h] = [body.readUInt32BE(16), body.readUInt32BE(20)];
     expect(`${w}x${h}`).toBe(icon.sizes);
   }
-  // Installability in Chromium: manifest + an active service worker controlling the page with a fetch handler.
-  await page.waitForFunction(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active));
-  const cdp = await page.context().newCDPSession(page);
-  await page.reload();
-  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-  expect(installabilityErrors.map((e) => e.errorId)).toEqual([]);
+});
+
+test('Chromium reports the app installable (manifest + active service worker)', async ({ relayFx, browserName }, testInfo) => {
+  // Playwright's usual contexts are incognito, where nothing is installable: use a real profile.
+  const profile = mkdtempSync(join(tmpdir(), 'atelier-profile-'));
+  const launch = testInfo.project.use.launchOptions ?? {};
+  const context = await chromium.launchPersistentContext(profile, { executablePath: launch.executablePath, args: launch.args });
+  try {
+    expect(browserName).toBe('chromium');
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${relayFx.origin}/models`);
+    await page.waitForFunction(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active));
+    await page.reload();
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors.map((e) => e.errorId)).toEqual([]);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.errors).toEqual([]);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 test('the shell is usable on a 390 px wide phone', async ({ browser, relayFx }) => {

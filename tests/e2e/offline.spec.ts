@@ -2,15 +2,12 @@ import { test, expect, createPresetQuick } from './fixtures.ts';
 
 test('the app registers its service worker and boots offline with saved data', async ({ shell: page, context }) => {
   // The service worker takes control after install; wait until it is active.
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration();
-    return Boolean(reg?.active);
-  });
+  await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
   await createPresetQuick(page, 'Offline Tutor');
   // Reload once online so the page is controlled by the service worker.
   await page.reload();
   await expect(page.getByRole('listitem', { name: 'Offline Tutor' })).toBeVisible();
-  expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+  await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
 
   await context.setOffline(true);
   await page.reload();

@@ -9,6 +9,8 @@ export function SyncSettings() {
   const { t, locale } = useI18n();
   const { device } = useWorkspace();
   const [copied, setCopied] = createSignal(false);
+  // Kept here: the form that produced it is replaced by the paired view as soon as pairing starts.
+  const [result, setResult] = createSignal<{ text: string; ok: boolean } | null>(null);
   const link = createMemo(() => {
     const relay = device.settings.relay;
     if (!relay) return null;
@@ -26,12 +28,19 @@ export function SyncSettings() {
     <section aria-labelledby="sync-title">
       <h2 id="sync-title">{t('sync.title')}</h2>
       <p>{t('sync.intro')}</p>
+      <Show when={result()}>
+        {(r) => (
+          <p role={r().ok ? 'status' : 'alert'} classList={{ error: !r().ok }}>
+            {r().text}
+          </p>
+        )}
+      </Show>
       <Show
         when={link()}
         fallback={
           <>
             <p>{t('sync.notPaired')}</p>
-            <PairForm />
+            <PairForm onResult={setResult} />
           </>
         }
       >
