@@ -1,16 +1,127 @@
-import { createSignal } from 'solid-js';
+import { createSignal, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { A, useParams } from '@solidjs/router';
 import { useI18n } from '../i18n/context.tsx';
-import { ModelSelector } from './ModelSelector.tsx';
-import type { ModelRef } from './model-ref.ts';
+import { usePulls } from '../ollama/pulls-context.tsx';
+import { PullOffer } from '../ollama/PullOffer.tsx';
+import { createChat } from './create-chat.ts';
+import { createLiveness } from './create-liveness.ts';
+import { ConversationSidebar } from './ConversationSidebar.tsx';
+import { ModelPickers } from './ModelPickers.tsx';
+import { MessageList } from './MessageList.tsx';
+import { Composer } from './Composer.tsx';
+import { PromptSuggestions } from './PromptSuggestions.tsx';
+import { ExportMenu } from './ExportMenu.tsx';
+import './chat.css';
+
+/** Refresh the installed models when the chat opens (at most once a minute), so the selector offers what Ollama has now. */
+function useFreshModels(): void {
+  const pulls = usePulls();
+  onMount(() => pulls.installed.refreshIfStale());
+}
 
 export default function ChatPage() {
   const { t } = useI18n();
-  const [model, setModel] = createSignal<ModelRef | null>(null);
+  const params = useParams<{ id?: string }>();
+  const chat = createChat(() => params.id || undefined);
+  const liveness = createLiveness(chat.doc, chat.generations);
+  const [sidebarOpen, setSidebarOpen] = createSignal(false);
+  const [dragging, setDragging] = createSignal(false);
+  let dropHandler: ((files: File[]) => void) | undefined;
+  useFreshModels();
+
+  // Escape stops this conversation's answers (a key already handled, e.g. closing a menu, does not)
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || chat.runningHere().length === 0) return;
+    e.preventDefault();
+    chat.stopAll();
+  };
+  window.addEventListener('keydown', onKey);
+  onCleanup(() => window.removeEventListener('keydown', onKey));
+
+  const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+  const empty = () => chat.status() === 'new' || (chat.status() === 'open' && Object.keys(chat.doc()?.messages ?? {}).length === 0);
+  const title = () => (chat.status() === 'new' ? t('chat.newChat') : chat.entry()?.title || chat.doc()?.title || t('chat.untitled'));
+
   return (
-    <section aria-labelledby="chat-title" class="chat-page">
-      <h1 id="chat-title">{t('chat.title')}</h1>
-      <ModelSelector value={model()} onSelect={setModel} />
-      <p class="help">{t('chat.coming')}</p>
-    </section>
+    <div class="chat-page" classList={{ 'sidebar-open': sidebarOpen() }}>
+      <div class="chat-sidebar-wrap" id="chat-sidebar">
+        <ConversationSidebar currentId={chat.id()} catalog={chat.catalog} onNavigate={() => setSidebarOpen(false)} />
+      </div>
+      <section
+        class="chat-main"
+        classList={{ dragging: dragging() }}
+        aria-labelledby="chat-title"
+        onDragOver={(e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={(e) => {
+          if (e.currentTarget === e.target) setDragging(false);
+        }}
+        onDrop={(e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          setDragging(false);
+          dropHandler?.([...(e.dataTransfer?.files ?? [])]);
+        }}
+      >
+        <header class="chat-header">
+          <button
+            type="button"
+            class="icon-button sidebar-toggle"
+            aria-controls="chat-sidebar"
+            aria-expanded={sidebarOpen()}
+            aria-label={sidebarOpen() ? t('chat.hideConversations') : t('chat.showConversations')}
+            onClick={() => setSidebarOpen(!sidebarOpen())}
+          >
+            ☰
+          </button>
+          <h1 id="chat-title" class="chat-title">
+            {title()}
+          </h1>
+          <div class="chat-tools">
+            <Show when={chat.status() === 'open' && !empty()}>
+              <ExportMenu chat={chat} />
+            </Show>
+            <A href="/settings/chat" class="icon-button settings-link" aria-label={t('chat.settingsLink')} title={t('chat.settingsLink')}>
+              ⚙
+            </A>
+          </div>
+        </header>
+        <ModelPickers chat={chat} extra={(query) => <PullOffer query={query} />} />
+        <Show when={chat.readOnly()}>
+          <p class="banner warning" role="status">
+            {t('chat.readOnly')}
+          </p>
+        </Show>
+        <div class="chat-body">
+          <Switch>
+            <Match when={chat.status() === 'missing'}>
+              <p class="chat-empty help">{t('chat.notFound')}</p>
+            </Match>
+            <Match when={chat.status() === 'opening'}>
+              <p class="chat-empty loading" role="status">
+                {t('chat.opening')}
+              </p>
+            </Match>
+            <Match when={empty()}>
+              <PromptSuggestions chat={chat} onPick={(prompt) => chat.send(prompt, [])} />
+            </Match>
+            <Match when={chat.status() === 'open'}>
+              <MessageList chat={chat} state={liveness} />
+            </Match>
+          </Switch>
+        </div>
+        <Show when={dragging()}>
+          <p class="drop-hint" aria-hidden="true">
+            {t('chat.dropImages')}
+          </p>
+        </Show>
+        <Show when={chat.status() !== 'missing'}>
+          <Composer chat={chat} registerDrop={(h) => (dropHandler = h)} />
+        </Show>
+      </section>
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { presetTags } from '../../shared/schema/index.ts';
@@ -7,14 +7,16 @@ import { Avatar } from '../models/Avatar.tsx';
 import { ollamaRef, presetRef, type ModelRef } from './model-ref.ts';
 
 /**
- * The chat's model picker: presets (hidden ones left out, tags next to the name)
- * and the models installed in Ollama, searchable. `extra` renders under the list
- * with the current query (the pull offer lives there).
+ * The chat's model picker: presets (hidden ones left out, tags next to the name, capability
+ * badges) and the models installed in Ollama, searchable. `extra` renders under the list
+ * with the current query (the pull offer lives there). `label` names the button when there
+ * are several pickers ("Model 2"); its accessible name also says what is selected.
  */
 export function ModelSelector(props: {
   value: ModelRef | null;
   onSelect: (ref: ModelRef) => void;
   extra?: (query: string) => JSX.Element;
+  label?: string;
 }) {
   const { t } = useI18n();
   const { ollamaModels } = useWorkspace();
@@ -49,10 +51,23 @@ export function ModelSelector(props: {
     setQuery('');
   };
 
+  // a click elsewhere closes the panel
+  let root: HTMLDivElement | undefined;
+  const onDocClick = (e: MouseEvent) => {
+    if (open() && root && !root.contains(e.target as Node)) setOpen(false);
+  };
+  document.addEventListener('mousedown', onDocClick);
+  onCleanup(() => document.removeEventListener('mousedown', onDocClick));
+
+  const buttonName = () => {
+    const prefix = props.label ?? t('chat.selector');
+    return props.value ? `${prefix}: ${label()}` : `${prefix}: ${t('chat.selectModel')}`;
+  };
+
   return (
-    <div class="model-selector">
-      <button type="button" class="selector-button" aria-haspopup="listbox" aria-expanded={open()} aria-label={t('chat.selectModel')} onClick={() => setOpen(!open())}>
-        {label()} ▾
+    <div class="model-selector" ref={root}>
+      <button type="button" class="selector-button" aria-haspopup="listbox" aria-expanded={open()} aria-label={buttonName()} onClick={() => setOpen(!open())}>
+        <span class="selector-label">{label()}</span> ▾
       </button>
       <Show when={open()}>
         <div class="selector-panel">
@@ -63,7 +78,11 @@ export function ModelSelector(props: {
             autofocus
             onInput={(e) => setQuery(e.currentTarget.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Escape') setOpen(false);
+              if (e.key === 'Escape') {
+                // only close the panel: the chat's Escape (stop) ignores handled keys
+                e.preventDefault();
+                setOpen(false);
+              }
             }}
           />
           <ul role="listbox" aria-label={t('chat.selector')}>
@@ -89,6 +108,9 @@ export function ModelSelector(props: {
                   <Avatar url={p.doc?.avatar ?? null} name={p.doc?.name ?? ''} size={24} />
                   <span class="option-name">{p.doc?.name}</span>
                   <For each={p.doc ? presetTags(p.doc) : []}>{(tg) => <span class="tag">{tg}</span>}</For>
+                  <Show when={p.doc?.vision}>
+                    <span class="badge">{t('chat.visionBadge')}</span>
+                  </Show>
                 </li>
               )}
             </For>

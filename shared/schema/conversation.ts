@@ -3,6 +3,12 @@ import { KIND, SCHEMA } from './kinds.ts';
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 
+/**
+ * A failed answer's diagnosis (shared/ollama/diagnose.ts `Diagnosis`), stored structured so
+ * every device shows it in its own language. Kept loose here: a newer device may add codes.
+ */
+export type MessageDiagnosis = { code: string } & Record<string, string | number | boolean>;
+
 /** One node of the message tree, in Open WebUI's chat history shape (parentId / childrenIds). */
 export type ChatMessage = {
   id: string;
@@ -21,7 +27,23 @@ export type ChatMessage = {
   error: string | null;
   /** tokens per second etc., from Ollama's final line */
   stats: Record<string, number>;
+  /*
+   * Optional fields, added after schema 1 without a bump: documents written before simply
+   * lack them, and readers treat a missing one as "unknown". Never store `undefined`
+   * (Automerge refuses it): leave the key out instead.
+   */
+  /** user messages: the models this message was sent to (Open WebUI's `models`); two or more = answers side by side */
+  models?: string[];
+  /** answers: when the writer last touched it (a heartbeat while streaming), on the writer's clock */
+  updatedAt?: number;
+  /** answers: the tab that writes it while it streams, to tell a live writer from a vanished one */
+  writer?: string;
+  /** failed answers: what went wrong, for the person */
+  diagnosis?: MessageDiagnosis | null;
 };
+
+/** Where the title came from: the first message, the model's proposal, or the person (never overwritten). */
+export type TitleSource = 'message' | 'model' | 'user';
 
 export type ConversationDoc = {
   schema: number;
@@ -34,6 +56,8 @@ export type ConversationDoc = {
   currentId: string | null;
   /** models selected for the next turn */
   models: string[];
+  /** optional (added after schema 1); missing = 'message' */
+  titleSource?: TitleSource;
 };
 
 export function initialConversation(id: string, title: string, models: string[], now = Date.now()): ConversationDoc {

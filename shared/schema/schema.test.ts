@@ -168,3 +168,61 @@ describe('mergeWorkspaceInto', () => {
     expect(target.presets.p2?.url).toBe('automerge:p2');
   });
 });
+
+describe('conversation fields added after schema 1', () => {
+  const message = (extra: Record<string, unknown> = {}) => ({
+    id: 'a',
+    parentId: null,
+    childrenIds: [],
+    role: 'assistant',
+    content: 'hi',
+    model: 'ollama:llama3.2',
+    thinking: '',
+    images: [],
+    timestamp: 1,
+    status: 'streaming',
+    error: null,
+    stats: {},
+    ...extra,
+  });
+  const conv = (msg: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    ...initialConversation('c', 'T', []),
+    messages: { a: msg },
+    ...extra,
+  });
+
+  it('are optional: a document written before them still validates', () => {
+    expect(checkDoc('atelier/conversation', Automerge.from(conv(message())))).toMatchObject({ status: 'ok' });
+  });
+
+  it('validate when present: heartbeat, writer, models asked, diagnosis, title source', () => {
+    const full = conv(message({ updatedAt: 5, writer: 'tab', models: ['ollama:a', 'preset:b'], diagnosis: { code: 'server-down', endpoint: 'http://x', remote: false } }), {
+      titleSource: 'user',
+    });
+    expect(checkDoc('atelier/conversation', Automerge.from(full))).toMatchObject({ status: 'ok' });
+    expect(checkDoc('atelier/conversation', conv(message({ diagnosis: null })))).toMatchObject({ status: 'ok' });
+  });
+
+  it('reject wrong types, naming the field', () => {
+    const r = checkDoc('atelier/conversation', conv(message({ updatedAt: 'soon' })));
+    expect(r.status === 'invalid' && r.message).toMatch(/^messages\.a\.updatedAt/);
+    expect(checkDoc('atelier/conversation', conv(message({ diagnosis: { nope: 1 } }))).status).toBe('invalid');
+    expect(checkDoc('atelier/conversation', conv(message({ models: 'x' }))).status).toBe('invalid');
+    expect(checkDoc('atelier/conversation', conv(message(), { titleSource: 'robot' })).status).toBe('invalid');
+  });
+
+  it('a streamed answer appended with splice on two devices keeps both devices’ other edits', () => {
+    const base = Automerge.from(conv(message({ content: '' })) as Record<string, unknown> & ReturnType<typeof conv>);
+    const writer = Automerge.change(Automerge.clone(base), (d) => {
+      Automerge.splice(d, ['messages', 'a', 'content'], 0, 0, 'Hello');
+      (d.messages.a as Record<string, unknown>).updatedAt = 9;
+    });
+    const reader = Automerge.change(Automerge.clone(base), (d) => {
+      d.title = 'Renamed';
+      d.titleSource = 'user';
+    });
+    const merged = Automerge.merge(writer, reader);
+    expect(merged.messages.a).toMatchObject({ content: 'Hello', updatedAt: 9 });
+    expect(merged.title).toBe('Renamed');
+  });
+});

@@ -88,6 +88,11 @@ const messageSchema = v.looseObject({
   status: v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted']),
   error: v.nullable(v.string()),
   stats: v.record(v.string(), v.number()),
+  // optional fields added after schema 1 (absent in older documents)
+  models: v.optional(v.array(v.string())),
+  updatedAt: v.optional(v.number()),
+  writer: v.optional(v.string()),
+  diagnosis: v.optional(v.nullable(v.looseObject({ code: v.string() }))),
 });
 
 const conversationSchema = v.looseObject({
@@ -99,6 +104,7 @@ const conversationSchema = v.looseObject({
   messages: v.record(v.string(), messageSchema),
   currentId: v.nullable(v.string()),
   models: v.array(v.string()),
+  titleSource: v.optional(v.picklist(['message', 'model', 'user'])),
 });
 
 const blobSchema = v.looseObject({

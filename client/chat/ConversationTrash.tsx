@@ -1,0 +1,46 @@
+import { For, Show } from 'solid-js';
+import { useI18n } from '../i18n/context.tsx';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import { purge, restoreFromTrash } from '../../shared/schema/index.ts';
+import { createConversationIndex } from './conversation-index.ts';
+
+/**
+ * The conversations part of the Trash (Settings › Data). "Delete forever" keeps the index
+ * entry as a tombstone, so a device that was offline cannot bring the conversation back.
+ */
+export function ConversationTrash() {
+  const { t } = useI18n();
+  const { workspace } = useWorkspace();
+  const trashed = createConversationIndex(workspace, 'trash');
+  return (
+    <>
+      <h4 id="trash-conversations-title">{t('chat.trashTitle')}</h4>
+      <Show when={trashed().length > 0} fallback={<p class="help">{t('chat.trashEmpty')}</p>}>
+        <ul aria-labelledby="trash-conversations-title">
+          <For each={trashed().map((i) => i.id)}>
+            {(id) => {
+              const name = () => workspace()?.doc.conversations[id]?.title || t('chat.untitled');
+              return (
+                <li class="trash-item" aria-label={name()}>
+                  <span>{name()}</span>
+                  <button type="button" onClick={() => workspace()?.change((d) => restoreFromTrash(d.conversations[id]))}>
+                    {t('common.restore')}
+                  </button>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => {
+                      if (confirm(t('data.purgeConfirm', { name: name() }))) workspace()?.change((d) => purge(d.conversations[id]));
+                    }}
+                  >
+                    {t('data.purge')}
+                  </button>
+                </li>
+              );
+            }}
+          </For>
+        </ul>
+      </Show>
+    </>
+  );
+}

@@ -1,0 +1,317 @@
+import { createMemo, createSignal, type Accessor } from 'solid-js';
+import { useNavigate } from '@solidjs/router';
+import type { DocHandle } from '@automerge/automerge-repo';
+import {
+  addConversationEntry,
+  DEFAULT_WORKSPACE_SETTINGS,
+  entryState,
+  initialConversation,
+  newId,
+  type ConversationDoc,
+  type ConversationEntry,
+  type WorkspaceSettings,
+} from '../../shared/schema/index.ts';
+import { addEditedTurn, addRegeneration, addTurn, selectBranch } from '../../shared/chat/branch.ts';
+import { answerPlaceholder, markInterrupted, restartAnswer, userMessage } from '../../shared/chat/messages.ts';
+import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../shared/chat/title.ts';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import { createConversationDoc } from './create-conversation-doc.ts';
+import { createOllamaClient } from '../ollama/client.ts';
+import { useGenerations, type Generations } from './generations.tsx';
+import { createModelCatalog, type ModelCatalog } from './model-catalog.ts';
+import { runAnswer, type AnswerOutcome } from './run-answer.ts';
+import { storeImage, type PreparedImage } from './images.ts';
+import { loadLastModels, saveLastModels } from './drafts.ts';
+import { clampModels } from './limits.ts';
+
+/*
+ * The chat's state and actions for the conversation in the address bar (or a new one): which
+ * models answer the next message, sending, regenerating, retrying, continuing, editing,
+ * branch selection and stopping. Answers run in the Generations registry, independent of the
+ * UI; every change goes to the conversation document (and the workspace index).
+ */
+
+export type ChatStatus = 'new' | 'opening' | 'open' | 'missing';
+export type SendResult = 'sent' | 'no-model' | 'not-ready' | 'empty' | 'busy';
+
+
+export interface Chat {
+  id: Accessor<string | undefined>;
+  entry: Accessor<ConversationEntry | undefined>;
+  doc: Accessor<ConversationDoc | undefined>;
+  status: Accessor<ChatStatus>;
+  readOnly: Accessor<boolean>;
+  settings: Accessor<WorkspaceSettings>;
+  maxModels: Accessor<number>;
+  /** models that answer the next message */
+  models: Accessor<string[]>;
+  setModels(models: string[]): void;
+  catalog: ModelCatalog;
+  generations: Generations;
+  /** every model of the next turn reads images */
+  canAttachImages: Accessor<boolean>;
+  /** answers of this conversation generating in this tab */
+  runningHere: Accessor<string[]>;
+  send(text: string, images: readonly PreparedImage[]): SendResult;
+  regenerate(answerId: string): void;
+  retry(answerId: string): void;
+  continueAnswer(answerId: string): void;
+  edit(userId: string, text: string): void;
+  select(messageId: string): void;
+  stop(answerId: string): void;
+  stopAll(): void;
+}
+
+export function createChat(conversationId: Accessor<string | undefined>): Chat {
+  const { repo, workspace, device } = useWorkspace();
+  const navigate = useNavigate();
+  const generations = useGenerations();
+  const catalog = createModelCatalog();
+
+  const entry = () => {
+    const id = conversationId();
+    return id ? workspace()?.doc.conversations[id] : undefined;
+  };
+  const liveEntry = () => {
+    const e = entry();
+    return e && entryState(e) === 'live' ? e : undefined;
+  };
+  const opened = createConversationDoc(repo, () => liveEntry()?.url);
+  const store = () => opened.store();
+  const doc = () => store()?.doc;
+
+  const status = createMemo<ChatStatus>(() => {
+    if (!conversationId()) return 'new';
+    if (!liveEntry() || opened.problem()) return 'missing';
+    return store() ? 'open' : 'opening';
+  });
+
+  const settings = (): WorkspaceSettings => ({ ...DEFAULT_WORKSPACE_SETTINGS, ...(workspace()?.doc.settings ?? {}) });
+  const maxModels = () => clampModels(settings().maxModels);
+
+  const [newChatModels, setNewChatModels] = createSignal<string[]>(loadLastModels());
+  const models = createMemo(() => {
+    const list = status() === 'new' ? newChatModels() : (doc()?.models ?? []);
+    return [...new Set(list)].slice(0, maxModels());
+  });
+  const setModels = (list: string[]) => {
+    const clean = [...new Set(list)].slice(0, maxModels());
+    const s = store();
+    if (s && !opened.readOnly()) {
+      s.change((d) => {
+        if (d.models.length !== clean.length || d.models.some((m, i) => m !== clean[i])) d.models = clean;
+      });
+    } else setNewChatModels(clean);
+  };
+
+  const canAttachImages = createMemo(() => {
+    const list = models();
+    return list.length > 0 && list.every((ref) => catalog.info(ref)?.vision === true);
+  });
+
+  const runningHere = createMemo(() => {
+    const d = doc();
+    if (!d) return [];
+    return Object.values(d.messages)
+      .filter((m) => m.status === 'streaming' && generations.isRunning(m.id))
+      .map((m) => m.id);
+  });
+
+  const touchEntry = (id: string, model: string | undefined) => {
+    const now = Date.now();
+    workspace()?.change((d) => {
+      const e = d.conversations[id];
+      if (!e) return;
+      e.updatedAt = now;
+      if (model && e.model !== model) e.model = model;
+    });
+  };
+
+  /** Ask the model for a title after the first answer, when the workspace wants it and the person did not type one. */
+  const proposeTitle = async (handle: DocHandle<ConversationDoc>, convId: string, answerId: string) => {
+    if (!settings().autoTitle) return;
+    const d = handle.doc();
+    const answer = d.messages[answerId];
+    const user = answer?.parentId ? d.messages[answer.parentId] : undefined;
+    if (!answer || !user || user.parentId !== null || d.titleSource === 'user' || d.titleSource === 'model') return;
+    const info = catalog.info(answer.model);
+    if (!info?.ollamaModel) return;
+    try {
+      const client = createOllamaClient(device.settings.ollamaEndpoint);
+      const res = await client.chatOnce({ model: info.ollamaModel, messages: titleRequestMessages(user.content, answer.content) });
+      const title = cleanProposedTitle(res.message?.content ?? '');
+      if (!title) return;
+      let applied = false;
+      handle.change((x) => {
+        if (x.titleSource === 'user') return;
+        x.title = title;
+        x.titleSource = 'model';
+        applied = true;
+      });
+      if (applied) {
+        workspace()?.change((w) => {
+          const e = w.conversations[convId];
+          if (e && e.title !== title) e.title = title;
+        });
+      }
+    } catch {
+      // a proposed title is a nicety: the derived one stays
+    }
+  };
+
+  const startAnswers = (handle: DocHandle<ConversationDoc>, convId: string, ids: string[], continuing: boolean) => {
+    const client = createOllamaClient(device.settings.ollamaEndpoint);
+    for (const id of ids) {
+      const ref = handle.doc().messages[id]?.model ?? null;
+      const info = catalog.info(ref);
+      void generations.start(id, async (ctl) => {
+        const outcome: AnswerOutcome = await runAnswer(
+          {
+            repo,
+            handle,
+            answerId: id,
+            client,
+            target: info?.target ?? null,
+            ollamaModel: info?.ollamaModel || info?.name || ref || '',
+            ownThread: settings().ownThread,
+            continuing,
+          },
+          ctl,
+        );
+        touchEntry(convId, ref ?? undefined);
+        if (outcome === 'done') await proposeTitle(handle, convId, id);
+      });
+    }
+  };
+
+  const writable = () => {
+    const s = store();
+    const id = conversationId();
+    return s && id && !opened.readOnly() ? { handle: s.handle, id } : null;
+  };
+
+  /** What the person typed goes to storage at once (not after the save debounce): it must never be lost. */
+  const persist = (handle: DocHandle<ConversationDoc>) => {
+    const ids = [handle.documentId];
+    const ws = workspace();
+    if (ws) ids.push(ws.handle.documentId);
+    void repo.flush(ids).catch(() => undefined);
+  };
+
+  const makeAnswers = (parentId: string, refs: string[], now: number) =>
+    refs.map((model) => answerPlaceholder({ id: newId(), parentId, model, writer: generations.writerId, now }));
+
+  const send = (text: string, images: readonly PreparedImage[]): SendResult => {
+    const refs = models();
+    if (refs.length === 0) return 'no-model';
+    if (text.trim() === '' && images.length === 0) return 'empty';
+    if (runningHere().length > 0) return 'busy';
+    const now = Date.now();
+    const imageUrls = images.map((img) => storeImage(repo, img));
+    saveLastModels(refs);
+
+    if (status() === 'new') {
+      const ws = workspace();
+      if (!ws) return 'not-ready';
+      const id = newId();
+      const user = userMessage({ id: newId(), parentId: null, content: text, images: imageUrls, models: refs, now });
+      const answers = makeAnswers(user.id, refs, now);
+      const title = deriveTitle(text);
+      const init = initialConversation(id, title, refs, now);
+      addTurn(init, user, answers);
+      init.titleSource = 'message';
+      const handle = repo.create<ConversationDoc>(init);
+      ws.change((d) => addConversationEntry(d, id, { url: handle.url, title, model: refs.at(-1) ?? '' }, now));
+      persist(handle);
+      navigate(`/chat/${id}`);
+      startAnswers(handle, id, answers.map((a) => a.id), false);
+      return 'sent';
+    }
+
+    const w = writable();
+    const d = doc();
+    if (!w || !d) return 'not-ready';
+    const user = userMessage({ id: newId(), parentId: d.currentId, content: text, images: imageUrls, models: refs, now });
+    const answers = makeAnswers(user.id, refs, now);
+    w.handle.change((x) => {
+      // a conversation whose first message failed to get an answer may still lack a title
+      const first = Object.keys(x.messages).length === 0;
+      addTurn(x, user, answers);
+      if (first && !x.title) x.title = deriveTitle(text);
+    });
+    touchEntry(w.id, refs.at(-1));
+    persist(w.handle);
+    startAnswers(w.handle, w.id, answers.map((a) => a.id), false);
+    return 'sent';
+  };
+
+  const regenerate = (answerId: string) => {
+    const w = writable();
+    const old = doc()?.messages[answerId];
+    if (!w || !old || old.parentId === null || old.model === null) return;
+    if (generations.isRunning(answerId)) generations.stop(answerId);
+    const [answer] = makeAnswers(old.parentId, [old.model], Date.now());
+    w.handle.change((x) => {
+      markInterrupted(x.messages[answerId], Date.now());
+      addRegeneration(x, answer!);
+    });
+    startAnswers(w.handle, w.id, [answer!.id], false);
+  };
+
+  const rerun = (answerId: string, keepText: boolean) => {
+    const w = writable();
+    const m = doc()?.messages[answerId];
+    if (!w || !m || m.role !== 'assistant' || generations.isRunning(answerId)) return;
+    w.handle.change((x) => {
+      restartAnswer(x.messages[answerId], { writer: generations.writerId, now: Date.now(), keepText });
+      selectBranch(x, answerId);
+    });
+    startAnswers(w.handle, w.id, [answerId], keepText);
+  };
+
+  const edit = (userId: string, text: string) => {
+    const w = writable();
+    const original = doc()?.messages[userId];
+    if (!w || !original || original.role !== 'user') return;
+    const refs = models().length > 0 ? models() : (original.models ?? []);
+    if (refs.length === 0) return;
+    const now = Date.now();
+    const user = userMessage({ id: newId(), parentId: original.parentId, content: text, images: [...original.images], models: refs, now });
+    const answers = makeAnswers(user.id, refs, now);
+    w.handle.change((x) => addEditedTurn(x, userId, user, answers));
+    touchEntry(w.id, refs.at(-1));
+    persist(w.handle);
+    startAnswers(w.handle, w.id, answers.map((a) => a.id), false);
+  };
+
+  const select = (messageId: string) => {
+    const w = writable();
+    if (w) w.handle.change((x) => selectBranch(x, messageId));
+  };
+
+  return {
+    id: conversationId,
+    entry,
+    doc,
+    status,
+    readOnly: opened.readOnly,
+    settings,
+    maxModels,
+    models,
+    setModels,
+    catalog,
+    generations,
+    canAttachImages,
+    runningHere,
+    send,
+    regenerate,
+    retry: (id) => rerun(id, false),
+    continueAnswer: (id) => rerun(id, true),
+    edit,
+    select,
+    stop: (id) => generations.stop(id),
+    stopAll: () => {
+      for (const id of runningHere()) generations.stop(id);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { createMemo, createResource, type Accessor } from 'solid-js';
+import type { Repo } from '@automerge/automerge-repo';
+import type { ConversationDoc } from '../../shared/schema/conversation.ts';
+import { openDoc, type Opened } from '../repo/open-doc.ts';
+import { createDocStore, type DocStore } from '../store/create-doc-store.ts';
+
+/*
+ * Opens a conversation and keeps a reactive store of it. Unlike a preset, a conversation is
+ * often opened right after another device created it (its index entry synced first): while
+ * the document is "unavailable" keep asking, as the workspace provider does.
+ */
+
+const RETRY_MS = 1500;
+
+export interface ConversationDocState {
+  store: Accessor<DocStore<ConversationDoc> | undefined>;
+  readOnly: Accessor<boolean>;
+  /** set when the document is not a readable conversation */
+  problem: Accessor<string | null>;
+}
+
+export function createConversationDoc(repo: Repo, url: Accessor<string | undefined>): ConversationDocState {
+  const [opened] = createResource(url, async (u): Promise<Opened<ConversationDoc>> => {
+    for (;;) {
+      const o = await openDoc<ConversationDoc>(repo, u, 'atelier/conversation');
+      if (o.status !== 'unavailable' || url() !== u) return o;
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  });
+  const current = () => (opened.state === 'ready' ? opened() : undefined);
+  const store = createMemo<DocStore<ConversationDoc> | undefined>(() => {
+    const o = current();
+    return o && (o.status === 'ok' || o.status === 'newer') && url() ? createDocStore(o.handle) : undefined;
+  });
+  return {
+    store,
+    readOnly: () => current()?.status === 'newer',
+    problem: () => {
+      const o = current();
+      return o && o.status === 'invalid' ? o.message : null;
+    },
+  };
+}

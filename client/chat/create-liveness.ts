@@ -1,0 +1,49 @@
+import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { ConversationDoc } from '../../shared/schema/conversation.ts';
+import { answerState, type AnswerState } from '../../shared/chat/liveness.ts';
+import type { Generations } from './generations.tsx';
+
+/*
+ * Watches the streaming answers of the open conversation that this tab is not writing, and
+ * tells live ones from those whose writer vanished (shared/chat/liveness.ts): it notes when
+ * each heartbeat last moved, on this device's clock, and re-checks every TICK_MS.
+ */
+
+const TICK_MS = 2_000;
+
+export function createLiveness(doc: Accessor<ConversationDoc | undefined>, generations: Generations): (id: string) => AnswerState {
+  const seen = new Map<string, { beat: number; at: number }>();
+  const [now, setNow] = createSignal(Date.now());
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  createEffect(() => {
+    const d = doc();
+    let watching = false;
+    for (const m of Object.values(d?.messages ?? {})) {
+      if (m.status !== 'streaming' || generations.isRunning(m.id)) continue;
+      watching = true;
+      const beat = m.updatedAt ?? m.timestamp;
+      const prev = seen.get(m.id);
+      if (!prev || prev.beat !== beat) seen.set(m.id, { beat, at: Date.now() });
+    }
+    if (watching && timer === null) timer = setInterval(() => setNow(Date.now()), TICK_MS);
+    if (!watching && timer !== null) {
+      clearInterval(timer);
+      timer = null;
+    }
+  });
+  onCleanup(() => {
+    if (timer !== null) clearInterval(timer);
+  });
+
+  return (id) => {
+    const m = doc()?.messages[id];
+    if (!m) return 'settled';
+    return answerState(m, {
+      running: generations.isRunning(id),
+      localWriter: generations.writerId,
+      now: Math.max(now(), Date.now()),
+      lastChangeSeenAt: seen.get(id)?.at,
+    });
+  };
+}

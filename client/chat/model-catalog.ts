@@ -1,0 +1,77 @@
+import { sortedSuggestions, type PresetDoc, type PromptSuggestion } from '../../shared/schema/index.ts';
+import type { ChatTarget } from '../../shared/chat/request.ts';
+import { sameModelName } from '../../shared/ollama/pull-name.ts';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import { usePresets } from '../models/presets-context.tsx';
+import { ollamaRef, presetRef } from './model-ref.ts';
+
+/*
+ * What the chat needs to know about a model reference (`preset:<id>` or `ollama:<name>`):
+ * its display name and avatar, whether it reads images, its prompt suggestions, and how to
+ * call it (ChatTarget for buildChatRequest).
+ */
+
+export interface ModelInfo {
+  ref: string;
+  name: string;
+  /** the id Open WebUI knows: a preset's slug or the Ollama name */
+  modelId: string;
+  avatar: string | null;
+  vision: boolean;
+  suggestions: Array<PromptSuggestion & { id: string }>;
+  /** null when the preset is gone or not loaded yet */
+  target: ChatTarget | null;
+  /** the Ollama model that will run */
+  ollamaModel: string;
+}
+
+export interface ModelCatalog {
+  info(ref: string | null | undefined): ModelInfo | null;
+  /** a model reference for an Open WebUI model id (preset slug, else an Ollama name) */
+  refForId(id: string): string;
+}
+
+function presetInfo(ref: string, p: PresetDoc | undefined, fallbackName: string): ModelInfo {
+  return {
+    ref,
+    name: p?.name ?? fallbackName,
+    modelId: p?.slug ?? fallbackName,
+    avatar: p?.avatar ?? null,
+    vision: p?.vision ?? false,
+    suggestions: p ? sortedSuggestions(p) : [],
+    target: p ? { kind: 'preset', preset: p } : null,
+    ollamaModel: p?.baseModel ?? '',
+  };
+}
+
+export function createModelCatalog(): ModelCatalog {
+  const { ollamaModels } = useWorkspace();
+  const presets = usePresets();
+  const baseVision = (name: string) =>
+    ollamaModels.models().some((m) => (m.name === name || sameModelName(m.name, name)) && m.capabilities.includes('vision'));
+  return {
+    info(ref) {
+      if (!ref) return null;
+      if (ref.startsWith('preset:')) {
+        const id = ref.slice('preset:'.length);
+        const doc = presets.byId(id)?.doc();
+        return presetInfo(ref, doc, doc?.name ?? id);
+      }
+      const name = ref.startsWith('ollama:') ? ref.slice('ollama:'.length) : ref;
+      return {
+        ref,
+        name,
+        modelId: name,
+        avatar: null,
+        vision: baseVision(name),
+        suggestions: [],
+        target: { kind: 'base', model: name },
+        ollamaModel: name,
+      };
+    },
+    refForId(id) {
+      const preset = presets.all().find((p) => p.doc()?.slug === id);
+      return preset ? presetRef(preset.id) : ollamaRef(id);
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
+import { branchPath } from './tree.ts';
+import { tokensPerSecond } from './stats.ts';
+
+/*
+ * A conversation out of Atelier: Markdown (the visible branch, for reading and sharing) and
+ * Open WebUI's chat export JSON (the whole tree, importable here and in Open WebUI).
+ */
+
+export interface MarkdownLabels {
+  user: string;
+  /** display name of a model reference */
+  modelName: (ref: string | null) => string;
+  thinking: string;
+  images: (n: number) => string;
+  untitled: string;
+}
+
+export function conversationToMarkdown(doc: Pick<ConversationDoc, 'title' | 'messages' | 'currentId'>, labels: MarkdownLabels): string {
+  const parts: string[] = [`# ${doc.title.trim() || labels.untitled}`];
+  for (const m of branchPath(doc.messages, doc.currentId)) {
+    if (m.role !== 'user' && m.role !== 'assistant') continue;
+    parts.push(`### ${m.role === 'user' ? labels.user : labels.modelName(m.model)}`);
+    if (m.thinking.trim() !== '') {
+      parts.push(`> **${labels.thinking}**\n>\n${m.thinking.trim().split('\n').map((l) => (l ? `> ${l}` : '>')).join('\n')}`);
+    }
+    if (m.content.trim() !== '') parts.push(m.content.trim());
+    if (m.images.length > 0) parts.push(`_${labels.images(m.images.length)}_`);
+  }
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** One message as Open WebUI stores it in `chat.history.messages`. */
+export interface OwuiChatMessage {
+  id: string;
+  parentId: string | null;
+  childrenIds: string[];
+  role: string;
+  content: string;
+  /** seconds */
+  timestamp: number;
+  models?: string[];
+  model?: string;
+  modelName?: string;
+  files?: Array<{ type: 'image'; url: string }>;
+  done?: boolean;
+  error?: { content: string };
+  info?: Record<string, number>;
+}
+
+export interface OwuiChatExport {
+  id: string;
+  user_id: string;
+  title: string;
+  chat: {
+    id: string;
+    title: string;
+    models: string[];
+    params: Record<string, never>;
+    history: { messages: Record<string, OwuiChatMessage>; currentId: string | null };
+    messages: OwuiChatMessage[];
+    tags: string[];
+    /** milliseconds */
+    timestamp: number;
+    files: never[];
+  };
+  /** seconds */
+  created_at: number;
+  updated_at: number;
+  pinned: boolean;
+  archived: boolean;
+  meta: Record<string, never>;
+  folder_id: null;
+  share_id: null;
+}
+
+export interface OwuiExportOptions {
+  /** the model id Open WebUI knows: a preset's slug, or the Ollama model name */
+  modelId: (ref: string | null) => string;
+  modelName: (ref: string | null) => string;
+  /** data URLs of a message's images */
+  images: (m: ChatMessage) => string[];
+  createdAt: number;
+  updatedAt: number;
+  pinned: boolean;
+}
+
+const secs = (ms: number) => Math.floor(ms / 1000);
+
+/** Open WebUI keeps a reasoning model's thinking inside the content, in a `<details type="reasoning">` block. */
+export function reasoningBlock(thinking: string): string {
+  const quoted = thinking.trim().split('\n').map((l) => `> ${l}`).join('\n');
+  return `<details type="reasoning" done="true">\n<summary>Thought</summary>\n${quoted}\n</details>\n`;
+}
+
+function toOwuiMessage(m: ChatMessage, o: OwuiExportOptions): OwuiChatMessage {
+  const out: OwuiChatMessage = {
+    id: m.id,
+    parentId: m.parentId,
+    childrenIds: [...m.childrenIds],
+    role: m.role,
+    content: m.thinking.trim() !== '' ? reasoningBlock(m.thinking) + m.content : m.content,
+    timestamp: secs(m.timestamp),
+  };
+  if (m.role === 'user') {
+    out.models = (m.models ?? []).map((r) => o.modelId(r));
+    const files = o.images(m);
+    if (files.length > 0) out.files = files.map((url) => ({ type: 'image' as const, url }));
+  }
+  if (m.role === 'assistant') {
+    out.model = o.modelId(m.model);
+    out.modelName = o.modelName(m.model);
+    out.done = m.status !== 'streaming';
+    if (m.status === 'error') out.error = { content: m.error ?? 'error' };
+    const info: Record<string, number> = { ...m.stats };
+    const tps = tokensPerSecond(m.stats);
+    if (tps !== null) info['response_token/s'] = tps;
+    if (Object.keys(info).length > 0) out.info = info;
+  }
+  return out;
+}
+
+export function conversationToOpenWebUI(doc: ConversationDoc, o: OwuiExportOptions): OwuiChatExport[] {
+  const messages: Record<string, OwuiChatMessage> = {};
+  for (const m of Object.values(doc.messages)) messages[m.id] = toOwuiMessage(m, o);
+  const branch = branchPath(doc.messages, doc.currentId).map((m) => messages[m.id]!);
+  const models = doc.models.map((r) => o.modelId(r));
+  return [
+    {
+      id: doc.id,
+      user_id: '',
+      title: doc.title,
+      chat: {
+        id: doc.id,
+        title: doc.title,
+        models,
+        params: {},
+        history: { messages, currentId: doc.currentId },
+        messages: branch,
+        tags: [],
+        timestamp: o.createdAt,
+        files: [],
+      },
+      created_at: secs(o.createdAt),
+      updated_at: secs(o.updatedAt),
+      pinned: o.pinned,
+      archived: false,
+      meta: {},
+      folder_id: null,
+      share_id: null,
+    },
+  ];
+}
+
+/** A file name from a title: letters, digits and dashes. */
+export function exportFileName(title: string, ext: 'md' | 'json'): string {
+  const base = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `chat-${base || 'export'}.${ext}`;
+}

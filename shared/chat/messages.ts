@@ -1,0 +1,94 @@
+import type { ChatMessage, MessageDiagnosis, MessageStatus } from '../schema/conversation.ts';
+
+/*
+ * Factories and mutators for the messages of a conversation. The mutators run inside an
+ * Automerge change (or on a plain object in tests) and touch only the fields they must, so
+ * a device that streams an answer and another that selects a branch never overwrite each other.
+ */
+
+export function userMessage(f: {
+  id: string;
+  parentId: string | null;
+  content: string;
+  images?: string[];
+  models: string[];
+  now: number;
+}): ChatMessage {
+  return {
+    id: f.id,
+    parentId: f.parentId,
+    childrenIds: [],
+    role: 'user',
+    content: f.content,
+    model: null,
+    thinking: '',
+    images: [...(f.images ?? [])],
+    timestamp: f.now,
+    status: 'done',
+    error: null,
+    stats: {},
+    models: [...f.models],
+  };
+}
+
+/** An empty answer about to stream, owned by `writer` (a tab). */
+export function answerPlaceholder(f: { id: string; parentId: string; model: string; writer: string; now: number }): ChatMessage {
+  return {
+    id: f.id,
+    parentId: f.parentId,
+    childrenIds: [],
+    role: 'assistant',
+    content: '',
+    model: f.model,
+    thinking: '',
+    images: [],
+    timestamp: f.now,
+    status: 'streaming',
+    error: null,
+    stats: {},
+    updatedAt: f.now,
+    writer: f.writer,
+  };
+}
+
+export interface AnswerEnd {
+  status: Exclude<MessageStatus, 'streaming'>;
+  stats?: Record<string, number>;
+  error?: string | null;
+  diagnosis?: MessageDiagnosis | null;
+}
+
+/** Settle a streamed answer (its text is already written). */
+export function finishAnswer(m: ChatMessage | undefined, end: AnswerEnd, now: number): void {
+  if (!m) return;
+  m.status = end.status;
+  m.updatedAt = now;
+  if (end.stats && Object.keys(end.stats).length > 0) m.stats = { ...end.stats };
+  m.error = end.error ?? null;
+  m.diagnosis = end.diagnosis ?? null;
+}
+
+/**
+ * Take over an answer to write it again (retry: from scratch) or further (continue: keep the
+ * text). The new writer's heartbeat starts now.
+ */
+export function restartAnswer(m: ChatMessage | undefined, f: { writer: string; now: number; keepText: boolean }): void {
+  if (!m) return;
+  if (!f.keepText) {
+    if (m.content !== '') m.content = '';
+    if (m.thinking !== '') m.thinking = '';
+    m.stats = {};
+  }
+  m.status = 'streaming';
+  m.error = null;
+  m.diagnosis = null;
+  m.writer = f.writer;
+  m.updatedAt = f.now;
+}
+
+/** Mark an answer whose writer vanished, so every device shows it settled. */
+export function markInterrupted(m: ChatMessage | undefined, now: number): void {
+  if (!m || m.status !== 'streaming') return;
+  m.status = 'interrupted';
+  m.updatedAt = now;
+}

@@ -1,0 +1,80 @@
+import { test, expect } from './fixtures.ts';
+import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send, userMessages } from './chat-helpers.ts';
+
+test('an error line in the middle of the stream is shown on the answer with the diagnosis; Retry works', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await selectModel(page, 'llama3.2:latest');
+  fake.scriptChat({ content: 'Partial answer then more words', errorAfterChars: { after: 8, error: 'GPU ran out of memory' } });
+  await send(page, 'Explain monads');
+  const answer = answers(page, 'llama3.2:latest');
+  const alert = answer.getByRole('alert');
+  await expect(alert).toContainText('Ollama reported an error.');
+  await expect(alert).toContainText('Ollama said: GPU ran out of memory');
+  await expect(answer).toContainText('Partial');
+
+  await alert.getByRole('button', { name: 'Retry' }).click();
+  await expect(answer).toContainText('You said: Explain monads');
+  await expect(answer.getByRole('alert')).toHaveCount(0);
+  await expect(answer).not.toContainText('Partial');
+  expect(chatRequests(fake)).toHaveLength(2);
+  expect(lastChatBody(fake).messages).toEqual([{ role: 'user', content: 'Explain monads' }]);
+  // the retried answer replaced the failed one: no extra version
+  await expect(answer.getByRole('group', { name: /^Version/ })).toHaveCount(0);
+});
+
+test('Ollama down: what was typed is kept, the diagnosis says so, and Retry works once it is back', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await selectModel(page, 'llama3.2:latest');
+  await fake.setDown(true);
+  await send(page, 'Are you there?');
+  await expect(userMessages(page)).toContainText('Are you there?');
+  const answer = answers(page, 'llama3.2:latest');
+  await expect(answer.getByRole('alert')).toContainText('Ollama is not running at this address.');
+  await page.reload();
+  await expect(userMessages(page)).toContainText('Are you there?');
+  await expect(answers(page).getByRole('alert')).toContainText('Ollama is not running at this address.');
+
+  await fake.setDown(false);
+  await answers(page).getByRole('button', { name: 'Retry' }).click();
+  await expect(answers(page)).toContainText('You said: Are you there?');
+});
+
+test('a preset whose base model is not installed gets "Model not found" on the answer', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await createPreset(page, 'Ghost', 'nosuchmodel:1b');
+  await goToChat(page);
+  await selectModel(page, 'Ghost');
+  await send(page, 'Hello?');
+  await expect(answers(page, 'Ghost').getByRole('alert')).toContainText('Model not found.');
+  await expect(answers(page, 'Ghost').getByRole('alert')).toContainText('“nosuchmodel:1b” is not installed in Ollama.');
+});
+
+test('an answer whose tab closed mid-stream is shown as interrupted; Continue picks it up', async ({ context, fake, relayFx }) => {
+  test.setTimeout(90_000);
+  const first = await context.newPage();
+  await openChat(first, relayFx, fake);
+  await selectModel(first, 'llama3.2:latest');
+  const words = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
+  fake.scriptChat({ content: words, tokensPerSecond: 10 });
+  await send(first, 'Write a long story');
+  await expect(answers(first)).toContainText('w5');
+  await first.waitForTimeout(600); // let a batch reach the document
+  const url = first.url();
+  await first.close();
+
+  const second = await context.newPage();
+  await second.goto(url);
+  const answer = answers(second, 'llama3.2:latest');
+  await expect(answer).toContainText('w3');
+  await expect(answer.getByText(/This answer was interrupted/)).toBeVisible({ timeout: 30_000 });
+  const partial = (await answer.locator('.answer-text').innerText()).trim();
+
+  fake.scriptChat({ content: ' and they lived happily.' });
+  await answer.getByRole('button', { name: 'Continue' }).click();
+  await expect(answer).toContainText('they lived happily.');
+  await expect(answer).not.toContainText('interrupted');
+  // the partial text was sent last, for the model to continue it
+  const body = lastChatBody(fake);
+  expect(body.messages.at(-1)).toEqual({ role: 'assistant', content: partial });
+  expect((await answer.locator('.answer-text').innerText()).trim()).toBe(`${partial} and they lived happily.`);
+});
