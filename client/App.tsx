@@ -15,6 +15,7 @@ import { SyncSettings } from './pages/settings/SyncSettings.tsx';
 import { DataSettings } from './pages/settings/DataSettings.tsx';
 import { PairPage } from './pages/PairPage.tsx';
 import { ChatSettings } from './chat/ChatSettings.tsx';
+import { GenerationsProvider } from './chat/generations.tsx';
 
 const ChatPage = lazy(() => import('./chat/ChatPage.tsx'));
 
@@ -23,9 +24,12 @@ function Root(props: ParentProps) {
     <I18nProvider>
       <WorkspaceProvider>
         <PullsProvider>
-          <Shell>
-            <PresetsProvider>{props.children}</PresetsProvider>
-          </Shell>
+          {/* Above the router outlet: pulls and answers keep running while the person moves around. */}
+          <GenerationsProvider>
+            <Shell>
+              <PresetsProvider>{props.children}</PresetsProvider>
+            </Shell>
+          </GenerationsProvider>
         </PullsProvider>
       </WorkspaceProvider>
     </I18nProvider>

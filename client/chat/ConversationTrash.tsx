@@ -1,3 +1,4 @@
+import { TrashItem } from '../components/TrashItem.tsx';
 import { For, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
@@ -21,21 +22,11 @@ export function ConversationTrash() {
             {(id) => {
               const name = () => workspace()?.doc.conversations[id]?.title || t('chat.untitled');
               return (
-                <li class="trash-item" aria-label={name()}>
-                  <span>{name()}</span>
-                  <button type="button" onClick={() => workspace()?.change((d) => restoreFromTrash(d.conversations[id]))}>
-                    {t('common.restore')}
-                  </button>
-                  <button
-                    type="button"
-                    class="danger"
-                    onClick={() => {
-                      if (confirm(t('data.purgeConfirm', { name: name() }))) workspace()?.change((d) => purge(d.conversations[id]));
-                    }}
-                  >
-                    {t('data.purge')}
-                  </button>
-                </li>
+                <TrashItem
+                  name={name()}
+                  onRestore={() => workspace()?.change((d) => restoreFromTrash(d.conversations[id]))}
+                  onPurge={() => workspace()?.change((d) => purge(d.conversations[id]))}
+                />
               );
             }}
           </For>

@@ -5,6 +5,9 @@ import { purge, restoreFromTrash } from '../../../shared/schema/index.ts';
 import { usePresets } from '../../models/presets-context.tsx';
 import { ConversationTrash } from '../../chat/ConversationTrash.tsx';
 import { createConversationIndex } from '../../chat/conversation-index.ts';
+import { TrashItem } from '../../components/TrashItem.tsx';
+import { StorageHealth } from '../../data/StorageHealth.tsx';
+import { BackupPanel } from '../../data/BackupPanel.tsx';
 
 export function DataSettings() {
   const { t } = useI18n();
@@ -14,6 +17,8 @@ export function DataSettings() {
   return (
     <section aria-labelledby="data-title">
       <h2 id="data-title">{t('data.title')}</h2>
+      <StorageHealth />
+      <BackupPanel />
       <h3 id="trash-title">{t('data.trash')}</h3>
       <Show when={presets.trashed().length === 0 && trashedConversations().length === 0}>
         <p>{t('data.trashEmpty')}</p>
@@ -22,26 +27,13 @@ export function DataSettings() {
         <h4 id="trash-presets-title">{t('nav.models')}</h4>
         <ul aria-labelledby="trash-presets-title">
           <For each={presets.trashed()}>
-            {(p) => {
-              const name = () => p.doc()?.name ?? p.id;
-              return (
-                <li class="trash-item" aria-label={name()}>
-                  <span>{name()}</span>
-                  <button type="button" onClick={() => workspace()?.change((d) => restoreFromTrash(d.presets[p.id]))}>
-                    {t('common.restore')}
-                  </button>
-                  <button
-                    type="button"
-                    class="danger"
-                    onClick={() => {
-                      if (confirm(t('data.purgeConfirm', { name: name() }))) workspace()?.change((d) => purge(d.presets[p.id]));
-                    }}
-                  >
-                    {t('data.purge')}
-                  </button>
-                </li>
-              );
-            }}
+            {(p) => (
+              <TrashItem
+                name={p.doc()?.name ?? p.id}
+                onRestore={() => workspace()?.change((d) => restoreFromTrash(d.presets[p.id]))}
+                onPurge={() => workspace()?.change((d) => purge(d.presets[p.id]))}
+              />
+            )}
           </For>
         </ul>
       </Show>

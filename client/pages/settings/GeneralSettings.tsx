@@ -1,11 +1,10 @@
-import { createResource, For, Show } from 'solid-js';
+import { For } from 'solid-js';
 import { LOCALES, useI18n, type Locale } from '../../i18n/context.tsx';
 
 const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français' };
 
 export function GeneralSettings() {
   const { t, chosen, setLocale } = useI18n();
-  const [persisted] = createResource(async () => (navigator.storage?.persisted ? navigator.storage.persisted() : false));
   return (
     <section aria-labelledby="general-title">
       <h2 id="general-title">{t('general.title')}</h2>
@@ -22,10 +21,6 @@ export function GeneralSettings() {
           <For each={LOCALES}>{(l) => <option value={l}>{LANGUAGE_NAMES[l]}</option>}</For>
         </select>
       </label>
-      <h3>{t('general.storage')}</h3>
-      <Show when={persisted.state === 'ready'}>
-        <p>{persisted() ? t('general.persisted') : t('general.notPersisted')}</p>
-      </Show>
     </section>
   );
 }

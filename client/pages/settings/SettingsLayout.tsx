@@ -10,6 +10,7 @@ export function SettingsLayout(props: ParentProps) {
       <nav class="sub-nav" aria-label={t('nav.settingsSections')}>
         <A href="/settings/general">{t('nav.general')}</A>
         <A href="/settings/connections">{t('nav.connections')}</A>
+        <A href="/settings/chat">{t('nav.chat')}</A>
         <A href="/settings/sync">{t('nav.sync')}</A>
         <A href="/settings/data">{t('nav.data')}</A>
       </nav>
