@@ -45,7 +45,7 @@ test('Chromium reports the app installable (manifest + active service worker)', 
     expect(browserName).toBe('chromium');
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${relayFx.origin}/models`);
-    await page.waitForFunction(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active));
+    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
     await page.reload();
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');

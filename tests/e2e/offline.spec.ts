@@ -2,7 +2,8 @@ import { test, expect, createPresetQuick } from './fixtures.ts';
 
 test('the app registers its service worker and boots offline with saved data', async ({ shell: page, context }) => {
   // The service worker takes control after install; wait until it is active.
-  await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
+  // `ready` resolves once a service worker is active (the precache, wasm included, is complete).
+  await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
   await createPresetQuick(page, 'Offline Tutor');
   // Reload once online so the page is controlled by the service worker.
   await page.reload();
