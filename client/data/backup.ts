@@ -1,24 +1,9 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo';
 import { isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
 import * as Automerge from '@automerge/automerge';
-import { mergeWorkspaceInto, checkDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { mergeWorkspaceInto, checkDoc, referencedUrls, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { parseBackup, BACKUP_FORMAT, type BackupFile } from '../../shared/backup/format.ts';
 import { bytesToBase64, base64ToBytes } from '../../shared/backup/base64.ts';
-
-/** Every automerge URL a document refers to (avatars, knowledge, images, index entries…). */
-function referencedUrls(value: unknown, out: Set<string>, depth = 0): void {
-  if (depth > 12 || value === null || value === undefined) return;
-  if (typeof value === 'string') {
-    if (value.startsWith('automerge:') && isValidAutomergeUrl(value)) out.add(value);
-    return;
-  }
-  if (value instanceof Uint8Array) return;
-  if (Array.isArray(value)) {
-    for (const v of value) referencedUrls(v, out, depth + 1);
-    return;
-  }
-  if (typeof value === 'object') for (const v of Object.values(value)) referencedUrls(v, out, depth + 1);
-}
 
 const FIND_TIMEOUT_MS = 3000;
 
@@ -55,9 +40,7 @@ export async function makeBackup(repo: Repo, workspaceUrl: string, onProgress?: 
     }
     const doc = handle.doc();
     docs.push({ url, data: bytesToBase64(Automerge.save(doc as Automerge.Doc<unknown>)) });
-    const refs = new Set<string>();
-    referencedUrls(doc, refs);
-    for (const r of refs) if (!seen.has(r)) queue.push(r);
+    for (const r of referencedUrls(doc)) if (!seen.has(r) && isValidAutomergeUrl(r)) queue.push(r);
     onProgress?.({ done: docs.length, total: docs.length + queue.length });
   }
   return { format: BACKUP_FORMAT, version: 1, createdAt: Date.now(), workspaceUrl, docs, missing };

@@ -6,3 +6,4 @@ export * from './conversation.ts';
 export * from './blob.ts';
 export * from './validate.ts';
 export * from './migrate.ts';
+export * from './references.ts';
