@@ -13,6 +13,8 @@ import { GeneralSettings } from './pages/settings/GeneralSettings.tsx';
 import { ConnectionsSettings } from './pages/settings/ConnectionsSettings.tsx';
 import { SyncSettings } from './pages/settings/SyncSettings.tsx';
 import { DataSettings } from './pages/settings/DataSettings.tsx';
+import { DocumentsSettings } from './knowledge/DocumentsSettings.tsx';
+import { ToolsSettings } from './tools/ToolsSettings.tsx';
 import { PairPage } from './pages/PairPage.tsx';
 import { ChatSettings } from './chat/ChatSettings.tsx';
 import { GenerationsProvider } from './chat/generations.tsx';
@@ -52,6 +54,8 @@ export function App() {
         <Route path="/sync" component={SyncSettings} />
         <Route path="/data" component={DataSettings} />
         <Route path="/chat" component={ChatSettings} />
+        <Route path="/documents" component={DocumentsSettings} />
+        <Route path="/tools" component={ToolsSettings} />
       </Route>
       <Route path="/pair" component={PairPage} />
       <Route path="*" component={() => <Navigate href="/models" />} />

@@ -11,6 +11,7 @@ import type { Chat } from './create-chat.ts';
 import { Markdown } from './Markdown.tsx';
 import { SiblingNav } from './SiblingNav.tsx';
 import { CopyButton } from './CopyButton.tsx';
+import { AnswerExtras } from '../tools/AnswerExtras.tsx';
 
 /** A stored diagnosis as this build understands it (a newer device may have written a code we do not know). */
 function diagnosisOf(m: ChatMessage): Diagnosis {
@@ -64,6 +65,7 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
           <Show when={content() !== ''}>
             <Markdown text={content()} class="answer-text" />
           </Show>
+          <AnswerExtras message={msg()} content={content()} done={!streaming() && msg().status === 'done'} />
           <Switch>
             <Match when={state() === 'local' && content() === '' && thinking() === ''}>
               <p class="answer-status" role="status">

@@ -17,12 +17,15 @@ import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../sha
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
 import { createOllamaClient } from '../ollama/client.ts';
+import { chatClientFor } from '../openai/chat-client.ts';
 import { useGenerations, type Generations } from './generations.tsx';
 import { createModelCatalog, type ModelCatalog } from './model-catalog.ts';
 import { runAnswer, type AnswerOutcome } from './run-answer.ts';
 import { storeImage, type PreparedImage } from './images.ts';
 import { loadLastModels, saveLastModels } from './drafts.ts';
 import { clampModels } from './limits.ts';
+import { usePresets } from '../models/presets-context.tsx';
+import { createAnswerHooks } from '../tools/answer-hooks.ts';
 
 /*
  * The chat's state and actions for the conversation in the address bar (or a new one): which
@@ -63,7 +66,8 @@ export interface Chat {
 }
 
 export function createChat(conversationId: Accessor<string | undefined>): Chat {
-  const { repo, workspace, device } = useWorkspace();
+  const { repo, workspace, device, ollamaModels } = useWorkspace();
+  const presets = usePresets();
   const navigate = useNavigate();
   const generations = useGenerations();
   const catalog = createModelCatalog();
@@ -137,7 +141,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const info = catalog.info(answer.model);
     if (!info?.ollamaModel) return;
     try {
-      const client = createOllamaClient(device.settings.ollamaEndpoint);
+      const client = chatClientFor(answer.model, info.target, createOllamaClient(device.settings.ollamaEndpoint));
       const res = await client.chatOnce({ model: info.ollamaModel, messages: titleRequestMessages(user.content, answer.content) });
       const title = cleanProposedTitle(res.message?.content ?? '');
       if (!title) return;
@@ -164,17 +168,22 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     for (const id of ids) {
       const ref = handle.doc().messages[id]?.model ?? null;
       const info = catalog.info(ref);
+      const preset = ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined;
+      const hooks = preset
+        ? createAnswerHooks({ repo, client, preset, workspace: workspace()?.doc, knownModels: ollamaModels.models(), handle, answerId: id })
+        : undefined;
       void generations.start(id, async (ctl) => {
         const outcome: AnswerOutcome = await runAnswer(
           {
             repo,
             handle,
             answerId: id,
-            client,
+            client: chatClientFor(ref, info?.target, client),
             target: info?.target ?? null,
             ollamaModel: info?.ollamaModel || info?.name || ref || '',
             ownThread: settings().ownThread,
             continuing,
+            hooks,
           },
           ctl,
         );

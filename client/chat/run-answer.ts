@@ -8,6 +8,18 @@ import type { OllamaClient } from '../ollama/client.ts';
 import type { RunControl } from './generations.tsx';
 import { makeStreamWriter } from './stream-writer.ts';
 import { loadImages } from './images.ts';
+import { runToolLoop, type LoopRequest } from '../../shared/tools/loop.ts';
+import type { MessageSource, MessageToolCall } from '../../shared/schema/conversation.ts';
+
+/**
+ * What a preset adds around an answer (client/tools/answer-hooks.ts): retrieval and filter
+ * inlets change the request, tools are run when the model calls them, outlets change the text.
+ */
+export interface AnswerHooks {
+  prepare(request: LoopRequest, signal: AbortSignal): Promise<{ request: LoopRequest; sources: MessageSource[] }>;
+  runTool(name: string, args: Record<string, unknown>): Promise<{ result: string; error: boolean }>;
+  outlet(content: string): Promise<string>;
+}
 
 /*
  * Generate one answer: gather its context from the document, build the exact /api/chat body,
@@ -28,6 +40,8 @@ export interface AnswerJob {
   ownThread: boolean;
   /** append to the answer's text instead of starting from scratch */
   continuing: boolean;
+  /** documents, tools and filters of a preset */
+  hooks?: AnswerHooks;
 }
 
 export type AnswerOutcome = 'done' | 'stopped' | 'error';
@@ -66,19 +80,54 @@ async function generate(job: AnswerJob, ctl: RunControl): Promise<AnswerOutcome>
     const context = contextForAnswer(doc.messages, answerId, { ownThread: job.ownThread, continuing: job.continuing });
     const images = await loadImages(job.repo, context.flatMap((m) => (m.role === 'user' ? m.images : [])));
     const request = buildChatRequest(job.target, toChatInputs(context, (m) => m.images.map((u) => images.get(u)).filter((b): b is string => b !== undefined)));
-    const { stream: _stream, ...body } = request;
-    const stream = await job.client.chat(body as Parameters<OllamaClient['chat']>[0], { signal: ctl.signal });
+    const { stream: _stream, ...plain } = request;
+    let body = plain as LoopRequest;
+    if (job.hooks) {
+      const prepared = await job.hooks.prepare(body, ctl.signal);
+      body = prepared.request;
+      const sources = prepared.sources;
+      handle.change((d) => {
+        const m = d.messages[answerId];
+        if (!m) return;
+        if (sources.length > 0) m.sources = JSON.parse(JSON.stringify(sources)) as MessageSource[];
+        else if (m.sources) delete m.sources;
+        if (m.toolCalls && !job.continuing) delete m.toolCalls;
+      });
+    }
     let stats: Record<string, number> = {};
-    for await (const part of stream) {
-      const c = part.message?.content ?? '';
-      const th = part.message?.thinking ?? '';
-      if (c || th) {
+    const result = await runToolLoop({
+      request: body,
+      chat: (b) => job.client.chat(b as Parameters<OllamaClient['chat']>[0], { signal: ctl.signal }),
+      execute: (name, args) => (job.hooks ? job.hooks.runTool(name, args) : Promise.resolve({ result: `no tool named ${name}`, error: true })),
+      onText: (c, th) => {
         content += c;
         thinking += th;
         writer.append(c, th);
         ctl.show({ content, thinking });
+      },
+      onToolCall: (r) => {
+        handle.change((d) => {
+          const m = d.messages[answerId];
+          if (!m) return;
+          const call: MessageToolCall = { ...r };
+          if (m.toolCalls) m.toolCalls.push(call);
+          else m.toolCalls = [call];
+        });
+      },
+    });
+    if (result.done) stats = statsFromDone(result.done as unknown as Record<string, unknown>);
+    if (job.hooks) {
+      const out = await job.hooks.outlet(content);
+      if (out !== content) {
+        writer.finish({ status: 'done', stats });
+        content = out;
+        ctl.show({ content, thinking });
+        handle.change((d) => {
+          const m = d.messages[answerId];
+          if (m) m.content = out;
+        });
+        return 'done';
       }
-      if (part.done) stats = statsFromDone(part as unknown as Record<string, unknown>);
     }
     writer.finish({ status: 'done', stats });
     return 'done';

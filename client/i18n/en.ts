@@ -2,6 +2,8 @@ import { backupStrings } from '../data/strings.ts';
 import { connectionsStrings } from '../ollama/strings.ts';
 import { chatStrings } from '../chat/strings.ts';
 import { modelsStrings } from '../models/strings.ts';
+import { knowledgeStrings } from '../knowledge/strings.ts';
+import { toolsStrings } from '../tools/strings.ts';
 import type { Widen } from './define.ts';
 /** English strings: the source dictionary. fr.ts must have exactly the same keys (checked by the type system). */
 export const en = {
@@ -57,6 +59,8 @@ export const en = {
   },
   models: modelsStrings.en,
   chat: chatStrings.en,
+  knowledge: knowledgeStrings.en,
+  tools: toolsStrings.en,
   connections: connectionsStrings.en,
   sync: {
     title: 'Sync',

@@ -2,6 +2,8 @@ import { backupStrings } from '../data/strings.ts';
 import { connectionsStrings } from '../ollama/strings.ts';
 import { chatStrings } from '../chat/strings.ts';
 import { modelsStrings } from '../models/strings.ts';
+import { knowledgeStrings } from '../knowledge/strings.ts';
+import { toolsStrings } from '../tools/strings.ts';
 import type { Dictionary } from './en.ts';
 
 export const fr: Dictionary = {
@@ -57,6 +59,8 @@ export const fr: Dictionary = {
   },
   models: modelsStrings.fr,
   chat: chatStrings.fr,
+  knowledge: knowledgeStrings.fr,
+  tools: toolsStrings.fr,
   connections: connectionsStrings.fr,
   sync: {
     title: 'Synchronisation',

@@ -14,8 +14,8 @@ import { SuggestionsEditor } from './editor/SuggestionsEditor.tsx';
 import { TagsInput } from './editor/TagsInput.tsx';
 import { DocumentsEditor } from './editor/DocumentsEditor.tsx';
 import { ToolsPicker } from './editor/ToolsPicker.tsx';
+import { createToolList } from '../tools/registry.ts';
 
-const NO_TOOLS = { toolIds: [], filterIds: [], actionIds: [] };
 
 /** The fields shared by "new" and "edit". */
 function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | 'fixed'; slug: string; onSlug?: (s: string) => void }) {
@@ -23,6 +23,11 @@ function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | '
   const { ollamaModels } = useWorkspace();
   const presets = usePresets();
   const d = () => props.editing.doc;
+  const toolList = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
+  const available = () => {
+    const of = (type: string) => toolList().filter((x) => x.toolType === type).map((x) => ({ id: x.id, name: x.name }));
+    return { toolIds: of('tool'), filterIds: of('filter'), actionIds: of('action') };
+  };
   return (
     <>
       <AvatarPicker editing={props.editing} />
@@ -75,7 +80,7 @@ function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | '
       <ParamsEditor editing={props.editing} />
       <SuggestionsEditor editing={props.editing} />
       <DocumentsEditor editing={props.editing} />
-      <ToolsPicker editing={props.editing} available={NO_TOOLS} />
+      <ToolsPicker editing={props.editing} available={available()} />
       <label class="check">
         <input
           type="checkbox"

@@ -40,6 +40,29 @@ export type ChatMessage = {
   writer?: string;
   /** failed answers: what went wrong, for the person */
   diagnosis?: MessageDiagnosis | null;
+  /** answers: the passages retrieved from the preset's documents, numbered as the model saw them */
+  sources?: MessageSource[];
+  /** answers: the tool calls made while writing it, with their results */
+  toolCalls?: MessageToolCall[];
+};
+
+/** One passage given to the model (`<source id="n">`). */
+export type MessageSource = {
+  n: number;
+  /** the document's name */
+  name: string;
+  /** automerge URL of the knowledge document, '' when unknown */
+  url: string;
+  text: string;
+};
+
+/** One tool call of an answer: what the model asked and what Atelier answered. */
+export type MessageToolCall = {
+  name: string;
+  /** JSON text of the arguments */
+  arguments: string;
+  result: string;
+  error: boolean;
 };
 
 /** Where the title came from: the first message, the model's proposal, or the person (never overwritten). */

@@ -4,6 +4,8 @@ export * from './workspace.ts';
 export * from './preset.ts';
 export * from './conversation.ts';
 export * from './blob.ts';
+export * from './knowledge.ts';
+export * from './tool.ts';
 export * from './validate.ts';
 export * from './migrate.ts';
 export * from './references.ts';

@@ -4,6 +4,8 @@ export const KIND = {
   preset: 'atelier/preset',
   conversation: 'atelier/conversation',
   blob: 'atelier/blob',
+  knowledge: 'atelier/knowledge',
+  tool: 'atelier/tool',
 } as const;
 
 export type DocKind = (typeof KIND)[keyof typeof KIND];
@@ -14,4 +16,6 @@ export const SCHEMA = {
   preset: 1,
   conversation: 1,
   blob: 1,
+  knowledge: 1,
+  tool: 1,
 } as const;

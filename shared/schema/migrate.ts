@@ -61,6 +61,28 @@ const steps: Record<DocKind, Step[]> = {
     },
   ],
   [KIND.blob]: [(d) => ensure(d, 'kind', KIND.blob)],
+  [KIND.knowledge]: [
+    (d) => {
+      ensure(d, 'kind', KIND.knowledge);
+      ensure(d, 'name', 'document');
+      ensure(d, 'type', 'text/plain');
+      ensure(d, 'size', typeof d.text === 'string' ? d.text.length : 0);
+      ensure(d, 'text', '');
+      ensure(d, 'wholeDocument', false);
+      ensure(d, 'createdAt', 0);
+    },
+  ],
+  [KIND.tool]: [
+    (d) => {
+      ensure(d, 'kind', KIND.tool);
+      ensure(d, 'toolType', 'tool');
+      ensure(d, 'name', 'Tool');
+      ensure(d, 'description', '');
+      ensure(d, 'code', '');
+      ensure(d, 'createdAt', 0);
+      ensure(d, 'updatedAt', 0);
+    },
+  ],
 };
 
 const targets: Record<DocKind, number> = {
@@ -68,6 +90,8 @@ const targets: Record<DocKind, number> = {
   [KIND.preset]: SCHEMA.preset,
   [KIND.conversation]: SCHEMA.conversation,
   [KIND.blob]: SCHEMA.blob,
+  [KIND.knowledge]: SCHEMA.knowledge,
+  [KIND.tool]: SCHEMA.tool,
 };
 
 /** Bring `d` (inside a change callback) up to this build's schema. Returns the version it started from. */

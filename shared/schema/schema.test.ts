@@ -226,3 +226,43 @@ describe('conversation fields added after schema 1', () => {
     expect(merged.title).toBe('Renamed');
   });
 });
+
+describe('knowledge and tool documents', () => {
+  it('validate when new and migrate from the pre-release shape', async () => {
+    const { initialKnowledge, initialTool } = await import('./index.ts');
+    const k = initialKnowledge({ name: 'notes.md', type: 'text/markdown', size: 12, text: '# Hi\nthere' }, 5);
+    expect(checkDoc('atelier/knowledge', Automerge.from(k))).toMatchObject({ status: 'ok' });
+    const t = initialTool({ id: newId(), toolType: 'filter', name: 'Shout', code: 'function inlet(r) { return r; }' }, 5);
+    expect(checkDoc('atelier/tool', Automerge.from(t))).toMatchObject({ status: 'ok' });
+
+    let old = Automerge.from<Record<string, unknown>>({ kind: 'atelier/knowledge', text: 'abc' });
+    expect(checkDoc('atelier/knowledge', old)).toMatchObject({ status: 'outdated', version: 0 });
+    old = Automerge.change(old, (d) => {
+      migrate('atelier/knowledge', d);
+    });
+    expect(checkDoc('atelier/knowledge', old)).toMatchObject({ status: 'ok' });
+    expect(old.wholeDocument).toBe(false);
+    expect(old.size).toBe(3);
+
+    let oldTool = Automerge.from<Record<string, unknown>>({ id: 'x', code: '' });
+    oldTool = Automerge.change(oldTool, (d) => {
+      migrate('atelier/tool', d);
+    });
+    expect(checkDoc('atelier/tool', oldTool)).toMatchObject({ status: 'ok' });
+    expect(oldTool.toolType).toBe('tool');
+  });
+
+  it('refuse a wrong kind or a bad tool type, and keep the workspace tools index optional', async () => {
+    const { initialTool, addToolEntry } = await import('./index.ts');
+    const t = { ...initialTool({ id: 'a', toolType: 'tool', name: 'T', code: '' }), toolType: 'macro' };
+    expect(checkDoc('atelier/tool', Automerge.from(t))).toMatchObject({ status: 'invalid' });
+    expect(checkDoc('atelier/knowledge', Automerge.from(t))).toMatchObject({ status: 'invalid' });
+    const ws = initialWorkspace('W', 1);
+    expect(ws.tools).toBeUndefined();
+    addToolEntry(ws, 'a', 'automerge:xyz', 2);
+    expect(checkDoc('atelier/workspace', Automerge.from(ws))).toMatchObject({ status: 'ok' });
+    const other = initialWorkspace('Other', 1);
+    expect(mergeWorkspaceInto(other, ws)).toBe(1);
+    expect(other.tools?.a?.url).toBe('automerge:xyz');
+  });
+});

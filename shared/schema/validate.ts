@@ -4,6 +4,8 @@ import type { WorkspaceDoc } from './workspace.ts';
 import type { PresetDoc } from './preset.ts';
 import type { ConversationDoc } from './conversation.ts';
 import type { BlobDoc } from './blob.ts';
+import type { KnowledgeDoc } from './knowledge.ts';
+import type { ToolDoc } from './tool.ts';
 
 /*
  * Validation of documents that came from elsewhere (another device, another version,
@@ -41,6 +43,8 @@ const workspaceSchema = v.looseObject({
   presets: v.record(v.string(), presetEntry),
   conversations: v.record(v.string(), conversationEntry),
   settings: v.looseObject({ maxModels: v.number(), ownThread: v.boolean(), autoTitle: v.boolean() }),
+  // optional (added after schema 1): the workspace's tools, filters and actions
+  tools: v.optional(v.record(v.string(), presetEntry)),
 });
 
 const paramValue = v.union([v.number(), v.boolean(), v.string(), v.array(v.string())]);
@@ -114,11 +118,36 @@ const blobSchema = v.looseObject({
   data: v.instance(Uint8Array),
 });
 
+const knowledgeSchema = v.looseObject({
+  schema: v.number(),
+  kind: v.literal(KIND.knowledge),
+  name: v.string(),
+  type: v.string(),
+  size: v.number(),
+  text: v.string(),
+  wholeDocument: v.boolean(),
+  createdAt: v.number(),
+});
+
+const toolSchema = v.looseObject({
+  schema: v.number(),
+  kind: v.literal(KIND.tool),
+  id: v.string(),
+  toolType: v.picklist(['tool', 'filter', 'action']),
+  name: v.string(),
+  description: v.string(),
+  code: v.string(),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+});
+
 interface DocTypes {
   'atelier/workspace': WorkspaceDoc;
   'atelier/preset': PresetDoc;
   'atelier/conversation': ConversationDoc;
   'atelier/blob': BlobDoc;
+  'atelier/knowledge': KnowledgeDoc;
+  'atelier/tool': ToolDoc;
 }
 
 const schemas: Record<DocKind, v.GenericSchema> = {
@@ -126,6 +155,8 @@ const schemas: Record<DocKind, v.GenericSchema> = {
   [KIND.preset]: presetSchema,
   [KIND.conversation]: conversationSchema,
   [KIND.blob]: blobSchema,
+  [KIND.knowledge]: knowledgeSchema,
+  [KIND.tool]: toolSchema,
 };
 
 const current: Record<DocKind, number> = {
@@ -133,6 +164,8 @@ const current: Record<DocKind, number> = {
   [KIND.preset]: SCHEMA.preset,
   [KIND.conversation]: SCHEMA.conversation,
   [KIND.blob]: SCHEMA.blob,
+  [KIND.knowledge]: SCHEMA.knowledge,
+  [KIND.tool]: SCHEMA.tool,
 };
 
 export type Checked<T> =

@@ -31,6 +31,20 @@ export type WorkspaceSettings = {
   ownThread: boolean;
   /** let the model propose a title after the first answer */
   autoTitle: boolean;
+  /** Settings › Documents (optional, added after schema 1; missing = defaults) */
+  documents?: DocumentsSettings;
+};
+
+/** Retrieval settings of the workspace (RAG). */
+export type DocumentsSettings = {
+  /** Ollama embedding model; '' = none chosen */
+  embeddingModel: string;
+  chunkSize: number;
+  chunkOverlap: number;
+  /** number of passages given to the model */
+  topK: number;
+  /** prompt template with {{CONTEXT}} and {{QUERY}} */
+  template: string;
 };
 
 export type WorkspaceDoc = {
@@ -42,6 +56,8 @@ export type WorkspaceDoc = {
   presets: Record<string, PresetEntry>;
   conversations: Record<string, ConversationEntry>;
   settings: WorkspaceSettings;
+  /** tools, filters and actions (optional, added after schema 1): entries like presets' */
+  tools?: Record<string, PresetEntry>;
 };
 
 export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = { maxModels: 2, ownThread: false, autoTitle: false };
@@ -112,6 +128,13 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
       copied++;
     }
   }
+  for (const [id, e] of Object.entries(source.tools ?? {})) {
+    if (!target.tools) target.tools = {};
+    if (!target.tools[id]) {
+      target.tools[id] = { url: e.url, addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
+      copied++;
+    }
+  }
   for (const [id, e] of Object.entries(source.conversations)) {
     if (!target.conversations[id]) {
       target.conversations[id] = { ...e };
@@ -119,4 +142,9 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
     }
   }
   return copied;
+}
+
+export function addToolEntry(d: WorkspaceDoc, toolId: string, url: string, now = Date.now()): void {
+  if (!d.tools) d.tools = {};
+  d.tools[toolId] = { url, addedAt: now, deletedAt: null, purgedAt: null };
 }

@@ -1,30 +1,93 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import type { AutomergeUrl } from '@automerge/automerge-repo';
 import { useI18n } from '../../i18n/context.tsx';
 import { useWorkspace } from '../../repo/workspace-context.tsx';
-import { newId } from '../../../shared/schema/index.ts';
-import { saveBlob } from '../blobs.ts';
+import { initialKnowledge, newId, type KnowledgeDoc, type KnowledgeRef } from '../../../shared/schema/index.ts';
 import { formatBytes } from '../avatar.ts';
+import { extractText } from '../../knowledge/extract.ts';
+import { openDoc } from '../../repo/open-doc.ts';
 import type { PresetEditing } from '../editing.ts';
 
 const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
-/** Files attached to the preset, each stored in its own document (retrieval uses them). */
+/** One attached document: its name, size, and the "use whole document" switch (stored in its own document). */
+function DocumentItem(props: { id: string; k: KnowledgeRef; onRemove: () => void }) {
+  const { t } = useI18n();
+  const { repo } = useWorkspace();
+  const [doc, { mutate }] = createResource(
+    () => props.k.url,
+    async (url) => {
+      const o = await openDoc<KnowledgeDoc>(repo, url, 'atelier/knowledge');
+      return o.status === 'ok' || o.status === 'newer' ? { handle: o.handle, readOnly: o.readOnly, whole: o.handle.doc().wholeDocument, size: o.handle.doc().text.length } : null;
+    },
+  );
+  return (
+    <li class="document-item">
+      <span>{props.k.name}</span>
+      <Show when={doc()} fallback={<Show when={!props.k.url || doc() === null}><span class="badge">{t('models.documentUnavailable')}</span></Show>}>
+        {(d) => (
+          <>
+            <span class="help">{t('knowledge.chars', { n: d().size })}</span>
+            <label class="check" title={t('knowledge.wholeDocumentHelp')}>
+              <input
+                type="checkbox"
+                checked={d().whole}
+                disabled={d().readOnly}
+                onChange={(e) => {
+                  const on = e.currentTarget.checked;
+                  d().handle.change((x) => {
+                    x.wholeDocument = on;
+                  });
+                  mutate({ ...d(), whole: on });
+                }}
+              />
+              <span>{t('knowledge.wholeDocument')}</span>
+            </label>
+          </>
+        )}
+      </Show>
+      <button type="button" class="secondary small" aria-label={t('models.documentRemove', { name: props.k.name })} onClick={() => props.onRemove()}>
+        ×
+      </button>
+    </li>
+  );
+}
+
+/** Files attached to the preset: their text is extracted here and stored in its own document each (retrieval uses them). */
 export function DocumentsEditor(props: { editing: PresetEditing }) {
   const { t } = useI18n();
   const { repo } = useWorkspace();
-  const [error, setError] = createSignal<string | null>(null);
+  const [errors, setErrors] = createSignal<string[]>([]);
+  const [busy, setBusy] = createSignal<string | null>(null);
   const attach = async (files: FileList | null | undefined) => {
-    setError(null);
+    setErrors([]);
+    const problems: string[] = [];
     for (const file of Array.from(files ?? [])) {
       if (file.size > MAX_DOCUMENT_BYTES) {
-        setError(t('models.documentTooLarge', { name: file.name, size: formatBytes(file.size) }));
+        problems.push(t('models.documentTooLarge', { name: file.name, size: formatBytes(file.size) }));
         continue;
       }
-      const url = saveBlob(repo, file.type || 'application/octet-stream', new Uint8Array(await file.arrayBuffer()));
+      setBusy(t('knowledge.extracting', { name: file.name }));
+      const x = await extractText(file);
+      if (!x.ok) {
+        problems.push(
+          x.reason === 'unsupported'
+            ? t('knowledge.unsupported', { name: file.name })
+            : x.reason === 'empty'
+              ? t('knowledge.empty', { name: file.name })
+              : t('knowledge.unreadable', { name: file.name, detail: x.detail ?? '' }),
+        );
+        continue;
+      }
+      const handle = repo.create<KnowledgeDoc>(initialKnowledge({ name: file.name, type: x.type, size: file.size, text: x.text }));
+      void repo.flush([handle.documentId]).catch(() => undefined);
+      const url: AutomergeUrl = handle.url;
       props.editing.edit('knowledge', (d) => {
-        d.knowledge[newId()] = { name: file.name, type: file.type || 'file', url, externalId: null };
+        d.knowledge[newId()] = { name: file.name, type: x.type, url, externalId: null };
       });
     }
+    setBusy(null);
+    setErrors(problems);
   };
   const entries = () => Object.entries(props.editing.doc.knowledge).sort(([, a], [, b]) => a.name.localeCompare(b.name));
   return (
@@ -41,36 +104,39 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
       <ul>
         <For each={entries()}>
           {([id, k]) => (
-            <li class="document-item">
-              <span>{k.name}</span>
-              <Show when={!k.url}>
-                <span class="badge">{t('models.documentUnavailable')}</span>
-              </Show>
-              <button
-                type="button"
-                class="secondary small"
-                aria-label={t('models.documentRemove', { name: k.name })}
-                onClick={() =>
-                  props.editing.edit('knowledge', (d) => {
-                    delete d.knowledge[id];
-                  })
-                }
-              >
-                ×
-              </button>
-            </li>
+            <DocumentItem
+              id={id}
+              k={k}
+              onRemove={() =>
+                props.editing.edit('knowledge', (d) => {
+                  delete d.knowledge[id];
+                })
+              }
+            />
           )}
         </For>
       </ul>
       <label class="button-like secondary">
         {t('models.documentAttach')}
-        <input class="visually-hidden" type="file" multiple onChange={(e) => void attach(e.currentTarget.files)} />
+        <input
+          class="visually-hidden"
+          type="file"
+          multiple
+          accept=".txt,.md,.markdown,.html,.htm,.pdf,.csv,.json,text/*,application/pdf"
+          onChange={(e) => void attach(e.currentTarget.files)}
+        />
       </label>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
+      <p class="help">{t('knowledge.dropHere')}</p>
+      <Show when={busy()}>
+        <p role="status">{busy()}</p>
       </Show>
+      <For each={errors()}>
+        {(msg) => (
+          <p class="error" role="alert">
+            {msg}
+          </p>
+        )}
+      </For>
     </fieldset>
   );
 }

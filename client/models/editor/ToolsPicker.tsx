@@ -1,6 +1,8 @@
 import { For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
 import type { PresetEditing } from '../editing.ts';
+import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { baseModelToolSupport } from '../../tools/capability.ts';
 
 type ListKey = 'toolIds' | 'filterIds' | 'actionIds';
 const LISTS: Array<{ key: ListKey; label: 'models.tools' | 'models.filters' | 'models.actions' }> = [
@@ -15,12 +17,19 @@ const LISTS: Array<{ key: ListKey; label: 'models.tools' | 'models.filters' | 'm
  */
 export function ToolsPicker(props: { editing: PresetEditing; available: Record<ListKey, Array<{ id: string; name: string }>> }) {
   const { t } = useI18n();
+  const { ollamaModels } = useWorkspace();
+  const noTools = () => baseModelToolSupport(props.editing.doc.baseModel, ollamaModels.models()) === 'no';
   return (
     <fieldset class="tools">
       <legend>
         {t('models.tools')} · {t('models.filters')} · {t('models.actions')}
       </legend>
       <p class="help">{t('models.toolsHelp')}</p>
+      <Show when={noTools() && Object.keys(props.editing.doc.toolIds).length > 0}>
+        <p class="warning" role="note">
+          {t('tools.noToolsSupport', { model: props.editing.doc.baseModel })}
+        </p>
+      </Show>
       <For each={LISTS}>
         {(list) => {
           const available = () => props.available[list.key];
@@ -44,6 +53,11 @@ export function ToolsPicker(props: { editing: PresetEditing; available: Record<L
                         }}
                       />
                       <span>{a.name}</span>
+                      <Show when={list.key === 'toolIds' && noTools() && props.editing.doc.toolIds[a.id]}>
+                        <span class="badge warning" title={t('tools.noToolsSupport', { model: props.editing.doc.baseModel })}>
+                          ⚠ {t('tools.noToolsBadge')}
+                        </span>
+                      </Show>
                     </label>
                   )}
                 </For>

@@ -11,6 +11,8 @@ export function SettingsLayout(props: ParentProps) {
         <A href="/settings/general">{t('nav.general')}</A>
         <A href="/settings/connections">{t('nav.connections')}</A>
         <A href="/settings/chat">{t('nav.chat')}</A>
+        <A href="/settings/documents">{t('knowledge.nav')}</A>
+        <A href="/settings/tools">{t('tools.nav')}</A>
         <A href="/settings/sync">{t('nav.sync')}</A>
         <A href="/settings/data">{t('nav.data')}</A>
       </nav>

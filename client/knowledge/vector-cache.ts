@@ -1,0 +1,54 @@
+/*
+ * Embedding vectors are derived data: cached on this device in IndexedDB, keyed by the
+ * embedding model and the SHA-256 of the passage text. Never synced; recomputed when missing.
+ */
+
+const DB = 'atelier-vectors';
+const STORE = 'vectors';
+
+let opening: Promise<IDBDatabase> | null = null;
+
+function open(): Promise<IDBDatabase> {
+  opening ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => {
+      opening = null;
+      reject(req.error ?? new Error('IndexedDB unavailable'));
+    };
+  });
+  return opening;
+}
+
+export const vectorKey = (model: string, hash: string) => `${model}\n${hash}`;
+
+export async function getVectors(keys: string[]): Promise<Array<Float32Array | undefined>> {
+  if (keys.length === 0) return [];
+  const db = await open();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readonly');
+    const store = tx.objectStore(STORE);
+    const out: Array<Float32Array | undefined> = new Array(keys.length);
+    keys.forEach((k, i) => {
+      const r = store.get(k);
+      r.onsuccess = () => {
+        out[i] = r.result instanceof Float32Array ? r.result : undefined;
+      };
+    });
+    tx.oncomplete = () => resolve(out);
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB read failed'));
+  });
+}
+
+export async function putVectors(entries: Array<[string, Float32Array]>): Promise<void> {
+  if (entries.length === 0) return;
+  const db = await open();
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readwrite');
+    const store = tx.objectStore(STORE);
+    for (const [k, v] of entries) store.put(v, k);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+  });
+}

@@ -1,0 +1,42 @@
+import { createResource, type Accessor } from 'solid-js';
+import type { Repo } from '@automerge/automerge-repo';
+import { entryState, type ToolDoc, type ToolType, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { openDoc } from '../repo/open-doc.ts';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import { BUILTINS } from './builtins.ts';
+
+/** A tool, filter or action as the pickers and the chat see it. */
+export interface ToolItem {
+  id: string;
+  toolType: ToolType;
+  name: string;
+  builtin: boolean;
+  /** automerge URL for user tools */
+  url: string | null;
+  code: string;
+}
+
+export async function loadUserTools(repo: Repo, ws: Pick<WorkspaceDoc, 'tools'> | undefined): Promise<ToolItem[]> {
+  const out: ToolItem[] = [];
+  const entries = Object.entries(ws?.tools ?? {}).filter(([, e]) => entryState(e) === 'live');
+  await Promise.all(
+    entries.map(async ([id, e]) => {
+      const opened = await openDoc<ToolDoc>(repo, e.url, 'atelier/tool');
+      if (opened.status !== 'ok' && opened.status !== 'newer') return;
+      const d = opened.handle.doc();
+      out.push({ id, toolType: d.toolType, name: d.name, builtin: false, url: e.url, code: String(d.code) });
+    }),
+  );
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Built-ins (names from `builtinName`) then the workspace's own, reloaded when the index changes. */
+export function createToolList(builtinName: (key: string) => string): Accessor<ToolItem[]> {
+  const { repo, workspace } = useWorkspace();
+  const key = () => JSON.stringify(workspace()?.doc.tools ?? {});
+  const [user] = createResource(key, () => loadUserTools(repo, workspace()?.doc));
+  return () => [
+    ...BUILTINS.map((b) => ({ id: b.id, toolType: b.toolType, name: builtinName(b.key), builtin: true, url: null, code: '' })),
+    ...(user.latest ?? []),
+  ];
+}

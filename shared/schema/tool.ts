@@ -1,0 +1,35 @@
+import { KIND, SCHEMA } from './kinds.ts';
+
+export type ToolType = 'tool' | 'filter' | 'action';
+
+/**
+ * A user-written tool, filter or action: a small JavaScript source run in a sandboxed
+ * worker (client/tools/sandbox.ts). Listed in the workspace's `tools` index.
+ */
+export type ToolDoc = {
+  schema: number;
+  kind: typeof KIND.tool;
+  /** internal id, also the key in the workspace index and in presets' toolIds/filterIds/actionIds */
+  id: string;
+  toolType: ToolType;
+  name: string;
+  description: string;
+  /** collaborative text: edit with updateText */
+  code: string;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export function initialTool(f: { id: string; toolType: ToolType; name: string; description?: string; code: string }, now = Date.now()): ToolDoc {
+  return {
+    schema: SCHEMA.tool,
+    kind: KIND.tool,
+    id: f.id,
+    toolType: f.toolType,
+    name: f.name,
+    description: f.description ?? '',
+    code: f.code,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,132 @@
+import { test, expect } from './fixtures.ts';
+import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send } from './chat-helpers.ts';
+
+const HANDBOOK = `# Handbook
+
+## Holidays
+Employees get 27 days of paid holiday per year, plus public holidays.
+
+## Parking
+The parking garage opens at 7am. Bring your badge to open the gate.
+
+## Lunch
+The canteen serves lunch between noon and 2pm on weekdays.
+`;
+
+test('a Markdown document attached to a preset: the closest passage goes to Ollama and the answer cites it', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+
+  // Settings › Documents: embedding model, one passage
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Documents' }).click();
+  await page.getByLabel('Embedding model').fill('nomic-embed-text');
+  await page.getByLabel('Embedding model').press('Tab');
+  await page.getByLabel('Passages given to the model').fill('1');
+  await page.getByLabel('Passages given to the model').press('Tab');
+  await expect(page.getByLabel('Chunk size (characters)')).toHaveValue('1000');
+  await expect(page.getByLabel('Chunk overlap (characters)')).toHaveValue('100');
+
+  await createPreset(page, 'HR Helper', 'llama3.2', async () => {
+    await page.getByLabel('Attach documents').first().setInputFiles({ name: 'handbook.md', mimeType: 'text/markdown', buffer: Buffer.from(HANDBOOK) });
+    await expect(page.locator('.document-item', { hasText: 'handbook.md' })).toBeVisible();
+    // an unsupported file gets a clear message
+    await page.getByLabel('Attach documents').first().setInputFiles({ name: 'photo.exe', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 1, 2]) });
+    await expect(page.getByRole('alert')).toContainText('photo.exe: this kind of file is not supported');
+  });
+
+  await goToChat(page);
+  await selectModel(page, 'HR Helper');
+  fake.scriptChat({ content: 'You get 27 days of paid holiday [1].' });
+  await send(page, 'How many days of paid holiday do I get per year?');
+  const answer = answers(page, 'HR Helper');
+  await expect(answer).toContainText('You get 27 days of paid holiday [1].');
+
+  // the passages were embedded through /api/embed, in one batch, then the question
+  const embeds = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed');
+  expect(embeds.length).toBeGreaterThanOrEqual(2);
+  expect((embeds[0]!.body as { model: string; input: string[] }).model).toBe('nomic-embed-text');
+  expect((embeds[0]!.body as { input: string[] }).input.length).toBeGreaterThanOrEqual(3);
+
+  // the request carries the expected passage in the last user message, as a numbered source
+  expect(chatRequests(fake)).toHaveLength(1);
+  const body = lastChatBody(fake);
+  const user = body.messages.at(-1)!;
+  expect(user.role).toBe('user');
+  expect(user.content).toContain('<source id="1" name="handbook.md">');
+  expect(user.content).toContain('Employees get 27 days of paid holiday per year');
+  expect(user.content).not.toContain('parking garage');
+  expect(user.content).toContain('<user_query>\nHow many days of paid holiday do I get per year?\n</user_query>');
+
+  // the citation is shown and opens to the passage
+  const sources = answer.getByRole('region', { name: 'Sources' });
+  await expect(sources).toBeVisible();
+  await sources.getByText('Source 1: handbook.md').click();
+  await expect(sources.getByText('Employees get 27 days of paid holiday per year')).toBeVisible();
+
+  // a second question reuses the cached vectors: only the question is embedded
+  const before = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed').length;
+  fake.scriptChat({ content: 'At 7am.' });
+  await send(page, 'When does the parking garage open?');
+  await expect(answers(page, 'HR Helper').last()).toContainText('At 7am.');
+  const after = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed');
+  expect(after.length).toBe(before + 1);
+  expect(lastChatBody(fake).messages.at(-1)!.content).toContain('The parking garage opens at 7am');
+});
+
+test('"use whole document" skips retrieval and sends the whole text', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await createPreset(page, 'Whole Doc', 'llama3.2', async () => {
+    await page.getByLabel('Attach documents').first().setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Alpha fact.\n\nBeta fact.') });
+    await page.locator('.document-item', { hasText: 'notes.txt' }).getByLabel('Use whole document').check();
+  });
+  await goToChat(page);
+  await selectModel(page, 'Whole Doc');
+  await send(page, 'Facts?');
+  await expect(answers(page, 'Whole Doc')).toContainText('You said:');
+  expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed')).toHaveLength(0);
+  expect(lastChatBody(fake).messages.at(-1)!.content).toContain('<source id="1" name="notes.txt">\nAlpha fact.\n\nBeta fact.\n</source>');
+});
+
+/** A one-page PDF with `text` in Helvetica, with a correct xref table. */
+function tinyPdf(text: string): Buffer {
+  const stream = `BT /F1 18 Tf 20 100 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+test('PDF and HTML files are read on the device (pdf.js, DOMParser)', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await createPreset(page, 'Reader', 'llama3.2', async () => {
+    await page.getByLabel('Attach documents').first().setInputFiles([
+      { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: tinyPdf('Invoice total is 314 euros') },
+      { name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<html><head><style>p{}</style><script>var secret=1</script></head><body><h1>Title</h1><p>Visible <b>words</b></p></body></html>') },
+    ]);
+    for (const name of ['invoice.pdf', 'page.html']) {
+      await page.locator('.document-item', { hasText: name }).getByLabel('Use whole document').check();
+    }
+  });
+  await goToChat(page);
+  await selectModel(page, 'Reader');
+  await send(page, 'Summarise');
+  await expect(answers(page, 'Reader')).toContainText('You said:');
+  const content = lastChatBody(fake).messages.at(-1)!.content;
+  expect(content).toContain('Invoice total is 314 euros');
+  expect(content).toMatch(/Title\s+Visible words/);
+  expect(content).not.toContain('secret');
+});
