@@ -23,10 +23,8 @@ export function createBackgroundPush(
     on([status, workspace], async ([s, ws]) => {
       if (s !== 'online' || !ws) return;
       const seen = new Set<string>();
-      let queue = [
-        ...Object.values(ws.doc.presets).filter((e) => e.purgedAt === null).map((e) => e.url),
-        ...Object.values(ws.doc.conversations).filter((e) => e.purgedAt === null).map((e) => e.url),
-      ];
+      // Everything the index lists (presets, conversations, tools…), then what those refer to.
+      let queue = [...referencedUrls(ws.handle.doc())];
       while (queue.length) {
         const batch = queue.slice(0, BATCH).filter((u) => !seen.has(u) && isValidAutomergeUrl(u));
         queue = queue.slice(BATCH);
