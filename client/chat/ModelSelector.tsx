@@ -4,7 +4,8 @@ import { useWorkspace } from '../repo/workspace-context.tsx';
 import { presetTags } from '../../shared/schema/index.ts';
 import { usePresets } from '../models/presets-context.tsx';
 import { Avatar } from '../models/Avatar.tsx';
-import { ollamaRef, presetRef, type ModelRef } from './model-ref.ts';
+import { ollamaRef, openaiRef, parseOpenAIRef, presetRef, type ModelRef } from './model-ref.ts';
+import { openAIConnections } from '../openai/connections.ts';
 
 /**
  * The chat's model picker: presets (hidden ones left out, tags next to the name, capability
@@ -37,11 +38,21 @@ export function ModelSelector(props: {
       }),
   );
   const baseOptions = createMemo(() => ollamaModels.models().filter((m) => !q() || m.name.toLowerCase().includes(q())));
+  // OpenAI-compatible connections of this device, one group each (their last known models)
+  const openai = openAIConnections();
+  const openaiGroups = createMemo(() =>
+    openai
+      .connections()
+      .map((c) => ({ id: c.id, name: c.name, models: openai.modelsOf(c.id).filter((m) => !q() || m.toLowerCase().includes(q()) || c.name.toLowerCase().includes(q())) }))
+      .filter((g) => g.models.length > 0),
+  );
 
   const label = createMemo(() => {
     const v = props.value;
     if (!v) return t('chat.selectModel');
     if (v.startsWith('preset:')) return presets.byId(v.slice(7))?.doc()?.name ?? v.slice(7);
+    const oa = parseOpenAIRef(v);
+    if (oa) return oa.model;
     return v.slice(7);
   });
 
@@ -138,7 +149,37 @@ export function ModelSelector(props: {
                 </li>
               )}
             </For>
-            <Show when={presetOptions().length === 0 && baseOptions().length === 0}>
+            <For each={openaiGroups()}>
+              {(g) => (
+                <>
+                  <li role="presentation" class="group-label">
+                    {g.name}
+                  </li>
+                  <For each={g.models}>
+                    {(m) => (
+                      <li
+                        role="option"
+                        tabIndex={0}
+                        aria-selected={props.value === openaiRef(g.id, m)}
+                        onClick={() => choose(openaiRef(g.id, m))}
+                        onKeyDown={(e) => {
+                          if (e.key === 'Enter' || e.key === ' ') {
+                            e.preventDefault();
+                            choose(openaiRef(g.id, m));
+                          }
+                        }}
+                      >
+                        <span class="option-name">{m}</span>
+                        <Show when={openai.isVision(g.id, m)}>
+                          <span class="badge">{t('chat.visionBadge')}</span>
+                        </Show>
+                      </li>
+                    )}
+                  </For>
+                </>
+              )}
+            </For>
+            <Show when={presetOptions().length === 0 && baseOptions().length === 0 && openaiGroups().length === 0}>
               <li role="presentation" class="help">
                 {t('chat.noModels')}
               </li>

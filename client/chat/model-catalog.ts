@@ -3,7 +3,8 @@ import type { ChatTarget } from '../../shared/chat/request.ts';
 import { sameModelName } from '../../shared/ollama/pull-name.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { usePresets } from '../models/presets-context.tsx';
-import { ollamaRef, presetRef } from './model-ref.ts';
+import { ollamaRef, parseOpenAIRef, presetRef } from './model-ref.ts';
+import { openAIModelInfo } from '../openai/catalog.ts';
 
 /*
  * What the chat needs to know about a model reference (`preset:<id>` or `ollama:<name>`):
@@ -57,6 +58,8 @@ export function createModelCatalog(): ModelCatalog {
         const doc = presets.byId(id)?.doc();
         return presetInfo(ref, doc, doc?.name ?? id);
       }
+      const openai = parseOpenAIRef(ref);
+      if (openai) return openAIModelInfo(ref, openai.connectionId, openai.model);
       const name = ref.startsWith('ollama:') ? ref.slice('ollama:'.length) : ref;
       return {
         ref,

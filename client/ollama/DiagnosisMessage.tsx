@@ -89,6 +89,10 @@ export function DiagnosisMessage(props: { diagnosis: Diagnosis; class?: string }
         return t('connections.diagnosis.http.title', { status: x.status });
       case 'unsupported':
         return t('connections.diagnosis.unsupported.title', { model: x.model });
+      case 'bad-key':
+        return t('connections.diagnosis.bad-key.title', { status: x.status });
+      case 'endpoint-http':
+        return t('connections.diagnosis.endpoint-http.title', { status: x.status });
       default:
         return t(`connections.diagnosis.${x.code}.title`);
     }
@@ -195,6 +199,50 @@ export function DiagnosisMessage(props: { diagnosis: Diagnosis; class?: string }
         </Match>
         <Match when={d().code === 'unknown' && (d() as Extract<Diagnosis, { code: 'unknown' }>)}>
           {(x) => <p>{t('connections.diagnosis.unknown.body', { message: x().message })}</p>}
+        </Match>
+        <Match when={d().code === 'bad-key' && (d() as Extract<Diagnosis, { code: 'bad-key' }>)}>
+          {(x) => (
+            <>
+              <p>{t('connections.diagnosis.bad-key.body', { endpoint: x().endpoint })}</p>
+              <Show when={x().message}>
+                <p class="help">{t('connections.diagnosis.endpoint-http.body', { message: x().message })}</p>
+              </Show>
+            </>
+          )}
+        </Match>
+        <Match when={d().code === 'rate-limited' && (d() as Extract<Diagnosis, { code: 'rate-limited' }>)}>
+          {(x) => (
+            <>
+              <p>{t('connections.diagnosis.rate-limited.body')}</p>
+              <Show when={x().retryAfterSeconds !== undefined}>
+                <p>{t('connections.diagnosis.rate-limited.retryAfter', { seconds: x().retryAfterSeconds ?? 0 })}</p>
+              </Show>
+              <Show when={x().message}>
+                <p class="help">{t('connections.diagnosis.endpoint-http.body', { message: x().message })}</p>
+              </Show>
+            </>
+          )}
+        </Match>
+        <Match when={d().code === 'endpoint-cors' && (d() as Extract<Diagnosis, { code: 'endpoint-cors' }>)}>
+          {(x) => <p>{t('connections.diagnosis.endpoint-cors.body', { endpoint: x().endpoint, origin: x().origin })}</p>}
+        </Match>
+        <Match when={d().code === 'endpoint-down' && (d() as Extract<Diagnosis, { code: 'endpoint-down' }>)}>
+          {(x) => <p>{t('connections.diagnosis.endpoint-down.body', { endpoint: x().endpoint })}</p>}
+        </Match>
+        <Match when={d().code === 'endpoint-http' && (d() as Extract<Diagnosis, { code: 'endpoint-http' }>)}>
+          {(x) => <p>{t('connections.diagnosis.endpoint-http.body', { message: x().message })}</p>}
+        </Match>
+        <Match when={d().code === 'endpoint-model-not-found' && (d() as Extract<Diagnosis, { code: 'endpoint-model-not-found' }>)}>
+          {(x) => <p>{t('connections.diagnosis.endpoint-model-not-found.body', { endpoint: x().endpoint, model: x().model })}</p>}
+        </Match>
+        <Match when={d().code === 'endpoint-stream-error' && (d() as Extract<Diagnosis, { code: 'endpoint-stream-error' }>)}>
+          {(x) => <p>{t('connections.diagnosis.endpoint-stream-error.body', { message: x().message })}</p>}
+        </Match>
+        <Match when={d().code === 'endpoint-connection-lost' && (d() as Extract<Diagnosis, { code: 'endpoint-connection-lost' }>)}>
+          {(x) => <p>{t('connections.diagnosis.endpoint-connection-lost.body', { endpoint: x().endpoint })}</p>}
+        </Match>
+        <Match when={d().code === 'endpoint-timeout' && (d() as Extract<Diagnosis, { code: 'endpoint-timeout' }>)}>
+          {(x) => <p>{t('connections.diagnosis.endpoint-timeout.body', { endpoint: x().endpoint })}</p>}
         </Match>
       </Switch>
     </div>

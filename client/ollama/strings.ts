@@ -89,6 +89,37 @@ export const connectionsStrings = defineStrings(
     copied: 'Copied to the clipboard.',
     copyFailed: 'Could not copy: select the text and copy it.',
 
+    openai: {
+      title: 'OpenAI-compatible endpoints',
+      help: 'OpenAI, or a local llama.cpp, LM Studio, vLLM… server. Keys stay on this device: they are never synced and only sent to their own endpoint.',
+      none: 'No OpenAI-compatible connection yet.',
+      add: 'Add connection',
+      name: 'Name',
+      baseUrl: 'Base URL',
+      baseUrlPlaceholder: 'https://api.openai.com/v1',
+      apiKey: 'API key',
+      apiKeyHelp: 'Leave empty for a local server without a key. Stored on this device only.',
+      keepKey: 'Leave empty to keep the saved key',
+      save: 'Save connection',
+      cancel: 'Cancel',
+      edit: 'Edit {{ name }}',
+      editButton: 'Edit',
+      removeButton: 'Remove',
+      remove: 'Remove {{ name }}',
+      removeConfirm: 'Remove the connection {{ name }} and its key from this device?',
+      removeYes: 'Yes, remove',
+      verify: 'Verify {{ name }}',
+      checking: 'Listing the models of {{ endpoint }}…',
+      connected: '{{ count }} models at {{ endpoint }}.',
+      noKey: 'no key',
+      statusLabel: 'Status of {{ name }}',
+      models: 'Models of {{ name }}',
+      vision: 'Reads images',
+      visionLabel: '{{ model }} reads images',
+      nameRequired: 'Give the connection a name.',
+      group: '{{ name }}',
+    },
+
     diagnosis: {
       ok: { title: 'Connected.' },
       'bad-url': {
@@ -193,6 +224,43 @@ export const connectionsStrings = defineStrings(
         title: 'Something went wrong.',
         body: 'Details: {{ message }}',
       },
+      'bad-key': {
+        title: 'The API key was refused (HTTP {{ status }}).',
+        body: '{{ endpoint }} does not accept this API key. Check the key in Settings › Connections (a key for this provider, not revoked, with access to the model).',
+      },
+      'rate-limited': {
+        title: 'Too many requests (HTTP 429).',
+        body: 'The endpoint limits how often it can be called, or the account’s quota is used up. Wait a moment and retry, or check the plan and billing of the account.',
+        retryAfter: 'The endpoint asks to wait {{ seconds }} s.',
+      },
+      'endpoint-cors': {
+        title: 'The endpoint is running but refuses this app’s origin.',
+        body: 'The server at {{ endpoint }} answers, but not to web pages from {{ origin }}. Allow this origin in the server’s CORS settings (llama.cpp: it allows every origin by default; LM Studio: turn on “Enable CORS”; vLLM: --allowed-origins), or put it behind a proxy that does.',
+      },
+      'endpoint-down': {
+        title: 'Nothing answers at this address.',
+        body: 'No server answers at {{ endpoint }}. Check the base URL (it usually ends with /v1) and that the server is running.',
+      },
+      'endpoint-http': {
+        title: 'The endpoint answered with an error (HTTP {{ status }}).',
+        body: 'It said: {{ message }}',
+      },
+      'endpoint-model-not-found': {
+        title: 'Model not found.',
+        body: '{{ endpoint }} does not serve “{{ model }}”. Verify the connection in Settings › Connections to see its models.',
+      },
+      'endpoint-stream-error': {
+        title: 'The endpoint reported an error.',
+        body: 'It said: {{ message }}',
+      },
+      'endpoint-connection-lost': {
+        title: 'The connection to the endpoint was lost.',
+        body: 'The answer stopped arriving from {{ endpoint }}. Check the network and that the server is still running, then try again.',
+      },
+      'endpoint-timeout': {
+        title: 'The endpoint did not answer in time.',
+        body: 'No answer from {{ endpoint }}. Check the base URL and that the server is reachable.',
+      },
     },
   },
   {
@@ -277,6 +345,37 @@ export const connectionsStrings = defineStrings(
     copyLine: 'Copier {{ line }}',
     copied: 'Copié dans le presse-papiers.',
     copyFailed: 'Copie impossible : sélectionnez le texte et copiez-le.',
+
+    openai: {
+      title: 'Services compatibles OpenAI',
+      help: 'OpenAI, ou un serveur local llama.cpp, LM Studio, vLLM… Les clés restent sur cet appareil : elles ne sont jamais synchronisées et ne sont envoyées qu’à leur propre service.',
+      none: 'Aucune connexion compatible OpenAI pour l’instant.',
+      add: 'Ajouter une connexion',
+      name: 'Nom',
+      baseUrl: 'URL de base',
+      baseUrlPlaceholder: 'https://api.openai.com/v1',
+      apiKey: 'Clé d’API',
+      apiKeyHelp: 'Laissez vide pour un serveur local sans clé. Gardée sur cet appareil uniquement.',
+      keepKey: 'Laissez vide pour garder la clé enregistrée',
+      save: 'Enregistrer la connexion',
+      cancel: 'Annuler',
+      edit: 'Modifier {{ name }}',
+      editButton: 'Modifier',
+      removeButton: 'Supprimer',
+      remove: 'Supprimer {{ name }}',
+      removeConfirm: 'Supprimer la connexion {{ name }} et sa clé de cet appareil ?',
+      removeYes: 'Oui, supprimer',
+      verify: 'Vérifier {{ name }}',
+      checking: 'Liste des modèles de {{ endpoint }}…',
+      connected: '{{ count }} modèles à {{ endpoint }}.',
+      noKey: 'pas de clé',
+      statusLabel: 'État de {{ name }}',
+      models: 'Modèles de {{ name }}',
+      vision: 'Lit les images',
+      visionLabel: '{{ model }} lit les images',
+      nameRequired: 'Donnez un nom à la connexion.',
+      group: '{{ name }}',
+    },
 
     diagnosis: {
       ok: { title: 'Connecté.' },
@@ -381,6 +480,43 @@ export const connectionsStrings = defineStrings(
       unknown: {
         title: 'Quelque chose s’est mal passé.',
         body: 'Détails : {{ message }}',
+      },
+      'bad-key': {
+        title: 'La clé d’API a été refusée (HTTP {{ status }}).',
+        body: '{{ endpoint }} n’accepte pas cette clé d’API. Vérifiez la clé dans Réglages › Connexions (une clé de ce fournisseur, non révoquée, qui a accès au modèle).',
+      },
+      'rate-limited': {
+        title: 'Trop de requêtes (HTTP 429).',
+        body: 'Le service limite la fréquence des appels, ou le quota du compte est épuisé. Patientez un instant puis réessayez, ou vérifiez l’abonnement et la facturation du compte.',
+        retryAfter: 'Le service demande d’attendre {{ seconds }} s.',
+      },
+      'endpoint-cors': {
+        title: 'Le service répond mais refuse l’origine de cette application.',
+        body: 'Le serveur à {{ endpoint }} répond, mais pas aux pages web de {{ origin }}. Autorisez cette origine dans les réglages CORS du serveur (llama.cpp : toutes les origines sont autorisées par défaut ; LM Studio : activez « Enable CORS » ; vLLM : --allowed-origins), ou passez par un proxy qui le fait.',
+      },
+      'endpoint-down': {
+        title: 'Rien ne répond à cette adresse.',
+        body: 'Aucun serveur ne répond à {{ endpoint }}. Vérifiez l’URL de base (elle se termine souvent par /v1) et que le serveur fonctionne.',
+      },
+      'endpoint-http': {
+        title: 'Le service a répondu par une erreur (HTTP {{ status }}).',
+        body: 'Message : {{ message }}',
+      },
+      'endpoint-model-not-found': {
+        title: 'Modèle introuvable.',
+        body: '{{ endpoint }} ne propose pas « {{ model }} ». Vérifiez la connexion dans Réglages › Connexions pour voir ses modèles.',
+      },
+      'endpoint-stream-error': {
+        title: 'Le service a signalé une erreur.',
+        body: 'Message : {{ message }}',
+      },
+      'endpoint-connection-lost': {
+        title: 'La connexion au service a été perdue.',
+        body: 'La réponse de {{ endpoint }} a cessé d’arriver. Vérifiez le réseau et que le serveur fonctionne toujours, puis réessayez.',
+      },
+      'endpoint-timeout': {
+        title: 'Le service n’a pas répondu à temps.',
+        body: 'Aucune réponse de {{ endpoint }}. Vérifiez l’URL de base et que le serveur est joignable.',
       },
     },
   },

@@ -93,7 +93,25 @@ export type Diagnosis =
   | { code: 'connection-lost'; endpoint: string }
   | { code: 'aborted' }
   | { code: 'timeout'; endpoint: string }
-  | { code: 'unknown'; message: string };
+  | { code: 'unknown'; message: string }
+  /** OpenAI-compatible endpoints (shared/openai/errors.ts): 401/403, the API key was refused. */
+  | { code: 'bad-key'; endpoint: string; status: number; message: string }
+  /** 429: too many requests, or the account's quota is used up. */
+  | { code: 'rate-limited'; endpoint: string; message: string; retryAfterSeconds?: number }
+  /** An OpenAI-compatible server answered but refuses this app's origin (CORS). */
+  | { code: 'endpoint-cors'; origin: string; endpoint: string }
+  /** Nothing answers at an OpenAI-compatible base URL. */
+  | { code: 'endpoint-down'; endpoint: string }
+  /** An OpenAI-compatible endpoint answered with an error (JSON `error.message`, HTTP status). */
+  | { code: 'endpoint-http'; endpoint: string; status: number; message: string }
+  /** The model is not served by this OpenAI-compatible endpoint (404). */
+  | { code: 'endpoint-model-not-found'; endpoint: string; model: string; message: string }
+  /** An `{"error"}` event inside an OpenAI-compatible stream. */
+  | { code: 'endpoint-stream-error'; endpoint: string; message: string }
+  /** The connection to an OpenAI-compatible endpoint broke while the answer was arriving. */
+  | { code: 'endpoint-connection-lost'; endpoint: string }
+  /** An OpenAI-compatible endpoint did not answer in time. */
+  | { code: 'endpoint-timeout'; endpoint: string };
 
 export type DiagnosisCode = Diagnosis['code'];
 
@@ -120,6 +138,15 @@ export const DIAGNOSIS_CODES = [
   'aborted',
   'timeout',
   'unknown',
+  'bad-key',
+  'rate-limited',
+  'endpoint-cors',
+  'endpoint-down',
+  'endpoint-http',
+  'endpoint-model-not-found',
+  'endpoint-stream-error',
+  'endpoint-connection-lost',
+  'endpoint-timeout',
 ] as const satisfies readonly DiagnosisCode[];
 
 // ---------------------------------------------------------------------------------------------

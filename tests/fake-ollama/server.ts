@@ -13,6 +13,7 @@ import { embed } from './routes/embed.ts';
 import { ps, remove, root, show, tags, version } from './routes/models.ts';
 import { pull } from './routes/pull.ts';
 import { FakeState } from './state.ts';
+import { OpenAIMode } from './openai.ts';
 import type { FakeOllama, FakeOllamaOptions, RecordedRequest } from './types.ts';
 
 const ROUTES: Record<string, Record<string, Handler>> = {
@@ -63,6 +64,7 @@ function isLoopbackHost(host: string): boolean {
 export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const host = opts.host ?? '127.0.0.1';
   const state = new FakeState(opts);
+  const openai = new OpenAIMode(opts.openai);
   const policy = new OriginPolicy(opts.origins ?? [], opts.defaultOrigins ?? true);
   const checkHost = (opts.checkHost ?? true) && isLoopbackHost(host);
   const sockets = new Set<Socket>();
@@ -89,6 +91,17 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     };
     state.requests.push(rec);
     if (res.destroyed) return;
+
+    // OpenAI-compatible mode: its own CORS, Bearer key and routes under its base path
+    if (openai.handles(path)) {
+      inFlight++;
+      try {
+        await openai.handle({ req, res, raw, signal: ac.signal, tokensPerSecond: state.tokensPerSecond });
+      } finally {
+        inFlight--;
+      }
+      return;
+    }
 
     if (applyCors(req, res, policy)) return;
     if (applyHostCheck(req, res, checkHost)) return;
@@ -157,6 +170,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
   const fake: FakeOllama = {
     url: `http://${urlHost}:${port}`,
     port,
+    openai: openai.controller(`http://${urlHost}:${port}`),
     requests: state.requests,
     async close() {
       down = true;

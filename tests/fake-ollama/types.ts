@@ -3,6 +3,7 @@
  * See /work/shared/reference/ollama-api.md for the wire format it imitates.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FakeOpenAI, OpenAIModeOptions } from './openai.ts';
 
 export interface FakeOllamaOptions {
   /** 0 (default) picks a free port. */
@@ -23,6 +24,8 @@ export interface FakeOllamaOptions {
   pullSteps?: number;
   /** Check the Host header like Ollama does when it listens on loopback (default true). */
   checkHost?: boolean;
+  /** The OpenAI-compatible mode (routes under `/v1` by default; see openai.ts). */
+  openai?: OpenAIModeOptions;
 }
 
 export interface FakeModel {
@@ -103,6 +106,8 @@ export interface RecordedRequest {
 export interface FakeOllama {
   url: string;
   port: number;
+  /** The OpenAI-compatible mode of the same server: `fake.openai.url` is the base URL (`…/v1`). */
+  openai: FakeOpenAI;
   close(): Promise<void>;
   requests: RecordedRequest[];
   clearRequests(): void;

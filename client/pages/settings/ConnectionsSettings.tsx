@@ -6,6 +6,7 @@ import { DiagnosisMessage } from '../../ollama/DiagnosisMessage.tsx';
 import { InstalledModels } from '../../ollama/InstalledModels.tsx';
 import { PullProgressRow } from '../../ollama/PullProgressRow.tsx';
 import { usePulls } from '../../ollama/pulls-context.tsx';
+import { OpenAIConnections } from '../../openai/OpenAIConnections.tsx';
 import '../../ollama/connections.css';
 
 type Status =
@@ -141,6 +142,8 @@ export function ConnectionsSettings() {
           </div>
         </div>
       </div>
+
+      <OpenAIConnections />
 
       <section class="card" aria-labelledby="pull-title">
         <h3 id="pull-title">{t('connections.pullTitle')}</h3>
