@@ -1,6 +1,7 @@
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import type { ConversationDoc } from '../../shared/schema/conversation.ts';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
+import { RagError } from '../knowledge/rag.ts';
 import { buildChatRequest, type ChatTarget } from '../../shared/chat/request.ts';
 import { contextForAnswer, toChatInputs } from '../../shared/chat/context.ts';
 import { statsFromDone } from '../../shared/chat/stats.ts';
@@ -132,6 +133,7 @@ async function generate(job: AnswerJob, ctl: RunControl): Promise<AnswerOutcome>
     writer.finish({ status: 'done', stats });
     return 'done';
   } catch (e) {
+    if (e instanceof RagError && e.code === 'no-embedding-model') return fail({ code: 'no-embedding-model' });
     return fail(await job.client.diagnoseError(e, { operation: 'chat', model: job.ollamaModel, streamStarted: content !== '' || thinking !== '' }));
   }
 }

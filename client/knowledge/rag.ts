@@ -123,7 +123,7 @@ export async function retrieve(
   }
   if (passages.length > 0) {
     const model = settings.embeddingModel || opts.fallbackModel || '';
-    if (!model) throw new RagError('no-embedding-model', 'No embedding model: choose one in Settings › Documents (for example nomic-embed-text, after ollama pull nomic-embed-text).');
+    if (!model) throw new RagError('no-embedding-model', 'no embedding model');
     const vectors = await embedAll(client, model, passages.map((p) => p.text), opts);
     opts.onProgress?.({ phase: 'searching', done: 0, total: passages.length });
     const [q] = await embedAll(client, model, [query], { signal: opts.signal });

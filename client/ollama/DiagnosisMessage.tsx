@@ -175,6 +175,9 @@ export function DiagnosisMessage(props: { diagnosis: Diagnosis; class?: string }
         <Match when={d().code === 'unsupported' && (d() as Extract<Diagnosis, { code: 'unsupported' }>)}>
           {(x) => <p>{t(`connections.diagnosis.unsupported.${x().feature}`, { model: x().model })}</p>}
         </Match>
+        <Match when={d().code === 'no-embedding-model'}>
+          <p>{t('connections.diagnosis.no-embedding-model.body')}</p>
+        </Match>
         <Match when={d().code === 'busy' && (d() as Extract<Diagnosis, { code: 'busy' }>)}>
           {(x) => (
             <>

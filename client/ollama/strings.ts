@@ -199,6 +199,10 @@ export const connectionsStrings = defineStrings(
         embedding: '{{ model }} is not an embedding model. Choose one with the “embedding” badge, such as nomic-embed-text.',
         insert: '{{ model }} cannot fill in text between a prefix and a suffix. Choose a code model that can.',
       },
+      'no-embedding-model': {
+        title: 'No embedding model for this preset’s documents.',
+        body: 'Pull one, for example nomic-embed-text (ollama pull nomic-embed-text), or choose one in Settings › Documents.',
+      },
       busy: {
         title: 'Ollama is busy.',
         body: 'Too many requests are waiting. Try again in a moment.',
@@ -455,6 +459,10 @@ export const connectionsStrings = defineStrings(
         vision: '{{ model }} ne sait pas lire les images. Retirez les images, ou choisissez un modèle avec le badge « vision ».',
         embedding: '{{ model }} n’est pas un modèle de plongement. Choisissez-en un avec le badge « plongement », comme nomic-embed-text.',
         insert: '{{ model }} ne sait pas compléter du texte entre un préfixe et un suffixe. Choisissez un modèle de code qui le permet.',
+      },
+      'no-embedding-model': {
+        title: 'Aucun modèle d’embedding pour les documents de ce préréglage.',
+        body: 'Téléchargez-en un, par exemple nomic-embed-text (ollama pull nomic-embed-text), ou choisissez-en un dans Paramètres › Documents.',
       },
       busy: {
         title: 'Ollama est occupé.',

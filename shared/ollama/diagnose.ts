@@ -86,6 +86,8 @@ export type Diagnosis =
   | { code: 'unsupported'; model: string; feature: UnsupportedFeature }
   /** 503: Ollama's queue is full. */
   | { code: 'busy'; message: string }
+  /** retrieval needs an embedding model and Ollama has none installed or chosen */
+  | { code: 'no-embedding-model' }
   | { code: 'http'; status: number; message: string }
   /** An `{"error"}` line inside a stream. */
   | { code: 'stream-error'; message: string }
@@ -132,6 +134,7 @@ export const DIAGNOSIS_CODES = [
   'invalid-model-name',
   'unsupported',
   'busy',
+  'no-embedding-model',
   'http',
   'stream-error',
   'connection-lost',
