@@ -5,7 +5,6 @@ import { presetTags } from '../../shared/schema/index.ts';
 import { usePresets } from '../models/presets-context.tsx';
 import { Avatar } from '../models/Avatar.tsx';
 import { ollamaRef, openaiRef, parseOpenAIRef, presetRef, type ModelRef } from './model-ref.ts';
-import { openAIConnections } from '../openai/connections.ts';
 
 /**
  * The chat's model picker: presets (hidden ones left out, tags next to the name, capability
@@ -20,7 +19,7 @@ export function ModelSelector(props: {
   label?: string;
 }) {
   const { t } = useI18n();
-  const { ollamaModels } = useWorkspace();
+  const { ollamaModels, openai } = useWorkspace();
   const presets = usePresets();
   const [open, setOpen] = createSignal(false);
   const [query, setQuery] = createSignal('');
@@ -39,7 +38,6 @@ export function ModelSelector(props: {
   );
   const baseOptions = createMemo(() => ollamaModels.models().filter((m) => !q() || m.name.toLowerCase().includes(q())));
   // OpenAI-compatible connections of this device, one group each (their last known models)
-  const openai = openAIConnections();
   const openaiGroups = createMemo(() =>
     openai
       .connections()

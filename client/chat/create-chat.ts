@@ -66,7 +66,7 @@ export interface Chat {
 }
 
 export function createChat(conversationId: Accessor<string | undefined>): Chat {
-  const { repo, workspace, device, ollamaModels } = useWorkspace();
+  const { repo, workspace, device, ollamaModels, openai } = useWorkspace();
   const presets = usePresets();
   const navigate = useNavigate();
   const generations = useGenerations();
@@ -141,7 +141,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const info = catalog.info(answer.model);
     if (!info?.ollamaModel) return;
     try {
-      const client = chatClientFor(answer.model, info.target, createOllamaClient(device.settings.ollamaEndpoint));
+      const client = chatClientFor(openai, answer.model, info.target, createOllamaClient(device.settings.ollamaEndpoint));
       const res = await client.chatOnce({ model: info.ollamaModel, messages: titleRequestMessages(user.content, answer.content) });
       const title = cleanProposedTitle(res.message?.content ?? '');
       if (!title) return;
@@ -178,7 +178,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
             repo,
             handle,
             answerId: id,
-            client: chatClientFor(ref, info?.target, client),
+            client: chatClientFor(openai, ref, info?.target, client),
             target: info?.target ?? null,
             ollamaModel: info?.ollamaModel || info?.name || ref || '',
             ownThread: settings().ownThread,

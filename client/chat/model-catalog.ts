@@ -46,7 +46,7 @@ function presetInfo(ref: string, p: PresetDoc | undefined, fallbackName: string)
 }
 
 export function createModelCatalog(): ModelCatalog {
-  const { ollamaModels } = useWorkspace();
+  const { ollamaModels, openai: openaiStore } = useWorkspace();
   const presets = usePresets();
   const baseVision = (name: string) =>
     ollamaModels.models().some((m) => (m.name === name || sameModelName(m.name, name)) && m.capabilities.includes('vision'));
@@ -59,7 +59,7 @@ export function createModelCatalog(): ModelCatalog {
         return presetInfo(ref, doc, doc?.name ?? id);
       }
       const openai = parseOpenAIRef(ref);
-      if (openai) return openAIModelInfo(ref, openai.connectionId, openai.model);
+      if (openai) return openAIModelInfo(openaiStore, ref, openai.connectionId, openai.model);
       const name = ref.startsWith('ollama:') ? ref.slice('ollama:'.length) : ref;
       return {
         ref,

@@ -7,6 +7,7 @@ import { addPresetEntry, entryState, initialPreset, newId, type PresetDoc } from
 import { deriveSlug, validateSlug, type SlugError } from '../../shared/presets/slug.ts';
 import { validateParams } from '../../shared/params/catalogue.ts';
 import { usePresets } from './presets-context.tsx';
+import { openaiRef } from '../chat/model-ref.ts';
 import { createDraftEditing, createLiveEditing, type PresetEditing } from './editing.ts';
 import { AvatarPicker } from './editor/AvatarPicker.tsx';
 import { ParamsEditor } from './editor/ParamsEditor.tsx';
@@ -20,9 +21,10 @@ import { createToolList } from '../tools/registry.ts';
 /** The fields shared by "new" and "edit". */
 function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | 'fixed'; slug: string; onSlug?: (s: string) => void }) {
   const { t } = useI18n();
-  const { ollamaModels } = useWorkspace();
+  const { ollamaModels, openai } = useWorkspace();
   const presets = usePresets();
   const d = () => props.editing.doc;
+  const openaiModels = () => openai.connections().flatMap((c) => openai.modelsOf(c.id).map((m) => ({ ref: openaiRef(c.id, m), label: `${m} · ${c.name}` })));
   const toolList = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
   const available = () => {
     const of = (type: string) => toolList().filter((x) => x.toolType === type).map((x) => ({ id: x.id, name: x.name }));
@@ -67,6 +69,7 @@ function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | '
         </small>
         <datalist id="base-models">
           <For each={ollamaModels.models()}>{(m) => <option value={m.name} />}</For>
+          <For each={openaiModels()}>{(m) => <option value={m.ref} label={m.label} />}</For>
         </datalist>
       </label>
       <label class="field">

@@ -1,9 +1,8 @@
 import type { ModelInfo } from '../chat/model-catalog.ts';
-import { openAIConnections } from './connections.ts';
+import type { OpenAIConnectionsStore } from './connections.ts';
 
 /** What the chat knows about `openai:<connectionId>:<model>` (see client/chat/model-catalog.ts). */
-export function openAIModelInfo(ref: string, connectionId: string, model: string): ModelInfo {
-  const store = openAIConnections();
+export function openAIModelInfo(store: OpenAIConnectionsStore, ref: string, connectionId: string, model: string): ModelInfo {
   return {
     ref,
     name: model,

@@ -1,7 +1,7 @@
 import type { OllamaClient } from '../ollama/client.ts';
 import type { ChatTarget } from '../../shared/chat/request.ts';
 import { asOllamaClient, createOpenAIClient } from './client.ts';
-import { openAIConnections } from './connections.ts';
+import type { OpenAIConnectionsStore } from './connections.ts';
 import { OllamaError } from '../ollama/client.ts';
 
 /**
@@ -24,10 +24,14 @@ export function openAIConnectionOf(ref: string | null | undefined, target: ChatT
  * The client an answer streams from: the Ollama client, or the OpenAI-compatible connection
  * seen through the same interface (chat/chatOnce/diagnoseError, Ollama-shaped chunks).
  */
-export function chatClientFor(ref: string | null | undefined, target: ChatTarget | null | undefined, ollama: OllamaClient): OllamaClient {
+export function chatClientFor(
+  store: OpenAIConnectionsStore,
+  ref: string | null | undefined,
+  target: ChatTarget | null | undefined,
+  ollama: OllamaClient,
+): OllamaClient {
   const which = openAIConnectionOf(ref, target);
   if (!which) return ollama;
-  const store = openAIConnections();
   const connection = store.byId(which.connectionId);
   if (!connection) {
     // the connection was removed on this device (or the conversation came from another device)

@@ -1,4 +1,4 @@
-import { createSignal } from 'solid-js';
+import { createSignal, onCleanup } from 'solid-js';
 import { newId } from '../../shared/schema/ids.ts';
 
 /**
@@ -92,7 +92,8 @@ export function maskKey(key: string): string {
   return `${key.slice(0, 3)}…${key.slice(-4)}`;
 }
 
-function createStore() {
+/** This device's OpenAI-compatible connections; created once by the WorkspaceProvider. */
+export function createOpenAIConnections() {
   const [connections, setConnections] = createSignal<OpenAIConnection[]>(typeof localStorage === 'undefined' ? [] : readConnections());
   const [models, setModels] = createSignal<Record<string, string[]>>(typeof localStorage === 'undefined' ? {} : readModels());
 
@@ -105,11 +106,14 @@ function createStore() {
     setModels(map);
   };
 
+  // Other tabs of this browser edit the same localStorage.
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === KEY) setConnections(readConnections());
+    if (e.key === MODELS_KEY) setModels(readModels());
+  };
   if (typeof window !== 'undefined') {
-    window.addEventListener('storage', (e) => {
-      if (e.key === KEY) setConnections(readConnections());
-      if (e.key === MODELS_KEY) setModels(readModels());
-    });
+    window.addEventListener('storage', onStorage);
+    onCleanup(() => window.removeEventListener('storage', onStorage));
   }
 
   return {
@@ -153,12 +157,4 @@ function createStore() {
   };
 }
 
-export type OpenAIConnectionsStore = ReturnType<typeof createStore>;
-
-let store: OpenAIConnectionsStore | undefined;
-
-/** The one store of this device's OpenAI-compatible connections. */
-export function openAIConnections(): OpenAIConnectionsStore {
-  store ??= createStore();
-  return store;
-}
+export type OpenAIConnectionsStore = ReturnType<typeof createOpenAIConnections>;

@@ -8,6 +8,7 @@ import { createRelayConnection, type SyncStatus } from '../sync/create-relay-con
 import { createDocStore, type DocStore } from '../store/create-doc-store.ts';
 import { createBackgroundPush } from '../sync/create-background-push.ts';
 import { createKnownModels, type KnownModelsStore } from '../ollama/known-models.ts';
+import { createOpenAIConnections, type OpenAIConnectionsStore } from '../openai/connections.ts';
 
 interface WorkspaceContextValue {
   repo: Repo;
@@ -19,6 +20,8 @@ interface WorkspaceContextValue {
   openError: Accessor<string | null>;
   /** last known models of this device's Ollama (device-local) */
   ollamaModels: KnownModelsStore;
+  /** this device's OpenAI-compatible endpoints and their keys (device-local) */
+  openai: OpenAIConnectionsStore;
 }
 
 const WorkspaceContext = createContext<WorkspaceContextValue>();
@@ -30,6 +33,7 @@ export function WorkspaceProvider(props: ParentProps) {
   const repo = makeRepo();
   const device = createDeviceSettings();
   const ollamaModels = createKnownModels();
+  const openai = createOpenAIConnections();
   const syncStatus = createRelayConnection(repo, () => device.settings.relay, (at) => device.update({ lastSyncAt: at }));
   const [readOnly, setReadOnly] = createSignal(false);
   const [openError, setOpenError] = createSignal<string | null>(null);
@@ -71,7 +75,7 @@ export function WorkspaceProvider(props: ParentProps) {
   if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
 
   return (
-    <WorkspaceContext.Provider value={{ repo, device, syncStatus, workspace, readOnly, ollamaModels, openError: () => loadError() ?? openError() }}>
+    <WorkspaceContext.Provider value={{ repo, device, syncStatus, workspace, readOnly, ollamaModels, openai, openError: () => loadError() ?? openError() }}>
       {props.children}
     </WorkspaceContext.Provider>
   );
