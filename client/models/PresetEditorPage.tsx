@@ -143,7 +143,8 @@ export function NewPresetPage() {
     const doc: PresetDoc = { ...d, slug: slug(), name: d.name.trim(), params: params.params, createdAt: now, updatedAt: now };
     const handle = repo.create<PresetDoc>(doc);
     ws.change((w) => addPresetEntry(w, doc.id, handle.url));
-    navigate(`/models/${doc.id}`);
+    // An explicit Save is on disk before the page moves on.
+    void repo.flush([handle.documentId, ws.handle.documentId]).finally(() => navigate(`/models/${doc.id}`));
   };
 
   return (
@@ -186,10 +187,19 @@ export function EditPresetPage() {
     const e = p?.entry();
     return p && e && entryState(e) === 'live' ? p : undefined;
   });
+  // The preset is listed but its document is still opening, or the index itself is still empty.
+  const stillLoading = () => Boolean(item()) || presets.all().length === 0;
   return (
     <section aria-labelledby="editor-title" class="editor">
       <A href="/models">{t('models.back')}</A>
-      <Show when={item()?.opened.store()} fallback={<p>{presets.all().length ? t('models.notFound') : t('app.loading')}</p>}>
+      <Show
+        when={item()?.opened.store()}
+        fallback={
+          <p role="status">
+            {item()?.opened.problem() ?? (stillLoading() ? t('app.loading') : t('models.notFound'))}
+          </p>
+        }
+      >
         {(store) => {
           const editing = createLiveEditing(store());
           return (

@@ -1,4 +1,4 @@
-import { createContext, createMemo, createResource, createSignal, useContext, type Accessor, type ParentProps } from 'solid-js';
+import { createContext, createMemo, createResource, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
 import type { Repo } from '@automerge/automerge-repo';
 import { initialWorkspace, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { makeRepo } from './make-repo.ts';
@@ -73,6 +73,19 @@ export function WorkspaceProvider(props: ParentProps) {
   createBackgroundPush(repo, syncStatus, workspace);
 
   if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
+
+  // The repo writes to IndexedDB a moment after each change; when the page is hidden or
+  // closed, write now, so an edit made just before closing the tab is kept.
+  const flushNow = () => void repo.flush().catch(() => undefined);
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') flushNow();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('pagehide', flushNow);
+  onCleanup(() => {
+    document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('pagehide', flushNow);
+  });
 
   return (
     <WorkspaceContext.Provider value={{ repo, device, syncStatus, workspace, readOnly, ollamaModels, openai, openError: () => loadError() ?? openError() }}>

@@ -32,7 +32,8 @@ test('regenerate adds a sibling answer; the arrows move between them and the cho
   // the next message continues from the answer shown
   await send(page, 'Go on');
   await expect(answers(page)).toHaveCount(2);
-  expect(lastChatBody(fake).messages).toEqual([
+  // the answer appears before its request reaches Ollama: wait for the request
+  await expect.poll(() => lastChatBody(fake).messages).toEqual([
     { role: 'user', content: 'Tell me something' },
     { role: 'assistant', content: 'First answer.' },
     { role: 'user', content: 'Go on' },

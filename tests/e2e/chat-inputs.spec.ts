@@ -29,6 +29,7 @@ test('an attached picture is resized on the device and reaches Ollama as bare ba
   // the picture is sent again with the context of the next turn
   await send(page, 'And the colour?');
   await expect(answers(page)).toHaveCount(2);
+  await expect.poll(() => lastChatBody(fake).messages.length).toBe(3);
   expect(lastChatBody(fake).messages[0]!.images).toEqual([image]);
 });
 
