@@ -4,7 +4,7 @@
  */
 import { isValidAutomergeUrl } from '@automerge/automerge-repo';
 import { describe, expect, it } from 'vitest';
-import type { AccountStore } from './accounts.ts';
+import { hashToken, type AccountStore } from './accounts.ts';
 
 export interface AccountStoreSetup {
   store: AccountStore;
@@ -87,6 +87,55 @@ export function runAccountStoreTests(title: string, setup: () => Promise<Account
         // The name is free again, with a new token.
         const again = await store.create('alice');
         expect(again.token).not.toBe(token);
+      }),
+    );
+
+    it(
+      'rotates a token: same account and workspace, the old token stops working and is known as revoked',
+      withStore(async (store) => {
+        const { account, token } = await store.create('alice');
+        await store.create('bob');
+        const rotated = await store.rotate('alice');
+        expect(rotated).not.toBeNull();
+        const { account: after, token: fresh } = rotated!;
+        expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(fresh).not.toBe(token);
+        expect(after).toEqual(account);
+        expect(await store.byToken(token)).toBeNull();
+        expect((await store.byToken(fresh))?.id).toBe(account.id);
+        expect(await store.byTokenHash(hashToken(token))).toBeNull();
+        expect((await store.byTokenHash(hashToken(fresh)))?.id).toBe(account.id);
+        expect(await store.wasRevoked(token)).toBe(true);
+        expect(await store.wasRevoked(fresh)).toBe(false);
+        expect(await store.wasRevoked('x'.repeat(43))).toBe(false);
+        expect(await store.rotate('nobody')).toBeNull();
+        expect((await store.list()).map((a) => a.name)).toEqual(['alice', 'bob']);
+      }),
+    );
+
+    it(
+      'remembers the token of a removed account as revoked',
+      withStore(async (store) => {
+        const { token } = await store.create('alice');
+        expect(await store.remove('alice')).toBe(true);
+        expect(await store.wasRevoked(token)).toBe(true);
+      }),
+    );
+
+    it(
+      'tells watchers about changes',
+      withStore(async (store) => {
+        let calls = 0;
+        const stop = store.watch(() => calls++);
+        try {
+          await new Promise((r) => setTimeout(r, 50)); // let the watcher take its first look
+          await store.create('alice');
+          const deadline = Date.now() + 5_000;
+          while (calls === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+          expect(calls).toBeGreaterThan(0);
+        } finally {
+          stop();
+        }
       }),
     );
 

@@ -61,6 +61,49 @@ describe('FileAccountStore on disk', () => {
     }
   });
 
+  it('a rotation by another process is seen at once, and watchers hear of it', async () => {
+    const tmp = tempDataDir();
+    try {
+      const relaySide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace, pollMs: 5_000 });
+      const cliSide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      const { token } = await cliSide.create('bob');
+      expect((await relaySide.byToken(token))?.name).toBe('bob');
+      let heard = 0;
+      const stop = relaySide.watch(() => heard++);
+      await new Promise((r) => setTimeout(r, 50));
+      const rotated = await cliSide.rotate('bob');
+      expect(await relaySide.byToken(token)).toBeNull();
+      expect((await relaySide.byToken(rotated!.token))?.name).toBe('bob');
+      // fs.watch, not the 5 s poll, tells the relay side
+      const deadline = Date.now() + 3_000;
+      while (heard === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      stop();
+      expect(heard).toBeGreaterThan(0);
+      const onDisk = JSON.parse(readFileSync(accountsFilePath(tmp.dir), 'utf8')) as { revoked: { tokenHash: string }[] };
+      expect(onDisk.revoked.map((r) => r.tokenHash)).toEqual([hashToken(token)]);
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('reads files written before rotation existed (no "revoked" list)', async () => {
+    const tmp = tempDataDir();
+    try {
+      const hash = hashToken('t'.repeat(43));
+      writeFileSync(
+        accountsFilePath(tmp.dir),
+        JSON.stringify({ version: 1, accounts: [{ id: 'a'.repeat(24), name: 'old', workspaceUrl: 'automerge:x', createdAt: 1, tokenHash: hash }] }),
+      );
+      const store = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      expect((await store.byToken('t'.repeat(43)))?.name).toBe('old');
+      expect(await store.wasRevoked('t'.repeat(43))).toBe(false);
+      expect((await store.rotate('old'))?.account.name).toBe('old');
+      expect(await store.wasRevoked('t'.repeat(43))).toBe(true);
+    } finally {
+      tmp.remove();
+    }
+  });
+
   it('writes atomically: readers never see a partial file and no temp files are left', async () => {
     const tmp = tempDataDir();
     try {

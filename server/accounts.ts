@@ -4,10 +4,12 @@
  * Stored in DATA_DIR/accounts.json. Only sha256(token) is kept, so a leaked data folder does
  * not leak working tokens. The relay and the account CLI are separate processes sharing the
  * file, so every read checks whether the file changed on disk (one stat per call) and every
- * write happens under a lock file and lands atomically (temp file + rename).
+ * write happens under a lock file and lands atomically (temp file + rename). Rotated and
+ * removed tokens are remembered (hashed, for 180 days) so a device still using one is told
+ * "revoked" rather than counted as guessing; watch() lets the relay drop their sockets.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, watch as fsWatch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 
 export interface Account {
@@ -20,11 +22,23 @@ export interface Account {
 export interface AccountStore {
   create(name: string): Promise<{ account: Account; token: string }>;
   list(): Promise<Account[]>;
+  /** Removes the account; its token stops working (and is remembered as revoked). */
   remove(name: string): Promise<boolean>;
+  /** Replaces the account's token; the old one stops working (and is remembered as revoked). Null: no such account. */
+  rotate(name: string): Promise<{ account: Account; token: string } | null>;
   byToken(token: string): Promise<Account | null>;
+  /** The account whose current token hashes to `tokenHash` (see hashToken), for re-checking live connections. */
+  byTokenHash(tokenHash: string): Promise<Account | null>;
+  /** Whether `token` was valid once and has since been rotated or removed (so it is not a guess). */
+  wasRevoked(token: string): Promise<boolean>;
+  /**
+   * Calls `listener` soon after the accounts change, including changes made by another process
+   * (the account CLI). Returns an unsubscribe function.
+   */
+  watch(listener: () => void): () => void;
 }
 
-export type AccountStoreErrorCode = 'invalid-name' | 'duplicate-name' | 'corrupt-file' | 'locked';
+export type AccountStoreErrorCode = 'invalid-name' | 'duplicate-name' | 'corrupt-file' | 'locked' | 'no-such-account';
 
 export class AccountStoreError extends Error {
   override name = 'AccountStoreError';
@@ -86,12 +100,42 @@ interface StoredAccount extends Account {
   tokenHash: string;
 }
 
+/** A token that worked once: refused like any other, but not counted as a guess. */
+interface RevokedToken {
+  tokenHash: string;
+  revokedAt: number;
+}
+
+/** Revoked tokens are remembered this long, and at most this many (oldest dropped first). */
+const REVOKED_KEEP_MS = 180 * 24 * 3600_000;
+const REVOKED_KEEP_COUNT = 1_000;
+
 interface AccountsFile {
   version: 1;
   accounts: StoredAccount[];
+  /** Optional: files written before rotation existed have none. */
+  revoked?: RevokedToken[];
 }
 
-function parseAccountsFile(text: string, file: string): StoredAccount[] {
+interface AccountsData {
+  accounts: StoredAccount[];
+  revoked: RevokedToken[];
+}
+
+function parseRevoked(list: unknown): RevokedToken[] {
+  // Advisory data: malformed entries are dropped rather than stopping the relay.
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (r: unknown): r is RevokedToken =>
+      typeof r === 'object' &&
+      r !== null &&
+      typeof (r as RevokedToken).tokenHash === 'string' &&
+      HASH_RE.test((r as RevokedToken).tokenHash) &&
+      typeof (r as RevokedToken).revokedAt === 'number',
+  );
+}
+
+function parseAccountsFile(text: string, file: string): AccountsData {
   const corrupt = (why: string) =>
     new AccountStoreError('corrupt-file', `${file} is not a valid accounts file (${why}); fix or move it away`);
   let data: unknown;
@@ -105,7 +149,7 @@ function parseAccountsFile(text: string, file: string): StoredAccount[] {
   }
   const list = (data as { accounts?: unknown }).accounts;
   if (!Array.isArray(list)) throw corrupt('"accounts" is not a list');
-  return list.map((item: unknown, i): StoredAccount => {
+  const accounts = list.map((item: unknown, i): StoredAccount => {
     const a = item as Partial<Record<keyof StoredAccount, unknown>> | null;
     if (
       typeof a !== 'object' ||
@@ -122,6 +166,13 @@ function parseAccountsFile(text: string, file: string): StoredAccount[] {
     }
     return { id: a.id, name: a.name, workspaceUrl: a.workspaceUrl, createdAt: a.createdAt, tokenHash: a.tokenHash };
   });
+  return { accounts, revoked: parseRevoked((data as { revoked?: unknown }).revoked) };
+}
+
+function withRevoked(revoked: RevokedToken[], tokenHash: string, now: number): RevokedToken[] {
+  return [...revoked.filter((r) => now - r.revokedAt < REVOKED_KEEP_MS && r.tokenHash !== tokenHash), { tokenHash, revokedAt: now }].slice(
+    -REVOKED_KEEP_COUNT,
+  );
 }
 
 function publicAccount(a: StoredAccount): Account {
@@ -163,8 +214,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const STALE_LOCK_MS = 30_000;
 const LOCK_WAIT_MS = 10_000;
 
-/** Cross-process mutual exclusion for read-modify-write of accounts.json (relay + CLI, or two CLIs). */
-async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+/** Cross-process mutual exclusion for read-modify-write of accounts.json (relay + CLI, or two CLIs, or a restore). */
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
@@ -198,13 +249,16 @@ async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<
 export interface FileAccountStoreOptions {
   dataDir: string;
   createWorkspace: CreateWorkspace;
+  /** How often watch() checks the file, besides fs.watch events (default 1000 ms). */
+  pollMs?: number;
 }
 
 export class FileAccountStore implements AccountStore {
   readonly file: string;
   readonly #dataDir: string;
   readonly #createWorkspace: CreateWorkspace;
-  #cache: { stamp: string; accounts: StoredAccount[] } | null = null;
+  readonly #pollMs: number;
+  #cache: { stamp: string; data: AccountsData } | null = null;
   /** Serialises this process's own mutations; the lock file handles other processes. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -212,45 +266,54 @@ export class FileAccountStore implements AccountStore {
     this.#dataDir = opts.dataDir;
     this.file = accountsFilePath(opts.dataDir);
     this.#createWorkspace = opts.createWorkspace;
+    this.#pollMs = opts.pollMs ?? 1_000;
   }
 
-  async #read(): Promise<StoredAccount[]> {
-    let stamp: string;
+  /** Changes on every write by any process: a rename gives a new inode. Null when there is no file. */
+  async #stamp(): Promise<string | null> {
     try {
       const st = await fsp.stat(this.file);
-      // A rename gives a new inode, so this changes on every write by any process.
-      stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+      return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.#cache = null;
-        return [];
-      }
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    if (this.#cache?.stamp === stamp) return this.#cache.accounts;
+  }
+
+  async #readData(): Promise<AccountsData> {
+    const stamp = await this.#stamp();
+    if (stamp === null) {
+      this.#cache = null;
+      return { accounts: [], revoked: [] };
+    }
+    if (this.#cache?.stamp === stamp) return this.#cache.data;
     let text: string;
     try {
       text = await fsp.readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { accounts: [], revoked: [] };
       throw err;
     }
-    const accounts = parseAccountsFile(text, this.file);
-    this.#cache = { stamp, accounts };
-    return accounts;
+    const data = parseAccountsFile(text, this.file);
+    this.#cache = { stamp, data };
+    return data;
   }
 
-  async #write(accounts: StoredAccount[]): Promise<void> {
-    const body: AccountsFile = { version: 1, accounts };
+  async #read(): Promise<StoredAccount[]> {
+    return (await this.#readData()).accounts;
+  }
+
+  async #write(data: AccountsData): Promise<void> {
+    const body: AccountsFile = { version: 1, accounts: data.accounts, revoked: data.revoked };
     await writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`);
   }
 
-  #mutate<T>(fn: (accounts: StoredAccount[]) => Promise<{ next: StoredAccount[] | null; result: T }>): Promise<T> {
+  #mutate<T>(fn: (data: AccountsData) => Promise<{ next: AccountsData | null; result: T }>): Promise<T> {
     const run = async () => {
       await fsp.mkdir(this.#dataDir, { recursive: true, mode: 0o700 });
       return withFileLock(`${this.file}.lock`, async () => {
         this.#cache = null; // never decide a mutation on a cached view
-        const { next, result } = await fn(await this.#read());
+        const { next, result } = await fn(await this.#readData());
         if (next) await this.#write(next);
         return result;
       });
@@ -262,7 +325,7 @@ export class FileAccountStore implements AccountStore {
 
   async create(rawName: string): Promise<{ account: Account; token: string }> {
     const name = validateAccountName(rawName);
-    return this.#mutate(async (accounts) => {
+    return this.#mutate(async ({ accounts, revoked }) => {
       if (accounts.some((a) => a.name === name)) {
         throw new AccountStoreError('duplicate-name', `An account named "${name}" already exists`);
       }
@@ -270,7 +333,7 @@ export class FileAccountStore implements AccountStore {
       const token = generateToken();
       const workspaceUrl = await this.#createWorkspace(id, name);
       const stored: StoredAccount = { id, name, workspaceUrl, createdAt: Date.now(), tokenHash: hashToken(token) };
-      return { next: [...accounts, stored], result: { account: publicAccount(stored), token } };
+      return { next: { accounts: [...accounts, stored], revoked }, result: { account: publicAccount(stored), token } };
     });
   }
 
@@ -280,10 +343,80 @@ export class FileAccountStore implements AccountStore {
 
   remove(rawName: string): Promise<boolean> {
     const name = rawName.trim();
-    return this.#mutate(async (accounts) => {
-      const next = accounts.filter((a) => a.name !== name);
-      return next.length === accounts.length ? { next: null, result: false } : { next, result: true };
+    return this.#mutate(async ({ accounts, revoked }) => {
+      const gone = accounts.find((a) => a.name === name);
+      if (!gone) return { next: null, result: false };
+      return {
+        next: { accounts: accounts.filter((a) => a !== gone), revoked: withRevoked(revoked, gone.tokenHash, Date.now()) },
+        result: true,
+      };
     });
+  }
+
+  rotate(rawName: string): Promise<{ account: Account; token: string } | null> {
+    const name = rawName.trim();
+    return this.#mutate(async ({ accounts, revoked }) => {
+      const old = accounts.find((a) => a.name === name);
+      if (!old) return { next: null, result: null };
+      const token = generateToken();
+      const updated: StoredAccount = { ...old, tokenHash: hashToken(token) };
+      return {
+        next: { accounts: accounts.map((a) => (a === old ? updated : a)), revoked: withRevoked(revoked, old.tokenHash, Date.now()) },
+        result: { account: publicAccount(updated), token },
+      };
+    });
+  }
+
+  async byTokenHash(tokenHash: string): Promise<Account | null> {
+    const found = (await this.#read()).find((a) => a.tokenHash === tokenHash);
+    return found ? publicAccount(found) : null;
+  }
+
+  async wasRevoked(token: string): Promise<boolean> {
+    if (typeof token !== 'string' || !TOKEN_RE.test(token)) return false;
+    const hash = hashToken(token);
+    return (await this.#readData()).revoked.some((r) => r.tokenHash === hash);
+  }
+
+  watch(listener: () => void): () => void {
+    let last: string | null | undefined;
+    let stopped = false;
+    let checking = false;
+    const check = async () => {
+      if (stopped || checking) return;
+      checking = true;
+      try {
+        const stamp = await this.#stamp();
+        if (last !== undefined && stamp !== last && !stopped) listener();
+        last = stamp;
+      } catch {
+        /* an unreadable file is reported by the next read */
+      } finally {
+        checking = false;
+      }
+    };
+    void check();
+    // fs.watch for promptness (the file is replaced by a rename, so watch the folder); the
+    // poll for file systems where fs.watch reports nothing (network mounts, some containers).
+    let watcher: FSWatcher | null = null;
+    try {
+      watcher = fsWatch(this.#dataDir, { persistent: false }, (_event, filename) => {
+        if (filename === null || filename === path.basename(this.file)) void check();
+      });
+      watcher.on('error', () => {
+        watcher?.close();
+        watcher = null;
+      });
+    } catch {
+      watcher = null;
+    }
+    const timer = setInterval(() => void check(), this.#pollMs);
+    timer.unref();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      watcher?.close();
+    };
   }
 
   async byToken(token: string): Promise<Account | null> {

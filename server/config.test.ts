@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, relayOrigin } from './config.ts';
+import { DEFAULT_IDLE, DEFAULT_LIMITS, loadConfig, parseSize, relayOrigin } from './config.ts';
 
 describe('loadConfig', () => {
   it('has defaults', () => {
@@ -10,7 +10,37 @@ describe('loadConfig', () => {
       dataDir: path.resolve('/srv/app/data'),
       staticDir: path.resolve('/srv/app/dist'),
       tls: null,
+      trustProxy: false,
+      limits: DEFAULT_LIMITS,
+      idle: DEFAULT_IDLE,
     });
+  });
+
+  it('reads limits and idle timeouts, with size suffixes', () => {
+    const c = loadConfig({
+      MAX_FRAME_BYTES: '1M',
+      MAX_ACCOUNT_BYTES: '1.5G',
+      MAX_DOCUMENTS_PER_ACCOUNT: '10',
+      MAX_CONNECTIONS_PER_IP: '0',
+      AUTH_BLOCK_MS: '1000',
+      IDLE_DOCUMENT_MS: '500',
+      IDLE_ACCOUNT_MS: '2000',
+      MAX_LOADED_DOCUMENTS: '7',
+      TRUST_PROXY: 'true',
+    });
+    expect(c.limits).toMatchObject({ maxFrameBytes: 1024 * 1024, maxAccountBytes: 1.5 * 1024 ** 3, maxDocumentsPerAccount: 10, maxConnectionsPerIp: 0, authBlockMs: 1000 });
+    expect(c.idle).toEqual({ documentMs: 500, accountMs: 2000, maxLoadedDocuments: 7 });
+    expect(c.trustProxy).toBe(true);
+    expect(parseSize('X', '512', 0)).toBe(512);
+    expect(parseSize('X', '64KiB', 0)).toBe(65536);
+    expect(parseSize('X', '2 mb', 0)).toBe(2 * 1024 * 1024);
+  });
+
+  it('rejects malformed limits with the variable name', () => {
+    expect(() => loadConfig({ MAX_ACCOUNT_BYTES: 'lots' })).toThrow(/MAX_ACCOUNT_BYTES/);
+    expect(() => loadConfig({ MAX_CONNECTIONS_PER_IP: '-1' })).toThrow(/MAX_CONNECTIONS_PER_IP/);
+    expect(() => loadConfig({ IDLE_DOCUMENT_MS: '1.5' })).toThrow(/IDLE_DOCUMENT_MS/);
+    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
   });
 
   it('reads the environment', () => {

@@ -1,17 +1,104 @@
 /**
  * Relay configuration, read from the environment once at start-up.
  *
+ * Where and how it listens:
  *   PORT        TCP port to listen on (default 8080; 0 picks a free port).
  *   HOST        interface to bind (default 127.0.0.1; use 0.0.0.0 to reach the relay from
  *               phones on the LAN).
  *   DATA_DIR    where accounts.json and each account's documents live (default ./data).
  *   STATIC_DIR  the built client to serve (default ./dist, produced by `npm run build`).
  *   TLS_CERT    path to a PEM certificate chain } when both are set the relay serves
- *   TLS_KEY     path to the PEM private key      } https:// and wss:// instead of http/ws.
+ *   TLS_KEY     path to the PEM private key      } https:// and wss:// instead of http/ws
+ *               (and sends Strict-Transport-Security).
+ *   TRUST_PROXY 1/true when the relay sits behind a reverse proxy: the client address used by
+ *               the per-address limits below is then the last X-Forwarded-For entry
+ *               (default off: the TCP peer address; behind a proxy without this setting, every
+ *               client shares the proxy's address and its limits).
+ *
+ * Limits (0 = no limit). Sizes accept a K, M or G suffix (binary: 1K = 1024 bytes).
+ *   MAX_FRAME_BYTES             largest WebSocket message accepted (default 32M); a bigger
+ *                               frame closes that socket with code 1009.
+ *   MAX_DOCUMENTS_PER_ACCOUNT   documents one account may store (default 50000); a new
+ *                               document beyond it is refused: the socket that sent it is
+ *                               closed with 4507 "account document limit reached".
+ *   MAX_ACCOUNT_BYTES           bytes one account may store on disk (default 2G); a write that
+ *                               would pass it is refused: 4507 "account storage limit reached".
+ *                               What is already stored stays readable and is never removed.
+ *   MAX_CONNECTIONS_PER_ACCOUNT sockets open at once per account (default 50); one more is
+ *                               closed right after the upgrade with 4429 and a reason.
+ *   MAX_CONNECTIONS_PER_IP      sockets open or being opened at once per client address
+ *                               (default 100); one more is refused with HTTP 429.
+ *
+ * Failed tokens (per client address, counted over AUTH_FAILURE_WINDOW_MS; a token that was
+ * valid and has been rotated or removed does not count as a guess):
+ *   AUTH_FAILURES_BEFORE_DELAY  failures answered at once (default 5); each further failure is
+ *                               answered after AUTH_DELAY_MS × (failures past this), at most
+ *                               10 s, and meanwhile other attempts from that address get 429.
+ *   AUTH_FAILURES_BEFORE_BLOCK  failures after which the address is refused outright (HTTP 429
+ *                               with Retry-After, even with a valid token) for AUTH_BLOCK_MS
+ *                               (default 20).
+ *   AUTH_DELAY_MS               default 1000.
+ *   AUTH_FAILURE_WINDOW_MS      default 600000 (10 minutes).
+ *   AUTH_BLOCK_MS               default 900000 (15 minutes).
+ *
+ * Memory (documents and accounts are unloaded when idle, and reloaded from disk on demand):
+ *   IDLE_DOCUMENT_MS            a loaded document no client has synced for this long is
+ *                               written out and unloaded (default 30000).
+ *   MAX_LOADED_DOCUMENTS        documents kept loaded at most, all accounts together (default
+ *                               200): past it, the least recently used ones idle for 1 s or
+ *                               more are unloaded first. This bounds the relay's memory: the
+ *                               Automerge wasm memory never shrinks, so its high-water mark is
+ *                               set by the most documents loaded at once.
+ *   IDLE_ACCOUNT_MS             an account without connections for this long is closed (its
+ *                               documents written out, its Repo dropped) and reopened on the
+ *                               next connection (default 120000).
+ *
+ * Diagnostics:
+ *   LOG_STATS_MS                when > 0, logs memory (RSS, JS heap, wasm) and load (accounts
+ *                               open, documents loaded, sockets) at this interval (default 0: off).
  *
  * Relative paths are resolved against the current working directory.
  */
 import path from 'node:path';
+
+export interface RelayLimits {
+  /** largest accepted WebSocket message, bytes */
+  maxFrameBytes: number;
+  maxDocumentsPerAccount: number;
+  maxAccountBytes: number;
+  maxConnectionsPerAccount: number;
+  maxConnectionsPerIp: number;
+  authFailuresBeforeDelay: number;
+  authFailuresBeforeBlock: number;
+  authDelayMs: number;
+  authFailureWindowMs: number;
+  authBlockMs: number;
+}
+
+export interface IdleOptions {
+  documentMs: number;
+  maxLoadedDocuments: number;
+  accountMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<RelayLimits> = {
+  maxFrameBytes: 32 * 1024 * 1024,
+  maxDocumentsPerAccount: 50_000,
+  maxAccountBytes: 2 * 1024 * 1024 * 1024,
+  maxConnectionsPerAccount: 50,
+  maxConnectionsPerIp: 100,
+  authFailuresBeforeDelay: 5,
+  authFailuresBeforeBlock: 20,
+  authDelayMs: 1_000,
+  authFailureWindowMs: 10 * 60_000,
+  authBlockMs: 15 * 60_000,
+};
+
+export const DEFAULT_IDLE: Readonly<IdleOptions> = {
+  documentMs: 30_000,
+  maxLoadedDocuments: 200,
+  accountMs: 120_000,
+};
 
 export interface RelayConfig {
   port: number;
@@ -19,6 +106,9 @@ export interface RelayConfig {
   dataDir: string;
   staticDir: string;
   tls: { cert: string; key: string } | null;
+  trustProxy: boolean;
+  limits: RelayLimits;
+  idle: IdleOptions;
 }
 
 export class ConfigError extends Error {
@@ -41,6 +131,57 @@ export function parsePort(raw: string | undefined, fallback: number): number {
   return Number(raw);
 }
 
+/** A whole number ≥ 0 (0 = no limit where the variable says so). */
+export function parseCount(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,15}$/.test(raw)) throw new ConfigError(`${name} must be a whole number ≥ 0, got "${raw}"`);
+  return Number(raw);
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** Bytes, with an optional K/M/G/T suffix (binary multiples; "KB", "KiB" and "K" are the same). */
+export function parseSize(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(raw);
+  const unit = SIZE_UNITS[(m?.[2] ?? '').toLowerCase()];
+  if (!m || unit === undefined) throw new ConfigError(`${name} must be a size in bytes such as 500M or 2G, got "${raw}"`);
+  const bytes = Math.floor(Number(m[1]) * unit);
+  if (!Number.isSafeInteger(bytes)) throw new ConfigError(`${name} is too large: "${raw}"`);
+  return bytes;
+}
+
+function parseBool(name: string, raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be 1/true or 0/false, got "${raw}"`);
+}
+
+export function loadLimits(env: Env = process.env): RelayLimits {
+  const d = DEFAULT_LIMITS;
+  return {
+    maxFrameBytes: parseSize('MAX_FRAME_BYTES', read(env, 'MAX_FRAME_BYTES'), d.maxFrameBytes),
+    maxDocumentsPerAccount: parseCount('MAX_DOCUMENTS_PER_ACCOUNT', read(env, 'MAX_DOCUMENTS_PER_ACCOUNT'), d.maxDocumentsPerAccount),
+    maxAccountBytes: parseSize('MAX_ACCOUNT_BYTES', read(env, 'MAX_ACCOUNT_BYTES'), d.maxAccountBytes),
+    maxConnectionsPerAccount: parseCount('MAX_CONNECTIONS_PER_ACCOUNT', read(env, 'MAX_CONNECTIONS_PER_ACCOUNT'), d.maxConnectionsPerAccount),
+    maxConnectionsPerIp: parseCount('MAX_CONNECTIONS_PER_IP', read(env, 'MAX_CONNECTIONS_PER_IP'), d.maxConnectionsPerIp),
+    authFailuresBeforeDelay: parseCount('AUTH_FAILURES_BEFORE_DELAY', read(env, 'AUTH_FAILURES_BEFORE_DELAY'), d.authFailuresBeforeDelay),
+    authFailuresBeforeBlock: parseCount('AUTH_FAILURES_BEFORE_BLOCK', read(env, 'AUTH_FAILURES_BEFORE_BLOCK'), d.authFailuresBeforeBlock),
+    authDelayMs: parseCount('AUTH_DELAY_MS', read(env, 'AUTH_DELAY_MS'), d.authDelayMs),
+    authFailureWindowMs: parseCount('AUTH_FAILURE_WINDOW_MS', read(env, 'AUTH_FAILURE_WINDOW_MS'), d.authFailureWindowMs),
+    authBlockMs: parseCount('AUTH_BLOCK_MS', read(env, 'AUTH_BLOCK_MS'), d.authBlockMs),
+  };
+}
+
+export function loadIdle(env: Env = process.env): IdleOptions {
+  return {
+    documentMs: parseCount('IDLE_DOCUMENT_MS', read(env, 'IDLE_DOCUMENT_MS'), DEFAULT_IDLE.documentMs),
+    maxLoadedDocuments: parseCount('MAX_LOADED_DOCUMENTS', read(env, 'MAX_LOADED_DOCUMENTS'), DEFAULT_IDLE.maxLoadedDocuments),
+    accountMs: parseCount('IDLE_ACCOUNT_MS', read(env, 'IDLE_ACCOUNT_MS'), DEFAULT_IDLE.accountMs),
+  };
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): RelayConfig {
   const cert = read(env, 'TLS_CERT');
   const key = read(env, 'TLS_KEY');
@@ -55,6 +196,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir: path.resolve(cwd, read(env, 'DATA_DIR') ?? 'data'),
     staticDir: path.resolve(cwd, read(env, 'STATIC_DIR') ?? 'dist'),
     tls: cert !== undefined && key !== undefined ? { cert: path.resolve(cwd, cert), key: path.resolve(cwd, key) } : null,
+    trustProxy: parseBool('TRUST_PROXY', read(env, 'TRUST_PROXY')),
+    limits: loadLimits(env),
+    idle: loadIdle(env),
   };
 }
 

@@ -17,6 +17,13 @@ import path from 'node:path';
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 
+/** Bytes on disk for one account; see AtomicFSStorageAdapter.scanUsage. */
+export interface StorageUsage {
+  totalBytes: number;
+  /** document id → bytes of its snapshot and incremental chunks */
+  documents: Map<string, number>;
+}
+
 /** Temp files live outside every key's directory, so `loadRange` never sees a half-written one. */
 const TMP_DIR = '.tmp';
 
@@ -74,6 +81,59 @@ export class AtomicFSStorageAdapter implements StorageAdapterInterface {
 
   remove(key: StorageKey): Promise<void> {
     return this.#reader.remove(key);
+  }
+
+  /** Size in bytes of the file stored under `key`; 0 when there is none. */
+  async sizeOf(key: StorageKey): Promise<number> {
+    try {
+      return (await fsp.stat(this.#filePath(key))).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * What is on disk: total bytes (every file but temp files) and, per document, the bytes of
+   * its chunks (snapshots and incrementals). A document is counted when it has a chunk; sync
+   * states alone do not make one.
+   */
+  async scanUsage(): Promise<StorageUsage> {
+    const usage: StorageUsage = { totalBytes: 0, documents: new Map() };
+    const list = (dir: string) => fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+    const walk = async (dir: string): Promise<{ bytes: number; chunkBytes: number }> => {
+      let bytes = 0;
+      let chunkBytes = 0;
+      for (const e of await list(dir)) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          const sub = await walk(p);
+          bytes += sub.bytes;
+          if (e.name === 'snapshot' || e.name === 'incremental') chunkBytes += sub.bytes;
+        } else if (e.isFile()) {
+          bytes += (await fsp.stat(p).catch(() => null))?.size ?? 0;
+        }
+      }
+      return { bytes, chunkBytes };
+    };
+    for (const prefix of await list(this.#base)) {
+      if (prefix.name === TMP_DIR) continue;
+      const prefixDir = path.join(this.#base, prefix.name);
+      if (!prefix.isDirectory()) {
+        usage.totalBytes += (await fsp.stat(prefixDir).catch(() => null))?.size ?? 0;
+        continue;
+      }
+      for (const rest of await list(prefixDir)) {
+        const p = path.join(prefixDir, rest.name);
+        if (!rest.isDirectory()) {
+          usage.totalBytes += (await fsp.stat(p).catch(() => null))?.size ?? 0; // e.g. storage-adapter-id
+          continue;
+        }
+        const { bytes, chunkBytes } = await walk(p);
+        usage.totalBytes += bytes;
+        if (chunkBytes > 0) usage.documents.set(prefix.name + rest.name, chunkBytes);
+      }
+    }
+    return usage;
   }
 
   loadRange(prefix: StorageKey): Promise<Chunk[]> {

@@ -5,7 +5,7 @@
  * cookies, so `Access-Control-Allow-Origin: *` exposes nothing to other sites.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AccountStore } from './accounts.ts';
+import { clientAddress, type AuthGate } from './auth-gate.ts';
 
 const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
@@ -30,8 +30,15 @@ export function bearerToken(header: string | undefined): string | null {
   return m?.[1] ?? null;
 }
 
+export interface ApiOptions {
+  /** Token checks, shared with /sync so failed attempts count together. */
+  auth: AuthGate;
+  trustProxy?: boolean;
+}
+
 /** Returns a handler that answers API routes and returns false for everything else. */
-export function createApiHandler(accounts: AccountStore): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const { auth, trustProxy = false } = opts;
   return async (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://relay.invalid');
 
@@ -60,11 +67,15 @@ export function createApiHandler(accounts: AccountStore): (req: IncomingMessage,
       return true;
     }
     const token = bearerToken(req.headers.authorization);
-    const account = token ? await accounts.byToken(token) : null;
-    if (!account) {
-      sendJson(res, 401, { error: token ? 'unknown token' : 'missing bearer token' }, { ...CORS_HEADERS, 'WWW-Authenticate': 'Bearer' });
+    const result = await auth.check(clientAddress(req, trustProxy), token);
+    if (!result.ok) {
+      const extra: Record<string, string> =
+        result.status === 429 ? { 'Retry-After': String(result.retryAfterS ?? 60) } : { 'WWW-Authenticate': 'Bearer' };
+      const error = result.reason === 'missing token' ? 'missing bearer token' : result.reason;
+      sendJson(res, result.status, { error }, { ...CORS_HEADERS, 'Access-Control-Expose-Headers': 'Retry-After', ...extra });
       return true;
     }
+    const { account } = result;
     sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl }, CORS_HEADERS);
     return true;
   };

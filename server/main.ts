@@ -5,6 +5,9 @@
  * First start (no accounts.json yet): creates the account "default" and prints its pairing
  * link once — the link carries the token, which is stored only hashed and cannot be shown
  * again. SIGTERM/SIGINT: stop accepting, close sockets, flush every repo, exit 0.
+ *
+ * Log lines never contain tokens, request URLs or document contents (only account names,
+ * peer ids, client addresses, document counts and error messages of the relay's own making).
  */
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
@@ -49,11 +52,44 @@ function handleSignals(relay: Relay): void {
   process.on('SIGINT', stop);
 }
 
+/**
+ * Last line of defence: automerge-repo fires some promises with `void`, and in Node an
+ * unhandled rejection ends the process. Nothing acknowledged depends on one of those (every
+ * acknowledgement waits for its own write), so the relay logs it and keeps serving. Only the
+ * error's name and message: never the objects a library may attach to it.
+ */
+function keepServingOnStrayRejections(): void {
+  let logged = 0;
+  process.on('unhandledRejection', (reason: unknown) => {
+    if (logged++ >= 100) return; // a storm of them would only flood the log
+    const what = reason instanceof Error ? `${reason.name}: ${reason.message}` : typeof reason;
+    log(`unhandled rejection (ignored): ${what.slice(0, 300)}`);
+  });
+}
+
+/** LOG_STATS_MS > 0: one line of memory and load figures at that interval (for operators and benchmarks). */
+function logStatsEvery(relay: Relay, ms: number): void {
+  const mb = (n: number) => Math.round(n / 1024 / 1024);
+  setInterval(() => {
+    void relay.stats().then((s) => {
+      const m = process.memoryUsage();
+      const loaded = s.accounts.reduce((n, a) => n + a.loadedDocuments, 0);
+      log(
+        `stats: rss ${mb(m.rss)} MB, js heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, wasm and buffers ${mb(m.external)} MB; ` +
+          `${s.accounts.length} account(s) open, ${loaded} document(s) loaded, ${s.openSockets} socket(s)`,
+      );
+    });
+  }, ms).unref();
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  keepServingOnStrayRejections();
   const firstStart = !(await fsp.stat(accountsFilePath(config.dataDir)).catch(() => null));
   const relay = await startRelay({ ...config, log });
   handleSignals(relay);
+  const statsMs = Number(process.env.LOG_STATS_MS ?? 0);
+  if (Number.isFinite(statsMs) && statsMs > 0) logStatsEvery(relay, statsMs);
 
   if (firstStart) {
     const { token, account } = await relay.accounts.create('default');

@@ -60,4 +60,20 @@ describe('checkFrame', () => {
       expect(checkFrame(enc(bad), 'p', RELAY).kind).toBe('reject');
     }
   });
+
+  it("drops (without rejecting) another peer's ephemeral messages echoed back by a client", () => {
+    const echo = { type: 'ephemeral', senderId: 'other-device', targetId: RELAY, documentId: docId, sessionId: 's', count: 2, data: enc({ cursor: 3 }) };
+    expect(checkFrame(enc(echo), 'p', RELAY).kind).toBe('ignore');
+    // but a sync under another sender id is still impersonation
+    expect(checkFrame(enc({ ...echo, type: 'sync', data: syncData }), 'p', RELAY).kind).toBe('reject');
+  });
+
+  it('checks the storage id a join announces (it names a file on the relay)', () => {
+    const join = (peerMetadata: unknown) => checkFrame(enc({ type: 'join', senderId: 'p', peerMetadata }), null, RELAY).kind;
+    expect(join({ storageId: '3f2c9b4e-0a7d-4c1e-9f00-1b2c3d4e5f60', isEphemeral: false })).toBe('join');
+    expect(join({ isEphemeral: true })).toBe('join');
+    for (const bad of [{ storageId: '../../x' }, { storageId: 5 }, { storageId: 'x'.repeat(65) }, { storageId: '' }, { isEphemeral: 'no' }]) {
+      expect(join(bad), JSON.stringify(bad)).toBe('reject');
+    }
+  });
 });

@@ -15,8 +15,14 @@ export const CLOSE = {
   policyViolation: 1008,
   tooBig: 1009,
   internalError: 1011,
+  /** the token this socket authenticated with was rotated or its account removed */
+  tokenRevoked: 4401,
   /** another live socket already joined with this peer id */
   peerIdInUse: 4409,
+  /** the account already has its maximum number of open sockets */
+  tooManyConnections: 4429,
+  /** the account's document or storage limit refused a write */
+  quotaExceeded: 4507,
 } as const;
 
 export interface Rejection {
@@ -36,6 +42,8 @@ const reject = (code: number, reason: string): Verdict => ({ kind: 'reject', rej
 
 /** Printable ASCII, no spaces: peer ids end up in logs, so no control characters or newlines. */
 const PEER_ID_RE = /^[\x21-\x7e]{1,128}$/;
+/** A storage id names a file on the relay (the peer's sync state): a UUID in practice. */
+const STORAGE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isValidPeerId(id: unknown): id is string {
   return typeof id === 'string' && PEER_ID_RE.test(id);
@@ -80,6 +88,13 @@ export function checkFrame(bytes: Uint8Array, boundPeerId: string | null, relayP
     if (boundPeerId !== null) return reject(CLOSE.policyViolation, 'second join on one socket');
     if (!isValidPeerId(m.senderId) || m.senderId === relayPeerId) return reject(CLOSE.policyViolation, 'invalid peer id');
     if (m.peerMetadata !== undefined && !isPlainObject(m.peerMetadata)) return reject(CLOSE.policyViolation, 'malformed join');
+    const meta = m.peerMetadata;
+    if (meta !== undefined) {
+      if (meta.storageId !== undefined && !(typeof meta.storageId === 'string' && STORAGE_ID_RE.test(meta.storageId))) {
+        return reject(CLOSE.policyViolation, 'malformed join');
+      }
+      if (meta.isEphemeral !== undefined && typeof meta.isEphemeral !== 'boolean') return reject(CLOSE.policyViolation, 'malformed join');
+    }
     const versions = m.supportedProtocolVersions;
     if (versions !== undefined && !(Array.isArray(versions) && versions.every((v) => typeof v === 'string'))) {
       return reject(CLOSE.policyViolation, 'malformed join');
@@ -88,6 +103,10 @@ export function checkFrame(bytes: Uint8Array, boundPeerId: string | null, relayP
   }
 
   if (boundPeerId === null) return reject(CLOSE.policyViolation, 'message before join');
+  // Ephemeral messages are gossip: a client passes on what it receives to its other peers,
+  // keeping the original sender, so the relay gets back the ones it forwarded. Those echoes
+  // are dropped (the relay already delivered them), not held against the client.
+  if (m.type === 'ephemeral' && m.senderId !== boundPeerId) return { kind: 'ignore' };
   // A socket speaks only for the peer it joined as: no impersonating other devices.
   if (m.senderId !== boundPeerId) return reject(CLOSE.policyViolation, 'sender id differs from joined peer id');
 

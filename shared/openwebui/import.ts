@@ -65,10 +65,12 @@ const AUTOMERGE_URL = /^automerge:[1-9A-HJ-NP-Za-km-z]+$/;
 /** Seconds (Open WebUI), or milliseconds / nanoseconds from elsewhere, to milliseconds. */
 function toMs(x: unknown): number | null {
   if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) return null;
-  if (x < 1e11) return Math.round(x * 1000);
-  if (x < 1e14) return Math.round(x);
-  return Math.round(x / 1e6);
+  const ms = x < 1e11 ? Math.round(x * 1000) : x < 1e14 ? Math.round(x) : Math.round(x / 1e6);
+  // Beyond what a Date can hold (year 275760): not a date.
+  return ms <= MAX_DATE_MS ? ms : null;
 }
+
+const MAX_DATE_MS = 8.64e15;
 
 function stringList(x: unknown): string[] | null {
   if (!Array.isArray(x)) return null;

@@ -205,7 +205,23 @@ function checkFormat(key: string, raw: unknown): ParamResult {
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail({ code: 'param-bad-format', key });
+  if (depthOver(value, MAX_SCHEMA_DEPTH)) return fail({ code: 'param-bad-format', key });
   return ok(JSON.stringify(value, null, 2));
+}
+
+/** No real JSON schema nests this deep; a hostile one would overflow the stack when written out. */
+const MAX_SCHEMA_DEPTH = 64;
+
+/** Iterative, so the check itself cannot overflow the stack. */
+function depthOver(root: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Check one parameter value (from the editor or an import) and return the value to store. */

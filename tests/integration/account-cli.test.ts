@@ -83,7 +83,7 @@ describe('account CLI', () => {
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toMatch(/already exists/);
 
-    for (const args of [[], ['add'], ['frobnicate'], ['add', 'a', 'b'], ['remove']]) {
+    for (const args of [[], ['add'], ['frobnicate'], ['add', 'a', 'b'], ['remove'], ['rotate'], ['rotate', 'a', 'b']]) {
       const bad = await cli(...args);
       expect(bad.code, args.join(' ')).not.toBe(0);
       expect(bad.stderr, args.join(' ')).toMatch(/Usage:/);
@@ -91,6 +91,9 @@ describe('account CLI', () => {
     const invalid = await cli('add', '../etc');
     expect(invalid.code).not.toBe(0);
     expect(invalid.stderr).toMatch(/Invalid account name/);
+    const nobody = await cli('rotate', 'nobody');
+    expect(nobody.code).not.toBe(0);
+    expect(nobody.stderr).toMatch(/No account named "nobody"/);
   });
 
   it('remove takes effect on the running relay', async () => {

@@ -53,6 +53,8 @@ export function automergeUrl(url: string): AutomergeUrl {
 export interface Client {
   repo: Repo;
   peerId: string;
+  /** Close codes and reasons of the sockets the relay closed (the adapter then reconnects). */
+  closes: { code: number; reason: string }[];
   close(): Promise<void>;
 }
 
@@ -61,11 +63,26 @@ let clientCounter = 0;
 /** A browser-like client: no storage, shares everything with the relay, reconnects every 200 ms. */
 export function connectClient(relayUrl: string, token: string, peerId = `test-client-${process.pid}-${++clientCounter}`): Client {
   const adapter = new BrowserWebSocketClientAdapter(`${syncUrl(relayUrl)}?token=${encodeURIComponent(token)}`, 200);
+  const closes: { code: number; reason: string }[] = [];
+  const onClose = adapter.onClose;
+  // The adapter registers `this.onClose` on each new socket; the listener gets the CloseEvent.
+  adapter.onClose = ((ev?: { code?: number; reason?: string }) => {
+    closes.push({ code: ev?.code ?? 0, reason: ev?.reason ?? '' });
+    onClose();
+  }) as typeof adapter.onClose;
+  // The adapter drops its listeners from a socket still connecting when it retries; a refused
+  // connection then has no 'error' listener and would throw (a relay restarting in a test).
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = (...args: Parameters<typeof adapter.connect>) => {
+    connect(...args);
+    (adapter.socket as unknown as WebSocket | undefined)?.on('error', () => {});
+  };
   const repo = new Repo({ network: [adapter], peerId: peerId as PeerId, sharePolicy: async () => true });
   let closed: Promise<void> | null = null;
   return {
     repo,
     peerId,
+    closes,
     // Idempotent: the adapter's disconnect() asserts it still has a socket.
     close: () => (closed ??= repo.shutdown()),
   };
@@ -156,6 +173,48 @@ export function nextMessage(ws: WebSocket, timeoutMs = 5_000): Promise<Record<st
     ws.once('message', (data: Buffer) => {
       clearTimeout(timer);
       resolve(cbor.decode<Record<string, unknown>>(data));
+    });
+  });
+}
+
+export interface UpgradeResponse {
+  /** 101 when the upgrade was accepted */
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** the open socket when accepted (the caller closes it) */
+  ws: WebSocket | null;
+}
+
+/** Tries an upgrade and reports the full answer (status, headers, body of a refusal). */
+export function tryUpgrade(url: string, headers: Record<string, string> = {}): Promise<UpgradeResponse> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ws: null });
+        ws.terminate();
+      });
+    });
+    ws.on('upgrade', (res) => {
+      ws.once('open', () => resolve({ status: 101, headers: res.headers, body: '', ws }));
+    });
+    ws.on('error', (err) => {
+      if (!/Unexpected server response/.test(err.message)) reject(err);
+    });
+  });
+}
+
+/** Resolves with the close code and reason of a socket. */
+export function closeInfo(ws: WebSocket, timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    if (ws.readyState === WebSocket.CLOSED) return reject(new Error('already closed'));
+    const timer = setTimeout(() => reject(new Error('socket was not closed')), timeoutMs);
+    ws.once('close', (code: number, reason: Buffer) => {
+      clearTimeout(timer);
+      resolve({ code, reason: reason.toString() });
     });
   });
 }

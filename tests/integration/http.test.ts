@@ -3,13 +3,17 @@
  * API with CORS, health, and the static client (MIME types, caching, SPA fallback, no
  * traversal, a hint when the client is not built).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { syncUrl, startRelay, type Relay } from '../../server/relay.ts';
 import { generateToken } from '../../server/accounts.ts';
-import { runCleanups, tempDir, upgradeStatus } from './helpers.ts';
+import { CONTENT_SECURITY_POLICY } from '../../server/security-headers.ts';
+import { runCleanups, tempDir, tryUpgrade, upgradeStatus } from './helpers.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 let relay: Relay;
 let bare: Relay;
@@ -28,7 +32,9 @@ beforeAll(async () => {
   writeFileSync(path.join(dist, 'assets', 'index-abc123.css'), 'body{}');
   writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
   writeFileSync(path.join(tmp.dir, 'secret.txt'), 'outside the static dir');
-  relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: path.join(tmp.dir, 'data'), staticDir: dist, log: () => {} });
+  // Many deliberate 401s from one address here: no slow-down (auth-gate has its own tests).
+  const limits = { authFailuresBeforeDelay: 0, authFailuresBeforeBlock: 0 };
+  relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: path.join(tmp.dir, 'data'), staticDir: dist, log: () => {}, limits });
   bare = await startRelay({ port: 0, host: '127.0.0.1', dataDir: path.join(tmp.dir, 'data2'), staticDir: path.join(tmp.dir, 'nope'), log: () => {} });
   const created = await relay.accounts.create('alice');
   token = created.token;
@@ -135,5 +141,84 @@ describe('static client', () => {
     const res = await fetch(`${bare.url}/`);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('npm run build');
+  });
+});
+
+describe('security headers', () => {
+  function expectSecurityHeaders(h: Headers | Record<string, string | string[] | undefined>, what: string): void {
+    const get = (name: string) => (h instanceof Headers ? h.get(name) : (h[name] as string | undefined)) ?? null;
+    const csp = get('content-security-policy') ?? '';
+    expect(csp, what).toBe(CONTENT_SECURITY_POLICY);
+    expect(get('x-content-type-options'), what).toBe('nosniff');
+    expect(get('referrer-policy'), what).toBe('no-referrer');
+    expect(get('x-frame-options'), what).toBe('DENY');
+    expect(get('strict-transport-security'), what).toBeNull(); // plain http: no HSTS
+  }
+
+  it('come with every kind of response: app, assets, API, errors', async () => {
+    const requests: [string, RequestInit?][] = [
+      ['/'],
+      ['/chat/123'],
+      ['/assets/index-abc123.js'],
+      ['/assets/automerge-def456.wasm'],
+      ['/sw.js'],
+      ['/nope.png'],
+      ['/', { method: 'POST' }],
+      ['/healthz'],
+      ['/api/account', { headers: { Authorization: `Bearer ${token}` } }],
+      ['/api/account'],
+      ['/api/other'],
+      ['/api/account', { method: 'OPTIONS' }],
+    ];
+    for (const [p, init] of requests) {
+      const res = await fetch(`${relay.url}${p}`, init);
+      expectSecurityHeaders(res.headers, `${init?.method ?? 'GET'} ${p} (${res.status})`);
+      await res.arrayBuffer();
+    }
+    const unbuilt = await fetch(`${bare.url}/`);
+    expect(unbuilt.status).toBe(503);
+    expectSecurityHeaders(unbuilt.headers, 'client not built');
+  });
+
+  it('come with refused WebSocket upgrades and malformed requests', async () => {
+    const refused = await tryUpgrade(`${syncUrl(relay.url)}?token=${generateToken()}`);
+    expect(refused.status).toBe(401);
+    expectSecurityHeaders(refused.headers, 'refused upgrade');
+    const notFound = await tryUpgrade(`${relay.url.replace(/^http/, 'ws')}/elsewhere`);
+    expect(notFound.status).toBe(404);
+    expectSecurityHeaders(notFound.headers, 'upgrade elsewhere');
+    const bad = await rawGet(relay.port, '/\x00 junk');
+    expect(bad).toMatch(/^HTTP\/1\.1 400/);
+    expect(bad.toLowerCase()).toContain('content-security-policy:');
+  });
+
+  it('the policy allows only the app itself plus wasm compilation, and any http(s)/ws(s) host for connections', () => {
+    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
+      const [name = '', ...values] = d.trim().split(/\s+/);
+      return [name, values] as const;
+    }));
+    expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(directives.get('style-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'", 'http:', 'https:', 'ws:', 'wss:']);
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
+    expect(directives.get('worker-src')).toEqual(["'self'", 'blob:']);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'self'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-inline'|'unsafe-eval'|\*/);
+  });
+
+  it.skipIf(!existsSync(path.join(ROOT, 'dist', 'index.html')))('the built app has nothing inline that the policy would block', () => {
+    const html = readFileSync(path.join(ROOT, 'dist', 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs = '', body = ''] of scripts) {
+      expect(attrs, 'every script has a src').toMatch(/\bsrc=/);
+      expect(body.trim(), 'no inline script').toBe('');
+    }
+    expect(html).not.toMatch(/<style\b/i);
+    expect(html).not.toMatch(/\sstyle=/i);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html).not.toMatch(/javascript:/i);
   });
 });

@@ -84,4 +84,17 @@ describe('peer-id binding', () => {
     expect((await r2).type).toBe('peer');
     second.close();
   });
+
+  it("relays ephemeral messages under the sender's own peer id; the echo each device sends back costs nothing", async () => {
+    const ha = await a.repo.find<WorkspaceDoc>(automergeUrl(workspaceUrl));
+    const hb = await b.repo.find<WorkspaceDoc>(automergeUrl(workspaceUrl));
+    const received: { senderId: string; message: unknown }[] = [];
+    hb.on('ephemeral-message', (e) => received.push({ senderId: e.senderId, message: e.message }));
+    for (let i = 0; i < 5; i++) ha.broadcast({ cursor: i });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received.map((r) => r.message)).toEqual([0, 1, 2, 3, 4].map((cursor) => ({ cursor })));
+    expect(new Set(received.map((r) => r.senderId))).toEqual(new Set(['alice-phone']));
+    await stillSyncing();
+    expect(aDisconnects).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * With TLS_CERT/TLS_KEY the relay serves https:// and wss:// (checked with a throwaway
+ * With TLS_CERT/TLS_KEY the relay serves https:// and wss://, with HSTS (checked with a throwaway
  * self-signed certificate; skipped where no openssl binary exists).
  */
 import { execFileSync } from 'node:child_process';
@@ -38,6 +38,13 @@ describe('TLS', () => {
         }).on('error', reject);
       });
       expect(JSON.parse(body)).toEqual({ ok: true });
+      const hsts = await new Promise<string | undefined>((resolve, reject) => {
+        https.get(`${relay.url}/`, { ca }, (res) => {
+          resolve(res.headers['strict-transport-security'] as string | undefined);
+          res.resume();
+        }).on('error', reject);
+      });
+      expect(hsts).toBe('max-age=31536000');
 
       const { token } = await relay.accounts.create('alice');
       expect(syncUrl(relay.url)).toMatch(/^wss:/);

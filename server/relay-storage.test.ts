@@ -1,0 +1,129 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { next as A } from '@automerge/automerge';
+import { generateAutomergeUrl, parseAutomergeUrl, type Chunk, type DocumentId, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AtomicFSStorageAdapter } from './doc-storage.ts';
+import { RelayStorageSubsystem, UnsafeSaveError } from './relay-storage.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'atelier-relay-storage-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.tmp') continue;
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else out.push(path.relative(dir, path.join(d, e.name)));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+class Switchable implements StorageAdapterInterface {
+  failSaves = false;
+  constructor(readonly inner: StorageAdapterInterface) {}
+  load(k: StorageKey) {
+    return this.inner.load(k);
+  }
+  loadRange(k: StorageKey): Promise<Chunk[]> {
+    return this.inner.loadRange(k);
+  }
+  async save(k: StorageKey, d: Uint8Array) {
+    if (this.failSaves) throw new Error('ENOSPC');
+    return this.inner.save(k, d);
+  }
+  remove(k: StorageKey) {
+    return this.inner.remove(k);
+  }
+  removeRange(k: StorageKey) {
+    return this.inner.removeRange(k);
+  }
+}
+
+function setup() {
+  const dir = path.join(root, `s${++n}`);
+  const disk = new Switchable(new AtomicFSStorageAdapter(dir));
+  const errors: unknown[] = [];
+  const storage = new RelayStorageSubsystem(disk, { onError: (e) => errors.push(e) });
+  const id = parseAutomergeUrl(generateAutomergeUrl()).documentId as DocumentId;
+  return { dir, disk, errors, storage, id };
+}
+
+function big(i: number): A.Doc<{ items: string[] }> {
+  let d = A.from<{ items: string[] }>({ items: [] });
+  for (let k = 0; k < i; k++) d = A.change(d, (x) => void x.items.push(`item ${k} `.repeat(20)));
+  return d;
+}
+
+describe('RelayStorageSubsystem', () => {
+  it('never writes an empty document, nor one that lacks what is on disk', async () => {
+    const { dir, storage, id } = setup();
+    const doc = big(30);
+    await storage.saveDocStrict(id, doc);
+    const before = files(dir);
+    // what automerge-repo's removeFromCache hands the repo's save: an empty document
+    await storage.saveDocStrict(id, A.init());
+    await storage.saveDoc(id, A.init());
+    // a document with another history under the same id
+    await expect(storage.saveDocStrict(id, A.from({ other: true }))).rejects.toThrow(UnsafeSaveError);
+    expect(files(dir)).toEqual(before);
+    const fresh = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
+    expect((await fresh.loadDoc<{ items: string[] }>(id))?.items).toHaveLength(30);
+  });
+
+  it('writes nothing for a document unchanged since it was loaded, and incrementals then compaction after changes', async () => {
+    const { dir, storage, id } = setup();
+    let doc = big(40);
+    await storage.saveDocStrict(id, doc);
+    const reader = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
+    let loaded = (await reader.loadDoc<{ items: string[] }>(id))!;
+    const before = files(dir);
+    await reader.saveDocStrict(id, loaded);
+    expect(files(dir)).toEqual(before); // a read is not a write
+    for (let k = 0; k < 3; k++) {
+      loaded = A.change(loaded, (x) => void x.items.push(`more ${k}`));
+      await reader.saveDocStrict(id, loaded);
+    }
+    expect(files(dir).filter((f) => f.includes('/incremental/'))).toHaveLength(3);
+    doc = loaded;
+    for (let k = 0; k < 60; k++) doc = A.change(doc, (x) => void x.items.push(`bulk ${k} `.repeat(30)));
+    await reader.saveDocStrict(id, doc); // one big incremental: now they outgrow the snapshot...
+    expect(files(dir).filter((f) => !f.startsWith('st/'))).toHaveLength(5);
+    doc = A.change(doc, (x) => void x.items.push('last'));
+    await reader.saveDocStrict(id, doc); // ...so the next save compacts into one snapshot
+    expect(files(dir).filter((f) => !f.startsWith('st/'))).toHaveLength(1);
+    const again = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
+    expect((await again.loadDoc<{ items: string[] }>(id))?.items).toHaveLength(104);
+  });
+
+  it('a failed write (full disk) loses nothing: strict saves throw, background saves report, later saves catch up', async () => {
+    const { dir, disk, errors, storage, id } = setup();
+    let doc = big(5); // small: every save is a compaction (snapshot, then old chunks removed)
+    await storage.saveDocStrict(id, doc);
+    const before = files(dir);
+    disk.failSaves = true;
+    doc = A.change(doc, (x) => void x.items.push('while full'));
+    await expect(storage.saveDocStrict(id, doc)).rejects.toThrow('ENOSPC');
+    await expect(storage.saveDoc(id, doc)).resolves.toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(files(dir)).toEqual(before); // the old snapshot is still there
+    disk.failSaves = false;
+    await storage.saveDocStrict(id, doc);
+    const fresh = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
+    expect((await fresh.loadDoc<{ items: string[] }>(id))?.items.at(-1)).toBe('while full');
+  });
+
+  it('loads documents the cheap way (A.load), with the same content as the library would', async () => {
+    const { dir, storage, id } = setup();
+    const doc = big(20);
+    await storage.saveDocStrict(id, doc);
+    const loaded = await new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} }).loadDoc<{ items: string[] }>(id);
+    expect(loaded).toEqual(doc);
+    expect(A.getHeads(loaded!)).toEqual(A.getHeads(doc));
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Security headers sent with every HTTP response of the relay: the app, the JSON API, errors,
+ * and refused WebSocket upgrades.
+ *
+ * Content-Security-Policy, checked against what `vite build` emits (index.html loads one
+ * module script and stylesheets by URL, no inline script or style; Solid sets styles through
+ * element.style, which CSP does not govern; the Automerge wasm is fetched and compiled, hence
+ * 'wasm-unsafe-eval'):
+ * - script-src 'self' 'wasm-unsafe-eval': only the app's own files; no inline script, no eval.
+ * - connect-src 'self' http: https: ws: wss:: the relay itself (fetch and WebSocket, also a
+ *   relay on another host after pairing) and the person's own Ollama / OpenAI-compatible
+ *   servers, which can be on any host, over http on a LAN.
+ * - img-src 'self' data: blob:: icons, pasted/imported images (data: and blob: URLs). Remote
+ *   pictures (an https avatar URL from an import, an image in model output) do not load: no
+ *   third party learns when a conversation is opened.
+ * - style-src 'self', worker-src 'self' blob:, object-src 'none', base-uri 'self',
+ *   form-action 'self', frame-ancestors 'none' (no clickjacking; X-Frame-Options for old browsers).
+ *
+ * Referrer-Policy: no-referrer. The app never needs a Referer (the relay does not check one),
+ * and pages such as /pair carry a token (in the fragment, which browsers never send, but the
+ * path and query of app pages are nobody else's business either): sending nothing is the
+ * simplest policy with no downside here.
+ *
+ * Strict-Transport-Security only over TLS (browsers ignore it on http, and sending it from a
+ * plain-http LAN relay would be meaningless); no includeSubDomains, since other services may
+ * share the domain.
+ */
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self' http: https: ws: wss:",
+  "worker-src 'self' blob:",
+  "manifest-src 'self'",
+  "media-src 'self' data: blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const HSTS_VALUE = 'max-age=31536000';
+
+export function securityHeaders(tls: boolean): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+  if (tls) headers['Strict-Transport-Security'] = HSTS_VALUE;
+  return headers;
+}
