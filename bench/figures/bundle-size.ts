@@ -1,0 +1,85 @@
+/**
+ * JavaScript a person downloads, gzip (level 9; KB = 1,000 bytes, as Vite prints), read from the
+ * production build's asset graph (Vite manifest):
+ *   first page  the entry (index.html) and its static imports; the Automerge wasm (an asset
+ *               fetched at start) is excluded and reported apart
+ *   chat page   the first page + the chat route chunk and its static imports + the Markdown
+ *               renderer it loads for any message + one highlight.js language (TypeScript),
+ *               i.e. what showing a conversation with a highlighted code block costs
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { figure, round, type BenchContext, type Figure } from '../lib/common.ts';
+import { buildApp, type ManifestChunk } from '../lib/app-build.ts';
+
+function closure(manifest: Record<string, ManifestChunk>, keys: string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key) || !manifest[key]) return;
+    seen.add(key);
+    for (const k of manifest[key]!.imports ?? []) visit(k);
+  };
+  keys.forEach(visit);
+  return seen;
+}
+
+export async function bundleSize(ctx: BenchContext): Promise<Figure[]> {
+  const { distDir, manifest, seconds } = await buildApp();
+  ctx.log(`  built the client in ${seconds.toFixed(1)} s`);
+  const gz = new Map<string, number>();
+  const size = (key: string): number => {
+    const file = manifest[key]!.file;
+    if (!gz.has(file)) gz.set(file, gzipSync(readFileSync(path.join(distDir, file)), { level: 9 }).length);
+    return gz.get(file)!;
+  };
+  const jsOnly = (keys: Iterable<string>) => [...keys].filter((k) => manifest[k]!.file.endsWith('.js'));
+  const sum = (keys: Iterable<string>) => jsOnly(keys).reduce((s, k) => s + size(k), 0);
+
+  const entryKey = Object.keys(manifest).find((k) => manifest[k]!.isEntry);
+  if (!entryKey) throw new Error('no entry in the Vite manifest');
+  const initial = closure(manifest, [entryKey]);
+  const initialBytes = sum(initial);
+
+  const chatKey = Object.keys(manifest).find((k) => /chat\/ChatPage\.tsx$/.test(k));
+  const chatDynamic = chatKey ? (manifest[chatKey]!.dynamicImports ?? []) : [];
+  const markdownKey = chatDynamic.find((k) => /markdown|render/i.test(k) && !/languages/.test(k));
+  const languageKey = Object.keys(manifest).find((k) => /languages\/typescript\.js$/.test(k));
+  const chatRoots = [chatKey, markdownKey, languageKey].filter((k): k is string => k !== undefined);
+  const chat = closure(manifest, [entryKey, ...chatRoots]);
+  const chatBytes = sum(chat);
+
+  const wasm = Object.values(manifest).find((c) => c.file.endsWith('.wasm'));
+  const wasmGz = wasm ? gzipSync(readFileSync(path.join(distDir, wasm.file)), { level: 9 }).length : null;
+  // Big base64 blobs in JS would mean the wasm got inlined and counted as JS.
+  const suspicious = jsOnly(initial).filter((k) => /[A-Za-z0-9+/]{200000}/.test(readFileSync(path.join(distDir, manifest[k]!.file), 'utf8')));
+
+  const kb = (b: number) => round(b / 1000, 1);
+  const list = (keys: Iterable<string>) =>
+    jsOnly(keys)
+      .sort((a, b) => size(b) - size(a))
+      .map((k) => `${path.basename(manifest[k]!.file)} ${kb(size(k))}`)
+      .join(', ');
+  ctx.log(`  first page: ${list(initial)}`);
+  ctx.log(`  chat page adds: ${list([...chat].filter((k) => !initial.has(k)))}`);
+  return [
+    figure({
+      name: 'js-initial-gzip',
+      label: 'initial JS of the first page (gzip, no wasm)',
+      value: kb(initialBytes),
+      unit: 'KB',
+      op: '<=',
+      limit: 160,
+      note: `${list(initial)}; Automerge wasm excluded (${wasmGz !== null ? `${kb(wasmGz)} KB gzip` : 'not found'})${suspicious.length ? `; WARNING: base64 blob in ${suspicious.join(', ')}` : ''}`,
+    }),
+    figure({
+      name: 'js-chat-gzip',
+      label: 'chat page JS with Markdown + highlighting (gzip)',
+      value: kb(chatBytes),
+      unit: 'KB',
+      op: '<=',
+      limit: 300,
+      note: `first page + ${list([...chat].filter((k) => !initial.has(k)))}; other highlight.js languages load on demand`,
+    }),
+  ];
+}

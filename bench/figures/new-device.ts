@@ -1,0 +1,198 @@
+/**
+ * A new device joins a workspace of 200 presets and 5,000 conversations (20 messages each).
+ * The relay starts on a folder that already holds the workspace (a relay that has been
+ * restarted: nothing in memory). The device — a Node automerge-repo client doing what the app
+ * does (client/sync/create-background-push.ts): open the workspace, then find() every document
+ * it lists, 50 at a time — counts documents that arrived and finds that ended "unavailable".
+ *   titles usable: from the start of the connection until the workspace document (which holds
+ *                  every conversation title) is open
+ *   total:         until every document has arrived (or failed)
+ * Ours and the reference relay, on identical copies of the same data.
+ */
+import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo';
+import { Cleanups, figure, median, now, round, tempDir, removeTempDir, type BenchContext, type Figure } from '../lib/common.ts';
+import { connectClient, prepareOurAccounts } from '../lib/clients.ts';
+import { getTemplate } from '../lib/dataset.ts';
+import { installTemplate, type Template } from '../lib/seed.ts';
+import { spawnRelay, type RelayKind } from '../lib/procs.ts';
+import type { WorkspaceDoc } from '../../shared/schema/index.ts';
+
+/** Same as the app's background push. */
+const BATCH = 50;
+/** Give up on a join after this long (the issue's target is 35 s). */
+const JOIN_TIMEOUT_MS = 180_000;
+
+interface JoinResult {
+  titlesMs: number;
+  totalMs: number;
+  arrived: number;
+  unavailable: number;
+  expected: number;
+  relayPeakRssMb: number;
+  /** CPU seconds used during the join by the relay and by this process (the client) */
+  relayCpu: number;
+  clientCpu: number;
+  error?: string;
+}
+
+export async function join(
+  kind: RelayKind,
+  t: Template,
+  sizes: { presets?: number; conversations?: number },
+  nodeArgs?: string[],
+): Promise<JoinResult> {
+  const cleanups = new Cleanups();
+  const dataDir = tempDir(`join-${kind}`);
+  cleanups.add(() => removeTempDir(dataDir));
+  try {
+    let token: string | undefined;
+    let storageDir = dataDir;
+    let workspaceUrl: AutomergeUrl | null = null;
+    if (kind === 'ours') {
+      const acc = (await prepareOurAccounts(dataDir, ['join']))[0]!;
+      token = acc.token;
+      storageDir = acc.docsDir;
+      workspaceUrl = acc.workspaceUrl as AutomergeUrl;
+    }
+    const installed = await installTemplate(t, storageDir, { ...sizes, workspaceUrl });
+    const relay = await spawnRelay(kind, { dataDir, nodeArgs });
+    cleanups.add(() => relay.stop());
+    let peakRss = relay.rssMb();
+    const rssTimer = setInterval(() => {
+      try {
+        peakRss = Math.max(peakRss, relay.rssMb());
+      } catch {
+        /* exited */
+      }
+    }, 500);
+    cleanups.add(() => clearInterval(rssTimer));
+
+    const t0 = now();
+    const cpu0 = relay.cpuSeconds();
+    const own0 = process.cpuUsage();
+    const client = connectClient(relay.syncUrl(token));
+    cleanups.add(() => client.close());
+    await client.connected();
+    // The app keeps asking for the workspace until the relay delivers it.
+    let ws: DocHandle<WorkspaceDoc> | null = null;
+    for (let attempt = 0; attempt < 20 && !ws; attempt++) {
+      ws = await client.repo.find<WorkspaceDoc>(installed.workspaceUrl).catch(() => null);
+    }
+    if (!ws) throw new Error('the workspace never arrived');
+    const titlesMs = now() - t0;
+    const doc = ws.doc();
+    const urls = [
+      ...Object.values(doc?.presets ?? {}).map((e) => e.url),
+      ...Object.values(doc?.conversations ?? {}).map((e) => e.url),
+    ] as AutomergeUrl[];
+    let arrived = 0;
+    let unavailable = 0;
+    const deadline = Date.now() + JOIN_TIMEOUT_MS;
+    for (let i = 0; i < urls.length; i += BATCH) {
+      if (Date.now() > deadline) {
+        unavailable += urls.length - i;
+        break;
+      }
+      const results = await Promise.allSettled(urls.slice(i, i + BATCH).map((u) => client.repo.find(u)));
+      for (const r of results) {
+        if (r.status === 'fulfilled') arrived++;
+        else unavailable++;
+      }
+    }
+    const totalMs = now() - t0;
+    const own = process.cpuUsage(own0);
+    return {
+      titlesMs,
+      totalMs,
+      arrived,
+      unavailable,
+      expected: installed.entries.length,
+      relayPeakRssMb: peakRss,
+      relayCpu: relay.cpuSeconds() - cpu0,
+      clientCpu: (own.user + own.system) / 1e6,
+    };
+  } finally {
+    await cleanups.run();
+  }
+}
+
+export async function newDevice(ctx: BenchContext): Promise<Figure[]> {
+  const t = await getTemplate(ctx);
+  // Full size: a join moves 5,200 documents (~2 min each here), so ours runs 3 times and the
+  // reference relay once (the issue sets no ratio target for this figure).
+  const runs: Record<RelayKind, number> = ctx.quick ? { ours: 3, baseline: 3 } : { ours: 3, baseline: 1 };
+  const sizes = ctx.quick ? { presets: t.presets.length, conversations: 60 } : {};
+  const docs = (sizes.presets ?? t.presets.length) + (sizes.conversations ?? t.conversations.length);
+  ctx.log(
+    `  workspace of ${sizes.presets ?? t.presets.length} presets + ${sizes.conversations ?? t.conversations.length} conversations; warm-up join, then ${runs.ours} runs on ours, ${runs.baseline} on the reference relay`,
+  );
+  const res: Record<RelayKind, JoinResult[]> = { ours: [], baseline: [] };
+  for (const kind of ['ours', 'baseline'] as const) {
+    const w = await join(kind, t, ctx.quick ? { presets: 5, conversations: 15 } : { presets: 20, conversations: 180 });
+    ctx.log(`  warm-up ${kind}: ${w.arrived}/${w.expected} in ${(w.totalMs / 1000).toFixed(1)} s (CPU relay ${w.relayCpu.toFixed(1)} s / client ${w.clientCpu.toFixed(1)} s)`);
+  }
+  for (let r = 0; r < Math.max(runs.ours, runs.baseline); r++) {
+    for (const kind of r % 2 === 0 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const)) {
+      if (r >= runs[kind]) continue;
+      let out: JoinResult;
+      try {
+        out = await join(kind, t, sizes);
+      } catch (err) {
+        out = { titlesMs: NaN, totalMs: NaN, arrived: 0, unavailable: docs, expected: docs, relayPeakRssMb: NaN, relayCpu: NaN, clientCpu: NaN, error: (err as Error).message };
+      }
+      res[kind].push(out);
+      ctx.log(
+        `  run ${r + 1} ${kind}: titles after ${(out.titlesMs / 1000).toFixed(2)} s, ${out.arrived}/${out.expected} arrived, ${out.unavailable} unavailable, total ${(out.totalMs / 1000).toFixed(1)} s, relay peak RSS ${out.relayPeakRssMb.toFixed(0)} MB, CPU relay ${out.relayCpu.toFixed(1)} s / client ${out.clientCpu.toFixed(1)} s${out.error ? ` (${out.error})` : ''}`,
+      );
+    }
+  }
+  const med = (k: RelayKind, f: (j: JoinResult) => number) => median(res[k].map(f));
+  const scaled = ctx.quick ? ` (quick mode: ${docs} documents instead of 5,200)` : '';
+  const note = `${docs} documents, Node client doing what the app does (find() 50 at a time); median of ${runs.ours} runs (reference relay: ${runs.baseline})${scaled}`;
+  return [
+    figure({
+      name: 'new-device-total',
+      label: `new device: all ${docs} documents arrive`,
+      value: round(med('ours', (j) => j.totalMs / 1000)),
+      unit: 's',
+      op: '<=',
+      limit: 35,
+      baseline: round(med('baseline', (j) => j.totalMs / 1000)),
+      runs: res.ours.map((j) => round(j.totalMs / 1000)),
+      baselineRuns: res.baseline.map((j) => round(j.totalMs / 1000)),
+      note,
+    }),
+    figure({
+      name: 'new-device-unavailable',
+      label: 'new device: documents "unavailable"',
+      value: Math.max(...res.ours.map((j) => j.unavailable)),
+      unit: 'docs',
+      op: '<=',
+      limit: 0,
+      baseline: Math.max(...res.baseline.map((j) => j.unavailable)),
+      runs: res.ours.map((j) => j.unavailable),
+      baselineRuns: res.baseline.map((j) => j.unavailable),
+      note: 'worst run',
+    }),
+    figure({
+      name: 'new-device-titles',
+      label: 'new device: conversation titles usable',
+      value: round(med('ours', (j) => j.titlesMs / 1000), 2),
+      unit: 's',
+      op: '<=',
+      limit: 2,
+      baseline: round(med('baseline', (j) => j.titlesMs / 1000), 2),
+      runs: res.ours.map((j) => round(j.titlesMs / 1000, 2)),
+      baselineRuns: res.baseline.map((j) => round(j.titlesMs / 1000, 2)),
+      note: 'connection start → workspace document (index with every title) open',
+    }),
+    figure({
+      name: 'new-device-relay-peak-rss',
+      label: 'relay peak RSS while a new device joins',
+      value: round(med('ours', (j) => j.relayPeakRssMb), 0),
+      unit: 'MB',
+      baseline: round(med('baseline', (j) => j.relayPeakRssMb), 0),
+      note: 'no target in the issue',
+    }),
+  ];
+}

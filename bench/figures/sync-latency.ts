@@ -1,0 +1,135 @@
+/**
+ * Sync latency: an edit on client A is visible on client B, through the relay, while N clients
+ * are connected. The clients are spread over accounts of 10 (the relay caps connections per
+ * account; the reference relay gets the same groups, one document per group): every client
+ * has its group's document open, so each edit fans out to the 9 others. A and B rotate over the
+ * groups and clients; edits are 300 ms apart (longer than the library's 100 ms sync batching).
+ * Ours and the reference relay run side by side, runs alternating.
+ */
+import type { DocHandle } from '@automerge/automerge-repo';
+import { Cleanups, figure, median, now, percentile, round, sleep, tempDir, type BenchContext, type Figure } from '../lib/common.ts';
+import { connectMany, findRetrying, LOAD_ENV, prepareOurAccounts, waitForRelayAck, type BenchClient } from '../lib/clients.ts';
+import { spawnRelay, type RelayKind } from '../lib/procs.ts';
+
+type PingDoc = { seq: number; at: number };
+
+interface Session {
+  kind: RelayKind;
+  /** per group, the clients' handles on the group's document */
+  groups: DocHandle<PingDoc>[][];
+}
+
+async function openSession(kind: RelayKind, groupsN: number, perGroup: number, cleanups: Cleanups): Promise<Session> {
+  const dataDir = tempDir(`latency-${kind}`);
+  const tokens: Array<string | undefined> = Array.from({ length: groupsN }, () => undefined);
+  if (kind === 'ours') {
+    const accounts = await prepareOurAccounts(dataDir, Array.from({ length: groupsN }, (_, g) => `latency${g}`));
+    accounts.forEach((a, g) => (tokens[g] = a.token));
+  }
+  const relay = await spawnRelay(kind, { dataDir, env: LOAD_ENV });
+  cleanups.add(() => relay.stop());
+  const groups: DocHandle<PingDoc>[][] = [];
+  for (let g = 0; g < groupsN; g++) {
+    const clients: BenchClient[] = await connectMany(perGroup, () => relay.syncUrl(tokens[g]));
+    cleanups.add(() => Promise.all(clients.map((c) => c.close())));
+    const first = clients[0]!.repo.create<PingDoc>({ seq: 0, at: 0 });
+    // The relay must hold the document before the others can find it.
+    await waitForRelayAck(clients[0]!, first as DocHandle<unknown>);
+    const rest = await Promise.all(clients.slice(1).map((c) => findRetrying<PingDoc>(c, first.url)));
+    groups.push([first, ...rest]);
+  }
+  return { kind, groups };
+}
+
+/** One edit from A, resolved when B's copy shows it. */
+function editAndWait(a: DocHandle<PingDoc>, b: DocHandle<PingDoc>, seq: number, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let start = 0;
+    const onChange = () => {
+      if ((b.doc()?.seq ?? 0) >= seq) {
+        b.off('change', onChange);
+        clearTimeout(timer);
+        resolve(now() - start);
+      }
+    };
+    const timer = setTimeout(() => {
+      b.off('change', onChange);
+      reject(new Error(`edit ${seq} did not arrive within ${timeoutMs} ms`));
+    }, timeoutMs);
+    b.on('change', onChange);
+    start = now();
+    a.change((d) => {
+      d.seq = seq;
+      d.at = Date.now();
+    });
+  });
+}
+
+async function measure(s: Session, edits: number, seqStart: number, offset: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < edits; i++) {
+    const k = offset + i;
+    const group = s.groups[k % s.groups.length]!;
+    const n = group.length;
+    const ai = Math.floor(k / s.groups.length) % n;
+    const bi = (ai + 1 + ((k * 7) % (n - 1))) % n;
+    // sequence numbers only grow per document; seq is global so it always grows
+    out.push(await editAndWait(group[ai]!, group[bi]!, seqStart + i, 10_000));
+    await sleep(300);
+  }
+  return out;
+}
+
+export async function syncLatency(ctx: BenchContext): Promise<Figure[]> {
+  const perGroup = ctx.quick ? 5 : 10;
+  const groupsN = ctx.quick ? 4 : 10;
+  const n = perGroup * groupsN;
+  const runs = 3;
+  const edits = ctx.quick ? 10 : 40;
+  const warmup = ctx.quick ? 3 : 5;
+  const cleanups = new Cleanups();
+  try {
+    ctx.log(`  ${n} clients per relay (${groupsN} accounts × ${perGroup}), ${runs} runs × ${edits} edits (+${warmup} warm-up), edits 300 ms apart`);
+    const sessions: Session[] = [];
+    for (const kind of ['ours', 'baseline'] as const) {
+      const t0 = now();
+      sessions.push(await openSession(kind, groupsN, perGroup, cleanups));
+      ctx.log(`  ${kind}: ${n} clients connected with their document open in ${((now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const perRun: Record<RelayKind, { p50: number[]; p99: number[] }> = { ours: { p50: [], p99: [] }, baseline: { p50: [], p99: [] } };
+    const seq: Record<RelayKind, number> = { ours: 1, baseline: 1 };
+    for (const s of sessions) {
+      await measure(s, warmup, seq[s.kind], 0);
+      seq[s.kind] += warmup;
+    }
+    for (let r = 0; r < runs; r++) {
+      // alternate which relay goes first, so slow drift on the machine hits both alike
+      for (const s of r % 2 === 0 ? sessions : [...sessions].reverse()) {
+        const xs = await measure(s, edits, seq[s.kind], r * edits);
+        seq[s.kind] += edits;
+        perRun[s.kind].p50.push(percentile(xs, 50));
+        perRun[s.kind].p99.push(percentile(xs, 99));
+        ctx.log(`  run ${r + 1} ${s.kind}: p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`);
+      }
+    }
+    const note = `${n} clients (${groupsN} accounts × ${perGroup}, each group with its document open: an edit fans out to ${perGroup - 1}); median over ${runs} runs of ${edits} edits${ctx.quick ? ' (quick mode: scaled down from 100 clients)' : ''}`;
+    const f = (name: string, label: string, key: 'p50' | 'p99', limit: number) =>
+      figure({
+        name,
+        label,
+        value: round(median(perRun.ours[key])),
+        unit: 'ms',
+        op: '<=',
+        limit,
+        baseline: round(median(perRun.baseline[key])),
+        ratioOp: '<=',
+        ratioLimit: 1.05,
+        runs: perRun.ours[key].map((x) => round(x)),
+        baselineRuns: perRun.baseline[key].map((x) => round(x)),
+        note,
+      });
+    return [f('sync-latency-p50', `sync latency p50, ${n} clients`, 'p50', 110), f('sync-latency-p99', `sync latency p99, ${n} clients`, 'p99', 200)];
+  } finally {
+    await cleanups.run();
+  }
+}
