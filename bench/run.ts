@@ -73,6 +73,7 @@ const GROUPS: Group[] = [
     run: relayMemory,
     names: [
       { name: 'relay-rss-synced', label: 'relay RSS, 10 clients synced', unit: 'MB', target: '<= 300' },
+      { name: 'relay-memory-unavailable', label: 'relay memory run: documents "unavailable"', unit: 'docs', target: '<= 0' },
       { name: 'relay-rss-idle', label: 'relay RSS after idle', unit: 'MB', target: '<= 120' },
     ],
   },
@@ -81,9 +82,12 @@ const GROUPS: Group[] = [
     title: 'the app in Chromium (new device, cold start, long conversation, streaming)',
     run: browserFigures,
     names: [
+      { name: 'browser-new-device-all-stored', label: 'new device in the app: all docs in IndexedDB', unit: 's', target: '<= 35' },
+      { name: 'browser-new-device-missing', label: 'new device in the app: documents never stored', unit: 'docs', target: '<= 0' },
       { name: 'cold-start-models-painted', label: 'cold start offline: models list painted', unit: 'ms', target: '<= 1000' },
       { name: 'cold-start-interactive', label: 'cold start offline: interactive', unit: 'ms', target: '<= 1500' },
       { name: 'open-conversation-render', label: 'open a 1,000-message conversation', unit: 'ms', target: '<= 300' },
+      { name: 'open-conversation-turns-in-dom', label: 'open a 1,000-message conversation: turns in the DOM', unit: 'turns', target: '<= 50' },
       { name: 'stream-long-tasks', label: 'streaming: tasks > 50 ms', unit: 'tasks', target: '<= 0' },
       { name: 'stream-changes-per-second', label: 'streaming: changes/s', unit: 'changes/s', target: '<= 10' },
       { name: 'stream-doc-growth-ratio', label: 'streaming: growth / text', unit: '×', target: '<= 2' },

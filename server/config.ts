@@ -56,6 +56,8 @@
  * Diagnostics:
  *   LOG_STATS_MS                when > 0, logs memory (RSS, JS heap, wasm) and load (accounts
  *                               open, documents loaded, sockets) at this interval (default 0: off).
+ *   The relay's own log lines never contain tokens, request URLs or document contents. Do not
+ *   set DEBUG=automerge-repo:* on a production relay: that library's debug output does.
  *
  * Relative paths are resolved against the current working directory.
  */

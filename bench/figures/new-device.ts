@@ -19,8 +19,8 @@ import type { WorkspaceDoc } from '../../shared/schema/index.ts';
 
 /** Same as the app's background push. */
 const BATCH = 50;
-/** Give up on a join after this long (the issue's target is 35 s). */
-const JOIN_TIMEOUT_MS = 180_000;
+/** Give up on a join after this long (the issue's target is 35 s); what has not arrived counts as unavailable. */
+const JOIN_TIMEOUT_MS = 240_000;
 
 interface JoinResult {
   titlesMs: number;
@@ -118,9 +118,9 @@ export async function join(
 
 export async function newDevice(ctx: BenchContext): Promise<Figure[]> {
   const t = await getTemplate(ctx);
-  // Full size: a join moves 5,200 documents (~2 min each here), so ours runs 3 times and the
-  // reference relay once (the issue sets no ratio target for this figure).
-  const runs: Record<RelayKind, number> = ctx.quick ? { ours: 3, baseline: 3 } : { ours: 3, baseline: 1 };
+  // Full size: a join moves 5,200 documents (2–4 min each on this machine), so ours runs twice
+  // and the reference relay once (the issue sets no ratio target for this figure).
+  const runs: Record<RelayKind, number> = ctx.quick ? { ours: 3, baseline: 3 } : { ours: 2, baseline: 1 };
   const sizes = ctx.quick ? { presets: t.presets.length, conversations: 60 } : {};
   const docs = (sizes.presets ?? t.presets.length) + (sizes.conversations ?? t.conversations.length);
   ctx.log(

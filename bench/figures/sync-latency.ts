@@ -85,7 +85,7 @@ export async function syncLatency(ctx: BenchContext): Promise<Figure[]> {
   const groupsN = ctx.quick ? 4 : 10;
   const n = perGroup * groupsN;
   const runs = 3;
-  const edits = ctx.quick ? 10 : 40;
+  const edits = ctx.quick ? 8 : 40;
   const warmup = ctx.quick ? 3 : 5;
   const cleanups = new Cleanups();
   try {

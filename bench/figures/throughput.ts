@@ -112,7 +112,7 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
   const clientsN = ctx.quick ? 20 : 50;
   const docsN = ctx.quick ? 100 : 250;
   const runs = 3;
-  const runMs = ctx.quick ? 2_000 : 6_000;
+  const runMs = ctx.quick ? 1_500 : 6_000;
   const cleanups = new Cleanups();
   try {
     ctx.log(`  ${clientsN} clients, ${docsN} documents (one writer + one reader each), ${runs} runs × ${runMs / 1000} s (+ warm-up)`);

@@ -72,7 +72,9 @@ export interface SpawnOptions {
 
 export async function spawnRelay(kind: RelayKind, opts: SpawnOptions): Promise<RelayProc> {
   const entry = kind === 'ours' ? 'server/main.ts' : 'bench/baseline-relay.ts';
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', entry], {
+  // BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every relay of a run.
+  const nodeArgs = opts.nodeArgs ?? (process.env.BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -7,7 +7,7 @@
  *   npx tsx tests/helpers/relay-memory-probe.ts [accounts=10] [docs=2000] [concurrent=2]
  *
  * Relay settings come from the environment as usual (IDLE_DOCUMENT_MS, IDLE_ACCOUNT_MS,
- * MAX_LOADED_DOCUMENTS...). Prints the peak RSS while syncing, the RSS while the synced clients
+ * MAX_LOADED_DOCUMENTS...); RELAY_NODE_ARGS adds node options (e.g. --max-semi-space-size=2). Prints the peak RSS while syncing, the RSS while the synced clients
  * stay connected (after IDLE_DOCUMENT_MS), and after they leave (after IDLE_ACCOUNT_MS).
  * Not a test: it takes minutes and its numbers depend on the machine.
  */
@@ -63,7 +63,9 @@ async function main(): Promise<void> {
     const avg = Math.round(docs.reduce((n, d) => n + d.bin.byteLength, 0) / docs.length);
     console.log(`seeded ${ACCOUNTS} × ${DOCS} documents (${avg} bytes each on disk) in ${Math.round((Date.now() - t0) / 1000)} s`);
 
-    const relay = await spawnRelay({ dataDir: tmp.dir, timeoutMs: 60_000, env: { LOG_STATS_MS: '1000' } });
+    const nodeArgs = (process.env.RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const relay = await spawnRelay({ dataDir: tmp.dir, timeoutMs: 60_000, env: { LOG_STATS_MS: '1000' }, nodeArgs });
+    if (nodeArgs.length > 0) console.log(`relay node options: ${nodeArgs.join(' ')}`);
     const lastStats = () => [...relay.output().matchAll(/stats: (.*)/g)].at(-1)?.[1] ?? '';
     relayOutput = relay.output;
     const pid = relay.proc.pid!;
@@ -77,8 +79,13 @@ async function main(): Promise<void> {
     writeFileSync(idsFile, JSON.stringify(docs.map((d) => d.id)));
     const t1 = Date.now();
     const children = tokens.map(({ token }, a) => fork(fileURLToPath(import.meta.url), ['--client', relay.url, token, idsFile, String(a)], { execArgv: ['--import', 'tsx'] }));
+    let done = 0;
     const fetched = children.map((child) => new Promise<void>((resolve, reject) => {
-      child.on('message', (m) => (m === 'fetched' ? resolve() : undefined));
+      child.on('message', (m) => {
+        if (m !== 'fetched') return;
+        console.log(`  client ${++done}/${children.length} has every document (${Math.round((Date.now() - t1) / 1000)} s)`);
+        resolve();
+      });
       child.on('exit', (code) => reject(new Error(`client exited (${code})`)));
     }));
     const progress = setInterval(() => console.log(`  ${Math.round((Date.now() - t1) / 1000)} s: rss ${mb(rssKb(pid))} (${lastStats()})`), 10_000);
@@ -117,6 +124,8 @@ async function client(url: string, token: string, idsFile: string, n: string): P
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
   while (repo.peers.length === 0) await sleep(20);
   for (let i = 0; i < ids.length; i += BATCH) {
+    // a client starved of CPU misses pings and gets dropped: wait until it is back
+    while (repo.peers.length === 0) await sleep(50);
     const handles = await Promise.all(
       ids.slice(i, i + BATCH).map(async (id) => {
         for (;;) {

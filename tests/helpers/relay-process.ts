@@ -27,10 +27,12 @@ export interface SpawnRelayOptions {
   port?: number;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Extra node options before the script, e.g. ['--max-semi-space-size=2']. */
+  nodeArgs?: string[];
 }
 
 export async function spawnRelay(opts: SpawnRelayOptions): Promise<RelayProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -78,20 +78,21 @@ describe('account CLI', () => {
     expect(run.stdout).not.toContain(token);
   });
 
-  it('refuses a duplicate name and bad usage with a clear message and a non-zero exit', async () => {
+  it('refuses a duplicate name and bad usage with a clear message and a non-zero exit', { timeout: 60_000 }, async () => {
     const dup = await cli('add', 'bob');
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toMatch(/already exists/);
 
-    for (const args of [[], ['add'], ['frobnicate'], ['add', 'a', 'b'], ['remove'], ['rotate'], ['rotate', 'a', 'b']]) {
-      const bad = await cli(...args);
-      expect(bad.code, args.join(' ')).not.toBe(0);
-      expect(bad.stderr, args.join(' ')).toMatch(/Usage:/);
-    }
-    const invalid = await cli('add', '../etc');
+    // in parallel: each run starts a Node process
+    const usages = [[], ['add'], ['frobnicate'], ['add', 'a', 'b'], ['remove'], ['rotate'], ['rotate', 'a', 'b']];
+    const runs = await Promise.all(usages.map((args) => cli(...args)));
+    runs.forEach((bad, i) => {
+      expect(bad.code, usages[i]!.join(' ')).not.toBe(0);
+      expect(bad.stderr, usages[i]!.join(' ')).toMatch(/Usage:/);
+    });
+    const [invalid, nobody] = await Promise.all([cli('add', '../etc'), cli('rotate', 'nobody')]);
     expect(invalid.code).not.toBe(0);
     expect(invalid.stderr).toMatch(/Invalid account name/);
-    const nobody = await cli('rotate', 'nobody');
     expect(nobody.code).not.toBe(0);
     expect(nobody.stderr).toMatch(/No account named "nobody"/);
   });
