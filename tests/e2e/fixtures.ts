@@ -25,7 +25,7 @@ export const test = base.extend<{ shell: Page; fake: FakeOllama }, { relayFx: Re
   relayFx: [
     async ({}, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
-      const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir, staticDir: 'dist', log: () => {} });
+      const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir, staticDir: process.env.STATIC_DIR ?? 'dist', log: () => {} });
       const { account, token } = await relay.accounts.create('e2e');
       const origin = relay.url;
       await use({ relay, origin, wsUrl: `${origin.replace(/^http/, 'ws')}/sync`, token, workspaceUrl: account.workspaceUrl });
