@@ -2,18 +2,43 @@ import { Repo, type PeerId } from '@automerge/automerge-repo';
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { newId } from '../../shared/schema/ids.ts';
+import { JournaledStorage } from './journaled-storage.ts';
+
+export interface DeviceRepo {
+  repo: Repo;
+  /** Call synchronously when the page goes away: writes still in flight are kept for the next start. */
+  saveBeforeUnload: () => void;
+}
+
+function localStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined; // storage disabled: the journal is off, IndexedDB still works
+  }
+}
 
 /**
- * The device's repo: IndexedDB is the source of truth, other tabs of the same
- * browser are reached through a BroadcastChannel; the relay adapter is added
- * later, only when the device is paired.
+ * The device's repo: IndexedDB is the source of truth (behind a journal that survives the
+ * page closing mid-write), other tabs of the same browser are reached through a
+ * BroadcastChannel; the relay adapter is added later, only when the device is paired.
  */
-export function makeRepo(): Repo {
-  return new Repo({
-    storage: new IndexedDBStorageAdapter('atelier'),
+export function makeRepo(): DeviceRepo {
+  const storage = new JournaledStorage(new IndexedDBStorageAdapter('atelier'), localStorageOrUndefined());
+  const repo = new Repo({
+    storage,
     network: [new BroadcastChannelNetworkAdapter()],
     peerId: `device-${newId()}` as PeerId,
     // Share with every peer: with `false` the client never even asks the relay for a document.
     sharePolicy: async () => true,
   });
+  return {
+    repo,
+    saveBeforeUnload: () => {
+      // flush() hands every unsaved change to storage.save() synchronously (before its first
+      // await), so the journal written right after holds them.
+      void repo.flush().catch(() => undefined);
+      storage.journal();
+    },
+  };
 }

@@ -30,7 +30,7 @@ const RETRY_MS = 1000;
 
 /** The one place where the device's repo and its workspace are set up. */
 export function WorkspaceProvider(props: ParentProps) {
-  const repo = makeRepo();
+  const { repo, saveBeforeUnload } = makeRepo();
   const device = createDeviceSettings();
   const ollamaModels = createKnownModels();
   const openai = createOpenAIConnections();
@@ -74,17 +74,17 @@ export function WorkspaceProvider(props: ParentProps) {
 
   if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
 
-  // The repo writes to IndexedDB a moment after each change; when the page is hidden or
-  // closed, write now, so an edit made just before closing the tab is kept.
+  // The repo writes to IndexedDB a moment after each change; when the page is hidden write now,
+  // and when it goes away keep what is still in flight in the journal (see journaled-storage.ts).
   const flushNow = () => void repo.flush().catch(() => undefined);
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') flushNow();
   };
   document.addEventListener('visibilitychange', onVisibility);
-  window.addEventListener('pagehide', flushNow);
+  window.addEventListener('pagehide', saveBeforeUnload);
   onCleanup(() => {
     document.removeEventListener('visibilitychange', onVisibility);
-    window.removeEventListener('pagehide', flushNow);
+    window.removeEventListener('pagehide', saveBeforeUnload);
   });
 
   return (

@@ -85,6 +85,17 @@ test('a preset with every field filled survives a reload', async ({ shell: page 
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('SQL Tutor');
 });
 
+test('an edit made the instant before the page goes away is kept', async ({ shell: page }) => {
+  await quickPreset(page, 'Quick Keeper');
+  await page.getByRole('list', { name: 'Model presets' }).getByRole('listitem', { name: 'Quick Keeper', exact: true }).getByRole('link', { name: 'Edit' }).click();
+  // Reloading right after typing cuts the IndexedDB write off; the journal must keep each edit.
+  for (let i = 1; i <= 5; i++) {
+    await page.getByLabel('Description').fill(`version ${i}`);
+    await page.reload();
+    await expect(page.getByLabel('Description')).toHaveValue(`version ${i}`);
+  }
+});
+
 test('bad input in the editor gets a clear message and saves nothing', async ({ shell: page }) => {
   await quickPreset(page, 'Taken Name');
   await openNewModel(page);

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { Repo, type Chunk, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo';
+import { JournaledStorage, type JournalStore } from './journaled-storage.ts';
+
+/** Storage whose writes can be made to never commit, as when Chromium aborts them at unload. */
+class MemoryStorage implements StorageAdapterInterface {
+  readonly data = new Map<string, { key: StorageKey; data: Uint8Array }>();
+  dropWrites = false;
+  async load(key: StorageKey) {
+    return this.data.get(JSON.stringify(key))?.data;
+  }
+  save(key: StorageKey, data: Uint8Array): Promise<void> {
+    if (this.dropWrites) return new Promise(() => undefined);
+    this.data.set(JSON.stringify(key), { key, data });
+    return Promise.resolve();
+  }
+  async remove(key: StorageKey) {
+    this.data.delete(JSON.stringify(key));
+  }
+  async loadRange(prefix: StorageKey): Promise<Chunk[]> {
+    return [...this.data.values()].filter((c) => prefix.every((p, i) => c.key[i] === p));
+  }
+  async removeRange(prefix: StorageKey) {
+    for (const c of await this.loadRange(prefix)) this.data.delete(JSON.stringify(c.key));
+  }
+}
+
+function memoryJournal(): JournalStore & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get length() {
+      return map.size;
+    },
+    key: (i: number) => [...map.keys()][i] ?? null,
+    getItem: (k: string) => map.get(k) ?? null,
+    setItem: (k: string, v: string) => void map.set(k, v),
+    removeItem: (k: string) => void map.delete(k),
+  };
+}
+
+interface Note {
+  text: string;
+}
+
+describe('JournaledStorage', () => {
+  it('keeps an edit whose write was cut off by the page going away, and replays it on the next start', async () => {
+    const disk = new MemoryStorage();
+    const journal = memoryJournal();
+    const storage = new JournaledStorage(disk, journal);
+    const repo = new Repo({ storage, network: [] });
+    const handle = repo.create<Note>({ text: 'saved' });
+    await repo.flush();
+
+    disk.dropWrites = true; // from now on nothing reaches the disk: the page is unloading
+    handle.change((d) => {
+      d.text = 'typed just before closing';
+    });
+    void repo.flush();
+    expect(storage.journal()).toBeGreaterThan(0);
+    expect(journal.map.size).toBeGreaterThan(0);
+    repo.shutdown().catch(() => undefined);
+
+    // next start, same disk and same localStorage
+    disk.dropWrites = false;
+    const storage2 = new JournaledStorage(disk, journal);
+    const repo2 = new Repo({ storage: storage2, network: [] });
+    const again = await repo2.find<Note>(handle.url);
+    expect(again.doc().text).toBe('typed just before closing');
+    expect(journal.map.size).toBe(0);
+    await repo2.shutdown();
+  });
+
+  it('empties the journal once writes commit, and a damaged entry does not stop the start', async () => {
+    const disk = new MemoryStorage();
+    const journal = memoryJournal();
+    journal.setItem('atelier:journal:not json', 'AAAA');
+    journal.setItem('atelier:journal:["x","incremental","y"]', '%%% not base64');
+    journal.setItem('other-app-key', 'kept');
+    const storage = new JournaledStorage(disk, journal);
+    await storage.ready;
+    expect([...journal.map.keys()]).toEqual(['other-app-key']);
+
+    const repo = new Repo({ storage, network: [] });
+    const handle = repo.create<Note>({ text: 'one' });
+    handle.change((d) => {
+      d.text = 'two';
+    });
+    void repo.flush();
+    storage.journal(); // pagehide fired, but the page stayed (back/forward cache)
+    await repo.flush();
+    await new Promise((r) => setTimeout(r, 0));
+    expect([...journal.map.keys()]).toEqual(['other-app-key']);
+    await repo.shutdown();
+  });
+});
