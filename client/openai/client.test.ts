@@ -99,3 +99,55 @@ describe('OpenAI-compatible client', () => {
     expect(maskKey('')).toBe('');
   });
 });
+
+describe('OpenAI-compatible tools through the chat client', () => {
+  it('runs the tool loop: tools sent, streamed calls joined, results sent back by tool_call_id, round cap kept', async () => {
+    const { runToolLoop } = await import('../../shared/tools/loop.ts');
+    const client = asOllamaClient(createOpenAIClient(conn()), { vision: () => false });
+    const tools = [{ type: 'function', function: { name: 'calculator', description: 'Arithmetic', parameters: { type: 'object', properties: { expression: { type: 'string' } } } } }];
+    fake.openai.scriptChat({ toolCalls: [{ name: 'calculator', arguments: { expression: '6 * 7' } }, { name: 'calculator', arguments: { expression: '1 + 1' } }] });
+    fake.openai.scriptChat({ content: 'It is 42 (and 2).' });
+    const executed: Array<[string, Record<string, unknown>]> = [];
+    const result = await runToolLoop({
+      request: { model: 'openai:c1:gpt-4o', messages: [{ role: 'user', content: 'What is 6 * 7?' }], tools },
+      chat: (b) => client.chat(b as Parameters<typeof client.chat>[0]),
+      execute: async (name, args) => {
+        executed.push([name, args]);
+        return { result: args.expression === '6 * 7' ? '42' : '2', error: false };
+      },
+    });
+    expect(result.content).toBe('It is 42 (and 2).');
+    expect(executed).toEqual([
+      ['calculator', { expression: '6 * 7' }],
+      ['calculator', { expression: '1 + 1' }],
+    ]);
+    const chats = fake.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as { tools?: unknown; messages: Array<Record<string, unknown>> });
+    expect(chats).toHaveLength(2);
+    expect(chats[0]!.tools).toEqual(tools);
+    const [assistant, r1, r2] = chats[1]!.messages.slice(-3);
+    expect(assistant).toMatchObject({ role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'calculator', arguments: '{"expression":"6 * 7"}' } }, { type: 'function', function: { arguments: '{"expression":"1 + 1"}' } }] });
+    const ids = (assistant!.tool_calls as Array<{ id: string }>).map((c) => c.id);
+    expect(ids[0]).toMatch(/^call_fake/);
+    expect([r1, r2]).toEqual([
+      { role: 'tool', tool_call_id: ids[0], content: '42' },
+      { role: 'tool', tool_call_id: ids[1], content: '2' },
+    ]);
+  });
+
+  it('stops offering tools after the round cap, like for Ollama', async () => {
+    const { runToolLoop } = await import('../../shared/tools/loop.ts');
+    const client = asOllamaClient(createOpenAIClient(conn()), { vision: () => false });
+    const tools = [{ type: 'function', function: { name: 'clock', parameters: { type: 'object', properties: {} } } }];
+    for (let i = 0; i < 2; i++) fake.openai.scriptChat({ toolCalls: [{ name: 'clock', arguments: {} }] });
+    fake.openai.scriptChat({ content: 'Done.' });
+    const result = await runToolLoop({
+      request: { model: 'gpt-4o', messages: [{ role: 'user', content: 'time?' }], tools },
+      chat: (b) => client.chat(b as Parameters<typeof client.chat>[0]),
+      execute: async () => ({ result: 'noon', error: false }),
+      maxRounds: 2,
+    });
+    expect(result).toMatchObject({ content: 'Done.', requests: 3 });
+    const bodies = fake.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as { tools?: unknown });
+    expect(bodies.map((b) => b.tools !== undefined)).toEqual([true, true, false]);
+  });
+});

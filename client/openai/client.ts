@@ -10,14 +10,16 @@
  *
  * `asOllamaClient()` wraps it so that the chat's runAnswer (written for Ollama) streams from it
  * unchanged: it takes the Ollama /api/chat body, sends the OpenAI one, and yields Ollama-shaped
- * chunks ({message:{content,thinking}}, then {done:true, eval_count, eval_duration…}).
+ * chunks ({message:{content,thinking}}, the tool calls joined from their streamed pieces, then
+ * {done:true, eval_count, eval_duration…}); `tools` and tool turns are mapped both ways.
  */
 import type { ChatResponse } from 'ollama/browser';
 import { OllamaError, browserFacts, type CallContext, type CallOptions, type OllamaClient, type OllamaStream } from '../ollama/client.ts';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { diagnoseOpenAI, parseErrorBody, precheckBaseUrl, type OpenAIFailureFacts, type OpenAIFailureKind } from '../../shared/openai/errors.ts';
 import { createSseParser, parseChunk, type ChatCompletionChunk } from '../../shared/openai/sse.ts';
-import { fromOllamaRequest, type OpenAIChatRequest } from '../../shared/openai/request.ts';
+import { fromOllamaRequest, type OllamaShapedMessage, type OpenAIChatRequest } from '../../shared/openai/request.ts';
+import { createToolCallAccumulator } from '../../shared/openai/tool-calls.ts';
 import type { OllamaChatRequest } from '../../shared/chat/request.ts';
 import { normalizeBaseUrl, type OpenAIConnection } from './connections.ts';
 
@@ -227,7 +229,8 @@ export function asOllamaClient(client: OpenAIClient, opts: { vision: (model: str
     throw new OllamaError({ code: 'unknown', message: 'Not available for an OpenAI-compatible connection.' }, undefined);
   };
   const toOpenAI = (request: { model: string }, stream: boolean) => {
-    const req = request as unknown as OllamaChatRequest;
+    // the tool loop's body: Ollama's, plus `tools` and tool turns
+    const req = request as unknown as OllamaChatRequest & { messages?: OllamaShapedMessage[]; tools?: unknown[] };
     return fromOllamaRequest({ ...req, messages: req.messages ?? [], stream }, { vision: opts.vision(req.model) });
   };
   const chat = async (request: Parameters<OllamaClient['chat']>[0], callOpts?: CallOptions): Promise<OllamaStream<ChatResponse>> => {
@@ -241,7 +244,9 @@ export function asOllamaClient(client: OpenAIClient, opts: { vision: (model: str
         let usage: ChatCompletionChunk['usage'] = null;
         let finish: string | null = null;
         let pieces = 0;
+        const calls = createToolCallAccumulator();
         for await (const c of stream) {
+          if (c.toolCalls.length > 0) calls.push(c.toolCalls);
           if (c.usage) usage = c.usage;
           if (c.finishReason) finish = c.finishReason;
           if (c.content || c.reasoning) {
@@ -250,6 +255,9 @@ export function asOllamaClient(client: OpenAIClient, opts: { vision: (model: str
             yield { model: body.model, message: { role: 'assistant', content: c.content, thinking: c.reasoning }, done: false } as unknown as ChatResponse;
           }
         }
+        // the calls are whole only at the end of the stream: one Ollama-shaped piece carries them all
+        const toolCalls = calls.calls();
+        if (toolCalls.length > 0) yield { model: body.model, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false } as unknown as ChatResponse;
         const end = performance.now();
         const done: Record<string, unknown> = { model: body.model, message: { role: 'assistant', content: '' }, done: true, done_reason: finish ?? 'stop' };
         done.total_duration = Math.round((end - t0) * 1e6);

@@ -13,9 +13,35 @@ import { buildChatRequest, type ChatInputMessage, type ChatTarget, type OllamaCh
 
 export type OpenAIContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
+export interface OpenAIToolCall {
+  id: string;
+  type: 'function';
+  /** `arguments` is a JSON text, as the API sends and expects it */
+  function: { name: string; arguments: string };
+}
+
+export interface OpenAITool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: unknown };
+}
+
 export interface OpenAIMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
   content: string | OpenAIContentPart[];
+  /** an assistant turn that called tools */
+  tool_calls?: OpenAIToolCall[];
+  /** a tool result: the id of the call it answers */
+  tool_call_id?: string;
+}
+
+/** A message as the tool loop holds it (Ollama shape): calls with object or text arguments, results by tool name. */
+export interface OllamaShapedMessage {
+  role: OpenAIMessage['role'];
+  content: string;
+  images?: string[];
+  tool_calls?: ReadonlyArray<{ id?: string; function: { name: string; arguments: Record<string, unknown> | string } }>;
+  tool_name?: string;
+  tool_call_id?: string;
 }
 
 export interface OpenAIParamFields {
@@ -33,6 +59,7 @@ export interface OpenAIChatRequest extends OpenAIParamFields {
   messages: OpenAIMessage[];
   stream: boolean;
   stream_options?: { include_usage: boolean };
+  tools?: OpenAITool[];
 }
 
 export interface OpenAIRequestOptions {
@@ -57,7 +84,7 @@ export function imageDataUrl(image: string): string {
   return image.startsWith('data:') ? image : `data:${imageMime(image)};base64,${image}`;
 }
 
-function toMessage(m: { role: OpenAIMessage['role']; content: string; images?: string[] }, vision: boolean): OpenAIMessage {
+function toMessage(m: OllamaShapedMessage, vision: boolean): OpenAIMessage {
   const images = vision ? (m.images ?? []) : [];
   if (images.length === 0 || m.role !== 'user') return { role: m.role, content: m.content };
   const parts: OpenAIContentPart[] = [];
@@ -105,15 +132,59 @@ export function endpointModelName(model: string): string {
   return m ? m[1]! : model;
 }
 
-/** An Ollama /api/chat body (as buildChatRequest makes it) → the OpenAI /chat/completions body. */
-export function fromOllamaRequest(req: Pick<OllamaChatRequest, 'model' | 'messages' | 'options'> & { stream?: boolean }, opts: OpenAIRequestOptions = {}): OpenAIChatRequest {
+/** Ollama-style `tools` (already `{type:'function', function:{name, description, parameters}}`) → OpenAI's, well-formed ones only. */
+export function toOpenAITools(tools: readonly unknown[] | undefined): OpenAITool[] {
+  const out: OpenAITool[] = [];
+  for (const t of tools ?? []) {
+    const f = typeof t === 'object' && t !== null ? (t as { function?: unknown }).function : undefined;
+    if (typeof f !== 'object' || f === null) continue;
+    const { name, description, parameters } = f as { name?: unknown; description?: unknown; parameters?: unknown };
+    if (typeof name !== 'string' || !name) continue;
+    out.push({
+      type: 'function',
+      function: { name, ...(typeof description === 'string' ? { description } : {}), ...(parameters !== undefined ? { parameters } : {}) },
+    });
+  }
+  return out;
+}
+
+/**
+ * The conversation with tool turns: an assistant turn's calls get OpenAI ids (the ones the
+ * server gave, else made up) and each following tool result answers the next call in order,
+ * since Ollama-shaped results name the tool, not the call.
+ */
+function toMessages(messages: readonly OllamaShapedMessage[], vision: boolean): OpenAIMessage[] {
+  let pending: string[] = [];
+  return messages.map((m, i) => {
+    const out = toMessage(m, vision);
+    if (m.role === 'assistant' && m.tool_calls && m.tool_calls.length > 0) {
+      out.tool_calls = m.tool_calls.map((c, j) => ({
+        id: c.id || `call_${i}_${j}`,
+        type: 'function',
+        function: { name: c.function.name, arguments: typeof c.function.arguments === 'string' ? c.function.arguments : JSON.stringify(c.function.arguments ?? {}) },
+      }));
+      pending = out.tool_calls.map((c) => c.id);
+    } else if (m.role === 'tool') {
+      out.tool_call_id = m.tool_call_id ?? pending.shift() ?? `call_${i}`;
+    } else pending = [];
+    return out;
+  });
+}
+
+/** An Ollama /api/chat body (as buildChatRequest or the tool loop makes it) → the OpenAI /chat/completions body. */
+export function fromOllamaRequest(
+  req: Pick<OllamaChatRequest, 'model' | 'options'> & { messages: readonly OllamaShapedMessage[]; stream?: boolean; tools?: readonly unknown[] },
+  opts: OpenAIRequestOptions = {},
+): OpenAIChatRequest {
   const stream = opts.stream ?? req.stream ?? true;
   const out: OpenAIChatRequest = {
     model: endpointModelName(opts.model ?? req.model),
-    messages: req.messages.map((m) => toMessage(m, opts.vision ?? false)),
+    messages: toMessages(req.messages, opts.vision ?? false),
     stream,
     ...openAIParamsFromOllamaOptions(req.options as Record<string, unknown> | undefined),
   };
+  const tools = toOpenAITools(req.tools);
+  if (tools.length > 0) out.tools = tools;
   if (stream) out.stream_options = { include_usage: true };
   return out;
 }

@@ -92,6 +92,16 @@ export interface ChatCompletionChunk {
   usage: { promptTokens?: number; completionTokens?: number } | null;
   /** an `{"error": …}` object sent inside the stream */
   error: { message: string; type?: string; code?: string } | null;
+  /** pieces of tool calls (`delta.tool_calls`): joined by `index` (see tool-calls.ts) */
+  toolCalls: ToolCallFragment[];
+}
+
+/** One streamed piece of a tool call: the first carries id and name, later ones more of the arguments text. */
+export interface ToolCallFragment {
+  index: number;
+  id?: string;
+  name?: string;
+  arguments?: string;
 }
 
 const obj = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
@@ -101,7 +111,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export function parseChunk(data: string): ChatCompletionChunk | null {
   if (data.trim() === '[DONE]') return null;
   const json = obj(JSON.parse(data));
-  const chunk: ChatCompletionChunk = { content: '', reasoning: '', finishReason: null, usage: null, error: null };
+  const chunk: ChatCompletionChunk = { content: '', reasoning: '', finishReason: null, usage: null, error: null, toolCalls: [] };
   if (!json) return chunk;
   const err = obj(json.error);
   if (err || typeof json.error === 'string') {
@@ -115,6 +125,20 @@ export function parseChunk(data: string): ChatCompletionChunk | null {
   if (delta) {
     chunk.content = str(delta.content);
     chunk.reasoning = str(delta.reasoning_content) || str(delta.reasoning);
+    if (Array.isArray(delta.tool_calls)) {
+      delta.tool_calls.forEach((raw, pos) => {
+        const tc = obj(raw);
+        if (!tc) return;
+        const fn = obj(tc.function);
+        const frag: ToolCallFragment = { index: typeof tc.index === 'number' ? tc.index : pos };
+        if (typeof tc.id === 'string' && tc.id) frag.id = tc.id;
+        if (fn && typeof fn.name === 'string' && fn.name) frag.name = fn.name;
+        // a non-streaming `message` may carry whole arguments as an object (some servers)
+        if (fn && typeof fn.arguments === 'string') frag.arguments = fn.arguments;
+        else if (fn && obj(fn.arguments)) frag.arguments = JSON.stringify(fn.arguments);
+        chunk.toolCalls.push(frag);
+      });
+    }
   }
   if (choice && typeof choice.finish_reason === 'string') chunk.finishReason = choice.finish_reason;
   const usage = obj(json.usage);

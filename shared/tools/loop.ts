@@ -7,6 +7,8 @@
  */
 
 export interface ToolCallPart {
+  /** the call's id when the server gives one (OpenAI-compatible servers need it back with the result) */
+  id?: string;
   function: { name: string; arguments: Record<string, unknown> | string };
 }
 

@@ -2,6 +2,8 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send } from './chat-helpers.ts';
 
+const OPENAI_KEY = 'sk-test-tools-0123456789';
+
 async function openToolsSettings(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Tools' }).click();
@@ -44,6 +46,45 @@ test('a tool call round trip (built-in calculator) is shown folded in the chat',
   await expect(call).not.toHaveAttribute('open', '');
   await call.getByText('Tool: calculator').click();
   await expect(call.locator('pre').first()).toHaveText('{"expression":"6 * 7"}');
+  await expect(call.locator('pre').last()).toHaveText('42');
+});
+
+test('a tool call round trip over an OpenAI-compatible connection (tools, streamed tool_calls, tool results by id)', async ({ page, fake, relayFx }) => {
+  fake.openai.setKey(OPENAI_KEY);
+  // a connection already saved on this device (as Settings › Connections saves it)
+  await page.addInitScript(
+    ([url, key]) => {
+      if (localStorage.getItem('atelier.openai.connections')) return;
+      localStorage.setItem('atelier.openai.connections', JSON.stringify([{ id: 'fakeoa', name: 'Fake OpenAI', baseUrl: url, apiKey: key, vision: [] }]));
+      localStorage.setItem('atelier.openai.models', JSON.stringify({ fakeoa: ['gpt-3.5-turbo', 'gpt-4o'] }));
+    },
+    [fake.openai.url, OPENAI_KEY] as const,
+  );
+  await openChat(page, relayFx, fake);
+  await createPreset(page, 'GPT Calc', 'openai:fakeoa:gpt-4o', async () => {
+    await page.getByRole('group', { name: 'Tools' }).getByLabel('Calculator').check();
+  });
+  await goToChat(page);
+  await selectModel(page, 'GPT Calc');
+  fake.openai.scriptChat({ toolCalls: [{ name: 'calculator', arguments: { expression: '6 * 7' } }] });
+  fake.openai.scriptChat({ content: 'Six times seven is 42.' });
+  await send(page, 'What is 6 times 7?');
+  const answer = answers(page, 'GPT Calc');
+  await expect(answer).toContainText('Six times seven is 42.');
+
+  expect(chatRequests(fake)).toHaveLength(0);
+  const [first, second] = fake.requests
+    .filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions')
+    .map((r) => r.body as { tools?: Array<{ type: string; function: { name: string } }>; messages: Array<Record<string, unknown>> });
+  expect(first!.tools?.map((t) => [t.type, t.function.name])).toEqual([['function', 'calculator']]);
+  const [assistant, result] = second!.messages.slice(-2);
+  const id = (assistant!.tool_calls as Array<{ id: string }>)[0]!.id;
+  expect(assistant).toEqual({ role: 'assistant', content: '', tool_calls: [{ id, type: 'function', function: { name: 'calculator', arguments: '{"expression":"6 * 7"}' } }] });
+  expect(result).toEqual({ role: 'tool', tool_call_id: id, content: '42' });
+
+  const call = answer.locator('details.tool-call');
+  await expect(call).toHaveCount(1);
+  await call.getByText('Tool: calculator').click();
   await expect(call.locator('pre').last()).toHaveText('42');
 });
 

@@ -92,6 +92,28 @@ describe('fake OpenAI mode', () => {
     expect(events(s.text).slice(0, -1).map((d) => parseChunk(d)!.content).join('')).toBe('a b c');
   });
 
+  it('streams tool calls as the real API does (id and name first, arguments in pieces) and checks tool turns', async () => {
+    fake.openai.scriptChat({ toolCalls: [{ name: 'weather', arguments: { city: 'Paris' } }] });
+    const s = await rawStream(`${fake.openai.url}/chat/completions`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'x' }], tools: [] }) });
+    const raw = events(s.text).slice(0, -1).map((d) => JSON.parse(d) as { choices: Array<{ delta: { content?: unknown; tool_calls?: Array<Record<string, unknown>> }; finish_reason: string | null }> });
+    expect(raw[0]!.choices[0]!.delta.content).toBeNull();
+    const pieces = raw.flatMap((c) => c.choices[0]!.delta.tool_calls ?? []);
+    expect(pieces[0]).toEqual({ index: 0, id: expect.stringMatching(/^call_/) as string, type: 'function', function: { name: 'weather', arguments: '' } });
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(pieces.slice(1).every((p) => p.id === undefined)).toBe(true);
+    expect(pieces.map((p) => (p.function as { arguments: string }).arguments).join('')).toBe('{"city":"Paris"}');
+    expect(raw.at(-1)!.choices[0]!.finish_reason).toBe('tool_calls');
+    const id = pieces[0]!.id as string;
+
+    const call = { id, type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } };
+    const good = await chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null, tool_calls: [call] }, { role: 'tool', tool_call_id: id, content: 'sunny' }] });
+    expect(good.status).toBe(200);
+    const orphan = await chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'nope', content: 'sunny' }] });
+    expect(orphan.status).toBe(400);
+    const unanswered = await chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '', tool_calls: [call] }, { role: 'user', content: 'y' }] });
+    expect(unanswered.status).toBe(400);
+  });
+
   it('answers without streaming', async () => {
     const res = await chat({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hey' }] });
     const json = (await res.json()) as { object: string; choices: Array<{ message: { content: string } }> };

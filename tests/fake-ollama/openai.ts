@@ -54,6 +54,12 @@ export interface OpenAIChatScript {
   finishReason?: string;
   /** write each SSE event in pieces of this many bytes (events split across network chunks) */
   chunkBytes?: number;
+  /**
+   * answer with these tool calls (after any content), streamed as the real API does: per call a
+   * first `delta.tool_calls` piece with index, id, type and name (empty arguments), then the
+   * arguments JSON text in small pieces; finish_reason "tool_calls"
+   */
+  toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>;
 }
 
 export interface FakeOpenAI {
@@ -197,15 +203,18 @@ export class OpenAIMode {
     if (!this.modelIds.includes(model)) {
       return this.sendError(res, { status: 404, message: `The model \`${model}\` does not exist or you do not have access to it.`, code: 'model_not_found' });
     }
+    const toolProblem = checkToolTurns(messages);
+    if (toolProblem) return this.sendError(res, { status: 400, message: toolProblem, code: null });
     const script = this.takeScript(model) ?? {};
     if (script.errorBefore) return this.sendError(res, script.errorBefore);
 
-    const content = script.content ?? `You said: ${lastUserText(messages)}`;
+    const calls = (script.toolCalls ?? []).map((c, i) => ({ id: `call_fake${this.seq + 1}x${i}`, name: c.name, args: JSON.stringify(c.arguments) }));
+    const content = script.content ?? (calls.length > 0 ? '' : `You said: ${lastUserText(messages)}`);
     const reasoning = script.reasoning ?? '';
     const id = `chatcmpl-fake${++this.seq}`;
     const created = Math.floor(Date.now() / 1000);
     const promptTokens = promptTokenCount(messages);
-    const finish = script.finishReason ?? 'stop';
+    const finish = script.finishReason ?? (calls.length > 0 ? 'tool_calls' : 'stop');
 
     if (body.stream !== true) {
       res.statusCode = 200;
@@ -216,7 +225,17 @@ export class OpenAIMode {
           object: 'chat.completion',
           created,
           model,
-          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finish }],
+          choices: [
+            {
+              index: 0,
+              message: {
+                role: 'assistant',
+                content: calls.length > 0 && !content ? null : content,
+                ...(calls.length > 0 ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) } : {}),
+              },
+              finish_reason: finish,
+            },
+          ],
           usage: { prompt_tokens: promptTokens, completion_tokens: tokenize(content).length, total_tokens: promptTokens + tokenize(content).length },
         }),
       );
@@ -245,7 +264,7 @@ export class OpenAIMode {
     const chunk = (delta: Record<string, unknown>, finishReason: string | null) =>
       JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
 
-    await write(chunk({ role: 'assistant', content: '' }, null));
+    await write(chunk({ role: 'assistant', content: calls.length > 0 && !content ? null : '' }, null));
     let sent = 0;
     const limit = script.errorAfterChars?.after ?? script.cutAfterChars ?? Infinity;
     const pieces: Array<['reasoning_content' | 'content', string]> = [
@@ -272,10 +291,15 @@ export class OpenAIMode {
       res.destroy();
       return;
     }
+    for (const [index, c] of calls.entries()) {
+      await write(chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }, null));
+      // arguments arrive as a JSON text cut anywhere (here every 7 characters)
+      for (let i = 0; i < c.args.length; i += 7) await write(chunk({ tool_calls: [{ index, function: { arguments: c.args.slice(i, i + 7) } }] }, null));
+    }
     await write(chunk({}, finish));
     const so = body.stream_options as { include_usage?: unknown } | undefined;
     if (so?.include_usage === true) {
-      const completion = tokenize(reasoning).length + tokenize(content).length;
+      const completion = tokenize(reasoning).length + tokenize(content).length + calls.length * 8;
       await write(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion } }));
     }
     await write('[DONE]');
@@ -315,6 +339,28 @@ function textOf(content: unknown): string {
   const text = parts.filter((p) => p.type === 'text' && typeof p.text === 'string').map((p) => p.text as string).join(' ');
   const images = parts.filter((p) => p.type === 'image_url').length;
   return images ? `${text} (${images} image${images > 1 ? 's' : ''})` : text;
+}
+
+/** OpenAI's check: every tool message answers a call of the assistant turn before it, by id. */
+function checkToolTurns(messages: Array<Record<string, unknown>>): string | null {
+  let open = new Set<string>();
+  for (const m of messages) {
+    if (m.role === 'assistant') {
+      const calls = Array.isArray(m.tool_calls) ? (m.tool_calls as Array<Record<string, unknown>>) : [];
+      open = new Set(calls.map((c) => String(c.id)));
+      for (const c of calls) {
+        const fn = c.function as { name?: unknown; arguments?: unknown } | undefined;
+        if (c.type !== 'function' || typeof fn?.name !== 'string' || typeof fn.arguments !== 'string') return "Invalid value for 'tool_calls': each call needs type 'function', a name and arguments as a string.";
+      }
+    } else if (m.role === 'tool') {
+      const id = m.tool_call_id;
+      if (typeof id !== 'string' || !open.has(id)) return "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.";
+      open.delete(id);
+    } else if (open.size > 0) {
+      return `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${[...open].join(', ')}`;
+    }
+  }
+  return null;
 }
 
 function lastUserText(messages: Array<Record<string, unknown>>): string {
