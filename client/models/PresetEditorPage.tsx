@@ -140,11 +140,13 @@ export function NewPresetPage() {
     const firstBad = params.errors[0];
     if (firstBad) return setError(t('models.error.param', { key: firstBad.key }));
     const now = Date.now();
+    // attached documents become knowledge documents only now (a cancelled draft leaves none)
+    const attached = editing.pendingKnowledge?.commit(repo, d.knowledge) ?? [];
     const doc: PresetDoc = { ...d, slug: slug(), name: d.name.trim(), params: params.params, createdAt: now, updatedAt: now };
     const handle = repo.create<PresetDoc>(doc);
     ws.change((w) => addPresetEntry(w, doc.id, handle.url));
     // An explicit Save is on disk before the page moves on.
-    void repo.flush([handle.documentId, ws.handle.documentId]).finally(() => navigate(`/models/${doc.id}`));
+    void repo.flush([handle.documentId, ws.handle.documentId, ...attached]).finally(() => navigate(`/models/${doc.id}`));
   };
 
   return (

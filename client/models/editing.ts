@@ -3,6 +3,7 @@ import { createStore, produce, unwrap } from 'solid-js/store';
 import { updateText } from '@automerge/automerge-repo';
 import type { PresetDoc } from '../../shared/schema/index.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
+import { createPendingKnowledge, type PendingKnowledge } from '../knowledge/pending.ts';
 
 /** Text fields people type into: edited with Automerge text operations so concurrent edits merge by character. */
 export type TextField = 'name' | 'description' | 'system';
@@ -16,6 +17,8 @@ export interface PresetEditing {
   edit: (key: EditableKey, fn: (d: PresetDoc) => void) => void;
   canUndo: () => boolean;
   undo: () => void;
+  /** a draft's attached documents, created only on save (none when editing a saved preset) */
+  pendingKnowledge?: PendingKnowledge;
 }
 
 /** A new preset's fields, kept in memory until "Save & create". */
@@ -27,6 +30,7 @@ export function createDraftEditing(initial: PresetDoc): PresetEditing {
     edit: (_key, fn) => setDoc(produce(fn)),
     canUndo: () => false,
     undo: () => undefined,
+    pendingKnowledge: createPendingKnowledge(),
   };
 }
 

@@ -1,5 +1,30 @@
+import * as A from '@automerge/automerge';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send } from './chat-helpers.ts';
+
+/** The knowledge documents stored in the app's IndexedDB (read in the page, decoded here with Automerge). */
+async function storedKnowledgeNames(page: Page): Promise<string[]> {
+  const records = await page.evaluate(
+    () =>
+      new Promise<Array<{ key: string[]; bytes: number[] }>>((resolve, reject) => {
+        const req = indexedDB.open('atelier');
+        req.onerror = () => reject(new Error('no database'));
+        req.onsuccess = () => {
+          const all = req.result.transaction('documents').objectStore('documents').getAll();
+          all.onsuccess = () => resolve((all.result as Array<{ key: string[]; binary: Uint8Array }>).map((r) => ({ key: r.key, bytes: Array.from(r.binary) })));
+          all.onerror = () => reject(new Error('read failed'));
+        };
+      }),
+  );
+  const byDoc = new Map<string, A.Doc<{ kind?: string; name?: string }>>();
+  for (const r of records) {
+    if (r.key[1] !== 'snapshot' && r.key[1] !== 'incremental') continue;
+    const id = r.key[0]!;
+    byDoc.set(id, A.loadIncremental(byDoc.get(id) ?? A.init(), new Uint8Array(r.bytes)));
+  }
+  return [...byDoc.values()].filter((d) => d.kind === 'atelier/knowledge').map((d) => String(d.name));
+}
 
 const HANDBOOK = `# Handbook
 
@@ -129,4 +154,26 @@ test('PDF and HTML files are read on the device (pdf.js, DOMParser)', async ({ p
   expect(content).toContain('Invoice total is 314 euros');
   expect(content).toMatch(/Title\s+Visible words/);
   expect(content).not.toContain('secret');
+});
+
+test('a new preset cancelled after attaching documents leaves no knowledge document behind', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+  await page.getByRole('link', { name: 'New model' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('Never Saved');
+  await page.getByLabel('Attach documents').first().setInputFiles({ name: 'cancelled.md', mimeType: 'text/markdown', buffer: Buffer.from('# Draft\nNot kept.') });
+  await expect(page.locator('.document-item', { hasText: 'cancelled.md' })).toBeVisible();
+  await page.locator('.document-item', { hasText: 'cancelled.md' }).getByLabel('Use whole document').check();
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  await expect(page.getByRole('link', { name: 'New model' })).toBeVisible();
+
+  // a saved preset's attachment is stored (Save writes it to disk before moving on), with the switch set in the draft
+  await createPreset(page, 'Kept Docs', 'llama3.2', async () => {
+    await page.getByLabel('Attach documents').first().setInputFiles({ name: 'kept.md', mimeType: 'text/markdown', buffer: Buffer.from('# Kept\nStays.') });
+    await page.locator('.document-item', { hasText: 'kept.md' }).getByLabel('Use whole document').check();
+  });
+  await expect(page.locator('.document-item', { hasText: 'kept.md' }).getByLabel('Use whole document')).toBeChecked();
+  await page.reload();
+  await expect(page.locator('.document-item', { hasText: 'kept.md' }).getByLabel('Use whole document')).toBeChecked();
+  expect(await storedKnowledgeNames(page)).toEqual(['kept.md']);
 });

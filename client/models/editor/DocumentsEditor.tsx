@@ -1,24 +1,38 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import type { AutomergeUrl } from '@automerge/automerge-repo';
 import { useI18n } from '../../i18n/context.tsx';
 import { useWorkspace } from '../../repo/workspace-context.tsx';
 import { initialKnowledge, newId, type KnowledgeDoc, type KnowledgeRef } from '../../../shared/schema/index.ts';
 import { formatBytes } from '../avatar.ts';
 import { extractText } from '../../knowledge/extract.ts';
 import { openDoc } from '../../repo/open-doc.ts';
+import { isPendingUrl, type PendingKnowledge } from '../../knowledge/pending.ts';
 import type { PresetEditing } from '../editing.ts';
 
 const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
-/** One attached document: its name, size, and the "use whole document" switch (stored in its own document). */
-function DocumentItem(props: { id: string; k: KnowledgeRef; onRemove: () => void }) {
+/** One attached document: its name, size, and the "use whole document" switch (stored in its own document, or pending until a new preset is saved). */
+function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnowledge | undefined; onRemove: () => void }) {
   const { t } = useI18n();
   const { repo } = useWorkspace();
   const [doc, { mutate }] = createResource(
     () => props.k.url,
-    async (url) => {
+    async (url): Promise<{ whole: boolean; size: number; readOnly: boolean; setWhole: (on: boolean) => void } | null> => {
+      if (isPendingUrl(url)) {
+        const f = props.pending?.get(url);
+        return f ? { whole: f.wholeDocument, size: f.text.length, readOnly: false, setWhole: (on) => props.pending?.setWhole(url, on) } : null;
+      }
       const o = await openDoc<KnowledgeDoc>(repo, url, 'atelier/knowledge');
-      return o.status === 'ok' || o.status === 'newer' ? { handle: o.handle, readOnly: o.readOnly, whole: o.handle.doc().wholeDocument, size: o.handle.doc().text.length } : null;
+      if (o.status !== 'ok' && o.status !== 'newer') return null;
+      const handle = o.handle;
+      return {
+        whole: handle.doc().wholeDocument,
+        size: handle.doc().text.length,
+        readOnly: o.readOnly,
+        setWhole: (on) =>
+          handle.change((x) => {
+            x.wholeDocument = on;
+          }),
+      };
     },
   );
   return (
@@ -35,9 +49,7 @@ function DocumentItem(props: { id: string; k: KnowledgeRef; onRemove: () => void
                 disabled={d().readOnly}
                 onChange={(e) => {
                   const on = e.currentTarget.checked;
-                  d().handle.change((x) => {
-                    x.wholeDocument = on;
-                  });
+                  d().setWhole(on);
                   mutate({ ...d(), whole: on });
                 }}
               />
@@ -79,9 +91,15 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
         );
         continue;
       }
-      const handle = repo.create<KnowledgeDoc>(initialKnowledge({ name: file.name, type: x.type, size: file.size, text: x.text }));
-      void repo.flush([handle.documentId]).catch(() => undefined);
-      const url: AutomergeUrl = handle.url;
+      const f = { name: file.name, type: x.type, size: file.size, text: x.text };
+      const pending = props.editing.pendingKnowledge;
+      let url: string;
+      if (pending) url = pending.add(f);
+      else {
+        const handle = repo.create<KnowledgeDoc>(initialKnowledge(f));
+        void repo.flush([handle.documentId]).catch(() => undefined);
+        url = handle.url;
+      }
       props.editing.edit('knowledge', (d) => {
         d.knowledge[newId()] = { name: file.name, type: x.type, url, externalId: null };
       });
@@ -107,6 +125,7 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
             <DocumentItem
               id={id}
               k={k}
+              pending={props.editing.pendingKnowledge}
               onRemove={() =>
                 props.editing.edit('knowledge', (d) => {
                   delete d.knowledge[id];
