@@ -2,10 +2,26 @@ import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 import wasm from 'vite-plugin-wasm';
 import { VitePWA } from 'vite-plugin-pwa';
+import type { Plugin } from 'vite';
 
 // The Automerge wasm is ~3.6 MB; Workbox silently drops files over 2 MiB from the
 // precache, and then the app cannot boot offline (automerge-notes.md). Allow 8 MiB.
 const MAX_PRECACHE_BYTES = 8 * 1024 * 1024;
+
+/*
+ * `ollama/browser` imports the whatwg-fetch polyfill (~4 KB gzip on the first page). It does
+ * nothing when `fetch` exists, and every browser that runs this app (service worker, IndexedDB,
+ * ES modules) has it, so the import resolves to an empty module.
+ */
+const EMPTY = '\0atelier-empty-module';
+function dropFetchPolyfill(): Plugin {
+  return {
+    name: 'atelier:drop-fetch-polyfill',
+    enforce: 'pre',
+    resolveId: (id) => (id === 'whatwg-fetch' ? EMPTY : null),
+    load: (id) => (id === EMPTY ? 'export {};' : null),
+  };
+}
 
 export default defineConfig({
   root: 'client',
@@ -18,6 +34,7 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [wasm()] },
   server: { port: 5173 },
   plugins: [
+    dropFetchPolyfill(),
     wasm(),
     solid(),
     VitePWA({
@@ -40,7 +57,9 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,wasm,svg,png,webmanifest}'],
+        // Every lazy chunk (pages, panels, Markdown, highlight.js languages) and the pdf.js worker
+        // (an .mjs file) is precached, so what loads on demand also works offline.
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,webmanifest}'],
         maximumFileSizeToCacheInBytes: MAX_PRECACHE_BYTES,
         navigateFallback: '/index.html',
         // The relay's own endpoints are never app pages.

@@ -4,21 +4,30 @@ import { I18nProvider } from './i18n/context.tsx';
 import { WorkspaceProvider } from './repo/workspace-context.tsx';
 import { Shell } from './components/Shell.tsx';
 import { ModelsPage } from './models/ModelsPage.tsx';
-import { EditPresetPage, NewPresetPage } from './models/PresetEditorPage.tsx';
-import { ImportSharedPage } from './models/ImportSharedPage.tsx';
 import { PresetsProvider } from './models/presets-context.tsx';
 import { PullsProvider } from './ollama/pulls-context.tsx';
-import { SettingsLayout } from './pages/settings/SettingsLayout.tsx';
-import { GeneralSettings } from './pages/settings/GeneralSettings.tsx';
-import { ConnectionsSettings } from './pages/settings/ConnectionsSettings.tsx';
-import { SyncSettings } from './pages/settings/SyncSettings.tsx';
-import { DataSettings } from './pages/settings/DataSettings.tsx';
-import { DocumentsSettings } from './knowledge/DocumentsSettings.tsx';
-import { ToolsSettings } from './tools/ToolsSettings.tsx';
-import { PairPage } from './pages/PairPage.tsx';
-import { ChatSettings } from './chat/ChatSettings.tsx';
 import { GenerationsProvider } from './chat/generations.tsx';
 
+/*
+ * Only the first page (the models list, where "/" leads) is in the entry chunk. Every other
+ * page is its own chunk, fetched when first visited, so the first paint does not wait for the
+ * preset editor, the settings pages (QR code, OpenAI, tools, documents) or the chat stack.
+ * The service worker precaches every chunk, so a lazy page still opens offline.
+ */
+const NewPresetPage = lazy(() => import('./models/PresetEditorPage.tsx').then((m) => ({ default: m.NewPresetPage })));
+const EditPresetPage = lazy(() => import('./models/PresetEditorPage.tsx').then((m) => ({ default: m.EditPresetPage })));
+const ImportSharedPage = lazy(() => import('./models/ImportSharedPage.tsx').then((m) => ({ default: m.ImportSharedPage })));
+const SettingsLayout = lazy(() => import('./pages/settings/SettingsLayout.tsx').then((m) => ({ default: m.SettingsLayout })));
+const GeneralSettings = lazy(() => import('./pages/settings/GeneralSettings.tsx').then((m) => ({ default: m.GeneralSettings })));
+const ConnectionsSettings = lazy(() =>
+  import('./pages/settings/ConnectionsSettings.tsx').then((m) => ({ default: m.ConnectionsSettings })),
+);
+const SyncSettings = lazy(() => import('./pages/settings/SyncSettings.tsx').then((m) => ({ default: m.SyncSettings })));
+const DataSettings = lazy(() => import('./pages/settings/DataSettings.tsx').then((m) => ({ default: m.DataSettings })));
+const ChatSettings = lazy(() => import('./chat/ChatSettings.tsx').then((m) => ({ default: m.ChatSettings })));
+const DocumentsSettings = lazy(() => import('./knowledge/DocumentsSettings.tsx').then((m) => ({ default: m.DocumentsSettings })));
+const ToolsSettings = lazy(() => import('./tools/ToolsSettings.tsx').then((m) => ({ default: m.ToolsSettings })));
+const PairPage = lazy(() => import('./pages/PairPage.tsx').then((m) => ({ default: m.PairPage })));
 const ChatPage = lazy(() => import('./chat/ChatPage.tsx'));
 
 function Root(props: ParentProps) {

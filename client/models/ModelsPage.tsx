@@ -1,14 +1,16 @@
 import { A, useNavigate } from '@solidjs/router';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, For, lazy, Show } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import type { PresetDoc } from '../../shared/schema/index.ts';
 import { usePresets } from './presets-context.tsx';
 import { PresetCard } from './PresetCard.tsx';
-import { ImportPanel } from './ImportPanel.tsx';
 import { exportAll } from './preset-actions.ts';
 import { formatBytes } from './avatar.ts';
+
+// Opened on demand: its parsers (Open WebUI JSON, Modelfile, share links) stay out of the first page.
+const ImportPanel = lazy(() => import('./ImportPanel.tsx').then((m) => ({ default: m.ImportPanel })));
 
 function matches(p: PresetDoc, q: string, tag: string): boolean {
   if (tag && !p.tags[tag]) return false;

@@ -1,9 +1,7 @@
 import type { AutomergeUrl, Repo } from '@automerge/automerge-repo';
 import { addPresetEntry, moveToTrash, newId, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { clonePresetFields } from '../../shared/presets/clone.ts';
-import { presetToOpenWebUI, exportJson, exportFileName } from '../../shared/openwebui/codec.ts';
 import type { OwuiModel } from '../../shared/openwebui/types.ts';
-import { encodeSharePayload } from '../../shared/share/link.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { blobDataUrl } from './blobs.ts';
 import { downloadText } from './download.ts';
@@ -22,23 +20,31 @@ export function trashPreset(workspace: DocStore<WorkspaceDoc>, id: string): void
   workspace.change((d) => moveToTrash(d.presets[id]));
 }
 
+/*
+ * The Open WebUI exporter (and the share link's deflate) are loaded when a person exports or
+ * shares, not with the models list: they are not needed to show it.
+ */
+const exporter = () => import('../../shared/openwebui/export.ts');
+
 export async function toOpenWebUI(repo: Repo, p: PresetDoc): Promise<OwuiModel> {
-  return presetToOpenWebUI(p, await blobDataUrl(repo, p.avatar));
+  const [{ presetToOpenWebUI }, avatar] = await Promise.all([exporter(), blobDataUrl(repo, p.avatar)]);
+  return presetToOpenWebUI(p, avatar);
 }
 
 export async function exportOne(repo: Repo, p: PresetDoc): Promise<void> {
-  const el = await toOpenWebUI(repo, p);
+  const [{ exportFileName, exportJson }, el] = await Promise.all([exporter(), toOpenWebUI(repo, p)]);
   downloadText(exportFileName('one', p.slug, Date.now()), exportJson([el]));
 }
 
 export async function exportAll(repo: Repo, presets: readonly PresetDoc[]): Promise<void> {
-  const els = await Promise.all(presets.map((p) => toOpenWebUI(repo, p)));
+  const [{ exportFileName, exportJson }, els] = await Promise.all([exporter(), Promise.all(presets.map((p) => toOpenWebUI(repo, p)))]);
   downloadText(exportFileName('all', null, Date.now()), exportJson(els));
 }
 
 /** A link that opens Atelier's import screen with the preset inside the fragment (no server sees it). */
 export async function shareLink(repo: Repo, p: PresetDoc, appOrigin = location.origin): Promise<string> {
-  return `${appOrigin}/import#share=${encodeSharePayload(await toOpenWebUI(repo, p))}`;
+  const [{ encodeSharePayload }, element] = await Promise.all([import('../../shared/share/link.ts'), toOpenWebUI(repo, p)]);
+  return `${appOrigin}/import#share=${encodeSharePayload(element)}`;
 }
 
 /**
