@@ -1,0 +1,54 @@
+/**
+ * A document that was "unavailable" when a device first asked for it (not yet on the relay)
+ * is obtained on a later attempt once it is there — the app's background fetch and editors
+ * rely on this to end up with every document.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Repo } from '@automerge/automerge-repo';
+import * as A from '@automerge/automerge';
+import { startRelay } from '../../server/relay.ts';
+import { findAgain } from '../../client/repo/find-again.ts';
+import { connectClient, findOnRelay, relayPeer, runCleanups, tempDir, waitFor, waitForAck, type Client } from './helpers.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  await runCleanups(cleanups);
+});
+
+interface Note {
+  text: string;
+}
+
+describe('findAgain', () => {
+  it('gets a document that was unavailable at first, once the relay has it', async () => {
+    const tmp = tempDir('find-again');
+    cleanups.push(tmp.remove);
+    const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {} });
+    cleanups.push(() => relay.close());
+    const { account, token } = await relay.accounts.create('alice');
+    const track = (c: Client) => (cleanups.push(() => c.close()), c);
+
+    // A document made on a device that has not synced yet.
+    const offline = new Repo({ network: [] });
+    const made = offline.create<Note>({ text: 'written offline' });
+
+    const reader = track(connectClient(relay.url, token));
+    const plain = track(connectClient(relay.url, token));
+    await findOnRelay(reader, account.workspaceUrl);
+    await findOnRelay(plain, account.workspaceUrl);
+    await expect(findAgain<Note>(reader.repo, made.url)).rejects.toThrow(/unavailable/);
+    await expect(plain.repo.find<Note>(made.url)).rejects.toThrow(/unavailable/);
+
+    // The device comes online and uploads it.
+    const writer = track(connectClient(relay.url, token));
+    await waitFor(() => relayPeer(writer.repo) !== undefined, 'the writer connection');
+    const uploaded = writer.repo.import<Note>(A.save(made.doc()), { docId: made.documentId });
+    await waitForAck(writer, uploaded);
+
+    // The repo's own cache answers "unavailable" again at once; findAgain asks the relay
+    // afresh and waits for its answer.
+    await expect(plain.repo.find<Note>(made.url)).rejects.toThrow(/unavailable/);
+    const found = await findAgain<Note>(reader.repo, made.url);
+    expect(found.doc().text).toBe('written offline');
+  });
+});
