@@ -1,11 +1,28 @@
-import { createContext, createMemo, createSignal, useContext, type ParentProps } from 'solid-js';
+import { createContext, createEffect, createMemo, createSignal, useContext, type ParentProps } from 'solid-js';
 import * as i18n from '@solid-primitives/i18n';
 import { en, type Dictionary } from './en.ts';
-import { fr } from './fr.ts';
 
 export type Locale = 'en' | 'fr';
 export const LOCALES: readonly Locale[] = ['en', 'fr'];
-const dictionaries: Record<Locale, Dictionary> = { en, fr };
+
+/*
+ * English is in the first page's bundle (the source dictionary, and the fallback); every other
+ * language is a chunk of its own, fetched when it is the one in use, so nobody downloads the
+ * languages they do not read. The service worker precaches those chunks: switching works offline.
+ */
+const loaded: Partial<Record<Locale, Dictionary>> = { en };
+const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Dictionary>> = {
+  fr: () => import('./fr.ts').then((m) => m.fr),
+};
+
+/** The dictionary of `l`, fetched once; main.tsx awaits the starting language before the first render. */
+export async function loadDictionary(l: Locale): Promise<Dictionary> {
+  const known = loaded[l];
+  if (known) return known;
+  const dict = await loaders[l as Exclude<Locale, 'en'>]();
+  loaded[l] = dict;
+  return dict;
+}
 
 type Flat = i18n.Flatten<Dictionary>;
 export type Translate = i18n.Translator<Flat>;
@@ -35,10 +52,27 @@ function storedLocale(): Locale | null {
   return v === 'en' || v === 'fr' ? v : null;
 }
 
+/** The language the app starts in: the one chosen on this device, else the browser's. */
+export function startLocale(): Locale {
+  return storedLocale() ?? browserLocale();
+}
+
 export function I18nProvider(props: ParentProps) {
   const [chosen, setChosen] = createSignal<Locale | null>(storedLocale());
-  const locale = createMemo<Locale>(() => chosen() ?? browserLocale());
-  const flat = createMemo(() => i18n.flatten(dictionaries[locale()]));
+  const wanted = createMemo<Locale>(() => chosen() ?? browserLocale());
+  // The language shown: the wanted one once its dictionary is here (English until then).
+  const [locale, setShown] = createSignal<Locale>(loaded[wanted()] ? wanted() : 'en');
+  createEffect(() => {
+    const l = wanted();
+    loadDictionary(l).then(
+      () => {
+        if (wanted() === l) setShown(l);
+      },
+      // Not reachable (offline before the service worker cached it): stay in the language shown.
+      () => undefined,
+    );
+  });
+  const flat = createMemo(() => i18n.flatten(loaded[locale()] ?? en));
   const t = i18n.translator(flat, i18n.resolveTemplate);
   const setLocale = (l: Locale | null) => {
     if (l) localStorage.setItem(STORAGE_KEY, l);

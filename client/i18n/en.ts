@@ -1,7 +1,7 @@
-import { backupStrings } from '../data/strings.ts';
-import { connectionsStrings } from '../ollama/strings.ts';
+import { backupEn } from '../data/strings.ts';
+import { connectionsEn } from '../ollama/strings.ts';
 import { chatStrings } from '../chat/strings.ts';
-import { modelsStrings } from '../models/strings.ts';
+import { modelsEn } from '../models/strings.ts';
 import { knowledgeStrings } from '../knowledge/strings.ts';
 import { toolsStrings } from '../tools/strings.ts';
 import type { Widen } from './define.ts';
@@ -33,7 +33,8 @@ export const en = {
     connecting: 'Connecting to relay…',
     online: 'Synced',
     offline: 'Offline — changes are kept and will sync',
-    refused: 'Relay refused the token',
+    refused: 'Relay refused the token — pair this device again',
+    limit: 'Relay full for this account — changes are kept here; retrying in a few minutes',
   },
   update: {
     available: 'A new version of Atelier is available.',
@@ -57,11 +58,11 @@ export const en = {
     language: 'Language',
     languageAuto: 'Browser language',
   },
-  models: modelsStrings.en,
+  models: modelsEn,
   chat: chatStrings.en,
   knowledge: knowledgeStrings.en,
   tools: toolsStrings.en,
-  connections: connectionsStrings.en,
+  connections: connectionsEn,
   sync: {
     title: 'Sync',
     intro: 'Pair your devices through a relay. Your documents stay on each device; the relay passes changes between them and keeps a copy.',
@@ -88,7 +89,7 @@ export const en = {
     lastSync: 'Last synced: {{ when }}',
     never: 'never',
   },
-  backup: backupStrings.en,
+  backup: backupEn,
   data: {
     title: 'Data',
     trash: 'Trash',

@@ -1,11 +1,16 @@
-import { backupStrings } from '../data/strings.ts';
-import { connectionsStrings } from '../ollama/strings.ts';
+import { backupFr } from '../data/strings.fr.ts';
+import { connectionsFr } from '../ollama/strings.fr.ts';
 import { chatStrings } from '../chat/strings.ts';
-import { modelsStrings } from '../models/strings.ts';
+import { modelsFr } from '../models/strings.fr.ts';
 import { knowledgeStrings } from '../knowledge/strings.ts';
 import { toolsStrings } from '../tools/strings.ts';
 import type { Dictionary } from './en.ts';
 
+/*
+ * French: loaded on demand (i18n/context.tsx), so a person reading English never downloads it.
+ * Areas whose strings.ts still holds both languages (defineStrings) bring their English along;
+ * split areas (strings.ts + strings.fr.ts) do not.
+ */
 export const fr: Dictionary = {
   app: {
     name: 'Atelier',
@@ -33,7 +38,8 @@ export const fr: Dictionary = {
     connecting: 'Connexion au relais…',
     online: 'Synchronisé',
     offline: 'Hors ligne — les modifications sont conservées et seront synchronisées',
-    refused: 'Le relais a refusé le jeton',
+    refused: 'Le relais a refusé le jeton — appairez de nouveau cet appareil',
+    limit: 'Relais plein pour ce compte — les modifications restent ici ; nouvel essai dans quelques minutes',
   },
   update: {
     available: 'Une nouvelle version d’Atelier est disponible.',
@@ -57,11 +63,11 @@ export const fr: Dictionary = {
     language: 'Langue',
     languageAuto: 'Langue du navigateur',
   },
-  models: modelsStrings.fr,
+  models: modelsFr,
   chat: chatStrings.fr,
   knowledge: knowledgeStrings.fr,
   tools: toolsStrings.fr,
-  connections: connectionsStrings.fr,
+  connections: connectionsFr,
   sync: {
     title: 'Synchronisation',
     intro: 'Associez vos appareils via un relais. Vos documents restent sur chaque appareil ; le relais transmet les modifications et en garde une copie.',
@@ -88,7 +94,7 @@ export const fr: Dictionary = {
     lastSync: 'Dernière synchronisation : {{ when }}',
     never: 'jamais',
   },
-  backup: backupStrings.fr,
+  backup: backupFr,
   data: {
     title: 'Données',
     trash: 'Corbeille',

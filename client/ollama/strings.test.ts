@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSIS_CODES, type BadUrlReason, type UnsupportedFeature } from '../../shared/ollama/diagnose.ts';
-import { connectionsStrings } from './strings.ts';
+import { connectionsEn } from './strings.ts';
+import { connectionsFr } from './strings.fr.ts';
 import { macosOriginsCommand, originsLine, serveWithOriginsCommand, systemdOriginsLines } from './commands.ts';
 
 type Dict = Record<string, unknown>;
@@ -8,6 +9,8 @@ const get = (d: unknown, path: string): unknown => path.split('.').reduce<unknow
 
 const BAD_URL: BadUrlReason[] = ['empty', 'unparsable', 'unsupported-scheme', 'credentials', 'unspecified-address', 'api-path', 'path'];
 const FEATURES: UnsupportedFeature[] = ['chat', 'generate', 'tools', 'thinking', 'vision', 'insert', 'embedding', 'completion'];
+
+const connectionsStrings = { en: connectionsEn, fr: connectionsFr };
 
 describe('connections strings', () => {
   for (const lang of ['en', 'fr'] as const) {
