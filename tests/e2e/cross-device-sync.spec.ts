@@ -48,3 +48,24 @@ test('a wrong token is refused with a clear message and changes nothing', async 
   await expect(page.getByText('The relay refused this token.')).toBeVisible();
   await expect(page.getByRole('status', { name: /On this device only/ })).toBeVisible();
 });
+
+test('a device whose token was rotated says so and stops knocking on the relay', async ({ shell: page, relayFx }) => {
+  // An account of its own: rotating the shared one would unpair the other tests of this worker.
+  const name = `rotated-${Date.now()}`;
+  const { token } = await relayFx.relay.accounts.create(name);
+  await pairWithToken(page, { ...relayFx, token });
+  await createPresetQuick(page, 'Kept After Rotation');
+
+  let sockets = 0;
+  page.on('websocket', (ws) => {
+    if (ws.url().includes('/sync')) sockets++;
+  });
+  await relayFx.relay.accounts.rotate(name);
+  await expect(page.getByRole('status', { name: /Relay refused the token — pair this device again/ })).toBeVisible({ timeout: 20_000 });
+  const afterRefusal = sockets;
+  // The adapter used to retry every 2 s; each attempt counted as a failed token for this address.
+  await page.waitForTimeout(6_000);
+  expect(sockets).toBe(afterRefusal);
+  // Nothing on the device is lost.
+  await expect(page.getByRole('listitem', { name: 'Kept After Rotation', exact: true })).toBeVisible();
+});
