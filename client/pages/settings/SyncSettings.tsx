@@ -1,5 +1,4 @@
-import { createMemo, createSignal, Show } from 'solid-js';
-import { renderSVG } from 'uqr';
+import { createEffect, createMemo, createSignal, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
 import { useWorkspace } from '../../repo/workspace-context.tsx';
 import { makePairingLink } from '../../sync/pairing-link.ts';
@@ -16,9 +15,14 @@ export function SyncSettings() {
     if (!relay) return null;
     return makePairingLink(location.origin, { relay: relay.url, token: relay.token, workspace: device.settings.workspaceUrl });
   });
-  const qr = createMemo(() => {
+  // The QR code library is fetched only when there is a link to draw (a paired device).
+  const [qr, setQr] = createSignal<string | null>(null);
+  createEffect(() => {
     const l = link();
-    return l ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(l, { border: 2 }))}` : null;
+    if (!l) return setQr(null);
+    void import('uqr').then(({ renderSVG }) => {
+      if (link() === l) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(l, { border: 2 }))}`);
+    });
   });
   const lastSync = () => {
     const at = device.settings.lastSyncAt;
