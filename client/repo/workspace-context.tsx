@@ -74,11 +74,11 @@ export function WorkspaceProvider(props: ParentProps) {
 
   if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
 
-  // The repo writes to IndexedDB a moment after each change; when the page is hidden write now,
-  // and when it goes away keep what is still in flight in the journal (see journaled-storage.ts).
-  const flushNow = () => void repo.flush().catch(() => undefined);
+  // The repo writes to IndexedDB a moment after each change. When the page is hidden (a phone
+  // may then kill it without another event) or goes away, write now and keep what is still in
+  // flight in the journal (see journaled-storage.ts).
   const onVisibility = () => {
-    if (document.visibilityState === 'hidden') flushNow();
+    if (document.visibilityState === 'hidden') saveBeforeUnload();
   };
   document.addEventListener('visibilitychange', onVisibility);
   window.addEventListener('pagehide', saveBeforeUnload);
