@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Repo, type AutomergeUrl } from '@automerge/automerge-repo';
-import type { KnowledgeDoc, KnowledgeRef } from '../../shared/schema/index.ts';
+import { checkDoc, knowledgeText, type KnowledgeDoc, type KnowledgeRef } from '../../shared/schema/index.ts';
 import { createPendingKnowledge, isPendingUrl } from './pending.ts';
 
 describe("a new preset's attached documents", () => {
@@ -21,7 +21,11 @@ describe("a new preset's attached documents", () => {
     const url = refs.r1!.url as AutomergeUrl;
     expect(isPendingUrl(url)).toBe(false);
     const doc = (await repo.find<KnowledgeDoc>(url)).doc();
-    expect(doc).toMatchObject({ kind: 'atelier/knowledge', name: 'a.md', text: '# A\nx', size: 5, wholeDocument: true });
+    expect(doc).toMatchObject({ kind: 'atelier/knowledge', name: 'a.md', size: 5, wholeDocument: true });
+    // stored as one immutable value, and valid for every reader
+    expect(typeof doc.text).toBe('object');
+    expect(knowledgeText(doc)).toBe('# A\nx');
+    expect(checkDoc('atelier/knowledge', doc).status).toBe('ok');
     expect(pending.get(b)).toBeUndefined();
     await repo.shutdown();
   });

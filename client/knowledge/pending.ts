@@ -1,4 +1,5 @@
-import type { DocumentId, Repo } from '@automerge/automerge-repo';
+import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo';
+import { ImmutableString } from '@automerge/automerge';
 import { createStore, produce } from 'solid-js/store';
 import { initialKnowledge, newId, type KnowledgeDoc, type KnowledgeRef } from '../../shared/schema/index.ts';
 
@@ -26,6 +27,11 @@ export interface PendingKnowledge {
   commit(repo: Repo, refs: Record<string, KnowledgeRef>): DocumentId[];
 }
 
+/** A knowledge document for an extracted file; its text as one immutable value (see KnowledgeDoc.text). */
+export function createKnowledgeDoc(repo: Repo, f: Omit<PendingFile, 'wholeDocument'>, wholeDocument = false): DocHandle<KnowledgeDoc> {
+  return repo.create<KnowledgeDoc>({ ...initialKnowledge(f), text: new ImmutableString(f.text), wholeDocument });
+}
+
 const PREFIX = 'pending:';
 export const isPendingUrl = (url: string | null | undefined): url is string => typeof url === 'string' && url.startsWith(PREFIX);
 
@@ -46,7 +52,7 @@ export function createPendingKnowledge(): PendingKnowledge {
       for (const ref of Object.values(refs)) {
         const f = isPendingUrl(ref.url) ? files[ref.url] : undefined;
         if (!f) continue;
-        const handle = repo.create<KnowledgeDoc>({ ...initialKnowledge(f), wholeDocument: f.wholeDocument });
+        const handle = createKnowledgeDoc(repo, f, f.wholeDocument);
         ref.url = handle.url;
         created.push(handle.documentId);
       }

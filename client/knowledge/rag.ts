@@ -1,22 +1,20 @@
 import type { Repo } from '@automerge/automerge-repo';
 import type { DocumentsSettings } from '../../shared/schema/workspace.ts';
 import type { KnowledgeRef } from '../../shared/schema/preset.ts';
-import type { KnowledgeDoc } from '../../shared/schema/knowledge.ts';
+import { knowledgeText, type KnowledgeDoc } from '../../shared/schema/knowledge.ts';
 import type { MessageSource } from '../../shared/schema/conversation.ts';
-import { chunkText } from '../../shared/rag/chunk.ts';
-import { sha256Hex } from '../../shared/rag/hash.ts';
-import type { Ranked } from '../../shared/rag/retrieve.ts';
+import type { PrepareRequest, RagSession, RankedPassage } from '../../shared/rag/index-session.ts';
 import { fillTemplate } from '../../shared/rag/template.ts';
 import type { OllamaClient } from '../ollama/client.ts';
 import { openDoc } from '../repo/open-doc.ts';
-import { getVectors, putVectors, vectorKey } from './vector-cache.ts';
-import type { RankRequest } from './retrieve.worker.ts';
+import type { WorkerReply, WorkerRequest } from './retrieve.worker.ts';
 
 /*
- * Retrieval for one question: the preset's documents are chunked, their passages embedded
- * (cached per device by model + content hash, missing ones computed in batches with
- * progress), ranked against the question off the main thread, and the best ones numbered
- * as <source> entries in the last user message through the template.
+ * Retrieval for one question. Everything done per passage (chunking, hashing, the vector
+ * cache, ranking) happens in a worker session, so a preset with thousands of passages does
+ * not freeze the page: this side only sends the documents' texts, embeds what the session
+ * says is missing (batches through /api/embed, with progress), embeds the question, and
+ * numbers the best passages as <source> entries in the last user message via the template.
  */
 
 export const EMBED_BATCH = 32;
@@ -48,54 +46,58 @@ export async function loadKnowledge(repo: Repo, refs: Record<string, KnowledgeRe
 
 let worker: Worker | null = null;
 let nextId = 1;
+let nextSession = 1;
 
-function rankInWorker(query: Float32Array, vectors: Float32Array[], k: number): Promise<Ranked[]> {
-  const dim = query.length;
-  const flat = new Float32Array(vectors.length * dim);
-  vectors.forEach((v, i) => flat.set(v.length === dim ? v : v.subarray(0, dim), i * dim));
+/** A retrieval session in the shared worker (created on first use). */
+export function workerSession(): RagSession {
   worker ??= new Worker(new URL('./retrieve.worker.ts', import.meta.url), { type: 'module' });
   const w = worker;
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const onMessage = (e: MessageEvent<{ id: number; ranked: Ranked[] }>) => {
-      if (e.data.id !== id) return;
-      w.removeEventListener('message', onMessage);
-      resolve(e.data.ranked);
-    };
-    w.addEventListener('message', onMessage);
-    w.addEventListener('error', (e) => reject(new Error(e.message)), { once: true });
-    const msg: RankRequest = { id, query, flat, dim, k };
-    w.postMessage(msg, [flat.buffer]);
-  });
+  const session = nextSession++;
+  type Op = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id' | 'session'> : never) : never;
+  const call = <T>(op: Op, transfer: Transferable[] = []): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      const onMessage = (e: MessageEvent<WorkerReply>) => {
+        if (e.data.id !== id) return;
+        w.removeEventListener('message', onMessage);
+        w.removeEventListener('error', onError);
+        if (e.data.ok) resolve(e.data.value as T);
+        else reject(new Error(e.data.error));
+      };
+      const onError = (e: ErrorEvent) => {
+        w.removeEventListener('message', onMessage);
+        reject(new Error(e.message));
+      };
+      w.addEventListener('message', onMessage);
+      w.addEventListener('error', onError, { once: true });
+      w.postMessage({ ...op, id, session } as WorkerRequest, transfer);
+    });
+  return {
+    prepare: (req) => call({ op: 'prepare', req }),
+    addVectors: (slots, flat, dim) => call({ op: 'vectors', slots, flat, dim }, [flat.buffer]),
+    rank: (query, k) => call({ op: 'rank', query, k }, [query.buffer]),
+    end: () => void call({ op: 'end' }).catch(() => undefined),
+  };
 }
 
-/** Embeds `texts` (cached by hash), calling `onProgress` after every batch. */
-export async function embedAll(
+/** Embeds `texts` in batches, handing each batch's vectors (one flat array) to `onBatch`, with progress. */
+async function embedBatches(
   client: OllamaClient,
   model: string,
   texts: string[],
-  opts: { signal?: AbortSignal; onProgress?: (p: RagProgress) => void } = {},
-): Promise<Float32Array[]> {
-  const keys = await Promise.all(texts.map(async (t) => vectorKey(model, await sha256Hex(t))));
-  const cached = await getVectors(keys).catch(() => keys.map(() => undefined));
-  const out: Array<Float32Array | undefined> = [...cached];
-  const missing = out.map((v, i) => (v ? -1 : i)).filter((i) => i >= 0);
-  let done = 0;
-  opts.onProgress?.({ phase: 'embedding', done, total: missing.length });
-  for (let b = 0; b < missing.length; b += EMBED_BATCH) {
-    const idx = missing.slice(b, b + EMBED_BATCH);
-    const res = await client.embed({ model, input: idx.map((i) => texts[i]!) }, { signal: opts.signal });
-    const fresh: Array<[string, Float32Array]> = [];
-    idx.forEach((i, j) => {
-      const v = new Float32Array(res.embeddings[j] ?? []);
-      out[i] = v;
-      fresh.push([keys[i]!, v]);
-    });
-    await putVectors(fresh).catch(() => undefined);
-    done += idx.length;
-    opts.onProgress?.({ phase: 'embedding', done, total: missing.length });
+  onBatch: (from: number, count: number, flat: Float32Array, dim: number) => Promise<void>,
+  opts: { signal?: AbortSignal; onProgress?: (p: RagProgress) => void },
+): Promise<void> {
+  opts.onProgress?.({ phase: 'embedding', done: 0, total: texts.length });
+  for (let b = 0; b < texts.length; b += EMBED_BATCH) {
+    const batch = texts.slice(b, b + EMBED_BATCH);
+    const res = await client.embed({ model, input: batch }, { signal: opts.signal });
+    const dim = res.embeddings[0]?.length ?? 0;
+    const flat = new Float32Array(batch.length * dim);
+    res.embeddings.forEach((v, j) => flat.set(v.length === dim ? v : v.slice(0, dim), j * dim));
+    await onBatch(b, batch.length, flat, dim);
+    opts.onProgress?.({ phase: 'embedding', done: Math.min(texts.length, b + batch.length), total: texts.length });
   }
-  return out.map((v) => v ?? new Float32Array());
 }
 
 export interface RagResult {
@@ -104,33 +106,49 @@ export interface RagResult {
   sources: MessageSource[];
 }
 
+export interface RetrieveOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: RagProgress) => void;
+  fallbackModel?: string;
+  /** where the per-passage work runs; default a session in the retrieval worker */
+  session?: () => RagSession;
+}
+
 /** The passages for `query` among `docs`; null when the preset has no readable document. */
 export async function retrieve(
   client: OllamaClient,
   docs: Array<{ url: string; doc: KnowledgeDoc }>,
   settings: DocumentsSettings,
   query: string,
-  opts: { signal?: AbortSignal; onProgress?: (p: RagProgress) => void; fallbackModel?: string } = {},
+  opts: RetrieveOptions = {},
 ): Promise<RagResult | null> {
   if (docs.length === 0) return null;
   const sources: Array<Omit<MessageSource, 'n'>> = [];
-  for (const { url, doc } of docs) if (doc.wholeDocument) sources.push({ name: doc.name, url, text: String(doc.text) });
+  for (const { url, doc } of docs) if (doc.wholeDocument) sources.push({ name: doc.name, url, text: knowledgeText(doc) });
 
-  const passages: Array<{ name: string; url: string; text: string }> = [];
-  for (const { url, doc } of docs) {
-    if (doc.wholeDocument) continue;
-    for (const c of chunkText(String(doc.text), { size: settings.chunkSize, overlap: settings.chunkOverlap })) passages.push({ name: doc.name, url, text: c.text });
-  }
-  if (passages.length > 0) {
+  const searched = docs.filter(({ doc }) => !doc.wholeDocument).map(({ url, doc }) => ({ url, name: doc.name, text: knowledgeText(doc) }));
+  if (searched.length > 0) {
     const model = settings.embeddingModel || opts.fallbackModel || '';
     if (!model) throw new RagError('no-embedding-model', 'no embedding model');
-    const vectors = await embedAll(client, model, passages.map((p) => p.text), opts);
-    opts.onProgress?.({ phase: 'searching', done: 0, total: passages.length });
-    const [q] = await embedAll(client, model, [query], { signal: opts.signal });
-    const ranked = await rankInWorker(q ?? new Float32Array(), vectors, settings.topK);
-    for (const r of ranked) {
-      const p = passages[r.index];
-      if (p) sources.push(p);
+    const session = (opts.session ?? workerSession)();
+    try {
+      const req: PrepareRequest = { docs: searched, chunk: { size: settings.chunkSize, overlap: settings.chunkOverlap }, model };
+      const { total, missing } = await session.prepare(req);
+      await embedBatches(
+        client,
+        model,
+        missing.map((m) => m.text),
+        (from, count, flat, dim) => session.addVectors(missing.slice(from, from + count).map((m) => m.slot), flat, dim),
+        opts,
+      );
+      if (total > 0) {
+        opts.onProgress?.({ phase: 'searching', done: 0, total });
+        const q = await client.embed({ model, input: [query] }, { signal: opts.signal });
+        const ranked: RankedPassage[] = await session.rank(new Float32Array(q.embeddings[0] ?? []), settings.topK);
+        for (const r of ranked) sources.push({ name: r.name, url: r.url, text: r.text });
+      }
+    } finally {
+      session.end();
     }
   }
   const numbered: MessageSource[] = sources.map((s, i) => ({ ...s, n: i + 1 }));

@@ -1,6 +1,9 @@
+import { memoryVectorStore, type VectorStore } from '../../shared/rag/index-session.ts';
+
 /*
  * Embedding vectors are derived data: cached on this device in IndexedDB, keyed by the
  * embedding model and the SHA-256 of the passage text. Never synced; recomputed when missing.
+ * Read and written from the retrieval worker.
  */
 
 const DB = 'atelier-vectors';
@@ -20,8 +23,6 @@ function open(): Promise<IDBDatabase> {
   });
   return opening;
 }
-
-export const vectorKey = (model: string, hash: string) => `${model}\n${hash}`;
 
 export async function getVectors(keys: string[]): Promise<Array<Float32Array | undefined>> {
   if (keys.length === 0) return [];
@@ -51,4 +52,9 @@ export async function putVectors(entries: Array<[string, Float32Array]>): Promis
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
   });
+}
+
+/** The cache as the retrieval session uses it; in memory when this context has no IndexedDB. */
+export function idbVectorStore(): VectorStore {
+  return typeof indexedDB === 'undefined' ? memoryVectorStore() : { get: getVectors, put: putVectors };
 }

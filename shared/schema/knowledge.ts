@@ -14,8 +14,12 @@ export type KnowledgeDoc = {
   type: string;
   /** size of the original file in bytes */
   size: number;
-  /** the extracted text */
-  text: string;
+  /**
+   * the extracted text: written as an Automerge ImmutableString (one value: megabytes as
+   * collaborative text would cost seconds of main-thread work and a large history for text
+   * nobody edits); documents written before hold a plain string. Read it with knowledgeText().
+   */
+  text: string | { readonly val: string };
   /** skip retrieval: the whole text goes to the model (small files) */
   wholeDocument: boolean;
   createdAt: number;
@@ -23,4 +27,9 @@ export type KnowledgeDoc = {
 
 export function initialKnowledge(f: { name: string; type: string; size: number; text: string }, now = Date.now()): KnowledgeDoc {
   return { schema: SCHEMA.knowledge, kind: KIND.knowledge, name: f.name, type: f.type, size: f.size, text: f.text, wholeDocument: false, createdAt: now };
+}
+
+/** The text of a knowledge document, whichever way it is stored. */
+export function knowledgeText(d: Pick<KnowledgeDoc, 'text'>): string {
+  return typeof d.text === 'string' ? d.text : d.text.val;
 }

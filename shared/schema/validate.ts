@@ -124,7 +124,8 @@ const knowledgeSchema = v.looseObject({
   name: v.string(),
   type: v.string(),
   size: v.number(),
-  text: v.string(),
+  // a plain string, or an Automerge ImmutableString (an object holding it as `val`)
+  text: v.union([v.string(), v.looseObject({ val: v.string() })]),
   wholeDocument: v.boolean(),
   createdAt: v.number(),
 });

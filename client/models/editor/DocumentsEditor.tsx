@@ -1,11 +1,11 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
 import { useWorkspace } from '../../repo/workspace-context.tsx';
-import { initialKnowledge, newId, type KnowledgeDoc, type KnowledgeRef } from '../../../shared/schema/index.ts';
+import { knowledgeText, newId, type KnowledgeDoc, type KnowledgeRef } from '../../../shared/schema/index.ts';
 import { formatBytes } from '../avatar.ts';
 import { extractText } from '../../knowledge/extract.ts';
 import { openDoc } from '../../repo/open-doc.ts';
-import { isPendingUrl, type PendingKnowledge } from '../../knowledge/pending.ts';
+import { createKnowledgeDoc, isPendingUrl, type PendingKnowledge } from '../../knowledge/pending.ts';
 import type { PresetEditing } from '../editing.ts';
 
 const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
@@ -26,7 +26,7 @@ function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnow
       const handle = o.handle;
       return {
         whole: handle.doc().wholeDocument,
-        size: handle.doc().text.length,
+        size: knowledgeText(handle.doc()).length,
         readOnly: o.readOnly,
         setWhole: (on) =>
           handle.change((x) => {
@@ -96,7 +96,7 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
       let url: string;
       if (pending) url = pending.add(f);
       else {
-        const handle = repo.create<KnowledgeDoc>(initialKnowledge(f));
+        const handle = createKnowledgeDoc(repo, f);
         void repo.flush([handle.documentId]).catch(() => undefined);
         url = handle.url;
       }
