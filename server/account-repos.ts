@@ -300,17 +300,27 @@ export class AccountRepos {
    * Writes one loaded document and unloads it. Returns false (and leaves it loaded) when it
    * cannot be written or a client touched it meanwhile.
    */
-  async unloadDocument(acc: AccountRepo, documentId: DocumentId): Promise<boolean> {
+  async unloadDocument(acc: AccountRepo, documentId: DocumentId, lastSeen?: number): Promise<boolean> {
     const handle = acc.repo.handles[documentId];
     if (!handle?.isReady()) return false;
     const touched = acc.activity.get(documentId);
+    // The sweep decided on an older reading: a message that arrived since may still be on its
+    // way through the repo (see below), so the document is not idle after all.
+    if (lastSeen !== undefined && touched !== lastSeen) return false;
+    if (acc.storage.isAnswerPending(documentId)) return false;
     try {
       await acc.storage.saveDocStrict(documentId, handle.doc());
     } catch (err) {
       acc.adapter.logStorageError(`could not write an idle document, keeping it loaded (${err instanceof Error ? err.message : String(err)})`);
       return false;
     }
-    if (acc.activity.get(documentId) !== touched || acc.repo.handles[documentId] !== handle || !handle.isReady()) return false;
+    // Rechecked after the write, and nothing awaited from here to the unload: a message about
+    // this document that arrived meanwhile has moved its activity time, and one whose answer
+    // waits for a sync-state read from disk has it pending. Unloading it then would make the
+    // repo answer from the unloaded, empty handle, and the client would never get the document
+    // (relay-storage.ts, point 5).
+    if (acc.activity.get(documentId) !== touched || acc.storage.isAnswerPending(documentId)) return false;
+    if (acc.repo.handles[documentId] !== handle || !handle.isReady()) return false;
     handle.removeAllListeners('heads-changed');
     handle.removeAllListeners('change');
     await acc.repo.removeFromCache(documentId);
@@ -388,7 +398,7 @@ export class AccountRepos {
       if (!expired && !evict) break; // sorted: the rest were touched more recently still
       if (this.#shutDown) break;
       if (this.#open.get(acc.accountId) !== entry) continue;
-      if (await this.unloadDocument(acc, id)) excess--;
+      if (await this.unloadDocument(acc, id, last)) excess--;
     }
   }
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Repo, cbor, isValidAutomergeUrl, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo';
+import { Repo, cbor, isValidAutomergeUrl, type AutomergeUrl, type DocHandle, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo';
 import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import WebSocket from 'ws';
 import { syncUrl } from '../../server/relay.ts';
@@ -60,8 +60,17 @@ export interface Client {
 
 let clientCounter = 0;
 
-/** A browser-like client: no storage, shares everything with the relay, reconnects every 200 ms. */
-export function connectClient(relayUrl: string, token: string, peerId = `test-client-${process.pid}-${++clientCounter}`): Client {
+/**
+ * A browser-like client: shares everything with the relay, reconnects every 200 ms. No storage
+ * unless given one; with storage, the client announces a storage id and the relay keeps (and
+ * loads from its disk) a sync state for it, as it does for the app's IndexedDB-backed clients.
+ */
+export function connectClient(
+  relayUrl: string,
+  token: string,
+  peerId = `test-client-${process.pid}-${++clientCounter}`,
+  opts: { storage?: StorageAdapterInterface } = {},
+): Client {
   const adapter = new BrowserWebSocketClientAdapter(`${syncUrl(relayUrl)}?token=${encodeURIComponent(token)}`, 200);
   const closes: { code: number; reason: string }[] = [];
   const onClose = adapter.onClose;
@@ -77,7 +86,7 @@ export function connectClient(relayUrl: string, token: string, peerId = `test-cl
     connect(...args);
     (adapter.socket as unknown as WebSocket | undefined)?.on('error', () => {});
   };
-  const repo = new Repo({ network: [adapter], peerId: peerId as PeerId, sharePolicy: async () => true });
+  const repo = new Repo({ network: [adapter], storage: opts.storage, peerId: peerId as PeerId, sharePolicy: async () => true });
   let closed: Promise<void> | null = null;
   return {
     repo,
