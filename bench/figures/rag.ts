@@ -7,11 +7,13 @@
  *   retrieval  a second question: vectors come from the cache, only the question is embedded.
  *
  * Reported for each: the longest main-thread task, the larger of the longest 'longtask' entry
- * (> 50 ms only) and the longest delay of a 10 ms heartbeat timer (which sees shorter ones).
- * Attaching (file read, the knowledge document created on save) is reported in the note.
+ * (> 50 ms only) and the longest delay of a 10 ms heartbeat timer (which sees shorter ones);
+ * median of several runs, beside a plain chat answer measured the same way (the baseline: on
+ * a busy 2-core machine the page is also delayed by other processes). Attaching (file read,
+ * the knowledge document created on save) is reported in the note.
  */
 import type { Page } from '@playwright/test';
-import { Cleanups, figure, now, round, tempDir, waitFor, type BenchContext, type Figure } from '../lib/common.ts';
+import { Cleanups, figure, median, now, round, tempDir, waitFor, type BenchContext, type Figure } from '../lib/common.ts';
 import { buildApp } from '../lib/app-build.ts';
 import { prepareOurAccounts } from '../lib/clients.ts';
 import { spawnRelay } from '../lib/procs.ts';
@@ -92,14 +94,16 @@ export async function ragFigures(ctx: BenchContext): Promise<Figure[]> {
     const page = await firstPage(context);
     page.setDefaultTimeout(120_000);
 
-    // Settings › Documents: the embedding model
-    await page.goto(`${relay.url}/settings/documents`);
-    await page.getByLabel('Embedding model').fill('nomic-embed-text');
-    await page.getByLabel('Embedding model').press('Tab');
-    await page.getByLabel('Chunk size (characters)').fill(String(CHUNK_SIZE));
-    await page.getByLabel('Chunk size (characters)').press('Tab');
-    await page.getByLabel('Chunk overlap (characters)').fill(String(CHUNK_OVERLAP));
-    await page.getByLabel('Chunk overlap (characters)').press('Tab');
+    const settings = async (overlap: number) => {
+      await page.goto(`${relay.url}/settings/documents`);
+      await page.getByLabel('Embedding model').fill('nomic-embed-text');
+      await page.getByLabel('Embedding model').press('Tab');
+      await page.getByLabel('Chunk size (characters)').fill(String(CHUNK_SIZE));
+      await page.getByLabel('Chunk size (characters)').press('Tab');
+      await page.getByLabel('Chunk overlap (characters)').fill(String(overlap));
+      await page.getByLabel('Chunk overlap (characters)').press('Tab');
+    };
+    await settings(CHUNK_OVERLAP);
 
     // a preset with the big document
     const { text } = bigManual(passages);
@@ -114,52 +118,80 @@ export async function ragFigures(ctx: BenchContext): Promise<Figure[]> {
     });
     ctx.log(`  attached ${Math.round(text.length / 1024)} KB of Markdown and saved: longest main-thread task ${attach.longest.toFixed(0)} ms`);
 
-    // chat with it
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
-    await page.getByRole('button', { name: /^Model( \d)?: / }).first().click();
-    await page.getByRole('option', { name: /^Big Manual/ }).first().click();
+    const newChat = async (model: RegExp) => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+      await page.locator('button.new-chat').click();
+      await page.getByRole('button', { name: /^Model( \d)?: / }).first().click();
+      await page.getByRole('option', { name: model }).first().click();
+    };
     const ask = async (question: string, reply: string) => {
       fake.scriptChat({ content: reply });
       const box = page.getByRole('textbox', { name: 'Message' });
       await box.fill(question);
       await box.press('Enter');
-      await page.getByRole('article', { name: 'Answer from Big Manual' }).filter({ hasText: reply }).waitFor({ timeout: 600_000 });
+      await page.getByRole('article', { name: /^Answer from / }).filter({ hasText: reply }).waitFor({ timeout: 600_000 });
+      await waitFor(() => fake.inFlight() === 0, 'the fake to settle', 30_000, 50);
     };
-    const embedsBefore = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed').length;
-    const t0 = now();
-    const indexing = await measure(page, () => ask('What is the secret launch code of project Heron?', 'It is 7421 marigold.'));
-    const indexingS = (now() - t0) / 1000;
-    const embedCalls = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed').slice(embedsBefore);
-    const embedded = embedCalls.reduce((s, r) => s + ((r.body as { input?: unknown[] }).input?.length ?? 0), 0) - 1;
-    const chat = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/chat').at(-1)?.body as { messages: Array<{ content: string }> } | undefined;
-    const found = chat?.messages.at(-1)?.content.includes('7421 marigold') ?? false;
-    ctx.log(`  indexing: ${embedded} passages embedded in ${embedCalls.length - 1} batches, ${indexingS.toFixed(1)} s; answer passage sent: ${found}; longest task ${indexing.longest.toFixed(0)} ms (${indexing.over50} > 50 ms)`);
+    const embeds = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed');
 
-    const t1 = now();
-    const retrieval = await measure(page, () => ask('Which chapter talks about the meadow and the kestrel?', 'Chapter one.'));
-    const retrievalS = (now() - t1) / 1000;
-    await waitFor(() => fake.inFlight() === 0, 'the fake to settle', 30_000, 50);
-    ctx.log(`  retrieval (cached vectors): ${retrievalS.toFixed(1)} s; longest task ${retrieval.longest.toFixed(0)} ms (${retrieval.over50} > 50 ms)`);
-
-    const note = `one ${Math.round(text.length / 1024)} KB Markdown document, ${embedded} passages of ≤ ${CHUNK_SIZE} characters (overlap ${CHUNK_OVERLAP}), fake Ollama embeddings (768 dimensions)`;
+    // Each run starts with an empty vector cache, so the first question indexes everything again. A plain chat answer (no documents) in the same
+    // run is the baseline: what the chat itself costs the main thread on this machine right now.
+    const runs = ctx.quick ? 3 : 5;
+    const rows: Array<{ indexing: number; retrieval: number; plain: number; embedded: number; batches: number; indexingS: number; found: boolean; over50: number }> = [];
+    for (let r = 0; r < runs; r++) {
+      // an empty vector cache (the worker's connection closes on versionchange)
+      if (r > 0) {
+        await page.evaluate(
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const del = indexedDB.deleteDatabase('atelier-vectors');
+              del.onsuccess = () => resolve();
+              del.onerror = () => reject(new Error('could not clear the vector cache'));
+            }),
+        );
+      }
+      await newChat(/^Big Manual/);
+      const before = embeds().length;
+      const t0 = now();
+      const indexing = await measure(page, () => ask('What is the secret launch code of project Heron?', `It is 7421 marigold (${r}).`));
+      const indexingS = (now() - t0) / 1000;
+      const calls = embeds().slice(before);
+      const embedded = calls.reduce((s, c) => s + ((c.body as { input?: unknown[] }).input?.length ?? 0), 0) - 1;
+      const chat = fake.requests.filter((c) => c.method === 'POST' && c.path === '/api/chat').at(-1)?.body as { messages: Array<{ content: string }> } | undefined;
+      const found = chat?.messages.at(-1)?.content.includes('7421 marigold') ?? false;
+      const retrieval = await measure(page, () => ask('Which chapter talks about the meadow and the kestrel?', `Chapter one (${r}).`));
+      await newChat(/^llama3\.2/);
+      const plain = await measure(page, () => ask('Say something short.', `Something short (${r}).`));
+      rows.push({ indexing: indexing.longest, retrieval: retrieval.longest, plain: plain.longest, embedded, batches: calls.length - 1, indexingS, found, over50: indexing.over50 + retrieval.over50 });
+      ctx.log(
+        `  run ${r + 1}: indexing ${embedded} passages (${calls.length - 1} batches, ${indexingS.toFixed(1)} s, answer passage sent: ${found}): longest task ${indexing.longest.toFixed(0)} ms; retrieval ${retrieval.longest.toFixed(0)} ms; plain chat answer ${plain.longest.toFixed(0)} ms`,
+      );
+    }
+    const found = rows.every((x) => x.found);
+    const plain = round(median(rows.map((x) => x.plain)), 0);
+    const note = `one ${Math.round(text.length / 1024)} KB Markdown document, ~${rows[0]!.embedded} passages of ≤ ${CHUNK_SIZE} characters, fake Ollama embeddings (768 dimensions); median of ${runs} runs; baseline: a plain chat answer without documents in the same run`;
     const figs = [
       figure({
         name: 'rag-indexing-longest-task',
-        label: `documents: longest main-thread task while indexing ${embedded} passages`,
-        value: round(indexing.longest, 0),
+        label: `documents: longest main-thread task while indexing ~${rows[0]!.embedded} passages`,
+        value: round(median(rows.map((x) => x.indexing)), 0),
         unit: 'ms',
         op: '<=',
         limit: 50,
-        note: `${note}; first question: chunk, hash, embed in ${embedCalls.length - 1} batches, cache, rank in ${round(indexingS)} s; ${indexing.over50} long tasks; the answer passage ${found ? 'was' : 'was NOT'} sent; attaching + saving the document: longest task ${round(attach.longest, 0)} ms`,
+        baseline: plain,
+        runs: rows.map((x) => round(x.indexing, 0)),
+        note: `${note}; first question: chunk, hash, embed in ${rows[0]!.batches} batches, cache, rank (median ${round(median(rows.map((x) => x.indexingS)))} s); the answer passage ${found ? 'was' : 'was NOT'} sent every time; attaching + saving the document: longest task ${round(attach.longest, 0)} ms (Automerge compressing the document on save)`,
       }),
       figure({
         name: 'rag-retrieval-longest-task',
         label: 'documents: longest main-thread task during one retrieval',
-        value: round(retrieval.longest, 0),
+        value: round(median(rows.map((x) => x.retrieval)), 0),
         unit: 'ms',
         op: '<=',
         limit: 50,
-        note: `second question, vectors from the IndexedDB cache; ${round(retrievalS)} s; ${retrieval.over50} long tasks`,
+        baseline: plain,
+        runs: rows.map((x) => round(x.retrieval, 0)),
+        note: `second question, vectors from the IndexedDB cache; tasks > 50 ms over all runs (indexing + retrieval): ${rows.reduce((s, x) => s + x.over50, 0)}`,
       }),
     ];
     if (!found) figs[0]!.met = false;

@@ -3,7 +3,7 @@
 // ranking — with the session in-process instead of in the worker (vitest has no Worker).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOllama, type FakeOllama } from '../../tests/fake-ollama/index.ts';
-import { createOllamaClient } from '../ollama/client.ts';
+import { createOllamaClient, isOllamaError } from '../ollama/client.ts';
 import { initialKnowledge } from '../../shared/schema/index.ts';
 import { createRagSession, memoryVectorStore } from '../../shared/rag/index-session.ts';
 import { DEFAULT_DOCUMENTS_SETTINGS } from '../../shared/rag/settings.ts';
@@ -65,5 +65,15 @@ describe('retrieval over thousands of passages', () => {
     const again = await retrieve(client, docs, settings, 'When is lunch?', { session: () => createRagSession(store) });
     expect(fake.requests.filter((r) => r.path === '/api/embed').length).toBe(before + 1);
     expect(again!.sources[0]).toMatchObject({ name: 'short.md', text: 'Lunch is at noon.' });
+  });
+
+  it('when the session cannot embed a batch, the client goes on from there and a failure comes with its diagnosis', async () => {
+    const client = createOllamaClient(fake.url);
+    const docs = [{ url: 'automerge:x', doc: initialKnowledge({ name: 'x.md', type: 'text/markdown', size: 5, text: 'Hello there.' }) }];
+    const settings = { ...DEFAULT_DOCUMENTS_SETTINGS, embeddingModel: 'no-such-embedder' };
+    const before = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed').length;
+    const err = await retrieve(client, docs, settings, 'hi?', { session: () => createRagSession(memoryVectorStore()) }).catch((e: unknown) => e);
+    expect(isOllamaError(err)).toBe(true);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed').length).toBe(before + 2);
   });
 });

@@ -3,18 +3,19 @@ import type { DocumentsSettings } from '../../shared/schema/workspace.ts';
 import type { KnowledgeRef } from '../../shared/schema/preset.ts';
 import { knowledgeText, type KnowledgeDoc } from '../../shared/schema/knowledge.ts';
 import type { MessageSource } from '../../shared/schema/conversation.ts';
-import type { PrepareRequest, RagSession, RankedPassage } from '../../shared/rag/index-session.ts';
+import type { EmbedResult, PrepareRequest, RagSession, RankedPassage } from '../../shared/rag/index-session.ts';
 import { fillTemplate } from '../../shared/rag/template.ts';
-import type { OllamaClient } from '../ollama/client.ts';
+import { OllamaError, type OllamaClient } from '../ollama/client.ts';
 import { openDoc } from '../repo/open-doc.ts';
 import type { WorkerReply, WorkerRequest } from './retrieve.worker.ts';
 
 /*
  * Retrieval for one question. Everything done per passage (chunking, hashing, the vector
- * cache, ranking) happens in a worker session, so a preset with thousands of passages does
- * not freeze the page: this side only sends the documents' texts, embeds what the session
- * says is missing (batches through /api/embed, with progress), embeds the question, and
- * numbers the best passages as <source> entries in the last user message via the template.
+ * cache, the /api/embed batches and their JSON, ranking) happens in a worker session, so a
+ * preset with thousands of passages does not freeze the page: this side sends the documents'
+ * texts, relays progress, embeds the question, and numbers the best passages as <source>
+ * entries in the last user message via the template. If the worker cannot embed a batch, the
+ * page's Ollama client takes over from there, so a failure gets its usual diagnosis.
  */
 
 export const EMBED_BATCH = 32;
@@ -54,11 +55,12 @@ export function workerSession(): RagSession {
   const w = worker;
   const session = nextSession++;
   type Op = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id' | 'session'> : never) : never;
-  const call = <T>(op: Op, transfer: Transferable[] = []): Promise<T> =>
+  const call = <T>(op: Op, transfer: Transferable[] = [], onProgress?: (done: number) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = nextId++;
       const onMessage = (e: MessageEvent<WorkerReply>) => {
         if (e.data.id !== id) return;
+        if ('progress' in e.data) return onProgress?.(e.data.progress);
         w.removeEventListener('message', onMessage);
         w.removeEventListener('error', onError);
         if (e.data.ok) resolve(e.data.value as T);
@@ -75,6 +77,13 @@ export function workerSession(): RagSession {
   return {
     prepare: (req) => call({ op: 'prepare', req }),
     addVectors: (slots, flat, dim) => call({ op: 'vectors', slots, flat, dim }, [flat.buffer]),
+    missingFrom: (from) => call({ op: 'missing', from }),
+    embedMissing: (req, onProgress, signal) => {
+      // a stop here stops the worker's fetch too
+      const abort = () => void call({ op: 'abort' }).catch(() => undefined);
+      signal?.addEventListener('abort', abort, { once: true });
+      return call<EmbedResult>({ op: 'embed', req }, [], onProgress).finally(() => signal?.removeEventListener('abort', abort));
+    },
     rank: (query, k) => call({ op: 'rank', query, k }, [query.buffer]),
     end: () => void call({ op: 'end' }).catch(() => undefined),
   };
@@ -134,12 +143,19 @@ export async function retrieve(
     try {
       const req: PrepareRequest = { docs: searched, chunk: { size: settings.chunkSize, overlap: settings.chunkOverlap }, model };
       const { total, missing } = await session.prepare(req);
+      // the session fetches and parses the embeddings itself; from the first batch it could not
+      // do, this client goes on (and, if it fails too, says why with its diagnosis)
+      opts.onProgress?.({ phase: 'embedding', done: 0, total: missing });
+      const progress = (done: number) => opts.onProgress?.({ phase: 'embedding', done, total: missing });
+      const { done } = missing > 0 ? await session.embedMissing({ endpoint: client.endpoint, model, batch: EMBED_BATCH }, progress, opts.signal) : { done: 0 };
+      if (opts.signal?.aborted) throw new OllamaError({ code: 'aborted' }, opts.signal.reason);
+      const rest = done < missing ? await session.missingFrom(done) : [];
       await embedBatches(
         client,
         model,
-        missing.map((m) => m.text),
-        (from, count, flat, dim) => session.addVectors(missing.slice(from, from + count).map((m) => m.slot), flat, dim),
-        opts,
+        rest.map((m) => m.text),
+        (from, count, flat, dim) => session.addVectors(rest.slice(from, from + count).map((m) => m.slot), flat, dim),
+        { signal: opts.signal, onProgress: (p) => progress(done + p.done) },
       );
       if (total > 0) {
         opts.onProgress?.({ phase: 'searching', done: 0, total });
