@@ -28,7 +28,14 @@ export async function storedDocCount(page: Page): Promise<number> {
     () =>
       new Promise<number>((resolve) => {
         const req = indexedDB.open('atelier');
-        req.onerror = () => resolve(-1);
+        // Never create the database: opened before the app does, an empty version 1 without the
+        // app's object stores would make the app's own open fail ("object store not found").
+        let absent = false;
+        req.onupgradeneeded = () => {
+          absent = true;
+          req.transaction?.abort();
+        };
+        req.onerror = () => resolve(absent ? 0 : -1);
         req.onsuccess = () => {
           const db = req.result;
           if (!db.objectStoreNames.contains('documents')) {
