@@ -1,35 +1,38 @@
 import { createEffect, createResource, createSignal, on, onCleanup, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { copyText } from './copy.ts';
+import { loadedRenderer, loadRenderer } from './markdown/lazy.ts';
 
 /*
  * An answer rendered as Markdown. The renderer (marked, DOMPurify, highlight.js core) is a
  * separate chunk loaded with the first answer; until then the text shows as is. While an
- * answer streams, rendering happens at most once per animation frame.
+ * answer streams, rendering happens at most once per animation frame, and only the blocks
+ * that changed are rendered and replaced (markdown/render.ts).
  */
 
-type Renderer = typeof import('./markdown/render.ts');
-/** once loaded, later answers render at once (no flash of plain text when switching versions) */
-let loadedRenderer: Renderer | undefined;
-const loadRenderer = async (): Promise<Renderer> => (loadedRenderer ??= await import('./markdown/render.ts'));
+type MarkdownView = import('./markdown/render.ts').MarkdownView;
 
 export function Markdown(props: { text: string; class?: string }) {
   const { t } = useI18n();
-  const [renderer] = createResource(loadRenderer, { initialValue: loadedRenderer });
+  const [renderer] = createResource(loadRenderer, { initialValue: loadedRenderer() });
   const [languages, setLanguages] = createSignal(0);
   let el: HTMLDivElement | undefined;
   let frame = 0;
   let painted = false;
+  let view: MarkdownView | undefined;
 
-  const addCopyButtons = () => {
-    if (!el) return;
-    for (const head of el.querySelectorAll<HTMLElement>('.code-head')) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'code-copy secondary small';
-      button.textContent = t('chat.copy');
-      button.setAttribute('aria-label', t('chat.copyCode'));
-      head.append(button);
+  /** Copy buttons go in after sanitising (DOMPurify drops buttons), on each new block. */
+  const addCopyButtons = (nodes: readonly Node[]) => {
+    for (const node of nodes) {
+      if (!(node instanceof HTMLElement)) continue;
+      for (const head of node.querySelectorAll<HTMLElement>('.code-head')) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'code-copy secondary small';
+        button.textContent = t('chat.copy');
+        button.setAttribute('aria-label', t('chat.copyCode'));
+        head.append(button);
+      }
     }
   };
 
@@ -37,8 +40,8 @@ export function Markdown(props: { text: string; class?: string }) {
     frame = 0;
     const r = renderer();
     if (!el || !r) return;
-    el.innerHTML = r.renderMarkdown(props.text, () => setLanguages((n) => n + 1));
-    addCopyButtons();
+    view ??= r.createMarkdownView(el, addCopyButtons, () => setLanguages((n) => n + 1));
+    view.update(props.text);
     painted = true;
   };
 
@@ -52,6 +55,7 @@ export function Markdown(props: { text: string; class?: string }) {
   );
   onCleanup(() => {
     if (frame !== 0) cancelAnimationFrame(frame);
+    view?.dispose();
   });
 
   const onClick = async (e: MouseEvent) => {

@@ -4,7 +4,8 @@ import { newId } from '../../shared/schema/ids.ts';
 
 /*
  * The answers this tab is generating right now: one AbortController each, and the text as it
- * arrives token by token (the document only gets it in batches, see stream-writer.ts).
+ * arrives token by token, shown once per animation frame (the document only gets it in
+ * batches, see stream-writer.ts).
  *
  * Mount <GenerationsProvider> high (client/App.tsx Root) and answers keep streaming while the
  * person visits other pages; without it, the chat page makes its own registry, and leaving the
@@ -40,8 +41,25 @@ export function createGenerations(): Generations {
   const [running, setRunning] = createStore<Record<string, true>>({});
   const [live, setLive] = createStore<Record<string, LiveText>>({});
 
+  // Tokens arrive far faster than frames (200/s): the shown text is updated once per frame,
+  // so the answer's view does its work (Markdown, extras) at most at the display's rate.
+  const pendingLive = new Map<string, LiveText>();
+  let frame: number | null = null;
+  const flushLive = () => {
+    frame = null;
+    batch(() => {
+      for (const [id, text] of pendingLive) if (controllers.has(id)) setLive(id, text);
+    });
+    pendingLive.clear();
+  };
+  const showLive = (id: string, text: LiveText) => {
+    pendingLive.set(id, { ...text });
+    frame ??= requestAnimationFrame(flushLive);
+  };
+
   const forget = (id: string) => {
     controllers.delete(id);
+    pendingLive.delete(id);
     batch(() => {
       setRunning(produce((r) => delete r[id]));
       setLive(produce((l) => delete l[id]));
@@ -58,7 +76,7 @@ export function createGenerations(): Generations {
       controllers.set(id, ac);
       setRunning(id, true);
       try {
-        await job({ signal: ac.signal, show: (text) => setLive(id, { ...text }) });
+        await job({ signal: ac.signal, show: (text) => showLive(id, text) });
       } finally {
         if (controllers.get(id) === ac) forget(id);
       }

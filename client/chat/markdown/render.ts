@@ -1,7 +1,8 @@
-import { Marked, type Tokens } from 'marked';
+import { Marked, type Tokens, type TokensList } from 'marked';
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import { canonicalLanguage, languageLoader } from './languages.ts';
+import { BlockSplitter, type Block, type Split } from './blocks.ts';
 
 /*
  * Markdown of a model's answer → safe HTML. Loaded lazily with the first answer shown.
@@ -10,7 +11,10 @@ import { canonicalLanguage, languageLoader } from './languages.ts';
  * - Pictures a model links to are shown as links, not loaded: loading them would let a
  *   prompt-injected answer send conversation content to any server inside an image URL.
  * - Code blocks are highlighted when their language is loaded; a language is fetched on
- *   first use and `onLanguage` asks the caller to render again.
+ *   first use and the views showing Markdown render again.
+ * - Rendered block by block (blocks.ts) with a cache of each block's HTML, so a streamed
+ *   answer re-renders only its growing end, and a message scrolled back into view costs no
+ *   parse at all.
  */
 
 const escapeHtml = (s: string) =>
@@ -18,10 +22,10 @@ const escapeHtml = (s: string) =>
 
 const registered = new Set<string>();
 const pending = new Map<string, Promise<void>>();
-const waiting = new Set<() => void>();
+/** views to render again when a language arrives */
+const languageListeners = new Set<() => void>();
 
-function requestLanguage(name: string, onLoaded: () => void): void {
-  waiting.add(onLoaded);
+function requestLanguage(name: string): void {
   if (pending.has(name)) return;
   const loader = languageLoader(name);
   if (!loader) return;
@@ -36,14 +40,14 @@ function requestLanguage(name: string, onLoaded: () => void): void {
         // offline and not cached: stays unhighlighted
       })
       .finally(() => {
-        const callbacks = [...waiting];
-        waiting.clear();
-        for (const cb of callbacks) cb();
+        // blocks rendered without the language are cached: forget them all (a rare event)
+        htmlCache.clear();
+        for (const listener of [...languageListeners]) listener();
       }),
   );
 }
 
-function highlighted(code: string, lang: string | null, onLanguage: () => void): string {
+function highlighted(code: string, lang: string | null): string {
   if (lang && registered.has(lang)) {
     try {
       return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
@@ -51,33 +55,32 @@ function highlighted(code: string, lang: string | null, onLanguage: () => void):
       return escapeHtml(code);
     }
   }
-  if (lang) requestLanguage(lang, onLanguage);
+  if (lang) requestLanguage(lang);
   return escapeHtml(code);
 }
 
-function makeMarked(onLanguage: () => void): Marked {
-  return new Marked({
-    gfm: true,
-    breaks: false,
-    renderer: {
-      code({ text, lang }: Tokens.Code) {
-        const name = canonicalLanguage(lang);
-        const label = (lang ?? '').trim().split(/\s+/)[0] ?? '';
-        const cls = name ? ` language-${name}` : '';
-        return (
-          `<div class="code-block"><div class="code-head"><span class="code-lang">${escapeHtml(label)}</span></div>` +
-          `<pre><code class="hljs${cls}">${highlighted(text.replace(/\n$/, ''), name, onLanguage)}</code></pre></div>\n`
-        );
-      },
-      html({ text }: Tokens.HTML | Tokens.Tag) {
-        return escapeHtml(text);
-      },
-      image({ href, text }: Tokens.Image) {
-        return `<a href="${escapeHtml(href)}">${escapeHtml(text || href)}</a>`;
-      },
+/** One instance for every render (building a Marked per call costs more than a small block). */
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  renderer: {
+    code({ text, lang }: Tokens.Code) {
+      const name = canonicalLanguage(lang);
+      const label = (lang ?? '').trim().split(/\s+/)[0] ?? '';
+      const cls = name ? ` language-${name}` : '';
+      return (
+        `<div class="code-block"><div class="code-head"><span class="code-lang">${escapeHtml(label)}</span></div>` +
+        `<pre><code class="hljs${cls}">${highlighted(text.replace(/\n$/, ''), name)}</code></pre></div>\n`
+      );
     },
-  });
-}
+    html({ text }: Tokens.HTML | Tokens.Tag) {
+      return escapeHtml(text);
+    },
+    image({ href, text }: Tokens.Image) {
+      return `<a href="${escapeHtml(href)}">${escapeHtml(text || href)}</a>`;
+    },
+  },
+});
 
 const FORBID_TAGS = ['style', 'form', 'input', 'button', 'textarea', 'select', 'option', 'iframe', 'frame', 'object', 'embed', 'img', 'svg', 'math', 'video', 'audio', 'source', 'picture', 'link', 'meta', 'base'];
 
@@ -95,8 +98,90 @@ function sanitize(html: string): string {
   return DOMPurify.sanitize(html, { FORBID_TAGS, FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'id', 'name'] });
 }
 
-/** Markdown → sanitised HTML. `onLanguage` is called when a code language finished loading. */
-export function renderMarkdown(text: string, onLanguage: () => void): string {
-  const html = makeMarked(onLanguage).parse(text, { async: false });
-  return sanitize(html);
+/*
+ * Sanitised HTML per block source, shared by every view: the visible answers of a long
+ * conversation come and go as the list scrolls (virtualised), and a streamed answer renders
+ * its complete blocks once. Keyed by the number of link definitions known too, since a
+ * definition changes how `[text][ref]` renders.
+ */
+const CACHE_MAX = 2000;
+const htmlCache = new Map<string, string>();
+
+function blockHtml(block: Block, links: Split['links'], linkCount: number): string {
+  const key = `${linkCount}\u0000${block.raw}`;
+  const hit = htmlCache.get(key);
+  if (hit !== undefined) {
+    // refresh its place (Map keeps insertion order: the oldest entries go first)
+    htmlCache.delete(key);
+    htmlCache.set(key, hit);
+    return hit;
+  }
+  const tokens = Object.assign([...block.tokens], { links }) as TokensList;
+  const html = sanitize(marked.parser(tokens));
+  htmlCache.set(key, html);
+  if (htmlCache.size > CACHE_MAX) htmlCache.delete(htmlCache.keys().next().value!);
+  return html;
+}
+
+/**
+ * A saved view of the message list (view-cache.ts) → HTML safe to show. It is this app's own
+ * markup, read back from this device's storage, but it is still HTML from storage: no script,
+ * no handler, no style; buttons are kept (the view is inert) so the layout does not jump.
+ */
+export function sanitizeView(html: string): string {
+  return DOMPurify.sanitize(html, {
+    FORBID_TAGS: FORBID_TAGS.filter((t) => t !== 'button'),
+    FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'id', 'name'],
+  });
+}
+
+/** Markdown → sanitised HTML, in one string. */
+export function renderMarkdown(text: string): string {
+  const { blocks, links } = new BlockSplitter().split(text);
+  const linkCount = Object.keys(links).length;
+  return blocks.map((b) => blockHtml(b, links, linkCount)).join('');
+}
+
+export interface MarkdownView {
+  /** Show `text`: only the blocks that differ from what is shown are rendered and replaced. */
+  update(text: string): void;
+  dispose(): void;
+}
+
+/**
+ * Renders Markdown into `el` (which it owns), keeping the DOM nodes of unchanged blocks.
+ * `decorate` is called with the nodes of each newly inserted block (e.g. to add buttons);
+ * `onLanguage` when a code language finished loading (the caller renders again).
+ */
+export function createMarkdownView(el: HTMLElement, decorate: (nodes: readonly Node[]) => void, onLanguage: () => void): MarkdownView {
+  const splitter = new BlockSplitter();
+  const shown: Array<{ key: string; nodes: Node[] }> = [];
+  const template = document.createElement('template');
+  let languages = 0;
+  const listener = () => {
+    languages++;
+    onLanguage();
+  };
+  languageListeners.add(listener);
+
+  return {
+    update(text) {
+      const { blocks, links } = splitter.split(text);
+      const linkCount = Object.keys(links).length;
+      const keyOf = (b: Block) => `${languages}\u0000${linkCount}\u0000${b.raw}`;
+      let same = 0;
+      while (same < shown.length && same < blocks.length && shown[same]!.key === keyOf(blocks[same]!)) same++;
+      for (const old of shown.splice(same)) for (const n of old.nodes) n.parentNode?.removeChild(n);
+      for (const block of blocks.slice(same)) {
+        template.innerHTML = blockHtml(block, links, linkCount);
+        const nodes = [...template.content.childNodes];
+        el.append(template.content);
+        decorate(nodes);
+        shown.push({ key: keyOf(block), nodes });
+      }
+    },
+    dispose() {
+      languageListeners.delete(listener);
+    },
+  };
 }

@@ -1,0 +1,17 @@
+/*
+ * The Markdown renderer (marked, DOMPurify, highlight.js core) is a chunk of its own, loaded
+ * with the first answer shown (or the first saved view of a conversation).
+ */
+
+export type Renderer = typeof import('./render.ts');
+
+let loaded: Renderer | undefined;
+let loading: Promise<Renderer> | undefined;
+
+/** once loaded, later answers render at once (no flash of plain text when switching versions) */
+export const loadedRenderer = (): Renderer | undefined => loaded;
+
+export function loadRenderer(): Promise<Renderer> {
+  loading ??= import('./render.ts').then((r) => (loaded = r));
+  return loading;
+}
