@@ -8,6 +8,7 @@ import { createLiveness } from './create-liveness.ts';
 import { ConversationSidebar } from './ConversationSidebar.tsx';
 import { ModelPickers } from './ModelPickers.tsx';
 import { MessageList } from './MessageList.tsx';
+import { MessagePreview } from './MessagePreview.tsx';
 import { Composer } from './Composer.tsx';
 import { PromptSuggestions } from './PromptSuggestions.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
@@ -101,9 +102,16 @@ export default function ChatPage() {
               <p class="chat-empty help">{t('chat.notFound')}</p>
             </Match>
             <Match when={chat.status() === 'opening'}>
-              <p class="chat-empty loading" role="status">
-                {t('chat.opening')}
-              </p>
+              <Show
+                when={chat.preview()}
+                fallback={
+                  <p class="chat-empty loading" role="status">
+                    {t('chat.opening')}
+                  </p>
+                }
+              >
+                {(view) => <MessagePreview view={view()} />}
+              </Show>
             </Match>
             <Match when={empty()}>
               <PromptSuggestions chat={chat} onPick={(prompt) => chat.send(prompt, [])} />

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { purge, restoreFromTrash } from '../../shared/schema/index.ts';
 import { createConversationIndex } from './conversation-index.ts';
+import { forgetView } from './view-cache.ts';
 
 /**
  * The conversations part of the Trash (Settings › Data). "Delete forever" keeps the index
@@ -25,7 +26,11 @@ export function ConversationTrash() {
                 <TrashItem
                   name={name()}
                   onRestore={() => workspace()?.change((d) => restoreFromTrash(d.conversations[id]))}
-                  onPurge={() => workspace()?.change((d) => purge(d.conversations[id]))}
+                  onPurge={() => {
+                    workspace()?.change((d) => purge(d.conversations[id]));
+                    // the saved view holds the conversation's text too
+                    void forgetView(id);
+                  }}
                 />
               );
             }}

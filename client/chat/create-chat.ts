@@ -1,6 +1,6 @@
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
-import type { DocHandle } from '@automerge/automerge-repo';
+import { isValidAutomergeUrl, parseAutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import {
   addConversationEntry,
   DEFAULT_WORKSPACE_SETTINGS,
@@ -15,6 +15,7 @@ import { addEditedTurn, addRegeneration, addTurn, selectBranch } from '../../sha
 import { answerPlaceholder, markInterrupted, restartAnswer, userMessage } from '../../shared/chat/messages.ts';
 import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../shared/chat/title.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useI18n } from '../i18n/context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
 import { createOllamaClient } from '../ollama/client.ts';
 import { chatClientFor } from '../openai/chat-client.ts';
@@ -26,6 +27,11 @@ import { loadLastModels, saveLastModels } from './drafts.ts';
 import { clampModels } from './limits.ts';
 import { usePresets } from '../models/presets-context.tsx';
 import { createAnswerHooks } from '../tools/answer-hooks.ts';
+import { loadView, type SavedView } from './view-cache.ts';
+import { loadRenderer } from './markdown/lazy.ts';
+
+/** Resolves once what was just rendered has been painted. */
+const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 /*
  * The chat's state and actions for the conversation in the address bar (or a new one): which
@@ -43,6 +49,8 @@ export interface Chat {
   entry: Accessor<ConversationEntry | undefined>;
   doc: Accessor<ConversationDoc | undefined>;
   status: Accessor<ChatStatus>;
+  /** while the document opens: what the message list last showed of it (sanitised), if saved */
+  preview: Accessor<SavedView | null>;
   readOnly: Accessor<boolean>;
   settings: Accessor<WorkspaceSettings>;
   maxModels: Accessor<number>;
@@ -67,6 +75,7 @@ export interface Chat {
 
 export function createChat(conversationId: Accessor<string | undefined>): Chat {
   const { repo, workspace, device, ollamaModels, openai } = useWorkspace();
+  const { locale } = useI18n();
   const presets = usePresets();
   const navigate = useNavigate();
   const generations = useGenerations();
@@ -80,7 +89,20 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const e = entry();
     return e && entryState(e) === 'live' ? e : undefined;
   };
-  const opened = createConversationDoc(repo, () => liveEntry()?.url);
+  // A saved view of the conversation is painted before its document is loaded (view-cache.ts),
+  // unless the document is already in memory (opening it again costs nothing).
+  const [savedView, setSavedView] = createSignal<SavedView | null>(null);
+  const showSavedView = async (url: string) => {
+    const id = conversationId();
+    setSavedView(null);
+    if (!id || !isValidAutomergeUrl(url) || repo.handles[parseAutomergeUrl(url).documentId]?.isReady()) return;
+    const [view, renderer] = await Promise.all([loadView(id), loadRenderer().catch(() => null)]);
+    // saved in another language, its buttons and labels would be in that language
+    if (!view || !renderer || conversationId() !== id || view.locale !== locale()) return;
+    setSavedView({ ...view, turns: view.turns.map((html) => renderer.sanitizeView(html)) });
+    await afterPaint();
+  };
+  const opened = createConversationDoc(repo, () => liveEntry()?.url, showSavedView);
   const store = () => opened.store();
   const doc = () => store()?.doc;
 
@@ -89,6 +111,11 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     if (!liveEntry() || opened.problem()) return 'missing';
     return store() ? 'open' : 'opening';
   });
+
+  const preview = () => {
+    const v = savedView();
+    return v && v.id === conversationId() && status() === 'opening' ? v : null;
+  };
 
   const settings = (): WorkspaceSettings => ({ ...DEFAULT_WORKSPACE_SETTINGS, ...(workspace()?.doc.settings ?? {}) });
   const maxModels = () => clampModels(settings().maxModels);
@@ -173,6 +200,10 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
         ? createAnswerHooks({ repo, client, preset, workspace: workspace()?.doc, knownModels: ollamaModels.models(), handle, answerId: id })
         : undefined;
       void generations.start(id, async (ctl) => {
+        // Marked running at once (no "interrupted" flash), but the request is built and sent in
+        // a task of its own: sending a message also creates, stores and navigates, and all of
+        // it in one task is a long one.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         const outcome: AnswerOutcome = await runAnswer(
           {
             repo,
@@ -303,6 +334,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     entry,
     doc,
     status,
+    preview,
     readOnly: opened.readOnly,
     settings,
     maxModels,

@@ -19,8 +19,13 @@ export interface ConversationDocState {
   problem: Accessor<string | null>;
 }
 
-export function createConversationDoc(repo: Repo, url: Accessor<string | undefined>): ConversationDocState {
+/**
+ * `beforeOpen` runs first and is awaited: the chat shows a saved view of the conversation
+ * there, and loading a long document would block the main thread before that view is painted.
+ */
+export function createConversationDoc(repo: Repo, url: Accessor<string | undefined>, beforeOpen?: (url: string) => Promise<void>): ConversationDocState {
   const [opened] = createResource(url, async (u): Promise<Opened<ConversationDoc>> => {
+    await beforeOpen?.(u);
     for (;;) {
       const o = await openDoc<ConversationDoc>(repo, u, 'atelier/conversation');
       if (o.status !== 'unavailable' || url() !== u) return o;

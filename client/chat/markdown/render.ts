@@ -135,13 +135,6 @@ export function sanitizeView(html: string): string {
   });
 }
 
-/** Markdown → sanitised HTML, in one string. */
-export function renderMarkdown(text: string): string {
-  const { blocks, links } = new BlockSplitter().split(text);
-  const linkCount = Object.keys(links).length;
-  return blocks.map((b) => blockHtml(b, links, linkCount)).join('');
-}
-
 export interface MarkdownView {
   /** Show `text`: only the blocks that differ from what is shown are rendered and replaced. */
   update(text: string): void;
