@@ -225,6 +225,8 @@ export async function coldStart(env: Env): Promise<ColdStart> {
 
 interface OpenResult {
   renderMs: number;
+  /** until the live (interactive) list is painted, when the first paint was a saved view */
+  liveMs: number;
   domNodes: number;
   listNodes: number;
   turns: number;
@@ -236,30 +238,33 @@ async function openConversation(page: Page, env: Env): Promise<OpenResult> {
   const link = page.locator(`a.conversation-link[href="/chat/${env.longId}"]`);
   await link.waitFor({ state: 'attached', timeout: 60_000 });
   await waitQuiet(page, 1000, 30_000);
-  const r = await page.evaluate(
-    (href: string) =>
-      new Promise<{ start: number; painted: number }>((resolve, reject) => {
-        const a = document.querySelector<HTMLAnchorElement>(`a.conversation-link[href="${href}"]`);
-        if (!a) return reject(new Error('no link'));
-        const timer = setTimeout(() => reject(new Error('the conversation did not render within 30 s')), 30_000);
-        const start = performance.now();
-        const obs = new MutationObserver(() => {
-          const turns = document.querySelectorAll('.message-scroll .turn');
-          if ([...turns].some((t) => (t.textContent ?? '').trim().length > 0)) {
-            obs.disconnect();
-            requestAnimationFrame(() =>
-              setTimeout(() => {
-                clearTimeout(timer);
-                resolve({ start, painted: performance.now() });
-              }, 0),
-            );
-          }
-        });
-        obs.observe(document.body, { childList: true, subtree: true, characterData: true });
-        a.click();
-      }),
-    `/chat/${env.longId}`,
-  );
+  // A string, not a function: tsx would wrap the named helpers in a helper the page lacks.
+  // The first paint may be the saved view of the conversation (inert, while its document
+  // loads); "live" is when the real, interactive list is painted.
+  const r = (await page.evaluate(`new Promise((resolve, reject) => {
+    const a = document.querySelector('a.conversation-link[href="/chat/${env.longId}"]');
+    if (!a) return reject(new Error('no link'));
+    const timer = setTimeout(() => reject(new Error('the conversation did not render within 30 s')), 30000);
+    const start = performance.now();
+    let painted = 0;
+    function shown(selector) {
+      return [...document.querySelectorAll(selector)].some((t) => (t.textContent || '').trim().length > 0);
+    }
+    function afterPaint(cb) { requestAnimationFrame(() => setTimeout(cb, 0)); }
+    function check() {
+      if (painted === 0 && shown('.message-scroll .turn')) {
+        painted = -1;
+        afterPaint(() => { painted = performance.now(); check(); });
+      }
+      if (painted > 0 && shown('.message-scroll:not(.message-preview) .turn')) {
+        obs.disconnect();
+        afterPaint(() => { clearTimeout(timer); resolve({ start, painted, live: performance.now() }); });
+      }
+    }
+    const obs = new MutationObserver(check);
+    obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+    a.click();
+  })`)) as { start: number; painted: number; live: number };
   await sleep(1500);
   const dom = await page.evaluate(() => ({
     domNodes: document.getElementsByTagName('*').length,
@@ -267,7 +272,7 @@ async function openConversation(page: Page, env: Env): Promise<OpenResult> {
     turns: document.querySelectorAll('.message-scroll .turn').length,
     sidebarItems: document.querySelectorAll('.conversation-list > li').length,
   }));
-  return { renderMs: r.painted - r.start, ...dom };
+  return { renderMs: r.painted - r.start, liveMs: r.live - r.start, ...dom };
 }
 
 // ---------------------------------------------------------------- streaming
@@ -484,7 +489,7 @@ export async function browserFigures(ctx: BenchContext): Promise<Figure[]> {
         for (let r = 0; r < runs; r++) {
           const o = await openConversation(page, env);
           results.push(o);
-          ctx.log(`  open conversation ${r + 1}: painted after ${o.renderMs.toFixed(0)} ms; ${o.turns} turns in the DOM, ${o.listNodes} nodes in the list, ${o.domNodes} in the page (${o.sidebarItems} sidebar items)`);
+          ctx.log(`  open conversation ${r + 1}: painted after ${o.renderMs.toFixed(0)} ms (live list ${o.liveMs.toFixed(0)} ms); ${o.turns} turns in the DOM, ${o.listNodes} nodes in the list, ${o.domNodes} in the page (${o.sidebarItems} sidebar items)`);
         }
         await context.close();
         const last = results.at(-1)!;
@@ -497,7 +502,7 @@ export async function browserFigures(ctx: BenchContext): Promise<Figure[]> {
             op: '<=',
             limit: 300,
             runs: results.map((o) => round(o.renderMs, 0)),
-            note: `click in the sidebar → messages painted (page freshly loaded, document read from IndexedDB); median of ${runs} runs after a warm-up`,
+            note: `click in the sidebar → messages painted (page freshly loaded, document read from IndexedDB); median of ${runs} runs after a warm-up; the live, interactive list (after the document is loaded, when the first paint is the saved view) at ${round(median(results.map((o) => o.liveMs)), 0)} ms`,
           }),
           figure({
             name: 'open-conversation-turns-in-dom',
