@@ -16,6 +16,7 @@ export const SCHEMA = {
   preset: 1,
   conversation: 1,
   blob: 1,
-  knowledge: 1,
+  // 2: the text may be an ImmutableString; builds that read only plain strings see these as newer (read-only)
+  knowledge: 2,
   tool: 1,
 } as const;

@@ -71,6 +71,9 @@ const steps: Record<DocKind, Step[]> = {
       ensure(d, 'wholeDocument', false);
       ensure(d, 'createdAt', 0);
     },
+    // 1 → 2: nothing to convert (a plain-string text stays valid); the version only tells older
+    // builds that this text may be an ImmutableString they cannot read.
+    () => undefined,
   ],
   [KIND.tool]: [
     (d) => {
