@@ -21,10 +21,13 @@
  *   with a reason (4507 for a storage limit, 1011 otherwise) and nothing is acknowledged.
  * - Activity: every document a socket syncs is reported (`onActivity`), so idle documents can
  *   be unloaded without pulling one out from under a sync in progress.
+ * - Keepalive: keepalive.ts instead of the reference adapter's, which terminates a peer that is
+ *   alive but still reading a backlog (its pong waits behind the backlog).
  */
 import { cbor, type DocumentId, type Message, type PeerId, type PeerMetadata } from '@automerge/automerge-repo';
 import { WebSocketServerAdapter, type FromServerMessage } from '@automerge/automerge-repo-network-websocket';
 import WebSocket, { type WebSocketServer } from 'ws';
+import { markAlive, startKeepalive } from './keepalive.ts';
 import { CLOSE, checkFrame, type Rejection } from './message-guard.ts';
 
 export interface GuardedAdapterOptions {
@@ -63,6 +66,10 @@ const CLOSE_GRACE_MS = 2_000;
  * a connection attempt is still pending.
  */
 const JOIN_TIMEOUT_MS = 30_000;
+/** Default ping interval (the reference adapter's). */
+const KEEPALIVE_MS = 5_000;
+/** Given to the reference adapter so that its own keepalive never fires (the longest timer Node allows). */
+const NO_REFERENCE_KEEPALIVE = 2 ** 31 - 1;
 
 export class GuardedServerAdapter extends WebSocketServerAdapter {
   readonly #label: string;
@@ -87,10 +94,14 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
   readonly #outbox = new WeakMap<WebSocket, Promise<void>>();
   readonly #connected: Promise<void>;
   #resolveConnected!: () => void;
+  readonly #wss: WebSocketServer;
+  readonly #keepAliveMs: number;
 
   constructor(wss: WebSocketServer, opts: GuardedAdapterOptions) {
     // Same `ws` class; isomorphic-ws merely types it through a different declaration.
-    super(wss as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0], opts.keepAliveInterval);
+    super(wss as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0], NO_REFERENCE_KEEPALIVE);
+    this.#wss = wss;
+    this.#keepAliveMs = opts.keepAliveInterval ?? KEEPALIVE_MS;
     this.#label = opts.label;
     this.#log = opts.log;
     this.#persist = opts.persistBeforeAck ?? null;
@@ -113,8 +124,9 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
         this.#frameIsBinary.set(socket, isBinary);
         // A peer that is sending is alive, even if its pong is late (a Node client busy
         // applying thousands of documents answers pings late; browsers answer them natively).
-        (socket as WebSocket & { isAlive?: boolean }).isAlive = true;
+        markAlive(socket);
       });
+      socket.on('pong', () => markAlive(socket));
       const joinTimer = setTimeout(() => {
         if (!this.#boundPeer.has(socket)) this.#reject(socket, { code: CLOSE.policyViolation, reason: 'no join' });
       }, JOIN_TIMEOUT_MS);
@@ -136,6 +148,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
 
   override connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
     super.connect(peerId, peerMetadata);
+    startKeepalive(this.#wss, this.#keepAliveMs, (socket) => {
+      if (this.#rejected.has(socket)) return;
+      this.#rejected.add(socket);
+      this.#log(`sync[${this.#label}]: closed ${this.#who(socket)}: no answer to a ping and nothing read (keepalive)`);
+    });
     this.#resolveConnected();
   }
 
