@@ -321,11 +321,15 @@ export class AccountRepos {
     // (relay-storage.ts, point 5).
     if (acc.activity.get(documentId) !== touched || acc.storage.isAnswerPending(documentId)) return false;
     if (acc.repo.handles[documentId] !== handle || !handle.isReady()) return false;
+    const doc = handle.doc();
     handle.removeAllListeners('heads-changed');
     handle.removeAllListeners('change');
     await acc.repo.removeFromCache(documentId);
     acc.activity.delete(documentId);
     acc.storage.forget(documentId);
+    // Written above and unchanged since (same activity, no answer pending): its memory can go now
+    // rather than at the next full garbage collection (relay-storage.ts, retire).
+    acc.storage.retire(doc);
     return true;
   }
 
