@@ -27,11 +27,16 @@ export interface StorageUsage {
 /** Temp files live outside every key's directory, so `loadRange` never sees a half-written one. */
 const TMP_DIR = '.tmp';
 
+/** Folders remembered as existing, at most (~100 bytes each). */
+const MAX_REMEMBERED_DIRS = 4_096;
+
 export class AtomicFSStorageAdapter implements StorageAdapterInterface {
   readonly #base: string;
   // Never given a `save`, so its read cache stays empty and every read comes from disk.
   readonly #reader: NodeFSStorageAdapter;
   #tmpReady: Promise<void> | null = null;
+  /** Folders known to exist (see #makeDir). */
+  readonly #dirs = new Set<string>();
 
   constructor(baseDirectory: string) {
     this.#base = baseDirectory;
@@ -68,15 +73,34 @@ export class AtomicFSStorageAdapter implements StorageAdapterInterface {
     }
     // Unique per write: the repo may save the same chunk key twice concurrently.
     const tmp = path.join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const dir = path.dirname(target);
     try {
       await fsp.writeFile(tmp, data);
-      await fsp.mkdir(path.dirname(target), { recursive: true });
-      await fsp.rename(tmp, target);
+      if (!this.#dirs.has(dir)) await this.#makeDir(dir);
+      try {
+        await fsp.rename(tmp, target);
+      } catch (err) {
+        // The folder went since it was made (a document removed): make it again, once.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !this.#dirs.has(dir)) throw err;
+        this.#dirs.delete(dir);
+        await this.#makeDir(dir);
+        await fsp.rename(tmp, target);
+      }
     } catch (err) {
       await fsp.rm(tmp, { force: true });
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.#tmpReady = null;
       throw err;
     }
+  }
+
+  /**
+   * mkdir -p, remembered: every acknowledged change is a write, and a mkdir per write was a
+   * syscall on that path for a folder that exists. Bounded, as it holds paths of every document.
+   */
+  async #makeDir(dir: string): Promise<void> {
+    await fsp.mkdir(dir, { recursive: true });
+    if (this.#dirs.size >= MAX_REMEMBERED_DIRS) this.#dirs.clear();
+    this.#dirs.add(dir);
   }
 
   remove(key: StorageKey): Promise<void> {
