@@ -140,12 +140,11 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     return list.length > 0 && list.every((ref) => catalog.info(ref)?.vision === true);
   });
 
+  // from the few answers running in this tab, not by reading every message of the conversation
   const runningHere = createMemo(() => {
     const d = doc();
     if (!d) return [];
-    return Object.values(d.messages)
-      .filter((m) => m.status === 'streaming' && generations.isRunning(m.id))
-      .map((m) => m.id);
+    return generations.runningIds().filter((id) => d.messages[id]?.status === 'streaming');
   });
 
   const touchEntry = (id: string, model: string | undefined) => {
@@ -273,9 +272,10 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     if (!w || !d) return 'not-ready';
     const user = userMessage({ id: newId(), parentId: d.currentId, content: text, images: imageUrls, models: refs, now });
     const answers = makeAnswers(user.id, refs, now);
+    // a conversation whose first message failed to get an answer may still lack a title
+    // (counted on the plain document: on the change's proxy, one wasm call per message)
+    const first = Object.keys(w.handle.doc().messages).length === 0;
     w.handle.change((x) => {
-      // a conversation whose first message failed to get an answer may still lack a title
-      const first = Object.keys(x.messages).length === 0;
       addTurn(x, user, answers);
       if (first && !x.title) x.title = deriveTitle(text);
     });

@@ -27,6 +27,8 @@ export interface Generations {
   /** this tab's id, written on the answers it streams */
   readonly writerId: string;
   isRunning(messageId: string): boolean;
+  /** the answers running in this tab */
+  runningIds(): string[];
   /** the text as it arrives, while running in this tab */
   live(messageId: string): LiveText | undefined;
   /** Run `job` for the answer; a second start for an answer already running is ignored. */
@@ -69,6 +71,7 @@ export function createGenerations(): Generations {
   return {
     writerId,
     isRunning: (id) => running[id] === true,
+    runningIds: () => Object.keys(running),
     live: (id) => live[id],
     async start(id, job) {
       if (controllers.has(id)) return;
