@@ -1,8 +1,8 @@
 /**
  * Relay memory: 10 accounts × 2,000 conversation documents, one client per account connected
  * and synced (every document requested and received, as a new device does; protocol-level
- * clients, see lib/raw-client.ts), then the clients leave and the relay is left idle. Our relay runs as `node --import tsx server/main.ts` (as `npm run relay`
- * does); RSS is VmRSS from /proc/PID/status, the median of 5 samples a second apart.
+ * clients, see lib/raw-client.ts), then the clients leave and the relay is left idle. Our relay runs as `npm start` runs it
+ * (compiled, with its node options: server/relay-build.mjs); RSS is VmRSS from /proc/PID/status, the median of 5 samples a second apart.
  *
  * Idle unloading keeps the relay's defaults except the account idle timeout, shortened so the
  * run does not wait minutes (see idleEnv).

@@ -1,14 +1,18 @@
 /**
- * Relays under test run as child processes (`node --import tsx …`), so their CPU and memory
- * are their own and the clients in this process do not share their event loop:
- *   ours      server/main.ts        (env PORT, HOST, DATA_DIR, STATIC_DIR, + whatever a figure adds)
- *   baseline  bench/baseline-relay.ts (env PORT, HOST, DATA_DIR)
+ * Relays under test run as child processes, so their CPU and memory are their own and the
+ * clients in this process do not share their event loop:
+ *   ours      server/main.ts, run as `npm start` runs it: compiled, with the relay's node options
+ *             (server/relay-build.mjs)  (env PORT, HOST, DATA_DIR, STATIC_DIR, + whatever a figure adds)
+ *   baseline  bench/baseline-relay.ts through tsx, as before (env PORT, HOST, DATA_DIR); tsx's
+ *             loader thread costs it memory (~24 MB RSS), not CPU once started
  * Every spawned process is tracked and killed by `killAll` (run.ts calls it on every exit path).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT, sleep } from './common.ts';
+import { compileRelay, RELAY_NODE_OPTIONS } from '../../server/relay-build.mjs';
 
 export type RelayKind = 'ours' | 'baseline';
 
@@ -31,6 +35,13 @@ export interface RelayProc {
 
 const live = new Set<ChildProcess>();
 
+/** Our relay, compiled once per bench process (a file of its own: `npm start` may be running). */
+let compiled: Promise<string> | null = null;
+function compiledRelay(): Promise<string> {
+  compiled ??= compileRelay(ROOT, path.join(ROOT, 'node_modules', '.cache', 'atelier', `relay-bench-${process.pid}.mjs`));
+  return compiled;
+}
+
 export function killAll(): void {
   for (const p of live) {
     try {
@@ -40,6 +51,11 @@ export function killAll(): void {
     }
   }
   live.clear();
+  if (compiled) {
+    const file = compiled;
+    compiled = null;
+    void file.then((f) => Promise.all([rm(f, { force: true }), rm(`${f}.map`, { force: true })])).catch(() => {});
+  }
 }
 
 export function readRssMb(pid: number): number {
@@ -71,10 +87,10 @@ export interface SpawnOptions {
 }
 
 export async function spawnRelay(kind: RelayKind, opts: SpawnOptions): Promise<RelayProc> {
-  const entry = kind === 'ours' ? 'server/main.ts' : 'bench/baseline-relay.ts';
   // BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every relay of a run.
   const nodeArgs = opts.nodeArgs ?? (process.env.BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const command = kind === 'ours' ? [...RELAY_NODE_OPTIONS, ...nodeArgs, await compiledRelay()] : [...nodeArgs, '--import', 'tsx', 'bench/baseline-relay.ts'];
+  const proc = spawn(process.execPath, command, {
     cwd: ROOT,
     env: {
       ...process.env,
