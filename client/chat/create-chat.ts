@@ -229,12 +229,17 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     return s && id && !opened.readOnly() ? { handle: s.handle, id } : null;
   };
 
-  /** What the person typed goes to storage at once (not after the save debounce): it must never be lost. */
+  /**
+   * What the person typed goes to storage at once (not after the save debounce): it must never
+   * be lost. "At once" is the next task: encoding and storing is then not part of the task that
+   * creates the conversation and renders it (a page closing before it is covered by the repo's
+   * journal, client/repo/journaled-storage.ts).
+   */
   const persist = (handle: DocHandle<ConversationDoc>) => {
     const ids = [handle.documentId];
     const ws = workspace();
     if (ws) ids.push(ws.handle.documentId);
-    void repo.flush(ids).catch(() => undefined);
+    setTimeout(() => void repo.flush(ids).catch(() => undefined), 0);
   };
 
   const makeAnswers = (parentId: string, refs: string[], now: number) =>
