@@ -15,7 +15,9 @@
  *
  * The initial usage comes from a scan of the account's folder when it is opened
  * (AtomicFSStorageAdapter.scanUsage); the sizes of files being replaced or removed from
- * `sizeOf` (a stat), so no per-file table is kept in memory.
+ * `sizeOf` (a stat), so no per-file table is kept in memory — except two shortcuts on the path
+ * of every sync round: a new incremental chunk (named by its content's hash, written once) is
+ * not stat'ed, and the last sizes of up to 10,000 sync-state files are remembered.
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
 import type { StorageUsage } from './doc-storage.ts';
@@ -42,6 +44,9 @@ export interface QuotaOptions {
   maxBytes: number;
 }
 
+/** Sync-state sizes remembered at most (~150 bytes each); past it, the next writes stat again. */
+const MAX_REMEMBERED_SYNC_STATES = 10_000;
+
 function isChunkKey(key: StorageKey): boolean {
   return key.length === 3 && (key[1] === 'snapshot' || key[1] === 'incremental');
 }
@@ -58,6 +63,8 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
   #totalBytes: number;
   /** bytes of writes in progress */
   #reserved = 0;
+  /** Sizes of sync-state files as last written here (a stat per write showed in profiles). */
+  readonly #syncStateSizes = new Map<string, number>();
 
   constructor(inner: StorageAdapterInterface, opts: QuotaOptions) {
     this.#inner = inner;
@@ -96,7 +103,10 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
     // An incremental chunk is named by the hash of its content and the relay writes each one
     // once: counted as new without a stat (a stat per acknowledged change showed in profiles).
     // Rewriting one that exists would only count its bytes twice until the next open's scan.
-    const delta = data.byteLength - (chunk && kind === 'incremental' ? 0 : await this.#sizeOf(key));
+    // A sync state is rewritten on every sync round: its last size is remembered instead.
+    const syncStateKey = key.length === 3 && kind === 'sync-state' ? key.join('/') : null;
+    const known = syncStateKey === null ? undefined : this.#syncStateSizes.get(syncStateKey);
+    const delta = data.byteLength - (chunk && kind === 'incremental' ? 0 : (known ?? (await this.#sizeOf(key))));
     const grow = Math.max(0, delta);
     if (this.#maxBytes > 0 && grow > 0) {
       let projected = this.#totalBytes + this.#reserved + grow;
@@ -109,6 +119,10 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
       await this.#inner.save(key, data);
       this.#totalBytes += delta;
       if (chunk) this.#documents.set(documentId, (this.#documents.get(documentId) ?? 0) + delta);
+      if (syncStateKey !== null) {
+        if (this.#syncStateSizes.size >= MAX_REMEMBERED_SYNC_STATES) this.#syncStateSizes.clear();
+        this.#syncStateSizes.set(syncStateKey, data.byteLength);
+      }
     } finally {
       this.#reserved -= grow;
       if (isNew) this.#pendingNew.delete(documentId);
@@ -116,6 +130,7 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
   }
 
   async remove(key: StorageKey): Promise<void> {
+    this.#syncStateSizes.delete(key.join('/'));
     const size = await this.#sizeOf(key);
     await this.#inner.remove(key);
     this.#forget([{ key, size }]);
@@ -123,6 +138,7 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
 
   async removeRange(prefix: StorageKey): Promise<void> {
     // Rare (the relay never deletes documents): reading the range is the simple way to size it.
+    this.#syncStateSizes.clear();
     const chunks = await this.#inner.loadRange(prefix);
     await this.#inner.removeRange(prefix);
     this.#forget(chunks.map((c) => ({ key: c.key, size: c.data?.byteLength ?? 0 })));
