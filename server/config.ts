@@ -48,7 +48,9 @@
  *                               200): past it, the least recently used ones idle for 1 s or
  *                               more are unloaded first. This bounds the relay's memory: the
  *                               Automerge wasm memory never shrinks, so its high-water mark is
- *                               set by the most documents loaded at once.
+ *                               set by the most documents loaded at once. A document a request
+ *                               is being answered for stays loaded even past the cap, so many
+ *                               requests in flight (a new device fetching everything) exceed it.
  *   IDLE_ACCOUNT_MS             an account without connections for this long is closed (its
  *                               documents written out, its Repo dropped) and reopened on the
  *                               next connection (default 120000).
