@@ -8,8 +8,7 @@
  * Every spawned process is tracked and killed by `killAll` (run.ts calls it on every exit path).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, sleep } from './common.ts';
 import { compileRelay, RELAY_NODE_OPTIONS } from '../../server/relay-build.mjs';
@@ -36,9 +35,10 @@ export interface RelayProc {
 const live = new Set<ChildProcess>();
 
 /** Our relay, compiled once per bench process (a file of its own: `npm start` may be running). */
+const COMPILED_RELAY = path.join(ROOT, 'node_modules', '.cache', 'atelier', `relay-bench-${process.pid}.mjs`);
 let compiled: Promise<string> | null = null;
 function compiledRelay(): Promise<string> {
-  compiled ??= compileRelay(ROOT, path.join(ROOT, 'node_modules', '.cache', 'atelier', `relay-bench-${process.pid}.mjs`));
+  compiled ??= compileRelay(ROOT, COMPILED_RELAY);
   return compiled;
 }
 
@@ -52,9 +52,10 @@ export function killAll(): void {
   }
   live.clear();
   if (compiled) {
-    const file = compiled;
+    // Synchronous: killAll runs on exit paths, where nothing asynchronous completes.
     compiled = null;
-    void file.then((f) => Promise.all([rm(f, { force: true }), rm(`${f}.map`, { force: true })])).catch(() => {});
+    rmSync(COMPILED_RELAY, { force: true });
+    rmSync(`${COMPILED_RELAY}.map`, { force: true });
   }
 }
 
