@@ -10,7 +10,7 @@ import { next as A } from '@automerge/automerge';
 import { cbor, generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
 import type WebSocket from 'ws';
 import { accountDocumentsDir } from '../../server/accounts.ts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { startRelay } from '../../server/relay.ts';
@@ -22,12 +22,12 @@ import {
   nextMessage,
   rawSocket,
   relayPeer,
-  runCleanups,
   sameHeads,
   tempDir,
   waitFor,
   waitForAck,
   type Client,
+  cleanupAfterEach,
 } from './helpers.ts';
 
 /** Every file under a folder, relative, sorted. */
@@ -58,15 +58,7 @@ async function answersTo(ws: WebSocket, peer: string, relayId: string, documentI
   return got;
 }
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
-
-function track(client: Client): Client {
-  cleanups.push(() => client.close());
-  return client;
-}
+const { cleanups, track } = cleanupAfterEach();
 
 describe('account isolation', () => {
   it("another account's token can neither read nor change a document", async () => {

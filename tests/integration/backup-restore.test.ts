@@ -9,22 +9,14 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRelay } from '../../server/relay.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
-import { connectClient, findOnRelay, runCleanups, sleep, tempDir, waitForAck, type Client } from './helpers.ts';
+import { connectClient, findOnRelay, sleep, tempDir, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
-
-function track(client: Client): Client {
-  cleanups.push(() => client.close());
-  return client;
-}
+const { cleanups, track } = cleanupAfterEach();
 
 function script(name: 'backup' | 'restore', dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -2,25 +2,17 @@
  * Two devices of one account converge through the relay, including after both edited while
  * the relay was down and it came back on the same data folder.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { startRelay, type Relay } from '../../server/relay.ts';
-import { connectClient, findOnRelay, runCleanups, tempDir, waitConverged, waitFor, type Client } from './helpers.ts';
+import { connectClient, findOnRelay, tempDir, waitConverged, waitFor, type Client, cleanupAfterEach } from './helpers.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
+const { cleanups, track } = cleanupAfterEach();
 
 async function relayOn(dataDir: string, port = 0): Promise<Relay> {
   const relay = await startRelay({ port, host: '127.0.0.1', dataDir, staticDir: null, log: () => {} });
   return relay;
-}
-
-function track(client: Client): Client {
-  cleanups.push(() => client.close());
-  return client;
 }
 
 describe('relay convergence', () => {

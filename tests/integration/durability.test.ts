@@ -10,18 +10,15 @@ import path from 'node:path';
 import { next as A } from '@automerge/automerge';
 import { parseAutomergeUrl } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountDocumentsDir } from '../../server/accounts.ts';
 import { startRelay } from '../../server/relay.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { spawnRelay, waitForOutput, type RelayProcess } from '../helpers/relay-process.ts';
-import { automergeUrl, closeCode, connectClient, findOnRelay, rawSocket, runCleanups, sleep, tempDir, waitForAck, type Client } from './helpers.ts';
+import { automergeUrl, closeCode, connectClient, findOnRelay, rawSocket, sleep, tempDir, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
+const { cleanups } = cleanupAfterEach();
 
 function track<T extends Client | RelayProcess>(x: T): T {
   cleanups.push(() => ('repo' in x ? x.close() : x.kill()));

@@ -3,17 +3,14 @@
  * is obtained on a later attempt once it is there — the app's background fetch and editors
  * rely on this to end up with every document.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
 import * as A from '@automerge/automerge';
 import { startRelay } from '../../server/relay.ts';
 import { findAgain } from '../../client/repo/find-again.ts';
-import { connectClient, findOnRelay, relayPeer, runCleanups, tempDir, waitFor, waitForAck, type Client } from './helpers.ts';
+import { connectClient, findOnRelay, relayPeer, tempDir, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
+const { cleanups, track } = cleanupAfterEach();
 
 interface Note {
   text: string;
@@ -26,7 +23,6 @@ describe('findAgain', () => {
     const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {} });
     cleanups.push(() => relay.close());
     const { account, token } = await relay.accounts.create('alice');
-    const track = (c: Client) => (cleanups.push(() => c.close()), c);
 
     // A document made on a device that has not synced yet.
     const offline = new Repo({ network: [] });

@@ -8,7 +8,7 @@
 import { next as A } from '@automerge/automerge';
 import { decodeHeads, parseAutomergeUrl, type Chunk, type DocumentId, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountDocumentsDir } from '../../server/accounts.ts';
 import { CLOSE } from '../../server/message-guard.ts';
 import { startRelay } from '../../server/relay.ts';
@@ -19,24 +19,16 @@ import {
   connectClient,
   findOnRelay,
   relayPeer,
-  runCleanups,
   sameHeads,
   sleep,
   tempDir,
   waitFor,
   waitForAck,
   type Client,
+  cleanupAfterEach,
 } from './helpers.ts';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
-
-function track(client: Client): Client {
-  cleanups.push(() => client.close());
-  return client;
-}
+const { cleanups, track } = cleanupAfterEach();
 
 /** Wraps an account's storage; while `full`, every write fails as on a full disk. */
 class DiskThatFills implements StorageAdapterInterface {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Repo, cbor, isValidAutomergeUrl, type AutomergeUrl, type DocHandle, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo';
 import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import WebSocket from 'ws';
+import { afterEach } from 'vitest';
 import { syncUrl } from '../../server/relay.ts';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -38,6 +39,22 @@ export async function runCleanups(cleanups: (() => unknown)[]): Promise<void> {
     }
   }
   if (first) throw first;
+}
+
+/**
+ * A test file's cleanup list, run after each test, and `track` to close a client then.
+ * Call once at the top level of the file.
+ */
+export function cleanupAfterEach(): { cleanups: (() => unknown)[]; track: (client: Client) => Client } {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    await runCleanups(cleanups);
+  });
+  const track = (client: Client): Client => {
+    cleanups.push(() => client.close());
+    return client;
+  };
+  return { cleanups, track };
 }
 
 export function sameHeads(a: readonly string[], b: readonly string[]): boolean {

@@ -7,21 +7,13 @@
 import { next as A } from '@automerge/automerge';
 import type { DocumentId } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../server/relay.ts';
 import { accountDocumentsDir } from '../../server/accounts.ts';
 import { AtomicFSStorageAdapter } from '../../server/doc-storage.ts';
-import { connectClient, findOnRelay, runCleanups, sleep, tempDir, waitConverged, waitFor, waitForAck, type Client } from './helpers.ts';
+import { connectClient, findOnRelay, sleep, tempDir, waitConverged, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
-
-function track(client: Client): Client {
-  cleanups.push(() => client.close());
-  return client;
-}
+const { cleanups, track } = cleanupAfterEach();
 
 interface Note {
   title: string;

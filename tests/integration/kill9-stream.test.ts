@@ -14,16 +14,13 @@ import { decodeHeads, type DocHandle, type DocumentId } from '@automerge/automer
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { spawnRelay, waitForOutput, type RelayProcess } from '../helpers/relay-process.ts';
-import { connectClient, findOnRelay, relayPeer, runCleanups, sleep, tempDir, waitForAck, type Client } from './helpers.ts';
+import { connectClient, findOnRelay, relayPeer, sleep, tempDir, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
+const { cleanups } = cleanupAfterEach();
 
 /** mulberry32: small, seeded, good enough to pick moments and pauses reproducibly. */
 function prng(seed: number): () => number {

@@ -6,22 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../server/relay.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { startCutProxy, type CutProxy } from '../helpers/cut-proxy.ts';
-import { connectClient, findOnRelay, runCleanups, sameHeads, sleep, tempDir, waitConverged, waitFor, waitForAck, type Client } from './helpers.ts';
+import { connectClient, findOnRelay, sameHeads, sleep, tempDir, waitConverged, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
-
-function track(client: Client): Client {
-  cleanups.push(() => client.close());
-  return client;
-}
+const { cleanups, track } = cleanupAfterEach();
 
 interface Note {
   n: number;

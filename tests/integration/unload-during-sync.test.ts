@@ -11,19 +11,11 @@
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRelay, type Relay } from '../../server/relay.ts';
-import { connectClient, findOnRelay, runCleanups, sleep, tempDir, waitFor, waitForAck, type Client } from './helpers.ts';
+import { connectClient, findOnRelay, sleep, tempDir, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  await runCleanups(cleanups);
-});
-
-function track(client: Client): Client {
-  cleanups.push(() => client.close());
-  return client;
-}
+const { cleanups, track } = cleanupAfterEach();
 
 /** Holds back reads of sync states while armed; everything else goes straight through. */
 class SyncStateGate implements StorageAdapterInterface {
