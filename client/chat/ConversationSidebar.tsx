@@ -7,6 +7,8 @@ import { importChatsFile } from './import-export.ts';
 import type { ModelCatalog } from './model-catalog.ts';
 import { formatBytes } from '../models/avatar.ts';
 
+const PAGE = 100;
+
 /**
  * The conversations of the workspace: New chat, search, pinned ones first then newest first;
  * each can be renamed, pinned and moved to the Trash. Open WebUI chat exports can be imported.
@@ -18,6 +20,15 @@ export function ConversationSidebar(props: { currentId: string | undefined; cata
   const all = createConversationIndex(workspace);
   const [query, setQuery] = createSignal('');
   const visible = createMemo(() => filterConversations(all(), query(), t('chat.untitled')));
+  // Thousands of conversations as DOM nodes make every re-sort (a new answer bumps one to the
+  // top) and the page itself slow: show a page of them, more on request; search covers all.
+  const [limit, setLimit] = createSignal(PAGE);
+  const shown = createMemo(() => {
+    const ids = visible().slice(0, limit()).map((i) => i.id);
+    // the open conversation stays listed even when it is further down
+    if (props.currentId && !ids.includes(props.currentId) && visible().some((i) => i.id === props.currentId)) ids.push(props.currentId);
+    return ids;
+  });
   const [renaming, setRenaming] = createSignal<string | null>(null);
   const [menu, setMenu] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal('');
@@ -162,8 +173,13 @@ export function ConversationSidebar(props: { currentId: string | undefined; cata
       <input type="search" aria-label={t('chat.searchChats')} placeholder={t('chat.searchChats')} value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
       <Show when={visible().length > 0} fallback={<p class="help">{all().length === 0 ? t('chat.noChats') : t('chat.noChatMatch')}</p>}>
         <ul class="conversation-list" aria-label={t('chat.conversations')}>
-          <For each={visible().map((i) => i.id)}>{(id) => <Item id={id} />}</For>
+          <For each={shown()}>{(id) => <Item id={id} />}</For>
         </ul>
+        <Show when={visible().length > limit()}>
+          <button type="button" class="secondary small show-more" onClick={() => setLimit(limit() + PAGE)}>
+            {t('chat.showMoreChats', { n: Math.min(PAGE, visible().length - limit()) })}
+          </button>
+        </Show>
       </Show>
       <label class="button-like secondary import-chats" title={t('chat.importHelp')}>
         {t('chat.importChats')}

@@ -162,3 +162,33 @@ test('with "let the model propose a title", the first answer is followed by a pr
   expect(titleRequest.stream).toBe(false);
   expect(titleRequest.messages[0]!.content).toContain('USER: how do i keep rows without a match in sql');
 });
+
+test('a long conversation list shows a page at a time; search still finds every one', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  const chats = Array.from({ length: 105 }, (_, i) => ({
+    id: `c${i}`,
+    title: `Imported chat ${i}`,
+    chat: {
+      title: `Imported chat ${i}`,
+      models: ['llama3.2:latest'],
+      history: {
+        currentId: 'm1',
+        messages: { m1: { id: 'm1', parentId: null, childrenIds: [], role: 'user', content: `question ${i}`, timestamp: 1720000000 + i } },
+      },
+      messages: [],
+      timestamp: (1720000000 + i) * 1000,
+    },
+    updated_at: 1720000000 + i,
+    created_at: 1720000000 + i,
+  }));
+  await page.getByLabel('Import chats').setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(chats)) });
+  const items = sidebar(page).getByRole('list', { name: 'Conversations' }).locator(':scope > li');
+  await expect(items).toHaveCount(100);
+  await sidebar(page).getByRole('searchbox', { name: 'Search conversations' }).fill('Imported chat 3');
+  // 3 and 30–39 match; the oldest ones are beyond the first page
+  await expect(items).toHaveCount(11);
+  await sidebar(page).getByRole('searchbox', { name: 'Search conversations' }).fill('');
+  await sidebar(page).getByRole('button', { name: 'Show 5 more conversations' }).click();
+  await expect(items).toHaveCount(105);
+  await expect(sidebar(page).getByRole('button', { name: /Show \d+ more/ })).toHaveCount(0);
+});
