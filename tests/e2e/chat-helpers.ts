@@ -56,6 +56,14 @@ export function userMessages(page: Page): Locator {
 }
 
 /** Creates a preset through the editor; `fill` may set more fields before saving. */
+/** Switches a preset parameter from "default" to custom in the editor, and types `value` when given. */
+export async function setParam(page: Page, name: string, value?: string): Promise<void> {
+  await page.getByRole('button', { name: `${name}: switch between default and custom` }).click();
+  if (value === undefined) return;
+  await page.getByRole('spinbutton', { name }).fill(value);
+  await page.getByRole('spinbutton', { name }).press('Tab');
+}
+
 export async function createPreset(page: Page, name: string, base: string, fill?: () => Promise<void>): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
   await page.getByRole('link', { name: 'New model' }).click();

@@ -1,17 +1,13 @@
 import { test, expect } from './fixtures.ts';
-import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send } from './chat-helpers.ts';
+import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send, setParam } from './chat-helpers.ts';
 
 test('a preset is sent to /api/chat as its base model, system prompt first and only the parameters set', async ({ page, fake, relayFx }) => {
   await openChat(page, relayFx, fake);
   await createPreset(page, 'SQL Tutor', 'llama3.2', async () => {
     await page.getByLabel('System prompt').fill('You are a patient SQL tutor.');
-    await page.getByRole('button', { name: 'Temperature: switch between default and custom' }).click();
-    await page.getByRole('spinbutton', { name: 'Temperature' }).fill('0.3');
-    await page.getByRole('spinbutton', { name: 'Temperature' }).press('Tab');
-    await page.getByRole('button', { name: 'Max tokens (num_predict): switch between default and custom' }).click();
-    await page.getByRole('spinbutton', { name: 'Max tokens (num_predict)' }).fill('1024');
-    await page.getByRole('spinbutton', { name: 'Max tokens (num_predict)' }).press('Tab');
-    await page.getByRole('button', { name: 'Keep alive: switch between default and custom' }).click();
+    await setParam(page, 'Temperature', '0.3');
+    await setParam(page, 'Max tokens (num_predict)', '1024');
+    await setParam(page, 'Keep alive');
   });
   await goToChat(page);
   await selectModel(page, 'SQL Tutor');

@@ -2,7 +2,7 @@ import { test, expect, useOllamaEndpoint } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 import type { FakeOllama, RecordedRequest } from '../fake-ollama/index.ts';
 import type { RelayFixture } from './fixtures.ts';
-import { answers, chatRequests, createPreset, goToChat, openChat, selectModel, send } from './chat-helpers.ts';
+import { answers, chatRequests, createPreset, goToChat, openChat, selectModel, send, setParam } from './chat-helpers.ts';
 import { png } from './images.ts';
 
 /*
@@ -213,13 +213,9 @@ test('a preset whose base model is on an OpenAI-compatible connection sends its 
   await openChat(page, relayFx, fake);
   await createPreset(page, 'GPT Tutor', 'openai:fakeoa:gpt-3.5-turbo', async () => {
     await page.getByLabel('System prompt').fill('You are a patient tutor.');
-    await page.getByRole('button', { name: 'Temperature: switch between default and custom' }).click();
-    await page.getByRole('spinbutton', { name: 'Temperature' }).fill('0.3');
-    await page.getByRole('spinbutton', { name: 'Temperature' }).press('Tab');
-    await page.getByRole('button', { name: 'Max tokens (num_predict): switch between default and custom' }).click();
-    await page.getByRole('spinbutton', { name: 'Max tokens (num_predict)' }).fill('1024');
-    await page.getByRole('spinbutton', { name: 'Max tokens (num_predict)' }).press('Tab');
-    await page.getByRole('button', { name: 'Keep alive: switch between default and custom' }).click();
+    await setParam(page, 'Temperature', '0.3');
+    await setParam(page, 'Max tokens (num_predict)', '1024');
+    await setParam(page, 'Keep alive');
   });
   await goToChat(page);
   await selectModel(page, 'GPT Tutor');
