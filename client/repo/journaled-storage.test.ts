@@ -93,4 +93,21 @@ describe('JournaledStorage', () => {
     expect([...journal.map.keys()]).toEqual(['other-app-key']);
     await repo.shutdown();
   });
+
+  it('forgets a journaled chunk that storage removes (compaction, deleted document)', async () => {
+    const disk = new MemoryStorage();
+    const journal = memoryJournal();
+    const storage = new JournaledStorage(disk, journal);
+    await storage.ready;
+    disk.dropWrites = true;
+    void storage.save(['doc', 'incremental', 'a'], new Uint8Array([1]));
+    void storage.save(['doc', 'incremental', 'b'], new Uint8Array([2]));
+    void storage.save(['other', 'incremental', 'c'], new Uint8Array([3]));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(storage.journal()).toBe(3);
+    await storage.remove(['doc', 'incremental', 'a']);
+    await storage.removeRange(['other']);
+    expect(storage.journal()).toBe(1);
+    expect([...journal.map.keys()]).toEqual(['atelier:journal:["doc","incremental","b"]']);
+  });
 });

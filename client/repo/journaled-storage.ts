@@ -116,7 +116,10 @@ export class JournaledStorage implements StorageAdapterInterface {
 
   async remove(key: StorageKey): Promise<void> {
     await this.#ready;
-    this.#pending.delete(entryName(key));
+    // a chunk compacted away must not come back from the journal at the next start
+    const name = entryName(key);
+    this.#pending.delete(name);
+    this.#store?.removeItem(name);
     return this.#inner.remove(key);
   }
 
@@ -129,7 +132,9 @@ export class JournaledStorage implements StorageAdapterInterface {
     await this.#ready;
     const prefix = JSON.stringify(keyPrefix).slice(0, -1);
     for (const name of [...this.#pending.keys()]) {
-      if (name.slice(PREFIX.length).startsWith(prefix)) this.#pending.delete(name);
+      if (!name.slice(PREFIX.length).startsWith(prefix)) continue;
+      this.#pending.delete(name);
+      this.#store?.removeItem(name);
     }
     return this.#inner.removeRange(keyPrefix);
   }
