@@ -107,8 +107,10 @@ function sanitize(html: string): string {
 const CACHE_MAX = 2000;
 const htmlCache = new Map<string, string>();
 
+const cacheKey = (raw: string, linkCount: number) => `${linkCount}\u0000${raw}`;
+
 function blockHtml(block: Block, links: Split['links'], linkCount: number): string {
-  const key = `${linkCount}\u0000${block.raw}`;
+  const key = cacheKey(block.raw, linkCount);
   const hit = htmlCache.get(key);
   if (hit !== undefined) {
     // refresh its place (Map keeps insertion order: the oldest entries go first)
@@ -148,9 +150,12 @@ export interface MarkdownView {
  */
 export function createMarkdownView(el: HTMLElement, decorate: (nodes: readonly Node[]) => void, onLanguage: () => void): MarkdownView {
   const splitter = new BlockSplitter();
-  const shown: Array<{ key: string; nodes: Node[] }> = [];
+  /** what is in `el`, block by block, with what it was rendered against */
+  const shown: Array<{ raw: string; languages: number; linkCount: number; nodes: Node[] }> = [];
   const template = document.createElement('template');
   let languages = 0;
+  /** the growing end (last block with content, and any space after it) rendered by the previous update */
+  let drafts: Array<{ index: number; raw: string; linkCount: number }> = [];
   const listener = () => {
     languages++;
     onLanguage();
@@ -161,17 +166,25 @@ export function createMarkdownView(el: HTMLElement, decorate: (nodes: readonly N
     update(text) {
       const { blocks, links } = splitter.split(text);
       const linkCount = Object.keys(links).length;
-      const keyOf = (b: Block) => `${languages}\u0000${linkCount}\u0000${b.raw}`;
+      // compared field by field: building a key string per block would copy the whole answer every frame
+      const unchanged = (s: (typeof shown)[number], b: Block) => s.languages === languages && s.linkCount === linkCount && s.raw === b.raw;
       let same = 0;
-      while (same < shown.length && same < blocks.length && shown[same]!.key === keyOf(blocks[same]!)) same++;
+      while (same < shown.length && same < blocks.length && unchanged(shown[same]!, blocks[same]!)) same++;
       for (const old of shown.splice(same)) for (const n of old.nodes) n.parentNode?.removeChild(n);
       for (const block of blocks.slice(same)) {
         template.innerHTML = blockHtml(block, links, linkCount);
         const nodes = [...template.content.childNodes];
         el.append(template.content);
         decorate(nodes);
-        shown.push({ key: keyOf(block), nodes });
+        shown.push({ raw: block.raw, languages, linkCount, nodes });
       }
+      // A streamed answer's growing end changes every frame: drop the previous frame's drafts of it
+      // from the shared cache (unless still shown as is), or they would push out complete blocks.
+      for (const d of drafts) if (blocks[d.index]?.raw !== d.raw || d.linkCount !== linkCount) htmlCache.delete(cacheKey(d.raw, d.linkCount));
+      let end = blocks.length - 1;
+      while (end > 0 && blocks[end]!.tokens.every((t) => t.type === 'space')) end--;
+      drafts = [];
+      for (let i = Math.max(end, 0); i < blocks.length; i++) drafts.push({ index: i, raw: blocks[i]!.raw, linkCount });
     },
     dispose() {
       languageListeners.delete(listener);
