@@ -5,22 +5,18 @@
  * Exit codes: 0 done, 1 failed, 2 bad usage.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { BackupError, createBackup } from '../server/backup.ts';
-import { ConfigError, loadConfig } from '../server/config.ts';
+import { createBackup } from '../server/backup.ts';
+import { loadConfig } from '../server/config.ts';
+import { parseFileArgs, runCli } from './cli.ts';
 
 const USAGE = `Usage: npm run backup -- <file> [--force]
   Writes a copy of DATA_DIR (default ./data), safe while the relay runs, to <file> (.tar.gz;
   list it with: tar tzf <file>). Restore it with: npm run restore -- <file>`;
 
 async function main(argv: string[]): Promise<number> {
-  const force = argv.includes('--force');
-  const args = argv.filter((a) => a !== '--force');
-  if (args.length !== 1 || !args[0] || args[0].startsWith('-')) {
-    console.error(USAGE);
-    return 2;
-  }
-  const out = path.resolve(args[0]);
+  const parsed = parseFileArgs(argv, USAGE);
+  if (!parsed) return 2;
+  const { file: out, force } = parsed;
   const { dataDir } = loadConfig();
   if (existsSync(out) && !force) {
     console.error(`${out} already exists; pass --force to replace it`);
@@ -34,11 +30,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof BackupError || err instanceof ConfigError) console.error(`Backup failed: ${err.message}`);
-    else console.error(`Backup failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runCli('Backup', main);

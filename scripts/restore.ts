@@ -9,22 +9,18 @@
  * has loaded pick up restored changes once unloaded (idle) or after a restart.
  * Exit codes: 0 done, 1 failed, 2 bad usage.
  */
-import path from 'node:path';
-import { BackupError, restoreBackup } from '../server/backup.ts';
-import { ConfigError, loadConfig } from '../server/config.ts';
+import { restoreBackup } from '../server/backup.ts';
+import { loadConfig } from '../server/config.ts';
+import { parseFileArgs, runCli } from './cli.ts';
 
 const USAGE = `Usage: npm run restore -- <file> [--force]
   Restores a backup made by \`npm run backup\` into DATA_DIR (default ./data), which must be
   empty, unless --force: then the backup is merged in without overwriting anything.`;
 
 async function main(argv: string[]): Promise<number> {
-  const force = argv.includes('--force');
-  const args = argv.filter((a) => a !== '--force');
-  if (args.length !== 1 || !args[0] || args[0].startsWith('-')) {
-    console.error(USAGE);
-    return 2;
-  }
-  const file = path.resolve(args[0]);
+  const parsed = parseFileArgs(argv, USAGE);
+  if (!parsed) return 2;
+  const { file, force } = parsed;
   const { dataDir } = loadConfig();
   const s = await restoreBackup(file, dataDir, { force });
   console.log(`Restored ${file} into ${dataDir}:`);
@@ -36,11 +32,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof BackupError || err instanceof ConfigError) console.error(`Restore failed: ${err.message}`);
-    else console.error(`Restore failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runCli('Restore', main);
