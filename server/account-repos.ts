@@ -322,11 +322,7 @@ export class AccountRepos {
     if (acc.activity.get(documentId) !== touched || acc.storage.isAnswerPending(documentId)) return false;
     if (acc.repo.handles[documentId] !== handle || !handle.isReady()) return false;
     const doc = handle.doc();
-    handle.removeAllListeners('heads-changed');
-    handle.removeAllListeners('change');
-    await acc.repo.removeFromCache(documentId);
-    acc.activity.delete(documentId);
-    acc.storage.forget(documentId);
+    await this.#drop(acc, documentId, handle);
     // Written above and unchanged since (same activity, no answer pending): its memory can go now
     // rather than at the next full garbage collection (relay-storage.ts, retire).
     acc.storage.retire(doc);
@@ -344,6 +340,11 @@ export class AccountRepos {
     const handle = acc.repo.handles[documentId];
     if (!handle?.isReady()) return;
     acc.discarded.add(documentId);
+    await this.#drop(acc, documentId, handle);
+  }
+
+  /** Removes a loaded document from the repo's cache (listeners detached first: see the top of this file). */
+  async #drop(acc: AccountRepo, documentId: DocumentId, handle: DocHandle<unknown>): Promise<void> {
     handle.removeAllListeners('heads-changed');
     handle.removeAllListeners('change');
     await acc.repo.removeFromCache(documentId);

@@ -184,10 +184,11 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
     return peer ? `peer ${peer}` : 'unjoined socket';
   }
 
-  #reject(socket: WebSocket, { code, reason }: Rejection): void {
+  /** Closes the socket once; `log: false` when the caller has logged it already. */
+  #reject(socket: WebSocket, { code, reason }: Rejection, log = true): void {
     if (this.#rejected.has(socket)) return;
     this.#rejected.add(socket);
-    this.#log(`sync[${this.#label}]: closed ${this.#who(socket)}: ${reason} (${code})`);
+    if (log) this.#log(`sync[${this.#label}]: closed ${this.#who(socket)}: ${reason} (${code})`);
     socket.close(code, reason);
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
   }
@@ -273,12 +274,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
         if (documentId !== undefined) this.#onPersistFailure(documentId);
         const rejection = this.#describeStorageError(failure);
         this.logStorageError(`could not save a document (${failure.message}); not acknowledged; closed ${this.#who(socket)} (${rejection.code})`);
-        // Logged above (rate-limited): mark first so #reject does not log each one again.
-        if (!this.#rejected.has(socket)) {
-          this.#rejected.add(socket);
-          socket.close(rejection.code, rejection.reason);
-          setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
-        }
+        this.#reject(socket, rejection, false); // logged above, rate-limited
         return;
       }
       if (this.sockets[message.targetId] !== socket || socket.readyState !== WebSocket.OPEN) return;
