@@ -13,7 +13,6 @@ import { accountDocumentsDir } from '../../server/accounts.ts';
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
-import { startRelay } from '../../server/relay.ts';
 import {
   automergeUrl,
   connectClient,
@@ -23,7 +22,6 @@ import {
   rawSocket,
   relayPeer,
   sameHeads,
-  tempDir,
   waitFor,
   waitForAck,
   type Client,
@@ -58,16 +56,19 @@ async function answersTo(ws: WebSocket, peer: string, relayId: string, documentI
   return got;
 }
 
-const { cleanups, track } = cleanupAfterEach();
+const { track, tempRelay } = cleanupAfterEach();
+
+/** A quiet relay on a fresh data directory with two accounts, alice and mallory. */
+async function aliceAndMallory(prefix: string) {
+  const { tmp, relay } = await tempRelay(prefix);
+  const alice = await relay.accounts.create('alice');
+  const mallory = await relay.accounts.create('mallory');
+  return { tmp, relay, alice, mallory };
+}
 
 describe('account isolation', () => {
   it("another account's token can neither read nor change a document", async () => {
-    const tmp = tempDir('isolation');
-    cleanups.push(tmp.remove);
-    const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {} });
-    cleanups.push(() => relay.close());
-    const alice = await relay.accounts.create('alice');
-    const mallory = await relay.accounts.create('mallory');
+    const { tmp, relay, alice, mallory } = await aliceAndMallory('isolation');
 
     const a = track(connectClient(relay.url, alice.token));
     const ha = await findOnRelay<WorkspaceDoc>(a, alice.account.workspaceUrl);
@@ -103,12 +104,7 @@ describe('account isolation', () => {
   });
 
   it("answers a request for another account's document exactly as for one that does not exist", async () => {
-    const tmp = tempDir('isolation-detect');
-    cleanups.push(tmp.remove);
-    const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {} });
-    cleanups.push(() => relay.close());
-    const alice = await relay.accounts.create('alice');
-    const mallory = await relay.accounts.create('mallory');
+    const { tmp, relay, alice, mallory } = await aliceAndMallory('isolation-detect');
     const a = track(connectClient(relay.url, alice.token));
     const ha = await findOnRelay<WorkspaceDoc>(a, alice.account.workspaceUrl);
     const secret = a.repo.create<{ secret: string }>({ secret: 'alice only' });

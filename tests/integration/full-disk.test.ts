@@ -21,14 +21,22 @@ import {
   relayPeer,
   sameHeads,
   sleep,
-  tempDir,
   waitFor,
   waitForAck,
   type Client,
   cleanupAfterEach,
 } from './helpers.ts';
 
-const { cleanups, track } = cleanupAfterEach();
+const { track, tempRelay } = cleanupAfterEach();
+
+/** A relay with these limits (its log lines collected) and a client of its account "alice". */
+async function limitedRelay(prefix: string, limits: NonNullable<Parameters<typeof startRelay>[0]['limits']>) {
+  const logs: string[] = [];
+  const { tmp, relay } = await tempRelay(prefix, { log: (l) => logs.push(l), limits });
+  const { account, token } = await relay.accounts.create('alice');
+  const a = track(connectClient(relay.url, token));
+  return { tmp, logs, relay, account, token, a };
+}
 
 /** Wraps an account's storage; while `full`, every write fails as on a full disk. */
 class DiskThatFills implements StorageAdapterInterface {
@@ -74,15 +82,9 @@ function ackedHeads(client: Client, handle: { getSyncInfo(id: never): { lastHead
 
 describe('a full disk', () => {
   it('is reported, acknowledges nothing, loses nothing, and recovers when space is back', async () => {
-    const tmp = tempDir('full-disk');
-    cleanups.push(tmp.remove);
     const logs: string[] = [];
     const disks = new Map<string, DiskThatFills>();
-    const relay = await startRelay({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: tmp.dir,
-      staticDir: null,
+    const { tmp, relay } = await tempRelay('full-disk', {
       log: (l) => logs.push(l),
       wrapStorage: (accountId, storage) => {
         const disk = new DiskThatFills(storage);
@@ -90,7 +92,6 @@ describe('a full disk', () => {
         return disk;
       },
     });
-    cleanups.push(() => relay.close());
     const alice = await relay.accounts.create('alice');
     const bob = await relay.accounts.create('bob');
     const docsDir = accountDocumentsDir(tmp.dir, alice.account.id);
@@ -138,20 +139,7 @@ describe('a full disk', () => {
 
 describe('account limits', () => {
   it('a new document past the document limit is refused with 4507; existing ones keep syncing', async () => {
-    const tmp = tempDir('doc-limit');
-    cleanups.push(tmp.remove);
-    const logs: string[] = [];
-    const relay = await startRelay({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: tmp.dir,
-      staticDir: null,
-      log: (l) => logs.push(l),
-      limits: { maxDocumentsPerAccount: 3 },
-    });
-    cleanups.push(() => relay.close());
-    const { account, token } = await relay.accounts.create('alice');
-    const a = track(connectClient(relay.url, token));
+    const { tmp, logs, relay, account, token, a } = await limitedRelay('doc-limit', { maxDocumentsPerAccount: 3 });
     const ws = await findOnRelay<WorkspaceDoc>(a, account.workspaceUrl); // document 1
     const d2 = a.repo.create<{ n: number }>({ n: 2 });
     const d3 = a.repo.create<{ n: number }>({ n: 3 });
@@ -178,20 +166,7 @@ describe('account limits', () => {
   });
 
   it('a write past the byte limit is refused with 4507 and what is stored stays intact', async () => {
-    const tmp = tempDir('byte-limit');
-    cleanups.push(tmp.remove);
-    const logs: string[] = [];
-    const relay = await startRelay({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: tmp.dir,
-      staticDir: null,
-      log: (l) => logs.push(l),
-      limits: { maxAccountBytes: 60_000 },
-    });
-    cleanups.push(() => relay.close());
-    const { account, token } = await relay.accounts.create('alice');
-    const a = track(connectClient(relay.url, token));
+    const { tmp, logs, relay, account, token, a } = await limitedRelay('byte-limit', { maxAccountBytes: 60_000 });
     await findOnRelay(a, account.workspaceUrl);
     const random = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(Math.random() * 256))).toString('base64');
     const small = a.repo.create<{ blob: string }>({ blob: random(10_000) });

@@ -9,7 +9,7 @@ import { Repo, cbor, isValidAutomergeUrl, type AutomergeUrl, type DocHandle, typ
 import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import WebSocket from 'ws';
 import { afterEach } from 'vitest';
-import { syncUrl } from '../../server/relay.ts';
+import { startRelay, syncUrl, type Relay } from '../../server/relay.ts';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -45,7 +45,11 @@ export async function runCleanups(cleanups: (() => unknown)[]): Promise<void> {
  * A test file's cleanup list, run after each test, and `track` to close a client then.
  * Call once at the top level of the file.
  */
-export function cleanupAfterEach(): { cleanups: (() => unknown)[]; track: (client: Client) => Client } {
+export function cleanupAfterEach(): {
+  cleanups: (() => unknown)[];
+  track: (client: Client) => Client;
+  tempRelay: (prefix: string, options?: Partial<Parameters<typeof startRelay>[0]>) => Promise<{ tmp: { dir: string }; relay: Relay }>;
+} {
   const cleanups: (() => unknown)[] = [];
   afterEach(async () => {
     await runCleanups(cleanups);
@@ -54,7 +58,15 @@ export function cleanupAfterEach(): { cleanups: (() => unknown)[]; track: (clien
     cleanups.push(() => client.close());
     return client;
   };
-  return { cleanups, track };
+  /** A relay on a fresh data directory (port 0, no static files, silent unless `log` is given); both go after the test. */
+  const tempRelay = async (prefix: string, options: Partial<Parameters<typeof startRelay>[0]> = {}) => {
+    const tmp = tempDir(prefix);
+    cleanups.push(tmp.remove);
+    const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {}, ...options });
+    cleanups.push(() => relay.close());
+    return { tmp, relay };
+  };
+  return { cleanups, track, tempRelay };
 }
 
 export function sameHeads(a: readonly string[], b: readonly string[]): boolean {

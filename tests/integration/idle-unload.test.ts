@@ -8,12 +8,12 @@ import { next as A } from '@automerge/automerge';
 import type { DocumentId } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { describe, expect, it } from 'vitest';
-import { startRelay, type Relay } from '../../server/relay.ts';
+import type { Relay } from '../../server/relay.ts';
 import { accountDocumentsDir } from '../../server/accounts.ts';
 import { AtomicFSStorageAdapter } from '../../server/doc-storage.ts';
-import { connectClient, findOnRelay, sleep, tempDir, waitConverged, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
+import { connectClient, findOnRelay, sleep, waitConverged, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const { cleanups, track } = cleanupAfterEach();
+const { track, tempRelay } = cleanupAfterEach();
 
 interface Note {
   title: string;
@@ -36,17 +36,7 @@ async function loaded(relay: Relay, accountId: string): Promise<number | null> {
 
 describe('idle unloading', () => {
   it('unloads idle documents while clients stay connected, and reloads them on demand', { timeout: 60_000 }, async () => {
-    const tmp = tempDir('idle-docs');
-    cleanups.push(tmp.remove);
-    const relay = await startRelay({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: tmp.dir,
-      staticDir: null,
-      log: () => {},
-      idle: { documentMs: 300, accountMs: 60_000, maxLoadedDocuments: 0 },
-    });
-    cleanups.push(() => relay.close());
+    const { tmp, relay } = await tempRelay('idle-docs', { idle: { documentMs: 300, accountMs: 60_000, maxLoadedDocuments: 0 } });
     const { account, token } = await relay.accounts.create('alice');
 
     const a = track(connectClient(relay.url, token));
@@ -87,17 +77,7 @@ describe('idle unloading', () => {
   });
 
   it('keeps at most maxLoadedDocuments loaded, unloading the least recently used', { timeout: 60_000 }, async () => {
-    const tmp = tempDir('idle-lru');
-    cleanups.push(tmp.remove);
-    const relay = await startRelay({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: tmp.dir,
-      staticDir: null,
-      log: () => {},
-      idle: { documentMs: 200, accountMs: 60_000, maxLoadedDocuments: 5 },
-    });
-    cleanups.push(() => relay.close());
+    const { tmp, relay } = await tempRelay('idle-lru', { idle: { documentMs: 200, accountMs: 60_000, maxLoadedDocuments: 5 } });
     const { account, token } = await relay.accounts.create('alice');
     const a = track(connectClient(relay.url, token));
     await findOnRelay(a, account.workspaceUrl);
@@ -114,18 +94,8 @@ describe('idle unloading', () => {
   });
 
   it('closes an account left without connections and reopens it for the next client, every document intact', { timeout: 60_000 }, async () => {
-    const tmp = tempDir('idle-account');
-    cleanups.push(tmp.remove);
     const logs: string[] = [];
-    const relay = await startRelay({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: tmp.dir,
-      staticDir: null,
-      log: (l) => logs.push(l),
-      idle: { documentMs: 60_000, accountMs: 300, maxLoadedDocuments: 0 },
-    });
-    cleanups.push(() => relay.close());
+    const { tmp, relay } = await tempRelay('idle-account', { idle: { documentMs: 60_000, accountMs: 300, maxLoadedDocuments: 0 }, log: (l) => logs.push(l) });
     const { account, token } = await relay.accounts.create('alice');
     const other = await relay.accounts.create('bob');
 
