@@ -12,13 +12,12 @@ import { parseAutomergeUrl } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { describe, expect, it } from 'vitest';
 import { accountDocumentsDir } from '../../server/accounts.ts';
-import { startRelay } from '../../server/relay.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { spawnRelay, waitForOutput, type RelayProcess } from '../helpers/relay-process.ts';
 import { automergeUrl, closeCode, connectClient, findOnRelay, rawSocket, sleep, tempDir, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const { cleanups } = cleanupAfterEach();
+const { cleanups, tempRelay } = cleanupAfterEach();
 
 function track<T extends Client | RelayProcess>(x: T): T {
   cleanups.push(() => ('repo' in x ? x.close() : x.kill()));
@@ -42,10 +41,7 @@ async function pairing(relay: RelayProcess): Promise<{ token: string; workspaceU
 
 describe('durability', () => {
   it('every acknowledged change is already on disk when the client sees the acknowledgement', async () => {
-    const tmp = tempDir('ack-on-disk');
-    cleanups.push(tmp.remove);
-    const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {} });
-    cleanups.push(() => relay.close());
+    const { tmp, relay } = await tempRelay('ack-on-disk');
     const { account, token } = await relay.accounts.create('alice');
     const docsDir = accountDocumentsDir(tmp.dir, account.id);
     const { documentId } = parseAutomergeUrl(automergeUrl(account.workspaceUrl));

@@ -6,11 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
 import * as A from '@automerge/automerge';
-import { startRelay } from '../../server/relay.ts';
 import { findAgain } from '../../client/repo/find-again.ts';
-import { connectClient, findOnRelay, relayPeer, tempDir, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
+import { connectClient, findOnRelay, relayPeer, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const { cleanups, track } = cleanupAfterEach();
+const { track, tempRelay } = cleanupAfterEach();
 
 interface Note {
   text: string;
@@ -18,10 +17,7 @@ interface Note {
 
 describe('findAgain', () => {
   it('gets a document that was unavailable at first, once the relay has it', async () => {
-    const tmp = tempDir('find-again');
-    cleanups.push(tmp.remove);
-    const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {} });
-    cleanups.push(() => relay.close());
+    const { relay } = await tempRelay('find-again');
     const { account, token } = await relay.accounts.create('alice');
 
     // A document made on a device that has not synced yet.

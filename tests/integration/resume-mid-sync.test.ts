@@ -7,13 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo';
 import { describe, expect, it } from 'vitest';
-import { startRelay, type Relay } from '../../server/relay.ts';
+import type { Relay } from '../../server/relay.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { startCutProxy, type CutProxy } from '../helpers/cut-proxy.ts';
-import { connectClient, findOnRelay, sameHeads, sleep, tempDir, waitConverged, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
+import { connectClient, findOnRelay, sameHeads, sleep, waitConverged, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
-const { cleanups, track } = cleanupAfterEach();
+const { cleanups, track, tempRelay } = cleanupAfterEach();
 
 interface Note {
   n: number;
@@ -21,10 +21,7 @@ interface Note {
 }
 
 async function setup(name: string): Promise<{ relay: Relay; proxy: CutProxy; token: string; workspaceUrl: string }> {
-  const tmp = tempDir(name);
-  cleanups.push(tmp.remove);
-  const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {} });
-  cleanups.push(() => relay.close());
+  const { relay } = await tempRelay(name);
   const proxy = await startCutProxy(relay.port);
   cleanups.push(() => proxy.close());
   const { token, account } = await relay.accounts.create('alice');
