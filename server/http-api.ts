@@ -1,16 +1,20 @@
 /**
- * The relay's small JSON API: GET /healthz, and GET /api/account for a paired device to learn
- * its account name and workspace document. The app may be served from another origin than the
+ * The relay's small HTTP API: GET /healthz, GET /api/account for a paired device to learn
+ * its account name and workspace document, and POST /api/bundle for the documents a device
+ * lacks (bundle-api.ts). The app may be served from another origin than the
  * relay (e.g. `npm run dev`), so /api answers CORS; it authenticates with a bearer token, not
  * cookies, so `Access-Control-Allow-Origin: *` exposes nothing to other sites.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accountDocumentsDir } from './accounts.ts';
 import { clientAddress, type AuthGate } from './auth-gate.ts';
+import { readBundleRequest, sendBundle } from './bundle-api.ts';
 
 const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization',
+  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+  'Access-Control-Expose-Headers': 'Retry-After, X-Bundle-Documents',
   'Access-Control-Max-Age': '600',
 };
 
@@ -34,11 +38,15 @@ export interface ApiOptions {
   /** Token checks, shared with /sync so failed attempts count together. */
   auth: AuthGate;
   trustProxy?: boolean;
+  /** Where accounts' documents are stored (for /api/bundle). */
+  dataDir: string;
 }
+
+const ROUTES: Readonly<Record<string, string>> = { '/api/account': 'GET', '/api/bundle': 'POST' };
 
 /** Returns a handler that answers API routes and returns false for everything else. */
 export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const { auth, trustProxy = false } = opts;
+  const { auth, trustProxy = false, dataDir } = opts;
   return async (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://relay.invalid');
 
@@ -58,12 +66,13 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
       res.end();
       return true;
     }
-    if (pathname !== '/api/account') {
+    const method = ROUTES[pathname];
+    if (!method) {
       sendJson(res, 404, { error: 'not found' }, CORS_HEADERS);
       return true;
     }
-    if (req.method !== 'GET') {
-      sendJson(res, 405, { error: 'method not allowed' }, { ...CORS_HEADERS, Allow: 'GET, OPTIONS' });
+    if (req.method !== method) {
+      sendJson(res, 405, { error: 'method not allowed' }, { ...CORS_HEADERS, Allow: `${method}, OPTIONS` });
       return true;
     }
     const token = bearerToken(req.headers.authorization);
@@ -72,10 +81,20 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
       const extra: Record<string, string> =
         result.status === 429 ? { 'Retry-After': String(result.retryAfterS ?? 60) } : { 'WWW-Authenticate': 'Bearer' };
       const error = result.reason === 'missing token' ? 'missing bearer token' : result.reason;
-      sendJson(res, result.status, { error }, { ...CORS_HEADERS, 'Access-Control-Expose-Headers': 'Retry-After', ...extra });
+      sendJson(res, result.status, { error }, { ...CORS_HEADERS, ...extra });
       return true;
     }
     const { account } = result;
+    if (pathname === '/api/bundle') {
+      const body = await readBundleRequest(req);
+      if (!body.ok) {
+        sendJson(res, body.status, { error: body.error }, CORS_HEADERS);
+        return true;
+      }
+      const workspaceId = account.workspaceUrl.replace(/^automerge:/, '');
+      await sendBundle(res, accountDocumentsDir(dataDir, account.id), body.have, workspaceId, CORS_HEADERS);
+      return true;
+    }
     sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl }, CORS_HEADERS);
     return true;
   };

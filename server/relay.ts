@@ -90,7 +90,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   await accounts.list(); // a corrupt accounts.json should stop the start, not the first connection
 
   const auth = new AuthGate(accounts, limits, log);
-  const api = createApiHandler({ auth, trustProxy: opts.trustProxy });
+  const api = createApiHandler({ auth, trustProxy: opts.trustProxy, dataDir: opts.dataDir });
   const serveStatic = createStaticHandler(opts.staticDir ?? null);
   const endpoint = createSyncEndpoint({
     accounts,

@@ -1,0 +1,92 @@
+/**
+ * POST /api/bundle against the real relay: a device gets, in one response, every document the
+ * account has stored that it does not list — the workspace first, each loadable by Automerge
+ * with its latest acknowledged changes — and bad requests change nothing.
+ */
+import * as A from '@automerge/automerge';
+import type { DocHandle } from '@automerge/automerge-repo';
+import { describe, expect, it } from 'vitest';
+import { BundleReader, type BundleRecord } from '../../shared/sync/bundle-format.ts';
+import { automergeUrl, cleanupAfterEach, connectClient, findOnRelay, waitForAck } from './helpers.ts';
+
+const { track, tempRelay } = cleanupAfterEach();
+
+async function postBundle(base: string, token: string, body: string): Promise<Response> {
+  return fetch(`${base}/api/bundle`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
+}
+
+async function readBundle(res: Response): Promise<BundleRecord[]> {
+  const reader = new BundleReader();
+  const out = reader.push(new Uint8Array(await res.arrayBuffer()));
+  reader.finish();
+  return out;
+}
+
+async function accountWithDocs(n: number) {
+  const { relay } = await tempRelay('bundle', { limits: { authFailuresBeforeDelay: 0, authFailuresBeforeBlock: 0 } });
+  const { token, account } = await relay.accounts.create('alice');
+  const client = track(connectClient(relay.url, token));
+  const ws = await findOnRelay<Record<string, unknown>>(client, account.workspaceUrl);
+  const docs: DocHandle<{ n: number; text: string }>[] = [];
+  for (let i = 0; i < n; i++) {
+    const h = client.repo.create({ n: i, text: `conversation ${i}` });
+    h.change((d) => {
+      d.text += ' (edited)';
+    });
+    docs.push(h);
+  }
+  ws.change((d) => {
+    d.bundleTest = docs.map((h) => h.url);
+  });
+  for (const h of [ws, ...docs]) await waitForAck(client, h as DocHandle<unknown>);
+  return { relay, token, account, docs, ws };
+}
+
+describe('document bundle', () => {
+  it('sends every stored document the device lacks, workspace first, each one loadable and current', async () => {
+    const { relay, token, account, docs, ws } = await accountWithDocs(12);
+    const res = await postBundle(relay.url, token, JSON.stringify({ have: [] }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('x-bundle-documents')).toBe('13');
+    const records = await readBundle(res);
+    expect(records[0]!.documentId).toBe(automergeUrl(account.workspaceUrl).slice('automerge:'.length));
+    expect(new Set(records.map((r) => r.documentId))).toEqual(new Set([ws, ...docs].map((h) => h.documentId)));
+    for (const h of docs) {
+      const rec = records.find((r) => r.documentId === h.documentId)!;
+      const loaded = A.load<{ n: number; text: string }>(rec.data);
+      expect(loaded.text).toBe(h.doc()!.text);
+      expect(A.getHeads(loaded).sort()).toEqual(A.getHeads(h.doc()!).sort());
+    }
+  });
+
+  it('leaves out what the device already has; an empty body means it has nothing', async () => {
+    const { relay, token, docs, ws } = await accountWithDocs(5);
+    const have = [ws.documentId, docs[0]!.documentId, docs[1]!.documentId, 'not-even-an-id'];
+    const some = await readBundle(await postBundle(relay.url, token, JSON.stringify({ have })));
+    expect(some.map((r) => r.documentId).sort()).toEqual(docs.slice(2).map((h) => h.documentId).sort());
+    const all = await readBundle(await postBundle(relay.url, token, ''));
+    expect(all).toHaveLength(6);
+  });
+
+  it('refuses a wrong token, a bad body and the wrong method with a JSON error', async () => {
+    const { relay, token } = await accountWithDocs(1);
+    const wrong = await postBundle(relay.url, 'nope', '{}');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ error: expect.any(String) });
+    for (const body of ['{"have": "all"}', 'not json', '{"have": [1, 2]}']) {
+      const res = await postBundle(relay.url, token, body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatch(/JSON|have/);
+    }
+    const get = await fetch(`${relay.url}/api/bundle`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+    const big = await postBundle(relay.url, token, JSON.stringify({ have: [('x').repeat(9 * 1024 * 1024)] })).catch(() => null);
+    // the relay answers 413 (or drops the connection once it has answered)
+    if (big) expect(big.status).toBe(413);
+    const pre = await fetch(`${relay.url}/api/bundle`, { method: 'OPTIONS' });
+    expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(pre.headers.get('access-control-allow-headers')).toContain('Content-Type');
+  });
+});
