@@ -4,11 +4,16 @@ import { useWorkspace } from '../repo/workspace-context.tsx';
 /** A live status pill: is this device syncing, and if not, why. */
 export function SyncIndicator() {
   const { t } = useI18n();
-  const { syncStatus } = useWorkspace();
+  const { syncStatus, bundleProgress } = useWorkspace();
+  // While a new device downloads the workspace, say how far it is (it is online, not yet synced).
+  const text = () => {
+    const p = bundleProgress();
+    return syncStatus() === 'online' && p?.total ? t('status.downloading', { stored: String(p.stored), total: String(p.total) }) : t(`status.${syncStatus()}`);
+  };
   return (
-    <a href="/settings/sync" class={`sync-indicator sync-${syncStatus()}`} role="status" aria-label={`${t('status.label')}: ${t(`status.${syncStatus()}`)}`} data-status={syncStatus()}>
+    <a href="/settings/sync" class={`sync-indicator sync-${syncStatus()}`} role="status" aria-label={`${t('status.label')}: ${text()}`} data-status={syncStatus()}>
       <span class="dot" aria-hidden="true" />
-      <span class="sync-text">{t(`status.${syncStatus()}`)}</span>
+      <span class="sync-text">{text()}</span>
     </a>
   );
 }

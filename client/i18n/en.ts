@@ -32,6 +32,7 @@ export const en = {
     local: 'On this device only',
     connecting: 'Connecting to relay…',
     online: 'Synced',
+    downloading: 'Downloading the workspace: {{ stored }} of {{ total }} documents',
     offline: 'Offline — changes are kept and will sync',
     refused: 'Relay refused the token — pair this device again',
     limit: 'Relay full for this account — changes are kept here; retrying in a few minutes',

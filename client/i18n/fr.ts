@@ -37,6 +37,7 @@ export const fr: Dictionary = {
     local: 'Sur cet appareil uniquement',
     connecting: 'Connexion au relais…',
     online: 'Synchronisé',
+    downloading: 'Téléchargement de l’espace de travail : {{ stored }} documents sur {{ total }}',
     offline: 'Hors ligne — les modifications sont conservées et seront synchronisées',
     refused: 'Le relais a refusé le jeton — appairez de nouveau cet appareil',
     limit: 'Relais plein pour ce compte — les modifications restent ici ; nouvel essai dans quelques minutes',

@@ -3,9 +3,14 @@ import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-index
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { newId } from '../../shared/schema/ids.ts';
 import { JournaledStorage } from './journaled-storage.ts';
+import { createStoredDocuments, type StoredDocuments } from './stored-documents.ts';
+
+const DATABASE = 'atelier';
 
 export interface DeviceRepo {
   repo: Repo;
+  /** Bulk reads and writes of the same IndexedDB (a new device's bundle) */
+  documents: StoredDocuments;
   /** Call synchronously when the page goes away: writes still in flight are kept for the next start. */
   saveBeforeUnload: () => void;
 }
@@ -24,7 +29,7 @@ function localStorageOrUndefined(): Storage | undefined {
  * BroadcastChannel; the relay adapter is added later, only when the device is paired.
  */
 export function makeRepo(): DeviceRepo {
-  const storage = new JournaledStorage(new IndexedDBStorageAdapter('atelier'), localStorageOrUndefined());
+  const storage = new JournaledStorage(new IndexedDBStorageAdapter(DATABASE), localStorageOrUndefined());
   const repo = new Repo({
     storage,
     network: [new BroadcastChannelNetworkAdapter()],
@@ -34,6 +39,7 @@ export function makeRepo(): DeviceRepo {
   });
   return {
     repo,
+    documents: createStoredDocuments(DATABASE),
     saveBeforeUnload: () => {
       // flush() hands every unsaved change to storage.save() synchronously (before its first
       // await), so the journal written right after holds them.

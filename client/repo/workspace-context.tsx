@@ -7,6 +7,7 @@ import { openDoc } from './open-doc.ts';
 import { createRelayConnection, type SyncStatus } from '../sync/create-relay-connection.ts';
 import { createDocStore, type DocStore } from '../store/create-doc-store.ts';
 import { createBackgroundPush } from '../sync/create-background-push.ts';
+import type { BundleProgress } from '../sync/download-bundle.ts';
 import { createKnownModels, type KnownModelsStore } from '../ollama/known-models.ts';
 import { createOpenAIConnections, type OpenAIConnectionsStore } from '../openai/connections.ts';
 
@@ -14,6 +15,8 @@ interface WorkspaceContextValue {
   repo: Repo;
   device: DeviceSettingsStore;
   syncStatus: Accessor<SyncStatus>;
+  /** documents stored so far while the relay's bundle downloads (null when none is under way) */
+  bundleProgress: Accessor<BundleProgress | null>;
   /** undefined while opening */
   workspace: Accessor<DocStore<WorkspaceDoc> | undefined>;
   readOnly: Accessor<boolean>;
@@ -30,7 +33,7 @@ const RETRY_MS = 1000;
 
 /** The one place where the device's repo and its workspace are set up. */
 export function WorkspaceProvider(props: ParentProps) {
-  const { repo, saveBeforeUnload } = makeRepo();
+  const { repo, documents, saveBeforeUnload } = makeRepo();
   const device = createDeviceSettings();
   const ollamaModels = createKnownModels();
   const openai = createOpenAIConnections();
@@ -70,7 +73,7 @@ export function WorkspaceProvider(props: ParentProps) {
   });
   const loadError = () => (handle.state === 'errored' ? String(handle.error) : null);
 
-  createBackgroundPush(repo, syncStatus, workspace);
+  const { bundleProgress } = createBackgroundPush(repo, syncStatus, workspace, { relay: () => device.settings.relay, documents });
 
   if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
 
@@ -88,7 +91,7 @@ export function WorkspaceProvider(props: ParentProps) {
   });
 
   return (
-    <WorkspaceContext.Provider value={{ repo, device, syncStatus, workspace, readOnly, ollamaModels, openai, openError: () => loadError() ?? openError() }}>
+    <WorkspaceContext.Provider value={{ repo, device, syncStatus, bundleProgress, workspace, readOnly, ollamaModels, openai, openError: () => loadError() ?? openError() }}>
       {props.children}
     </WorkspaceContext.Provider>
   );

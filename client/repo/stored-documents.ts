@@ -1,0 +1,74 @@
+/**
+ * Bulk access to the documents in the device's IndexedDB, under automerge-repo's storage
+ * layout (object store "documents", key [documentId, "snapshot" | "incremental" | …, …],
+ * value { key, binary }). The repo's adapter writes one transaction per chunk; a new device
+ * receiving thousands of documents at once writes them here in a few large transactions.
+ */
+import type { BundleRecord } from '../../shared/sync/bundle-format.ts';
+
+const STORE = 'documents';
+/** A document written from a bundle: one chunk, which the repo reads like any incremental chunk. */
+const BUNDLE_CHUNK = 'bundle';
+
+export interface StoredDocuments {
+  /** Ids of every document with content on this device. */
+  ids(): Promise<Set<string>>;
+  /** Writes documents received whole (the relay's copy), in one transaction. */
+  put(records: readonly BundleRecord[]): Promise<void>;
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+/**
+ * A connection of our own to the adapter's database (its handle is private); same version and
+ * same upgrade, so whichever opens a fresh database first creates the store.
+ */
+function openDatabase(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, 1);
+    req.onupgradeneeded = () => {
+      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+export function createStoredDocuments(databaseName: string): StoredDocuments {
+  let opened: Promise<IDBDatabase> | null = null;
+  const db = () => {
+    opened ??= openDatabase(databaseName);
+    // a failed open is tried again next time
+    opened.catch(() => (opened = null));
+    return opened;
+  };
+  return {
+    async ids() {
+      const tx = (await db()).transaction(STORE);
+      const req = tx.objectStore(STORE).getAllKeys();
+      await done(tx);
+      const out = new Set<string>();
+      for (const key of req.result) {
+        // sync states alone are not content
+        if (Array.isArray(key) && (key[1] === 'snapshot' || key[1] === 'incremental')) out.add(String(key[0]));
+      }
+      return out;
+    },
+    async put(records) {
+      if (records.length === 0) return;
+      const tx = (await db()).transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      for (const { documentId, data } of records) {
+        const key = [documentId, 'incremental', BUNDLE_CHUNK];
+        store.put({ key, binary: data }, key);
+      }
+      await done(tx);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * A new device pairs with an account that already holds many conversations: they reach its
+ * IndexedDB through the relay's bundle (one HTTP response), not one sync exchange each, and
+ * they open offline with their messages.
+ */
+import * as A from '@automerge/automerge';
+import { Repo, type AutomergeUrl, type PeerId } from '@automerge/automerge-repo';
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import type { Page } from '@playwright/test';
+import { test, expect, pairWithToken } from './fixtures.ts';
+import { addConversationEntry, initialConversation, type ConversationDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { addTurn } from '../../shared/chat/branch.ts';
+import { answerPlaceholder, finishAnswer, userMessage } from '../../shared/chat/messages.ts';
+import { BundleReader } from '../../shared/sync/bundle-format.ts';
+
+const CONVERSATIONS = 120;
+
+/** Documents the relay would send to a device that has none (reads the bundle itself). */
+async function relayDocCount(origin: string, token: string): Promise<number> {
+  const res = await fetch(`${origin}/api/bundle`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  const reader = new BundleReader();
+  const n = reader.push(new Uint8Array(await res.arrayBuffer())).length;
+  reader.finish();
+  return n;
+}
+
+function storedDocIds(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const req = indexedDB.open('atelier');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const keys = req.result.transaction('documents').objectStore('documents').getAllKeys();
+          keys.onsuccess = () => {
+            const ids = new Set(keys.result.filter((k) => Array.isArray(k) && (k[1] === 'snapshot' || k[1] === 'incremental')).map((k) => String((k as string[])[0])));
+            req.result.close();
+            resolve(ids.size);
+          };
+        };
+      }),
+  );
+}
+
+test('a new device gets a workspace of many conversations in one download, and they open offline', async ({ browser, relayFx }) => {
+  test.setTimeout(120_000);
+  // Another account on the same relay, filled by a Node device.
+  const { account, token } = await relayFx.relay.accounts.create('bundle-e2e');
+  const repo = new Repo({
+    network: [new WebSocketClientAdapter(`${relayFx.wsUrl}?token=${token}`, 500)],
+    peerId: 'e2e-seeder' as PeerId,
+    sharePolicy: async () => true,
+  });
+  try {
+    await expect.poll(() => repo.peers.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const ws = await repo.find<WorkspaceDoc>(account.workspaceUrl as AutomergeUrl);
+    for (let i = 0; i < CONVERSATIONS; i++) {
+      const id = `bundle-conv-${i}`;
+      const title = `Bundled conversation ${i}`;
+      const h = repo.create<ConversationDoc>(initialConversation(id, title, ['llama3.2:latest'], 1_700_000_000_000 + i));
+      h.change((d) => {
+        addTurn(d, userMessage({ id: `u${i}`, parentId: null, content: `Question number ${i}`, models: ['llama3.2:latest'], now: 1 }), [
+          answerPlaceholder({ id: `a${i}`, parentId: `u${i}`, model: 'llama3.2:latest', writer: 'seed', now: 1 }),
+        ]);
+        const m = d.messages[`a${i}`]!;
+        A.splice(d, ['messages', `a${i}`, 'content'], 0, 0, `Answer number ${i}`);
+        finishAnswer(m, { status: 'done' }, 2);
+      });
+      ws.change((d) => addConversationEntry(d, id, { url: h.url, title, model: 'llama3.2:latest' }, 1_700_000_000_000 + i));
+    }
+    // everything on the relay's disk before the new device comes
+    await expect.poll(() => relayDocCount(relayFx.origin, token), { timeout: 30_000 }).toBe(CONVERSATIONS + 1);
+  } finally {
+    await repo.shutdown();
+  }
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let bundles = 0;
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/bundle') && r.method() === 'POST') bundles++;
+  });
+  let framesSent = 0;
+  page.on('websocket', (socket) => socket.on('framesent', () => framesSent++));
+  await page.goto(`${relayFx.origin}/models`);
+  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await pairWithToken(page, { ...relayFx, token, workspaceUrl: account.workspaceUrl });
+  // the device's own (empty) workspace + every conversation and the account's workspace
+  await expect.poll(() => storedDocIds(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(CONVERSATIONS + 1);
+  expect(bundles).toBeGreaterThanOrEqual(1);
+  // One request per document over the socket would be 120+ frames; the bundle needs a handful.
+  expect(framesSent).toBeLessThan(CONVERSATIONS / 2);
+
+  // Offline, a conversation that was never opened shows its messages from what was stored
+  // (the chat page's code is loaded first: the service worker may not control this first visit).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+  const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+  await expect(sidebar.getByRole('searchbox')).toBeVisible();
+  await context.setOffline(true);
+  await sidebar.getByRole('searchbox').fill('Bundled conversation 77');
+  await sidebar.getByRole('listitem', { name: 'Bundled conversation 77', exact: true }).getByRole('link').click();
+  await expect(page.getByText('Question number 77')).toBeVisible();
+  await expect(page.getByText('Answer number 77')).toBeVisible();
+  await context.close();
+});
