@@ -61,12 +61,12 @@ export interface BenchClient {
 
 let counter = 0;
 
-export function connectClient(syncUrl: string, opts: { storageDir?: string; retryMs?: number } = {}): BenchClient {
+export function connectClient(syncUrl: string, opts: { storageDir?: string; retryMs?: number; storage?: StorageAdapterInterface } = {}): BenchClient {
   const peerId = `bench-${process.pid}-${++counter}`;
   const adapter = new WebSocketClientAdapter(syncUrl, opts.retryMs ?? 1000);
   const repo = new Repo({
     network: [adapter],
-    storage: opts.storageDir ? new NodeFSStorageAdapter(opts.storageDir) : new MemoryStorageAdapter(),
+    storage: opts.storage ?? (opts.storageDir ? new NodeFSStorageAdapter(opts.storageDir) : new MemoryStorageAdapter()),
     peerId: peerId as PeerId,
     sharePolicy: async () => true,
   });
