@@ -7,6 +7,9 @@ import * as A from '@automerge/automerge';
 import type { DocHandle } from '@automerge/automerge-repo';
 import { describe, expect, it } from 'vitest';
 import { BundleReader, type BundleRecord } from '../../shared/sync/bundle-format.ts';
+import { downloadBundle } from '../../client/sync/download-bundle.ts';
+import type { StoredDocuments } from '../../client/repo/stored-documents.ts';
+import { syncUrl } from '../../server/relay.ts';
 import { automergeUrl, cleanupAfterEach, connectClient, findOnRelay, waitForAck } from './helpers.ts';
 
 const { track, tempRelay } = cleanupAfterEach();
@@ -88,5 +91,51 @@ describe('document bundle', () => {
     const pre = await fetch(`${relay.url}/api/bundle`, { method: 'OPTIONS' });
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
     expect(pre.headers.get('access-control-allow-headers')).toContain('Content-Type');
+  });
+});
+
+/** The app's StoredDocuments in memory (IndexedDB itself is covered by the e2e test). */
+function memoryDocuments(initial: string[] = []): StoredDocuments & { docs: Map<string, Uint8Array>; writes: number } {
+  const docs = new Map<string, Uint8Array>(initial.map((id) => [id, new Uint8Array()]));
+  const out = {
+    docs,
+    writes: 0,
+    ids: async () => new Set(docs.keys()),
+    put: async (records: readonly BundleRecord[]) => {
+      out.writes++;
+      for (const r of records) docs.set(r.documentId, r.data);
+    },
+  };
+  return out;
+}
+
+describe("the app's bundle download", () => {
+  it('stores every document it lacks, in a few writes, and asks only for those', async () => {
+    const { relay, token, docs, ws } = await accountWithDocs(30);
+    const have = memoryDocuments([ws.documentId]);
+    const progress: number[] = [];
+    const result = await downloadBundle(syncUrl(relay.url), token, have, { onProgress: (p) => progress.push(p.stored) });
+    expect(result.complete).toBe(true);
+    expect(result.stored.sort()).toEqual(docs.map((h) => h.documentId).sort());
+    expect(have.docs.size).toBe(31);
+    // the first document is written at once, the rest in one batch
+    expect(have.writes).toBe(2);
+    expect(progress.at(-1)).toBe(30);
+    const again = await downloadBundle(syncUrl(relay.url), token, have);
+    expect(again).toEqual({ stored: [], complete: true });
+  });
+
+  it('keeps what arrived when the download is cut short, and stores nothing from a refused token', async () => {
+    const { relay, token } = await accountWithDocs(30);
+    const abort = new AbortController();
+    const docs = memoryDocuments();
+    const cut = await downloadBundle(syncUrl(relay.url), token, docs, { signal: abort.signal, onStored: () => abort.abort() });
+    expect(cut.complete).toBe(false);
+    expect(cut.stored.length).toBeGreaterThan(0);
+    expect(docs.docs.size).toBe(cut.stored.length);
+
+    const refused = memoryDocuments();
+    expect(await downloadBundle(syncUrl(relay.url), 'wrong', refused)).toEqual({ stored: [], complete: false });
+    expect(refused.docs.size).toBe(0);
   });
 });
