@@ -1,5 +1,5 @@
-import { createMemo, type Accessor } from 'solid-js';
-import type { Repo } from '@automerge/automerge-repo';
+import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { DocHandleChangePayload, Repo } from '@automerge/automerge-repo';
 import { entryState, moveToTrash, type ConversationEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import type { ConversationDoc } from '../../shared/schema/conversation.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
@@ -13,6 +13,7 @@ import { openDoc } from '../repo/open-doc.ts';
 
 export interface ConversationItem {
   id: string;
+  /** a snapshot of the entry when the list was made (read live fields from the store) */
   entry: ConversationEntry;
 }
 
@@ -26,17 +27,52 @@ export function sortConversations(items: ConversationItem[]): ConversationItem[]
   );
 }
 
+// Entries are frozen snapshots that Automerge shares between versions of the document, so a
+// title is normalized once, not on every keystroke or change for all 5,000.
+const normalizedTitles = new WeakMap<ConversationEntry, string>();
+
+function normalizedTitle(entry: ConversationEntry, untitled: string): string {
+  if (!entry.title) return normalize(untitled);
+  let n = normalizedTitles.get(entry);
+  if (n === undefined) {
+    n = normalize(entry.title);
+    if (Object.isFrozen(entry)) normalizedTitles.set(entry, n);
+  }
+  return n;
+}
+
 export function filterConversations(items: ConversationItem[], query: string, untitled: string): ConversationItem[] {
   const q = normalize(query.trim());
   if (!q) return items;
-  return items.filter((i) => normalize(i.entry.title || untitled).includes(q));
+  return items.filter((i) => normalizedTitle(i.entry, untitled).includes(q));
 }
 
 export function createConversationIndex(workspace: Accessor<DocStore<WorkspaceDoc> | undefined>, state: 'live' | 'trash' = 'live') {
+  // Read from the document's frozen snapshot, not the store: walking 5,000 entries through store
+  // proxies (one subscription per field) and sorting them took ~40 ms on every change to any
+  // entry, e.g. when an answer starts or ends. Plain reads and a sort take a few ms, and only a
+  // change under `conversations` runs this again.
+  const source = createMemo(() => {
+    const ws = workspace();
+    if (!ws) return undefined;
+    const [version, setVersion] = createSignal(0);
+    const onChange = ({ patches }: DocHandleChangePayload<WorkspaceDoc>) => {
+      if (patches.some((p) => p.path[0] === 'conversations')) setVersion((v) => v + 1);
+    };
+    ws.handle.on('change', onChange);
+    onCleanup(() => ws.handle.off('change', onChange));
+    return { handle: ws.handle, version };
+  });
   return createMemo<ConversationItem[]>(() => {
-    const all = workspace()?.doc.conversations ?? {};
+    const s = source();
+    if (!s) return [];
+    s.version();
+    const all = s.handle.doc()?.conversations ?? {};
     const items: ConversationItem[] = [];
-    for (const [id, entry] of Object.entries(all)) if (entry && entryState(entry) === state) items.push({ id, entry });
+    for (const id in all) {
+      const entry = all[id];
+      if (entry && entryState(entry) === state) items.push({ id, entry });
+    }
     return sortConversations(items);
   });
 }
