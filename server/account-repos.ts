@@ -15,7 +15,10 @@
  *   `idle.maxLoadedDocuments` (all accounts together), is written out and unloaded; a later
  *   message about it reloads it from disk (the repo's find() does, for any message about a
  *   document not in memory). The cap is what bounds the relay's memory: Automerge's wasm
- *   memory never shrinks, so the most documents ever loaded at once sets the floor of its RSS;
+ *   memory never shrinks, so the most documents ever loaded at once sets the floor of its RSS.
+ *   It is a hard cap (load-gate.ts): messages about further documents wait for a slot, and
+ *   while they wait, answered documents are unloaded at once (#relieve) instead of at the
+ *   next sweep;
  * - an account without connections for `idle.accountMs` is closed (written out, Repo
  *   dropped) and reopened by the next connection.
  * Documents are loaded through findClassic, not find (which leaks every document it loads,
@@ -32,6 +35,7 @@ import { AtomicFSStorageAdapter } from './doc-storage.ts';
 import { GuardedServerAdapter } from './guarded-adapter.ts';
 import { CLOSE, type Rejection } from './message-guard.ts';
 import { QuotaExceededError, QuotaStorageAdapter } from './quota-storage.ts';
+import { LoadGate } from './load-gate.ts';
 import { RelayStorageSubsystem } from './relay-storage.ts';
 
 /** Largest accepted WebSocket message by default (MAX_FRAME_BYTES). Generous for big documents, small enough to bound memory per socket. */
@@ -44,6 +48,13 @@ export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
  */
 const MIN_IDLE_FOR_EVICTION_MS = 1_000;
 
+/**
+ * While requests wait for a slot (load-gate.ts), a document whose last message was answered goes
+ * after this much quiet: long enough for a client's reply to the answer to find it still loaded
+ * (reloading it would only cost time), short enough not to hold the queue up.
+ */
+const ANSWERED_QUIET_MS = 250;
+
 export interface AccountRepo {
   accountId: string;
   repo: Repo;
@@ -54,6 +65,8 @@ export interface AccountRepo {
   quota: QuotaStorageAdapter;
   /** When a client last synced each loaded document (ms). */
   activity: Map<DocumentId, number>;
+  /** Loaded documents whose last message from a client has been answered (a sync message sent since). */
+  answered: Set<DocumentId>;
   /** Documents dropped from memory after a failed write: not on disk as they were in memory. */
   discarded: Set<DocumentId>;
   /** Writes the given (or every) loaded document; throws if one cannot be written. */
@@ -129,10 +142,16 @@ export class AccountRepos {
   #sweeper: NodeJS.Timeout | null = null;
   #sweeping: Promise<void> | null = null;
   #shutDown = false;
+  /** Hard cap on documents loaded at once (idle.maxLoadedDocuments); null: no cap. */
+  readonly #gate: LoadGate | null;
+  #relieving: Promise<void> | null = null;
+  #relieveAgain = false;
+  #relieveTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: AccountReposOptions) {
     this.#opts = opts;
     const idle = opts.idle;
+    this.#gate = idle && idle.maxLoadedDocuments > 0 ? new LoadGate(idle.maxLoadedDocuments) : null;
     if (idle && (idle.documentMs > 0 || idle.accountMs > 0 || idle.maxLoadedDocuments > 0)) {
       const every = Math.min(500, Math.max(50, Math.floor(Math.min(idle.documentMs || Infinity, idle.accountMs || Infinity) / 4)));
       this.#sweeper = setInterval(() => void this.sweep(), every);
@@ -217,6 +236,7 @@ export class AccountRepos {
       perMessageDeflate: false,
     });
     const activity = new Map<DocumentId, number>();
+    const answered = new Set<DocumentId>();
     const discarded = new Set<DocumentId>();
     let adapterRef: GuardedServerAdapter | null = null;
     let accRef: AccountRepo | null = null;
@@ -245,6 +265,10 @@ export class AccountRepos {
       keepAliveInterval: this.#opts.keepAliveInterval,
       persistBeforeAck: (documentId) => flush([documentId]),
       onActivity: (documentId) => activity.set(documentId, Date.now()),
+      onDelivered: (documentId) => {
+        answered.add(documentId);
+        if (this.#gate && this.#gate.waiting > 0) this.#relieve();
+      },
       describeStorageError,
       onPersistFailure: (documentId) => {
         const acc = accRef;
@@ -274,7 +298,7 @@ export class AccountRepos {
     // one log line without contents, and the sender's socket is closed.
     const synchronizer = repo.synchronizer;
     const receive = synchronizer.receiveMessage.bind(synchronizer);
-    synchronizer.receiveMessage = async (message) => {
+    const apply = async (message: Parameters<typeof receive>[0]): Promise<void> => {
       try {
         await receive(message);
       } catch (err) {
@@ -282,8 +306,22 @@ export class AccountRepos {
         adapter.rejectPeer(message.senderId, { code: CLOSE.policyViolation, reason: 'message could not be applied' });
       }
     };
+    // Every message about a document passes the load gate: it may wait for a slot, never refused.
+    const gate = this.#gate;
+    synchronizer.receiveMessage = (message) => {
+      const documentId = message.documentId;
+      if (!gate || !documentId) return apply(message);
+      answered.delete(documentId);
+      return new Promise<void>((resolve) => {
+        gate.admit(accountId, documentId, () => {
+          activity.set(documentId, Date.now()); // quiet counts from here, not from its arrival
+          void apply(message).then(resolve);
+        });
+        if (gate.waiting > 0) this.#relieve();
+      });
+    };
     await adapter.whenConnected();
-    accRef = { accountId, repo, wss, adapter, storage, quota, activity, discarded, flush };
+    accRef = { accountId, repo, wss, adapter, storage, quota, activity, answered, discarded, flush };
     return accRef;
   }
 
@@ -349,7 +387,63 @@ export class AccountRepos {
     handle.removeAllListeners('change');
     await acc.repo.removeFromCache(documentId);
     acc.activity.delete(documentId);
+    acc.answered.delete(documentId);
     acc.storage.forget(documentId);
+    this.#gate?.release(acc.accountId, documentId);
+  }
+
+  /** Makes room for documents waiting at the load gate: unloads answered or quiet ones, soonest first. */
+  #relieve(): void {
+    if (this.#relieving) {
+      this.#relieveAgain = true;
+      return;
+    }
+    this.#relieving = this.#relievePressure().finally(() => {
+      this.#relieving = null;
+      if (this.#relieveAgain) {
+        this.#relieveAgain = false;
+        this.#relieve();
+      }
+    });
+  }
+
+  async #relievePressure(): Promise<void> {
+    const gate = this.#gate;
+    if (!gate || this.#shutDown) return;
+    const now = Date.now();
+    const candidates: { acc: AccountRepo; entry: Promise<AccountRepo>; id: DocumentId; last: number }[] = [];
+    let soonest = Infinity; // when the next document becomes a candidate
+    for (const [accountId, entry] of [...this.#open]) {
+      const acc = await entry.catch(() => null);
+      if (!acc || this.#open.get(accountId) !== entry) continue;
+      for (const [id, since] of gate.heldBy(accountId)) {
+        const documentId = id as DocumentId;
+        const handle = acc.repo.handles[documentId];
+        if (!handle?.isReady()) {
+          // Admitted but not loaded (unavailable, or gone): holds no document, only the slot.
+          if (now - since >= MIN_IDLE_FOR_EVICTION_MS && !handle?.inState(['idle', 'loading'])) gate.release(accountId, documentId);
+          else soonest = Math.min(soonest, MIN_IDLE_FOR_EVICTION_MS);
+          continue;
+        }
+        const last = acc.activity.get(documentId) ?? since;
+        const wait = (acc.answered.has(documentId) ? ANSWERED_QUIET_MS : MIN_IDLE_FOR_EVICTION_MS) - (now - last);
+        if (wait <= 0) candidates.push({ acc, entry, id: documentId, last });
+        else soonest = Math.min(soonest, wait);
+      }
+    }
+    candidates.sort((a, b) => a.last - b.last);
+    for (const { acc, entry, id, last } of candidates) {
+      if (gate.waiting === 0 || this.#shutDown) return;
+      if (this.#open.get(acc.accountId) !== entry) continue;
+      await this.unloadDocument(acc, id, last);
+    }
+    // Still waiting: look again when the next document is due (answers also trigger a look).
+    if (gate.waiting > 0 && !this.#relieveTimer && soonest < Infinity) {
+      this.#relieveTimer = setTimeout(() => {
+        this.#relieveTimer = null;
+        this.#relieve();
+      }, Math.max(10, soonest));
+    }
   }
 
   /** One pass of idle unloading; runs on a timer, exposed for tests. */
@@ -413,6 +507,7 @@ export class AccountRepos {
     if (!entry) return;
     this.#open.delete(accountId);
     this.#idleSince.delete(accountId);
+    this.#gate?.releaseAccount(accountId);
     const closing = (async () => {
       let acc: AccountRepo;
       try {
@@ -447,6 +542,7 @@ export class AccountRepos {
   async closeAll(): Promise<void> {
     this.#shutDown = true;
     if (this.#sweeper) clearInterval(this.#sweeper);
+    if (this.#relieveTimer) clearTimeout(this.#relieveTimer);
     await this.#sweeping;
     const results = await Promise.allSettled(this.openAccountIds().map((id) => this.close(id)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

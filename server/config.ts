@@ -44,13 +44,13 @@
  * Memory (documents and accounts are unloaded when idle, and reloaded from disk on demand):
  *   IDLE_DOCUMENT_MS            a loaded document no client has synced for this long is
  *                               written out and unloaded (default 30000).
- *   MAX_LOADED_DOCUMENTS        documents kept loaded at most, all accounts together (default
- *                               200): past it, the least recently used ones idle for 1 s or
- *                               more are unloaded first. This bounds the relay's memory: the
- *                               Automerge wasm memory never shrinks, so its high-water mark is
- *                               set by the most documents loaded at once. A document a request
- *                               is being answered for stays loaded even past the cap, so many
- *                               requests in flight (a new device fetching everything) exceed it.
+ *   MAX_LOADED_DOCUMENTS        documents loaded at once at most, all accounts together
+ *                               (default 200; 0 = no cap). A hard cap: a message about another
+ *                               document waits (never refused) until one is unloaded, and while
+ *                               messages wait, documents whose last message was answered are
+ *                               unloaded after 250 ms of quiet, others after 1 s. This bounds
+ *                               the relay's memory: the Automerge wasm memory never shrinks, so
+ *                               its high-water mark is set by the most documents loaded at once.
  *   IDLE_ACCOUNT_MS             an account without connections for this long is closed (its
  *                               documents written out, its Repo dropped) and reopened on the
  *                               next connection (default 120000).

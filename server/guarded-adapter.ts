@@ -44,6 +44,8 @@ export interface GuardedAdapterOptions {
   keepAliveInterval?: number;
   /** A client synced (or was sent) something about this document. */
   onActivity?: (documentId: DocumentId) => void;
+  /** A sync message about this document was handed to a client's socket (its request is answered). */
+  onDelivered?: (documentId: DocumentId) => void;
   /** How to close a socket whose acknowledgement could not be persisted (default: 1011 "relay storage error"). */
   describeStorageError?: (err: Error) => Rejection;
   /**
@@ -76,6 +78,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
   readonly #log: (line: string) => void;
   readonly #persist: ((documentId: DocumentId) => Promise<void>) | null;
   readonly #onActivity: (documentId: DocumentId) => void;
+  readonly #onDelivered: (documentId: DocumentId) => void;
   readonly #describeStorageError: (err: Error) => Rejection;
   readonly #onPersistFailure: (documentId: DocumentId) => void;
   #storageLog = { last: 0, suppressed: 0 };
@@ -106,6 +109,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
     this.#log = opts.log;
     this.#persist = opts.persistBeforeAck ?? null;
     this.#onActivity = opts.onActivity ?? (() => {});
+    this.#onDelivered = opts.onDelivered ?? (() => {});
     this.#describeStorageError = opts.describeStorageError ?? (() => ({ code: CLOSE.internalError, reason: 'relay storage error' }));
     this.#onPersistFailure = opts.onPersistFailure ?? (() => {});
     this.#connected = new Promise((resolve) => (this.#resolveConnected = resolve));
@@ -291,6 +295,7 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
     const senderId = from === undefined ? undefined : (this.#clientIdOf.get(from) ?? from);
     try {
       socket.send(cbor.encode(senderId === undefined ? { ...message, targetId } : { ...message, targetId, senderId }));
+      if (message.type === 'sync' && message.documentId !== undefined) this.#onDelivered(message.documentId);
     } catch (err) {
       this.#log(`sync[${this.#label}]: send failed: ${(err as Error).message}`);
     }

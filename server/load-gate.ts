@@ -1,0 +1,96 @@
+/**
+ * A hard cap on the documents the relay works on at once (all accounts together).
+ *
+ * Why: Automerge's wasm memory never shrinks, so the most documents ever loaded at once sets the
+ * relay's RSS for the rest of its life. Unloading idle documents after the fact is not enough:
+ * a few clients each asking for thousands of documents keep hundreds of requests in flight, the
+ * repo starts loading every one of them at once, and the event loop is too busy for the idle
+ * sweep to run (measured: 500 documents and 213 MB of wasm memory within the first seconds of the
+ * relay-memory benchmark, with the cap at 200).
+ *
+ * A message about a document that holds a slot goes through at once. One about any other
+ * document takes a free slot, or waits (first come, first served, never refused) until a slot is
+ * released, i.e. until a document is unloaded. Messages about one document keep their order.
+ */
+export class LoadGate {
+  readonly #cap: number;
+  /** Slots held: account id → document id → when the slot was taken (ms). */
+  readonly #held = new Map<string, Map<string, number>>();
+  #count = 0;
+  /** Documents waiting for a slot, in order of arrival, each with its messages in order. */
+  readonly #waiting = new Map<string, { accountId: string; documentId: string; run: Array<() => void> }>();
+
+  constructor(cap: number) {
+    this.#cap = Math.max(1, cap);
+  }
+
+  /** Documents waiting for a slot. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  /** Slots held now. */
+  get held(): number {
+    return this.#count;
+  }
+
+  holds(accountId: string, documentId: string): boolean {
+    return this.#held.get(accountId)?.has(documentId) ?? false;
+  }
+
+  /** The documents of an account holding a slot, with when each took it. */
+  heldBy(accountId: string): ReadonlyMap<string, number> {
+    return this.#held.get(accountId) ?? new Map<string, number>();
+  }
+
+  /** Runs `run` now if the document holds a slot or one is free; otherwise once one is. */
+  admit(accountId: string, documentId: string, run: () => void): void {
+    const key = `${accountId}\u0000${documentId}`;
+    const queued = this.#waiting.get(key);
+    if (queued) {
+      queued.run.push(run);
+      return;
+    }
+    if (this.holds(accountId, documentId) || this.#take(accountId, documentId)) {
+      run();
+      return;
+    }
+    this.#waiting.set(key, { accountId, documentId, run: [run] });
+  }
+
+  /** The document was unloaded (or never loaded): its slot goes to the next waiting document. */
+  release(accountId: string, documentId: string): void {
+    const docs = this.#held.get(accountId);
+    if (!docs?.delete(documentId)) return;
+    this.#count--;
+    if (docs.size === 0) this.#held.delete(accountId);
+    this.#admitWaiting();
+  }
+
+  /** The account was closed: its slots are free, and its waiting messages are dropped (their sockets are gone). */
+  releaseAccount(accountId: string): void {
+    for (const [key, w] of this.#waiting) if (w.accountId === accountId) this.#waiting.delete(key);
+    const docs = this.#held.get(accountId);
+    if (!docs) return;
+    this.#count -= docs.size;
+    this.#held.delete(accountId);
+    this.#admitWaiting();
+  }
+
+  #take(accountId: string, documentId: string): boolean {
+    if (this.#count >= this.#cap) return false;
+    let docs = this.#held.get(accountId);
+    if (!docs) this.#held.set(accountId, (docs = new Map()));
+    docs.set(documentId, Date.now());
+    this.#count++;
+    return true;
+  }
+
+  #admitWaiting(): void {
+    for (const [key, w] of this.#waiting) {
+      if (!this.#take(w.accountId, w.documentId)) return;
+      this.#waiting.delete(key);
+      for (const run of w.run) run();
+    }
+  }
+}
