@@ -1,4 +1,4 @@
-import { A } from '@solidjs/router';
+import { A, useLocation } from '@solidjs/router';
 import { Show, type ParentProps } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
@@ -8,7 +8,8 @@ import { UpdatePrompt } from './UpdatePrompt.tsx';
 /** The frame around every page: brand, main navigation, sync status, update prompt. */
 export function Shell(props: ParentProps) {
   const { t } = useI18n();
-  const { workspace, openError, readOnly } = useWorkspace();
+  const { workspace, readOnly } = useWorkspace();
+  const location = useLocation();
   return (
     <div class="shell">
       <a class="skip-link" href="#main">
@@ -30,17 +31,22 @@ export function Shell(props: ParentProps) {
             {t('app.readOnly', { what: 'workspace', version: '?' })}
           </p>
         </Show>
-        <Show
-          when={workspace()}
-          fallback={
-            <p class="loading" role="status">
-              {openError() ? t('app.loadFailed', { message: openError() ?? '' }) : t('app.loading')}
-            </p>
-          }
-        >
+        {/* The models page shows its saved list while the workspace opens (list-view-cache.ts). */}
+        <Show when={workspace() || location.pathname === '/models'} fallback={<WorkspaceStatus />}>
           {props.children}
         </Show>
       </main>
     </div>
+  );
+}
+
+/** "Opening your workspace…", or why it could not be opened. */
+export function WorkspaceStatus() {
+  const { t } = useI18n();
+  const { openError } = useWorkspace();
+  return (
+    <p class="loading" role="status">
+      {openError() ? t('app.loadFailed', { message: openError() ?? '' }) : t('app.loading')}
+    </p>
   );
 }

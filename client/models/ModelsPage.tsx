@@ -1,5 +1,5 @@
 import { A, useNavigate } from '@solidjs/router';
-import { createMemo, createSignal, For, lazy, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, lazy, Match, onCleanup, Show, Switch } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
@@ -8,24 +8,20 @@ import { usePresets } from './presets-context.tsx';
 import { PresetCard } from './PresetCard.tsx';
 import { exportAll } from './preset-actions.ts';
 import { formatBytes } from './avatar.ts';
+import { cardMatches, cardOf, loadModelsView, saveModelsView } from './list-view-cache.ts';
+import { ModelsPreviewList } from './ModelsPreview.tsx';
+import { WorkspaceStatus } from '../components/Shell.tsx';
 
 // Opened on demand: its parsers (Open WebUI JSON, Modelfile, share links) stay out of the first page.
 const ImportPanel = lazy(() => import('./ImportPanel.tsx').then((m) => ({ default: m.ImportPanel })));
 
 function matches(p: PresetDoc, q: string, tag: string): boolean {
-  if (tag && !p.tags[tag]) return false;
-  if (!q) return true;
-  const needle = q.toLowerCase();
-  return (
-    p.name.toLowerCase().includes(needle) ||
-    p.slug.toLowerCase().includes(needle) ||
-    Object.keys(p.tags).some((t) => t.toLowerCase().includes(needle))
-  );
+  return cardMatches({ name: p.name, slug: p.slug, tags: Object.keys(p.tags) }, q, tag);
 }
 
 export function ModelsPage() {
   const { t } = useI18n();
-  const { repo, ollamaModels } = useWorkspace();
+  const { repo, ollamaModels, workspace, device } = useWorkspace();
   const presets = usePresets();
   const navigate = useNavigate();
   const [query, setQuery] = createSignal('');
@@ -39,6 +35,24 @@ export function ModelsPage() {
     }),
   );
   const loadedDocs = () => presets.live().map((p) => p.doc()).filter((d): d is PresetDoc => Boolean(d));
+
+  // The saved list is shown until every preset is open (then the live list stays, even while a
+  // preset added later loads), and the live list is saved for the next start.
+  const saved = loadModelsView(device.settings.workspaceUrl);
+  const live = createMemo<boolean>(
+    (was) => was || (workspace() !== undefined && presets.live().every((p) => p.doc() !== undefined || p.opened.problem() !== null)),
+    false,
+  );
+  createEffect(() => {
+    const url = device.settings.workspaceUrl;
+    if (!live() || !url) return;
+    const cards = presets.live().flatMap((p) => {
+      const d = p.doc();
+      return d ? [cardOf(p.id, d)] : [];
+    });
+    const timer = setTimeout(() => saveModelsView({ workspaceUrl: url, cards }), 1000);
+    onCleanup(() => clearTimeout(timer));
+  });
 
   return (
     <section aria-labelledby="models-title" class="models-page">
@@ -82,15 +96,23 @@ export function ModelsPage() {
       <p class="live-message" role="status" aria-live="polite">
         {message() ?? ''}
       </p>
-      <Show when={presets.live().length > 0} fallback={<p>{t('models.empty')}</p>}>
-        <Show when={shown().length > 0} fallback={<p>{t('models.noMatch')}</p>}>
-          <ul class="preset-grid" aria-label={t('models.list')}>
-            <For each={shown()}>
-              {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} />}</Show>}
-            </For>
-          </ul>
-        </Show>
-      </Show>
+      <Switch>
+        <Match when={!live() && saved}>{(view) => <ModelsPreviewList view={view()} query={query()} tag={tag()} />}</Match>
+        <Match when={!workspace()}>
+          <WorkspaceStatus />
+        </Match>
+        <Match when={true}>
+          <Show when={presets.live().length > 0} fallback={<p>{t('models.empty')}</p>}>
+            <Show when={shown().length > 0} fallback={<p>{t('models.noMatch')}</p>}>
+              <ul class="preset-grid" aria-label={t('models.list')}>
+                <For each={shown()}>
+                  {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} />}</Show>}
+                </For>
+              </ul>
+            </Show>
+          </Show>
+        </Match>
+      </Switch>
       <Show when={ollamaModels.models().length > 0}>
         <h2>{t('models.baseModels')}</h2>
         <p class="help">{t('models.baseModelsHelp')}</p>
