@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { LoadGate } from './load-gate.ts';
+
+describe('LoadGate', () => {
+  it('lets a document holding a slot through, queues others past the cap, in order, until a slot is released', () => {
+    const gate = new LoadGate(2);
+    const ran: string[] = [];
+    gate.admit('a', 'd1', () => ran.push('d1#1'));
+    gate.admit('b', 'd2', () => ran.push('d2#1'));
+    gate.admit('a', 'd3', () => ran.push('d3#1'));
+    gate.admit('a', 'd1', () => ran.push('d1#2')); // holds a slot: through
+    gate.admit('a', 'd3', () => ran.push('d3#2')); // waits behind its first message
+    gate.admit('b', 'd4', () => ran.push('d4#1'));
+    expect(ran).toEqual(['d1#1', 'd2#1', 'd1#2']);
+    expect(gate.waiting).toBe(2);
+    gate.release('a', 'd1');
+    expect(ran.slice(3)).toEqual(['d3#1', 'd3#2']);
+    expect(gate.holds('a', 'd3')).toBe(true);
+    gate.release('a', 'd1'); // not held any more: no effect
+    expect(gate.waiting).toBe(1);
+    gate.release('b', 'd2');
+    expect(ran.slice(5)).toEqual(['d4#1']);
+    expect(gate.held).toBe(2);
+  });
+
+  it("drops a closed account's waiting messages", () => {
+    const gate = new LoadGate(1);
+    const ran: string[] = [];
+    gate.admit('a', 'd1', () => ran.push('a1'));
+    gate.admit('b', 'd2', () => ran.push('b2'));
+    gate.releaseAccount('b');
+    gate.release('a', 'd1');
+    expect(ran).toEqual(['a1']);
+    expect(gate.waiting).toBe(0);
+    expect(gate.held).toBe(0);
+  });
+});
