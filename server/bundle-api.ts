@@ -1,23 +1,32 @@
 /**
  * POST /api/bundle: every document the account has stored that the device does not list in
- * `have`, in one streamed response (shared/sync/bundle-format.ts). A new device gets its
- * workspace this way instead of one sync exchange per document (5,200 of them took minutes);
- * the WebSocket sync then only carries what changes. The account's workspace comes first, so
- * its titles can show while the rest streams.
+ * `have`, plus — when the device says `since` (the X-Bundle-Time of its last complete bundle)
+ * — those it has that changed on disk since then, in one streamed response
+ * (shared/sync/bundle-format.ts). A new device gets its workspace this way instead of one sync
+ * exchange per document (5,200 of them took minutes), and a device coming back online gets
+ * what other devices changed without loading every document it has; the WebSocket sync then
+ * only carries what changes. The account's workspace comes first, so its titles can show
+ * while the rest streams.
  */
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BUNDLE_END, BUNDLE_MAGIC, encodeRecordHeader } from '../shared/sync/bundle-format.ts';
-import { listStoredDocuments, readStoredDocument } from './bundle-read.ts';
+import { documentChangedAt, listStoredDocuments, readStoredDocument } from './bundle-read.ts';
 
 /** Largest request body: a device listing ~200,000 document ids. */
 export const MAX_BUNDLE_REQUEST_BYTES = 8 * 1024 * 1024;
 /** Documents read ahead of the one being sent. */
 const READ_AHEAD = 8;
+/** Folder times are compared with this slack (file systems with coarse timestamps, clock steps). */
+const SINCE_SLACK_MS = 2_000;
+/** Folders stat'ed at once when looking for documents changed since. */
+const STAT_BATCH = 64;
 
-export type BundleRequest = { ok: true; have: Set<string> } | { ok: false; status: 400 | 413; error: string };
+export type BundleRequest =
+  | { ok: true; have: Set<string>; since: number | null }
+  | { ok: false; status: 400 | 413; error: string };
 
-/** Reads `{"have": ["<document id>", …]}` (an empty body means the device has nothing). */
+/** Reads `{"have": ["<document id>", …], "since"?: <ms>}` (an empty body means the device has nothing). */
 export async function readBundleRequest(req: IncomingMessage): Promise<BundleRequest> {
   const parts: Buffer[] = [];
   let size = 0;
@@ -27,30 +36,50 @@ export async function readBundleRequest(req: IncomingMessage): Promise<BundleReq
     parts.push(chunk);
   }
   const text = Buffer.concat(parts).toString('utf8').trim();
-  if (!text) return { ok: true, have: new Set() };
+  if (!text) return { ok: true, have: new Set(), since: null };
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     return { ok: false, status: 400, error: 'the body is not JSON' };
   }
-  const have = (body as { have?: unknown } | null)?.have;
+  const { have, since } = (body ?? {}) as { have?: unknown; since?: unknown };
   if (!Array.isArray(have) || !have.every((x) => typeof x === 'string')) {
     return { ok: false, status: 400, error: '"have" must be a list of document ids' };
   }
-  return { ok: true, have: new Set(have as string[]) };
+  if (since !== undefined && since !== null && (typeof since !== 'number' || !Number.isFinite(since))) {
+    return { ok: false, status: 400, error: '"since" must be a time in milliseconds' };
+  }
+  return { ok: true, have: new Set(have as string[]), since: typeof since === 'number' ? since : null };
+}
+
+/** The stored documents to send: those not in `have`, and those in it changed on disk since `since`. */
+async function selectDocuments(docsDir: string, have: ReadonlySet<string>, since: number | null): Promise<string[]> {
+  const stored = await listStoredDocuments(docsDir);
+  const out = stored.filter((id) => !have.has(id));
+  if (since === null) return out;
+  const known = stored.filter((id) => have.has(id));
+  for (let i = 0; i < known.length; i += STAT_BATCH) {
+    const batch = known.slice(i, i + STAT_BATCH);
+    const times = await Promise.all(batch.map((id) => documentChangedAt(docsDir, id)));
+    batch.forEach((id, j) => {
+      if (times[j]! >= since - SINCE_SLACK_MS) out.push(id);
+    });
+  }
+  return out;
 }
 
 /** Streams the bundle; resolves when it is sent (or the device went away). */
 export async function sendBundle(
   res: ServerResponse,
   docsDir: string,
-  have: ReadonlySet<string>,
+  request: { have: ReadonlySet<string>; since: number | null },
   firstId: string | null,
   headers: Record<string, string>,
 ): Promise<void> {
-  const stored = await listStoredDocuments(docsDir);
-  const ids = stored.filter((id) => !have.has(id));
+  // Taken before anything is read: a change written while the bundle is made is sent again next time.
+  const bundleTime = Date.now();
+  const ids = await selectDocuments(docsDir, request.have, request.since);
   if (firstId) {
     const at = ids.indexOf(firstId);
     if (at > 0) ids.unshift(...ids.splice(at, 1));
@@ -59,6 +88,7 @@ export async function sendBundle(
     'Content-Type': 'application/octet-stream',
     'Cache-Control': 'no-store',
     'X-Bundle-Documents': String(ids.length),
+    'X-Bundle-Time': String(bundleTime),
     ...headers,
   });
   let gone = false;

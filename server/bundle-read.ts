@@ -25,6 +25,20 @@ export async function listStoredDocuments(docsDir: string): Promise<string[]> {
 }
 
 /**
+ * When the document's content last changed on disk (ms): chunk files are renamed into, and
+ * removed from, its snapshot/ and incremental/ folders, which updates their mtime. 0 if none.
+ */
+export async function documentChangedAt(docsDir: string, documentId: string): Promise<number> {
+  const dir = path.join(docsDir, documentId.slice(0, 2), documentId.slice(2));
+  let latest = 0;
+  for (const kind of CHUNK_DIRS) {
+    const st = await fsp.stat(path.join(dir, kind)).catch(() => null);
+    if (st) latest = Math.max(latest, st.mtimeMs);
+  }
+  return latest;
+}
+
+/**
  * The document's chunks (snapshots and incremental changes) concatenated, which
  * Automerge.loadIncremental reads as one document; null when it has none. Chunk files are
  * renamed into place whole, but compaction may delete one between listing and reading:

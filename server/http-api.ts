@@ -14,7 +14,7 @@ const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-  'Access-Control-Expose-Headers': 'Retry-After, X-Bundle-Documents',
+  'Access-Control-Expose-Headers': 'Retry-After, X-Bundle-Documents, X-Bundle-Time',
   'Access-Control-Max-Age': '600',
 };
 
@@ -92,7 +92,7 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
         return true;
       }
       const workspaceId = account.workspaceUrl.replace(/^automerge:/, '');
-      await sendBundle(res, accountDocumentsDir(dataDir, account.id), body.have, workspaceId, CORS_HEADERS);
+      await sendBundle(res, accountDocumentsDir(dataDir, account.id), body, workspaceId, CORS_HEADERS);
       return true;
     }
     sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl }, CORS_HEADERS);

@@ -110,4 +110,26 @@ describe('JournaledStorage', () => {
     expect(storage.journal()).toBe(1);
     expect([...journal.map.keys()]).toEqual(['atelier:journal:["doc","incremental","b"]']);
   });
+
+  it("reports each document whose content is saved, before the write and even if it never commits, but not sync states", async () => {
+    const inner = new MemoryStorage();
+    const saved: string[] = [];
+    const repo = new Repo({ storage: new JournaledStorage(inner, memoryJournal(), (id) => saved.push(id)), network: [] });
+    const h = repo.create({ n: 1 });
+    await repo.flush();
+    expect(saved).toContain(h.documentId);
+    inner.dropWrites = true;
+    saved.length = 0;
+    h.change((d) => {
+      d.n = 2;
+    });
+    void repo.flush();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(saved).toContain(h.documentId);
+    saved.length = 0;
+    const storage = new JournaledStorage(new MemoryStorage(), undefined, (id) => saved.push(id));
+    await storage.save([h.documentId, 'sync-state', 'peer-storage-id'], new Uint8Array([1]));
+    expect(saved).toEqual([]);
+  });
 });
+

@@ -43,9 +43,13 @@ export class JournaledStorage implements StorageAdapterInterface {
   readonly #pending = new Map<string, Pending>();
   readonly #ready: Promise<void>;
 
-  constructor(inner: StorageAdapterInterface, store: JournalStore | undefined) {
+  readonly #onContentSaved: ((documentId: string) => void) | undefined;
+
+  /** `onContentSaved` is told, before the write, each time a document's content (not its sync state) is saved. */
+  constructor(inner: StorageAdapterInterface, store: JournalStore | undefined, onContentSaved?: (documentId: string) => void) {
     this.#inner = inner;
     this.#store = store;
+    this.#onContentSaved = onContentSaved;
     this.#ready = this.#replay();
   }
 
@@ -100,6 +104,7 @@ export class JournaledStorage implements StorageAdapterInterface {
     // Sync state is re-derived on the next connection: not worth journaling.
     const name = key[1] === 'sync-state' ? null : entryName(key);
     if (name) this.#pending.set(name, { key, data });
+    if (name && key[0] !== undefined) this.#onContentSaved?.(key[0]);
     try {
       await this.#ready;
       await this.#inner.save(key, data);

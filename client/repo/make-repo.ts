@@ -4,6 +4,7 @@ import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-networ
 import { newId } from '../../shared/schema/ids.ts';
 import { JournaledStorage } from './journaled-storage.ts';
 import { createStoredDocuments, type StoredDocuments } from './stored-documents.ts';
+import { createSyncLedger, type SyncLedger } from '../sync/sync-ledger.ts';
 
 const DATABASE = 'atelier';
 
@@ -11,6 +12,8 @@ export interface DeviceRepo {
   repo: Repo;
   /** Bulk reads and writes of the same IndexedDB (a new device's bundle) */
   documents: StoredDocuments;
+  /** which documents the relay may lack, and the state of the last bundle (localStorage) */
+  ledger: SyncLedger;
   /** Call synchronously when the page goes away: writes still in flight are kept for the next start. */
   saveBeforeUnload: () => void;
 }
@@ -29,7 +32,9 @@ function localStorageOrUndefined(): Storage | undefined {
  * BroadcastChannel; the relay adapter is added later, only when the device is paired.
  */
 export function makeRepo(): DeviceRepo {
-  const storage = new JournaledStorage(new IndexedDBStorageAdapter(DATABASE), localStorageOrUndefined());
+  const local = localStorageOrUndefined();
+  const ledger = createSyncLedger(local);
+  const storage = new JournaledStorage(new IndexedDBStorageAdapter(DATABASE), local, (id) => ledger.markUnsynced(id));
   const repo = new Repo({
     storage,
     network: [new BroadcastChannelNetworkAdapter()],
@@ -40,6 +45,7 @@ export function makeRepo(): DeviceRepo {
   return {
     repo,
     documents: createStoredDocuments(DATABASE),
+    ledger,
     saveBeforeUnload: () => {
       // flush() hands every unsaved change to storage.save() synchronously (before its first
       // await), so the journal written right after holds them.

@@ -7,14 +7,15 @@
 import type { BundleRecord } from '../../shared/sync/bundle-format.ts';
 
 const STORE = 'documents';
-/** A document written from a bundle: one chunk, which the repo reads like any incremental chunk. */
-const BUNDLE_CHUNK = 'bundle';
 
 export interface StoredDocuments {
   /** Ids of every document with content on this device. */
   ids(): Promise<Set<string>>;
-  /** Writes documents received whole (the relay's copy), in one transaction. */
-  put(records: readonly BundleRecord[]): Promise<void>;
+  /**
+   * Writes documents received whole (the relay's copy), in one transaction, each as one chunk
+   * named `chunkName`, which the repo reads like any incremental chunk and merges with the others.
+   */
+  put(records: readonly BundleRecord[], chunkName: string): Promise<void>;
 }
 
 function done(tx: IDBTransaction): Promise<void> {
@@ -60,12 +61,12 @@ export function createStoredDocuments(databaseName: string): StoredDocuments {
       }
       return out;
     },
-    async put(records) {
+    async put(records, chunkName) {
       if (records.length === 0) return;
       const tx = (await db()).transaction(STORE, 'readwrite');
       const store = tx.objectStore(STORE);
       for (const { documentId, data } of records) {
-        const key = [documentId, 'incremental', BUNDLE_CHUNK];
+        const key = [documentId, 'incremental', chunkName];
         store.put({ key, binary: data }, key);
       }
       await done(tx);

@@ -33,7 +33,7 @@ const RETRY_MS = 1000;
 
 /** The one place where the device's repo and its workspace are set up. */
 export function WorkspaceProvider(props: ParentProps) {
-  const { repo, documents, saveBeforeUnload } = makeRepo();
+  const { repo, documents, ledger, saveBeforeUnload } = makeRepo();
   const device = createDeviceSettings();
   const ollamaModels = createKnownModels();
   const openai = createOpenAIConnections();
@@ -73,7 +73,7 @@ export function WorkspaceProvider(props: ParentProps) {
   });
   const loadError = () => (handle.state === 'errored' ? String(handle.error) : null);
 
-  const { bundleProgress } = createBackgroundPush(repo, syncStatus, workspace, { relay: () => device.settings.relay, documents });
+  const { bundleProgress } = createBackgroundPush(repo, syncStatus, workspace, { relay: () => device.settings.relay, documents, ledger });
 
   if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
 

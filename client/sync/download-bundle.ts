@@ -19,10 +19,14 @@ export interface BundleProgress {
 }
 
 export interface BundleResult {
-  /** ids of the documents now stored on this device */
+  /** ids of the documents now stored on this device from this bundle */
   stored: string[];
+  /** ids the device had before (null if IndexedDB could not be read) */
+  had: ReadonlySet<string> | null;
   /** true when the whole bundle arrived; false when it was cut short or refused (what arrived is kept) */
   complete: boolean;
+  /** the relay's time of a complete bundle: the next one asks for what changed since */
+  bundleAt: number | null;
 }
 
 export async function downloadBundle(
@@ -31,6 +35,8 @@ export async function downloadBundle(
   documents: StoredDocuments,
   opts: {
     signal?: AbortSignal;
+    /** bundleAt of the last complete bundle from this relay: documents this device has come again only if they changed since */
+    since?: number | null;
     onProgress?: (p: BundleProgress) => void;
     /** after each batch is written */
     onStored?: (records: readonly BundleRecord[]) => void;
@@ -41,23 +47,31 @@ export async function downloadBundle(
   try {
     have = await documents.ids();
   } catch {
-    return { stored, complete: false };
+    return { stored, had: null, complete: false, bundleAt: null };
   }
+  const failed = (): BundleResult => ({ stored, had: have, complete: false, bundleAt: null });
   let res: Response;
   try {
     res = await fetch(`${relayHttpBase(relayWsUrl)}/api/bundle`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ have: [...have] }),
+      body: JSON.stringify({ have: [...have], since: opts.since ?? null }),
       cache: 'no-store',
       signal: opts.signal,
     });
   } catch {
-    return { stored, complete: false };
+    return failed();
   }
-  if (!res.ok || !res.body) return { stored, complete: false };
-  const announced = Number(res.headers.get('X-Bundle-Documents'));
-  const total = Number.isFinite(announced) && res.headers.has('X-Bundle-Documents') ? announced : null;
+  if (!res.ok || !res.body) return failed();
+  const header = (name: string) => {
+    const n = Number(res.headers.get(name) ?? NaN);
+    return Number.isFinite(n) ? n : null;
+  };
+  const total = header('X-Bundle-Documents');
+  const bundleAt = header('X-Bundle-Time');
+  // A document this device already has comes again when it changed on the relay: its chunk
+  // is added beside the ones the repo wrote (which it may be about to compact away).
+  const chunkName = `bundle-${bundleAt ?? Date.now()}`;
   const reader = new BundleReader();
   let batch: BundleRecord[] = [];
   let batchBytes = 0;
@@ -66,7 +80,7 @@ export async function downloadBundle(
     const records = batch;
     batch = [];
     batchBytes = 0;
-    await documents.put(records);
+    await documents.put(records, chunkName);
     for (const r of records) stored.push(r.documentId);
     opts.onStored?.(records);
     opts.onProgress?.({ stored: stored.length, total });
@@ -85,11 +99,11 @@ export async function downloadBundle(
     }
     reader.finish();
     await flush();
-    return { stored, complete: true };
+    return { stored, had: have, complete: true, bundleAt };
   } catch {
     // A cut connection, a malformed bundle or a failed write: keep what was stored.
     await flush().catch(() => undefined);
     void body.cancel().catch(() => undefined);
-    return { stored, complete: false };
+    return failed();
   }
 }

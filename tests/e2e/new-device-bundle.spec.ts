@@ -1,7 +1,9 @@
 /**
  * A new device pairs with an account that already holds many conversations: they reach its
  * IndexedDB through the relay's bundle (one HTTP response), not one sync exchange each, and
- * they open offline with their messages.
+ * they open offline with their messages. Coming back online later neither loads nor syncs
+ * every document: what changed elsewhere comes in the next bundle, and what was edited here
+ * (the sync ledger) is pushed.
  */
 import * as A from '@automerge/automerge';
 import { Repo, type AutomergeUrl, type PeerId } from '@automerge/automerge-repo';
@@ -15,14 +17,23 @@ import { BundleReader } from '../../shared/sync/bundle-format.ts';
 
 const CONVERSATIONS = 120;
 
-/** Documents the relay would send to a device that has none (reads the bundle itself). */
-async function relayDocCount(origin: string, token: string): Promise<number> {
+function seederRepo(wsUrl: string, token: string): Repo {
+  return new Repo({
+    network: [new WebSocketClientAdapter(`${wsUrl}?token=${token}`, 500)],
+    peerId: `e2e-seeder-${Date.now()}` as PeerId,
+    sharePolicy: async () => true,
+  });
+}
+
+/** The relay's stored copy of every document, by id (read through the bundle). */
+async function relayDocs(origin: string, token: string): Promise<Map<string, Uint8Array>> {
   const res = await fetch(`${origin}/api/bundle`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
   const reader = new BundleReader();
-  const n = reader.push(new Uint8Array(await res.arrayBuffer())).length;
+  const records = reader.push(new Uint8Array(await res.arrayBuffer()));
   reader.finish();
-  return n;
+  return new Map(records.map((r) => [r.documentId, r.data]));
 }
+
 
 function storedDocIds(page: Page): Promise<number> {
   return page.evaluate(
@@ -43,14 +54,11 @@ function storedDocIds(page: Page): Promise<number> {
 }
 
 test('a new device gets a workspace of many conversations in one download, and they open offline', async ({ browser, relayFx }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   // Another account on the same relay, filled by a Node device.
   const { account, token } = await relayFx.relay.accounts.create('bundle-e2e');
-  const repo = new Repo({
-    network: [new WebSocketClientAdapter(`${relayFx.wsUrl}?token=${token}`, 500)],
-    peerId: 'e2e-seeder' as PeerId,
-    sharePolicy: async () => true,
-  });
+  const repo = seederRepo(relayFx.wsUrl, token);
+  const urls: AutomergeUrl[] = [];
   try {
     await expect.poll(() => repo.peers.length, { timeout: 10_000 }).toBeGreaterThan(0);
     const ws = await repo.find<WorkspaceDoc>(account.workspaceUrl as AutomergeUrl);
@@ -67,9 +75,10 @@ test('a new device gets a workspace of many conversations in one download, and t
         finishAnswer(m, { status: 'done' }, 2);
       });
       ws.change((d) => addConversationEntry(d, id, { url: h.url, title, model: 'llama3.2:latest' }, 1_700_000_000_000 + i));
+      urls.push(h.url);
     }
     // everything on the relay's disk before the new device comes
-    await expect.poll(() => relayDocCount(relayFx.origin, token), { timeout: 30_000 }).toBe(CONVERSATIONS + 1);
+    await expect.poll(async () => (await relayDocs(relayFx.origin, token)).size, { timeout: 30_000 }).toBe(CONVERSATIONS + 1);
   } finally {
     await repo.shutdown();
   }
@@ -101,5 +110,47 @@ test('a new device gets a workspace of many conversations in one download, and t
   await sidebar.getByRole('listitem', { name: 'Bundled conversation 77', exact: true }).getByRole('link').click();
   await expect(page.getByText('Question number 77')).toBeVisible();
   await expect(page.getByText('Answer number 77')).toBeVisible();
+
+  // Still offline: another device edits conversation 5, this one renames conversation 9.
+  const elsewhere = seederRepo(relayFx.wsUrl, token);
+  try {
+    await expect.poll(() => elsewhere.peers.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const five = await elsewhere.find<ConversationDoc>(urls[5]!);
+    five.change((d) => A.splice(d, ['messages', 'u5', 'content'], 0, 0, 'Edited elsewhere: '));
+    await expect
+      .poll(async () => A.load<ConversationDoc>((await relayDocs(relayFx.origin, token)).get(five.documentId)!).messages.u5?.content, { timeout: 15_000 })
+      .toBe('Edited elsewhere: Question number 5');
+  } finally {
+    await elsewhere.shutdown();
+  }
+  await sidebar.getByRole('searchbox').fill('Bundled conversation 9');
+  const nine = sidebar.getByRole('listitem', { name: 'Bundled conversation 9', exact: true });
+  await nine.getByRole('button', { name: 'Actions for Bundled conversation 9' }).click();
+  await nine.getByRole('button', { name: 'Rename' }).click();
+  const input = sidebar.getByRole('textbox', { name: 'New title for “Bundled conversation 9”' });
+  await input.fill('Renamed while offline');
+  await input.press('Enter');
+  await sidebar.getByRole('searchbox').fill('Renamed while offline');
+  await expect(sidebar.getByRole('listitem', { name: 'Renamed while offline' })).toBeVisible();
+  await page.waitForTimeout(1_000); // the repo writes to IndexedDB ~100 ms after a change
+
+  // Back online in a fresh page: nothing is loaded, so only the ledger and the bundle can do it.
+  await context.setOffline(false);
+  framesSent = 0;
+  await page.reload();
+  await expect(page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible({ timeout: 15_000 });
+  const nineId = urls[9]!.slice('automerge:'.length);
+  await expect
+    .poll(async () => A.load<ConversationDoc>((await relayDocs(relayFx.origin, token)).get(nineId)!).title, { timeout: 20_000 })
+    .toBe('Renamed while offline');
+  expect(framesSent).toBeLessThan(CONVERSATIONS / 2);
+
+  // Conversation 5 came in the bundle: offline again, it shows the other device's edit.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+  await expect(sidebar.getByRole('searchbox')).toBeVisible();
+  await context.setOffline(true);
+  await sidebar.getByRole('searchbox').fill('Bundled conversation 5');
+  await sidebar.getByRole('listitem', { name: 'Bundled conversation 5', exact: true }).getByRole('link').click();
+  await expect(page.getByText('Edited elsewhere: Question number 5')).toBeVisible();
   await context.close();
 });

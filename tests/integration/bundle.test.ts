@@ -72,6 +72,29 @@ describe('document bundle', () => {
     expect(all).toHaveLength(6);
   });
 
+  it('with `since`, also sends the documents the device has that changed on the relay after that time', async () => {
+    const { relay, token, docs, ws } = await accountWithDocs(6);
+    const all = [ws, ...docs].map((h) => h.documentId);
+    // past the relay's 2 s slack on folder times
+    await new Promise((r) => setTimeout(r, 2_500));
+    const first = await postBundle(relay.url, token, JSON.stringify({ have: all }));
+    const since = Number(first.headers.get('x-bundle-time'));
+    expect(Math.abs(since - Date.now())).toBeLessThan(5_000);
+    expect(await readBundle(first)).toEqual([]);
+    const client = track(connectClient(relay.url, token));
+    const h = await findOnRelay<{ text: string }>(client, docs[3]!.url);
+    h.change((d) => {
+      d.text = 'changed elsewhere';
+    });
+    await waitForAck(client, h as DocHandle<unknown>);
+    const changed = await readBundle(await postBundle(relay.url, token, JSON.stringify({ have: all, since })));
+    expect(changed.map((r) => r.documentId)).toEqual([docs[3]!.documentId]);
+    expect(A.load<{ text: string }>(changed[0]!.data).text).toBe('changed elsewhere');
+    // an older `since` covers more; a bad one is refused
+    expect((await readBundle(await postBundle(relay.url, token, JSON.stringify({ have: all, since: 0 })))).length).toBe(7);
+    expect((await postBundle(relay.url, token, JSON.stringify({ have: all, since: 'yesterday' }))).status).toBe(400);
+  });
+
   it('refuses a wrong token, a bad body and the wrong method with a JSON error', async () => {
     const { relay, token } = await accountWithDocs(1);
     const wrong = await postBundle(relay.url, 'nope', '{}');
@@ -122,7 +145,9 @@ describe("the app's bundle download", () => {
     expect(have.writes).toBe(2);
     expect(progress.at(-1)).toBe(30);
     const again = await downloadBundle(syncUrl(relay.url), token, have);
-    expect(again).toEqual({ stored: [], complete: true });
+    expect(again).toMatchObject({ stored: [], complete: true });
+    expect(again.had?.size).toBe(31);
+    expect(again.bundleAt).toBeGreaterThanOrEqual(result.bundleAt!);
   });
 
   it('keeps what arrived when the download is cut short, and stores nothing from a refused token', async () => {
@@ -135,7 +160,7 @@ describe("the app's bundle download", () => {
     expect(docs.docs.size).toBe(cut.stored.length);
 
     const refused = memoryDocuments();
-    expect(await downloadBundle(syncUrl(relay.url), 'wrong', refused)).toEqual({ stored: [], complete: false });
+    expect(await downloadBundle(syncUrl(relay.url), 'wrong', refused)).toMatchObject({ stored: [], complete: false, bundleAt: null });
     expect(refused.docs.size).toBe(0);
   });
 });
