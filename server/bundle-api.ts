@@ -30,10 +30,14 @@ export type BundleRequest =
 export async function readBundleRequest(req: IncomingMessage): Promise<BundleRequest> {
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BUNDLE_REQUEST_BYTES) return { ok: false, status: 413, error: 'request too large' };
-    parts.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BUNDLE_REQUEST_BYTES) return { ok: false, status: 413, error: 'request too large' };
+      parts.push(chunk);
+    }
+  } catch {
+    return { ok: false, status: 400, error: 'the request was cut short' }; // the device went away
   }
   const text = Buffer.concat(parts).toString('utf8').trim();
   if (!text) return { ok: true, have: new Set(), since: null };

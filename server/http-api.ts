@@ -43,10 +43,16 @@ export interface ApiOptions {
 }
 
 const ROUTES: Readonly<Record<string, string>> = { '/api/account': 'GET', '/api/bundle': 'POST' };
+/**
+ * Bundles being sent per account at most: each reads the whole account from disk, and a
+ * person has a few devices; more at once is a device stuck in a loop (or worse).
+ */
+export const MAX_BUNDLES_PER_ACCOUNT = 2;
 
 /** Returns a handler that answers API routes and returns false for everything else. */
 export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const { auth, trustProxy = false, dataDir } = opts;
+  const bundlesInFlight = new Map<string, number>();
   return async (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://relay.invalid');
 
@@ -86,13 +92,26 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
     }
     const { account } = result;
     if (pathname === '/api/bundle') {
-      const body = await readBundleRequest(req);
-      if (!body.ok) {
-        sendJson(res, body.status, { error: body.error }, CORS_HEADERS);
+      const inFlight = bundlesInFlight.get(account.id) ?? 0;
+      if (inFlight >= MAX_BUNDLES_PER_ACCOUNT) {
+        // The app then syncs over the WebSocket as it did before bundles existed.
+        sendJson(res, 429, { error: 'too many bundles at once for this account' }, { ...CORS_HEADERS, 'Retry-After': '10' });
         return true;
       }
-      const workspaceId = account.workspaceUrl.replace(/^automerge:/, '');
-      await sendBundle(res, accountDocumentsDir(dataDir, account.id), body, workspaceId, CORS_HEADERS);
+      bundlesInFlight.set(account.id, inFlight + 1);
+      try {
+        const body = await readBundleRequest(req);
+        if (!body.ok) {
+          sendJson(res, body.status, { error: body.error }, CORS_HEADERS);
+          return true;
+        }
+        const workspaceId = account.workspaceUrl.replace(/^automerge:/, '');
+        await sendBundle(res, accountDocumentsDir(dataDir, account.id), body, workspaceId, CORS_HEADERS);
+      } finally {
+        const left = (bundlesInFlight.get(account.id) ?? 1) - 1;
+        if (left > 0) bundlesInFlight.set(account.id, left);
+        else bundlesInFlight.delete(account.id);
+      }
       return true;
     }
     sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl }, CORS_HEADERS);

@@ -5,6 +5,7 @@
  */
 import * as A from '@automerge/automerge';
 import type { DocHandle } from '@automerge/automerge-repo';
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { BundleReader, type BundleRecord } from '../../shared/sync/bundle-format.ts';
 import { downloadBundle } from '../../client/sync/download-bundle.ts';
@@ -93,6 +94,24 @@ describe('document bundle', () => {
     // an older `since` covers more; a bad one is refused
     expect((await readBundle(await postBundle(relay.url, token, JSON.stringify({ have: all, since: 0 })))).length).toBe(7);
     expect((await postBundle(relay.url, token, JSON.stringify({ have: all, since: 'yesterday' }))).status).toBe(400);
+  });
+
+  it('serves at most two bundles of one account at once; a third is told to come back later', async () => {
+    const { relay, token } = await accountWithDocs(3);
+    // Two requests whose bodies never end hold their slots.
+    const held = [0, 1].map(() => {
+      const req = http.request(`${relay.url}/api/bundle`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Length': '100' } });
+      req.on('error', () => {});
+      req.write('{"have": [');
+      return req;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const third = await postBundle(relay.url, token, '');
+    expect(third.status).toBe(429);
+    expect(third.headers.get('retry-after')).toBe('10');
+    for (const req of held) req.destroy();
+    // slots are given back when those requests end
+    await expect.poll(async () => (await postBundle(relay.url, token, '')).status).toBe(200);
   });
 
   it('refuses a wrong token, a bad body and the wrong method with a JSON error', async () => {
