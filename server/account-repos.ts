@@ -37,6 +37,7 @@ import { CLOSE, type Rejection } from './message-guard.ts';
 import { QuotaExceededError, QuotaStorageAdapter } from './quota-storage.ts';
 import { LoadGate } from './load-gate.ts';
 import { RelayStorageSubsystem } from './relay-storage.ts';
+import { renewWasmIfEnabled } from './wasm-renewal.ts';
 
 /** Largest accepted WebSocket message by default (MAX_FRAME_BYTES). Generous for big documents, small enough to bound memory per socket. */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -472,7 +473,11 @@ export class AccountRepos {
         }
       }
     }
-    if (closedSome && this.#open.size === 0) this.#opts.onAllClosed?.();
+    if (closedSome && this.#open.size === 0) {
+      // No Repo left, so no document of the current wasm instance is used again: its memory can go.
+      if (this.#closing.size === 0 && renewWasmIfEnabled()) this.#opts.log('sync: no account open; Automerge wasm instance renewed (the old one is freed at the next collection)');
+      this.#opts.onAllClosed?.();
+    }
     // 2. Loaded documents of every open account, least recently used first: those idle for
     //    documentMs go, and past maxLoadedDocuments (all accounts together) the oldest go.
     const loaded: { acc: AccountRepo; entry: Promise<AccountRepo>; id: DocumentId; last: number }[] = [];

@@ -5,7 +5,8 @@
  * (and so the RSS) until its own heuristics decide to compact, which on an idle server can be
  * never. One full collection at that moment returns it (measured: a relay idle after syncing
  * 3 × 1,000 documents went from 246 MB to ~150 MB RSS). Automerge's wasm memory cannot shrink
- * (WebAssembly memories only grow): that part is bounded by MAX_LOADED_DOCUMENTS instead.
+ * (WebAssembly memories only grow): it is bounded by MAX_LOADED_DOCUMENTS while accounts are
+ * open, and returned whole by this collection after wasm-renewal.ts swapped the instance.
  *
  * The collector is reached without --expose-gc on the command line (the relay runs under tsx
  * from an npm script): the flag is set at run time and the `gc` function taken from a fresh
