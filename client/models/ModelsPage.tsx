@@ -21,7 +21,7 @@ function matches(p: PresetDoc, q: string, tag: string): boolean {
 
 export function ModelsPage() {
   const { t } = useI18n();
-  const { repo, ollamaModels, workspace, device } = useWorkspace();
+  const { repo, ollamaModels, workspace, device, openError } = useWorkspace();
   const presets = usePresets();
   const navigate = useNavigate();
   const [query, setQuery] = createSignal('');
@@ -97,7 +97,8 @@ export function ModelsPage() {
         {message() ?? ''}
       </p>
       <Switch>
-        <Match when={!live() && saved}>{(view) => <ModelsPreviewList view={view()} query={query()} tag={tag()} />}</Match>
+        {/* a workspace that cannot be opened says so rather than leaving the saved list up */}
+        <Match when={!live() && !openError() && saved}>{(view) => <ModelsPreviewList view={view()} query={query()} tag={tag()} />}</Match>
         <Match when={!workspace()}>
           <WorkspaceStatus />
         </Match>
