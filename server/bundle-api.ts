@@ -10,8 +10,8 @@
  */
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BUNDLE_END, BUNDLE_MAGIC, encodeRecordHeader } from '../shared/sync/bundle-format.ts';
-import { documentChangedAt, listStoredDocuments, readStoredDocument } from './bundle-read.ts';
+import { BUNDLE_END, BUNDLE_MAGIC, encodeCount, encodeRecordHeader } from '../shared/sync/bundle-format.ts';
+import { documentChangedAt, inBatches, listStoredDocuments, readStoredDocument } from './bundle-read.ts';
 
 /** Largest request body: a device listing ~200,000 document ids. */
 export const MAX_BUNDLE_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -19,8 +19,6 @@ export const MAX_BUNDLE_REQUEST_BYTES = 8 * 1024 * 1024;
 const READ_AHEAD = 8;
 /** Folder times are compared with this slack (file systems with coarse timestamps, clock steps). */
 const SINCE_SLACK_MS = 2_000;
-/** Folders stat'ed at once when looking for documents changed since. */
-const STAT_BATCH = 64;
 
 export type BundleRequest =
   | { ok: true; have: Set<string>; since: number | null }
@@ -57,41 +55,38 @@ export async function readBundleRequest(req: IncomingMessage): Promise<BundleReq
   return { ok: true, have: new Set(have as string[]), since: typeof since === 'number' ? since : null };
 }
 
-/** The stored documents to send: those not in `have`, and those in it changed on disk since `since`. */
-async function selectDocuments(docsDir: string, have: ReadonlySet<string>, since: number | null): Promise<string[]> {
-  const stored = await listStoredDocuments(docsDir);
-  const out = stored.filter((id) => !have.has(id));
-  if (since === null) return out;
-  const known = stored.filter((id) => have.has(id));
-  for (let i = 0; i < known.length; i += STAT_BATCH) {
-    const batch = known.slice(i, i + STAT_BATCH);
-    const times = await Promise.all(batch.map((id) => documentChangedAt(docsDir, id)));
-    batch.forEach((id, j) => {
-      if (times[j]! >= since - SINCE_SLACK_MS) out.push(id);
-    });
-  }
-  return out;
+type Selection = { have: ReadonlySet<string>; since: number | null };
+
+/** Whether the device should get this stored document: it lacks it, or it changed on disk since `since`. */
+async function wanted(docsDir: string, id: string, { have, since }: Selection): Promise<boolean> {
+  if (!have.has(id)) return true;
+  return since !== null && (await documentChangedAt(docsDir, id)) >= since - SINCE_SLACK_MS;
 }
 
-/** Streams the bundle; resolves when it is sent (or the device went away). */
+/** The stored documents to send, but `skip`. */
+async function selectDocuments(docsDir: string, selection: Selection, skip: string | null): Promise<string[]> {
+  const stored = (await listStoredDocuments(docsDir)).filter((id) => id !== skip);
+  const keep = await inBatches(stored, (id) => wanted(docsDir, id, selection));
+  return stored.filter((_, i) => keep[i]);
+}
+
+/**
+ * Streams the bundle; resolves when it is sent (or the device went away). `firstId` (the
+ * workspace) is read and sent before the account's folder is even listed: a new device shows
+ * titles while the rest streams.
+ */
 export async function sendBundle(
   res: ServerResponse,
   docsDir: string,
-  request: { have: ReadonlySet<string>; since: number | null },
+  selection: Selection,
   firstId: string | null,
   headers: Record<string, string>,
 ): Promise<void> {
   // Taken before anything is read: a change written while the bundle is made is sent again next time.
   const bundleTime = Date.now();
-  const ids = await selectDocuments(docsDir, request.have, request.since);
-  if (firstId) {
-    const at = ids.indexOf(firstId);
-    if (at > 0) ids.unshift(...ids.splice(at, 1));
-  }
   res.writeHead(200, {
     'Content-Type': 'application/octet-stream',
     'Cache-Control': 'no-store',
-    'X-Bundle-Documents': String(ids.length),
     'X-Bundle-Time': String(bundleTime),
     ...headers,
   });
@@ -102,7 +97,21 @@ export async function sendBundle(
   const write = async (bytes: Uint8Array) => {
     if (!res.write(bytes)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
   };
+  const send = async (id: string, data: Buffer) => {
+    await write(encodeRecordHeader(id, data.length));
+    await write(data);
+  };
   await write(BUNDLE_MAGIC);
+  let sent = 0;
+  if (firstId && (await wanted(docsDir, firstId, selection))) {
+    const data = await readStoredDocument(docsDir, firstId).catch(() => null);
+    if (data) {
+      await send(firstId, data);
+      sent++;
+    }
+  }
+  const ids = await selectDocuments(docsDir, selection, firstId);
+  await write(encodeCount(sent + ids.length));
   const reads: Promise<Buffer | null>[] = [];
   const readAt = (i: number) => {
     const id = ids[i];
@@ -114,9 +123,7 @@ export async function sendBundle(
     readAt(i + READ_AHEAD);
     const data = await reads[i]!;
     delete reads[i];
-    if (!data) continue;
-    await write(encodeRecordHeader(ids[i]!, data.length));
-    await write(data);
+    if (data) await send(ids[i]!, data);
   }
   if (!gone) res.end(BUNDLE_END);
 }

@@ -11,17 +11,25 @@ const CHUNK_DIRS = ['snapshot', 'incremental'] as const;
 
 /** Every document id with a folder in the account's storage (a folder may hold only sync states). */
 export async function listStoredDocuments(docsDir: string): Promise<string[]> {
-  const ids: string[] = [];
-  const prefixes = await fsp.readdir(docsDir, { withFileTypes: true }).catch(() => []);
-  for (const prefix of prefixes) {
-    if (!prefix.isDirectory() || prefix.name.length !== 2) continue; // .tmp, storage-adapter-id
-    const rests = await fsp.readdir(path.join(docsDir, prefix.name), { withFileTypes: true }).catch(() => []);
-    for (const rest of rests) {
-      const id = prefix.name + rest.name;
-      if (rest.isDirectory() && isBundleDocumentId(id)) ids.push(id);
-    }
-  }
-  return ids;
+  const prefixes = (await fsp.readdir(docsDir, { withFileTypes: true }).catch(() => []))
+    .filter((p) => p.isDirectory() && p.name.length === 2) // not .tmp, storage-adapter-id
+    .map((p) => p.name);
+  // Up to 58² two-character folders: read them a batch at a time, not one after the other.
+  const lists = await inBatches(prefixes, async (prefix) => {
+    const rests = await fsp.readdir(path.join(docsDir, prefix), { withFileTypes: true }).catch(() => []);
+    return rests.filter((r) => r.isDirectory() && isBundleDocumentId(prefix + r.name)).map((r) => prefix + r.name);
+  });
+  return lists.flat();
+}
+
+/** Folders read (or stat'ed) at once. */
+const FS_BATCH = 64;
+
+/** `fn` over `items`, FS_BATCH at a time, results in order. */
+export async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += FS_BATCH) out.push(...(await Promise.all(items.slice(i, i + FS_BATCH).map(fn))));
+  return out;
 }
 
 /**

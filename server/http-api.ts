@@ -14,7 +14,7 @@ const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-  'Access-Control-Expose-Headers': 'Retry-After, X-Bundle-Documents, X-Bundle-Time',
+  'Access-Control-Expose-Headers': 'Retry-After, X-Bundle-Time',
   'Access-Control-Max-Age': '600',
 };
 

@@ -67,7 +67,6 @@ export async function downloadBundle(
     const n = Number(res.headers.get(name) ?? NaN);
     return Number.isFinite(n) ? n : null;
   };
-  const total = header('X-Bundle-Documents');
   const bundleAt = header('X-Bundle-Time');
   // A document this device already has comes again when it changed on the relay: its chunk
   // is added beside the ones the repo wrote (which it may be about to compact away).
@@ -83,7 +82,7 @@ export async function downloadBundle(
     await documents.put(records, chunkName);
     for (const r of records) stored.push(r.documentId);
     opts.onStored?.(records);
-    opts.onProgress?.({ stored: stored.length, total });
+    opts.onProgress?.({ stored: stored.length, total: reader.total });
   };
   const body = res.body.getReader();
   try {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_END, BUNDLE_MAGIC, BundleFormatError, BundleReader, encodeRecordHeader, type BundleRecord } from './bundle-format.ts';
+import { BUNDLE_END, BUNDLE_MAGIC, BundleFormatError, BundleReader, encodeCount, encodeRecordHeader, type BundleRecord } from './bundle-format.ts';
 
 const ID_A = '2xR4N1M3qTzXg1s5U7Yc9BvWa';
 const ID_B = '3kP8sD2fG5hJ7kL9mN1pQ4rS6';
 
 function bundle(records: { id: string; data: Uint8Array }[], end = true): Uint8Array {
   const parts: Uint8Array[] = [BUNDLE_MAGIC];
-  for (const r of records) parts.push(encodeRecordHeader(r.id, r.data.length), r.data);
+  records.forEach((r, i) => {
+    parts.push(encodeRecordHeader(r.id, r.data.length), r.data);
+    if (i === 0) parts.push(encodeCount(records.length)); // as the relay does: after the first document
+  });
   if (end) parts.push(BUNDLE_END);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -17,10 +20,13 @@ function bundle(records: { id: string; data: Uint8Array }[], end = true): Uint8A
   return out;
 }
 
-function readAll(bytes: Uint8Array, chunkSize: number): BundleRecord[] {
+function readAll(bytes: Uint8Array, chunkSize: number, totals: (number | null)[] = []): BundleRecord[] {
   const reader = new BundleReader();
   const out: BundleRecord[] = [];
-  for (let i = 0; i < bytes.length; i += chunkSize) out.push(...reader.push(bytes.subarray(i, i + chunkSize)));
+  for (let i = 0; i < bytes.length; i += chunkSize) {
+    out.push(...reader.push(bytes.subarray(i, i + chunkSize)));
+    totals.push(reader.total);
+  }
   reader.finish();
   return out;
 }
@@ -35,7 +41,9 @@ describe('document bundle format', () => {
   it('reads back every record whatever the chunk boundaries', () => {
     const bytes = bundle(records);
     for (const size of [1, 7, 4096, 65_536, bytes.length]) {
-      const got = readAll(bytes, size);
+      const totals: (number | null)[] = [];
+      const got = readAll(bytes, size, totals);
+      expect(totals.at(-1)).toBe(2);
       expect(got.map((r) => r.documentId)).toEqual([ID_A, ID_B]);
       expect([...got[0]!.data]).toEqual([1, 2, 3]);
       // (toEqual on 300 KB typed arrays takes seconds)

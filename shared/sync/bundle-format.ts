@@ -4,6 +4,8 @@
  *
  * Layout: the 4-byte magic "ATB1", then records, then an end record:
  *   record  = u16 id length, id (ASCII document id), u32 data length, data
+ *   count   = u16 0xFFFF, u32 number of documents in the bundle (once, for progress; it may
+ *             come after the first document, which the relay sends before listing the rest)
  *   end     = u16 0
  * `data` is what the relay stores for the document (its chunks concatenated: a saved
  * document followed by changes), which Automerge's loadIncremental reads as one document.
@@ -36,6 +38,15 @@ export function encodeRecordHeader(documentId: string, dataLength: number): Uint
 }
 
 export const BUNDLE_END = new Uint8Array([0, 0]);
+const COUNT_MARK = 0xffff;
+
+export function encodeCount(documents: number): Uint8Array {
+  const out = new Uint8Array(6);
+  const view = new DataView(out.buffer);
+  view.setUint16(0, COUNT_MARK);
+  view.setUint32(2, documents);
+  return out;
+}
 
 export class BundleFormatError extends Error {}
 
@@ -50,6 +61,8 @@ export class BundleReader {
   #end = 0;
   #sawMagic = false;
   #done = false;
+  /** Documents in the bundle, once the relay has said (null before). */
+  total: number | null = null;
 
   push(chunk: Uint8Array): BundleRecord[] {
     if (this.#done) {
@@ -75,6 +88,12 @@ export class BundleReader {
         if (this.#available() > 0) throw new BundleFormatError('data after the end of the bundle');
         this.#done = true;
         break;
+      }
+      if (idLength === COUNT_MARK) {
+        if (this.#available() < 6) break;
+        this.total = view.getUint32(2);
+        this.#start += 6;
+        continue;
       }
       if (this.#available() < 2 + idLength + 4) break;
       const dataLength = view.getUint32(2 + idLength);
