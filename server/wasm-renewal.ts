@@ -21,6 +21,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { next as A } from '@automerge/automerge';
+import { collectGarbage } from './memory.ts';
 
 type WasmApi = Parameters<typeof A.use>[0];
 
@@ -56,7 +57,16 @@ export function enableWasmRenewal(): boolean {
   return enabled;
 }
 
+/**
+ * Full collections after a renewal, ms after it. The old instance is freed by the first one after
+ * the closed Repos' last timers (socket close grace, throttled saves) let go of its documents;
+ * an idle process would otherwise not collect for a long time (V8 collects on allocation).
+ */
+const COLLECT_AFTER_MS = [1_000, 3_000, 6_000, 15_000];
+
 /** With no document of the current instance in use any more: switches to a fresh one. Returns whether it did. */
 export function renewWasmIfEnabled(): boolean {
-  return enabled && renew();
+  if (!enabled || !renew()) return false;
+  for (const ms of COLLECT_AFTER_MS) setTimeout(() => collectGarbage(), ms).unref();
+  return true;
 }
