@@ -11,7 +11,8 @@
  * It counts documents that arrived and those that ended "unavailable"; a bundled document has
  * arrived when it is stored and Automerge loads it (checked after the clock stops, timed apart).
  *   titles usable: from the start of the connection until the workspace document (which holds
- *                  every conversation title) is open
+ *                  every conversation title) is open — over sync, or (ours) from the bundle once
+ *                  stored, whichever comes first (the app's open loop takes either)
  *   total:         until every document has arrived (or failed)
  * Ours and the reference relay, on identical copies of the same data.
  */
@@ -108,6 +109,11 @@ export async function join(
     cleanups.add(() => client.close());
     const bundled = new Map<string, Uint8Array>();
     let bundleDone: Promise<void> = Promise.resolve();
+    const workspaceId = parseAutomergeUrl(installed.workspaceUrl).documentId;
+    // ours: the workspace is usable as soon as the bundle has stored it (the app's open loop
+    // then gets it; a find() already waiting is fed), whether or not the socket is up yet.
+    let fromBundle: (h: DocHandle<WorkspaceDoc>) => void = () => {};
+    const bundledWorkspace = new Promise<DocHandle<WorkspaceDoc>>((resolve) => (fromBundle = resolve));
     if (kind === 'ours') {
       bundleDone = downloadBundle(relay.url, token!, [], async (records) => {
         for (const { documentId, data } of records) {
@@ -115,16 +121,21 @@ export async function join(
           bundled.set(documentId, data);
           const waiting = client.repo.handles[documentId as DocumentId];
           if (waiting && !waiting.isReady()) waiting.update((d) => A.loadIncremental(d, data));
+          if (documentId === workspaceId) void client.repo.find<WorkspaceDoc>(installed.workspaceUrl).then(fromBundle, () => undefined);
         }
       });
     }
-    await client.connected();
-    // The app keeps asking for the workspace until the relay delivers it (or the bundle does).
-    let ws: DocHandle<WorkspaceDoc> | null = null;
-    for (let attempt = 0; attempt < 20 && !ws; attempt++) {
-      ws = await client.repo.find<WorkspaceDoc>(installed.workspaceUrl).catch(() => null);
-    }
-    if (!ws) throw new Error('the workspace never arrived');
+    const overSync = (async () => {
+      await client.connected();
+      // The app keeps asking for the workspace until the relay delivers it.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const h = await client.repo.find<WorkspaceDoc>(installed.workspaceUrl).catch(() => null);
+        if (h) return h;
+      }
+      throw new Error('the workspace never arrived');
+    })();
+    const ws = await Promise.race([overSync, bundledWorkspace]);
+    overSync.catch(() => undefined);
     const titlesMs = now() - t0;
     await bundleDone;
     const doc = ws.doc();
