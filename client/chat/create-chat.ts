@@ -267,8 +267,13 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       const handle = repo.create<ConversationDoc>(init);
       ws.change((d) => addConversationEntry(d, id, { url: handle.url, title, model: refs.at(-1) ?? '' }, now));
       persist(handle);
-      navigate(`/chat/${id}`);
-      startAnswers(handle, id, answers.map((a) => a.id), false);
+      // The new page renders in the next task: with thousands of conversations, creating the
+      // document and the index entry (a change to a big workspace) and then rendering the page
+      // made one task of 60–100 ms.
+      setTimeout(() => {
+        navigate(`/chat/${id}`);
+        startAnswers(handle, id, answers.map((a) => a.id), false);
+      }, 0);
       return 'sent';
     }
 
