@@ -68,6 +68,10 @@ export interface AccountRepo {
   activity: Map<DocumentId, number>;
   /** Loaded documents whose last message from a client has been answered (a sync message sent since). */
   answered: Set<DocumentId>;
+  /** Loaded documents answered at least once since they were loaded. */
+  served: Set<DocumentId>;
+  /** Loaded documents in live use: a client wrote again after an answer (an edit, not a one-off fetch). */
+  live: Set<DocumentId>;
   /** Documents dropped from memory after a failed write: not on disk as they were in memory. */
   discarded: Set<DocumentId>;
   /** Writes the given (or every) loaded document; throws if one cannot be written. */
@@ -238,6 +242,8 @@ export class AccountRepos {
     });
     const activity = new Map<DocumentId, number>();
     const answered = new Set<DocumentId>();
+    const served = new Set<DocumentId>();
+    const live = new Set<DocumentId>();
     const discarded = new Set<DocumentId>();
     let adapterRef: GuardedServerAdapter | null = null;
     let accRef: AccountRepo | null = null;
@@ -268,6 +274,7 @@ export class AccountRepos {
       onActivity: (documentId) => activity.set(documentId, Date.now()),
       onDelivered: (documentId) => {
         answered.add(documentId);
+        served.add(documentId);
         if (this.#gate && this.#gate.waiting > 0) this.#relieve();
       },
       describeStorageError,
@@ -313,6 +320,7 @@ export class AccountRepos {
       const documentId = message.documentId;
       if (!gate || !documentId) return apply(message);
       answered.delete(documentId);
+      if (served.has(documentId)) live.add(documentId);
       return new Promise<void>((resolve) => {
         gate.admit(accountId, documentId, () => {
           activity.set(documentId, Date.now()); // quiet counts from here, not from its arrival
@@ -322,7 +330,7 @@ export class AccountRepos {
       });
     };
     await adapter.whenConnected();
-    accRef = { accountId, repo, wss, adapter, storage, quota, activity, answered, discarded, flush };
+    accRef = { accountId, repo, wss, adapter, storage, quota, activity, answered, served, live, discarded, flush };
     return accRef;
   }
 
@@ -389,6 +397,8 @@ export class AccountRepos {
     await acc.repo.removeFromCache(documentId);
     acc.activity.delete(documentId);
     acc.answered.delete(documentId);
+    acc.served.delete(documentId);
+    acc.live.delete(documentId);
     acc.storage.forget(documentId);
     this.#gate?.release(acc.accountId, documentId);
   }
@@ -414,6 +424,7 @@ export class AccountRepos {
     const now = Date.now();
     const candidates: { acc: AccountRepo; entry: Promise<AccountRepo>; id: DocumentId; last: number }[] = [];
     let soonest = Infinity; // when the next document becomes a candidate
+    let allLive = true; // every slot held by a document in live use
     for (const [accountId, entry] of [...this.#open]) {
       const acc = await entry.catch(() => null);
       if (!acc || this.#open.get(accountId) !== entry) continue;
@@ -421,17 +432,22 @@ export class AccountRepos {
         const documentId = id as DocumentId;
         const handle = acc.repo.handles[documentId];
         if (!handle?.isReady()) {
+          allLive = false;
           // Admitted but not loaded (unavailable, or gone): holds no document, only the slot.
           if (now - since >= MIN_IDLE_FOR_EVICTION_MS && !handle?.inState(['idle', 'loading'])) gate.release(accountId, documentId);
           else soonest = Math.min(soonest, MIN_IDLE_FOR_EVICTION_MS);
           continue;
         }
+        if (!acc.live.has(documentId)) allLive = false;
         const last = acc.activity.get(documentId) ?? since;
         const wait = (acc.answered.has(documentId) ? ANSWERED_QUIET_MS : MIN_IDLE_FOR_EVICTION_MS) - (now - last);
         if (wait <= 0) candidates.push({ acc, entry, id: documentId, last });
         else soonest = Math.min(soonest, wait);
       }
     }
+    // Nothing to unload and every slot busy with live edits: admit past the cap rather than
+    // starve the waiting (the next answer triggers another look, so they enter one by one).
+    if (candidates.length === 0 && allLive && gate.held > 0) gate.overflow();
     candidates.sort((a, b) => a.last - b.last);
     for (const { acc, entry, id, last } of candidates) {
       if (gate.waiting === 0 || this.#shutDown) return;

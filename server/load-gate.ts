@@ -11,6 +11,8 @@
  * A message about a document that holds a slot goes through at once. One about any other
  * document takes a free slot, or waits (first come, first served, never refused) until a slot is
  * released, i.e. until a document is unloaded. Messages about one document keep their order.
+ * The one exception (overflow): when every slot is held by a document in live use, the
+ * document waiting longest is admitted past the cap, so busy documents never starve others.
  */
 export class LoadGate {
   readonly #cap: number;
@@ -75,6 +77,23 @@ export class LoadGate {
     this.#count -= docs.size;
     this.#held.delete(accountId);
     this.#admitWaiting();
+  }
+
+  /**
+   * Admits the document waiting longest past the cap. For when every slot is held by a document
+   * in live use (a client editing it): waiting for one of those to fall quiet could take forever.
+   */
+  overflow(): boolean {
+    for (const [key, w] of this.#waiting) {
+      this.#waiting.delete(key);
+      let docs = this.#held.get(w.accountId);
+      if (!docs) this.#held.set(w.accountId, (docs = new Map()));
+      docs.set(w.documentId, Date.now());
+      this.#count++;
+      for (const run of w.run) run();
+      return true;
+    }
+    return false;
   }
 
   #take(accountId: string, documentId: string): boolean {
