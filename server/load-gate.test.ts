@@ -35,3 +35,22 @@ describe('LoadGate', () => {
     expect(gate.held).toBe(0);
   });
 });
+
+describe('LoadGate overflow', () => {
+  it('admits the document waiting longest past the cap, with its messages in order', () => {
+    const gate = new LoadGate(1);
+    const ran: string[] = [];
+    gate.admit('a', 'd1', () => ran.push('d1'));
+    gate.admit('a', 'd2', () => ran.push('d2#1'));
+    gate.admit('a', 'd2', () => ran.push('d2#2'));
+    gate.admit('a', 'd3', () => ran.push('d3'));
+    expect(gate.overflow()).toBe(true);
+    expect(ran).toEqual(['d1', 'd2#1', 'd2#2']);
+    expect(gate.held).toBe(2);
+    gate.release('a', 'd1'); // still at the cap: d3 keeps waiting
+    expect(gate.waiting).toBe(1);
+    gate.release('a', 'd2');
+    expect(ran).toEqual(['d1', 'd2#1', 'd2#2', 'd3']);
+    expect(gate.overflow()).toBe(false);
+  });
+});
