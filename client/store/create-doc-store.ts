@@ -1,29 +1,33 @@
 import { batch, onCleanup } from 'solid-js';
 import { createStore, reconcile, type Store } from 'solid-js/store';
 import type { DocHandle, DocHandleChangePayload } from '@automerge/automerge-repo';
+import type { Plain } from '../../shared/schema/index.ts';
 import { patchRoots, valueAt } from './patch-roots.ts';
+import { plainCopy } from './plain-copy.ts';
 
 /**
  * Turns an Automerge document into fine-grained Solid state. Automerge documents
  * are frozen snapshots, so each change is reconciled into a mutable store: only
  * the fields that changed notify their readers. Writes go through `change`, which
- * goes to Automerge first; the store follows from the change event.
+ * goes to Automerge first; the store follows from the change event. The store holds
+ * plain strings (`Plain<T>`): ImmutableStrings are read as their text.
  */
 export interface DocStore<T> {
-  doc: Store<T>;
+  doc: Store<Plain<T>>;
   change: (fn: (d: T) => void) => void;
   handle: DocHandle<T>;
 }
 
-function snapshot<T>(handle: DocHandle<T>): T {
-  return structuredClone(handle.doc()) as T;
+function snapshot<T>(handle: DocHandle<T>): Plain<T> {
+  return plainCopy(handle.doc());
 }
 
 /** setDoc with a path of any length (the store's typed overloads cannot express a computed path). */
 type PathSetter = (...args: unknown[]) => void;
 
 export function createDocStore<T extends object>(handle: DocHandle<T>): DocStore<T> {
-  const [doc, setDoc] = createStore<T>(snapshot(handle));
+  // Plain<T> of an object type is an object (the mapped type hides it from the constraint)
+  const [doc, setDoc] = createStore<Plain<T> & object>(snapshot(handle) as Plain<T> & object);
   // Only the parts the patches touch are copied and reconciled (see patch-roots.ts): a copy of
   // the whole document on every change costs tens of milliseconds for a long conversation or
   // a big workspace, four times a second while an answer streams.
@@ -31,7 +35,7 @@ export function createDocStore<T extends object>(handle: DocHandle<T>): DocStore
     batch(() => {
       for (const root of patchRoots(patches, next)) {
         const value = valueAt(next, root);
-        const copy = typeof value === 'object' && value !== null ? structuredClone(value) : value;
+        const copy = plainCopy(value);
         (setDoc as unknown as PathSetter)(...root, reconcile(copy, { merge: true }));
       }
     });

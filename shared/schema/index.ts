@@ -1,5 +1,6 @@
 export * from './kinds.ts';
 export * from './ids.ts';
+export * from './stored-string.ts';
 export * from './workspace.ts';
 export * from './preset.ts';
 export * from './conversation.ts';
