@@ -29,7 +29,7 @@ import { installTemplate, paragraphs, codeBlock, prng } from '../lib/seed.ts';
 import { spawnRelay, type RelayProc } from '../lib/procs.ts';
 import { firstPage, instrument, launch, longTasks, storedDocCount, type LongTask } from '../lib/browser.ts';
 import { startFakeOllama, DEMO_MODELS, type FakeOllama } from '../../tests/fake-ollama/index.ts';
-import type { ConversationDoc, WorkspaceDoc } from '../../shared/schema/index.ts';
+import { storedString, type ConversationDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 
 export interface Env {
   relay: RelayProc;
@@ -337,7 +337,7 @@ async function stream(page: Page, env: Env, tokens: number, tps: number): Promis
     await client.connected();
     const ws = await findRetrying<WorkspaceDoc>(client, env.workspaceUrl);
     await waitFor(() => Boolean(ws.doc()?.conversations[id]), 'the conversation entry on the relay', 30_000, 100);
-    const conv: DocHandle<ConversationDoc> = await findRetrying<ConversationDoc>(client, ws.doc()!.conversations[id]!.url as AutomergeUrl);
+    const conv: DocHandle<ConversationDoc> = await findRetrying<ConversationDoc>(client, storedString(ws.doc()!.conversations[id]!.url) as AutomergeUrl);
     const answer = () => Object.values(conv.doc()?.messages ?? {}).find((m) => m.role === 'assistant');
     await waitFor(() => answer()?.status === 'done', 'the finished answer on the relay', 30_000, 100);
     const final = conv.doc()!;

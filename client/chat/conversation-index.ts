@@ -1,6 +1,6 @@
 import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { DocHandleChangePayload, Repo } from '@automerge/automerge-repo';
-import { entryState, moveToTrash, type ConversationEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { entryState, moveToTrash, setEntryTitle, storedString, type ConversationEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import type { ConversationDoc } from '../../shared/schema/conversation.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { openDoc } from '../repo/open-doc.ts';
@@ -13,7 +13,7 @@ import { openDoc } from '../repo/open-doc.ts';
 
 export interface ConversationItem {
   id: string;
-  /** a snapshot of the entry when the list was made (read live fields from the store) */
+  /** the document's own entry when the list was made (strings may be ImmutableStrings: read live fields from the store) */
   entry: ConversationEntry;
 }
 
@@ -32,10 +32,11 @@ export function sortConversations(items: ConversationItem[]): ConversationItem[]
 const normalizedTitles = new WeakMap<ConversationEntry, string>();
 
 function normalizedTitle(entry: ConversationEntry, untitled: string): string {
-  if (!entry.title) return normalize(untitled);
+  const title = storedString(entry.title);
+  if (!title) return normalize(untitled);
   let n = normalizedTitles.get(entry);
   if (n === undefined) {
-    n = normalize(entry.title);
+    n = normalize(title);
     if (Object.isFrozen(entry)) normalizedTitles.set(entry, n);
   }
   return n;
@@ -84,7 +85,7 @@ export async function renameConversation(repo: Repo, workspace: DocStore<Workspa
   const clean = title.trim().replace(/\s+/g, ' ');
   workspace.change((d) => {
     const e = d.conversations[id];
-    if (e && e.title !== clean) e.title = clean;
+    if (e) setEntryTitle(e, clean);
   });
   const opened = await openDoc<ConversationDoc>(repo, entry.url, 'atelier/conversation');
   if (opened.status === 'ok') {

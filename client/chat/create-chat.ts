@@ -7,8 +7,11 @@ import {
   entryState,
   initialConversation,
   newId,
+  setEntryModel,
+  setEntryTitle,
   type ConversationDoc,
   type ConversationEntry,
+  type Plain,
   type WorkspaceSettings,
 } from '../../shared/schema/index.ts';
 import { addEditedTurn, addRegeneration, addTurn, selectBranch } from '../../shared/chat/branch.ts';
@@ -46,7 +49,8 @@ export type SendResult = 'sent' | 'no-model' | 'not-ready' | 'empty' | 'busy';
 
 export interface Chat {
   id: Accessor<string | undefined>;
-  entry: Accessor<ConversationEntry | undefined>;
+  /** the index entry, as the workspace store holds it (plain strings) */
+  entry: Accessor<Plain<ConversationEntry> | undefined>;
   doc: Accessor<ConversationDoc | undefined>;
   status: Accessor<ChatStatus>;
   /** while the document opens: what the message list last showed of it (sanitised), if saved */
@@ -153,7 +157,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       const e = d.conversations[id];
       if (!e) return;
       e.updatedAt = now;
-      if (model && e.model !== model) e.model = model;
+      if (model) setEntryModel(e, model);
     });
   };
 
@@ -181,7 +185,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       if (applied) {
         workspace()?.change((w) => {
           const e = w.conversations[convId];
-          if (e && e.title !== title) e.title = title;
+          if (e) setEntryTitle(e, title);
         });
       }
     } catch {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Repo, updateText } from '@automerge/automerge-repo';
-import { addPresetEntry, initialBlob, initialPreset, initialWorkspace, newId, type BlobDoc, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { addPresetEntry, storedString, initialBlob, initialPreset, initialWorkspace, newId, type BlobDoc, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { makeBackup, restoreBackup } from './backup.ts';
 
 /** A device's repo; no storage needed: documents stay in memory for the test. */
@@ -30,7 +30,7 @@ describe('backup and restore', () => {
     const own = b.create<WorkspaceDoc>(initialWorkspace('Phone'));
     const r = await restoreBackup(b, own, JSON.stringify(file));
     expect(r).toEqual({ ok: true, restored: 3, merged: 0, entriesAdded: 1 });
-    expect(own.doc().presets[id]?.url).toBe(preset.url);
+    expect(storedString(own.doc().presets[id]?.url ?? '')).toBe(preset.url);
     const restored = await b.find<PresetDoc>(preset.url);
     expect(restored.doc().system).toBe('Be kind.');
     expect(Array.from((await b.find<BlobDoc>(blob.url)).doc().data)).toEqual([1, 2, 3]);

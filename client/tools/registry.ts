@@ -1,6 +1,6 @@
 import { createResource, type Accessor } from 'solid-js';
 import type { Repo } from '@automerge/automerge-repo';
-import { entryState, type ToolDoc, type ToolType, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { entryState, storedString, type ToolDoc, type ToolType, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { openDoc } from '../repo/open-doc.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { BUILTINS } from './builtins.ts';
@@ -21,10 +21,11 @@ export async function loadUserTools(repo: Repo, ws: Pick<WorkspaceDoc, 'tools'> 
   const entries = Object.entries(ws?.tools ?? {}).filter(([, e]) => entryState(e) === 'live');
   await Promise.all(
     entries.map(async ([id, e]) => {
-      const opened = await openDoc<ToolDoc>(repo, e.url, 'atelier/tool');
+      const url = storedString(e.url);
+      const opened = await openDoc<ToolDoc>(repo, url, 'atelier/tool');
       if (opened.status !== 'ok' && opened.status !== 'newer') return;
       const d = opened.handle.doc();
-      out.push({ id, toolType: d.toolType, name: d.name, builtin: false, url: e.url, code: String(d.code) });
+      out.push({ id, toolType: d.toolType, name: d.name, builtin: false, url, code: String(d.code) });
     }),
   );
   return out.sort((a, b) => a.name.localeCompare(b.name));

@@ -12,7 +12,8 @@ export type DocKind = (typeof KIND)[keyof typeof KIND];
 
 /** The schema version this build writes. Older documents are migrated on load; newer ones are read-only. */
 export const SCHEMA = {
-  workspace: 1,
+  // 2: index strings (entry url, title, model) may be ImmutableStrings; older builds see the workspace as newer (read-only)
+  workspace: 2,
   preset: 1,
   conversation: 1,
   blob: 1,

@@ -36,6 +36,10 @@ const steps: Record<DocKind, Step[]> = {
       ensure(d, 'conversations', {});
       ensure(d, 'settings', { ...DEFAULT_WORKSPACE_SETTINGS });
     },
+    // 1 → 2: nothing to convert (plain-string entries stay valid, and rewriting them would add
+    // operations, not remove any); the version tells older builds that entries may hold
+    // ImmutableStrings they cannot read.
+    () => undefined,
   ],
   [KIND.preset]: [
     (d) => {

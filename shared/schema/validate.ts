@@ -15,18 +15,20 @@ import type { ToolDoc } from './tool.ts';
 
 const nullableNumber = v.nullable(v.number());
 const trueMap = v.record(v.string(), v.literal(true));
+/** a plain string, or an Automerge ImmutableString (an object holding it as `val`) */
+const storedString = v.union([v.string(), v.looseObject({ val: v.string() })]);
 
 const presetEntry = v.looseObject({
-  url: v.string(),
+  url: storedString,
   addedAt: v.number(),
   deletedAt: nullableNumber,
   purgedAt: nullableNumber,
 });
 
 const conversationEntry = v.looseObject({
-  url: v.string(),
-  title: v.string(),
-  model: v.string(),
+  url: storedString,
+  title: storedString,
+  model: storedString,
   createdAt: v.number(),
   updatedAt: v.number(),
   pinned: v.boolean(),
@@ -124,8 +126,7 @@ const knowledgeSchema = v.looseObject({
   name: v.string(),
   type: v.string(),
   size: v.number(),
-  // a plain string, or an Automerge ImmutableString (an object holding it as `val`)
-  text: v.union([v.string(), v.looseObject({ val: v.string() })]),
+  text: storedString,
   wholeDocument: v.boolean(),
   createdAt: v.number(),
 });

@@ -1,10 +1,11 @@
 import { KIND, SCHEMA } from './kinds.ts';
 import { newId } from './ids.ts';
+import { immutable, storedString, type StoredString } from './stored-string.ts';
 
 /** One preset in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
 export type PresetEntry = {
-  /** automerge URL of the preset document */
-  url: string;
+  /** automerge URL of the preset document (read with storedString) */
+  url: StoredString;
   addedAt: number;
   /** tombstone: set when moved to the Trash, null when live */
   deletedAt: number | null;
@@ -12,11 +13,15 @@ export type PresetEntry = {
   purgedAt: number | null;
 };
 
+/**
+ * Its strings are single values (ImmutableString) since schema 2, plain strings in entries
+ * written before: read them with storedString. A rename replaces the whole title (last writer wins).
+ */
 export type ConversationEntry = {
-  url: string;
-  title: string;
+  url: StoredString;
+  title: StoredString;
   /** model reference of the last answer (see shared/schema/model-ref.ts) */
-  model: string;
+  model: StoredString;
   createdAt: number;
   updatedAt: number;
   pinned: boolean;
@@ -86,16 +91,35 @@ export function entryState(e: { deletedAt: number | null; purgedAt: number | nul
 
 /** Mutators, meant to run inside `handle.change`. Each touches only the fields it must, so concurrent edits merge. */
 export function addPresetEntry(d: WorkspaceDoc, presetId: string, url: string, now = Date.now()): void {
-  d.presets[presetId] = { url, addedAt: now, deletedAt: null, purgedAt: null };
+  d.presets[presetId] = { url: immutable(url), addedAt: now, deletedAt: null, purgedAt: null };
 }
 
 export function addConversationEntry(
   d: WorkspaceDoc,
   id: string,
-  entry: Pick<ConversationEntry, 'url' | 'title' | 'model'>,
+  entry: { url: string; title: string; model: string },
   now = Date.now(),
 ): void {
-  d.conversations[id] = { ...entry, createdAt: now, updatedAt: now, pinned: false, deletedAt: null, purgedAt: null };
+  d.conversations[id] = {
+    url: immutable(entry.url),
+    title: immutable(entry.title),
+    model: immutable(entry.model),
+    createdAt: now,
+    updatedAt: now,
+    pinned: false,
+    deletedAt: null,
+    purgedAt: null,
+  };
+}
+
+/** Inside a change: the entry's title, written only when it differs (a write is a new value even when equal). */
+export function setEntryTitle(e: ConversationEntry, title: string): void {
+  if (storedString(e.title) !== title) e.title = immutable(title);
+}
+
+/** Inside a change: the model of the entry's last answer, written only when it differs. */
+export function setEntryModel(e: ConversationEntry, model: string): void {
+  if (storedString(e.model) !== model) e.model = immutable(model);
 }
 
 type Tombstoned = { deletedAt: number | null; purgedAt: number | null };
@@ -124,20 +148,21 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
   let copied = 0;
   for (const [id, e] of Object.entries(source.presets)) {
     if (!target.presets[id]) {
-      target.presets[id] = { url: e.url, addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
+      target.presets[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
       copied++;
     }
   }
   for (const [id, e] of Object.entries(source.tools ?? {})) {
     if (!target.tools) target.tools = {};
     if (!target.tools[id]) {
-      target.tools[id] = { url: e.url, addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
+      target.tools[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
       copied++;
     }
   }
   for (const [id, e] of Object.entries(source.conversations)) {
     if (!target.conversations[id]) {
-      target.conversations[id] = { ...e };
+      // fields a newer build added are kept; the strings become single values whatever the source held
+      target.conversations[id] = { ...e, url: immutable(e.url), title: immutable(e.title), model: immutable(e.model) };
       copied++;
     }
   }
@@ -146,5 +171,5 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
 
 export function addToolEntry(d: WorkspaceDoc, toolId: string, url: string, now = Date.now()): void {
   if (!d.tools) d.tools = {};
-  d.tools[toolId] = { url, addedAt: now, deletedAt: null, purgedAt: null };
+  d.tools[toolId] = { url: immutable(url), addedAt: now, deletedAt: null, purgedAt: null };
 }

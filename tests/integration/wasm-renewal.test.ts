@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
+import { storedString } from '../../shared/schema/stored-string.ts';
 import { spawnRelay, waitForOutput, type RelayProcess } from '../helpers/relay-process.ts';
 import { cleanupAfterEach, connectClient, findOnRelay, sleep, tempDir, waitForAck, type Client } from './helpers.ts';
 
@@ -46,7 +47,7 @@ describe('wasm renewal when idle', () => {
     const last = track(connectClient(relay.url, token));
     const h = await findOnRelay<WorkspaceDoc>(last, workspaceUrl);
     expect(Object.keys(h.doc().presets).sort()).toEqual(notes.sort());
-    const second = await findOnRelay<{ n: number }>(last, h.doc().presets['cycle1']?.url ?? '');
+    const second = await findOnRelay<{ n: number }>(last, storedString(h.doc().presets['cycle1']?.url ?? ''));
     expect(second.doc().n).toBe(1);
     expect(relay.output().split('wasm instance renewed').length - 1).toBe(3);
     expect(relay.output()).not.toMatch(/unhandled rejection|could not apply|error/i);
