@@ -24,7 +24,7 @@ import { connectClient, MemoryStorageAdapter, prepareOurAccounts } from '../lib/
 import { getTemplate } from '../lib/dataset.ts';
 import { installTemplate, type Template } from '../lib/seed.ts';
 import { spawnRelay, type RelayKind } from '../lib/procs.ts';
-import type { WorkspaceDoc } from '../../shared/schema/index.ts';
+import { storedString, type WorkspaceDoc } from '../../shared/schema/index.ts';
 
 /** A bundled document loaded with Automerge to check it, one in this many. */
 const LOAD_CHECK_EVERY = 10;
@@ -140,8 +140,8 @@ export async function join(
     await bundleDone;
     const doc = ws.doc();
     const urls = [
-      ...Object.values(doc?.presets ?? {}).map((e) => e.url),
-      ...Object.values(doc?.conversations ?? {}).map((e) => e.url),
+      ...Object.values(doc?.presets ?? {}).map((e) => storedString(e.url)),
+      ...Object.values(doc?.conversations ?? {}).map((e) => storedString(e.url)),
     ] as AutomergeUrl[];
     let arrived = 0;
     let unavailable = 0;
