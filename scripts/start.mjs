@@ -25,8 +25,8 @@ if (!process.argv.includes('--relay-only')) {
   }
 }
 
-const { compileRelay, RELAY_NODE_OPTIONS } = await import('../server/relay-build.mjs');
+const { compileRelay, RELAY_NODE_OPTIONS, relayEnv } = await import('../server/relay-build.mjs');
 const entry = await compileRelay(process.cwd());
-const relay = spawn(process.execPath, [...RELAY_NODE_OPTIONS, entry], { stdio: 'inherit' });
+const relay = spawn(process.execPath, [...RELAY_NODE_OPTIONS, entry], { stdio: 'inherit', env: relayEnv(process.env) });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => relay.kill(sig));
 relay.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

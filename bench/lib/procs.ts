@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, sleep } from './common.ts';
-import { compileRelay, RELAY_NODE_OPTIONS } from '../../server/relay-build.mjs';
+import { compileRelay, RELAY_NODE_OPTIONS, relayEnv } from '../../server/relay-build.mjs';
 
 export type RelayKind = 'ours' | 'baseline';
 
@@ -94,7 +94,8 @@ export async function spawnRelay(kind: RelayKind, opts: SpawnOptions): Promise<R
   const proc = spawn(process.execPath, command, {
     cwd: ROOT,
     env: {
-      ...process.env,
+      // ours runs with the environment `npm start` gives it (server/relay-build.mjs)
+      ...(kind === 'ours' ? relayEnv(process.env) : process.env),
       HOST: '127.0.0.1',
       PORT: '0',
       DATA_DIR: opts.dataDir,
