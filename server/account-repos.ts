@@ -322,6 +322,11 @@ export class AccountRepos {
       if (!gate || !documentId) return apply(message);
       answered.delete(documentId);
       if (served.has(documentId)) live.add(documentId);
+      // The common case, on every message: no promise or closure for the queue.
+      if (gate.enter(accountId, documentId)) {
+        activity.set(documentId, Date.now());
+        return apply(message);
+      }
       return new Promise<void>((resolve) => {
         gate.admit(accountId, documentId, () => {
           activity.set(documentId, Date.now()); // quiet counts from here, not from its arrival

@@ -53,4 +53,22 @@ describe('LoadGate overflow', () => {
     expect(ran).toEqual(['d1', 'd2#1', 'd2#2', 'd3']);
     expect(gate.overflow()).toBe(false);
   });
+
+  it('enter() lets a message through at once only when it would not jump the queue', () => {
+    const gate = new LoadGate(1);
+    expect(gate.enter('a', 'd1')).toBe(true);
+    expect(gate.enter('a', 'd1')).toBe(true); // holds its slot
+    expect(gate.enter('a', 'd2')).toBe(false); // no free slot
+    const ran: string[] = [];
+    gate.admit('a', 'd2', () => ran.push('d2'));
+    gate.release('a', 'd1');
+    expect(ran).toEqual(['d2']);
+    expect(gate.enter('a', 'd1')).toBe(false); // the cap is taken by d2
+    gate.admit('a', 'd3', () => ran.push('d3'));
+    gate.release('a', 'd2');
+    // d3 waited first: a free slot goes to it, not to a newcomer
+    expect(ran).toEqual(['d2', 'd3']);
+    expect(gate.enter('b', 'd4')).toBe(false);
+  });
 });
+

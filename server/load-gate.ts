@@ -45,6 +45,15 @@ export class LoadGate {
     return this.#held.get(accountId) ?? new Map<string, number>();
   }
 
+  /**
+   * True when a message about the document may go through now (it holds a slot, or takes a free
+   * one while nothing waits): the common case, checked without queueing anything. Otherwise
+   * the caller queues it with `admit`. (A document holding a slot never has messages waiting.)
+   */
+  enter(accountId: string, documentId: string): boolean {
+    return this.holds(accountId, documentId) || (this.#waiting.size === 0 && this.#take(accountId, documentId));
+  }
+
   /** Runs `run` now if the document holds a slot or one is free; otherwise once one is. */
   admit(accountId: string, documentId: string, run: () => void): void {
     const key = `${accountId}\u0000${documentId}`;
