@@ -63,11 +63,8 @@ export async function downloadBundle(
     return failed();
   }
   if (!res.ok || !res.body) return failed();
-  const header = (name: string) => {
-    const n = Number(res.headers.get(name) ?? NaN);
-    return Number.isFinite(n) ? n : null;
-  };
-  const bundleAt = header('X-Bundle-Time');
+  const time = Number(res.headers.get('X-Bundle-Time') ?? NaN);
+  const bundleAt = Number.isFinite(time) ? time : null;
   // A document this device already has comes again when it changed on the relay: its chunk
   // is added beside the ones the repo wrote (which it may be about to compact away).
   const chunkName = `bundle-${bundleAt ?? Date.now()}`;
