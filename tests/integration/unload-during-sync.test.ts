@@ -16,6 +16,8 @@ import { startRelay, type Relay } from '../../server/relay.ts';
 import { connectClient, findOnRelay, sleep, tempDir, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
 const { cleanups, track } = cleanupAfterEach();
+/** automerge-repo's default throttle for saving sync states (Repo `saveDebounceRate`). */
+const SYNC_STATE_THROTTLE_MS = 100;
 
 /** Holds back reads of sync states while armed; everything else goes straight through. */
 class SyncStateGate implements StorageAdapterInterface {
@@ -107,7 +109,13 @@ describe('idle unloading never races a request', () => {
     const gate = gates.get(account.id)!;
     gate.arm();
     const storageDir = tempDir('unload-race-client');
-    cleanups.push(storageDir.remove);
+    // Removed a moment after the reader closes (cleanups run last first): the repo writes sync
+    // states on a throttle timer that shutdown() does not cancel, and a write into a removed
+    // folder is an unhandled rejection in the library.
+    cleanups.push(async () => {
+      await sleep(SYNC_STATE_THROTTLE_MS * 3);
+      storageDir.remove();
+    });
     const reader = track(connectClient(relay.url, token, undefined, { storage: new NodeFSStorageAdapter(storageDir.dir) }));
     const found = notes.map((h) => findOnRelay<Note>(reader, h.url).then((r) => ({ ok: true as const, doc: r.doc() }), (err: unknown) => ({ ok: false as const, err })));
     // The relay has loaded the documents and is reading the reader's sync states...
