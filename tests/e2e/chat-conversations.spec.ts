@@ -140,6 +140,8 @@ test('imports a chat exported by Open WebUI', async ({ page, fake, relayFx }) =>
   await expect(page.getByRole('button', { name: 'Model: llama3.2:latest' })).toBeVisible();
   await send(page, 'And in the evening?');
   await expect(answers(page)).toHaveCount(2);
+  // the second answer's frame appears before its request reaches Ollama: wait for the reply itself
+  await expect(answers(page).nth(1)).toContainText('You said: And in the evening?');
   expect((chatRequests(fake).at(-1)!.body as { messages: unknown[] }).messages).toEqual([
     { role: 'user', content: 'Plan a day in Lyon' },
     { role: 'assistant', content: 'Start at **Fourvière**.' },
