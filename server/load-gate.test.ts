@@ -44,14 +44,25 @@ describe('LoadGate overflow', () => {
     gate.admit('a', 'd2', () => ran.push('d2#1'));
     gate.admit('a', 'd2', () => ran.push('d2#2'));
     gate.admit('a', 'd3', () => ran.push('d3'));
-    expect(gate.overflow()).toBe(true);
+    expect(gate.overflow()).toBe(1);
     expect(ran).toEqual(['d1', 'd2#1', 'd2#2']);
     expect(gate.held).toBe(2);
     gate.release('a', 'd1'); // still at the cap: d3 keeps waiting
     expect(gate.waiting).toBe(1);
     gate.release('a', 'd2');
     expect(ran).toEqual(['d1', 'd2#1', 'd2#2', 'd3']);
-    expect(gate.overflow()).toBe(false);
+    expect(gate.overflow()).toBe(0);
+  });
+
+  it('admits several at once when asked, longest waiting first, and no more than wait', () => {
+    const gate = new LoadGate(1);
+    const ran: string[] = [];
+    for (const d of ['d1', 'd2', 'd3', 'd4']) gate.admit('a', d, () => ran.push(d));
+    expect(gate.overflow(2)).toBe(2);
+    expect(ran).toEqual(['d1', 'd2', 'd3']);
+    expect(gate.overflow(5)).toBe(1);
+    expect(ran).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(gate.held).toBe(4);
   });
 
   it('enter() lets a message through at once only when it would not jump the queue', () => {

@@ -89,20 +89,23 @@ export class LoadGate {
   }
 
   /**
-   * Admits the document waiting longest past the cap. For when every slot is held by a document
-   * in live use (a client editing it): waiting for one of those to fall quiet could take forever.
+   * Admits up to `max` documents past the cap, those waiting longest first; returns how many.
+   * For when every slot is held by a document in live use (a client editing it): waiting for
+   * one of those to fall quiet could take forever.
    */
-  overflow(): boolean {
+  overflow(max = 1): number {
+    let admitted = 0;
     for (const [key, w] of this.#waiting) {
+      if (admitted >= max) break;
       this.#waiting.delete(key);
       let docs = this.#held.get(w.accountId);
       if (!docs) this.#held.set(w.accountId, (docs = new Map()));
       docs.set(w.documentId, Date.now());
       this.#count++;
+      admitted++;
       for (const run of w.run) run();
-      return true;
     }
-    return false;
+    return admitted;
   }
 
   #take(accountId: string, documentId: string): boolean {

@@ -15,9 +15,10 @@
  *
  * The initial usage comes from a scan of the account's folder when it is opened
  * (AtomicFSStorageAdapter.scanUsage); the sizes of files being replaced or removed from
- * `sizeOf` (a stat), so no per-file table is kept in memory — except two shortcuts on the path
- * of every sync round: a new incremental chunk (named by its content's hash, written once) is
- * not stat'ed, and the last sizes of up to 10,000 sync-state files are remembered.
+ * `sizeOf` (a stat), so no full per-file table is kept in memory — except shortcuts on the path
+ * of every sync round: a new chunk (an incremental is named by its content's hash, a snapshot by
+ * its heads; each is written once) is not stat'ed, and the sizes of up to 10,000 files written or
+ * read here (sync states, and the chunks compaction will remove) are remembered.
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
 import type { StorageUsage } from './doc-storage.ts';
@@ -44,8 +45,8 @@ export interface QuotaOptions {
   maxBytes: number;
 }
 
-/** Sync-state sizes remembered at most (~150 bytes each); past it, the next writes stat again. */
-const MAX_REMEMBERED_SYNC_STATES = 10_000;
+/** File sizes remembered at most (~200 bytes each); past it, the next writes and removals stat again. */
+const MAX_REMEMBERED_SIZES = 10_000;
 
 function isChunkKey(key: StorageKey): boolean {
   return key.length === 3 && (key[1] === 'snapshot' || key[1] === 'incremental');
@@ -63,8 +64,8 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
   #totalBytes: number;
   /** bytes of writes in progress */
   #reserved = 0;
-  /** Sizes of sync-state files as last written here (a stat per write showed in profiles). */
-  readonly #syncStateSizes = new Map<string, number>();
+  /** Sizes of files as last written or read here (a stat per write or removal showed in profiles). */
+  readonly #sizes = new Map<string, number>();
 
   constructor(inner: StorageAdapterInterface, opts: QuotaOptions) {
     this.#inner = inner;
@@ -88,8 +89,10 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
     return this.#inner.load(key);
   }
 
-  loadRange(prefix: StorageKey): Promise<Chunk[]> {
-    return this.#inner.loadRange(prefix);
+  async loadRange(prefix: StorageKey): Promise<Chunk[]> {
+    const chunks = await this.#inner.loadRange(prefix);
+    for (const c of chunks) if (c.data && isChunkKey(c.key)) this.#remember(c.key.join('/'), c.data.byteLength);
+    return chunks;
   }
 
   async save(key: StorageKey, data: Uint8Array): Promise<void> {
@@ -100,13 +103,14 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
     if (isNew && this.#maxDocuments > 0 && this.#documents.size + this.#pendingNew.size >= this.#maxDocuments) {
       throw new QuotaExceededError('documents', this.#maxDocuments);
     }
-    // An incremental chunk is named by the hash of its content and the relay writes each one
-    // once: counted as new without a stat (a stat per acknowledged change showed in profiles).
-    // Rewriting one that exists would only count its bytes twice until the next open's scan.
-    // A sync state is rewritten on every sync round: its last size is remembered instead.
-    const syncStateKey = key.length === 3 && kind === 'sync-state' ? key.join('/') : null;
-    const known = syncStateKey === null ? undefined : this.#syncStateSizes.get(syncStateKey);
-    const delta = data.byteLength - (chunk && kind === 'incremental' ? 0 : (known ?? (await this.#sizeOf(key))));
+    // A chunk is named by the hash of its content (incremental) or of its heads (snapshot), and
+    // the relay writes each one once: counted as new without a stat (a stat per acknowledged
+    // change showed in profiles). Rewriting one that exists would only count its bytes twice
+    // until the next open's scan. A sync state is rewritten on every sync round: its last size
+    // is remembered instead.
+    const name = key.join('/');
+    const known = chunk ? 0 : this.#sizes.get(name);
+    const delta = data.byteLength - (known ?? (await this.#sizeOf(key)));
     const grow = Math.max(0, delta);
     if (this.#maxBytes > 0 && grow > 0) {
       let projected = this.#totalBytes + this.#reserved + grow;
@@ -119,10 +123,7 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
       await this.#inner.save(key, data);
       this.#totalBytes += delta;
       if (chunk) this.#documents.set(documentId, (this.#documents.get(documentId) ?? 0) + delta);
-      if (syncStateKey !== null) {
-        if (this.#syncStateSizes.size >= MAX_REMEMBERED_SYNC_STATES) this.#syncStateSizes.clear();
-        this.#syncStateSizes.set(syncStateKey, data.byteLength);
-      }
+      this.#remember(name, data.byteLength);
     } finally {
       this.#reserved -= grow;
       if (isNew) this.#pendingNew.delete(documentId);
@@ -130,15 +131,21 @@ export class QuotaStorageAdapter implements StorageAdapterInterface {
   }
 
   async remove(key: StorageKey): Promise<void> {
-    this.#syncStateSizes.delete(key.join('/'));
-    const size = await this.#sizeOf(key);
+    const name = key.join('/');
+    const size = this.#sizes.get(name) ?? (await this.#sizeOf(key));
+    this.#sizes.delete(name);
     await this.#inner.remove(key);
     this.#forget([{ key, size }]);
   }
 
+  #remember(name: string, size: number): void {
+    if (this.#sizes.size >= MAX_REMEMBERED_SIZES && !this.#sizes.has(name)) this.#sizes.clear();
+    this.#sizes.set(name, size);
+  }
+
   async removeRange(prefix: StorageKey): Promise<void> {
     // Rare (the relay never deletes documents): reading the range is the simple way to size it.
-    this.#syncStateSizes.clear();
+    this.#sizes.clear();
     const chunks = await this.#inner.loadRange(prefix);
     await this.#inner.removeRange(prefix);
     this.#forget(chunks.map((c) => ({ key: c.key, size: c.data?.byteLength ?? 0 })));

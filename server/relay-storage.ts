@@ -192,20 +192,24 @@ export class RelayStorageSubsystem {
 
   // --- the relay's own -------------------------------------------------------------------
 
-  /** Writes the document if it changed since it was loaded or last saved; throws on failure. */
-  saveDocStrict(documentId: DocumentId, doc: A.Doc<unknown>): Promise<void> {
+  /**
+   * Writes the document if it changed since it was loaded or last saved; throws on failure.
+   * Resolves to whether anything was written.
+   */
+  saveDocStrict(documentId: DocumentId, doc: A.Doc<unknown>): Promise<boolean> {
     return this.#serial(documentId, async () => {
-      if (this.#retired.has(A.getBackend(doc))) return; // written before it was unloaded and freed
+      if (this.#retired.has(A.getBackend(doc))) return false; // written before it was unloaded and freed
       const heads = A.getHeads(doc);
-      if (heads.length === 0) return; // an empty document: nothing to keep (and see 1. above)
+      if (heads.length === 0) return false; // an empty document: nothing to keep (and see 1. above)
       const saved = this.#saved.get(documentId);
-      if (saved && sameHeads(saved, heads)) return;
+      if (saved && sameHeads(saved, heads)) return false;
       if (saved && !A.hasHeads(doc, saved)) {
         throw new UnsafeSaveError('refusing to save a document that lacks changes already on disk');
       }
       const chunks = this.#chunks.get(documentId) ?? [];
       if (!saved || this.#shouldCompact(chunks)) await this.#saveTotal(documentId, doc, heads, chunks);
       else await this.#saveIncremental(documentId, doc, heads, saved, chunks);
+      return true;
     });
   }
 
