@@ -380,6 +380,7 @@ export class AccountRepos {
       acc.adapter.logStorageError(`could not write an idle document, keeping it loaded (${err instanceof Error ? err.message : String(err)})`);
       return false;
     }
+    await acc.storage.compact(documentId, handle.doc());
     // Rechecked after the write, and nothing awaited from here to the unload: a message about
     // this document that arrived meanwhile has moved its activity time, and one whose answer
     // waits for a sync-state read from disk has it pending. Unloading it then would make the
@@ -577,7 +578,13 @@ export class AccountRepos {
       // only changes that were never acknowledged, which its clients still have: they are
       // reported, and the close goes on.
       const ids = (Object.keys(acc.repo.handles) as DocumentId[]).filter((id) => acc.repo.handles[id]?.isReady());
-      const results = await Promise.allSettled(ids.map((id) => acc.flush([id])));
+      const results = await Promise.allSettled(
+        ids.map(async (id) => {
+          await acc.flush([id]);
+          const handle = acc.repo.handles[id];
+          if (handle?.isReady()) await acc.storage.compact(id, handle.doc());
+        }),
+      );
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed.length > 0) {
         const why = failed[0]?.reason instanceof Error ? failed[0].reason.message : String(failed[0]?.reason);

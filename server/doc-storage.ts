@@ -37,6 +37,9 @@ export class AtomicFSStorageAdapter implements StorageAdapterInterface {
   #tmpReady: Promise<void> | null = null;
   /** Folders known to exist (see #makeDir). */
   readonly #dirs = new Set<string>();
+  /** Temp file names: unique per adapter (another process may share the folder), then a count. */
+  readonly #tmpPrefix = `${process.pid}-${randomBytes(6).toString('hex')}-`;
+  #tmpCount = 0;
 
   constructor(baseDirectory: string) {
     this.#base = baseDirectory;
@@ -72,7 +75,7 @@ export class AtomicFSStorageAdapter implements StorageAdapterInterface {
       throw err;
     }
     // Unique per write: the repo may save the same chunk key twice concurrently.
-    const tmp = path.join(tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const tmp = path.join(tmpDir, `${this.#tmpPrefix}${++this.#tmpCount}`);
     const dir = path.dirname(target);
     try {
       await fsp.writeFile(tmp, data);

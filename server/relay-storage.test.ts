@@ -101,9 +101,33 @@ describe('RelayStorageSubsystem', () => {
     expect((await again.loadDoc<{ items: string[] }>(id))?.items).toHaveLength(104);
   });
 
+  it('a document being edited gets an incremental per change, not a rewrite, and one snapshot again when compacted on unload', async () => {
+    const { dir, storage, id } = setup();
+    let doc = big(2);
+    await storage.saveDocStrict(id, doc);
+    const chunks = () => files(dir).filter((f) => !f.startsWith('st/'));
+    expect(chunks()).toHaveLength(1);
+    for (let k = 0; k < 40; k++) {
+      doc = A.change(doc, (x) => void x.items.push(`token ${k}`));
+      await storage.saveDocStrict(id, doc);
+    }
+    expect(chunks().filter((f) => f.includes('/incremental/'))).toHaveLength(40);
+    expect(chunks().filter((f) => f.includes('/snapshot/'))).toHaveLength(1);
+    // not when something in memory is not written yet: that is saveDocStrict's job
+    const ahead = A.change(A.clone(doc), (x) => void x.items.push('not written'));
+    await storage.compact(id, ahead);
+    expect(chunks()).toHaveLength(41);
+    await storage.compact(id, doc);
+    expect(chunks()).toHaveLength(1);
+    await storage.compact(id, doc); // nothing new since: nothing to do
+    expect(chunks()).toHaveLength(1);
+    const fresh = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
+    expect((await fresh.loadDoc<{ items: string[] }>(id))?.items).toHaveLength(42);
+  });
+
   it('a failed write (full disk) loses nothing: strict saves throw, background saves report, later saves catch up', async () => {
     const { dir, disk, errors, storage, id } = setup();
-    let doc = big(5); // small: every save is a compaction (snapshot, then old chunks removed)
+    let doc = big(5);
     await storage.saveDocStrict(id, doc);
     const before = files(dir);
     disk.failSaves = true;
