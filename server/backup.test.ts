@@ -36,7 +36,8 @@ describe('backup while documents are written and compacted', () => {
     let doc = A.from<{ items: Record<string, number> }>({ items: {} });
     const saved: string[] = [];
     let stop = false;
-    // Small document: every save compacts (new snapshot, old chunks deleted): the worst case.
+    // A write per turn of the event loop (as the relay's are, one per message), with a
+    // compaction (new snapshot, old chunks deleted) every few hundred.
     const writer = (async () => {
       for (let i = 0; !stop; i++) {
         doc = A.change(doc, (d) => {
@@ -44,6 +45,7 @@ describe('backup while documents are written and compacted', () => {
         });
         await storage.saveDocStrict(documentId, doc);
         saved.push(`k${i}`);
+        await new Promise((resolve) => setImmediate(resolve));
       }
     })();
     let backups = 0;
