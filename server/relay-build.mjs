@@ -20,13 +20,17 @@ import path from 'node:path';
 export const RELAY_NODE_OPTIONS = [];
 
 /**
- * Environment of the relay process. glibc gives each thread that allocates its own malloc arena
- * (Node has a dozen threads: libuv's pool, V8's platform workers), and memory freed in an arena
- * mostly stays mapped: after a busy sync an idle relay held ~25 MB in such regions. Two arenas
- * bound that. Ignored by other C libraries; a value already in the environment wins.
+ * Environment of the relay process: glibc malloc tuning. By default glibc raises its mmap
+ * threshold each time a large block is freed, so later large blocks (sync messages, documents
+ * being loaded) come from the heap and arenas instead, where freed memory mostly stays mapped;
+ * fixed thresholds keep blocks over 128 KB in their own mappings, returned when freed, and trim
+ * the heap's top beyond 128 KB. Measured (10 accounts × 2,000 documents): idle RSS 135 MB with
+ * glibc's defaults, 105 MB with MALLOC_ARENA_MAX=2 (the previous setting, which also cost ~10% of
+ * CPU per change and ~1.5 ms of sync latency through lock contention), 99 MB with these.
+ * Ignored by other C libraries; a value already in the environment wins.
  * @type {Record<string, string>}
  */
-export const RELAY_ENV = { MALLOC_ARENA_MAX: '2' };
+export const RELAY_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
 /**
  * The environment to start the relay with: `base` plus RELAY_ENV where `base` does not set it.
