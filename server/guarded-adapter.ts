@@ -93,6 +93,8 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
   /** Whether the frame being delivered is binary: 'message' listeners run in order, ours first. */
   readonly #frameIsBinary = new WeakMap<WebSocket, boolean>();
   readonly #rejected = new WeakSet<WebSocket>();
+  /** Per document, the write that messages about it sent in the current burst wait for (see #persisted). */
+  readonly #persistSoon = new Map<DocumentId, Promise<Error | null>>();
   /** Per socket, the tail of its outgoing queue: keeps messages in order while persisting. */
   readonly #outbox = new WeakMap<WebSocket, Promise<void>>();
   readonly #connected: Promise<void>;
@@ -257,20 +259,9 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
       this.#deliver(socket, message);
       return;
     }
-    const persist = this.#persist;
     if (message.type === 'sync' && message.documentId !== undefined) this.#onActivity(message.documentId);
-    // Deferred a tick: the repo sends its reply from inside the handle update that applies the
-    // client's changes, so the new document state exists only once that update returns.
     const documentId = message.type === 'sync' ? message.documentId : undefined;
-    const persisted: Promise<Error | null> | null =
-      documentId !== undefined
-        ? Promise.resolve()
-            .then(() => persist(documentId))
-            .then(
-              () => null,
-              (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-            )
-        : null;
+    const persisted = documentId !== undefined ? this.#persisted(documentId, this.#persist) : null;
     const prev = this.#outbox.get(socket) ?? Promise.resolve();
     const next = prev.then(async () => {
       const failure = persisted ? await persisted : null;
@@ -285,6 +276,29 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
       this.#deliver(socket, message);
     });
     this.#outbox.set(socket, next);
+  }
+
+  /**
+   * The write a sync message about this document waits for. Deferred a tick: the repo sends its
+   * replies from inside the handle update that applies a client's changes, so the new document
+   * state exists only once that update returns. Every message sent before the write starts
+   * shares it (one change fans out to every peer of the document in one go); it reads the
+   * document when it starts, so it covers them all.
+   */
+  #persisted(documentId: DocumentId, persist: (documentId: DocumentId) => Promise<void>): Promise<Error | null> {
+    const soon = this.#persistSoon.get(documentId);
+    if (soon) return soon;
+    const persisted = Promise.resolve()
+      .then(() => {
+        this.#persistSoon.delete(documentId); // from here on the document may change again: later messages need a write of their own
+        return persist(documentId);
+      })
+      .then(
+        () => null,
+        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+      );
+    this.#persistSoon.set(documentId, persisted);
+    return persisted;
   }
 
   /** Encodes and sends, with the peer ids clients know (forwarded ephemeral messages carry another client's). */
