@@ -67,7 +67,10 @@ export class AtomicFSStorageAdapter implements StorageAdapterInterface {
   }
 
   save(key: StorageKey, data: Uint8Array): Promise<void> {
-    if (data.byteLength > SYNC_WRITE_MAX_BYTES) return this.#saveAsync(key, data);
+    // Sync states are written in the background (throttled by the repo, never awaited by an
+    // acknowledgement): blocking the event loop for them only delayed the messages around them
+    // (measured, 10 peers per document: sync latency p50 1.12× → 1.06× the reference relay).
+    if (data.byteLength > SYNC_WRITE_MAX_BYTES || key[1] === 'sync-state') return this.#saveAsync(key, data);
     try {
       this.#saveNow(key, data);
       return Promise.resolve();
@@ -77,7 +80,7 @@ export class AtomicFSStorageAdapter implements StorageAdapterInterface {
   }
 
   /**
-   * A small write (a change, a sync state) is done synchronously: it takes a few tens of µs in
+   * A small write of a change is done synchronously: it takes a few tens of µs in
    * the page cache, where the asynchronous path takes four thread-pool round trips (open, write,
    * close, rename), each waiting for a turn of a busy event loop, on the path of every
    * acknowledgement (measured with 100 clients: sync latency p50 1.24× → 1.14× the reference relay,
