@@ -86,7 +86,9 @@ export async function syncLatency(ctx: BenchContext): Promise<Figure[]> {
   const n = perGroup * groupsN;
   const runs = 3;
   const edits = ctx.quick ? 8 : 40;
-  const warmup = ctx.quick ? 3 : 5;
+  // Every group's document edited twice before measuring: with fewer, the first run measured
+  // half the groups cold (the first edits through a relay are slower on both relays).
+  const warmup = groupsN * 2;
   const cleanups = new Cleanups();
   try {
     ctx.log(`  ${n} clients per relay (${groupsN} accounts × ${perGroup}), ${runs} runs × ${edits} edits (+${warmup} warm-up), edits 300 ms apart`);
