@@ -27,8 +27,30 @@ export interface StorageUsage {
 /** Temp files live outside every key's directory, so `loadRange` never sees a half-written one. */
 const TMP_DIR = '.tmp';
 
-/** Writes up to this size are done synchronously (see #saveNow). */
+/** Writes of changes up to this size are done synchronously (see save). */
 const SYNC_WRITE_MAX_BYTES = 64 * 1024;
+
+/** The file operations of a write: through the thread pool, or done at once. */
+interface FileOps {
+  write(file: string, data: Uint8Array): unknown;
+  mkdir(dir: string): unknown;
+  rename(from: string, to: string): unknown;
+  rm(file: string): unknown;
+}
+
+const ASYNC_OPS: FileOps = {
+  write: (file, data) => fsp.writeFile(file, data),
+  mkdir: (dir) => fsp.mkdir(dir, { recursive: true }),
+  rename: (from, to) => fsp.rename(from, to),
+  rm: (file) => fsp.rm(file, { force: true }),
+};
+
+const SYNC_OPS: FileOps = {
+  write: (file, data) => writeFileSync(file, data),
+  mkdir: (dir) => mkdirSync(dir, { recursive: true }),
+  rename: (from, to) => renameSync(from, to),
+  rm: (file) => rmSync(file, { force: true }),
+};
 
 /** Folders remembered as existing, at most (~100 bytes each). */
 const MAX_REMEMBERED_DIRS = 4_096;
@@ -66,70 +88,41 @@ export class AtomicFSStorageAdapter implements StorageAdapterInterface {
     return this.#reader.load(key);
   }
 
+  /**
+   * A small write of a change goes through SYNC_OPS: each operation takes a few tens of µs in
+   * the page cache, where the thread pool's take four round trips (open, write, close, rename),
+   * each waiting for a turn of a busy event loop, on the path of every acknowledgement (measured
+   * with 100 clients: sync latency p50 1.24× → 1.14× the reference relay, relay CPU per change
+   * 1.06× → 1.01×). Sync states are written through the thread pool: the repo writes them in the
+   * background (throttled, never awaited by an acknowledgement), and blocking the event loop for
+   * them only delayed the messages around them (10 peers per document: 1.12× → 1.06×).
+   */
   save(key: StorageKey, data: Uint8Array): Promise<void> {
-    // Sync states are written in the background (throttled by the repo, never awaited by an
-    // acknowledgement): blocking the event loop for them only delayed the messages around them
-    // (measured, 10 peers per document: sync latency p50 1.12× → 1.06× the reference relay).
-    if (data.byteLength > SYNC_WRITE_MAX_BYTES || key[1] === 'sync-state') return this.#saveAsync(key, data);
-    try {
-      this.#saveNow(key, data);
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+    const atOnce = data.byteLength <= SYNC_WRITE_MAX_BYTES && key[1] !== 'sync-state';
+    return this.#write(key, data, atOnce ? SYNC_OPS : ASYNC_OPS);
   }
 
-  /**
-   * A small write of a change is done synchronously: it takes a few tens of µs in
-   * the page cache, where the asynchronous path takes four thread-pool round trips (open, write,
-   * close, rename), each waiting for a turn of a busy event loop, on the path of every
-   * acknowledgement (measured with 100 clients: sync latency p50 1.24× → 1.14× the reference relay,
-   * relay CPU per change 1.06× → 1.01×).
-   */
-  #saveNow(key: StorageKey, data: Uint8Array): void {
+  async #write(key: StorageKey, data: Uint8Array, io: FileOps): Promise<void> {
     const target = this.#filePath(key);
     const tmpDir = path.join(this.#base, TMP_DIR);
-    if (!this.#dirs.has(tmpDir)) this.#makeDirNow(tmpDir);
+    if (!this.#dirs.has(tmpDir)) await this.#makeDir(tmpDir, io);
     // Unique per write: the repo may save the same chunk key twice concurrently.
     const tmp = path.join(tmpDir, `${this.#tmpPrefix}${++this.#tmpCount}`);
     const dir = path.dirname(target);
     try {
-      writeFileSync(tmp, data);
-      if (!this.#dirs.has(dir)) this.#makeDirNow(dir);
+      await io.write(tmp, data);
+      if (!this.#dirs.has(dir)) await this.#makeDir(dir, io);
       try {
-        renameSync(tmp, target);
+        await io.rename(tmp, target);
       } catch (err) {
         // The folder went since it was made (a document removed): make it again, once.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        this.#makeDirNow(dir);
-        renameSync(tmp, target);
+        await this.#makeDir(dir, io);
+        await io.rename(tmp, target);
       }
     } catch (err) {
-      rmSync(tmp, { force: true });
+      await io.rm(tmp);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.#dirs.delete(tmpDir); // removed under us: made again next time
-      throw err;
-    }
-  }
-
-  async #saveAsync(key: StorageKey, data: Uint8Array): Promise<void> {
-    const target = this.#filePath(key);
-    const tmpDir = path.join(this.#base, TMP_DIR);
-    if (!this.#dirs.has(tmpDir)) await this.#makeDir(tmpDir);
-    const tmp = path.join(tmpDir, `${this.#tmpPrefix}${++this.#tmpCount}`);
-    const dir = path.dirname(target);
-    try {
-      await fsp.writeFile(tmp, data);
-      if (!this.#dirs.has(dir)) await this.#makeDir(dir);
-      try {
-        await fsp.rename(tmp, target);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        await this.#makeDir(dir);
-        await fsp.rename(tmp, target);
-      }
-    } catch (err) {
-      await fsp.rm(tmp, { force: true });
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.#dirs.delete(tmpDir);
       throw err;
     }
   }
@@ -138,17 +131,8 @@ export class AtomicFSStorageAdapter implements StorageAdapterInterface {
    * mkdir -p, remembered: every acknowledged change is a write, and a mkdir per write was a
    * syscall on that path for a folder that exists. Bounded, as it holds paths of every document.
    */
-  async #makeDir(dir: string): Promise<void> {
-    await fsp.mkdir(dir, { recursive: true });
-    this.#rememberDir(dir);
-  }
-
-  #makeDirNow(dir: string): void {
-    mkdirSync(dir, { recursive: true });
-    this.#rememberDir(dir);
-  }
-
-  #rememberDir(dir: string): void {
+  async #makeDir(dir: string, io: FileOps): Promise<void> {
+    await io.mkdir(dir);
     if (this.#dirs.size >= MAX_REMEMBERED_DIRS) this.#dirs.clear();
     this.#dirs.add(dir);
   }
