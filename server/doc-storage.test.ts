@@ -82,6 +82,30 @@ describe('AtomicFSStorageAdapter', () => {
     }
   });
 
+  it('writes small and large chunks alike, and makes a removed folder again', async () => {
+    const tmp = tempDir();
+    try {
+      const a = new AtomicFSStorageAdapter(tmp.dir);
+      const large = new Uint8Array(200 * 1024).fill(7); // past the synchronous writes' limit
+      await a.save(['docid456', 'snapshot', 's'], large);
+      await a.save(['docid456', 'incremental', 'i1'], bytes(1));
+      // the document's folder removed by someone else after the adapter made it
+      rmSync(path.join(tmp.dir, 'do'), { recursive: true, force: true });
+      await a.save(['docid456', 'incremental', 'i2'], bytes(2));
+      await a.save(['docid456', 'snapshot', 's2'], large);
+      await a.save(['docid456', 'sync-state', 'p'], bytes(3));
+      expect((await a.loadRange(['docid456'])).map((c) => c.key.join('/')).sort()).toEqual([
+        'docid456/incremental/i2',
+        'docid456/snapshot/s2',
+        'docid456/sync-state/p',
+      ]);
+      expect(await a.load(['docid456', 'snapshot', 's2'])).toEqual(large);
+      expect(readdirSync(path.join(tmp.dir, '.tmp'))).toEqual([]);
+    } finally {
+      tmp.remove();
+    }
+  });
+
   it('refuses keys that would climb out of its folder', async () => {
     const tmp = tempDir();
     try {
