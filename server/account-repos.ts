@@ -19,7 +19,7 @@
  *   It is a hard cap (load-gate.ts): messages about further documents wait for a slot, and
  *   while they wait, answered documents are unloaded at once (#relieve) instead of at the
  *   next sweep; only when every slot is held by a document in live use (edited, not fetched)
- *   is one more admitted past the cap, so waiting documents never starve;
+ *   are a few more admitted past the cap, so waiting documents never starve;
  * - an account without connections for `idle.accountMs` is closed (written out, Repo
  *   dropped) and reopened by the next connection.
  * Documents are loaded through findClassic, not find (which leaks every document it loads,

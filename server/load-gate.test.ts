@@ -82,4 +82,3 @@ describe('LoadGate overflow', () => {
     expect(gate.enter('b', 'd4')).toBe(false);
   });
 });
-

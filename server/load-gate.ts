@@ -12,7 +12,7 @@
  * document takes a free slot, or waits (first come, first served, never refused) until a slot is
  * released, i.e. until a document is unloaded. Messages about one document keep their order.
  * The one exception (overflow): when every slot is held by a document in live use, the
- * document waiting longest is admitted past the cap, so busy documents never starve others.
+ * documents waiting longest are admitted past the cap, so busy documents never starve others.
  */
 export class LoadGate {
   readonly #cap: number;
@@ -98,10 +98,7 @@ export class LoadGate {
     for (const [key, w] of this.#waiting) {
       if (admitted >= max) break;
       this.#waiting.delete(key);
-      let docs = this.#held.get(w.accountId);
-      if (!docs) this.#held.set(w.accountId, (docs = new Map()));
-      docs.set(w.documentId, Date.now());
-      this.#count++;
+      this.#hold(w.accountId, w.documentId);
       admitted++;
       for (const run of w.run) run();
     }
@@ -110,11 +107,15 @@ export class LoadGate {
 
   #take(accountId: string, documentId: string): boolean {
     if (this.#count >= this.#cap) return false;
+    this.#hold(accountId, documentId);
+    return true;
+  }
+
+  #hold(accountId: string, documentId: string): void {
     let docs = this.#held.get(accountId);
     if (!docs) this.#held.set(accountId, (docs = new Map()));
     docs.set(documentId, Date.now());
     this.#count++;
-    return true;
   }
 
   #admitWaiting(): void {
