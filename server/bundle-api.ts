@@ -90,12 +90,15 @@ export async function sendBundle(
     'X-Bundle-Time': String(bundleTime),
     ...headers,
   });
-  let gone = false;
-  res.once('close', () => {
+  // The device may go away at any point, even before the first write: then no 'drain' and no
+  // further 'close' come, and waiting for either would hold the account's bundle slot forever.
+  let gone = res.destroyed;
+  const closed = new Promise<void>((resolve) => res.once('close', resolve)).then(() => {
     gone = true;
   });
   const write = async (bytes: Uint8Array) => {
-    if (!res.write(bytes)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (gone || res.destroyed) return;
+    if (!res.write(bytes)) await Promise.race([once(res, 'drain'), closed]);
   };
   const send = async (id: string, data: Buffer) => {
     await write(encodeRecordHeader(id, data.length));

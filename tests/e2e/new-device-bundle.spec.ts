@@ -25,9 +25,20 @@ function seederRepo(wsUrl: string, token: string): Repo {
   });
 }
 
-/** The relay's stored copy of every document, by id (read through the bundle). */
+/**
+ * The relay's stored copy of every document, by id (read through the bundle). The relay
+ * serves two bundles per account at once; the page's own (and the one a reload left behind)
+ * can hold both, so a 429 is waited out rather than read as a bundle.
+ */
 async function relayDocs(origin: string, token: string): Promise<Map<string, Uint8Array>> {
-  const res = await fetch(`${origin}/api/bundle`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  const ask = () => fetch(`${origin}/api/bundle`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  let res = await ask();
+  for (let attempt = 0; res.status === 429 && attempt < 50; attempt++) {
+    await res.body?.cancel();
+    await new Promise((r) => setTimeout(r, 200));
+    res = await ask();
+  }
+  if (!res.ok) throw new Error(`the relay answered ${res.status} to a bundle: ${await res.text()}`);
   const reader = new BundleReader();
   const records = reader.push(new Uint8Array(await res.arrayBuffer()));
   reader.finish();

@@ -7,13 +7,13 @@ import * as A from '@automerge/automerge';
 import type { DocHandle } from '@automerge/automerge-repo';
 import http, { type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { MAX_BUNDLE_REQUEST_BYTES, readBundleRequest } from '../../server/bundle-api.ts';
+import { MAX_BUNDLE_REQUEST_BYTES, readBundleRequest, sendBundle } from '../../server/bundle-api.ts';
 import { describe, expect, it } from 'vitest';
 import { BundleReader, type BundleRecord } from '../../shared/sync/bundle-format.ts';
 import { downloadBundle } from '../../client/sync/download-bundle.ts';
 import type { StoredDocuments } from '../../client/repo/stored-documents.ts';
 import { syncUrl } from '../../server/relay.ts';
-import { automergeUrl, cleanupAfterEach, connectClient, findOnRelay, waitForAck } from './helpers.ts';
+import { automergeUrl, cleanupAfterEach, connectClient, findOnRelay, tempDir, waitForAck } from './helpers.ts';
 
 const { track, tempRelay } = cleanupAfterEach();
 
@@ -116,6 +116,30 @@ describe('document bundle', () => {
     for (const req of held) req.destroy();
     // slots are given back when those requests end
     await expect.poll(async () => (await postBundle(relay.url, token, '')).status).toBe(200);
+  });
+
+  it('ends when the device went away before its first byte, so its slot is given back', async () => {
+    // Before, the first write waited for a 'drain' or 'close' that had already happened: the
+    // bundle never ended and, after two such reloads, the account was refused every bundle.
+    const docs = tempDir('bundle-gone');
+    let sent: Promise<'ended' | 'still waiting'> | null = null;
+    const server = http.createServer((req, res) => {
+      req.socket.destroy();
+      setTimeout(() => {
+        const ended = sendBundle(res, docs.dir, { have: new Set(), since: null }, null, {}).then(() => 'ended' as const);
+        sent = Promise.race([ended, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 2_000))]);
+      }, 50);
+    });
+    try {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as { port: number };
+      await fetch(`http://127.0.0.1:${port}/`, { method: 'POST' }).catch(() => null);
+      await expect.poll(() => sent !== null).toBe(true);
+      expect(await sent).toBe('ended');
+    } finally {
+      server.close();
+      docs.remove();
+    }
   });
 
   it('refuses a wrong token, a bad body and the wrong method with a JSON error', async () => {
