@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Repo, type AutomergeUrl } from '@automerge/automerge-repo';
+import { Repo, type AutomergeUrl, type DocumentId } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceDoc } from '../shared/schema/workspace.ts';
@@ -41,6 +41,29 @@ describe('AccountRepos', () => {
       const second = await repos.get(id);
       expect(second).not.toBe(first);
       expect((await second.repo.find<WorkspaceDoc>(url as AutomergeUrl)).doc().name).toBe('bob');
+      await repos.closeAll();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('unloads a document once when the sweep and the load gate decide it at the same moment', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'atelier-repos-'));
+    try {
+      const repos = new AccountRepos({ dataDir: dir, log: () => {} });
+      const id = 'c'.repeat(24);
+      const url = await repos.createWorkspace(id, 'carol');
+      const acc = await repos.get(id);
+      const handle = await acc.repo.find<WorkspaceDoc>(url as AutomergeUrl);
+      handle.change((d) => {
+        d.name = 'carol, edited';
+      });
+      const documentId = handle.documentId as DocumentId;
+      // Before, the second threw "DocHandle is not ready" out of the repo and freed the document twice.
+      const results = await Promise.all([repos.unloadDocument(acc, documentId), repos.unloadDocument(acc, documentId)]);
+      expect(results.sort()).toEqual([false, true]);
+      expect(acc.repo.handles[documentId]).toBeUndefined();
+      expect((await acc.repo.find<WorkspaceDoc>(url as AutomergeUrl)).doc().name).toBe('carol, edited');
       await repos.closeAll();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -149,6 +149,8 @@ export function describeStorageError(err: Error): Rejection {
 export class AccountRepos {
   readonly #opts: AccountReposOptions;
   readonly #open = new Map<string, Promise<AccountRepo>>();
+  /** `accountId/documentId` of documents being removed from their repo (see #drop). */
+  readonly #dropping = new Set<string>();
   /** Closes in progress: reopening waits for them, so two Repos never share a folder in one process. */
   readonly #closing = new Map<string, Promise<void>>();
   /** Connections per account (open or being set up); the account is never closed for idleness while > 0. */
@@ -389,7 +391,7 @@ export class AccountRepos {
     if (acc.activity.get(documentId) !== touched || acc.storage.isAnswerPending(documentId)) return false;
     if (acc.repo.handles[documentId] !== handle || !handle.isReady()) return false;
     const doc = handle.doc();
-    await this.#drop(acc, documentId, handle);
+    if (!(await this.#drop(acc, documentId, handle))) return false;
     // Written above and unchanged since (same activity, no answer pending): its memory can go now
     // rather than at the next full garbage collection (relay-storage.ts, retire).
     acc.storage.retire(doc);
@@ -410,16 +412,33 @@ export class AccountRepos {
     await this.#drop(acc, documentId, handle);
   }
 
-  /** Removes a loaded document from the repo's cache (listeners detached first: see the top of this file). */
-  async #drop(acc: AccountRepo, documentId: DocumentId, handle: DocHandle<unknown>): Promise<void> {
-    handle.removeAllListeners('heads-changed');
-    handle.removeAllListeners('change');
-    await acc.repo.removeFromCache(documentId);
+  /**
+   * Removes a loaded document from the repo's cache (listeners detached first: see the top of
+   * this file). False when another drop of it is under way: the sweep and the load gate can
+   * both decide to unload a document, and removeFromCache waits a tick before it unloads, so
+   * the second would find the handle unloaded (the repo then throws) and free its memory twice.
+   */
+  async #drop(acc: AccountRepo, documentId: DocumentId, handle: DocHandle<unknown>): Promise<boolean> {
+    const key = `${acc.accountId}/${documentId}`;
+    if (this.#dropping.has(key)) return false;
+    this.#dropping.add(key);
+    try {
+      handle.removeAllListeners('heads-changed');
+      handle.removeAllListeners('change');
+      await acc.repo.removeFromCache(documentId);
+    } catch (err) {
+      // Left loaded: a later sweep tries again. Thrown, it would end the sweep or the load gate's look.
+      this.#opts.log(`sync[${acc.accountId}]: could not unload a document (${err instanceof Error ? err.message : String(err)})`);
+      return false;
+    } finally {
+      this.#dropping.delete(key);
+    }
     acc.activity.delete(documentId);
     acc.answered.delete(documentId);
     acc.edited.delete(documentId);
     acc.storage.forget(documentId);
     this.#gate?.release(acc.accountId, documentId);
+    return true;
   }
 
   /** Makes room for documents waiting at the load gate: unloads answered or quiet ones, soonest first. */
