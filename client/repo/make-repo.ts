@@ -3,6 +3,7 @@ import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-index
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { newId } from '../../shared/schema/ids.ts';
 import { JournaledStorage } from './journaled-storage.ts';
+import { mergeLateLoads } from './merge-late-loads.ts';
 import { createStoredDocuments, type StoredDocuments } from './stored-documents.ts';
 import { createSyncLedger, type SyncLedger } from '../sync/sync-ledger.ts';
 
@@ -42,6 +43,7 @@ export function makeRepo(): DeviceRepo {
     // Share with every peer: with `false` the client never even asks the relay for a document.
     sharePolicy: async () => true,
   });
+  mergeLateLoads(repo);
   return {
     repo,
     documents: createStoredDocuments(DATABASE),
