@@ -104,7 +104,8 @@ export class JournaledStorage implements StorageAdapterInterface {
     // Sync state is re-derived on the next connection: not worth journaling.
     const name = key[1] === 'sync-state' ? null : entryName(key);
     if (name) this.#pending.set(name, { key, data });
-    if (name && key[0] !== undefined) this.#onContentSaved?.(key[0]);
+    // Only a document's chunks are its content (not the repo's storage id, nor sync states).
+    if (name && key[0] !== undefined && (key[1] === 'snapshot' || key[1] === 'incremental')) this.#onContentSaved?.(key[0]);
     try {
       await this.#ready;
       await this.#inner.save(key, data);
