@@ -27,8 +27,8 @@ function seederRepo(wsUrl: string, token: string): Repo {
 
 /**
  * The relay's stored copy of every document, by id (read through the bundle). The relay
- * serves two bundles per account at once; the page's own (and the one a reload left behind)
- * can hold both, so a 429 is waited out rather than read as a bundle.
+ * serves two bundles per account at once; the page's own and one a reload has just cut short
+ * can hold both for a moment, so a 429 is waited out rather than read as a bundle.
  */
 async function relayDocs(origin: string, token: string): Promise<Map<string, Uint8Array>> {
   const ask = () => fetch(`${origin}/api/bundle`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
