@@ -22,6 +22,7 @@
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
 import type { StorageUsage } from './doc-storage.ts';
+import { isChunkKey } from '../shared/sync/chunk-key.ts';
 
 export type QuotaKind = 'documents' | 'bytes';
 
@@ -47,10 +48,6 @@ export interface QuotaOptions {
 
 /** File sizes remembered at most (~200 bytes each); past it, the next writes and removals stat again. */
 const MAX_REMEMBERED_SIZES = 10_000;
-
-function isChunkKey(key: StorageKey): boolean {
-  return key.length === 3 && (key[1] === 'snapshot' || key[1] === 'incremental');
-}
 
 export class QuotaStorageAdapter implements StorageAdapterInterface {
   readonly #inner: StorageAdapterInterface;

@@ -1,4 +1,5 @@
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
+import { isChunkKey } from '../../shared/sync/chunk-key.ts';
 
 /** The synchronous part of `Storage` (localStorage) the journal needs; injectable for tests. */
 export type JournalStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
@@ -104,8 +105,7 @@ export class JournaledStorage implements StorageAdapterInterface {
     // Sync state is re-derived on the next connection: not worth journaling.
     const name = key[1] === 'sync-state' ? null : entryName(key);
     if (name) this.#pending.set(name, { key, data });
-    // Only a document's chunks are its content (not the repo's storage id, nor sync states).
-    if (name && key[0] !== undefined && (key[1] === 'snapshot' || key[1] === 'incremental')) this.#onContentSaved?.(key[0]);
+    if (isChunkKey(key)) this.#onContentSaved?.(String(key[0]));
     try {
       await this.#ready;
       await this.#inner.save(key, data);

@@ -5,6 +5,7 @@
  * receiving thousands of documents at once writes them here in a few large transactions.
  */
 import type { BundleRecord } from '../../shared/sync/bundle-format.ts';
+import { isChunkKey } from '../../shared/sync/chunk-key.ts';
 
 const STORE = 'documents';
 
@@ -57,7 +58,7 @@ export function createStoredDocuments(databaseName: string): StoredDocuments {
       const out = new Set<string>();
       for (const key of req.result) {
         // sync states alone are not content
-        if (Array.isArray(key) && (key[1] === 'snapshot' || key[1] === 'incremental')) out.add(String(key[0]));
+        if (Array.isArray(key) && isChunkKey(key)) out.add(String(key[0]));
       }
       return out;
     },
