@@ -7,7 +7,11 @@
  * per document, so the relay is never fed faster than it forwards). Counted: changes that
  * reached their reader during the measured window. Also reported: the relay's CPU time per
  * 1,000 changes (what each forwarded change costs the relay, whoever the bottleneck is).
- * Ours and the reference relay run side by side, runs alternating.
+ * Ours and the reference relay run side by side, runs alternating. The ratio is the median of
+ * the runs' ratios, each run of ours against the reference's run just before or after it: the
+ * machine's speed drifts between runs (one relay's runs varied 510–660 changes/s within one
+ * bench), and a ratio of medians taken from different moments carried that drift (0.95–1.05
+ * between benches of the same code); a pair shares its moment.
  */
 import { splice, type DocHandle } from '@automerge/automerge-repo';
 import { Cleanups, figure, median, now, round, sleep, tempDir, type BenchContext, type Figure } from '../lib/common.ts';
@@ -111,7 +115,7 @@ async function drive(s: Session, ms: number): Promise<{ changes: number; seconds
 export async function throughput(ctx: BenchContext): Promise<Figure[]> {
   const clientsN = ctx.quick ? 20 : 50;
   const docsN = ctx.quick ? 100 : 250;
-  const runs = 3;
+  const runs = ctx.quick ? 3 : 5;
   const runMs = ctx.quick ? 1_500 : 6_000;
   const cleanups = new Cleanups();
   try {
@@ -121,6 +125,8 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
     for (const s of sessions) await drive(s, ctx.quick ? 1_000 : 2_000); // warm-up
     const rate: Record<RelayKind, number[]> = { ours: [], baseline: [] };
     const cpuPerK: Record<RelayKind, number[]> = { ours: [], baseline: [] };
+    const ratios: number[] = [];
+    const cpuRatios: number[] = [];
     for (let r = 0; r < runs; r++) {
       const order = r % 2 === 0 ? sessions : [...sessions].reverse();
       for (const s of order) {
@@ -132,8 +138,10 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
         );
         await sleep(500);
       }
+      ratios.push(rate.ours[r]! / Math.max(1e-9, rate.baseline[r]!));
+      cpuRatios.push(cpuPerK.ours[r]! / Math.max(1e-9, cpuPerK.baseline[r]!));
     }
-    const note = `${clientsN} clients, ${docsN} documents, closed loop per document; median of ${runs} runs of ${runMs / 1000} s${ctx.quick ? ' (quick mode: scaled down)' : ''}`;
+    const note = `${clientsN} clients, ${docsN} documents, closed loop per document; median of ${runs} runs of ${runMs / 1000} s; ratio: median of the ${runs} back-to-back pairs' ratios${ctx.quick ? ' (quick mode: scaled down)' : ''}`;
     return [
       figure({
         name: 'relay-throughput',
@@ -145,6 +153,7 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
         ratioLimit: 0.95,
         runs: rate.ours.map((x) => round(x, 0)),
         baselineRuns: rate.baseline.map((x) => round(x, 0)),
+        ratioRuns: ratios.map((x) => round(x, 3)),
         note,
       }),
       figure({
@@ -155,6 +164,7 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
         baseline: round(median(cpuPerK.baseline), 0),
         runs: cpuPerK.ours.map((x) => round(x, 0)),
         baselineRuns: cpuPerK.baseline.map((x) => round(x, 0)),
+        ratioRuns: cpuRatios.map((x) => round(x, 3)),
         note: 'no target in the issue; lower is better',
       }),
     ];

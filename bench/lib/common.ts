@@ -104,8 +104,10 @@ export interface Figure {
   met: boolean | null;
   /** the reference relay's figure measured in the same run */
   baseline?: number | null;
-  /** value / baseline */
+  /** value / baseline, or the median of `ratioRuns` when the runs were paired */
   ratio?: number | null;
+  /** per-run ratios of runs made back to back with the baseline's (see pairedRatios) */
+  ratioRuns?: number[];
   /** target on the ratio, e.g. "<= 1.05" */
   ratioTarget?: string;
   /** per-run values the median was taken from */
@@ -133,7 +135,9 @@ export function figure(
     target: op !== undefined && limit !== undefined ? `${op} ${limit}` : null,
     met: op !== undefined && limit !== undefined ? check(f.value, op, limit) : null,
   };
-  if (f.baseline !== undefined && f.value !== null && f.baseline !== null && f.baseline !== 0) {
+  if (f.ratioRuns !== undefined && f.ratioRuns.length > 0) {
+    out.ratio = round(median(f.ratioRuns), 3);
+  } else if (f.baseline !== undefined && f.value !== null && f.baseline !== null && f.baseline !== 0) {
     out.ratio = round(f.value / f.baseline, 3);
   }
   if (ratioOp !== undefined && ratioLimit !== undefined) {
