@@ -97,7 +97,9 @@ export async function syncLatency(ctx: BenchContext): Promise<Figure[]> {
   const groupsN = ctx.quick ? 4 : 10;
   const n = perGroup * groupsN;
   const runs = 3;
-  const edits = ctx.quick ? 20 : 200;
+  // A run's p99 is its 4th-slowest edit: with 200 edits (its 2nd-slowest) the p99 ratio moved
+  // 1.04–1.08 between benches of the same code, while 600 edits in one run gave 1.02.
+  const edits = ctx.quick ? 20 : 400;
   // Every group's document edited twice before measuring: with fewer, the first run measured
   // half the groups cold (the first edits through a relay are slower on both relays).
   const warmup = groupsN * 2;
