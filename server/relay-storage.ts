@@ -216,12 +216,14 @@ export class RelayStorageSubsystem {
    * Resolves to whether anything was written.
    */
   saveDocStrict(documentId: DocumentId, doc: A.Doc<unknown>): Promise<boolean> {
+    // Already on disk (every message of a fan-out but the first): answered at once, not queued
+    // behind the chunk removals a compaction leaves in this document's queue, which held the
+    // fan-out for 25–60 ms (measured: the edits that came with a compaction, the slowest 1%).
+    if (this.#isWritten(documentId, doc)) return Promise.resolve(false);
     return this.#serial(documentId, async () => {
-      if (this.#retired.has(A.getBackend(doc))) return false; // written before it was unloaded and freed
+      if (this.#isWritten(documentId, doc)) return false;
       const heads = A.getHeads(doc);
-      if (heads.length === 0) return false; // an empty document: nothing to keep (and see 1. above)
       const saved = this.#saved.get(documentId);
-      if (saved && sameHeads(saved, heads)) return false;
       if (saved && !containsHeads(doc, saved)) {
         throw new UnsafeSaveError('refusing to save a document that lacks changes already on disk');
       }
@@ -230,6 +232,19 @@ export class RelayStorageSubsystem {
       else await this.#saveIncremental(documentId, doc, heads, saved, chunks);
       return true;
     });
+  }
+
+  /**
+   * Whether everything in `doc` worth keeping is on disk: it was written before it was unloaded
+   * and freed, it is empty (nothing to keep; and see 1. above), or its heads are those last
+   * loaded or written (#saved is set only once a write has ended).
+   */
+  #isWritten(documentId: DocumentId, doc: A.Doc<unknown>): boolean {
+    if (this.#retired.has(A.getBackend(doc))) return true;
+    const heads = A.getHeads(doc);
+    if (heads.length === 0) return true;
+    const saved = this.#saved.get(documentId);
+    return saved !== undefined && sameHeads(saved, heads);
   }
 
   /**
