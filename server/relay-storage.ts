@@ -217,8 +217,8 @@ export class RelayStorageSubsystem {
    */
   saveDocStrict(documentId: DocumentId, doc: A.Doc<unknown>): Promise<boolean> {
     // Already on disk (every message of a fan-out but the first): answered at once, not queued
-    // behind the chunk removals a compaction leaves in this document's queue, which held the
-    // fan-out for 25–60 ms (measured: the edits that came with a compaction, the slowest 1%).
+    // behind a compaction running in this document's queue (its ~100 removals held the fan-out
+    // of the edits that came with one 25–60 ms: the slowest 1%).
     if (this.#isWritten(documentId, doc)) return Promise.resolve(false);
     return this.#serial(documentId, async () => {
       if (this.#isWritten(documentId, doc)) return false;
@@ -228,8 +228,15 @@ export class RelayStorageSubsystem {
         throw new UnsafeSaveError('refusing to save a document that lacks changes already on disk');
       }
       const chunks = this.#chunks.get(documentId) ?? [];
-      if (!saved || this.#shouldCompact(chunks)) await this.#saveTotal(documentId, doc, heads, chunks, 'after');
-      else await this.#saveIncremental(documentId, doc, heads, saved, chunks);
+      if (!saved) {
+        await this.#saveTotal(documentId, doc, heads, chunks);
+        return true;
+      }
+      await this.#saveIncremental(documentId, doc, heads, saved, chunks);
+      // The acknowledgement waits for the cheapest write, the change; a compaction (the whole
+      // document saved, its ~100 older chunks removed) follows once it is sent. On the
+      // acknowledgement's path it held the edits that came with one 5–25 ms (the latency p99).
+      if (this.#shouldCompact(this.#chunks.get(documentId) ?? [])) setImmediate(() => void this.compact(documentId, doc));
       return true;
     });
   }
@@ -273,7 +280,8 @@ export class RelayStorageSubsystem {
 
   /**
    * Rewrites a document given incrementals since it was loaded as one snapshot, for when it is
-   * unloaded: its chunks on disk then load fastest. Only when everything in `doc` is written
+   * unloaded (its chunks on disk then load fastest) or has outgrown its snapshot (saveDocStrict
+   * asks for it). Only when everything in `doc` is written
    * (saveDocStrict first). Never throws: leftover incrementals are only slower to load.
    */
   async compact(documentId: DocumentId, doc: A.Doc<unknown>): Promise<void> {
@@ -283,7 +291,7 @@ export class RelayStorageSubsystem {
         const heads = A.getHeads(doc);
         const saved = this.#saved.get(documentId);
         if (!saved || !sameHeads(saved, heads)) return;
-        await this.#saveTotal(documentId, doc, heads, this.#chunks.get(documentId) ?? [], 'now');
+        await this.#saveTotal(documentId, doc, heads, this.#chunks.get(documentId) ?? []);
       });
     } catch (err) {
       this.#onError(err, documentId);
@@ -344,14 +352,8 @@ export class RelayStorageSubsystem {
     this.#written.add(documentId);
   }
 
-  /**
-   * Writes the document as one snapshot, then removes the chunks it covers: at once (`now`), or
-   * (`after`) in this document's queue after the current save. A save that acknowledges a
-   * client's change does not wait for the removals: a compaction removes ~160 small files one
-   * after the other, which held that change's fan-out for ~10 ms (measured: the relay's p99
-   * latency, where ~2% of the edits came with a compaction).
-   */
-  async #saveTotal(documentId: DocumentId, doc: A.Doc<unknown>, heads: Heads, chunks: ChunkInfo[], remove: 'now' | 'after'): Promise<void> {
+  /** Writes the document as one snapshot, then removes the chunks it covers. */
+  async #saveTotal(documentId: DocumentId, doc: A.Doc<unknown>, heads: Heads, chunks: ChunkInfo[]): Promise<void> {
     const binary = A.save(doc);
     const hash = headsHash(heads);
     const key: StorageKey = [documentId, 'snapshot', hash];
@@ -362,8 +364,7 @@ export class RelayStorageSubsystem {
     this.#chunks.set(documentId, [{ key, type: 'snapshot', size: binary.byteLength }]);
     this.#saved.set(documentId, heads);
     this.#written.delete(documentId);
-    if (remove === 'now') await this.#removeChunks(documentId, covered);
-    else void this.#serial(documentId, () => this.#removeChunks(documentId, covered));
+    await this.#removeChunks(documentId, covered);
   }
 
   /** Removes chunks a snapshot covers; those that cannot be removed stay listed, for the next compaction. */
