@@ -98,7 +98,7 @@ describe('RelayStorageSubsystem', () => {
     await reader.saveDocStrict(id, doc); // one big incremental: now they outgrow the snapshot...
     expect(files(dir).filter((f) => !f.startsWith('st/'))).toHaveLength(5);
     doc = A.change(doc, (x) => void x.items.push('last'));
-    await reader.saveDocStrict(id, doc); // ...so the next save compacts into one snapshot (the old chunks go just after)
+    await reader.saveDocStrict(id, doc); // ...so the next save is followed by a compaction into one snapshot
     await expect.poll(() => files(dir).filter((f) => !f.startsWith('st/'))).toHaveLength(1);
     const again = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
     expect((await again.loadDoc<{ items: string[] }>(id))?.items).toHaveLength(104);
