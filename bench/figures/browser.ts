@@ -132,8 +132,17 @@ export async function seed(env: Env, ctx: BenchContext): Promise<{ allStoredS: n
     await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated', null, {
       timeout: 30_000,
     });
-    await page.reload();
-    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), null, { timeout: 30_000 });
+    // A reload right after the worker turned active can still come back uncontrolled (seen in
+    // quick mode, where seeding ends within a second of the install): reload again.
+    for (let attempt = 1; ; attempt++) {
+      await page.reload();
+      const controlled = await page
+        .waitForFunction(() => Boolean(navigator.serviceWorker.controller), null, { timeout: 10_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (controlled) break;
+      if (attempt === 3) throw new Error('the page is not controlled by the service worker after 3 reloads');
+    }
     // let the repo write what it holds before the browser closes
     await sleep(3000);
     return { allStoredS, listS, stored, stalled };
