@@ -106,7 +106,7 @@ export interface Figure {
   baseline?: number | null;
   /** value / baseline, or the median of `ratioRuns` when the runs were paired */
   ratio?: number | null;
-  /** per-run ratios of runs made back to back with the baseline's (see pairedRatios) */
+  /** per-run ratios, each of a run made back to back with the baseline's (figures/throughput.ts) */
   ratioRuns?: number[];
   /** target on the ratio, e.g. "<= 1.05" */
   ratioTarget?: string;
