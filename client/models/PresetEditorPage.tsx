@@ -15,6 +15,7 @@ import { SuggestionsEditor } from './editor/SuggestionsEditor.tsx';
 import { TagsInput } from './editor/TagsInput.tsx';
 import { DocumentsEditor } from './editor/DocumentsEditor.tsx';
 import { ToolsPicker } from './editor/ToolsPicker.tsx';
+import { CollaborativeText } from './editor/CollaborativeText.tsx';
 import { createToolList } from '../tools/registry.ts';
 
 
@@ -74,11 +75,11 @@ function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | '
       </label>
       <label class="field">
         <span>{t('models.description')}</span>
-        <input value={d().description} onInput={(e) => props.editing.setText('description', e.currentTarget.value)} />
+        <CollaborativeText text={props.editing.text('description')} />
       </label>
       <label class="field wide">
         <span>{t('models.system')}</span>
-        <textarea class="system-prompt" rows={10} value={d().system} onInput={(e) => props.editing.setText('system', e.currentTarget.value)} />
+        <CollaborativeText multiline class="system-prompt" rows={10} text={props.editing.text('system')} />
       </label>
       <ParamsEditor editing={props.editing} />
       <SuggestionsEditor editing={props.editing} />

@@ -1,18 +1,26 @@
 import { createSignal } from 'solid-js';
-import { createStore, produce, unwrap } from 'solid-js/store';
+import { createStore, produce } from 'solid-js/store';
+import * as A from '@automerge/automerge';
 import { updateText } from '@automerge/automerge-repo';
 import type { PresetDoc } from '../../shared/schema/index.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
+import { docText, localText, type CollabText } from '../store/collab-text.ts';
+import { revertOwnChange, type OwnChange } from '../store/revert-own-change.ts';
+import { sameHeads } from '../store/text-positions.ts';
 import { createPendingKnowledge, type PendingKnowledge } from '../knowledge/pending.ts';
 
 /** Text fields people type into: edited with Automerge text operations so concurrent edits merge by character. */
 export type TextField = 'name' | 'description' | 'system';
+/** Long texts several devices may write at once: bound to their fields by character (see CollaborativeText). */
+export type CollabField = 'description' | 'system';
 export type EditableKey = Exclude<keyof PresetDoc, 'schema' | 'kind' | 'id' | 'createdAt' | 'updatedAt'>;
 
 /** What the editor's fields need, whether editing a draft (new preset) or a saved, synced one. */
 export interface PresetEditing {
   doc: PresetDoc;
   setText: (field: TextField, value: string) => void;
+  /** a long text as its field binds to it: keystrokes land where typed, remote edits keep the caret */
+  text: (field: CollabField) => CollabText;
   /** change one top-level field; `key` is what an undo restores */
   edit: (key: EditableKey, fn: (d: PresetDoc) => void) => void;
   canUndo: () => boolean;
@@ -24,9 +32,14 @@ export interface PresetEditing {
 /** A new preset's fields, kept in memory until "Save & create". */
 export function createDraftEditing(initial: PresetDoc): PresetEditing {
   const [doc, setDoc] = createStore<PresetDoc>(initial);
+  const texts = {
+    description: localText(() => doc.description, (v) => setDoc('description', v)),
+    system: localText(() => doc.system, (v) => setDoc('system', v)),
+  };
   return {
     doc,
     setText: (field, value) => setDoc(field, value),
+    text: (field) => texts[field],
     edit: (_key, fn) => setDoc(produce(fn)),
     canUndo: () => false,
     undo: () => undefined,
@@ -34,57 +47,73 @@ export function createDraftEditing(initial: PresetDoc): PresetEditing {
   };
 }
 
-const TEXT_FIELDS = new Set<string>(['name', 'description', 'system']);
+/** reverted by character; every other field (and `name`) key by key, as a whole value */
+const COLLAB_FIELDS: ReadonlySet<string> = new Set<CollabField>(['description', 'system']);
+/** bookkeeping an undo does not restore (it sets it anew) */
+const NOT_UNDONE: ReadonlySet<string> = new Set(['updatedAt']);
 /** keystrokes in one field within this window are one undo step */
 const COALESCE_MS = 1500;
 const MAX_UNDO = 50;
 
+/** One undo step: this device's own changes to one field, oldest first. */
 interface UndoStep {
   key: EditableKey;
-  before: unknown;
+  changes: OwnChange[];
   at: number;
 }
 
 /**
  * Edits of a saved preset, written to its document as they are made (local-first).
- * Undo restores the field's previous value as a new change, so it syncs like any edit.
+ * Undo reverses only this device's own changes of the last step (revert-own-change.ts), as a new
+ * change that syncs like any edit: what other devices wrote since is kept.
  */
 export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
   const [steps, setSteps] = createSignal<UndoStep[]>([]);
-  const remember = (key: EditableKey) => {
+  const heads = () => A.getHeads(store.handle.doc());
+  const remember = (key: EditableKey, change: OwnChange) => {
     const now = Date.now();
-    const last = steps().at(-1);
+    const list = steps();
+    const last = list.at(-1);
     if (last && last.key === key && now - last.at < COALESCE_MS) {
-      setSteps([...steps().slice(0, -1), { ...last, at: now }]);
+      const prev = last.changes.at(-1);
+      // consecutive own changes with nothing from elsewhere between them are one range of history
+      const changes = prev && sameHeads(prev.after, change.before) ? [...last.changes.slice(0, -1), { before: prev.before, after: change.after }] : [...last.changes, change];
+      setSteps([...list.slice(0, -1), { key, changes, at: now }]);
       return;
     }
-    const before = structuredClone(unwrap(store.doc)[key]);
-    setSteps([...steps(), { key, before, at: now }].slice(-MAX_UNDO));
+    setSteps([...list, { key, changes: [change], at: now }].slice(-MAX_UNDO));
   };
-  const write = (fn: (d: PresetDoc) => void) =>
+  const write = (key: EditableKey, fn: (d: PresetDoc) => void) => {
+    const before = heads();
     store.change((d) => {
       fn(d);
       d.updatedAt = Date.now();
     });
+    const after = heads();
+    if (!sameHeads(before, after)) remember(key, { before, after });
+  };
+  const texts = {
+    description: docText(store.handle, 'description', () => store.doc.description, (fn) => write('description', fn)),
+    system: docText(store.handle, 'system', () => store.doc.system, (fn) => write('system', fn)),
+  };
   return {
     doc: store.doc,
-    setText: (field, value) => {
-      remember(field);
-      write((d) => updateText(d, [field], value));
-    },
-    edit: (key, fn) => {
-      remember(key);
-      write(fn);
-    },
+    setText: (field, value) => write(field, (d) => updateText(d, [field], value)),
+    text: (field) => texts[field],
+    edit: write,
     canUndo: () => steps().length > 0,
     undo: () => {
       const step = steps().at(-1);
       if (!step) return;
       setSteps(steps().slice(0, -1));
-      write((d) => {
-        if (TEXT_FIELDS.has(step.key)) updateText(d, [step.key], String(step.before ?? ''));
-        else (d as unknown as Record<string, unknown>)[step.key] = structuredClone(step.before);
-      });
+      for (const change of [...step.changes].reverse()) {
+        const revert = revertOwnChange(store.handle.doc(), change, { textFields: COLLAB_FIELDS, ignore: NOT_UNDONE });
+        if (!revert) continue;
+        store.change((d) => {
+          revert(d);
+          d.updatedAt = Date.now();
+        });
+      }
     },
   };
 }
