@@ -1,5 +1,5 @@
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
@@ -205,14 +205,20 @@ export function EditPresetPage() {
       >
         {(store) => {
           const editing = createLiveEditing(store());
+          const [nothingLeft, setNothingLeft] = createSignal(false);
+          // the note is about the last click: any later change of the preset clears it
+          createEffect(on(() => editing.doc.updatedAt, () => setNothingLeft(false), { defer: true }));
           return (
             <>
               <div class="page-head">
                 <h1 id="editor-title">{t('models.editTitle', { name: editing.doc.name })}</h1>
-                <button type="button" class="secondary" disabled={!editing.canUndo()} onClick={() => editing.undo()}>
+                <button type="button" class="secondary" disabled={!editing.canUndo()} onClick={() => setNothingLeft(!editing.undo())}>
                   {t('models.undo')}
                 </button>
               </div>
+              <Show when={nothingLeft()}>
+                <p role="status">{t('models.undoNothingLeft')}</p>
+              </Show>
               <p class="help">{t('models.savedLive')}</p>
               <div class="editor-fields">
                 <PresetFields editing={editing} slugField="fixed" slug={editing.doc.slug} />

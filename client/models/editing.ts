@@ -7,6 +7,7 @@ import type { DocStore } from '../store/create-doc-store.ts';
 import { docText, localText, type CollabText } from '../store/collab-text.ts';
 import { revertOwnChange, type OwnChange } from '../store/revert-own-change.ts';
 import { sameHeads } from '../store/text-positions.ts';
+import { recordOwnChange, type UndoStep } from './undo-steps.ts';
 import { createPendingKnowledge, type PendingKnowledge } from '../knowledge/pending.ts';
 
 /** Text fields people type into: edited with Automerge text operations so concurrent edits merge by character. */
@@ -24,7 +25,8 @@ export interface PresetEditing {
   /** change one top-level field; `key` is what an undo restores */
   edit: (key: EditableKey, fn: (d: PresetDoc) => void) => void;
   canUndo: () => boolean;
-  undo: () => void;
+  /** reverses this device's last step; false when nothing of it was left (others changed it since) */
+  undo: () => boolean;
   /** a draft's attached documents, created only on save (none when editing a saved preset) */
   pendingKnowledge?: PendingKnowledge;
 }
@@ -42,7 +44,7 @@ export function createDraftEditing(initial: PresetDoc): PresetEditing {
     text: (field) => texts[field],
     edit: (_key, fn) => setDoc(produce(fn)),
     canUndo: () => false,
-    undo: () => undefined,
+    undo: () => false,
     pendingKnowledge: createPendingKnowledge(),
   };
 }
@@ -51,16 +53,6 @@ export function createDraftEditing(initial: PresetDoc): PresetEditing {
 const COLLAB_FIELDS: ReadonlySet<string> = new Set<CollabField>(['description', 'system']);
 /** bookkeeping an undo does not restore (it sets it anew) */
 const NOT_UNDONE: ReadonlySet<string> = new Set(['updatedAt']);
-/** keystrokes in one field within this window are one undo step */
-const COALESCE_MS = 1500;
-const MAX_UNDO = 50;
-
-/** One undo step: this device's own changes to one field, oldest first. */
-interface UndoStep {
-  key: EditableKey;
-  changes: OwnChange[];
-  at: number;
-}
 
 /**
  * Edits of a saved preset, written to its document as they are made (local-first).
@@ -68,21 +60,9 @@ interface UndoStep {
  * change that syncs like any edit: what other devices wrote since is kept.
  */
 export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
-  const [steps, setSteps] = createSignal<UndoStep[]>([]);
+  const [steps, setSteps] = createSignal<UndoStep<EditableKey>[]>([]);
   const heads = () => A.getHeads(store.handle.doc());
-  const remember = (key: EditableKey, change: OwnChange) => {
-    const now = Date.now();
-    const list = steps();
-    const last = list.at(-1);
-    if (last && last.key === key && now - last.at < COALESCE_MS) {
-      const prev = last.changes.at(-1);
-      // consecutive own changes with nothing from elsewhere between them are one range of history
-      const changes = prev && sameHeads(prev.after, change.before) ? [...last.changes.slice(0, -1), { before: prev.before, after: change.after }] : [...last.changes, change];
-      setSteps([...list.slice(0, -1), { key, changes, at: now }]);
-      return;
-    }
-    setSteps([...list, { key, changes: [change], at: now }].slice(-MAX_UNDO));
-  };
+  const remember = (key: EditableKey, change: OwnChange) => setSteps(recordOwnChange(steps(), key, change, Date.now()));
   const write = (key: EditableKey, fn: (d: PresetDoc) => void) => {
     const before = heads();
     store.change((d) => {
@@ -104,16 +84,19 @@ export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
     canUndo: () => steps().length > 0,
     undo: () => {
       const step = steps().at(-1);
-      if (!step) return;
+      if (!step) return false;
       setSteps(steps().slice(0, -1));
+      let reverted = false;
       for (const change of [...step.changes].reverse()) {
         const revert = revertOwnChange(store.handle.doc(), change, { textFields: COLLAB_FIELDS, ignore: NOT_UNDONE });
         if (!revert) continue;
+        reverted = true;
         store.change((d) => {
           revert(d);
           d.updatedAt = Date.now();
         });
       }
+      return reverted;
     },
   };
 }

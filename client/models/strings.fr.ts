@@ -90,6 +90,7 @@ export const modelsFr: ModelsStrings = {
   cancel: 'Annuler',
   back: 'Retour aux modèles',
   undo: 'Annuler la dernière modification',
+  undoNothingLeft: 'Rien à annuler : un autre appareil l’a modifié depuis.',
   savedLive: 'Les modifications sont enregistrées pendant la saisie, sur cet appareil et vers vos autres appareils.',
   editTitle: 'Modifier {{ name }}',
   newTitle: 'Nouveau modèle',

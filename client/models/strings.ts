@@ -90,6 +90,7 @@ export const modelsEn = {
   cancel: 'Cancel',
   back: 'Back to models',
   undo: 'Undo last change',
+  undoNothingLeft: 'Nothing to undo: another device has changed it since.',
   savedLive: 'Changes are saved as you type, on this device and to your other devices.',
   editTitle: 'Edit {{ name }}',
   newTitle: 'New model',

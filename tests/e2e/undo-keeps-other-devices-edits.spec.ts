@@ -55,7 +55,7 @@ test('undo removes only this device’s typing: text another device wrote later 
   await close();
 });
 
-test('undo of a tag or a parameter set here keeps the tags and parameters another device set since', async ({ browser, relayFx }) => {
+test('undo of a tag or a parameter set here keeps the tags and parameters another device set since, and never their later value', async ({ browser, relayFx }) => {
   const { pageA, pageB, close } = await pairedDevices(browser, relayFx);
   await sharedPreset(pageA, pageB, 'Undo Maps', 'Maps.');
 
@@ -83,6 +83,15 @@ test('undo of a tag or a parameter set here keeps the tags and parameters anothe
     await expect(topK(page)).toHaveAttribute('aria-pressed', 'true');
     await expect(page.getByRole('spinbutton', { name: 'Top K' })).toHaveValue('40');
   }
+
+  // A value another device set after ours is theirs now: undo leaves it and says so.
+  await temperature(pageA).click();
+  await pageB.getByRole('spinbutton', { name: 'Temperature' }).fill('1.2');
+  await pageB.getByRole('spinbutton', { name: 'Temperature' }).press('Tab');
+  await expect(pageA.getByRole('spinbutton', { name: 'Temperature' })).toHaveValue('1.2');
+  await pageA.getByRole('button', { name: 'Undo last change' }).click();
+  await expect(pageA.getByRole('status').filter({ hasText: 'Nothing to undo: another device has changed it since.' })).toBeVisible();
+  for (const page of [pageA, pageB]) await expect(page.getByRole('spinbutton', { name: 'Temperature' })).toHaveValue('1.2');
   await close();
 });
 
