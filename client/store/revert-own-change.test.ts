@@ -151,4 +151,10 @@ describe('mapCarets', () => {
     a = A.merge(a, b);
     expect(mapCarets(a, ['system'], from, [0, 3, 6])).toEqual([0, 1, 3]);
   });
+
+  it('positions from a version the document does not have stay as they were, within the text', () => {
+    const { a } = twoDevices({ system: 'abc' });
+    const unknown = A.getHeads(A.change(A.from({ system: 'x' }), (d) => A.splice(d, ['system'], 0, 0, 'y')));
+    expect(mapCarets(a, ['system'], unknown, [1, 9])).toEqual([1, 3]);
+  });
 });

@@ -36,6 +36,8 @@ export function cursorOf(doc: A.Doc<unknown>, path: Path, index: number): A.Curs
 export function mapCarets(doc: A.Doc<unknown>, path: Path, from: A.Heads, carets: readonly number[]): number[] {
   const now = A.getHeads(doc);
   if (sameHeads(now, from)) return [...carets];
+  // a version this document does not have (it was replaced, not changed): keep the indexes, in range
+  if (!A.hasHeads(doc, from)) return carets.map((p) => Math.min(Math.max(0, p), textLength(doc, path)));
   const past = A.view(doc, from);
   const length = textLength(past, path);
   return carets.map((p) => {
