@@ -36,7 +36,8 @@ async function typeAt(page: Page, position: number | 'end', text: string) {
     const i = at === 'end' ? el.value.length : at;
     el.setSelectionRange(i, i);
   }, position);
-  await page.keyboard.type(text);
+  // one input event: an undo step groups keystrokes by time, and a loaded machine may pause between keys
+  await page.keyboard.insertText(text);
 }
 
 const caretOf = (page: Page) => page.getByLabel('System prompt').evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd]);
