@@ -1,18 +1,22 @@
 import { createSignal } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
 import { updateText } from '@automerge/automerge-repo';
-import type { PresetDoc } from '../../shared/schema/index.ts';
+import { storableField, type Plain, type PresetDoc } from '../../shared/schema/index.ts';
+import { immutable } from '../../shared/schema/stored-string.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { createPendingKnowledge, type PendingKnowledge } from '../knowledge/pending.ts';
 
-/** Text fields people type into: edited with Automerge text operations so concurrent edits merge by character. */
-export type TextField = 'name' | 'description' | 'system';
+/** Long text fields: edited with Automerge text operations so concurrent edits merge by character. */
+export type TextField = 'description' | 'system';
 export type EditableKey = Exclude<keyof PresetDoc, 'schema' | 'kind' | 'id' | 'createdAt' | 'updatedAt'>;
 
 /** What the editor's fields need, whether editing a draft (new preset) or a saved, synced one. */
 export interface PresetEditing {
-  doc: PresetDoc;
+  doc: Plain<PresetDoc>;
   setText: (field: TextField, value: string) => void;
+  /** short fields: one value each (last writer wins), never merged by character */
+  setName: (value: string) => void;
+  setSuggestionTitle: (id: string, value: string) => void;
   /** change one top-level field; `key` is what an undo restores */
   edit: (key: EditableKey, fn: (d: PresetDoc) => void) => void;
   canUndo: () => boolean;
@@ -22,19 +26,21 @@ export interface PresetEditing {
 }
 
 /** A new preset's fields, kept in memory until "Save & create". */
-export function createDraftEditing(initial: PresetDoc): PresetEditing {
-  const [doc, setDoc] = createStore<PresetDoc>(initial);
+export function createDraftEditing(initial: Plain<PresetDoc>): PresetEditing {
+  const [doc, setDoc] = createStore<Plain<PresetDoc>>(initial);
   return {
     doc,
     setText: (field, value) => setDoc(field, value),
-    edit: (_key, fn) => setDoc(produce(fn)),
+    setName: (value) => setDoc('name', value),
+    setSuggestionTitle: (id, value) => setDoc('suggestions', id, 'title', value),
+    edit: (_key, fn) => setDoc(produce<Plain<PresetDoc>>((d) => fn(d))),
     canUndo: () => false,
     undo: () => undefined,
     pendingKnowledge: createPendingKnowledge(),
   };
 }
 
-const TEXT_FIELDS = new Set<string>(['name', 'description', 'system']);
+const TEXT_FIELDS = new Set<string>(['description', 'system']);
 /** keystrokes in one field within this window are one undo step */
 const COALESCE_MS = 1500;
 const MAX_UNDO = 50;
@@ -72,6 +78,19 @@ export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
       remember(field);
       write((d) => updateText(d, [field], value));
     },
+    setName: (value) => {
+      remember('name');
+      write((d) => {
+        d.name = immutable(value);
+      });
+    },
+    setSuggestionTitle: (id, value) => {
+      remember('suggestions');
+      write((d) => {
+        const s = d.suggestions[id];
+        if (s) s.title = immutable(value);
+      });
+    },
     edit: (key, fn) => {
       remember(key);
       write(fn);
@@ -83,7 +102,7 @@ export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
       setSteps(steps().slice(0, -1));
       write((d) => {
         if (TEXT_FIELDS.has(step.key)) updateText(d, [step.key], String(step.before ?? ''));
-        else (d as unknown as Record<string, unknown>)[step.key] = structuredClone(step.before);
+        else (d as unknown as Record<string, unknown>)[step.key] = storableField(step.key, structuredClone(step.before));
       });
     },
   };

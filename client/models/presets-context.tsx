@@ -1,5 +1,5 @@
 import { createContext, createMemo, mapArray, useContext, type Accessor, type ParentProps } from 'solid-js';
-import { entryState, type PresetDoc, type PresetEntry } from '../../shared/schema/index.ts';
+import { entryState, type Plain, type PresetDoc, type PresetEntry } from '../../shared/schema/index.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { createOpenedDoc, type OpenedDoc } from '../store/create-opened-doc.ts';
 
@@ -8,7 +8,7 @@ export interface PresetItem {
   entry: Accessor<PresetEntry | undefined>;
   opened: OpenedDoc<PresetDoc>;
   /** the loaded preset, undefined while it loads */
-  doc: Accessor<PresetDoc | undefined>;
+  doc: Accessor<Plain<PresetDoc> | undefined>;
 }
 
 interface PresetsValue {

@@ -171,4 +171,13 @@ export const modelsFr: ModelsStrings = {
   formatHelp: '« json », ou un schéma JSON que la réponse doit suivre.',
   sharedPreset: 'Modèle partagé',
   sharedPresetIntro: 'Quelqu’un vous a partagé ce modèle. L’importer dans votre espace de travail ?',
+  // two devices, one preset: conflicts of short fields, model IDs made unique, purges undone by an edit
+  conflictName: 'Aussi nommé « {{ value }} » sur un autre appareil.',
+  conflictTitle: 'Aussi intitulé « {{ value }} » sur un autre appareil.',
+  conflictUse: 'Utiliser « {{ value }} »',
+  notices: 'Changements faits à la rencontre des appareils',
+  slugChanged: 'Deux modèles avaient l’ID « {{ from }} ». L’ID de « {{ name }} » est désormais « {{ to }} ».',
+  revivedPreset: '« {{ name }} » est revenu après « Supprimer définitivement » : il a été modifié sur un autre appareil.',
+  revivedConversation: 'La conversation « {{ name }} » est revenue après « Supprimer définitivement » : elle a été modifiée sur un autre appareil.',
+  dismissNotice: 'Fermer la notification sur « {{ name }} »',
 };

@@ -171,6 +171,15 @@ export const modelsEn = {
   formatHelp: '“json”, or a JSON schema the answer must follow.',
   sharedPreset: 'Shared preset',
   sharedPresetIntro: 'Someone shared this preset with you. Import it into your workspace?',
+  // two devices, one preset: conflicts of short fields, model IDs made unique, purges undone by an edit
+  conflictName: 'Also named “{{ value }}” on another device.',
+  conflictTitle: 'Also titled “{{ value }}” on another device.',
+  conflictUse: 'Use “{{ value }}”',
+  notices: 'Changes made when devices met',
+  slugChanged: 'Two presets had the model ID “{{ from }}”. The model ID of “{{ name }}” is now “{{ to }}”.',
+  revivedPreset: '“{{ name }}” came back after “Delete forever”: it was edited on another device.',
+  revivedConversation: 'The conversation “{{ name }}” came back after “Delete forever”: it was edited on another device.',
+  dismissNotice: 'Dismiss the notice about “{{ name }}”',
 } as const;
 
 export type ModelsStrings = Widen<typeof modelsEn>;
