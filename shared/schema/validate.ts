@@ -23,6 +23,7 @@ const presetEntry = v.looseObject({
   addedAt: v.number(),
   deletedAt: nullableNumber,
   purgedAt: nullableNumber,
+  purgedFrom: v.optional(nullableNumber),
 });
 
 const conversationEntry = v.looseObject({
@@ -34,6 +35,7 @@ const conversationEntry = v.looseObject({
   pinned: v.boolean(),
   deletedAt: nullableNumber,
   purgedAt: nullableNumber,
+  purgedFrom: v.optional(nullableNumber),
 });
 
 const workspaceSchema = v.looseObject({
