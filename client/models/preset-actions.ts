@@ -1,6 +1,7 @@
 import type { AutomergeUrl, Repo } from '@automerge/automerge-repo';
 import { addPresetEntry, moveToTrash, newId, storablePreset, type PresetDoc, type PresetView, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { clonePresetFields } from '../../shared/presets/clone.ts';
+import { withUniqueSlugs } from '../../shared/presets/unique-slugs.ts';
 import type { OwuiModel } from '../../shared/openwebui/types.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { blobDataUrl } from './blobs.ts';
@@ -37,7 +38,10 @@ export async function exportOne(repo: Repo, p: PresetView): Promise<void> {
 }
 
 export async function exportAll(repo: Repo, presets: readonly PresetView[]): Promise<void> {
-  const [{ exportFileName, exportJson }, els] = await Promise.all([exporter(), Promise.all(presets.map((p) => toOpenWebUI(repo, p)))]);
+  // Open WebUI keys models by ID: two with one ID (devices that have not met yet) would be one
+  // there, so the file gets the IDs the devices will agree on when they meet.
+  const unique = withUniqueSlugs(presets);
+  const [{ exportFileName, exportJson }, els] = await Promise.all([exporter(), Promise.all(unique.map((p) => toOpenWebUI(repo, p)))]);
   downloadText(exportFileName('all', null, Date.now()), exportJson(els));
 }
 

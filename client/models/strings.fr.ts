@@ -177,7 +177,8 @@ export const modelsFr: ModelsStrings = {
   conflictUse: 'Utiliser « {{ value }} »',
   notices: 'Changements faits à la rencontre des appareils',
   slugChanged: 'Deux modèles avaient l’ID « {{ from }} ». L’ID de « {{ name }} » est désormais « {{ to }} ».',
-  revivedPreset: '« {{ name }} » est revenu après « Supprimer définitivement » : il a été modifié sur un autre appareil.',
-  revivedConversation: 'La conversation « {{ name }} » est revenue après « Supprimer définitivement » : elle a été modifiée sur un autre appareil.',
+  revivedPreset: '« {{ name }} » a été supprimé définitivement sur un appareil pendant qu’un autre appareil le restaurait et le modifiait. Il est de retour, avec ces modifications.',
+  revivedConversation: 'La conversation « {{ name }} » a été supprimée définitivement sur un appareil pendant qu’un autre appareil la restaurait. Elle est de retour.',
+  dismiss: 'Fermer',
   dismissNotice: 'Fermer la notification sur « {{ name }} »',
 };

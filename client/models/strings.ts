@@ -177,8 +177,9 @@ export const modelsEn = {
   conflictUse: 'Use “{{ value }}”',
   notices: 'Changes made when devices met',
   slugChanged: 'Two presets had the model ID “{{ from }}”. The model ID of “{{ name }}” is now “{{ to }}”.',
-  revivedPreset: '“{{ name }}” came back after “Delete forever”: it was edited on another device.',
-  revivedConversation: 'The conversation “{{ name }}” came back after “Delete forever”: it was edited on another device.',
+  revivedPreset: '“{{ name }}” was deleted forever on one device while another device restored and edited it. It is back, with those edits.',
+  revivedConversation: 'The conversation “{{ name }}” was deleted forever on one device while another device restored it. It is back.',
+  dismiss: 'Dismiss',
   dismissNotice: 'Dismiss the notice about “{{ name }}”',
 } as const;
 

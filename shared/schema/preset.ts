@@ -54,6 +54,11 @@ export type PresetDoc = {
   actionIds: Record<string, true>;
   createdAt: number;
   updatedAt: number;
+  /**
+   * set when this preset's model ID was changed because another preset had it (two devices gave
+   * it to both while apart; shared/presets/unique-slugs.ts); cleared once the person was told
+   */
+  slugChanged?: { from: StoredString; to: StoredString } | null;
 };
 
 export type NewPresetFields = {

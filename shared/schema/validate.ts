@@ -81,6 +81,7 @@ const presetSchema = v.looseObject({
   actionIds: trueMap,
   createdAt: v.number(),
   updatedAt: v.number(),
+  slugChanged: v.optional(v.nullable(v.looseObject({ from: storedString, to: storedString }))),
 });
 
 const messageSchema = v.looseObject({
