@@ -35,8 +35,20 @@ function trashedOnTwo(): [A.Doc<Ws>, A.Doc<Ws>] {
 const both = (a: A.Doc<Ws>, b: A.Doc<Ws>) => [A.merge(A.clone(a), b), A.merge(A.clone(b), a)];
 
 describe('purge against a concurrent restore', () => {
-  it('a restore made without seeing the purge wins: the preset and the conversation are live on both devices', () => {
+  it('a purge holds only against the delete it saw: a restore made without seeing it wins (live on both devices), an uncontradicted or older purge holds', () => {
     let [a, b] = trashedOnTwo();
+    // uncontradicted: purged on both, and a later restore cannot undo it
+    const alone = A.change(A.clone(a), (d) => purge(d.presets.p1, 30));
+    const [sa, sb] = both(alone, b);
+    expect(entryState(sa!.presets.p1!)).toBe('purged');
+    expect(entryState(sb!.presets.p1!)).toBe('purged');
+    expect(entryState(A.change(sb!, (d) => restoreFromTrash(d.presets.p1)).presets.p1!)).toBe('purged');
+    // written before purgedFrom existed: holds
+    const legacy = A.change(A.clone(a), (d) => {
+      d.presets.p1!.purgedAt = 30;
+    });
+    expect(entryState(legacy.presets.p1!)).toBe('purged');
+    // concurrent with a restore: undone
     a = A.change(a, (d) => {
       purge(d.presets.p1, 30);
       purge(d.conversations.c1, 30);
@@ -59,24 +71,6 @@ describe('purge against a concurrent restore', () => {
     b = A.change(b, (d) => restoreFromTrash(d.presets.p1));
     b = A.change(b, (d) => moveToTrash(d.presets.p1, 40));
     for (const m of both(a, b)) expect(entryState(m.presets.p1!)).toBe('trash');
-  });
-
-  it('a purge nobody contradicted holds on both devices, and a later restore cannot undo it', () => {
-    let [a, b] = trashedOnTwo();
-    a = A.change(a, (d) => purge(d.presets.p1, 30));
-    const [ma, mb] = both(a, b);
-    expect(entryState(ma!.presets.p1!)).toBe('purged');
-    expect(entryState(mb!.presets.p1!)).toBe('purged');
-    const after = A.change(mb!, (d) => restoreFromTrash(d.presets.p1));
-    expect(entryState(after.presets.p1!)).toBe('purged');
-  });
-
-  it('a purge written before purgedFrom existed still holds', () => {
-    let [a] = trashedOnTwo();
-    a = A.change(a, (d) => {
-      d.presets.p1!.purgedAt = 30;
-    });
-    expect(entryState(a.presets.p1!)).toBe('purged');
   });
 
   it('once the person was told, the undone purge is forgotten on every device', () => {
