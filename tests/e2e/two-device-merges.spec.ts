@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { test, expect, pairWithToken, createPresetQuick, type RelayFixture } from './fixtures.ts';
+import { test, expect, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
+import { answers, goToChat, selectModel, send } from './chat-helpers.ts';
 
 /*
  * Two devices paired to one account, meeting after working apart. The relay fixture is shared by
@@ -12,9 +13,10 @@ interface Device {
   page: Page;
 }
 
-async function pairedDevice(browser: Browser, relayFx: RelayFixture): Promise<Device> {
+async function pairedDevice(browser: Browser, relayFx: RelayFixture, ollamaUrl?: string): Promise<Device> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  if (ollamaUrl) await useOllamaEndpoint(page, ollamaUrl);
   await page.goto(`${relayFx.origin}/models`);
   await pairWithToken(page, relayFx);
   return { context, page };
@@ -182,6 +184,60 @@ test('a preset deleted forever on one device while another restores and edits it
   for (const d of [a, b]) {
     await expect(d.page.getByText(notice)).toHaveCount(0, { timeout: 20_000 });
     await expect(card(d.page, 'Phoenix')).toBeVisible();
+  }
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a conversation deleted forever on one device while another restores and renames it offline comes back on both, with a notice', async ({
+  browser,
+  relayFx,
+  fake,
+}) => {
+  const a = await pairedDevice(browser, relayFx, fake.url);
+  const b = await pairedDevice(browser, relayFx);
+  const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+  const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
+
+  await goToChat(a.page);
+  await selectModel(a.page, 'llama3.2:latest');
+  await a.page.getByRole('button', { name: 'New chat' }).click();
+  await send(a.page, 'Ember talk');
+  await expect(answers(a.page).last()).toContainText('You said: Ember talk');
+  await expect(talk(a.page, 'Ember talk')).toBeVisible();
+  a.page.once('dialog', (d) => void d.accept());
+  await talk(a.page, 'Ember talk').getByRole('button', { name: 'Actions for Ember talk' }).click();
+  await talk(a.page, 'Ember talk').getByRole('button', { name: 'Delete' }).click();
+  await expect(talk(a.page, 'Ember talk')).toHaveCount(0);
+
+  // B (chat page loaded once, so it opens offline) sees it in the Trash, then goes offline.
+  await goToChat(b.page);
+  await toTrash(b.page);
+  const trashedOnB = b.page.getByRole('listitem', { name: 'Ember talk', exact: true });
+  await expect(trashedOnB).toBeVisible({ timeout: 20_000 });
+  await goOffline(b);
+
+  await toTrash(a.page);
+  a.page.once('dialog', (d) => void d.accept());
+  await a.page.getByRole('listitem', { name: 'Ember talk', exact: true }).getByRole('button', { name: 'Delete forever' }).click();
+  await expect(a.page.getByRole('listitem', { name: 'Ember talk', exact: true })).toHaveCount(0);
+
+  // B restores and renames it without having seen the purge.
+  await trashedOnB.getByRole('button', { name: 'Restore' }).click();
+  await goToChat(b.page);
+  await talk(b.page, 'Ember talk').getByRole('button', { name: 'Actions for Ember talk' }).click();
+  await talk(b.page, 'Ember talk').getByRole('button', { name: 'Rename' }).click();
+  const input = sidebar(b.page).getByRole('textbox', { name: 'New title for “Ember talk”' });
+  await input.fill('Ember kept');
+  await input.press('Enter');
+  await expect(talk(b.page, 'Ember kept')).toBeVisible();
+  await goOnline(b);
+
+  await goToChat(a.page);
+  const notice = 'The conversation “Ember kept” was deleted forever on one device while another device restored it. It is back.';
+  for (const d of [a, b]) {
+    await expect(talk(d.page, 'Ember kept')).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByText(notice)).toBeVisible();
   }
   await a.context.close();
   await b.context.close();
