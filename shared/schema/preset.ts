@@ -27,7 +27,10 @@ export type PresetDoc = {
   kind: typeof KIND.preset;
   /** internal id, also the key in the workspace index */
   id: string;
-  /** the "model ID" people see and Open WebUI exports (`sql-tutor`); fixed after creation */
+  /**
+   * the "model ID" people see and Open WebUI exports (`sql-tutor`); fixed after creation, except when
+   * two devices gave it to two presets while apart (made unique when they meet: shared/presets/unique-slugs.ts)
+   */
   slug: string;
   /** one value (last writer wins) since preset schema 2; older presets hold text: read with storedString */
   name: StoredString;
