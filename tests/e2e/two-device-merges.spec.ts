@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import * as Automerge from '@automerge/automerge';
+import { BundleReader } from '../../shared/sync/bundle-format.ts';
 import { test, expect, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
 import { answers, goToChat, selectModel, send } from './chat-helpers.ts';
 
@@ -35,6 +37,27 @@ async function goOnline(d: Device): Promise<void> {
 async function toModels(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
   await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+}
+
+/**
+ * The model IDs of the presets the relay holds, read through its bundle API (what a new device
+ * would download): lets a test wait until a device's change is on the relay before it goes away.
+ */
+async function slugsOnRelay(fx: RelayFixture): Promise<string[]> {
+  const res = await fetch(`${fx.origin}/api/bundle`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${fx.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ have: [], since: null }),
+  });
+  const reader = new BundleReader();
+  const records = reader.push(new Uint8Array(await res.arrayBuffer()));
+  reader.finish();
+  const slugs: string[] = [];
+  for (const r of records) {
+    const doc = Automerge.loadIncremental(Automerge.init<Record<string, unknown>>(), r.data);
+    if (doc.kind === 'atelier/preset') slugs.push(String(doc.slug));
+  }
+  return slugs.sort();
 }
 
 const presetList = (page: Page) => page.getByRole('list', { name: 'Model presets' });
@@ -108,6 +131,8 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
 
   // Only one device online at a time: A hands its clone to the relay, then B meets it.
   await goOnline(a);
+  const cloneIds = (slugs: string[]) => slugs.filter((x) => x.startsWith('clash-source-clone'));
+  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx)), { timeout: 20_000 }).toEqual(['clash-source-clone']);
   await goOffline(a);
   await goOnline(b);
   const clones = (d: Device) => card(d.page, 'Clash Source (Clone)');
@@ -116,6 +141,7 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   await expect.poll(async () => (await ids(b)).sort(), { timeout: 20_000 }).toEqual(['clash-source-clone', 'clash-source-clone-2']);
   const notice = 'Two presets had the model ID “clash-source-clone”. The model ID of “Clash Source (Clone)” is now “clash-source-clone-2”.';
   await expect(b.page.getByText(notice)).toBeVisible();
+  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx)), { timeout: 20_000 }).toEqual(['clash-source-clone', 'clash-source-clone-2']);
   await goOffline(b);
 
   // A comes back alone and gets the same IDs and the same notice.
