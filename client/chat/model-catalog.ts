@@ -1,4 +1,4 @@
-import { sortedSuggestions, type PresetDoc, type PromptSuggestion } from '../../shared/schema/index.ts';
+import { sortedSuggestions, type Plain, type PresetView, type PromptSuggestion } from '../../shared/schema/index.ts';
 import type { ChatTarget } from '../../shared/chat/request.ts';
 import { sameModelName } from '../../shared/ollama/pull-name.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
@@ -19,7 +19,7 @@ export interface ModelInfo {
   modelId: string;
   avatar: string | null;
   vision: boolean;
-  suggestions: Array<PromptSuggestion & { id: string }>;
+  suggestions: Array<Plain<PromptSuggestion> & { id: string }>;
   /** null when the preset is gone or not loaded yet */
   target: ChatTarget | null;
   /** the Ollama model that will run */
@@ -32,7 +32,7 @@ export interface ModelCatalog {
   refForId(id: string): string;
 }
 
-function presetInfo(ref: string, p: PresetDoc | undefined, fallbackName: string): ModelInfo {
+function presetInfo(ref: string, p: PresetView | undefined, fallbackName: string): ModelInfo {
   return {
     ref,
     name: p?.name ?? fallbackName,

@@ -3,7 +3,7 @@ import { createEffect, createMemo, createSignal, For, lazy, Match, onCleanup, Sh
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import type { PresetDoc } from '../../shared/schema/index.ts';
+import type { PresetView } from '../../shared/schema/index.ts';
 import { usePresets } from './presets-context.tsx';
 import { PresetCard } from './PresetCard.tsx';
 import { exportAll } from './preset-actions.ts';
@@ -15,7 +15,7 @@ import { WorkspaceStatus } from '../components/Shell.tsx';
 // Opened on demand: its parsers (Open WebUI JSON, Modelfile, share links) stay out of the first page.
 const ImportPanel = lazy(() => import('./ImportPanel.tsx').then((m) => ({ default: m.ImportPanel })));
 
-function matches(p: PresetDoc, q: string, tag: string): boolean {
+function matches(p: PresetView, q: string, tag: string): boolean {
   return cardMatches({ name: p.name, slug: p.slug, tags: Object.keys(p.tags) }, q, tag);
 }
 
@@ -34,7 +34,7 @@ export function ModelsPage() {
       return d && matches(d, query().trim(), tag());
     }),
   );
-  const loadedDocs = () => presets.live().map((p) => p.doc()).filter((d): d is PresetDoc => Boolean(d));
+  const loadedDocs = () => presets.live().map((p) => p.doc()).filter((d): d is PresetView => Boolean(d));
 
   // The saved list is shown until every preset is open (then the live list stays, even while a
   // preset added later loads), and the live list is saved for the next start.

@@ -3,13 +3,13 @@ import { createSignal, For, Show } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { presetTags, type PresetDoc } from '../../shared/schema/index.ts';
+import { presetTags, type PresetDoc, type PresetView } from '../../shared/schema/index.ts';
 import { Avatar } from './Avatar.tsx';
 import { usePresets, type PresetItem } from './presets-context.tsx';
 import { clonePreset, exportOne, shareLink, shareToCommunity, trashPreset } from './preset-actions.ts';
 
 /** One preset in the list, with every action of the seed page. */
-export function PresetCard(props: { item: PresetItem; doc: PresetDoc; onMessage: (m: string) => void }) {
+export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage: (m: string) => void }) {
   const { t } = useI18n();
   const { repo, workspace } = useWorkspace();
   const presets = usePresets();

@@ -3,7 +3,7 @@ import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js'
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { addPresetEntry, entryState, initialPreset, newId, type PresetDoc } from '../../shared/schema/index.ts';
+import { addPresetEntry, entryState, initialPreset, newId, storablePreset, type PresetDoc, type PresetView } from '../../shared/schema/index.ts';
 import { deriveSlug, validateSlug, type SlugError } from '../../shared/presets/slug.ts';
 import { validateParams } from '../../shared/params/catalogue.ts';
 import { usePresets } from './presets-context.tsx';
@@ -16,11 +16,20 @@ import { TagsInput } from './editor/TagsInput.tsx';
 import { DocumentsEditor } from './editor/DocumentsEditor.tsx';
 import { ToolsPicker } from './editor/ToolsPicker.tsx';
 import { CollaborativeText } from './editor/CollaborativeText.tsx';
+import { ConflictChoices } from './editor/ConflictChoices.tsx';
+import { createFieldConflicts, type FieldConflicts } from './editor/field-conflicts.ts';
 import { createToolList } from '../tools/registry.ts';
 
 
 /** The fields shared by "new" and "edit". */
-function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | 'fixed'; slug: string; onSlug?: (s: string) => void }) {
+function PresetFields(props: {
+  editing: PresetEditing;
+  slugField: 'editable' | 'fixed';
+  slug: string;
+  onSlug?: (s: string) => void;
+  /** values other devices gave short fields at the same time (a saved preset only) */
+  conflicts?: FieldConflicts;
+}) {
   const { t } = useI18n();
   const { ollamaModels, openai } = useWorkspace();
   const presets = usePresets();
@@ -36,8 +45,9 @@ function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | '
       <AvatarPicker editing={props.editing} />
       <label class="field">
         <span>{t('models.name')}</span>
-        <input value={d().name} required onInput={(e) => props.editing.setText('name', e.currentTarget.value)} />
+        <input value={d().name} required onInput={(e) => props.editing.setName(e.currentTarget.value)} />
       </label>
+      <ConflictChoices values={props.conflicts?.name() ?? []} kind="name" onPick={(v) => props.editing.setName(v)} />
       <label class="field">
         <span>{t('models.slug')}</span>
         <input
@@ -82,7 +92,7 @@ function PresetFields(props: { editing: PresetEditing; slugField: 'editable' | '
         <CollaborativeText multiline class="system-prompt" rows={10} text={props.editing.text('system')} />
       </label>
       <ParamsEditor editing={props.editing} />
-      <SuggestionsEditor editing={props.editing} />
+      <SuggestionsEditor editing={props.editing} conflicts={props.conflicts} />
       <DocumentsEditor editing={props.editing} />
       <ToolsPicker editing={props.editing} available={available()} />
       <label class="check">
@@ -143,8 +153,8 @@ export function NewPresetPage() {
     const now = Date.now();
     // attached documents become knowledge documents only now (a cancelled draft leaves none)
     const attached = editing.pendingKnowledge?.commit(repo, d.knowledge) ?? [];
-    const doc: PresetDoc = { ...d, slug: slug(), name: d.name.trim(), params: params.params, createdAt: now, updatedAt: now };
-    const handle = repo.create<PresetDoc>(doc);
+    const doc: PresetView = { ...d, slug: slug(), name: d.name.trim(), params: params.params, createdAt: now, updatedAt: now };
+    const handle = repo.create<PresetDoc>(storablePreset(doc));
     ws.change((w) => addPresetEntry(w, doc.id, handle.url));
     // An explicit Save is on disk before the page moves on.
     void repo.flush([handle.documentId, ws.handle.documentId, ...attached]).finally(() => navigate(`/models/${doc.id}`));
@@ -208,6 +218,7 @@ export function EditPresetPage() {
           const [nothingLeft, setNothingLeft] = createSignal(false);
           // the note is about the last click: any later change of the preset clears it
           createEffect(on(() => editing.doc.updatedAt, () => setNothingLeft(false), { defer: true }));
+          const conflicts = createFieldConflicts(store().handle);
           return (
             <>
               <div class="page-head">
@@ -221,7 +232,7 @@ export function EditPresetPage() {
               </Show>
               <p class="help">{t('models.savedLive')}</p>
               <div class="editor-fields">
-                <PresetFields editing={editing} slugField="fixed" slug={editing.doc.slug} />
+                <PresetFields editing={editing} slugField="fixed" slug={editing.doc.slug} conflicts={conflicts} />
               </div>
             </>
           );

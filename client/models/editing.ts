@@ -2,7 +2,8 @@ import { createSignal } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import * as A from '@automerge/automerge';
 import { updateText } from '@automerge/automerge-repo';
-import type { PresetDoc } from '../../shared/schema/index.ts';
+import type { Plain, PresetDoc } from '../../shared/schema/index.ts';
+import { immutable } from '../../shared/schema/stored-string.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { docText, localText, type CollabText } from '../store/collab-text.ts';
 import { revertOwnChange, type OwnChange } from '../store/revert-own-change.ts';
@@ -10,18 +11,20 @@ import { sameHeads } from '../store/text-positions.ts';
 import { recordOwnChange, type UndoStep } from './undo-steps.ts';
 import { createPendingKnowledge, type PendingKnowledge } from '../knowledge/pending.ts';
 
-/** Text fields people type into: edited with Automerge text operations so concurrent edits merge by character. */
-export type TextField = 'name' | 'description' | 'system';
 /** Long texts several devices may write at once: bound to their fields by character (see CollaborativeText). */
-export type CollabField = 'description' | 'system';
+export type TextField = 'description' | 'system';
+export type CollabField = TextField;
 export type EditableKey = Exclude<keyof PresetDoc, 'schema' | 'kind' | 'id' | 'createdAt' | 'updatedAt'>;
 
 /** What the editor's fields need, whether editing a draft (new preset) or a saved, synced one. */
 export interface PresetEditing {
-  doc: PresetDoc;
+  doc: Plain<PresetDoc>;
   setText: (field: TextField, value: string) => void;
   /** a long text as its field binds to it: keystrokes land where typed, remote edits keep the caret */
   text: (field: CollabField) => CollabText;
+  /** short fields: one value each (last writer wins), never merged by character */
+  setName: (value: string) => void;
+  setSuggestionTitle: (id: string, value: string) => void;
   /** change one top-level field; `key` is what an undo restores */
   edit: (key: EditableKey, fn: (d: PresetDoc) => void) => void;
   canUndo: () => boolean;
@@ -32,8 +35,8 @@ export interface PresetEditing {
 }
 
 /** A new preset's fields, kept in memory until "Save & create". */
-export function createDraftEditing(initial: PresetDoc): PresetEditing {
-  const [doc, setDoc] = createStore<PresetDoc>(initial);
+export function createDraftEditing(initial: Plain<PresetDoc>): PresetEditing {
+  const [doc, setDoc] = createStore<Plain<PresetDoc>>(initial);
   const texts = {
     description: localText(() => doc.description, (v) => setDoc('description', v)),
     system: localText(() => doc.system, (v) => setDoc('system', v)),
@@ -42,7 +45,9 @@ export function createDraftEditing(initial: PresetDoc): PresetEditing {
     doc,
     setText: (field, value) => setDoc(field, value),
     text: (field) => texts[field],
-    edit: (_key, fn) => setDoc(produce(fn)),
+    setName: (value) => setDoc('name', value),
+    setSuggestionTitle: (id, value) => setDoc('suggestions', id, 'title', value),
+    edit: (_key, fn) => setDoc(produce<Plain<PresetDoc>>((d) => fn(d))),
     canUndo: () => false,
     undo: () => false,
     pendingKnowledge: createPendingKnowledge(),
@@ -80,6 +85,15 @@ export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
     doc: store.doc,
     setText: (field, value) => write(field, (d) => updateText(d, [field], value)),
     text: (field) => texts[field],
+    setName: (value) =>
+      write('name', (d) => {
+        d.name = immutable(value);
+      }),
+    setSuggestionTitle: (id, value) =>
+      write('suggestions', (d) => {
+        const s = d.suggestions[id];
+        if (s) s.title = immutable(value);
+      }),
     edit: write,
     canUndo: () => steps().length > 0,
     undo: () => {

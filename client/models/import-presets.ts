@@ -1,6 +1,6 @@
 import type { Repo } from '@automerge/automerge-repo';
 import { updateText } from '@automerge/automerge-repo';
-import { addPresetEntry, newId, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { addPresetEntry, immutable, newId, storablePreset, type PresetDoc, type PresetView, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import type { ImportedPreset } from '../../shared/openwebui/types.ts';
 import { presetFromImport } from '../../shared/openwebui/codec.ts';
 import { uniqueSlug } from '../../shared/presets/slug.ts';
@@ -39,13 +39,13 @@ function avatarFor(repo: Repo, item: ImportedPreset): string | null {
 }
 
 /** Overwrites a preset's fields with the imported ones, keeping its identity (id, slug, URL). */
-function replaceFields(d: PresetDoc, fresh: PresetDoc): void {
-  d.name = fresh.name;
+function replaceFields(d: PresetDoc, fresh: PresetView): void {
+  d.name = immutable(fresh.name);
   d.baseModel = fresh.baseModel;
   updateText(d, ['description'], fresh.description);
   updateText(d, ['system'], fresh.system);
   d.params = fresh.params;
-  d.suggestions = fresh.suggestions;
+  d.suggestions = storablePreset(fresh).suggestions;
   d.tags = fresh.tags;
   d.hidden = fresh.hidden;
   d.vision = fresh.vision;
@@ -91,7 +91,7 @@ export function applyImport(
     slugs.add(slug);
     const id = newId();
     const doc = presetFromImport(item, { id, slug, avatar: avatarFor(repo, item), now });
-    const handle = repo.create<PresetDoc>(doc);
+    const handle = repo.create<PresetDoc>(storablePreset(doc));
     workspace.change((d) => addPresetEntry(d, id, handle.url));
     if (choice === 'keep-both') counts.kept++;
     else counts.created++;

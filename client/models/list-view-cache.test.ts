@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cardMatches, cardOf, loadModelsView, saveModelsView } from './list-view-cache.ts';
-import type { PresetDoc } from '../../shared/schema/index.ts';
+import type { PresetView } from '../../shared/schema/index.ts';
 
 function memoryStorage(): Storage {
   const m = new Map<string, string>();
@@ -16,7 +16,7 @@ function memoryStorage(): Storage {
   };
 }
 
-const preset = { name: 'Coder', slug: 'coder', baseModel: 'llama3.2', description: 'Writes code', tags: { rust: true, go: true }, hidden: false } as unknown as PresetDoc;
+const preset = { name: 'Coder', slug: 'coder', baseModel: 'llama3.2', description: 'Writes code', tags: { rust: true, go: true }, hidden: false } as unknown as PresetView;
 
 describe('saved models list', () => {
   beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));

@@ -1,4 +1,4 @@
-import { presetTags, type PresetDoc } from '../../shared/schema/index.ts';
+import { presetTags, type PresetView } from '../../shared/schema/index.ts';
 
 /*
  * What the models list last showed, kept on this device only (like the chat's saved views).
@@ -49,7 +49,7 @@ export function loadModelsView(workspaceUrl: string | null): SavedModelsView | n
   }
 }
 
-export function cardOf(id: string, d: PresetDoc): SavedCard {
+export function cardOf(id: string, d: PresetView): SavedCard {
   return { id, name: d.name, slug: d.slug, baseModel: d.baseModel, description: d.description, tags: presetTags(d), hidden: Boolean(d.hidden) };
 }
 

@@ -1,6 +1,7 @@
 import type { AutomergeUrl, Repo } from '@automerge/automerge-repo';
-import { addPresetEntry, moveToTrash, newId, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { addPresetEntry, moveToTrash, newId, storablePreset, type PresetDoc, type PresetView, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { clonePresetFields } from '../../shared/presets/clone.ts';
+import { withUniqueSlugs } from '../../shared/presets/unique-slugs.ts';
 import type { OwuiModel } from '../../shared/openwebui/types.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { blobDataUrl } from './blobs.ts';
@@ -9,9 +10,9 @@ import { downloadText } from './download.ts';
 /** The Open WebUI community page that receives a shared model. */
 export const OPENWEBUI_SHARE_URL = 'https://openwebui.com/post?type=model';
 
-export function clonePreset(repo: Repo, workspace: DocStore<WorkspaceDoc>, source: PresetDoc, taken: ReadonlySet<string>): PresetDoc {
+export function clonePreset(repo: Repo, workspace: DocStore<WorkspaceDoc>, source: PresetView, taken: ReadonlySet<string>): PresetView {
   const copy = clonePresetFields(source, newId(), taken, Date.now());
-  const handle = repo.create<PresetDoc>(copy);
+  const handle = repo.create<PresetDoc>(storablePreset(copy));
   workspace.change((d) => addPresetEntry(d, copy.id, handle.url));
   return copy;
 }
@@ -26,23 +27,26 @@ export function trashPreset(workspace: DocStore<WorkspaceDoc>, id: string): void
  */
 const exporter = () => import('../../shared/openwebui/export.ts');
 
-export async function toOpenWebUI(repo: Repo, p: PresetDoc): Promise<OwuiModel> {
+export async function toOpenWebUI(repo: Repo, p: PresetView): Promise<OwuiModel> {
   const [{ presetToOpenWebUI }, avatar] = await Promise.all([exporter(), blobDataUrl(repo, p.avatar)]);
   return presetToOpenWebUI(p, avatar);
 }
 
-export async function exportOne(repo: Repo, p: PresetDoc): Promise<void> {
+export async function exportOne(repo: Repo, p: PresetView): Promise<void> {
   const [{ exportFileName, exportJson }, el] = await Promise.all([exporter(), toOpenWebUI(repo, p)]);
   downloadText(exportFileName('one', p.slug, Date.now()), exportJson([el]));
 }
 
-export async function exportAll(repo: Repo, presets: readonly PresetDoc[]): Promise<void> {
-  const [{ exportFileName, exportJson }, els] = await Promise.all([exporter(), Promise.all(presets.map((p) => toOpenWebUI(repo, p)))]);
+export async function exportAll(repo: Repo, presets: readonly PresetView[]): Promise<void> {
+  // Open WebUI keys models by ID: two with one ID (devices that have not met yet) would be one
+  // there, so the file gets the IDs the devices will agree on when they meet.
+  const unique = withUniqueSlugs(presets);
+  const [{ exportFileName, exportJson }, els] = await Promise.all([exporter(), Promise.all(unique.map((p) => toOpenWebUI(repo, p)))]);
   downloadText(exportFileName('all', null, Date.now()), exportJson(els));
 }
 
 /** A link that opens Atelier's import screen with the preset inside the fragment (no server sees it). */
-export async function shareLink(repo: Repo, p: PresetDoc, appOrigin = location.origin): Promise<string> {
+export async function shareLink(repo: Repo, p: PresetView, appOrigin = location.origin): Promise<string> {
   const [{ encodeSharePayload }, element] = await Promise.all([import('../../shared/share/link.ts'), toOpenWebUI(repo, p)]);
   return `${appOrigin}/import#share=${encodeSharePayload(element)}`;
 }
@@ -51,7 +55,7 @@ export async function shareLink(repo: Repo, p: PresetDoc, appOrigin = location.o
  * As Open WebUI does: open the community page, and when it posts 'loaded',
  * post the model JSON to it.
  */
-export async function shareToCommunity(repo: Repo, p: PresetDoc): Promise<void> {
+export async function shareToCommunity(repo: Repo, p: PresetView): Promise<void> {
   const tab = window.open(OPENWEBUI_SHARE_URL, '_blank');
   if (!tab) return;
   const json = JSON.stringify(await toOpenWebUI(repo, p));

@@ -1,14 +1,16 @@
 import { createContext, createMemo, mapArray, useContext, type Accessor, type ParentProps } from 'solid-js';
-import { entryState, type PresetDoc, type PresetEntry } from '../../shared/schema/index.ts';
+import { entryState, type Plain, type PresetDoc, type PresetEntry } from '../../shared/schema/index.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { createOpenedDoc, type OpenedDoc } from '../store/create-opened-doc.ts';
+import { createUniqueSlugs } from './unique-slugs.ts';
+import { MergeNotices } from './MergeNotices.tsx';
 
 export interface PresetItem {
   id: string;
   entry: Accessor<PresetEntry | undefined>;
   opened: OpenedDoc<PresetDoc>;
   /** the loaded preset, undefined while it loads */
-  doc: Accessor<PresetDoc | undefined>;
+  doc: Accessor<Plain<PresetDoc> | undefined>;
 }
 
 interface PresetsValue {
@@ -58,8 +60,12 @@ export function PresetsProvider(props: ParentProps) {
     return [...tags].sort((a, b) => a.localeCompare(b));
   });
   const byId = (id: string) => all().find((p) => p.id === id);
+  createUniqueSlugs(all);
   return (
-    <PresetsContext.Provider value={{ all, live, trashed, byId, takenSlugs, allTags }}>{props.children}</PresetsContext.Provider>
+    <PresetsContext.Provider value={{ all, live, trashed, byId, takenSlugs, allTags }}>
+      <MergeNotices />
+      {props.children}
+    </PresetsContext.Provider>
   );
 }
 

@@ -172,4 +172,14 @@ export const modelsFr: ModelsStrings = {
   formatHelp: '« json », ou un schéma JSON que la réponse doit suivre.',
   sharedPreset: 'Modèle partagé',
   sharedPresetIntro: 'Quelqu’un vous a partagé ce modèle. L’importer dans votre espace de travail ?',
+  // two devices, one preset: conflicts of short fields, model IDs made unique, purges undone by an edit
+  conflictName: 'Aussi nommé « {{ value }} » sur un autre appareil.',
+  conflictTitle: 'Aussi intitulé « {{ value }} » sur un autre appareil.',
+  conflictUse: 'Utiliser « {{ value }} »',
+  notices: 'Changements faits à la rencontre des appareils',
+  slugChanged: 'Deux modèles avaient l’ID « {{ from }} ». L’ID de « {{ name }} » est désormais « {{ to }} ».',
+  revivedPreset: '« {{ name }} » a été supprimé définitivement sur un appareil pendant qu’un autre appareil le restaurait et le modifiait. Il est de retour, avec ces modifications.',
+  revivedConversation: 'La conversation « {{ name }} » a été supprimée définitivement sur un appareil pendant qu’un autre appareil la restaurait. Elle est de retour.',
+  dismiss: 'Fermer',
+  dismissNotice: 'Fermer la notification sur « {{ name }} »',
 };

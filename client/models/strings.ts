@@ -172,6 +172,16 @@ export const modelsEn = {
   formatHelp: '“json”, or a JSON schema the answer must follow.',
   sharedPreset: 'Shared preset',
   sharedPresetIntro: 'Someone shared this preset with you. Import it into your workspace?',
+  // two devices, one preset: conflicts of short fields, model IDs made unique, purges undone by an edit
+  conflictName: 'Also named “{{ value }}” on another device.',
+  conflictTitle: 'Also titled “{{ value }}” on another device.',
+  conflictUse: 'Use “{{ value }}”',
+  notices: 'Changes made when devices met',
+  slugChanged: 'Two presets had the model ID “{{ from }}”. The model ID of “{{ name }}” is now “{{ to }}”.',
+  revivedPreset: '“{{ name }}” was deleted forever on one device while another device restored and edited it. It is back, with those edits.',
+  revivedConversation: 'The conversation “{{ name }}” was deleted forever on one device while another device restored it. It is back.',
+  dismiss: 'Dismiss',
+  dismissNotice: 'Dismiss the notice about “{{ name }}”',
 } as const;
 
 export type ModelsStrings = Widen<typeof modelsEn>;

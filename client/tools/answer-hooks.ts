@@ -1,6 +1,6 @@
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import type { ConversationDoc, MessageToolCall } from '../../shared/schema/conversation.ts';
-import type { PresetDoc } from '../../shared/schema/preset.ts';
+import type { PresetView } from '../../shared/schema/preset.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { documentsSettings } from '../../shared/rag/settings.ts';
 import { resultText } from '../../shared/tools/sandbox.ts';
@@ -26,7 +26,7 @@ import { baseModelToolSupport } from './capability.ts';
 export interface HookDeps {
   repo: Repo;
   client: OllamaClient;
-  preset: PresetDoc;
+  preset: PresetView;
   workspace: WorkspaceDoc | undefined;
   knownModels: KnownModel[];
   handle: DocHandle<ConversationDoc>;

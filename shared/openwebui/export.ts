@@ -1,4 +1,5 @@
 import { presetTags, sortedSuggestions, type PresetDoc } from '../schema/preset.ts';
+import { storedString } from '../schema/stored-string.ts';
 import type { OwuiKnowledge, OwuiModel } from './types.ts';
 
 /**
@@ -52,7 +53,7 @@ export function presetToOpenWebUI(p: PresetDoc, avatarDataUrl: string | null): O
   return {
     id: p.slug,
     base_model_id: p.baseModel,
-    name: p.name,
+    name: storedString(p.name),
     params,
     meta: {
       profile_image_url: avatarDataUrl ?? OWUI_DEFAULT_AVATAR,

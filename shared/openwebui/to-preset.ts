@@ -1,6 +1,7 @@
 import { KIND, SCHEMA } from '../schema/kinds.ts';
 import { newId } from '../schema/ids.ts';
-import type { KnowledgeRef, PresetDoc, PromptSuggestion } from '../schema/preset.ts';
+import type { Plain } from '../schema/stored-string.ts';
+import type { KnowledgeRef, PresetDoc, PresetView, PromptSuggestion } from '../schema/preset.ts';
 import type { ImportedPreset } from './types.ts';
 
 export interface FromImportOptions {
@@ -25,9 +26,9 @@ function trueMap(list: readonly string[]): Record<string, true> {
  * A complete preset document from an imported element. Suggestions get orders 1, 2, 3…
  * in the imported order. Missing timestamps become `now`.
  */
-export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): PresetDoc {
+export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): PresetView {
   const makeId = o.makeId ?? newId;
-  const suggestions: Record<string, PromptSuggestion> = {};
+  const suggestions: Record<string, Plain<PromptSuggestion>> = {};
   imp.suggestions.forEach((s, i) => {
     suggestions[makeId()] = { title: s.title, subtitle: s.subtitle, prompt: s.prompt, order: i + 1 };
   });

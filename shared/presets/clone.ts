@@ -1,5 +1,6 @@
 import { SCHEMA, KIND } from '../schema/kinds.ts';
-import type { PresetDoc, ParamValue } from '../schema/preset.ts';
+import type { PresetDoc, PresetView, ParamValue } from '../schema/preset.ts';
+import { storedString } from '../schema/stored-string.ts';
 import { SLUG_MAX_LENGTH } from './slug.ts';
 
 /*
@@ -42,13 +43,13 @@ const keep = <T>(v: T): T => v;
  * copied (blob documents are never edited in place: a new picture is a new blob).
  * Suggestion and knowledge keys are kept.
  */
-export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySet<string>, now: number): PresetDoc {
+export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySet<string>, now: number): PresetView {
   return {
     schema: SCHEMA.preset,
     kind: KIND.preset,
     id: newId,
     slug: cloneSlug(p.slug, taken),
-    name: cloneName(p.name),
+    name: cloneName(storedString(p.name)),
     baseModel: p.baseModel,
     description: String(p.description),
     system: String(p.system),

@@ -14,7 +14,8 @@ export type DocKind = (typeof KIND)[keyof typeof KIND];
 export const SCHEMA = {
   // 2: index strings (entry url, title, model) may be ImmutableStrings; older builds see the workspace as newer (read-only)
   workspace: 2,
-  preset: 1,
+  // 2: name and suggestion titles may be ImmutableStrings (one value, last writer wins)
+  preset: 2,
   conversation: 1,
   blob: 1,
   // 2: the text may be an ImmutableString; builds that read only plain strings see these as newer (read-only)

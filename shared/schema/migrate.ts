@@ -54,6 +54,9 @@ const steps: Record<DocKind, Step[]> = {
       ensure(d, 'createdAt', 0);
       ensure(d, 'updatedAt', 0);
     },
+    // 1 → 2: nothing to convert (a text name stays valid, and the next rename writes one value);
+    // the version tells older builds that the name may be an ImmutableString they cannot read.
+    () => undefined,
   ],
   [KIND.conversation]: [
     (d) => {

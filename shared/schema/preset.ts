@@ -1,10 +1,12 @@
 import { KIND, SCHEMA } from './kinds.ts';
+import { immutable, type Plain, type StoredString } from './stored-string.ts';
 
 /** A model parameter value as Open WebUI stores it in `params`. `stop` is a list; `format` is "json" or a JSON-schema text. */
 export type ParamValue = number | boolean | string | string[];
 
 export type PromptSuggestion = {
-  title: string;
+  /** one value (last writer wins): a short field must never merge by character */
+  title: StoredString;
   subtitle: string;
   prompt: string;
   /** sort key; fractional so a reorder touches one suggestion and concurrent reorders merge */
@@ -25,9 +27,13 @@ export type PresetDoc = {
   kind: typeof KIND.preset;
   /** internal id, also the key in the workspace index */
   id: string;
-  /** the "model ID" people see and Open WebUI exports (`sql-tutor`); fixed after creation */
+  /**
+   * the "model ID" people see and Open WebUI exports (`sql-tutor`); fixed after creation, except when
+   * two devices gave it to two presets while apart (made unique when they meet: shared/presets/unique-slugs.ts)
+   */
   slug: string;
-  name: string;
+  /** one value (last writer wins) since preset schema 2; older presets hold text: read with storedString */
+  name: StoredString;
   /** Ollama model this preset runs on (`qwen2.5:7b`) */
   baseModel: string;
   /** collaborative text: edit with updateText */
@@ -51,6 +57,11 @@ export type PresetDoc = {
   actionIds: Record<string, true>;
   createdAt: number;
   updatedAt: number;
+  /**
+   * set when this preset's model ID was changed because another preset had it (two devices gave
+   * it to both while apart; shared/presets/unique-slugs.ts); cleared once the person was told
+   */
+  slugChanged?: { from: StoredString; to: StoredString } | null;
 };
 
 export type NewPresetFields = {
@@ -60,7 +71,31 @@ export type NewPresetFields = {
   baseModel: string;
 };
 
-export function initialPreset(f: NewPresetFields, now = Date.now()): PresetDoc {
+/** A preset as UI stores hold it (client/store): every stored string read as a string. */
+export type PresetView = Plain<PresetDoc>;
+
+/**
+ * The document to create for `p`: its short fields (name, suggestion titles) as single values, so
+ * two devices changing one never merge it by character. Every new preset document goes through here.
+ */
+export function storablePreset(p: PresetView): PresetDoc {
+  const suggestions: Record<string, PromptSuggestion> = {};
+  for (const [id, s] of Object.entries(p.suggestions)) suggestions[id] = { ...s, title: immutable(s.title) };
+  return { ...p, name: immutable(p.name), suggestions };
+}
+
+/** A top-level field's value as a document holds it (an undo writes back what a UI store read). */
+export function storableField(key: string, value: unknown): unknown {
+  if (key === 'name' && typeof value === 'string') return immutable(value);
+  if (key === 'suggestions' && typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [id, s] of Object.entries(value as Record<string, Plain<PromptSuggestion>>)) out[id] = { ...s, title: immutable(s.title) };
+    return out;
+  }
+  return value;
+}
+
+export function initialPreset(f: NewPresetFields, now = Date.now()): PresetView {
   return {
     schema: SCHEMA.preset,
     kind: KIND.preset,
@@ -87,11 +122,11 @@ export function initialPreset(f: NewPresetFields, now = Date.now()): PresetDoc {
 }
 
 /** Tags in display order. */
-export function presetTags(p: Pick<PresetDoc, 'tags'>): string[] {
+export function presetTags(p: Pick<PresetView, 'tags'>): string[] {
   return Object.keys(p.tags).sort((a, b) => a.localeCompare(b));
 }
 
-export function sortedSuggestions(p: Pick<PresetDoc, 'suggestions'>): Array<PromptSuggestion & { id: string }> {
+export function sortedSuggestions<S extends { order: number }>(p: { suggestions: Record<string, S> }): Array<S & { id: string }> {
   return Object.entries(p.suggestions)
     .map(([id, s]) => ({ id, ...s }))
     .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));

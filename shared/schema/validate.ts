@@ -23,6 +23,7 @@ const presetEntry = v.looseObject({
   addedAt: v.number(),
   deletedAt: nullableNumber,
   purgedAt: nullableNumber,
+  purgedFrom: v.optional(nullableNumber),
 });
 
 const conversationEntry = v.looseObject({
@@ -34,6 +35,7 @@ const conversationEntry = v.looseObject({
   pinned: v.boolean(),
   deletedAt: nullableNumber,
   purgedAt: nullableNumber,
+  purgedFrom: v.optional(nullableNumber),
 });
 
 const workspaceSchema = v.looseObject({
@@ -56,14 +58,14 @@ const presetSchema = v.looseObject({
   kind: v.literal(KIND.preset),
   id: v.string(),
   slug: v.string(),
-  name: v.string(),
+  name: storedString,
   baseModel: v.string(),
   description: v.string(),
   system: v.string(),
   params: v.record(v.string(), paramValue),
   suggestions: v.record(
     v.string(),
-    v.looseObject({ title: v.string(), subtitle: v.string(), prompt: v.string(), order: v.number() }),
+    v.looseObject({ title: storedString, subtitle: v.string(), prompt: v.string(), order: v.number() }),
   ),
   tags: trueMap,
   hidden: v.boolean(),
@@ -79,6 +81,7 @@ const presetSchema = v.looseObject({
   actionIds: trueMap,
   createdAt: v.number(),
   updatedAt: v.number(),
+  slugChanged: v.optional(v.nullable(v.looseObject({ from: storedString, to: storedString }))),
 });
 
 const messageSchema = v.looseObject({

@@ -11,6 +11,8 @@ export type PresetEntry = {
   deletedAt: number | null;
   /** set when purged from the Trash; kept so a stale device cannot bring it back */
   purgedAt: number | null;
+  /** the `deletedAt` the purge saw (see entryState); absent in purges made before it existed */
+  purgedFrom?: number | null;
 };
 
 /**
@@ -27,6 +29,8 @@ export type ConversationEntry = {
   pinned: boolean;
   deletedAt: number | null;
   purgedAt: number | null;
+  /** the `deletedAt` the purge saw (see entryState) */
+  purgedFrom?: number | null;
 };
 
 export type WorkspaceSettings = {
@@ -83,8 +87,29 @@ export function initialWorkspace(name: string, now = Date.now()): WorkspaceDoc {
 
 export type EntryState = 'live' | 'trash' | 'purged';
 
-export function entryState(e: { deletedAt: number | null; purgedAt: number | null }): EntryState {
-  if (e.purgedAt !== null) return 'purged';
+type Tombstoned = { deletedAt: number | null; purgedAt: number | null; purgedFrom?: number | null };
+
+/**
+ * A purge holds only if nothing it had not seen happened to the entry: it records the
+ * `deletedAt` it purged, and a restore or a new delete made on a device that had not seen the
+ * purge changes `deletedAt` (concurrently; the purge never writes it when the item is already in
+ * the Trash). Such a purge is void: the item is back (live, or in the Trash), with its edits.
+ * Every device decides from the merged entry alone, so all agree without writing anything.
+ * Purges written before `purgedFrom` existed hold as they did.
+ */
+export function purgeHolds(e: Tombstoned): boolean {
+  if (e.purgedAt === null) return false;
+  if (e.purgedFrom === undefined) return true;
+  return e.deletedAt !== null && e.deletedAt === e.purgedFrom;
+}
+
+/** A purge that an edit made elsewhere, without seeing it, undid (the person is told). */
+export function purgeUndone(e: Tombstoned): boolean {
+  return e.purgedAt !== null && !purgeHolds(e);
+}
+
+export function entryState(e: Tombstoned): EntryState {
+  if (purgeHolds(e)) return 'purged';
   if (e.deletedAt !== null) return 'trash';
   return 'live';
 }
@@ -122,21 +147,30 @@ export function setEntryModel(e: ConversationEntry, model: string): void {
   if (storedString(e.model) !== model) e.model = immutable(model);
 }
 
-type Tombstoned = { deletedAt: number | null; purgedAt: number | null };
-
 export function moveToTrash(e: Tombstoned | undefined, now = Date.now()): void {
-  if (e && e.purgedAt === null) e.deletedAt = now;
+  if (e && !purgeHolds(e)) e.deletedAt = now;
 }
 
 export function restoreFromTrash(e: Tombstoned | undefined): void {
-  if (e && e.purgedAt === null) e.deletedAt = null;
+  if (e && !purgeHolds(e)) e.deletedAt = null;
 }
 
-/** Purge keeps the entry as a tombstone (no document URL is reachable from the UI afterwards). */
+/**
+ * Purge keeps the entry as a tombstone (no document URL is reachable from the UI afterwards),
+ * and records the delete it purges (see purgeHolds).
+ */
 export function purge(e: Tombstoned | undefined, now = Date.now()): void {
   if (!e) return;
   if (e.deletedAt === null) e.deletedAt = now;
   e.purgedAt = now;
+  e.purgedFrom = e.deletedAt;
+}
+
+/** Inside a change, once the person was told a purge was undone: the entry is an ordinary one again. */
+export function forgetUndonePurge(e: Tombstoned | undefined): void {
+  if (!e || !purgeUndone(e)) return;
+  e.purgedAt = null;
+  e.purgedFrom = null;
 }
 
 /**
@@ -149,6 +183,7 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
   for (const [id, e] of Object.entries(source.presets)) {
     if (!target.presets[id]) {
       target.presets[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
+      if (e.purgedFrom !== undefined) target.presets[id]!.purgedFrom = e.purgedFrom;
       copied++;
     }
   }
@@ -156,6 +191,7 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
     if (!target.tools) target.tools = {};
     if (!target.tools[id]) {
       target.tools[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
+      if (e.purgedFrom !== undefined) target.tools[id]!.purgedFrom = e.purgedFrom;
       copied++;
     }
   }

@@ -1,13 +1,15 @@
 import { For } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
-import { newId, sortedSuggestions, type PromptSuggestion } from '../../../shared/schema/index.ts';
+import { newId, sortedSuggestions } from '../../../shared/schema/index.ts';
 import type { PresetEditing } from '../editing.ts';
+import { ConflictChoices } from './ConflictChoices.tsx';
+import type { FieldConflicts } from './field-conflicts.ts';
 
 /** Prompt suggestions: add, edit, reorder, remove. Order is a number per suggestion, so a move touches one. */
-export function SuggestionsEditor(props: { editing: PresetEditing }) {
+export function SuggestionsEditor(props: { editing: PresetEditing; conflicts?: FieldConflicts | undefined }) {
   const { t } = useI18n();
   const list = () => sortedSuggestions(props.editing.doc);
-  const set = (id: string, field: keyof Omit<PromptSuggestion, 'order'>, value: string) =>
+  const set = (id: string, field: 'subtitle' | 'prompt', value: string) =>
     props.editing.edit('suggestions', (d) => {
       const s = d.suggestions[id];
       if (s) s[field] = value;
@@ -36,8 +38,13 @@ export function SuggestionsEditor(props: { editing: PresetEditing }) {
             <li class="suggestion" role="group" aria-label={t('models.suggestionN', { n: i() + 1 })}>
               <label class="field">
                 <span>{t('models.suggestionTitle')}</span>
-                <input value={s.title} onInput={(e) => set(s.id, 'title', e.currentTarget.value)} />
+                <input value={s.title} onInput={(e) => props.editing.setSuggestionTitle(s.id, e.currentTarget.value)} />
               </label>
+              <ConflictChoices
+                values={props.conflicts?.suggestionTitle(s.id) ?? []}
+                kind="title"
+                onPick={(v) => props.editing.setSuggestionTitle(s.id, v)}
+              />
               <label class="field">
                 <span>{t('models.suggestionSubtitle')}</span>
                 <input value={s.subtitle} onInput={(e) => set(s.id, 'subtitle', e.currentTarget.value)} />
