@@ -2,6 +2,7 @@ import { createContext, createMemo, createResource, createSignal, onCleanup, use
 import type { Repo } from '@automerge/automerge-repo';
 import { initialWorkspace, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { makeRepo } from './make-repo.ts';
+import { createSaveFailures, type SaveFailures } from './save-failures.ts';
 import { createDeviceSettings, type DeviceSettingsStore } from './device-settings.ts';
 import { openDoc } from './open-doc.ts';
 import { createRelayConnection, type SyncStatus } from '../sync/create-relay-connection.ts';
@@ -25,6 +26,8 @@ interface WorkspaceContextValue {
   ollamaModels: KnownModelsStore;
   /** this device's OpenAI-compatible endpoints and their keys (device-local) */
   openai: OpenAIConnectionsStore;
+  /** failed saves of the person's data, shown until a save succeeds; explicit saves report here */
+  saves: SaveFailures;
 }
 
 const WorkspaceContext = createContext<WorkspaceContextValue>();
@@ -33,7 +36,8 @@ const RETRY_MS = 1000;
 
 /** The one place where the device's repo and its workspace are set up. */
 export function WorkspaceProvider(props: ParentProps) {
-  const { repo, documents, ledger, saveBeforeUnload } = makeRepo();
+  const saves = createSaveFailures();
+  const { repo, documents, ledger, saveBeforeUnload } = makeRepo(saves);
   const device = createDeviceSettings();
   const ollamaModels = createKnownModels();
   const openai = createOpenAIConnections();
@@ -91,7 +95,7 @@ export function WorkspaceProvider(props: ParentProps) {
   });
 
   return (
-    <WorkspaceContext.Provider value={{ repo, device, syncStatus, bundleProgress, workspace, readOnly, ollamaModels, openai, openError: () => loadError() ?? openError() }}>
+    <WorkspaceContext.Provider value={{ repo, device, syncStatus, bundleProgress, workspace, readOnly, ollamaModels, openai, saves, openError: () => loadError() ?? openError() }}>
       {props.children}
     </WorkspaceContext.Provider>
   );
