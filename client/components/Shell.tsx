@@ -5,6 +5,7 @@ import { useWorkspace } from '../repo/workspace-context.tsx';
 import { SyncIndicator } from './SyncIndicator.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
 import { SaveFailureBanner } from './SaveFailureBanner.tsx';
+import { DeviceSettingsAlert } from './DeviceSettingsAlert.tsx';
 
 /** The frame around every page: brand, main navigation, sync status, update prompt, failed saves. */
 export function Shell(props: ParentProps) {
@@ -27,6 +28,7 @@ export function Shell(props: ParentProps) {
       </header>
       <UpdatePrompt />
       <SaveFailureBanner />
+      <DeviceSettingsAlert />
       <main id="main" class="content" tabIndex={-1}>
         <Show when={readOnly()}>
           <p class="banner warning" role="status">

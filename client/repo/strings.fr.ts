@@ -13,6 +13,7 @@ export const failuresFr: FailuresStrings = {
   retrying: 'Enregistrement…',
   deviceUnreadable:
     'Les réglages de cet appareil (association au relais, adresse d’Ollama) sont illisibles : les valeurs par défaut sont utilisées. La copie illisible est conservée sous « {{ key }} » dans le stockage de ce site ; associez de nouveau cet appareil dans Paramètres › Synchronisation s’il l’était.',
+  deviceUnwritable: 'Un réglage de cet appareil n’a pas pu être enregistré ({{ detail }}). Il s’applique dans cet onglet jusqu’à sa fermeture ; libérez de l’espace, puis réglez-le de nouveau.',
   dismiss: 'Fermer',
   pageFailed: 'Cette page n’a pas pu être chargée (réseau indisponible, ou Atelier a été mis à jour).',
   pageFailedOffline: 'Cette page n’a pas pu être chargée hors ligne. Elle se chargera d’elle-même au retour de la connexion.',

@@ -12,6 +12,7 @@ export const failuresEn = {
   retrying: 'Saving…',
   deviceUnreadable:
     'The settings of this device (relay pairing, Ollama address) could not be read, so the defaults are in use. The unreadable copy is kept under “{{ key }}” in this site’s storage; pair this device again in Settings › Sync if it was paired.',
+  deviceUnwritable: 'A setting of this device could not be stored ({{ detail }}). It applies in this tab until it is closed; free some space, then set it again.',
   dismiss: 'Dismiss',
   pageFailed: 'This page could not be loaded (the network is unavailable, or Atelier was updated).',
   pageFailedOffline: 'This page could not be loaded while offline. It will load by itself when the connection is back.',

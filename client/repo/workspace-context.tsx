@@ -3,7 +3,7 @@ import type { Repo } from '@automerge/automerge-repo';
 import { initialWorkspace, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { makeRepo } from './make-repo.ts';
 import { createSaveFailures, type SaveFailures } from './save-failures.ts';
-import { createDeviceSettings, type DeviceSettingsStore } from './device-settings.ts';
+import { createDeviceSettings, findOrCreateWorkspace, type DeviceSettingsStore } from './device-settings.ts';
 import { openDoc } from './open-doc.ts';
 import { createRelayConnection, type SyncStatus } from '../sync/create-relay-connection.ts';
 import { createDocStore, type DocStore } from '../store/create-doc-store.ts';
@@ -47,12 +47,16 @@ export function WorkspaceProvider(props: ParentProps) {
 
   const [handle] = createResource(
     () => device.settings.workspaceUrl ?? 'new',
-    async (url) => {
-      if (url === 'new') {
-        const h = repo.create<WorkspaceDoc>(initialWorkspace('My workspace'));
-        device.update({ workspaceUrl: h.url });
-        return h;
-      }
+    async (source) => {
+      // A fresh device: one tab creates the workspace, the others (started at the same moment) find it.
+      const url =
+        source !== 'new'
+          ? source
+          : await findOrCreateWorkspace(device, async () => {
+              const h = repo.create<WorkspaceDoc>(initialWorkspace('My workspace'));
+              await repo.flush([h.documentId]).catch(saves.report);
+              return h.url;
+            });
       // A newly paired device may not have the workspace yet: keep asking until the relay delivers it.
       for (;;) {
         const opened = await openDoc<WorkspaceDoc>(repo, url, 'atelier/workspace');
