@@ -57,7 +57,8 @@ test('two tabs opened at once on a fresh device make exactly one workspace', asy
       if (key === 'atelier.device' && !arrived) {
         arrived = true;
         const request = new XMLHttpRequest();
-        request.open('GET', url, false);
+        // A URL of its own: Chromium holds a second request for the same URL until the first is answered.
+        request.open('GET', `${url}?tab=${crypto.randomUUID()}`, false);
         request.send();
       }
       return value;
