@@ -1,6 +1,7 @@
 import { Show, createSignal } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
+import { flushLoaded } from '../repo/make-repo.ts';
 
 /**
  * A save that failed, what to do about it, and a Retry. Shown on every page while any of the
@@ -15,7 +16,7 @@ export function SaveFailureBanner() {
     try {
       // Saves every open document whose latest state is not stored yet; the storage reports
       // each document's outcome, and a failure here leaves the banner up.
-      await repo.flush();
+      await flushLoaded(repo);
       saves.clear();
     } catch (err) {
       saves.report(err);

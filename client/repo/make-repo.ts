@@ -20,6 +20,17 @@ export interface DeviceRepo {
   saveBeforeUnload: () => void;
 }
 
+/**
+ * Writes every open document that is loaded. `repo.flush()` alone rejects as soon as one handle
+ * is still loading or unavailable (its `doc()` throws), which is not a failed save.
+ */
+export function flushLoaded(repo: Repo): Promise<void> {
+  const ids = Object.values(repo.handles)
+    .filter((h) => h.isReady())
+    .map((h) => h.documentId);
+  return repo.flush(ids);
+}
+
 function localStorageOrUndefined(): Storage | undefined {
   try {
     return window.localStorage;
@@ -57,7 +68,7 @@ export function makeRepo(saves: SaveFailures): DeviceRepo {
       // flush() hands every unsaved change to storage.save() synchronously (before its first
       // await), so the journal written right after holds them.
       // A failure is also reported by the storage (the observer above), per document.
-      void repo.flush().catch(saves.report);
+      void flushLoaded(repo).catch(saves.report);
       storage.journal();
     },
   };
