@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createSignal, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import * as v from 'valibot';
 
@@ -136,7 +136,7 @@ export function createDeviceSettings() {
     update,
     reread,
     /** why the stored settings could not be read or written, until dismissed */
-    problem: problem as Accessor<DeviceSettingsProblem | null>,
+    problem,
     dismissProblem: () => setProblem(null),
   };
 }
