@@ -65,6 +65,10 @@ export default defineConfig({
         // The relay's own endpoints are never app pages.
         navigateFallbackDenylist: [/^\/sync/, /^\/api\//, /^\/healthz/],
         cleanupOutdatedCaches: true,
+        // The first visit is controlled as soon as the worker is active, without a reload:
+        // otherwise a page opened once and then taken offline fetches its lazy chunks from the
+        // network and they fail. (An update still waits for the person: registerType 'prompt'.)
+        clientsClaim: true,
       },
     }),
   ],

@@ -1,5 +1,6 @@
 import { Router, Route, Navigate } from '@solidjs/router';
-import { lazy, type ParentProps } from 'solid-js';
+import type { ParentProps } from 'solid-js';
+import { lazyPage } from './components/lazy-page.tsx';
 import { I18nProvider } from './i18n/context.tsx';
 import { WorkspaceProvider } from './repo/workspace-context.tsx';
 import { Shell } from './components/Shell.tsx';
@@ -12,23 +13,25 @@ import { GenerationsProvider } from './chat/generations.tsx';
  * Only the first page (the models list, where "/" leads) is in the entry chunk. Every other
  * page is its own chunk, fetched when first visited, so the first paint does not wait for the
  * preset editor, the settings pages (QR code, OpenAI, tools, documents) or the chat stack.
- * The service worker precaches every chunk, so a lazy page still opens offline.
+ * The service worker precaches every chunk and controls the page from the first visit, so a
+ * lazy page still opens offline; a chunk that cannot load shows a message and a Retry
+ * (lazyPage), never a blank page.
  */
-const NewPresetPage = lazy(() => import('./models/PresetEditorPage.tsx').then((m) => ({ default: m.NewPresetPage })));
-const EditPresetPage = lazy(() => import('./models/PresetEditorPage.tsx').then((m) => ({ default: m.EditPresetPage })));
-const ImportSharedPage = lazy(() => import('./models/ImportSharedPage.tsx').then((m) => ({ default: m.ImportSharedPage })));
-const SettingsLayout = lazy(() => import('./pages/settings/SettingsLayout.tsx').then((m) => ({ default: m.SettingsLayout })));
-const GeneralSettings = lazy(() => import('./pages/settings/GeneralSettings.tsx').then((m) => ({ default: m.GeneralSettings })));
-const ConnectionsSettings = lazy(() =>
-  import('./pages/settings/ConnectionsSettings.tsx').then((m) => ({ default: m.ConnectionsSettings })),
+const NewPresetPage = lazyPage(() => import('./models/PresetEditorPage.tsx').then((m) => m.NewPresetPage));
+const EditPresetPage = lazyPage(() => import('./models/PresetEditorPage.tsx').then((m) => m.EditPresetPage));
+const ImportSharedPage = lazyPage(() => import('./models/ImportSharedPage.tsx').then((m) => m.ImportSharedPage));
+const SettingsLayout = lazyPage(() => import('./pages/settings/SettingsLayout.tsx').then((m) => m.SettingsLayout));
+const GeneralSettings = lazyPage(() => import('./pages/settings/GeneralSettings.tsx').then((m) => m.GeneralSettings));
+const ConnectionsSettings = lazyPage(() =>
+  import('./pages/settings/ConnectionsSettings.tsx').then((m) => m.ConnectionsSettings),
 );
-const SyncSettings = lazy(() => import('./pages/settings/SyncSettings.tsx').then((m) => ({ default: m.SyncSettings })));
-const DataSettings = lazy(() => import('./pages/settings/DataSettings.tsx').then((m) => ({ default: m.DataSettings })));
-const ChatSettings = lazy(() => import('./chat/ChatSettings.tsx').then((m) => ({ default: m.ChatSettings })));
-const DocumentsSettings = lazy(() => import('./knowledge/DocumentsSettings.tsx').then((m) => ({ default: m.DocumentsSettings })));
-const ToolsSettings = lazy(() => import('./tools/ToolsSettings.tsx').then((m) => ({ default: m.ToolsSettings })));
-const PairPage = lazy(() => import('./pages/PairPage.tsx').then((m) => ({ default: m.PairPage })));
-const ChatPage = lazy(() => import('./chat/ChatPage.tsx'));
+const SyncSettings = lazyPage(() => import('./pages/settings/SyncSettings.tsx').then((m) => m.SyncSettings));
+const DataSettings = lazyPage(() => import('./pages/settings/DataSettings.tsx').then((m) => m.DataSettings));
+const ChatSettings = lazyPage(() => import('./chat/ChatSettings.tsx').then((m) => m.ChatSettings));
+const DocumentsSettings = lazyPage(() => import('./knowledge/DocumentsSettings.tsx').then((m) => m.DocumentsSettings));
+const ToolsSettings = lazyPage(() => import('./tools/ToolsSettings.tsx').then((m) => m.ToolsSettings));
+const PairPage = lazyPage(() => import('./pages/PairPage.tsx').then((m) => m.PairPage));
+const ChatPage = lazyPage(() => import('./chat/ChatPage.tsx').then((m) => m.default));
 
 function Root(props: ParentProps) {
   return (

@@ -78,7 +78,7 @@ export interface Chat {
 }
 
 export function createChat(conversationId: Accessor<string | undefined>): Chat {
-  const { repo, workspace, device, ollamaModels, openai } = useWorkspace();
+  const { repo, workspace, device, ollamaModels, openai, saves } = useWorkspace();
   const { locale } = useI18n();
   const presets = usePresets();
   const navigate = useNavigate();
@@ -218,6 +218,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
             ownThread: settings().ownThread,
             continuing,
             hooks,
+            onSaveError: saves.report,
           },
           ctl,
         );
@@ -243,7 +244,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const ids = [handle.documentId];
     const ws = workspace();
     if (ws) ids.push(ws.handle.documentId);
-    setTimeout(() => void repo.flush(ids).catch(() => undefined), 0);
+    setTimeout(() => void repo.flush(ids).catch(saves.report), 0);
   };
 
   const makeAnswers = (parentId: string, refs: string[], now: number) =>

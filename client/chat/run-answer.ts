@@ -43,6 +43,8 @@ export interface AnswerJob {
   continuing: boolean;
   /** documents, tools and filters of a preset */
   hooks?: AnswerHooks;
+  /** told when the settled answer could not be written to storage */
+  onSaveError: (err: unknown) => void;
 }
 
 export type AnswerOutcome = 'done' | 'stopped' | 'error';
@@ -51,7 +53,7 @@ export async function runAnswer(job: AnswerJob, ctl: RunControl): Promise<Answer
   const outcome = await generate(job, ctl);
   // the settled answer goes to storage now, not after the repo's save debounce: a tab closed
   // right after an answer ends must not leave it "streaming" forever
-  await job.repo.flush([job.handle.documentId]).catch(() => undefined);
+  await job.repo.flush([job.handle.documentId]).catch(job.onSaveError);
   return outcome;
 }
 

@@ -4,8 +4,10 @@ import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { SyncIndicator } from './SyncIndicator.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
+import { SaveFailureBanner } from './SaveFailureBanner.tsx';
+import { DeviceSettingsAlert } from './DeviceSettingsAlert.tsx';
 
-/** The frame around every page: brand, main navigation, sync status, update prompt. */
+/** The frame around every page: brand, main navigation, sync status, update prompt, failed saves. */
 export function Shell(props: ParentProps) {
   const { t } = useI18n();
   const { workspace, readOnly } = useWorkspace();
@@ -25,6 +27,8 @@ export function Shell(props: ParentProps) {
         <SyncIndicator />
       </header>
       <UpdatePrompt />
+      <SaveFailureBanner />
+      <DeviceSettingsAlert />
       <main id="main" class="content" tabIndex={-1}>
         <Show when={readOnly()}>
           <p class="banner warning" role="status">

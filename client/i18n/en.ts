@@ -1,4 +1,5 @@
 import { backupEn } from '../data/strings.ts';
+import { failuresEn } from '../repo/strings.ts';
 import { connectionsEn } from '../ollama/strings.ts';
 import { chatStrings } from '../chat/strings.ts';
 import { modelsEn } from '../models/strings.ts';
@@ -91,6 +92,7 @@ export const en = {
     never: 'never',
   },
   backup: backupEn,
+  failures: failuresEn,
   data: {
     title: 'Data',
     trash: 'Trash',

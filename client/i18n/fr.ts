@@ -1,4 +1,5 @@
 import { backupFr } from '../data/strings.fr.ts';
+import { failuresFr } from '../repo/strings.fr.ts';
 import { connectionsFr } from '../ollama/strings.fr.ts';
 import { chatStrings } from '../chat/strings.ts';
 import { modelsFr } from '../models/strings.fr.ts';
@@ -96,6 +97,7 @@ export const fr: Dictionary = {
     never: 'jamais',
   },
   backup: backupFr,
+  failures: failuresFr,
   data: {
     title: 'Données',
     trash: 'Corbeille',

@@ -129,7 +129,7 @@ function slugErrorText(t: ReturnType<typeof useI18n>['t'], e: SlugError): string
 
 export function NewPresetPage() {
   const { t } = useI18n();
-  const { repo, workspace } = useWorkspace();
+  const { repo, workspace, saves } = useWorkspace();
   const presets = usePresets();
   const navigate = useNavigate();
   const [search] = useSearchParams();
@@ -156,8 +156,12 @@ export function NewPresetPage() {
     const doc: PresetView = { ...d, slug: slug(), name: d.name.trim(), params: params.params, createdAt: now, updatedAt: now };
     const handle = repo.create<PresetDoc>(storablePreset(doc));
     ws.change((w) => addPresetEntry(w, doc.id, handle.url));
-    // An explicit Save is on disk before the page moves on.
-    void repo.flush([handle.documentId, ws.handle.documentId, ...attached]).finally(() => navigate(`/models/${doc.id}`));
+    // An explicit Save is on disk before the page moves on; if it is not, the person is told
+    // (the preset is still in memory, and the editor it opens keeps it on screen).
+    void repo
+      .flush([handle.documentId, ws.handle.documentId, ...attached])
+      .catch(saves.report)
+      .finally(() => navigate(`/models/${doc.id}`));
   };
 
   return (

@@ -6,6 +6,12 @@ export type JournalStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 
 
 const PREFIX = 'atelier:journal:';
 
+/** Told the outcome of every write of a document's content. */
+export interface ContentWriteObserver {
+  written(documentId: string): void;
+  failed(documentId: string, err: unknown): void;
+}
+
 interface Pending {
   key: StorageKey;
   data: Uint8Array;
@@ -45,12 +51,23 @@ export class JournaledStorage implements StorageAdapterInterface {
   readonly #ready: Promise<void>;
 
   readonly #onContentSaved: ((documentId: string) => void) | undefined;
+  readonly #onContentWritten: ContentWriteObserver | undefined;
 
-  /** `onContentSaved` is told, before the write, each time a document's content (not its sync state) is saved. */
-  constructor(inner: StorageAdapterInterface, store: JournalStore | undefined, onContentSaved?: (documentId: string) => void) {
+  /**
+   * `onContentSaved` is told, before the write, each time a document's content (not its sync
+   * state) is saved; `onContentWritten` after it, with the error if the write failed (the repo's
+   * own debounced saves have no caller that would see it).
+   */
+  constructor(
+    inner: StorageAdapterInterface,
+    store: JournalStore | undefined,
+    onContentSaved?: (documentId: string) => void,
+    onContentWritten?: ContentWriteObserver,
+  ) {
     this.#inner = inner;
     this.#store = store;
     this.#onContentSaved = onContentSaved;
+    this.#onContentWritten = onContentWritten;
     this.#ready = this.#replay();
   }
 
@@ -105,10 +122,12 @@ export class JournaledStorage implements StorageAdapterInterface {
     // Sync state is re-derived on the next connection: not worth journaling.
     const name = key[1] === 'sync-state' ? null : entryName(key);
     if (name) this.#pending.set(name, { key, data });
-    if (isChunkKey(key)) this.#onContentSaved?.(String(key[0]));
+    const content = isChunkKey(key);
+    if (content) this.#onContentSaved?.(String(key[0]));
     try {
       await this.#ready;
       await this.#inner.save(key, data);
+      if (content) this.#onContentWritten?.written(String(key[0]));
       if (name) {
         // Committed: the journal copy (if `pagehide` fired but the page lived on) is not needed.
         if (this.#pending.get(name)?.data === data) this.#pending.delete(name);
@@ -116,6 +135,7 @@ export class JournaledStorage implements StorageAdapterInterface {
       }
     } catch (err) {
       if (name && this.#pending.get(name)?.data === data) this.#pending.delete(name);
+      if (content) this.#onContentWritten?.failed(String(key[0]), err);
       throw err;
     }
   }

@@ -6,6 +6,7 @@ import { JournaledStorage } from './journaled-storage.ts';
 import { mergeLateLoads } from './merge-late-loads.ts';
 import { createStoredDocuments, type StoredDocuments } from './stored-documents.ts';
 import { createSyncLedger, type SyncLedger } from '../sync/sync-ledger.ts';
+import type { SaveFailures } from './save-failures.ts';
 
 const DATABASE = 'atelier';
 
@@ -17,6 +18,17 @@ export interface DeviceRepo {
   ledger: SyncLedger;
   /** Call synchronously when the page goes away: writes still in flight are kept for the next start. */
   saveBeforeUnload: () => void;
+}
+
+/**
+ * Writes every open document that is loaded. `repo.flush()` alone rejects as soon as one handle
+ * is still loading or unavailable (its `doc()` throws), which is not a failed save.
+ */
+export function flushLoaded(repo: Repo): Promise<void> {
+  const ids = Object.values(repo.handles)
+    .filter((h) => h.isReady())
+    .map((h) => h.documentId);
+  return repo.flush(ids);
 }
 
 function localStorageOrUndefined(): Storage | undefined {
@@ -31,11 +43,15 @@ function localStorageOrUndefined(): Storage | undefined {
  * The device's repo: IndexedDB is the source of truth (behind a journal that survives the
  * page closing mid-write), other tabs of the same browser are reached through a
  * BroadcastChannel; the relay adapter is added later, only when the device is paired.
+ * Every failed write of a document's content is reported to `saves` (shown to the person).
  */
-export function makeRepo(): DeviceRepo {
+export function makeRepo(saves: SaveFailures): DeviceRepo {
   const local = localStorageOrUndefined();
   const ledger = createSyncLedger(local);
-  const storage = new JournaledStorage(new IndexedDBStorageAdapter(DATABASE), local, (id) => ledger.markUnsynced(id));
+  const storage = new JournaledStorage(new IndexedDBStorageAdapter(DATABASE), local, (id) => ledger.markUnsynced(id), {
+    written: (id) => saves.saved(id),
+    failed: (id, err) => saves.failed(id, err),
+  });
   const repo = new Repo({
     storage,
     network: [new BroadcastChannelNetworkAdapter()],
@@ -51,7 +67,8 @@ export function makeRepo(): DeviceRepo {
     saveBeforeUnload: () => {
       // flush() hands every unsaved change to storage.save() synchronously (before its first
       // await), so the journal written right after holds them.
-      void repo.flush().catch(() => undefined);
+      // A failure is also reported by the storage (the observer above), per document.
+      void flushLoaded(repo).catch(saves.report);
       storage.journal();
     },
   };

@@ -2,7 +2,8 @@ import { createContext, createMemo, createResource, createSignal, onCleanup, use
 import type { Repo } from '@automerge/automerge-repo';
 import { initialWorkspace, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { makeRepo } from './make-repo.ts';
-import { createDeviceSettings, type DeviceSettingsStore } from './device-settings.ts';
+import { createSaveFailures, type SaveFailures } from './save-failures.ts';
+import { createDeviceSettings, findOrCreateWorkspace, type DeviceSettingsStore } from './device-settings.ts';
 import { openDoc } from './open-doc.ts';
 import { createRelayConnection, type SyncStatus } from '../sync/create-relay-connection.ts';
 import { createDocStore, type DocStore } from '../store/create-doc-store.ts';
@@ -25,6 +26,8 @@ interface WorkspaceContextValue {
   ollamaModels: KnownModelsStore;
   /** this device's OpenAI-compatible endpoints and their keys (device-local) */
   openai: OpenAIConnectionsStore;
+  /** failed saves of the person's data, shown until a save succeeds; explicit saves report here */
+  saves: SaveFailures;
 }
 
 const WorkspaceContext = createContext<WorkspaceContextValue>();
@@ -33,7 +36,8 @@ const RETRY_MS = 1000;
 
 /** The one place where the device's repo and its workspace are set up. */
 export function WorkspaceProvider(props: ParentProps) {
-  const { repo, documents, ledger, saveBeforeUnload } = makeRepo();
+  const saves = createSaveFailures();
+  const { repo, documents, ledger, saveBeforeUnload } = makeRepo(saves);
   const device = createDeviceSettings();
   const ollamaModels = createKnownModels();
   const openai = createOpenAIConnections();
@@ -43,12 +47,16 @@ export function WorkspaceProvider(props: ParentProps) {
 
   const [handle] = createResource(
     () => device.settings.workspaceUrl ?? 'new',
-    async (url) => {
-      if (url === 'new') {
-        const h = repo.create<WorkspaceDoc>(initialWorkspace('My workspace'));
-        device.update({ workspaceUrl: h.url });
-        return h;
-      }
+    async (source) => {
+      // A fresh device: one tab creates the workspace, the others (started at the same moment) find it.
+      const url =
+        source !== 'new'
+          ? source
+          : await findOrCreateWorkspace(device, async () => {
+              const h = repo.create<WorkspaceDoc>(initialWorkspace('My workspace'));
+              await repo.flush([h.documentId]).catch(saves.report);
+              return h.url;
+            });
       // A newly paired device may not have the workspace yet: keep asking until the relay delivers it.
       for (;;) {
         const opened = await openDoc<WorkspaceDoc>(repo, url, 'atelier/workspace');
@@ -91,7 +99,7 @@ export function WorkspaceProvider(props: ParentProps) {
   });
 
   return (
-    <WorkspaceContext.Provider value={{ repo, device, syncStatus, bundleProgress, workspace, readOnly, ollamaModels, openai, openError: () => loadError() ?? openError() }}>
+    <WorkspaceContext.Provider value={{ repo, device, syncStatus, bundleProgress, workspace, readOnly, ollamaModels, openai, saves, openError: () => loadError() ?? openError() }}>
       {props.children}
     </WorkspaceContext.Provider>
   );

@@ -22,7 +22,7 @@ interface Draft {
 /** Settings › Tools: the built-ins, and the workspace's own tools, filters and actions (synced documents). */
 export function ToolsSettings() {
   const { t } = useI18n();
-  const { repo, workspace, readOnly } = useWorkspace();
+  const { repo, workspace, readOnly, saves } = useWorkspace();
   const list = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
   const [draft, setDraft] = createSignal<Draft | null>(null);
   const [check, setCheck] = createSignal<{ text: string; error: boolean } | null>(null);
@@ -63,7 +63,7 @@ export function ToolsSettings() {
       const id = newId();
       const handle = repo.create<ToolDoc>(initialTool({ id, toolType: d.toolType, name: d.name.trim(), code: d.code }, now));
       ws.change((w) => addToolEntry(w, id, handle.url, now));
-      void repo.flush([handle.documentId, ws.handle.documentId]).catch(() => undefined);
+      void repo.flush([handle.documentId, ws.handle.documentId]).catch(saves.report);
       setDraft({ ...d, id });
     } else {
       const entry = ws.doc.tools?.[d.id];

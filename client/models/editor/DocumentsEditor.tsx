@@ -68,7 +68,7 @@ function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnow
 /** Files attached to the preset: their text is extracted here and stored in its own document each (retrieval uses them). */
 export function DocumentsEditor(props: { editing: PresetEditing }) {
   const { t } = useI18n();
-  const { repo } = useWorkspace();
+  const { repo, saves } = useWorkspace();
   const [errors, setErrors] = createSignal<string[]>([]);
   const [busy, setBusy] = createSignal<string | null>(null);
   const attach = async (files: FileList | null | undefined) => {
@@ -97,7 +97,7 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
       if (pending) url = pending.add(f);
       else {
         const handle = createKnowledgeDoc(repo, f);
-        void repo.flush([handle.documentId]).catch(() => undefined);
+        void repo.flush([handle.documentId]).catch(saves.report);
         url = handle.url;
       }
       props.editing.edit('knowledge', (d) => {
