@@ -1,4 +1,5 @@
 import { KIND, SCHEMA } from './kinds.ts';
+import type { StoredString } from './stored-string.ts';
 
 /** A model parameter value as Open WebUI stores it in `params`. `stop` is a list; `format` is "json" or a JSON-schema text. */
 export type ParamValue = number | boolean | string | string[];
@@ -51,6 +52,12 @@ export type PresetDoc = {
   actionIds: Record<string, true>;
   createdAt: number;
   updatedAt: number;
+  /**
+   * Fields of an imported Open WebUI element that Atelier does not use (shared/openwebui
+   * PresetExtra as JSON), written back on export. One value (ImmutableString): nobody edits it.
+   * Absent on presets made here.
+   */
+  extra?: StoredString | null;
 };
 
 export type NewPresetFields = {
