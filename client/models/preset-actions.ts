@@ -1,13 +1,11 @@
 import type { AutomergeUrl, Repo } from '@automerge/automerge-repo';
 import { addPresetEntry, moveToTrash, newId, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { clonePresetFields } from '../../shared/presets/clone.ts';
-import type { OwuiModel } from '../../shared/openwebui/types.ts';
+import type { OwuiCarriedDocument, OwuiModel } from '../../shared/openwebui/types.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { blobDataUrl } from './blobs.ts';
 import { downloadText } from './download.ts';
-
-/** The Open WebUI community page that receives a shared model. */
-export const OPENWEBUI_SHARE_URL = 'https://openwebui.com/post?type=model';
+import { communityCreateUrl, communityOrigin } from './community-url.ts';
 
 export function clonePreset(repo: Repo, workspace: DocStore<WorkspaceDoc>, source: PresetDoc, taken: ReadonlySet<string>): PresetDoc {
   const copy = clonePresetFields(source, newId(), taken, Date.now());
@@ -26,44 +24,104 @@ export function trashPreset(workspace: DocStore<WorkspaceDoc>, id: string): void
  */
 const exporter = () => import('../../shared/openwebui/export.ts');
 
-export async function toOpenWebUI(repo: Repo, p: PresetDoc): Promise<OwuiModel> {
+export async function toOpenWebUI(repo: Repo, p: PresetDoc, documents?: ReadonlyMap<string, OwuiCarriedDocument>): Promise<OwuiModel> {
   const [{ presetToOpenWebUI }, avatar] = await Promise.all([exporter(), blobDataUrl(repo, p.avatar)]);
-  return presetToOpenWebUI(p, avatar);
+  return presetToOpenWebUI(p, avatar, documents);
 }
 
-export async function exportOne(repo: Repo, p: PresetDoc): Promise<void> {
-  const [{ exportFileName, exportJson }, el] = await Promise.all([exporter(), toOpenWebUI(repo, p)]);
-  downloadText(exportFileName('one', p.slug, Date.now()), exportJson([el]));
+/** What an export carried, for the message shown after it (a size warning when documents went along). */
+export interface ExportReport {
+  /** documents whose text is in the file */
+  documents: number;
+  /** UTF-8 bytes of that text */
+  bytes: number;
+  /** names of documents that could not be opened on this device, so are not in the file */
+  unavailable: string[];
 }
 
-export async function exportAll(repo: Repo, presets: readonly PresetDoc[]): Promise<void> {
-  const [{ exportFileName, exportJson }, els] = await Promise.all([exporter(), Promise.all(presets.map((p) => toOpenWebUI(repo, p)))]);
-  downloadText(exportFileName('all', null, Date.now()), exportJson(els));
+const carrier = () => import('./carry-documents.ts');
+
+async function exportPresets(repo: Repo, presets: readonly PresetDoc[], fileName: (m: Awaited<ReturnType<typeof exporter>>) => string): Promise<ExportReport> {
+  const [m, { carryDocuments }] = await Promise.all([exporter(), carrier()]);
+  const docs = await carryDocuments(repo, presets);
+  const els = await Promise.all(presets.map((p) => toOpenWebUI(repo, p, docs.byUrl)));
+  downloadText(fileName(m), m.exportJson(els));
+  return { documents: docs.count, bytes: docs.bytes, unavailable: docs.unavailable };
 }
 
-/** A link that opens Atelier's import screen with the preset inside the fragment (no server sees it). */
-export async function shareLink(repo: Repo, p: PresetDoc, appOrigin = location.origin): Promise<string> {
-  const [{ encodeSharePayload }, element] = await Promise.all([import('../../shared/share/link.ts'), toOpenWebUI(repo, p)]);
-  return `${appOrigin}/import#share=${encodeSharePayload(element)}`;
+export function exportOne(repo: Repo, p: PresetDoc): Promise<ExportReport> {
+  return exportPresets(repo, [p], (m) => m.exportFileName('one', p.slug, Date.now()));
+}
+
+export function exportAll(repo: Repo, presets: readonly PresetDoc[]): Promise<ExportReport> {
+  return exportPresets(repo, presets, (m) => m.exportFileName('all', null, Date.now()));
 }
 
 /**
- * As Open WebUI does: open the community page, and when it posts 'loaded',
- * post the model JSON to it.
+ * Longest share link carrying documents: well under browsers' URL limits (Chrome: 2 MB) and
+ * still usable pasted into mail or chat. A longer one goes without the documents' text.
  */
-export async function shareToCommunity(repo: Repo, p: PresetDoc): Promise<void> {
-  const tab = window.open(OPENWEBUI_SHARE_URL, '_blank');
-  if (!tab) return;
-  const json = JSON.stringify(await toOpenWebUI(repo, p));
-  const origin = new URL(OPENWEBUI_SHARE_URL).origin;
-  const onMessage = (e: MessageEvent) => {
-    if (e.source !== tab || e.origin !== origin || e.data !== 'loaded') return;
+export const SHARE_LINK_MAX_CHARS = 64_000;
+
+export interface SharedLink {
+  link: string;
+  /** documents whose text is in the link */
+  documents: number;
+  /** names of documents left out of the link (too large, or not on this device) */
+  leftOut: string[];
+}
+
+/** A link that opens Atelier's import screen with the preset inside the fragment (no server sees it). */
+export async function shareLink(repo: Repo, p: PresetDoc, appOrigin = location.origin): Promise<SharedLink> {
+  const [{ encodeSharePayload }, { carryDocuments, leaveOut }] = await Promise.all([import('../../shared/share/link.ts'), carrier()]);
+  const docs = await carryDocuments(repo, [p]);
+  const make = async (d: ReadonlyMap<string, OwuiCarriedDocument>) => `${appOrigin}/import#share=${encodeSharePayload(await toOpenWebUI(repo, p, d))}`;
+  const full = await make(docs.byUrl);
+  if (full.length <= SHARE_LINK_MAX_CHARS || docs.count === 0) return { link: full, documents: docs.count, leftOut: docs.unavailable };
+  const names = Object.values(p.knowledge).filter((k) => k.url && !k.externalId).map((k) => String(k.name));
+  return { link: await make(leaveOut(docs, 'too-large')), documents: 0, leftOut: names };
+}
+
+/** Our documents, each marked as not shared: their text stays out of a public community post. */
+function notShared(p: PresetDoc): Map<string, OwuiCarriedDocument> {
+  const m = new Map<string, OwuiCarriedDocument>();
+  for (const k of Object.values(p.knowledge)) if (k.url && !k.externalId) m.set(k.url, { left_out: 'not-shared' });
+  return m;
+}
+
+/**
+ * As Open WebUI does (Models.svelte): open `<community>/models/create`; when that tab posts
+ * 'loaded', post `JSON.stringify(model)` to it. The tab is opened before anything is awaited
+ * (a popup blocker allows it only during the click) and the listener is in place at once, so a
+ * 'loaded' that comes before the model is ready is not missed. Needs the page's
+ * Cross-Origin-Opener-Policy to keep the opened tab's `opener` (same-origin-allow-popups).
+ * Returns false when the browser blocked the tab.
+ */
+export function shareToCommunity(repo: Repo, p: PresetDoc): boolean {
+  const origin = communityOrigin();
+  const tab = window.open(communityCreateUrl(origin), '_blank');
+  if (!tab) return false;
+  let loaded = false;
+  let json: string | null = null;
+  const stop = () => window.removeEventListener('message', onMessage);
+  const send = () => {
+    if (!loaded || json === null) return;
     tab.postMessage(json, origin);
-    window.removeEventListener('message', onMessage);
+    stop();
   };
+  function onMessage(e: MessageEvent) {
+    if (e.source !== tab || e.origin !== origin || e.data !== 'loaded') return;
+    loaded = true;
+    send();
+  }
   window.addEventListener('message', onMessage);
-  // Stop listening if the tab never answers.
-  setTimeout(() => window.removeEventListener('message', onMessage), 5 * 60_000);
+  void toOpenWebUI(repo, p, notShared(p)).then((el) => {
+    json = JSON.stringify(el);
+    send();
+  });
+  // a tab that never answers does not keep the listener for the page's life
+  setTimeout(stop, 10 * 60_000);
+  return true;
 }
 
 export function presetUrl(workspace: DocStore<WorkspaceDoc>, id: string): AutomergeUrl | undefined {
