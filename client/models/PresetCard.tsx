@@ -118,7 +118,7 @@ export function PresetCard(props: { item: PresetItem; doc: PresetDoc; onMessage:
                 setManualLink({ link: shared.link, note: leftOut });
                 return;
               }
-              const base = shared.documents > 0 ? t('models.transfer.linkCopiedWithDocuments', { n: shared.documents }) : t('models.transfer.linkCopied');
+              const base = shared.documents > 0 ? t('models.transfer.linkCopiedWithDocuments', { n: shared.documents }) : t('models.shareLinkCopied');
               props.onMessage(leftOut ? `${base} ${leftOut}` : base);
             }}
           >

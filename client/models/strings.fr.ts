@@ -195,7 +195,6 @@ export const modelsFr: ModelsStrings = {
     exported: 'Exporté.',
     exportedWithDocuments: 'Exporté avec le texte de {{ n }} document(s) : {{ size }} dans le fichier.',
     exportLeftOut: 'Absents du fichier (indisponibles sur cet appareil) : {{ names }}.',
-    linkCopied: 'Lien de partage copié.',
     linkCopiedWithDocuments: 'Lien de partage copié, avec le texte de {{ n }} document(s).',
     linkLeftOut: 'Laissés hors du lien (trop grands pour un lien) : {{ names }}. Exportez le modèle pour les envoyer.',
     linkDialogTitle: 'Lien de partage',
@@ -204,6 +203,5 @@ export const modelsFr: ModelsStrings = {
     close: 'Fermer',
     communityBlocked: 'Le navigateur a bloqué le nouvel onglet. Autorisez les fenêtres pop-up pour Atelier et réessayez.',
     communityOpened: 'La communauté Open WebUI s’est ouverte dans un nouvel onglet ; le modèle est envoyé quand la page est prête (les documents restent ici).',
-    modelfileFile: 'Modelfile (fichier)',
   },
 };

@@ -195,7 +195,6 @@ export const modelsEn = {
     exported: 'Exported.',
     exportedWithDocuments: 'Exported with the text of {{ n }} document(s): {{ size }} in the file.',
     exportLeftOut: 'Not in the file (not available on this device): {{ names }}.',
-    linkCopied: 'Share link copied.',
     linkCopiedWithDocuments: 'Share link copied, with the text of {{ n }} document(s).',
     linkLeftOut: 'Left out of the link (too large for a link): {{ names }}. Export the preset to send them.',
     linkDialogTitle: 'Share link',
@@ -204,7 +203,6 @@ export const modelsEn = {
     close: 'Close',
     communityBlocked: 'The browser blocked the new tab. Allow pop-ups for Atelier and try again.',
     communityOpened: 'Open WebUI community opened in a new tab; the preset is sent when the page is ready (documents stay here).',
-    modelfileFile: 'Modelfile (file)',
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelfile } from '../modelfile/parse.ts';
 import { looksLikeModelfile, modelfileToImport } from '../modelfile/to-import.ts';
+import { clonePresetFields } from '../presets/clone.ts';
 import { exportJson, parseOpenWebUIImport, presetFromImport, presetToOpenWebUI } from './codec.ts';
 import type { OwuiCarriedDocument } from './types.ts';
 
@@ -89,6 +90,15 @@ describe('an Open WebUI export imported into Atelier', () => {
     const back = JSON.parse(exportJson([presetToOpenWebUI(stored, null)])) as unknown[];
     const { temperature: _dropped, ...keptParams } = original.params;
     expect(back).toEqual([{ ...original, params: keptParams }]);
+  });
+
+  it('a clone exports the kept fields too', () => {
+    const item = importOne(JSON.stringify([openWebUIElement()]));
+    const doc = presetFromImport(item, { id: 'p1', avatar: null, now: 0 });
+    const copy = clonePresetFields(doc, 'p2', new Set(['coder']), 0);
+    const out = presetToOpenWebUI({ ...copy, extra: copy.extra == null ? null : String(copy.extra) }, null) as unknown as Record<string, unknown>;
+    expect(out).toMatchObject({ id: 'coder-clone', user_id: openWebUIElement().user_id, params: { num_predict: 2048, custom_params: { reasoning_effort: 'low' } } });
+    expect(out.meta).toMatchObject({ skillIds: ['refactor-skill'], builtinTools: { web_search: true, image_generation: false }, defaultFilterIds: ['rate-limit'] });
   });
 
   it('a kept field never overrides what Atelier itself writes', () => {

@@ -1,5 +1,6 @@
 import { SCHEMA, KIND } from '../schema/kinds.ts';
 import type { PresetDoc, ParamValue } from '../schema/preset.ts';
+import { immutable } from '../schema/stored-string.ts';
 import { SLUG_MAX_LENGTH } from './slug.ts';
 
 /*
@@ -75,5 +76,7 @@ export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySe
     actionIds: copyRecord(p.actionIds, keep),
     createdAt: now,
     updatedAt: now,
+    // Open WebUI fields kept from an import go along, so the clone exports them too
+    ...(p.extra != null ? { extra: immutable(p.extra) } : {}),
   };
 }
