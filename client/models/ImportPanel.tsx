@@ -58,7 +58,19 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
     else finish(items);
   };
 
-  const fromText = (text: string) => start(parseOpenWebUIImport(text, { maxBytes: DEFAULT_IMPORT_MAX_BYTES }));
+  /**
+   * A file's (or URL's) text. A Modelfile is plain text: it goes to the Modelfile reader, named
+   * after the file (`mario.modelfile` → "mario"; one called just "Modelfile" → its base model).
+   */
+  const fromText = (text: string, fileName: string) => {
+    const parsed = parseOpenWebUIImport(text, { maxBytes: DEFAULT_IMPORT_MAX_BYTES });
+    if (!parsed.ok && parsed.error.code === 'not-json' && looksLikeModelfile(text)) {
+      const base = fileName.replace(/\.[^.]*$/, '');
+      fromModelfile(/^modelfile$/i.test(base) ? '' : base, text);
+      return;
+    }
+    start(parsed);
+  };
 
   const fromFile = async (file: File | undefined) => {
     if (!file) return;
@@ -74,15 +86,7 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
       setError(t('models.readFailed'));
       return;
     }
-    const parsed = parseOpenWebUIImport(text, { maxBytes: DEFAULT_IMPORT_MAX_BYTES });
-    // A Modelfile is plain text: picked or dropped, it goes to the Modelfile reader, named after
-    // the file (`mario.modelfile` → "mario"; a file called just "Modelfile" → its base model).
-    if (!parsed.ok && parsed.error.code === 'not-json' && looksLikeModelfile(text)) {
-      const base = file.name.replace(/\.[^.]*$/, '');
-      fromModelfile(/^modelfile$/i.test(base) ? '' : base, text);
-      return;
-    }
-    start(parsed);
+    fromText(text, file.name);
   };
 
   const fromUrl = async (url: string) => {
@@ -95,7 +99,7 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
         start({ ok: false, error: { code: 'too-large', bytes: len, maxBytes: DEFAULT_IMPORT_MAX_BYTES } });
         return;
       }
-      fromText(await res.text());
+      fromText(await res.text(), new URL(res.url || url, location.href).pathname.split('/').pop() ?? '');
     } catch (e) {
       setError(t('models.fetchFailed', { reason: e instanceof Error ? e.message : String(e) }));
     }
