@@ -105,7 +105,13 @@ export function PresetCard(props: { item: PresetItem; doc: PresetDoc; onMessage:
             class="secondary"
             onClick={async () => {
               const shared = await shareLink(repo, plain());
-              const leftOut = shared.leftOut.length > 0 ? t('models.transfer.linkLeftOut', { names: shared.leftOut.join(', ') }) : null;
+              const leftOut =
+                [
+                  shared.tooLarge.length > 0 ? t('models.transfer.linkLeftOut', { names: shared.tooLarge.join(', ') }) : '',
+                  shared.unavailable.length > 0 ? t('models.transfer.linkUnavailable', { names: shared.unavailable.join(', ') }) : '',
+                ]
+                  .filter(Boolean)
+                  .join(' ') || null;
               // "copied" only when the clipboard took it; otherwise the link is shown to copy by hand
               const copied = navigator.clipboard
                 ? await navigator.clipboard.writeText(shared.link).then(

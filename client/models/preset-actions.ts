@@ -67,19 +67,33 @@ export interface SharedLink {
   link: string;
   /** documents whose text is in the link */
   documents: number;
-  /** names of documents left out of the link (too large, or not on this device) */
-  leftOut: string[];
+  /** names of documents left out because the link would be too long */
+  tooLarge: string[];
+  /** names of documents left out because they could not be opened on this device */
+  unavailable: string[];
 }
 
 /** A link that opens Atelier's import screen with the preset inside the fragment (no server sees it). */
 export async function shareLink(repo: Repo, p: PresetDoc, appOrigin = location.origin): Promise<SharedLink> {
-  const [{ encodeSharePayload }, { carryDocuments, leaveOut }] = await Promise.all([import('../../shared/share/link.ts'), carrier()]);
+  const [{ encodeSharePayload, SHARE_MAX_BYTES }, { carryDocuments, leaveOut }] = await Promise.all([import('../../shared/share/link.ts'), carrier()]);
   const docs = await carryDocuments(repo, [p]);
-  const make = async (d: ReadonlyMap<string, OwuiCarriedDocument>) => `${appOrigin}/import#share=${encodeSharePayload(await toOpenWebUI(repo, p, d))}`;
+  const make = async (d: ReadonlyMap<string, OwuiCarriedDocument>) => {
+    const el = await toOpenWebUI(repo, p, d);
+    // the receiver refuses a payload that inflates past SHARE_MAX_BYTES (very repetitive text)
+    const bytes = new TextEncoder().encode(JSON.stringify(el)).length;
+    return { link: `${appOrigin}/import#share=${encodeSharePayload(el)}`, bytes };
+  };
   const full = await make(docs.byUrl);
-  if (full.length <= SHARE_LINK_MAX_CHARS || docs.count === 0) return { link: full, documents: docs.count, leftOut: docs.unavailable };
-  const names = Object.values(p.knowledge).filter((k) => k.url && !k.externalId).map((k) => String(k.name));
-  return { link: await make(leaveOut(docs, 'too-large')), documents: 0, leftOut: names };
+  const fits = full.link.length <= SHARE_LINK_MAX_CHARS && full.bytes <= SHARE_MAX_BYTES;
+  if (fits || docs.count === 0) return { link: full.link, documents: docs.count, tooLarge: [], unavailable: docs.unavailable };
+  const carried = (url: string | null) => {
+    const d = url ? docs.byUrl.get(url) : undefined;
+    return d !== undefined && !('left_out' in d);
+  };
+  const tooLarge = Object.values(p.knowledge)
+    .filter((k) => !k.externalId && carried(k.url))
+    .map((k) => String(k.name));
+  return { link: (await make(leaveOut(docs, 'too-large'))).link, documents: 0, tooLarge, unavailable: docs.unavailable };
 }
 
 /** Our documents, each marked as not shared: their text stays out of a public community post. */

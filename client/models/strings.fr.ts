@@ -197,6 +197,7 @@ export const modelsFr: ModelsStrings = {
     exportLeftOut: 'Absents du fichier (indisponibles sur cet appareil) : {{ names }}.',
     linkCopiedWithDocuments: 'Lien de partage copié, avec le texte de {{ n }} document(s).',
     linkLeftOut: 'Laissés hors du lien (trop grands pour un lien) : {{ names }}. Exportez le modèle pour les envoyer.',
+    linkUnavailable: 'Absents du lien (indisponibles sur cet appareil) : {{ names }}.',
     linkDialogTitle: 'Lien de partage',
     linkNotCopied: 'Le lien n’a pas été copié : cette page ne peut pas utiliser le presse-papiers. Copiez-le à la main.',
     linkField: 'Lien de partage à copier',

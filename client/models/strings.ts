@@ -197,6 +197,7 @@ export const modelsEn = {
     exportLeftOut: 'Not in the file (not available on this device): {{ names }}.',
     linkCopiedWithDocuments: 'Share link copied, with the text of {{ n }} document(s).',
     linkLeftOut: 'Left out of the link (too large for a link): {{ names }}. Export the preset to send them.',
+    linkUnavailable: 'Not in the link (not available on this device): {{ names }}.',
     linkDialogTitle: 'Share link',
     linkNotCopied: 'The link was not copied: this page cannot use the clipboard. Copy it by hand.',
     linkField: 'Share link to copy',
