@@ -50,7 +50,10 @@ export function securityHeaders(tls: boolean): Readonly<Record<string, string>> 
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
+    // same-origin-allow-popups, not same-origin: a tab the app opens (Share to Open WebUI
+    // community) keeps its `opener`, the only channel that page has to ask for the model.
+    // Other pages still cannot reach this one's window.
+    'Cross-Origin-Opener-Policy': 'same-origin-allow-popups',
   };
   if (tls) headers['Strict-Transport-Security'] = HSTS_VALUE;
   return headers;

@@ -3,9 +3,10 @@ import { createStore } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { parseOpenWebUIImport, DEFAULT_IMPORT_MAX_BYTES } from '../../shared/openwebui/codec.ts';
-import type { ImportResult, SkipReason } from '../../shared/openwebui/types.ts';
+import type { ImportNote, ImportResult, SkipReason } from '../../shared/openwebui/types.ts';
 import { parseModelfile } from '../../shared/modelfile/parse.ts';
-import { deriveSlug } from '../../shared/presets/slug.ts';
+import { looksLikeModelfile, modelfileToImport } from '../../shared/modelfile/to-import.ts';
+import { noteText } from './import-notes.ts';
 import { usePresets } from './presets-context.tsx';
 import { applyImport, planImport, type ImportCounts, type PlannedImport, type ImportChoice } from './import-presets.ts';
 import { formatBytes } from './avatar.ts';
@@ -22,6 +23,8 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
   const [skipped, setSkipped] = createSignal<Skipped>([]);
   const [awaitingChoice, setAwaitingChoice] = createSignal(false);
   const [done, setDone] = createSignal<ImportCounts | null>(null);
+  /** per imported item, what was left out of it or kept unused: shown with the summary */
+  const [reports, setReports] = createSignal<Array<{ name: string; notes: ImportNote[] }>>([]);
   const [dragging, setDragging] = createSignal(false);
 
   const skipText = (r: SkipReason) => t(`models.skip.${r.code}`, 'id' in r ? { id: r.id } : 'field' in r ? { field: r.field } : {});
@@ -30,12 +33,14 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
     const ws = workspace();
     if (!ws) return;
     const counts = applyImport(repo, ws, items, presets.takenSlugs());
+    setReports(items.filter((i) => i.choice !== 'skip' && i.item.notes.length > 0).map((i) => ({ name: i.item.name, notes: i.item.notes })));
     setDone({ ...counts, skipped: counts.skipped + skipped().length });
     setAwaitingChoice(false);
   };
 
   const start = (result: ImportResult) => {
     setDone(null);
+    setReports([]);
     setError(null);
     if (!result.ok) {
       const e = result.error;
@@ -53,7 +58,19 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
     else finish(items);
   };
 
-  const fromText = (text: string) => start(parseOpenWebUIImport(text, { maxBytes: DEFAULT_IMPORT_MAX_BYTES }));
+  /**
+   * A file's (or URL's) text. A Modelfile is plain text: it goes to the Modelfile reader, named
+   * after the file (`mario.modelfile` → "mario"; one called just "Modelfile" → its base model).
+   */
+  const fromText = (text: string, fileName: string) => {
+    const parsed = parseOpenWebUIImport(text, { maxBytes: DEFAULT_IMPORT_MAX_BYTES });
+    if (!parsed.ok && parsed.error.code === 'not-json' && looksLikeModelfile(text)) {
+      const base = fileName.replace(/\.[^.]*$/, '');
+      fromModelfile(/^modelfile$/i.test(base) ? '' : base, text);
+      return;
+    }
+    start(parsed);
+  };
 
   const fromFile = async (file: File | undefined) => {
     if (!file) return;
@@ -62,11 +79,14 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
       start({ ok: false, error: { code: 'too-large', bytes: file.size, maxBytes: DEFAULT_IMPORT_MAX_BYTES } });
       return;
     }
+    let text: string;
     try {
-      fromText(await file.text());
+      text = await file.text();
     } catch {
       setError(t('models.readFailed'));
+      return;
     }
+    fromText(text, file.name);
   };
 
   const fromUrl = async (url: string) => {
@@ -79,7 +99,7 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
         start({ ok: false, error: { code: 'too-large', bytes: len, maxBytes: DEFAULT_IMPORT_MAX_BYTES } });
         return;
       }
-      fromText(await res.text());
+      fromText(await res.text(), new URL(res.url || url, location.href).pathname.split('/').pop() ?? '');
     } catch (e) {
       setError(t('models.fetchFailed', { reason: e instanceof Error ? e.message : String(e) }));
     }
@@ -91,34 +111,7 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
       setError(t('models.importFileError.no-from'));
       return;
     }
-    const display = name.trim() || r.preset.baseModel;
-    start({
-      ok: true,
-      skipped: [],
-      items: [
-        {
-          slug: deriveSlug(display) || 'model',
-          name: display,
-          baseModel: r.preset.baseModel,
-          description: '',
-          system: r.preset.system,
-          params: r.preset.params,
-          suggestions: [],
-          tags: [],
-          hidden: false,
-          vision: false,
-          capabilities: {},
-          avatarDataUrl: null,
-          knowledge: [],
-          toolIds: [],
-          filterIds: [],
-          actionIds: [],
-          createdAt: null,
-          updatedAt: null,
-          notes: [],
-        },
-      ],
-    });
+    start({ ok: true, skipped: [], items: [modelfileToImport(name, r.preset, r.warnings)] });
   };
 
   if (props.initial) start(props.initial);
@@ -145,7 +138,6 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
             <input
               class="visually-hidden"
               type="file"
-              accept=".json,application/json"
               onChange={(e) => {
                 void fromFile(e.currentTarget.files?.[0]);
                 e.currentTarget.value = '';
@@ -240,6 +232,16 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
               <li>{t('models.importKept', { n: c().kept })}</li>
               <li>{t('models.importSkippedN', { n: c().skipped })}</li>
             </ul>
+            <For each={reports()}>
+              {(r) => (
+                <div class="import-notes">
+                  <p>{t('models.transfer.notesFor', { name: r.name })}</p>
+                  <ul>
+                    <For each={r.notes}>{(n) => <li>{noteText(t, n)}</li>}</For>
+                  </ul>
+                </div>
+              )}
+            </For>
             <Show when={skipped().length > 0}>
               <ul class="import-skipped">
                 <For each={skipped()}>

@@ -5,6 +5,7 @@ import { decodeSharePayload } from '../../shared/share/link.ts';
 import { parseOpenWebUIImport } from '../../shared/openwebui/codec.ts';
 import type { ImportResult } from '../../shared/openwebui/types.ts';
 import { ImportPanel } from './ImportPanel.tsx';
+import { noteText } from './import-notes.ts';
 
 /** Where a share link lands: the preset travels in the fragment, decoded here on the device. */
 export function ImportSharedPage() {
@@ -28,6 +29,12 @@ export function ImportSharedPage() {
                   {(p) => (
                     <li>
                       <strong>{p.name}</strong> <code>{p.slug}</code> — {p.baseModel}
+                      {/* told before importing: the preset arrives without these documents */}
+                      <Show when={p.notes.some((n) => n.code === 'knowledge-left-out')}>
+                        <ul>
+                          <For each={p.notes.filter((n) => n.code === 'knowledge-left-out')}>{(n) => <li>{noteText(t, n)}</li>}</For>
+                        </ul>
+                      </Show>
                     </li>
                   )}
                 </For>

@@ -7,6 +7,7 @@ import type { PresetView } from '../../shared/schema/index.ts';
 import { usePresets } from './presets-context.tsx';
 import { PresetCard } from './PresetCard.tsx';
 import { exportAll } from './preset-actions.ts';
+import { exportMessage } from './export-message.ts';
 import { formatBytes } from './avatar.ts';
 import { cardMatches, cardOf, loadModelsView, saveModelsView } from './list-view-cache.ts';
 import { ModelsPreviewList } from './ModelsPreview.tsx';
@@ -69,7 +70,7 @@ export function ModelsPage() {
             type="button"
             class="secondary"
             disabled={loadedDocs().length === 0}
-            onClick={() => void exportAll(repo, loadedDocs().map((d) => structuredClone(unwrap(d))))}
+            onClick={() => void exportAll(repo, loadedDocs().map((d) => structuredClone(unwrap(d)))).then((r) => setMessage(exportMessage(t, r)))}
           >
             {t('models.exportAll')}
           </button>

@@ -7,6 +7,8 @@ import { presetTags, type PresetDoc, type PresetView } from '../../shared/schema
 import { Avatar } from './Avatar.tsx';
 import { usePresets, type PresetItem } from './presets-context.tsx';
 import { clonePreset, exportOne, shareLink, shareToCommunity, trashPreset } from './preset-actions.ts';
+import { exportMessage } from './export-message.ts';
+import { LinkDialog } from './LinkDialog.tsx';
 
 /** One preset in the list, with every action of the seed page. */
 export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage: (m: string) => void }) {
@@ -14,6 +16,8 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
   const { repo, workspace } = useWorkspace();
   const presets = usePresets();
   const [shareOpen, setShareOpen] = createSignal(false);
+  /** a share link the clipboard did not take: shown to copy by hand */
+  const [manualLink, setManualLink] = createSignal<{ link: string; note: string | null } | null>(null);
   const plain = () => structuredClone(unwrap(props.doc));
   const change = (fn: (d: PresetDoc) => void) => props.item.opened.store()?.change(fn);
 
@@ -56,7 +60,7 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
         <button type="button" aria-expanded={shareOpen()} onClick={() => setShareOpen(!shareOpen())}>
           {t('models.share')}
         </button>
-        <button type="button" onClick={() => void exportOne(repo, plain())}>
+        <button type="button" onClick={() => void exportOne(repo, plain()).then((r) => props.onMessage(exportMessage(t, r)))}>
           {t('models.export')}
         </button>
         <button
@@ -86,22 +90,50 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
       </div>
       <Show when={shareOpen()}>
         <div class="share-menu" role="group" aria-label={t('models.share')}>
-          <button type="button" class="secondary" onClick={() => void shareToCommunity(repo, plain())}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              const opened = shareToCommunity(repo, plain());
+              props.onMessage(opened ? t('models.transfer.communityOpened') : t('models.transfer.communityBlocked'));
+            }}
+          >
             {t('models.shareCommunity')}
           </button>
           <button
             type="button"
             class="secondary"
             onClick={async () => {
-              const link = await shareLink(repo, plain());
-              await navigator.clipboard?.writeText(link).catch(() => undefined);
-              props.onMessage(t('models.shareLinkCopied'));
+              const shared = await shareLink(repo, plain());
+              const leftOut =
+                [
+                  shared.tooLarge.length > 0 ? t('models.transfer.linkLeftOut', { names: shared.tooLarge.join(', ') }) : '',
+                  shared.unavailable.length > 0 ? t('models.transfer.linkUnavailable', { names: shared.unavailable.join(', ') }) : '',
+                ]
+                  .filter(Boolean)
+                  .join(' ') || null;
+              // "copied" only when the clipboard took it; otherwise the link is shown to copy by hand
+              const copied = navigator.clipboard
+                ? await navigator.clipboard.writeText(shared.link).then(
+                    () => true,
+                    () => false,
+                  )
+                : false;
               setShareOpen(false);
+              if (!copied) {
+                setManualLink({ link: shared.link, note: leftOut });
+                return;
+              }
+              const base = shared.documents > 0 ? t('models.transfer.linkCopiedWithDocuments', { n: shared.documents }) : t('models.shareLinkCopied');
+              props.onMessage(leftOut ? `${base} ${leftOut}` : base);
             }}
           >
             {t('models.copyShareLink')}
           </button>
         </div>
+      </Show>
+      <Show when={manualLink()}>
+        {(m) => <LinkDialog link={m().link} note={m().note} onClose={() => setManualLink(null)} />}
       </Show>
     </li>
   );

@@ -6,6 +6,7 @@ import { presetFromImport } from '../../shared/openwebui/codec.ts';
 import { uniqueSlug } from '../../shared/presets/slug.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { dataUrlToBytes, saveBlob } from './blobs.ts';
+import { createKnowledgeDoc } from '../knowledge/pending.ts';
 import type { PresetItem } from './presets-context.tsx';
 
 export type ImportChoice = 'create' | 'replace' | 'keep-both' | 'skip';
@@ -38,6 +39,13 @@ function avatarFor(repo: Repo, item: ImportedPreset): string | null {
   return parsed ? saveBlob(repo, parsed.mime, parsed.data) : null;
 }
 
+/** A knowledge document for each entry that carried its text (an export or share link); null for the others. */
+function documentsFor(repo: Repo, item: ImportedPreset): Array<string | null> {
+  return item.knowledge.map((k) =>
+    k.document ? createKnowledgeDoc(repo, { name: k.name, type: k.document.mime, size: k.document.size, text: k.document.text }, k.document.wholeDocument).url : null,
+  );
+}
+
 /** Overwrites a preset's fields with the imported ones, keeping its identity (id, slug, URL). */
 function replaceFields(d: PresetDoc, fresh: PresetView): void {
   d.name = immutable(fresh.name);
@@ -55,6 +63,8 @@ function replaceFields(d: PresetDoc, fresh: PresetView): void {
   d.filterIds = fresh.filterIds;
   d.actionIds = fresh.actionIds;
   if (fresh.avatar) d.avatar = fresh.avatar;
+  if (fresh.extra) d.extra = fresh.extra;
+  else delete d.extra;
   d.updatedAt = Date.now();
 }
 
@@ -82,7 +92,7 @@ export function applyImport(
         counts.skipped++;
         continue;
       }
-      const fresh = presetFromImport(item, { id: existing.id, avatar: avatarFor(repo, item), now });
+      const fresh = presetFromImport(item, { id: existing.id, avatar: avatarFor(repo, item), now, knowledgeUrls: documentsFor(repo, item) });
       handle.change((d) => replaceFields(d, fresh));
       counts.replaced++;
       continue;
@@ -90,7 +100,7 @@ export function applyImport(
     const slug = slugs.has(item.slug) ? uniqueSlug(item.slug, slugs) : item.slug;
     slugs.add(slug);
     const id = newId();
-    const doc = presetFromImport(item, { id, slug, avatar: avatarFor(repo, item), now });
+    const doc = presetFromImport(item, { id, slug, avatar: avatarFor(repo, item), now, knowledgeUrls: documentsFor(repo, item) });
     const handle = repo.create<PresetDoc>(storablePreset(doc));
     workspace.change((d) => addPresetEntry(d, id, handle.url));
     if (choice === 'keep-both') counts.kept++;

@@ -182,6 +182,40 @@ export const modelsEn = {
   revivedConversation: 'The conversation “{{ name }}” was deleted forever on one device while another device restored it. It is back.',
   dismiss: 'Dismiss',
   dismissNotice: 'Dismiss the notice about “{{ name }}”',
+  // import/export/share: what travelled and what did not (issue 14)
+  transfer: {
+    notesFor: 'Left out or kept unused in “{{ name }}”:',
+    note: {
+      'param-dropped': 'Parameter “{{ key }}” left out: its value is not valid.',
+      'param-unknown': 'Parameter “{{ key }}” left out: Atelier does not know it.',
+      'slug-changed': 'Model ID “{{ from }}” changed to “{{ to }}”.',
+      'avatar-dropped': 'Picture left out: not a supported image.',
+      'field-ignored': '“{{ field }}” left out: its value has the wrong type.',
+      'suggestion-dropped': 'Suggestion {{ n }} left out: it has no prompt.',
+      'knowledge-dropped': 'Document {{ n }} left out: it has no ID.',
+      'field-kept': '“{{ field }}” kept for export; Atelier does not use it.',
+      'instruction-dropped': '{{ instruction }} (line {{ line }}) left out: Atelier has no place for it.',
+      'modelfile-line-dropped': 'Line {{ line }} left out: it could not be read.',
+      'knowledge-external': 'Document “{{ name }}” stays on the Open WebUI server: this preset answers without it here.',
+      'knowledge-left-out': {
+        'too-large': 'Document “{{ name }}” was not included (too large for a link): this preset answers without it. Ask for an export file.',
+        unavailable: 'Document “{{ name }}” was not included (not available on the sender’s device): this preset answers without it.',
+        'not-shared': 'Document “{{ name }}” was not included: this preset answers without it.',
+      },
+    },
+    exported: 'Exported.',
+    exportedWithDocuments: 'Exported with the text of {{ n }} document(s): {{ size }} in the file.',
+    exportLeftOut: 'Not in the file (not available on this device): {{ names }}.',
+    linkCopiedWithDocuments: 'Share link copied, with the text of {{ n }} document(s).',
+    linkLeftOut: 'Left out of the link (too large for a link): {{ names }}. Export the preset to send them.',
+    linkUnavailable: 'Not in the link (not available on this device): {{ names }}.',
+    linkDialogTitle: 'Share link',
+    linkNotCopied: 'The link was not copied: this page cannot use the clipboard. Copy it by hand.',
+    linkField: 'Share link to copy',
+    close: 'Close',
+    communityBlocked: 'The browser blocked the new tab. Allow pop-ups for Atelier and try again.',
+    communityOpened: 'Open WebUI community opened in a new tab; the preset is sent when the page is ready (documents stay here).',
+  },
 } as const;
 
 export type ModelsStrings = Widen<typeof modelsEn>;

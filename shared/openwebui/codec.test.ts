@@ -139,15 +139,17 @@ describe('round trip', () => {
       capabilities: { citations: true },
       avatarDataUrl: AVATAR,
       knowledge: [
-        { name: 'Postgres docs', type: 'collection', url: null, externalId: 'b6c2-1' },
-        { name: 'Our notes', type: 'file', url: 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ', externalId: null },
+        { name: 'Postgres docs', type: 'collection', url: null, externalId: 'b6c2-1', document: null },
+        { name: 'Our notes', type: 'file', url: 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ', externalId: null, document: null },
       ],
       toolIds: ['web_scraper'],
       filterIds: [],
       actionIds: ['summarize'],
       createdAt: 1753500000000,
       updatedAt: 1753600000000,
-      notes: [],
+      // an Open WebUI document's text is on that server: the person is told it did not come along
+      notes: [{ code: 'knowledge-external', name: 'Postgres docs' }],
+      extra: null,
     };
     expect(r.items[0]).toEqual(expected);
   });
@@ -212,6 +214,7 @@ describe('parseOpenWebUIImport', () => {
       createdAt: null,
       updatedAt: null,
       notes: [],
+      extra: null,
     });
   });
 
@@ -301,7 +304,7 @@ describe('parseOpenWebUIImport', () => {
       avatarDataUrl: null,
       tags: [],
       suggestions: [{ title: 'Plain', subtitle: '', prompt: 'ok' }],
-      knowledge: [{ name: 'Legacy', type: 'collection', url: null, externalId: 'legacy-col' }],
+      knowledge: [{ name: 'Legacy', type: 'collection', url: null, externalId: 'legacy-col', document: null }],
       toolIds: [],
       hidden: false,
     });
@@ -309,7 +312,7 @@ describe('parseOpenWebUIImport', () => {
       { code: 'slug-changed', from: 'My Model!', to: 'my-model' },
       { code: 'field-ignored', field: 'params.system' },
       { code: 'param-dropped', key: 'temperature', error: { code: 'param-out-of-range', key: 'temperature', min: 0, max: 2 } },
-      { code: 'param-dropped', key: 'function_calling', error: { code: 'param-unknown', key: 'function_calling' } },
+      { code: 'field-kept', field: 'params.function_calling' },
       { code: 'param-dropped', key: 'stop', error: { code: 'param-list-empty', key: 'stop' } },
       { code: 'field-ignored', field: 'meta.description' },
       { code: 'avatar-dropped' },
@@ -317,6 +320,7 @@ describe('parseOpenWebUIImport', () => {
       { code: 'field-ignored', field: 'meta.hidden' },
       { code: 'suggestion-dropped', index: 0 },
       { code: 'knowledge-dropped', index: 0 },
+      { code: 'knowledge-external', name: 'Legacy' },
       { code: 'field-ignored', field: 'meta.toolIds' },
     ]);
   });

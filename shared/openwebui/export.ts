@@ -1,6 +1,7 @@
 import { presetTags, sortedSuggestions, type PresetDoc } from '../schema/preset.ts';
 import { storedString } from '../schema/stored-string.ts';
-import type { OwuiKnowledge, OwuiModel } from './types.ts';
+import { decodePresetExtra } from './extra.ts';
+import type { OwuiCarriedDocument, OwuiKnowledge, OwuiModel } from './types.ts';
 
 /**
  * The picture Open WebUI stores for a model without one (ModelMeta's default). Written
@@ -32,12 +33,27 @@ function exportParam(key: string, value: unknown): unknown {
  * - No suggestions → `suggestion_prompts: null` (Open WebUI's "default suggestions").
  * - Knowledge refs keep their Open WebUI id; our own documents are exported under their
  *   automerge URL, which Open WebUI will show as unavailable and we resolve on re-import.
+ * - `documents` (by knowledge url): each of our documents goes out in its entry's
+ *   `atelier_document`, carried or marked left out; without it, entries carry nothing.
+ * - Fields kept from an import (`p.extra`) are written back where they came from; Atelier's
+ *   own values win over a kept key of the same name.
  */
-export function presetToOpenWebUI(p: PresetDoc, avatarDataUrl: string | null): OwuiModel {
-  const params: OwuiModel['params'] = {};
+export function presetToOpenWebUI(
+  p: PresetDoc,
+  avatarDataUrl: string | null,
+  documents?: ReadonlyMap<string, OwuiCarriedDocument>,
+): OwuiModel {
+  const extra = decodePresetExtra(p.extra == null ? null : storedString(p.extra));
+  const params: OwuiModel['params'] = { ...extra.params };
   const system = String(p.system);
   if (system.trim() !== '') params.system = system;
-  for (const key of Object.keys(p.params)) if (key !== 'system') params[key] = exportParam(key, p.params[key]);
+  for (const key of Object.keys(p.params)) {
+    if (key === 'system') continue;
+    const name = extra.paramNames?.[key];
+    // exported under the element's own name unless a kept key already holds that name
+    const out = name !== undefined && !(name in params) ? name : key;
+    params[out] = exportParam(key, p.params[key]);
+  }
 
   const suggestions = sortedSuggestions(p).map((s) => ({
     content: String(s.prompt),
@@ -46,16 +62,21 @@ export function presetToOpenWebUI(p: PresetDoc, avatarDataUrl: string | null): O
 
   const knowledge: OwuiKnowledge[] = sortedKeys(p.knowledge).map((k) => {
     const ref = p.knowledge[k]!;
-    return { id: ref.externalId ?? ref.url ?? '', name: String(ref.name), type: String(ref.type) };
+    const id = ref.externalId ?? ref.url ?? '';
+    const entry: OwuiKnowledge = { ...(ref.externalId ? extra.knowledge?.[ref.externalId] : undefined), id, name: String(ref.name), type: String(ref.type) };
+    if (documents && ref.url && !ref.externalId) entry.atelier_document = documents.get(ref.url) ?? { left_out: 'unavailable' };
+    return entry;
   });
 
   const description = String(p.description);
   return {
+    ...extra.element,
     id: p.slug,
     base_model_id: p.baseModel,
     name: storedString(p.name),
     params,
     meta: {
+      ...extra.meta,
       profile_image_url: avatarDataUrl ?? OWUI_DEFAULT_AVATAR,
       description: description.trim() === '' ? null : description,
       capabilities: { ...p.capabilities, vision: p.vision },

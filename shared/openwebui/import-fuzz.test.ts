@@ -206,10 +206,13 @@ function mutate(rng: Rng): Mutated {
 
 const ITEM_KEYS = [
   'slug', 'name', 'baseModel', 'description', 'system', 'params', 'suggestions', 'tags', 'hidden', 'vision', 'capabilities',
-  'avatarDataUrl', 'knowledge', 'toolIds', 'filterIds', 'actionIds', 'createdAt', 'updatedAt', 'notes',
+  'avatarDataUrl', 'knowledge', 'toolIds', 'filterIds', 'actionIds', 'createdAt', 'updatedAt', 'notes', 'extra',
 ].sort();
 const MAX_DATE_MS = 8.64e15;
-const NOTE_CODES = new Set(['param-dropped', 'slug-changed', 'avatar-dropped', 'field-ignored', 'suggestion-dropped', 'knowledge-dropped']);
+const NOTE_CODES = new Set([
+  'param-dropped', 'slug-changed', 'avatar-dropped', 'field-ignored', 'suggestion-dropped', 'knowledge-dropped', 'field-kept',
+  'knowledge-left-out', 'knowledge-external',
+]);
 const SKIP_CODES = new Set(['not-an-object', 'missing-id-and-name', 'bad-id', 'wrong-type', 'not-a-preset', 'missing-base-model']);
 const ERROR_CODES = new Set(['too-large', 'not-json', 'wrong-shape']);
 
@@ -251,6 +254,7 @@ function problems(item: ImportedPreset): string[] {
           isPlain(k) &&
           typeof k.name === 'string' &&
           typeof k.type === 'string' &&
+          (k.document === null || (isPlain(k.document) && typeof k.document.text === 'string' && typeof k.document.mime === 'string')) &&
           ((typeof k.url === 'string' && /^automerge:[1-9A-HJ-NP-Za-km-z]+$/.test(k.url) && k.externalId === null) ||
             (k.url === null && typeof k.externalId === 'string' && k.externalId !== '')),
       ),
@@ -260,8 +264,14 @@ function problems(item: ImportedPreset): string[] {
   // a time a Date can hold (new Date(t).toISOString() throws past ±8.64e15 ms)
   for (const t of [item.createdAt, item.updatedAt]) check(t === null || (Number.isSafeInteger(t) && t >= 0 && t <= MAX_DATE_MS), 'timestamps');
   check(Array.isArray(item.notes) && item.notes.every((n) => isPlain(n) && NOTE_CODES.has(n.code)), 'notes');
+  check(item.extra === null || (isPlain(item.extra) && Object.keys(item.extra).length > 0), 'extra');
   // (a JSON schema in params.format may legitimately have a property named "__proto__")
-  check(!JSON.stringify({ ...item, params: { ...item.params, format: null } }).includes('polluted'), 'a prototype-key payload leaked into the item');
+  // (`extra` keeps unknown keys as they came, "toString" included; checked below for its prototypes)
+  check(!JSON.stringify({ ...item, params: { ...item.params, format: null }, extra: null }).includes('polluted'), 'a prototype-key payload leaked into the item');
+  if (item.extra) {
+    const parts = [item.extra, item.extra.element, item.extra.params, item.extra.meta, item.extra.knowledge, ...Object.values(item.extra.knowledge ?? {})];
+    check(parts.every((r) => r === undefined || (isPlain(r) && !Object.keys(r).some((k) => ['__proto__', 'constructor', 'prototype'].includes(k)))), 'extra holds a prototype key');
+  }
   return p;
 }
 

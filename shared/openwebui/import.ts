@@ -1,9 +1,8 @@
 import * as v from 'valibot';
-import type { KnowledgeRef } from '../schema/preset.ts';
-import { validateParams } from '../params/catalogue.ts';
+import { validateParam, validateParams } from '../params/catalogue.ts';
 import { SLUG_MAX_LENGTH, badSlugChars, deriveSlug } from '../presets/slug.ts';
 import { acceptAvatarUrl } from './avatar.ts';
-import type { ImportNote, ImportResult, ImportedPreset, SkipReason } from './types.ts';
+import type { ImportNote, ImportResult, ImportedKnowledge, ImportedPreset, PresetExtra, SkipReason } from './types.ts';
 
 /*
  * Reading an Open WebUI model export (or our own, which is the same format).
@@ -19,6 +18,11 @@ import type { ImportNote, ImportResult, ImportedPreset, SkipReason } from './typ
  *   a mistyped optional field, a picture that is neither an accepted data URL nor http(s).
  * - An id that is not a valid slug is replaced by one derived from it (or from the name),
  *   with a note. Whether the slug is already taken is for the caller to decide (replace or rename).
+ * - Keys Atelier does not use (of the element, `params`, `meta`, a knowledge entry) are kept
+ *   in `extra`, with a `field-kept` note, and written back on export. `num_predict` is read as
+ *   `max_tokens` (as in a Modelfile) and exported under its own name again.
+ * - A knowledge entry may carry its document (`atelier_document`, our exports and share
+ *   links), or say it was left out; both are reported.
  * - Never throws; everything returned is checked.
  */
 
@@ -59,6 +63,50 @@ const knowledgeSchema = v.looseObject({
   name: v.optional(v.nullable(v.string())),
   type: v.optional(v.nullable(v.string())),
 });
+
+const carriedSchema = v.union([
+  v.object({
+    text: v.string(),
+    mime: v.string(),
+    size: v.pipe(v.number(), v.minValue(0)),
+    whole_document: v.boolean(),
+  }),
+  v.object({ left_out: v.picklist(['too-large', 'unavailable', 'not-shared']) }),
+]);
+
+/** Keys of the element, `params`, `meta` and a knowledge entry that Atelier reads or writes. */
+const KNOWN_ELEMENT = new Set(['id', 'base_model_id', 'name', 'params', 'meta', 'is_active', 'created_at', 'updated_at']);
+const KNOWN_META = new Set([
+  'profile_image_url',
+  'description',
+  'capabilities',
+  'suggestion_prompts',
+  'tags',
+  'knowledge',
+  'toolIds',
+  'filterIds',
+  'actionIds',
+  'hidden',
+]);
+const KNOWN_KNOWLEDGE = new Set(['id', 'collection_name', 'name', 'type', 'atelier_document']);
+
+/** Keys never kept: written back into an object, they would change its prototype. */
+export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The entries of `r` whose keys are not in `known` (nor unsafe), or null when there are none. */
+function unknownKeys(r: Rec, known: ReadonlySet<string>): Rec | null {
+  let out: Rec | null = null;
+  for (const [k, val] of Object.entries(r)) {
+    if (known.has(k) || UNSAFE_KEYS.has(k) || val === undefined) continue;
+    (out ??= {})[k] = val;
+  }
+  return out;
+}
+
+/** Notes an unsafe key of `r` as ignored (it is not kept). */
+function noteUnsafe(r: Rec, prefix: string, notes: ImportNote[]): void {
+  for (const k of Object.keys(r)) if (UNSAFE_KEYS.has(k)) notes.push({ code: 'field-ignored', field: prefix + k });
+}
 
 const AUTOMERGE_URL = /^automerge:[1-9A-HJ-NP-Za-km-z]+$/;
 
@@ -115,13 +163,13 @@ function readSuggestions(x: unknown, notes: ImportNote[]): ImportedPreset['sugge
   return out;
 }
 
-function readKnowledge(x: unknown, notes: ImportNote[]): KnowledgeRef[] {
+function readKnowledge(x: unknown, notes: ImportNote[], extra: PresetExtra): ImportedKnowledge[] {
   if (x === undefined || x === null) return [];
   if (!Array.isArray(x)) {
     notes.push({ code: 'field-ignored', field: 'meta.knowledge' });
     return [];
   }
-  const out: KnowledgeRef[] = [];
+  const out: ImportedKnowledge[] = [];
   x.forEach((item, index) => {
     const r = v.safeParse(knowledgeSchema, item);
     const id = r.success ? (r.output.id ?? r.output.collection_name ?? '') : '';
@@ -129,15 +177,62 @@ function readKnowledge(x: unknown, notes: ImportNote[]): KnowledgeRef[] {
       notes.push({ code: 'knowledge-dropped', index });
       return;
     }
+    const name = r.output.name ?? id;
     const ours = AUTOMERGE_URL.test(id);
+    let document: ImportedKnowledge['document'] = null;
+    if (r.output.atelier_document !== undefined) {
+      const carried = v.safeParse(carriedSchema, r.output.atelier_document);
+      if (!carried.success) notes.push({ code: 'field-ignored', field: `meta.knowledge[${index}].atelier_document` });
+      else if ('left_out' in carried.output) notes.push({ code: 'knowledge-left-out', name, reason: carried.output.left_out });
+      else {
+        const d = carried.output;
+        document = { text: d.text, mime: d.mime, size: d.size, wholeDocument: d.whole_document };
+      }
+    } else if (!ours) notes.push({ code: 'knowledge-external', name });
+    if (!ours && !UNSAFE_KEYS.has(id)) {
+      const rest = unknownKeys(r.output, KNOWN_KNOWLEDGE);
+      if (rest) (extra.knowledge ??= {})[id] = rest;
+    }
     out.push({
-      name: r.output.name ?? id,
+      name,
       type: r.output.type ?? 'collection',
       url: ours ? id : null,
       externalId: ours ? null : id,
+      document,
     });
   });
   return out;
+}
+
+/**
+ * Atelier's parameters from `params` (without `system`). Unknown keys go to `extra.params`;
+ * invalid values are dropped with a note. `num_predict` stands for `max_tokens` when the
+ * element has no `max_tokens` of its own.
+ */
+function readParams(rest: Rec, notes: ImportNote[], extra: PresetExtra): ImportedPreset['params'] {
+  const { num_predict: numPredict, ...others } = rest;
+  const checked = validateParams(others);
+  const params = checked.params;
+  for (const e of checked.errors) {
+    if (UNSAFE_KEYS.has(e.key)) notes.push({ code: 'field-ignored', field: `params.${e.key}` });
+    else if (e.error.code === 'param-unknown') {
+      (extra.params ??= {})[e.key] = others[e.key];
+      notes.push({ code: 'field-kept', field: `params.${e.key}` });
+    } else notes.push({ code: 'param-dropped', key: e.key, error: e.error });
+  }
+  if (numPredict !== undefined && numPredict !== null) {
+    if ('max_tokens' in others && others.max_tokens !== null && others.max_tokens !== undefined) {
+      (extra.params ??= {}).num_predict = numPredict;
+      notes.push({ code: 'field-kept', field: 'params.num_predict' });
+    } else {
+      const r = validateParam('max_tokens', numPredict);
+      if (r.ok) {
+        params.max_tokens = r.value;
+        (extra.paramNames ??= {}).max_tokens = 'num_predict';
+      } else notes.push({ code: 'param-dropped', key: 'num_predict', error: { ...r.error, key: 'num_predict' } });
+    }
+  }
+  return params;
 }
 
 function readCapabilities(x: unknown): { vision: boolean; rest: Record<string, boolean> } {
@@ -182,6 +277,13 @@ function readElement(raw: unknown): ElementResult {
   if (meta !== undefined && meta !== null && !isRecord(meta)) return skip({ code: 'wrong-type', field: 'meta' });
 
   const notes: ImportNote[] = [];
+  const extra: PresetExtra = {};
+  noteUnsafe(el, '', notes);
+  const elementRest = unknownKeys(el, KNOWN_ELEMENT);
+  if (elementRest) {
+    extra.element = elementRest;
+    for (const k of Object.keys(elementRest)) notes.push({ code: 'field-kept', field: k });
+  }
 
   let slug = idText;
   if (!isValidSlug(slug)) {
@@ -195,10 +297,15 @@ function readElement(raw: unknown): ElementResult {
   if (system !== undefined && system !== null && typeof system !== 'string') {
     notes.push({ code: 'field-ignored', field: 'params.system' });
   }
-  const checked = validateParams(rest);
-  for (const e of checked.errors) notes.push({ code: 'param-dropped', key: e.key, error: e.error });
+  const presetParams = readParams(rest, notes, extra);
 
   const m: Rec = isRecord(meta) ? meta : {};
+  noteUnsafe(m, 'meta.', notes);
+  const metaRest = unknownKeys(m, KNOWN_META);
+  if (metaRest) {
+    extra.meta = metaRest;
+    for (const k of Object.keys(metaRest)) notes.push({ code: 'field-kept', field: `meta.${k}` });
+  }
   const description = m.description;
   if (description !== undefined && description !== null && typeof description !== 'string') {
     notes.push({ code: 'field-ignored', field: 'meta.description' });
@@ -231,7 +338,7 @@ function readElement(raw: unknown): ElementResult {
 
   const caps = readCapabilities(m.capabilities);
   const suggestions = readSuggestions(m.suggestion_prompts, notes);
-  const knowledge = readKnowledge(m.knowledge, notes);
+  const knowledge = readKnowledge(m.knowledge, notes, extra);
   const toolIds = ids('toolIds');
   const filterIds = ids('filterIds');
   const actionIds = ids('actionIds');
@@ -244,7 +351,7 @@ function readElement(raw: unknown): ElementResult {
       baseModel: base.trim(),
       description: typeof description === 'string' ? description : '',
       system: typeof system === 'string' ? system : '',
-      params: checked.params,
+      params: presetParams,
       suggestions,
       tags,
       hidden: m.hidden === true,
@@ -258,6 +365,7 @@ function readElement(raw: unknown): ElementResult {
       createdAt: toMs(el.created_at),
       updatedAt: toMs(el.updated_at),
       notes,
+      extra: Object.keys(extra).length > 0 ? extra : null,
     },
   };
 }

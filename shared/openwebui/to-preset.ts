@@ -2,6 +2,8 @@ import { KIND, SCHEMA } from '../schema/kinds.ts';
 import { newId } from '../schema/ids.ts';
 import type { Plain } from '../schema/stored-string.ts';
 import type { KnowledgeRef, PresetDoc, PresetView, PromptSuggestion } from '../schema/preset.ts';
+import { immutable } from '../schema/stored-string.ts';
+import { encodePresetExtra } from './extra.ts';
 import type { ImportedPreset } from './types.ts';
 
 export interface FromImportOptions {
@@ -14,6 +16,11 @@ export interface FromImportOptions {
   now: number;
   /** key maker for suggestions and knowledge refs (tests pass a deterministic one) */
   makeId?: () => string;
+  /**
+   * per entry of `imp.knowledge`: the url of the knowledge document the caller made from its
+   * carried text (null or absent: the entry keeps the reference it came with)
+   */
+  knowledgeUrls?: ReadonlyArray<string | null>;
 }
 
 function trueMap(list: readonly string[]): Record<string, true> {
@@ -33,7 +40,10 @@ export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): Pre
     suggestions[makeId()] = { title: s.title, subtitle: s.subtitle, prompt: s.prompt, order: i + 1 };
   });
   const knowledge: Record<string, KnowledgeRef> = {};
-  for (const k of imp.knowledge) knowledge[makeId()] = { ...k };
+  imp.knowledge.forEach((k, i) => {
+    const made = o.knowledgeUrls?.[i] ?? null;
+    knowledge[makeId()] = made ? { name: k.name, type: k.type, url: made, externalId: null } : { name: k.name, type: k.type, url: k.url, externalId: k.externalId };
+  });
   const params: PresetDoc['params'] = {};
   for (const [k, v] of Object.entries(imp.params)) params[k] = Array.isArray(v) ? [...v] : v;
   return {
@@ -58,5 +68,6 @@ export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): Pre
     actionIds: trueMap(imp.actionIds),
     createdAt: imp.createdAt ?? o.now,
     updatedAt: imp.updatedAt ?? o.now,
+    ...(imp.extra ? { extra: encodePresetExtra(imp.extra) } : {}),
   };
 }

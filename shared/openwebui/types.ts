@@ -11,6 +11,32 @@ export interface OwuiKnowledge {
   id: string;
   name: string;
   type: string;
+  /** Atelier's own: the document itself (Open WebUI ignores the key), or why it was left out */
+  atelier_document?: OwuiCarriedDocument;
+}
+
+/**
+ * A knowledge document carried inside an export or share link, so the preset answers with its
+ * knowledge on another account. `left_out` says it was not carried (the receiver is told).
+ */
+export type OwuiCarriedDocument =
+  | { text: string; mime: string; size: number; whole_document: boolean }
+  | { left_out: 'too-large' | 'unavailable' | 'not-shared' };
+
+/**
+ * What an imported element held that Atelier does not use, kept with the preset and written
+ * back on export so Open WebUI → Atelier → Open WebUI loses nothing: unknown keys of the
+ * element, of `params` and of `meta`, and the element's own names for parameters Atelier
+ * stores under another (`num_predict` → `max_tokens`).
+ */
+export interface PresetExtra {
+  element?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+  meta?: Record<string, unknown>;
+  /** our parameter key → the key the element used */
+  paramNames?: Record<string, string>;
+  /** Open WebUI document id → the keys of its `meta.knowledge` entry Atelier does not use */
+  knowledge?: Record<string, Record<string, unknown>>;
 }
 
 /** One element of an Open WebUI model export (see shared/reference/openwebui-model-json.md). */
@@ -45,7 +71,21 @@ export type ImportNote =
   | { code: 'avatar-dropped' }
   | { code: 'field-ignored'; field: string }
   | { code: 'suggestion-dropped'; index: number }
-  | { code: 'knowledge-dropped'; index: number };
+  | { code: 'knowledge-dropped'; index: number }
+  /** kept with the preset and exported again, but not used by Atelier */
+  | { code: 'field-kept'; field: string }
+  /** a Modelfile instruction Atelier has no place for (TEMPLATE, ADAPTER, …) */
+  | { code: 'instruction-dropped'; instruction: string; line: number }
+  | { code: 'modelfile-line-dropped'; line: number }
+  /** a document the sender did not include: the preset arrives without its knowledge */
+  | { code: 'knowledge-left-out'; name: string; reason: 'too-large' | 'unavailable' | 'not-shared' }
+  /** an Open WebUI document reference: its text lives on that server, not in the file */
+  | { code: 'knowledge-external'; name: string };
+
+/** A knowledge reference as imported; `document` is the carried text, made into a document on import. */
+export interface ImportedKnowledge extends KnowledgeRef {
+  document: { text: string; mime: string; size: number; wholeDocument: boolean } | null;
+}
 
 /** Why an element of an import was skipped. */
 export type SkipReason =
@@ -73,7 +113,7 @@ export interface ImportedPreset {
   capabilities: Record<string, boolean>;
   /** a data:image/(png|jpeg|webp|gif) URL or an http(s) URL; null for the default picture */
   avatarDataUrl: string | null;
-  knowledge: KnowledgeRef[];
+  knowledge: ImportedKnowledge[];
   toolIds: string[];
   filterIds: string[];
   actionIds: string[];
@@ -82,6 +122,8 @@ export interface ImportedPreset {
   updatedAt: number | null;
   /** what was dropped from this element */
   notes: ImportNote[];
+  /** fields Atelier does not use, kept for export; null when there were none */
+  extra: PresetExtra | null;
 }
 
 export type ImportError =

@@ -1,6 +1,7 @@
 import { SCHEMA, KIND } from '../schema/kinds.ts';
 import type { PresetDoc, PresetView, ParamValue } from '../schema/preset.ts';
 import { storedString } from '../schema/stored-string.ts';
+import { immutable } from '../schema/stored-string.ts';
 import { SLUG_MAX_LENGTH } from './slug.ts';
 
 /*
@@ -76,5 +77,7 @@ export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySe
     actionIds: copyRecord(p.actionIds, keep),
     createdAt: now,
     updatedAt: now,
+    // Open WebUI fields kept from an import go along, so the clone exports them too
+    ...(p.extra != null ? { extra: storedString(p.extra) } : {}),
   };
 }

@@ -62,6 +62,12 @@ export type PresetDoc = {
    * it to both while apart; shared/presets/unique-slugs.ts); cleared once the person was told
    */
   slugChanged?: { from: StoredString; to: StoredString } | null;
+  /**
+   * Fields of an imported Open WebUI element that Atelier does not use (shared/openwebui
+   * PresetExtra as JSON), written back on export. One value (ImmutableString): nobody edits it.
+   * Absent on presets made here.
+   */
+  extra?: StoredString | null;
 };
 
 export type NewPresetFields = {
@@ -81,7 +87,11 @@ export type PresetView = Plain<PresetDoc>;
 export function storablePreset(p: PresetView): PresetDoc {
   const suggestions: Record<string, PromptSuggestion> = {};
   for (const [id, s] of Object.entries(p.suggestions)) suggestions[id] = { ...s, title: immutable(s.title) };
-  return { ...p, name: immutable(p.name), suggestions };
+  const doc: PresetDoc = { ...p, name: immutable(p.name), suggestions, extra: undefined };
+  // kept import fields are one value nobody edits; Automerge refuses `undefined`, so absent stays absent
+  if (typeof p.extra === 'string') doc.extra = immutable(p.extra);
+  else delete doc.extra;
+  return doc;
 }
 
 /** A top-level field's value as a document holds it (an undo writes back what a UI store read). */

@@ -1,0 +1,65 @@
+import { deriveSlug } from '../presets/slug.ts';
+import type { ImportNote, ImportedPreset } from '../openwebui/types.ts';
+import type { ModelfilePreset, ModelfileWarning } from './parse.ts';
+
+/**
+ * A parsed Modelfile as an import item, named `name` (or after its base model), with every
+ * warning that means something was left out turned into a note the import summary shows:
+ * TEMPLATE and the other instructions Atelier has no place for, lines it could not read,
+ * parameters it does not know or found invalid.
+ */
+export function modelfileToImport(name: string, preset: ModelfilePreset, warnings: readonly ModelfileWarning[]): ImportedPreset {
+  const display = name.trim() || preset.baseModel;
+  const notes: ImportNote[] = [];
+  for (const w of warnings) {
+    switch (w.code) {
+      case 'instruction-ignored':
+      case 'instruction-unknown':
+        notes.push({ code: 'instruction-dropped', instruction: w.instruction.toUpperCase(), line: w.line });
+        break;
+      case 'line-unparsed':
+        notes.push({ code: 'modelfile-line-dropped', line: w.line });
+        break;
+      case 'param-unsupported':
+        notes.push({ code: 'param-dropped', key: w.key, error: { code: 'param-unknown', key: w.key } });
+        break;
+      case 'param-invalid':
+        notes.push({ code: 'param-dropped', key: w.key, error: w.error });
+        break;
+      // the base model was read from a comment, or is a path: kept as it is, nothing dropped
+      case 'from-replaced':
+      case 'from-local-path':
+        break;
+    }
+  }
+  return {
+    slug: deriveSlug(display) || 'model',
+    name: display,
+    baseModel: preset.baseModel,
+    description: '',
+    system: preset.system,
+    params: preset.params,
+    suggestions: [],
+    tags: [],
+    hidden: false,
+    vision: false,
+    capabilities: {},
+    avatarDataUrl: null,
+    knowledge: [],
+    toolIds: [],
+    filterIds: [],
+    actionIds: [],
+    createdAt: null,
+    updatedAt: null,
+    notes,
+    extra: null,
+  };
+}
+
+/**
+ * Whether a file that is not JSON reads as a Modelfile: a FROM instruction on a line of its
+ * own (after comments and blank lines are skipped). Decides which parser a picked file goes to.
+ */
+export function looksLikeModelfile(text: string): boolean {
+  return /^[ \t]*FROM[ \t]+\S/im.test(text.replace(/^\uFEFF/, ''));
+}
