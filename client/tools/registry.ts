@@ -3,6 +3,7 @@ import type { Repo } from '@automerge/automerge-repo';
 import { entryState, storedString, type ToolDoc, type ToolType, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { openDoc } from '../repo/open-doc.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
+import { storedGrant, type NetworkGrant } from '../../shared/tools/network.ts';
 import { BUILTINS } from './builtins.ts';
 
 /** A tool, filter or action as the pickers and the chat see it. */
@@ -14,6 +15,8 @@ export interface ToolItem {
   /** automerge URL for user tools */
   url: string | null;
   code: string;
+  /** network access granted to user code; null = none */
+  network: NetworkGrant | null;
 }
 
 export async function loadUserTools(repo: Repo, ws: Pick<WorkspaceDoc, 'tools'> | undefined): Promise<ToolItem[]> {
@@ -25,7 +28,7 @@ export async function loadUserTools(repo: Repo, ws: Pick<WorkspaceDoc, 'tools'> 
       const opened = await openDoc<ToolDoc>(repo, url, 'atelier/tool');
       if (opened.status !== 'ok' && opened.status !== 'newer') return;
       const d = opened.handle.doc();
-      out.push({ id, toolType: d.toolType, name: d.name, builtin: false, url, code: String(d.code) });
+      out.push({ id, toolType: d.toolType, name: d.name, builtin: false, url, code: String(d.code), network: storedGrant(d.network) });
     }),
   );
   return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -37,7 +40,7 @@ export function createToolList(builtinName: (key: string) => string): Accessor<T
   const key = () => JSON.stringify(workspace()?.doc.tools ?? {});
   const [user] = createResource(key, () => loadUserTools(repo, workspace()?.doc));
   return () => [
-    ...BUILTINS.map((b) => ({ id: b.id, toolType: b.toolType, name: builtinName(b.key), builtin: true, url: null, code: '' })),
+    ...BUILTINS.map((b) => ({ id: b.id, toolType: b.toolType, name: builtinName(b.key), builtin: true, url: null, code: '', network: null })),
     ...(user.latest ?? []),
   ];
 }
