@@ -28,8 +28,12 @@ export function normalizeOrigin(text: string): string | null {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
   if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) return null;
-  return u.origin;
+  // The URL parser lets through host characters (`;`, `,`, `'`…) that mean something in a
+  // policy header: only DNS names (IDNs arrive as punycode), IPv4 and [IPv6] pass.
+  return SAFE_ORIGIN.test(u.origin) ? u.origin : null;
 }
+
+const SAFE_ORIGIN = /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
 
 export type ParsedOrigins = { ok: true; grant: NetworkGrant } | { ok: false; bad: string } | { ok: false; empty: true };
 
