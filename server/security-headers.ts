@@ -13,6 +13,8 @@
  * - img-src 'self' data: blob:: icons, pasted/imported images (data: and blob: URLs). Remote
  *   pictures (an https avatar URL from an import, an image in model output) do not load: no
  *   third party learns when a conversation is opened.
+ * - frames fall back to default-src 'self': the only one is the tools' sandbox page
+ *   (/sandbox.html), which the relay sends with a policy of its own (sandbox-page.ts).
  * - style-src 'self', worker-src 'self' blob:, object-src 'none', base-uri 'self',
  *   form-action 'self', frame-ancestors 'none' (no clickjacking; X-Frame-Options for old browsers).
  *

@@ -29,7 +29,6 @@ export function frameWorker(grant: NetworkGrant | null | undefined): (script: st
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', 'allow-scripts');
     frame.hidden = true;
-    frame.title = 'sandbox';
     frame.src = sandboxPageUrl(grant);
     let heard = false;
     const onMessage: Array<(data: unknown) => void> = [];

@@ -144,3 +144,33 @@ test('a network grant that is not a list of origins is refused with a message an
   await expect(page.getByRole('alert')).toContainText('“https://x.example/path;” is not an origin');
   await expect(page.getByText('Nothing here yet.')).toBeVisible();
 });
+
+test('the sandbox page opened directly has an opaque origin: no app storage, no cookies', async ({ page, relayFx }) => {
+  await page.goto(`${relayFx.origin}/models`);
+  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await page.goto(`${relayFx.origin}/sandbox.html`);
+  const seen = await page.evaluate(async () => {
+    const attempt = async (f: () => unknown) => {
+      try {
+        await f();
+        return 'allowed';
+      } catch (e) {
+        return e instanceof Error ? e.name : String(e);
+      }
+    };
+    return {
+      origin: self.origin,
+      localStorage: await attempt(() => localStorage.getItem('atelier.device')),
+      indexedDB: await attempt(
+        () =>
+          new Promise((ok, fail) => {
+            const r = indexedDB.open('probe');
+            r.onsuccess = () => ok(r.result);
+            r.onerror = () => fail(r.error);
+          }),
+      ),
+      cookie: await attempt(() => document.cookie),
+    };
+  });
+  expect(seen).toEqual({ origin: 'null', localStorage: 'SecurityError', indexedDB: 'SecurityError', cookie: 'SecurityError' });
+});
