@@ -33,6 +33,9 @@ export function frameWorker(grant: NetworkGrant | null | undefined): (script: st
     let heard = false;
     const onMessage: Array<(data: unknown) => void> = [];
     const onError: Array<(message: string, line: number | null) => void> = [];
+    const fail = (message: string) => {
+      for (const f of onError) f(message, null);
+    };
     channel.port1.onmessage = (e: MessageEvent<unknown>) => {
       const m = e.data;
       if (!isHostMessage(m)) return;
@@ -44,6 +47,16 @@ export function frameWorker(grant: NetworkGrant | null | undefined): (script: st
     // but an error page could replace it) would find the call already started.
     frame.addEventListener('load', () => frame.contentWindow?.postMessage({ type: 'atelier-sandbox', script }, '*', [channel.port2]), { once: true });
     document.body.append(frame);
+    // A frame whose page fails to load (relay unreachable, grant refused) says nothing and would
+    // only end at the time limit; the same URL asked for alongside tells at once.
+    void fetch(frame.src, { method: 'HEAD', cache: 'no-store' }).then(
+      (r) => {
+        if (!r.ok && !heard) fail(r.status === 400 ? 'the relay refused this tool’s network grant' : `the sandbox page did not load (HTTP ${r.status})`);
+      },
+      () => {
+        if (!heard) fail('the sandbox page did not load (is the relay reachable?)');
+      },
+    );
     return {
       // queued on the port until the frame starts it
       post: (m) => channel.port1.postMessage(m),

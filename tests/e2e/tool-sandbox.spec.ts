@@ -174,3 +174,17 @@ test('the sandbox page opened directly has an opaque origin: no app storage, no 
   });
   expect(seen).toEqual({ origin: 'null', localStorage: 'SecurityError', indexedDB: 'SecurityError', cookie: 'SecurityError' });
 });
+
+test('when the relay cannot be reached, user code fails at once with the reason (the sandbox page comes from the relay)', async ({ shell: page, context }) => {
+  await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+  await page.reload();
+  await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Tools' }).click();
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Check' }).click();
+  // the failed page load itself, not the time limit (which says "the sandbox did not start")
+  await expect(page.getByRole('alert')).toHaveText('Error: the sandbox page did not load (is the relay reachable?)');
+  await context.setOffline(false);
+});
