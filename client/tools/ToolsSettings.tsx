@@ -1,4 +1,4 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import { updateText } from '@automerge/automerge-repo';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
@@ -40,14 +40,11 @@ function sameGrant(a: NetworkGrant | null, b: NetworkGrant | null): boolean {
 export function ToolsSettings() {
   const { t } = useI18n();
   const { repo, workspace, readOnly } = useWorkspace();
-  const list = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
+  const [version, setVersion] = createSignal(0);
+  const list = createToolList((k) => t(`tools.builtin.${k as 'clock'}`), version);
   const [draft, setDraft] = createSignal<Draft | null>(null);
   const [check, setCheck] = createSignal<{ text: string; error: boolean } | null>(null);
-  const [version, setVersion] = createSignal(0);
-  const [mine] = createResource(
-    () => [list(), version()] as const,
-    ([items]) => items.filter((x) => !x.builtin),
-  );
+  const mine = () => list().filter((x) => !x.builtin);
 
   const startNew = (toolType: ToolType = 'tool', code = TEMPLATES.tool, name = '') => {
     setCheck(null);
@@ -103,11 +100,6 @@ export function ToolsSettings() {
         }
         x.updatedAt = now;
       });
-      // the list is keyed on the index: touch the entry so it reloads
-      ws.change((w) => {
-        const e = w.tools?.[d.id!];
-        if (e) e.addedAt = e.addedAt;
-      });
       setVersion((n) => n + 1);
     }
   };
@@ -142,7 +134,7 @@ export function ToolsSettings() {
         </For>
       </ul>
       <h3>{t('tools.yours')}</h3>
-      <Show when={(mine() ?? []).length > 0} fallback={<p class="help">{t('tools.none')}</p>}>
+      <Show when={mine().length > 0} fallback={<p class="help">{t('tools.none')}</p>}>
         <ul class="tool-list" aria-label={t('tools.yours')}>
           <For each={mine()}>
             {(item) => (

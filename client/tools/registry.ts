@@ -34,10 +34,13 @@ export async function loadUserTools(repo: Repo, ws: Pick<WorkspaceDoc, 'tools'> 
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Built-ins (names from `builtinName`) then the workspace's own, reloaded when the index changes. */
-export function createToolList(builtinName: (key: string) => string): Accessor<ToolItem[]> {
+/**
+ * Built-ins (names from `builtinName`) then the workspace's own, reloaded when the index
+ * changes or `revision` does (an edit changes a tool's document, not the index).
+ */
+export function createToolList(builtinName: (key: string) => string, revision: Accessor<number> = () => 0): Accessor<ToolItem[]> {
   const { repo, workspace } = useWorkspace();
-  const key = () => JSON.stringify(workspace()?.doc.tools ?? {});
+  const key = () => `${revision()}:${JSON.stringify(workspace()?.doc.tools ?? {})}`;
   const [user] = createResource(key, () => loadUserTools(repo, workspace()?.doc));
   return () => [
     ...BUILTINS.map((b) => ({ id: b.id, toolType: b.toolType, name: builtinName(b.key), builtin: true, url: null, code: '', network: null })),

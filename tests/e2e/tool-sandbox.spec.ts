@@ -126,6 +126,24 @@ test('a tool granted network access to one origin reaches that origin and no oth
     expect(elsewhere!.content).toMatch(/^Error: /);
     expect(granted.seen).toEqual(['GET /weather']);
     expect(other.seen).toEqual([]);
+
+    // the grant is stored with the tool: the editor shows it, and taking it back cuts the network
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Tools' }).click();
+    await page.getByRole('listitem', { name: 'Weather' }).getByRole('button', { name: 'Edit' }).click();
+    await expect(page.getByRole('checkbox', { name: 'Allow network access' })).toBeChecked();
+    await expect(page.getByRole('textbox', { name: 'Origins it may reach' })).toHaveValue(granted.origin);
+    await page.getByRole('checkbox', { name: 'Allow network access' }).uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('listitem', { name: 'Weather' })).not.toContainText('network access');
+    await goToChat(page);
+    fake.scriptChat({ toolCalls: [{ name: 'weather', arguments: {} }] });
+    fake.scriptChat({ content: 'No idea.' });
+    await send(page, 'And now?');
+    await expect(answers(page, 'Forecaster').last()).toContainText('No idea.');
+    const after = chatRequests(fake).at(-1)!.body as { messages: Array<{ role: string; content: string }> };
+    expect(after.messages.at(-1)!.content).toMatch(/^Error: /);
+    expect(granted.seen).toEqual(['GET /weather']);
   } finally {
     await granted.close();
     await other.close();
