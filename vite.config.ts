@@ -3,7 +3,7 @@ import solid from 'vite-plugin-solid';
 import wasm from 'vite-plugin-wasm';
 import { VitePWA } from 'vite-plugin-pwa';
 import type { Plugin } from 'vite';
-import { sandboxPageHeaders, SANDBOX_PATH } from './server/sandbox-page.ts';
+import { SANDBOX_HOST_SHA256 } from './server/sandbox-host-hash.ts';
 
 // The Automerge wasm is ~3.6 MB; Workbox silently drops files over 2 MiB from the
 // precache, and then the app cannot boot offline (automerge-notes.md). Allow 8 MiB.
@@ -24,27 +24,6 @@ function dropFetchPolyfill(): Plugin {
   };
 }
 
-/** The dev server sends the tools' sandbox page with the relay's headers (its policy is only a header). */
-function sandboxPageHeadersInDev(): Plugin {
-  return {
-    name: 'atelier:sandbox-page-headers',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const url = new URL(req.url ?? '/', 'http://dev.invalid');
-        if (url.pathname !== SANDBOX_PATH) return next();
-        const headers = sandboxPageHeaders(url.searchParams);
-        if (headers === null) {
-          res.statusCode = 400;
-          res.end('Bad "connect"\n');
-          return;
-        }
-        for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-        next();
-      });
-    },
-  };
-}
-
 export default defineConfig({
   root: 'client',
   publicDir: 'public',
@@ -55,9 +34,11 @@ export default defineConfig({
   },
   worker: { format: 'es', plugins: () => [wasm()] },
   server: { port: 5173 },
+  // The tools' sandbox frame lists its script's hash in its own policy (client/tools/sandbox-browser.ts);
+  // the relay lists the same one in the app's (server/security-headers.ts).
+  define: { __SANDBOX_HOST_SHA256__: JSON.stringify(SANDBOX_HOST_SHA256) },
   plugins: [
     dropFetchPolyfill(),
-    sandboxPageHeadersInDev(),
     wasm(),
     solid(),
     VitePWA({
@@ -83,13 +64,10 @@ export default defineConfig({
         // Every lazy chunk (pages, panels, Markdown, highlight.js languages) and the pdf.js worker
         // (an .mjs file) is precached, so what loads on demand also works offline.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,webmanifest}'],
-        // The tools' sandbox page gets its policy (opaque origin, no network unless granted) from
-        // the relay's response headers, which a cached copy would not have: never from the cache.
-        globIgnores: ['**/sandbox.html'],
         maximumFileSizeToCacheInBytes: MAX_PRECACHE_BYTES,
         navigateFallback: '/index.html',
         // The relay's own endpoints are never app pages.
-        navigateFallbackDenylist: [/^\/sync/, /^\/api\//, /^\/healthz/, /^\/sandbox\.html/],
+        navigateFallbackDenylist: [/^\/sync/, /^\/api\//, /^\/healthz/],
         cleanupOutdatedCaches: true,
       },
     }),

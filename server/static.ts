@@ -8,7 +8,6 @@
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { sandboxPageHeaders, SANDBOX_PATH } from './sandbox-page.ts';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -78,7 +77,7 @@ function cacheControlFor(urlPath: string): string {
   return urlPath.startsWith('/assets/') ? IMMUTABLE : NO_CACHE;
 }
 
-function serveFile(req: IncomingMessage, res: ServerResponse, file: string, st: Stats, cacheControl: string, extra: Record<string, string> = {}): void {
+function serveFile(req: IncomingMessage, res: ServerResponse, file: string, st: Stats, cacheControl: string): void {
   const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
   const headers: Record<string, string | number> = {
     'Content-Type': MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
@@ -86,7 +85,6 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: string, st: 
     ETag: etag,
     'Last-Modified': st.mtime.toUTCString(),
     'X-Content-Type-Options': 'nosniff',
-    ...extra,
   };
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers);
@@ -119,20 +117,13 @@ export function createStaticHandler(staticDir: string | null | undefined): Reque
       sendText(res, 503, 'Atelier relay is running, but the web app is not built yet.\nRun `npm run build` (or `npm start`), then reload this page.\n');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://relay.invalid');
-    const urlPath = url.pathname;
+    const urlPath = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
     const file = resolveInside(root, urlPath);
     if (file === null) {
       sendText(res, 404, 'Not found\n');
       return;
     }
     const st = file === root ? null : await statFile(file);
-    if (st && urlPath === SANDBOX_PATH) {
-      const headers = sandboxPageHeaders(url.searchParams);
-      if (headers === null) sendText(res, 400, 'Bad "connect": a space-separated list of http(s) origins, or *\n');
-      else serveFile(req, res, file, st, NO_CACHE, headers);
-      return;
-    }
     if (st) {
       serveFile(req, res, file, st, cacheControlFor(urlPath));
       return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConnectParam, parseOriginsText, sandboxPageUrl, storedGrant } from './network.ts';
+import { connectSources, parseOriginsText, storedGrant } from './network.ts';
 
 describe('network grants', () => {
   it('the editor accepts origins (normalized, deduplicated) or * and names the first entry that is not an origin', () => {
@@ -15,16 +15,13 @@ describe('network grants', () => {
     }
   });
 
-  it('the page URL the app asks for is what the relay accepts, and the relay accepts nothing else', () => {
-    const grant = { all: false, origins: ['https://api.example.com', 'http://[::1]:11434'] };
-    const q = new URL(sandboxPageUrl(grant), 'http://app.invalid').searchParams.get('connect');
-    expect(parseConnectParam(q)).toEqual(grant.origins);
-    expect(sandboxPageUrl(null)).toBe('/sandbox.html');
-    expect(sandboxPageUrl({ all: false, origins: [] })).toBe('/sandbox.html');
-    expect(parseConnectParam(null)).toEqual([]);
-    for (const bad of ['', ' ', 'https://x.example/', 'https://x.example  https://y.example', "'self'", 'https://x.example;']) {
-      expect(parseConnectParam(bad), bad).toBeNull();
-    }
+  it('a call reaches nothing without a grant, exactly the granted origins with one, any http(s)/ws(s) host with *', () => {
+    expect(connectSources(null)).toEqual([]);
+    expect(connectSources({ all: false, origins: [] })).toEqual([]);
+    expect(connectSources({ all: false, origins: ['https://api.example.com', 'http://[::1]:11434'] })).toEqual(['https://api.example.com', 'http://[::1]:11434']);
+    expect(connectSources({ all: true, origins: [] })).toEqual(['http:', 'https:', 'ws:', 'wss:']);
+    // a grant built by hand past the editor still cannot put a directive in the policy
+    expect(connectSources({ all: false, origins: ['https://ok.example', "https://x.example; script-src *", "'self'"] })).toEqual(['https://ok.example']);
   });
 
   it('a stored grant that is malformed (another version, a hostile peer) means no network', () => {

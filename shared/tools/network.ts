@@ -1,10 +1,9 @@
 /*
- * Network access for user code. A tool, filter or action runs in a sandbox page
- * (/sandbox.html) whose Content-Security-Policy, sent by the relay, decides what it may
- * reach: nothing by default, or the origins the person granted to that tool (or any
- * http(s) host). The grant travels in the page's query (`?connect=`); the relay checks it
- * with `parseConnectParam` and refuses anything that is not a list of origins, so no
- * query can widen the policy beyond what it names, or inject a directive.
+ * Network access for user code. A tool, filter or action runs in a sandbox frame whose
+ * Content-Security-Policy (shared/tools/sandbox-host.ts) decides what it may reach: nothing
+ * by default, or the origins the person granted to that tool (or any http(s) host). Only
+ * well-formed origins ever reach the policy: the editor, the stored grant and connectSources
+ * each pass them through normalizeOrigin, so no entry can widen it or inject a directive.
  */
 
 /** What a tool may reach. Absent on a tool document = nothing. */
@@ -15,7 +14,6 @@ export interface NetworkGrant {
   origins: string[];
 }
 
-export const SANDBOX_PATH = '/sandbox.html';
 const ALL = '*';
 
 /** `https://host[:port]` exactly as the URL parser serializes it, or null. */
@@ -61,44 +59,14 @@ export function grantsNetwork(grant: NetworkGrant | null | undefined): grant is 
   return !!grant && (grant.all || grant.origins.length > 0);
 }
 
-/** The sandbox page's URL (path and query) for a call with this grant. */
-export function sandboxPageUrl(grant: NetworkGrant | null | undefined): string {
-  if (!grantsNetwork(grant)) return SANDBOX_PATH;
-  return `${SANDBOX_PATH}?connect=${encodeURIComponent(grant.all ? ALL : grant.origins.join(' '))}`;
-}
-
-/** `?connect=` → the connect-src sources; null when the parameter is present but not a valid list. */
-export function parseConnectParam(value: string | null): string[] | null {
-  if (value === null) return [];
-  if (value === ALL) return ['http:', 'https:', 'ws:', 'wss:'];
-  const parts = value.split(' ');
-  const out: string[] = [];
-  for (const p of parts) {
-    const o = normalizeOrigin(p);
-    // exact form only: what sandboxPageUrl writes, nothing the parser had to repair
-    if (o === null || o !== p) return null;
-    out.push(o);
-  }
-  return out.length > 0 ? out : null;
-}
-
 /**
- * The sandbox page's policy. `sandbox allow-scripts` gives the page an opaque origin even when
- * it is opened directly (no cookies, no IndexedDB or localStorage of the app); the worker it
- * starts from a blob: URL inherits this policy, so `connect-src` governs fetch, XMLHttpRequest,
- * WebSocket, EventSource and sendBeacon of the user's code; only the app may frame it.
+ * The connect-src sources of a call with this grant: none, the granted origins (each passed
+ * normalizeOrigin, so nothing in them means anything else in a policy), or any http(s)/ws(s) host.
  */
-export function sandboxPolicy(connect: readonly string[]): string {
-  return [
-    'sandbox allow-scripts',
-    "default-src 'none'",
-    "script-src 'self' blob:",
-    'worker-src blob:',
-    `connect-src ${connect.length > 0 ? connect.join(' ') : "'none'"}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'self'",
-  ].join('; ');
+export function connectSources(grant: NetworkGrant | null | undefined): string[] {
+  if (!grantsNetwork(grant)) return [];
+  if (grant.all) return ['http:', 'https:', 'ws:', 'wss:'];
+  return grant.origins.map(normalizeOrigin).filter((o): o is string => o !== null);
 }
 
 /**

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { syncUrl, startRelay, type Relay } from '../../server/relay.ts';
 import { generateToken } from '../../server/accounts.ts';
 import { CONTENT_SECURITY_POLICY } from '../../server/security-headers.ts';
-import { sandboxPageUrl } from '../../shared/tools/network.ts';
+import { createHash } from 'node:crypto';
+import { SANDBOX_HOST_SCRIPT } from '../../shared/tools/sandbox-host.ts';
 import { runCleanups, tempDir, tryUpgrade, upgradeStatus } from './helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -32,7 +33,6 @@ beforeAll(async () => {
   writeFileSync(path.join(dist, 'assets', 'automerge-def456.wasm'), Buffer.from([0, 97, 115, 109]));
   writeFileSync(path.join(dist, 'assets', 'index-abc123.css'), 'body{}');
   writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
-  writeFileSync(path.join(dist, 'sandbox.html'), '<!doctype html><title>Atelier sandbox</title>');
   writeFileSync(path.join(tmp.dir, 'secret.txt'), 'outside the static dir');
   // Many deliberate 401s from one address here: no slow-down (auth-gate has its own tests).
   const limits = { authFailuresBeforeDelay: 0, authFailuresBeforeBlock: 0 };
@@ -194,12 +194,13 @@ describe('security headers', () => {
     expect(bad.toLowerCase()).toContain('content-security-policy:');
   });
 
-  it('the policy allows only the app itself plus wasm compilation, and any http(s)/ws(s) host for connections', () => {
+  it('the policy allows only the app itself plus wasm compilation and the sandbox frame script (by hash), and any http(s)/ws(s) host for connections', () => {
+    const hostHash = createHash('sha256').update(SANDBOX_HOST_SCRIPT, 'utf8').digest('base64');
     const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
       const [name = '', ...values] = d.trim().split(/\s+/);
       return [name, values] as const;
     }));
-    expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", `'sha256-${hostHash}'`]);
     expect(directives.get('style-src')).toEqual(["'self'"]);
     expect(directives.get('connect-src')).toEqual(["'self'", 'http:', 'https:', 'ws:', 'wss:']);
     expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
@@ -225,46 +226,3 @@ describe('security headers', () => {
   });
 });
 
-describe('the tools sandbox page', () => {
-  function directives(csp: string): Map<string, string[]> {
-    return new Map(
-      csp.split(';').map((d) => {
-        const [name = '', ...values] = d.trim().split(/\s+/);
-        return [name, values] as const;
-      }),
-    );
-  }
-
-  it('is served with its own policy: an opaque origin, framed by the app only, no network', async () => {
-    const res = await fetch(`${relay.url}${sandboxPageUrl(null)}`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Atelier sandbox');
-    const d = directives(res.headers.get('content-security-policy') ?? '');
-    expect(d.get('sandbox')).toEqual(['allow-scripts']);
-    expect(d.get('default-src')).toEqual(["'none'"]);
-    expect(d.get('script-src')).toEqual(["'self'", 'blob:']);
-    expect(d.get('worker-src')).toEqual(['blob:']);
-    expect(d.get('connect-src')).toEqual(["'none'"]);
-    expect(d.get('frame-ancestors')).toEqual(["'self'"]);
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-  });
-
-  it('lets a call reach exactly the origins granted to its tool, or any http(s)/ws(s) host for "*"', async () => {
-    const granted = await fetch(`${relay.url}${sandboxPageUrl({ all: false, origins: ['http://127.0.0.1:9', 'https://api.example.com'] })}`);
-    expect(granted.status).toBe(200);
-    expect(directives(granted.headers.get('content-security-policy') ?? '').get('connect-src')).toEqual(['http://127.0.0.1:9', 'https://api.example.com']);
-    const all = await fetch(`${relay.url}${sandboxPageUrl({ all: true, origins: [] })}`);
-    expect(directives(all.headers.get('content-security-policy') ?? '').get('connect-src')).toEqual(['http:', 'https:', 'ws:', 'wss:']);
-    expect(directives(all.headers.get('content-security-policy') ?? '').get('sandbox')).toEqual(['allow-scripts']);
-  });
-
-  it('refuses a grant that is not a list of origins (no widening, no injected directive)', async () => {
-    for (const connect of ['', 'https://x.example;%20script-src%20*', 'https://x.example/path', 'javascript:alert(1)', 'https://x.example%20*', 'HTTPS://X.EXAMPLE', 'https://x.example%2C%20https:', 'https%3A%2F%2Fx.example%3B', 'https%3A%2F%2Fx.example%3Bscript-src']) {
-      const res = await fetch(`${relay.url}/sandbox.html?connect=${connect}`);
-      expect(res.status, connect).toBe(400);
-      expect(await res.text(), connect).not.toContain('Atelier sandbox');
-      expect(res.headers.get('content-security-policy'), connect).toBe(CONTENT_SECURITY_POLICY);
-    }
-  });
-});
