@@ -12,7 +12,9 @@ import { sandboxSrcdoc } from '../../shared/tools/sandbox-host.ts';
  * One frame per distinct grant stays for the page's life (building a frame is most of a call's
  * cost); each call gets its own worker in it, over its own MessagePort, and ending the call
  * (answer, error or time limit) terminates that worker. Frames never run user code themselves,
- * so a runaway worker cannot keep its frame from terminating it.
+ * so a runaway worker cannot keep its frame from terminating it. Calls sharing a frame share
+ * its opaque origin, and so only ever code with the same network reach: one could hand data to
+ * another (were the prelude's removal of BroadcastChannel undone) but not take it anywhere new.
  */
 
 /** base64 SHA-256 of the frame's script, defined by the Vite build (vite.config.ts). */
