@@ -3,6 +3,7 @@ import solid from 'vite-plugin-solid';
 import wasm from 'vite-plugin-wasm';
 import { VitePWA } from 'vite-plugin-pwa';
 import type { Plugin } from 'vite';
+import { SANDBOX_HOST_SHA256 } from './server/sandbox-host-hash.ts';
 
 // The Automerge wasm is ~3.6 MB; Workbox silently drops files over 2 MiB from the
 // precache, and then the app cannot boot offline (automerge-notes.md). Allow 8 MiB.
@@ -33,6 +34,9 @@ export default defineConfig({
   },
   worker: { format: 'es', plugins: () => [wasm()] },
   server: { port: 5173 },
+  // The tools' sandbox frame lists its script's hash in its own policy (client/tools/sandbox-browser.ts);
+  // the relay lists the same one in the app's (server/security-headers.ts).
+  define: { __SANDBOX_HOST_SHA256__: JSON.stringify(SANDBOX_HOST_SHA256) },
   plugins: [
     dropFetchPolyfill(),
     wasm(),

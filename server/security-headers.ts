@@ -6,13 +6,17 @@
  * module script and stylesheets by URL, no inline script or style; Solid sets styles through
  * element.style, which CSP does not govern; the Automerge wasm is fetched and compiled, hence
  * 'wasm-unsafe-eval'):
- * - script-src 'self' 'wasm-unsafe-eval': only the app's own files; no inline script, no eval.
+ * - script-src 'self' 'wasm-unsafe-eval' 'sha256-…': only the app's own files, no eval, and one
+ *   inline script: the tools' sandbox frame's (shared/tools/sandbox-host.ts), by its hash. That
+ *   srcdoc frame inherits this policy and adds its own (no network unless granted).
  * - connect-src 'self' http: https: ws: wss:: the relay itself (fetch and WebSocket, also a
  *   relay on another host after pairing) and the person's own Ollama / OpenAI-compatible
  *   servers, which can be on any host, over http on a LAN.
  * - img-src 'self' data: blob:: icons, pasted/imported images (data: and blob: URLs). Remote
  *   pictures (an https avatar URL from an import, an image in model output) do not load: no
  *   third party learns when a conversation is opened.
+ * - frames fall back to default-src 'self': the only one is the tools' sandbox frame, a srcdoc
+ *   document (not fetched, so not governed by frame-src).
  * - style-src 'self', worker-src 'self' blob:, object-src 'none', base-uri 'self',
  *   form-action 'self', frame-ancestors 'none' (no clickjacking; X-Frame-Options for old browsers).
  *
@@ -26,9 +30,12 @@
  * share the domain.
  */
 
+import { hashSource } from '../shared/tools/sandbox-host.ts';
+import { SANDBOX_HOST_SHA256 } from './sandbox-host-hash.ts';
+
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  `script-src 'self' 'wasm-unsafe-eval' ${hashSource(SANDBOX_HOST_SHA256)}`,
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self'",

@@ -39,7 +39,7 @@ export function AnswerExtras(props: { message: ChatMessage; content: string; don
         setOutput({ text: t('tools.copied'), error: false });
         return;
       }
-      const out = await runUserCode(item.code, { op: 'action', value: { role: 'assistant', content: props.content, model: props.message.model } });
+      const out = await runUserCode(item.code, { op: 'action', value: { role: 'assistant', content: props.content, model: props.message.model } }, { network: item.network });
       if (out.ok) setOutput({ text: resultText(out.value), error: false });
       else setOutput({ text: out.line ? t('tools.checkErrorLine', { line: out.line, error: out.error }) : t('tools.checkError', { error: out.error }), error: true });
     } catch (e) {

@@ -1,9 +1,10 @@
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import { updateText } from '@automerge/automerge-repo';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { addToolEntry, initialTool, moveToTrash, newId, type ToolDoc, type ToolType } from '../../shared/schema/index.ts';
 import { DEFAULT_TIME_LIMIT_MS, type SandboxDescription } from '../../shared/tools/sandbox.ts';
+import { grantText, parseOriginsText, storedGrant, type NetworkGrant } from '../../shared/tools/network.ts';
 import { openDoc } from '../repo/open-doc.ts';
 import { BUILTINS } from './builtins.ts';
 import { createToolList, type ToolItem } from './registry.ts';
@@ -17,28 +18,41 @@ interface Draft {
   name: string;
   toolType: ToolType;
   code: string;
+  /** "Allow network access" ticked */
+  network: boolean;
+  /** the origins field as typed */
+  origins: string;
+}
+
+/** The draft's grant, or the message that says why it cannot be saved. */
+function draftGrant(d: Draft): { grant: NetworkGrant | null } | { bad: string } | { empty: true } {
+  if (!d.network) return { grant: null };
+  const parsed = parseOriginsText(d.origins);
+  if (parsed.ok) return { grant: parsed.grant };
+  return 'bad' in parsed ? { bad: parsed.bad } : { empty: true };
+}
+
+function sameGrant(a: NetworkGrant | null, b: NetworkGrant | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Settings › Tools: the built-ins, and the workspace's own tools, filters and actions (synced documents). */
 export function ToolsSettings() {
   const { t } = useI18n();
   const { repo, workspace, readOnly, saves } = useWorkspace();
-  const list = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
+  const [version, setVersion] = createSignal(0);
+  const list = createToolList((k) => t(`tools.builtin.${k as 'clock'}`), version);
   const [draft, setDraft] = createSignal<Draft | null>(null);
   const [check, setCheck] = createSignal<{ text: string; error: boolean } | null>(null);
-  const [version, setVersion] = createSignal(0);
-  const [mine] = createResource(
-    () => [list(), version()] as const,
-    ([items]) => items.filter((x) => !x.builtin),
-  );
+  const mine = () => list().filter((x) => !x.builtin);
 
   const startNew = (toolType: ToolType = 'tool', code = TEMPLATES.tool, name = '') => {
     setCheck(null);
-    setDraft({ id: null, name, toolType, code });
+    setDraft({ id: null, name, toolType, code, network: false, origins: '' });
   };
   const edit = (item: ToolItem) => {
     setCheck(null);
-    setDraft({ id: item.id, name: item.name, toolType: item.toolType, code: item.code });
+    setDraft({ id: item.id, name: item.name, toolType: item.toolType, code: item.code, network: item.network !== null, origins: grantText(item.network) });
   };
 
   const runCheck = async (d: Draft) => {
@@ -57,11 +71,17 @@ export function ToolsSettings() {
     const d = draft();
     const ws = workspace();
     if (!d || !ws || !d.name.trim()) return;
+    const g = draftGrant(d);
+    if (!('grant' in g)) {
+      setCheck({ text: 'bad' in g ? t('tools.networkBadOrigin', { entry: g.bad }) : t('tools.networkEmpty'), error: true });
+      return;
+    }
+    const grant = g.grant;
     await runCheck(d);
     const now = Date.now();
     if (d.id === null) {
       const id = newId();
-      const handle = repo.create<ToolDoc>(initialTool({ id, toolType: d.toolType, name: d.name.trim(), code: d.code }, now));
+      const handle = repo.create<ToolDoc>(initialTool({ id, toolType: d.toolType, name: d.name.trim(), code: d.code, network: grant }, now));
       ws.change((w) => addToolEntry(w, id, handle.url, now));
       void repo.flush([handle.documentId, ws.handle.documentId]).catch(saves.report);
       setDraft({ ...d, id });
@@ -74,12 +94,11 @@ export function ToolsSettings() {
         if (x.name !== d.name.trim()) x.name = d.name.trim();
         if (x.toolType !== d.toolType) x.toolType = d.toolType;
         updateText(x, ['code'], d.code);
+        if (!sameGrant(storedGrant(x.network), grant)) {
+          if (grant) x.network = { all: grant.all, origins: [...grant.origins] };
+          else delete x.network;
+        }
         x.updatedAt = now;
-      });
-      // the list is keyed on the index: touch the entry so it reloads
-      ws.change((w) => {
-        const e = w.tools?.[d.id!];
-        if (e) e.addedAt = e.addedAt;
       });
       setVersion((n) => n + 1);
     }
@@ -115,12 +134,15 @@ export function ToolsSettings() {
         </For>
       </ul>
       <h3>{t('tools.yours')}</h3>
-      <Show when={(mine() ?? []).length > 0} fallback={<p class="help">{t('tools.none')}</p>}>
+      <Show when={mine().length > 0} fallback={<p class="help">{t('tools.none')}</p>}>
         <ul class="tool-list" aria-label={t('tools.yours')}>
           <For each={mine()}>
             {(item) => (
               <li aria-label={item.name}>
                 <strong>{item.name}</strong> <span class="badge">{t(`tools.kind.${item.toolType}`)}</span>{' '}
+                <Show when={item.network}>
+                  <span class="badge">{t('tools.networkBadge')}</span>{' '}
+                </Show>
                 <button type="button" class="secondary small" onClick={() => edit(item)}>
                   {t('tools.edit')}
                 </button>{' '}
@@ -171,6 +193,26 @@ export function ToolsSettings() {
               <span>{t('tools.code')}</span>
               <textarea class="code" rows="16" spellcheck={false} value={d().code} onInput={(e) => setDraft({ ...d(), code: e.currentTarget.value })} />
             </label>
+            <label class="check">
+              <input type="checkbox" checked={d().network} onChange={(e) => setDraft({ ...d(), network: e.currentTarget.checked })} />
+              <span>{t('tools.networkAllow')}</span>
+            </label>
+            <Show when={d().network}>
+              <label class="field">
+                <span>{t('tools.networkOrigins')}</span>
+                <textarea
+                  class="code"
+                  rows="3"
+                  spellcheck={false}
+                  aria-describedby="tool-network-help"
+                  value={d().origins}
+                  onInput={(e) => setDraft({ ...d(), origins: e.currentTarget.value })}
+                />
+              </label>
+              <p class="help" id="tool-network-help">
+                {t('tools.networkHelp')}
+              </p>
+            </Show>
             <div class="row-actions">
               <button type="submit" disabled={readOnly()}>
                 {t('tools.save')}

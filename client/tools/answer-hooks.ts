@@ -101,7 +101,7 @@ export function createAnswerHooks(deps: HookDeps): AnswerHooks {
         }
         const t = byId.get(id);
         if (!t || t.toolType !== 'tool') continue;
-        const d = await runUserCode(t.code, { op: 'describe' });
+        const d = await runUserCode(t.code, { op: 'describe' }, { network: t.network });
         if (!d.ok) {
           problem(t.name, d.error, d.line);
           continue;
@@ -110,7 +110,7 @@ export function createAnswerHooks(deps: HookDeps): AnswerHooks {
         for (const f of desc.tools) {
           tools.push({ type: 'function', function: f });
           executors.set(f.name, async (args) => {
-            const out = await runUserCode(t.code, { op: 'tool', name: f.name, args });
+            const out = await runUserCode(t.code, { op: 'tool', name: f.name, args }, { network: t.network });
             return out.ok ? { result: resultText(out.value), error: false } : { result: `Error: ${out.error}${out.line ? ` (line ${out.line})` : ''}`, error: true };
           });
         }
@@ -121,7 +121,7 @@ export function createAnswerHooks(deps: HookDeps): AnswerHooks {
         .map((id) => byId.get(id))
         .filter((t): t is ToolItem => t !== undefined && t.toolType === 'filter');
       for (const f of filters) {
-        const out = await runUserCode(f.code, { op: 'inlet', value: req });
+        const out = await runUserCode(f.code, { op: 'inlet', value: req }, { network: f.network });
         if (!out.ok) problem(f.name, out.error, out.line);
         else if (out.value && typeof out.value === 'object' && Array.isArray((out.value as LoopRequest).messages)) req = out.value as LoopRequest;
       }
@@ -137,7 +137,7 @@ export function createAnswerHooks(deps: HookDeps): AnswerHooks {
     async outlet(content) {
       let text = content;
       for (const f of filters) {
-        const out = await runUserCode(f.code, { op: 'outlet', value: { role: 'assistant', content: text } });
+        const out = await runUserCode(f.code, { op: 'outlet', value: { role: 'assistant', content: text } }, { network: f.network });
         if (!out.ok) problem(f.name, out.error, out.line);
         else if (typeof out.value === 'string') text = out.value;
         else if (out.value && typeof (out.value as { content?: unknown }).content === 'string') text = (out.value as { content: string }).content;

@@ -3,6 +3,7 @@ import type { Repo } from '@automerge/automerge-repo';
 import { entryState, storedString, type ToolDoc, type ToolType, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { openDoc } from '../repo/open-doc.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
+import { storedGrant, type NetworkGrant } from '../../shared/tools/network.ts';
 import { BUILTINS } from './builtins.ts';
 
 /** A tool, filter or action as the pickers and the chat see it. */
@@ -14,6 +15,8 @@ export interface ToolItem {
   /** automerge URL for user tools */
   url: string | null;
   code: string;
+  /** network access granted to user code; null = none */
+  network: NetworkGrant | null;
 }
 
 export async function loadUserTools(repo: Repo, ws: Pick<WorkspaceDoc, 'tools'> | undefined): Promise<ToolItem[]> {
@@ -25,19 +28,22 @@ export async function loadUserTools(repo: Repo, ws: Pick<WorkspaceDoc, 'tools'> 
       const opened = await openDoc<ToolDoc>(repo, url, 'atelier/tool');
       if (opened.status !== 'ok' && opened.status !== 'newer') return;
       const d = opened.handle.doc();
-      out.push({ id, toolType: d.toolType, name: d.name, builtin: false, url, code: String(d.code) });
+      out.push({ id, toolType: d.toolType, name: d.name, builtin: false, url, code: String(d.code), network: storedGrant(d.network) });
     }),
   );
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Built-ins (names from `builtinName`) then the workspace's own, reloaded when the index changes. */
-export function createToolList(builtinName: (key: string) => string): Accessor<ToolItem[]> {
+/**
+ * Built-ins (names from `builtinName`) then the workspace's own, reloaded when the index
+ * changes or `revision` does (an edit changes a tool's document, not the index).
+ */
+export function createToolList(builtinName: (key: string) => string, revision: Accessor<number> = () => 0): Accessor<ToolItem[]> {
   const { repo, workspace } = useWorkspace();
-  const key = () => JSON.stringify(workspace()?.doc.tools ?? {});
+  const key = () => `${revision()}:${JSON.stringify(workspace()?.doc.tools ?? {})}`;
   const [user] = createResource(key, () => loadUserTools(repo, workspace()?.doc));
   return () => [
-    ...BUILTINS.map((b) => ({ id: b.id, toolType: b.toolType, name: builtinName(b.key), builtin: true, url: null, code: '' })),
+    ...BUILTINS.map((b) => ({ id: b.id, toolType: b.toolType, name: builtinName(b.key), builtin: true, url: null, code: '', network: null })),
     ...(user.latest ?? []),
   ];
 }

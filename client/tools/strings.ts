@@ -5,7 +5,7 @@ export const toolsStrings = defineStrings(
   {
     nav: 'Tools',
     title: 'Tools, filters and actions',
-    intro: 'Small JavaScript modules that presets can use. They run in a sandbox with no access to the page, your documents or your tokens, and are stopped after {{ s }} seconds.',
+    intro: 'Small JavaScript modules that presets can use. They run in a sandbox with no access to the page, your documents or your tokens, reach no network unless you allow it, and are stopped after {{ s }} seconds.',
     builtins: 'Built in',
     yours: 'Yours',
     none: 'Nothing here yet.',
@@ -24,6 +24,13 @@ export const toolsStrings = defineStrings(
     checkError: 'Error: {{ error }}',
     checkErrorLine: 'Error on line {{ line }}: {{ error }}',
     edit: 'Edit',
+    // network access (per tool, synced)
+    networkAllow: 'Allow network access',
+    networkOrigins: 'Origins it may reach',
+    networkHelp: 'One per line, such as https://api.example.com, or * for any server. Whatever it can reach, it can send your conversations to.',
+    networkBadOrigin: '“{{ entry }}” is not an origin (such as https://api.example.com). Nothing was saved.',
+    networkEmpty: 'List at least one origin, or * for any server. Nothing was saved.',
+    networkBadge: 'network access',
     builtin: {
       clock: 'Clock (current date and time)',
       calculator: 'Calculator',
@@ -47,7 +54,7 @@ export const toolsStrings = defineStrings(
   {
     nav: 'Outils',
     title: 'Outils, filtres et actions',
-    intro: 'De petits modules JavaScript que les préréglages peuvent utiliser. Ils s’exécutent dans un bac à sable sans accès à la page, à vos documents ni à vos jetons, et sont arrêtés après {{ s }} secondes.',
+    intro: 'De petits modules JavaScript que les préréglages peuvent utiliser. Ils s’exécutent dans un bac à sable sans accès à la page, à vos documents ni à vos jetons, n’atteignent aucun réseau sauf si vous l’autorisez, et sont arrêtés après {{ s }} secondes.',
     builtins: 'Intégrés',
     yours: 'Les vôtres',
     none: 'Rien pour l’instant.',
@@ -66,6 +73,12 @@ export const toolsStrings = defineStrings(
     checkError: 'Erreur : {{ error }}',
     checkErrorLine: 'Erreur à la ligne {{ line }} : {{ error }}',
     edit: 'Modifier',
+    networkAllow: 'Autoriser l’accès au réseau',
+    networkOrigins: 'Origines qu’il peut atteindre',
+    networkHelp: 'Une par ligne, par exemple https://api.example.com, ou * pour n’importe quel serveur. Tout ce qu’il peut atteindre, il peut y envoyer vos conversations.',
+    networkBadOrigin: '« {{ entry }} » n’est pas une origine (par exemple https://api.example.com). Rien n’a été enregistré.',
+    networkEmpty: 'Indiquez au moins une origine, ou * pour n’importe quel serveur. Rien n’a été enregistré.',
+    networkBadge: 'accès au réseau',
     builtin: {
       clock: 'Horloge (date et heure actuelles)',
       calculator: 'Calculatrice',

@@ -4,7 +4,7 @@ export type ToolType = 'tool' | 'filter' | 'action';
 
 /**
  * A user-written tool, filter or action: a small JavaScript source run in a sandboxed
- * worker (client/tools/sandbox.ts). Listed in the workspace's `tools` index.
+ * frame (client/tools/sandbox-browser.ts). Listed in the workspace's `tools` index.
  */
 export type ToolDoc = {
   schema: number;
@@ -16,11 +16,16 @@ export type ToolDoc = {
   description: string;
   /** collaborative text: edit with updateText */
   code: string;
+  /** what the code may reach over the network (shared/tools/network.ts); absent = nothing */
+  network?: { all: boolean; origins: string[] };
   createdAt: number;
   updatedAt: number;
 };
 
-export function initialTool(f: { id: string; toolType: ToolType; name: string; description?: string; code: string }, now = Date.now()): ToolDoc {
+export function initialTool(
+  f: { id: string; toolType: ToolType; name: string; description?: string; code: string; network?: { all: boolean; origins: string[] } | null },
+  now = Date.now(),
+): ToolDoc {
   return {
     schema: SCHEMA.tool,
     kind: KIND.tool,
@@ -31,5 +36,6 @@ export function initialTool(f: { id: string; toolType: ToolType; name: string; d
     code: f.code,
     createdAt: now,
     updatedAt: now,
+    ...(f.network ? { network: { all: f.network.all, origins: [...f.network.origins] } } : {}),
   };
 }

@@ -112,6 +112,8 @@ export interface WorkerLike {
   onMessage(f: (data: unknown) => void): void;
   /** a failure outside the dispatcher (syntax error): message and the script line when known */
   onError(f: (message: string, scriptLine: number | null) => void): void;
+  /** at the time limit: why the code never answered when it is not the code's fault (its host did not start), else null */
+  stalled?(): string | null;
 }
 
 export const DEFAULT_TIME_LIMIT_MS = 5000;
@@ -128,7 +130,7 @@ export function runSandboxed(create: (script: string) => WorkerLike, code: strin
       w?.terminate();
       resolve(o);
     };
-    const timer = setTimeout(() => done({ ok: false, error: `stopped after ${timeoutMs / 1000} s (time limit)`, line: null, timeout: true }), timeoutMs);
+    const timer = setTimeout(() => done({ ok: false, error: w?.stalled?.() ?? `stopped after ${timeoutMs / 1000} s (time limit)`, line: null, timeout: true }), timeoutMs);
     try {
       w = create(sandboxScript(code));
     } catch (e) {

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { syncUrl, startRelay, type Relay } from '../../server/relay.ts';
 import { generateToken } from '../../server/accounts.ts';
 import { CONTENT_SECURITY_POLICY } from '../../server/security-headers.ts';
+import { createHash } from 'node:crypto';
+import { SANDBOX_HOST_SCRIPT } from '../../shared/tools/sandbox-host.ts';
 import { runCleanups, tempDir, tryUpgrade, upgradeStatus } from './helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -192,12 +194,13 @@ describe('security headers', () => {
     expect(bad.toLowerCase()).toContain('content-security-policy:');
   });
 
-  it('the policy allows only the app itself plus wasm compilation, and any http(s)/ws(s) host for connections', () => {
+  it('the policy allows only the app itself plus wasm compilation and the sandbox frame script (by hash), and any http(s)/ws(s) host for connections', () => {
+    const hostHash = createHash('sha256').update(SANDBOX_HOST_SCRIPT, 'utf8').digest('base64');
     const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
       const [name = '', ...values] = d.trim().split(/\s+/);
       return [name, values] as const;
     }));
-    expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", `'sha256-${hostHash}'`]);
     expect(directives.get('style-src')).toEqual(["'self'"]);
     expect(directives.get('connect-src')).toEqual(["'self'", 'http:', 'https:', 'ws:', 'wss:']);
     expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
@@ -222,3 +225,4 @@ describe('security headers', () => {
     expect(html).not.toMatch(/javascript:/i);
   });
 });
+
