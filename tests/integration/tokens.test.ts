@@ -58,7 +58,7 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
     execFile(
       process.execPath,
       ['--import', 'tsx', 'server/account-cli.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, DATA_DIR: tmp.dir, HOST: '127.0.0.1', PORT: String(relay.port) }, timeout: 20_000 },
+      { cwd: ROOT, env: { ...process.env, DATA_DIR: tmp.dir, HOST: '127.0.0.1', PORT: String(relay.port) } },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
