@@ -5,8 +5,10 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Safety nets against hangs only: every wait is on an event or a state, none on the clock, so
+  // these are sized for a machine loaded far beyond its cores (a hung test still fails, later).
+  timeout: 300_000,
+  expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: process.env.CI ? 2 : 2,
   retries: 0,

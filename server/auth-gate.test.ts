@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { hashToken, type Account, type AccountStore } from './accounts.ts';
+import { ManualClock } from '../tests/helpers/manual-clock.ts';
 import { AuthGate, clientAddress } from './auth-gate.ts';
 
 const GOOD = 'g'.repeat(43);
@@ -22,40 +23,41 @@ describe('AuthGate', () => {
 
   it('slows down, then blocks an address (even for a valid token), then lets it in again', async () => {
     const logs: string[] = [];
-    const gate = new AuthGate(store, limits, (l) => logs.push(l));
+    const clock = new ManualClock({ autoAdvance: true });
+    const gate = new AuthGate(store, limits, (l) => logs.push(l), clock);
     const ip = '2.2.2.2';
-    const timed = async (token: string | null) => {
-      const t = Date.now();
-      const r = await gate.check(ip, token);
-      return { r, ms: Date.now() - t };
-    };
-    expect((await timed('nope')).r).toMatchObject({ ok: false, status: 401 });
-    expect((await timed(null)).r).toMatchObject({ ok: false, status: 401, reason: 'missing token' });
-    const third = await timed('nope');
-    expect(third.r).toMatchObject({ status: 401 });
-    expect(third.ms).toBeGreaterThanOrEqual(35); // 1 past the threshold × 40 ms
-    const fourth = await timed('nope');
-    expect(fourth.ms).toBeGreaterThanOrEqual(75); // 2 past × 40 ms
-    expect((await timed('nope')).r).toMatchObject({ status: 429, retryAfterS: 1 }); // the 5th failure blocks
-    expect((await timed(GOOD)).r).toMatchObject({ status: 429 });
+    expect(await gate.check(ip, 'nope')).toMatchObject({ ok: false, status: 401 });
+    expect(await gate.check(ip, null)).toMatchObject({ ok: false, status: 401, reason: 'missing token' });
+    expect(clock.sleeps).toEqual([]); // the first failures are answered at once
+    expect(await gate.check(ip, 'nope')).toMatchObject({ status: 401 });
+    expect(clock.sleeps).toEqual([40]); // 1 past the threshold × 40 ms
+    expect(await gate.check(ip, 'nope')).toMatchObject({ status: 401 });
+    expect(clock.sleeps).toEqual([40, 80]); // 2 past × 40 ms
+    expect(await gate.check(ip, 'nope')).toMatchObject({ status: 429, retryAfterS: 1 }); // the 5th failure blocks
+    expect(await gate.check(ip, GOOD)).toMatchObject({ status: 429 });
     expect(gate.blockedFor(ip)).toBe(1);
     expect(logs).toEqual(['auth: 2.2.2.2 blocked for 0 s after 5 failed attempts']);
     expect((await gate.check('3.3.3.3', GOOD)).ok).toBe(true); // other addresses are not affected
-    await new Promise((r) => setTimeout(r, 320));
+    clock.advance(299);
+    expect(await gate.check(ip, GOOD)).toMatchObject({ status: 429 }); // still blocked 1 ms before the end
+    clock.advance(1);
     expect((await gate.check(ip, GOOD)).ok).toBe(true);
+    expect(clock.sleeps).toEqual([40, 80]); // blocked attempts are refused at once, not delayed
   });
 
   it('answers 429 at once to an address while one of its failures is being delayed', async () => {
-    const gate = new AuthGate(store, { ...limits, authDelayMs: 200 }, () => {});
+    const clock = new ManualClock();
+    const gate = new AuthGate(store, { ...limits, authDelayMs: 200 }, () => {}, clock);
     const ip = '4.4.4.4';
     await gate.check(ip, 'x');
     await gate.check(ip, 'x');
+    const delayStarted = clock.nextSleep();
     const slow = gate.check(ip, 'x');
-    await new Promise((r) => setTimeout(r, 20)); // its answer is now being held back
-    const t = Date.now();
+    expect(await delayStarted).toBe(200); // its answer is now being held back (the clock stands still)
     expect(await gate.check(ip, GOOD)).toMatchObject({ status: 429 });
-    expect(Date.now() - t).toBeLessThan(100);
+    clock.advance(200);
     expect(await slow).toMatchObject({ status: 401 });
+    expect((await gate.check(ip, GOOD)).ok).toBe(true); // the delay is over: the address may try again
   });
 
   it('does not count revoked tokens as guesses', async () => {

@@ -42,7 +42,17 @@ const MAX_DELAY_MS = 10_000;
 /** Addresses tracked at most; past it the oldest entries go (a flood of addresses cannot grow memory without bound). */
 const MAX_TRACKED = 100_000;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+/** The gate's time: the system clock in the relay; tests step a manual one instead of waiting. */
+export interface GateClock {
+  now(): number;
+  /** Resolves once `ms` have passed on this clock. */
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: GateClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms).unref()),
+};
 
 /** The client address: the TCP peer, or with trustProxy the last X-Forwarded-For hop (what the proxy saw). */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
@@ -60,13 +70,15 @@ export class AuthGate {
   readonly #accounts: AccountStore;
   readonly #limits: ThrottleLimits;
   readonly #log: (line: string) => void;
+  readonly #clock: GateClock;
   readonly #byAddress = new Map<string, AddressState>();
   #lastPrune = 0;
 
-  constructor(accounts: AccountStore, limits: ThrottleLimits, log: (line: string) => void) {
+  constructor(accounts: AccountStore, limits: ThrottleLimits, log: (line: string) => void, clock: GateClock = systemClock) {
     this.#accounts = accounts;
     this.#limits = limits;
     this.#log = log;
+    this.#clock = clock;
   }
 
   #state(ip: string, now: number): AddressState {
@@ -96,13 +108,13 @@ export class AuthGate {
   }
 
   /** Whether the address is blocked now, and for how many seconds more. */
-  blockedFor(ip: string, now = Date.now()): number {
+  blockedFor(ip: string, now = this.#clock.now()): number {
     const s = this.#byAddress.get(ip);
     return s && s.blockedUntil > now ? Math.ceil((s.blockedUntil - now) / 1000) : 0;
   }
 
   async check(ip: string, token: string | null): Promise<AuthResult> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const s = this.#state(ip, now);
     if (s.blockedUntil > now) {
       return { ok: false, status: 429, reason: 'too many failed attempts', retryAfterS: Math.ceil((s.blockedUntil - now) / 1000) };
@@ -124,7 +136,7 @@ export class AuthGate {
   }
 
   async #fail(ip: string, s: AddressState, reason: string): Promise<AuthResult> {
-    const now = Date.now();
+    const now = this.#clock.now();
     s.failures.push(now);
     const { authFailuresBeforeBlock: block, authBlockMs } = this.#limits;
     if (block > 0 && s.failures.length >= block) {
@@ -137,7 +149,7 @@ export class AuthGate {
     if (delay > 0) {
       s.delaying = true;
       try {
-        await sleep(delay);
+        await this.#clock.sleep(delay);
       } finally {
         s.delaying = false;
       }

@@ -37,9 +37,16 @@ describe('backup while documents are written and compacted', () => {
     const saved: string[] = [];
     let stop = false;
     // A write per turn of the event loop (as the relay's are, one per message), with a
-    // compaction (new snapshot, old chunks deleted) every few hundred.
+    // compaction (new snapshot, old chunks deleted) every few hundred. At most WRITES_PER_BACKUP
+    // per backup started: on a slow machine the document (so each backup) would otherwise grow
+    // without bound; the writer then waits for the next backup to start.
+    const WRITES_PER_BACKUP = 80;
+    let allowed = 0;
+    let wake = (): void => {};
     const writer = (async () => {
       for (let i = 0; !stop; i++) {
+        while (i >= allowed && !stop) await new Promise<void>((resolve) => (wake = resolve));
+        if (stop) break;
         doc = A.change(doc, (d) => {
           d.items[`k${i}`] = i;
         });
@@ -51,6 +58,8 @@ describe('backup while documents are written and compacted', () => {
     let backups = 0;
     try {
       for (; backups < 25; backups++) {
+        allowed += WRITES_PER_BACKUP;
+        wake();
         const before = [...saved];
         const file = path.join(root, `b${backups}.tar.gz`);
         await createBackup(dataDir, file);
@@ -59,6 +68,7 @@ describe('backup while documents are written and compacted', () => {
       }
     } finally {
       stop = true;
+      wake();
       await writer;
     }
     expect(saved.length).toBeGreaterThan(backups); // writes really interleaved with the backups

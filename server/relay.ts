@@ -11,7 +11,7 @@ import type { StorageAdapterInterface } from '@automerge/automerge-repo';
 import { DEFAULT_IDLE, DEFAULT_LIMITS, relayOrigin, type IdleOptions, type RelayLimits } from './config.ts';
 import { FileAccountStore, type AccountStore } from './accounts.ts';
 import { AccountRepos, type AccountStats } from './account-repos.ts';
-import { AuthGate } from './auth-gate.ts';
+import { AuthGate, type GateClock } from './auth-gate.ts';
 import { createApiHandler } from './http-api.ts';
 import { collectGarbage } from './memory.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -34,6 +34,8 @@ export interface RelayOptions {
   accountsPollMs?: number;
   /** Ping interval of the sync sockets (default 5000 ms). */
   keepAliveInterval?: number;
+  /** The auth gate's clock (default: the system clock); tests step a manual one. */
+  authClock?: GateClock;
   /** Wraps each account's file storage: tests simulate a full disk with it. */
   wrapStorage?: (accountId: string, storage: StorageAdapterInterface) => StorageAdapterInterface;
 }
@@ -89,7 +91,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   });
   await accounts.list(); // a corrupt accounts.json should stop the start, not the first connection
 
-  const auth = new AuthGate(accounts, limits, log);
+  const auth = new AuthGate(accounts, limits, log, opts.authClock);
   const api = createApiHandler({ auth, trustProxy: opts.trustProxy, dataDir: opts.dataDir });
   const serveStatic = createStaticHandler(opts.staticDir ?? null);
   const endpoint = createSyncEndpoint({

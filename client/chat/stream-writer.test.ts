@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
 import * as A from '@automerge/automerge';
 import { initialConversation, type ConversationDoc } from '../../shared/schema/conversation.ts';
@@ -7,7 +7,8 @@ import { addTurn } from '../../shared/chat/branch.ts';
 import { checkDoc } from '../../shared/schema/validate.ts';
 import { makeStreamWriter } from './stream-writer.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The writer's batches and heartbeat run on vitest's fake clock: time passes when the test says. */
+const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
 function setup() {
   const repo = new Repo({ network: [] });
@@ -22,6 +23,13 @@ function setup() {
 }
 
 describe('makeStreamWriter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('writes tokens in batches, not one change per token, and settles the answer at the end', async () => {
     const { handle, changes } = setup();
     const w = makeStreamWriter(handle, 'a', { flushMs: 40, heartbeatMs: 10_000 });

@@ -124,8 +124,7 @@ describe('JournaledStorage', () => {
       d.n = 2;
     });
     void repo.flush();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(saved).toContain(h.documentId);
+    await expect.poll(() => saved).toContain(h.documentId);
     saved.length = 0;
     const storage = new JournaledStorage(new MemoryStorage(), undefined, (id) => saved.push(id));
     await storage.save([h.documentId, 'sync-state', 'peer-storage-id'], new Uint8Array([1]));

@@ -118,19 +118,33 @@ export interface WorkerLike {
 
 export const DEFAULT_TIME_LIMIT_MS = 5000;
 
-export function runSandboxed(create: (script: string) => WorkerLike, code: string, req: SandboxRequest, opts: { timeoutMs?: number } = {}): Promise<SandboxOutcome> {
+/** Calls `expire` once `ms` have passed; returns a cancel function. Injectable so tests can end the time limit themselves. */
+export type TimeLimitTimer = (ms: number, expire: () => void) => () => void;
+
+const systemTimer: TimeLimitTimer = (ms, expire) => {
+  const t = setTimeout(expire, ms);
+  return () => clearTimeout(t);
+};
+
+export function runSandboxed(
+  create: (script: string) => WorkerLike,
+  code: string,
+  req: SandboxRequest,
+  opts: { timeoutMs?: number; timer?: TimeLimitTimer } = {},
+): Promise<SandboxOutcome> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIME_LIMIT_MS;
+  const startTimer = opts.timer ?? systemTimer;
   return new Promise((resolve) => {
     let settled = false;
     let w: WorkerLike | null = null;
     const done = (o: SandboxOutcome) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelTimer();
       w?.terminate();
       resolve(o);
     };
-    const timer = setTimeout(() => done({ ok: false, error: w?.stalled?.() ?? `stopped after ${timeoutMs / 1000} s (time limit)`, line: null, timeout: true }), timeoutMs);
+    const cancelTimer = startTimer(timeoutMs, () => done({ ok: false, error: w?.stalled?.() ?? `stopped after ${timeoutMs / 1000} s (time limit)`, line: null, timeout: true }));
     try {
       w = create(sandboxScript(code));
     } catch (e) {

@@ -30,7 +30,7 @@ test('a streamed answer renders progressively as Markdown, with thinking, speed 
   await expect(answer).toContainText('Here is');
   await expect(answer.getByRole('button', { name: 'Stop' })).toBeVisible();
   await expect(answer).not.toContainText('The end of the answer.');
-  await expect(answer).toContainText('The end of the answer.', { timeout: 20_000 });
+  await expect(answer).toContainText('The end of the answer.');
 
   // Markdown: bold, a table, highlighted code with a copy button
   await expect(answer.locator('strong', { hasText: 'bold' })).toBeVisible();

@@ -30,7 +30,7 @@ test('two paired devices edit the same preset concurrently, one offline, and bot
 
   // B goes offline and edits; A edits the same prompt and other fields meanwhile.
   await b.setOffline(true);
-  await expect(pageB.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible({ timeout: 20_000 });
+  await expect(pageB.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible();
   const promptB = pageB.getByLabel('System prompt');
   await promptB.press('End');
   await promptB.pressSequentially(' Answer in French.');
@@ -50,8 +50,8 @@ test('two paired devices edit the same preset concurrently, one offline, and bot
 
   await b.setOffline(false);
   const merged = 'You are a patient tutor. Answer in French.';
-  await expect(pageA.getByLabel('System prompt')).toHaveValue(merged, { timeout: 20_000 });
-  await expect(pageB.getByLabel('System prompt')).toHaveValue(merged, { timeout: 20_000 });
+  await expect(pageA.getByLabel('System prompt')).toHaveValue(merged);
+  await expect(pageB.getByLabel('System prompt')).toHaveValue(merged);
   for (const p of [pageA, pageB]) {
     await expect(p.getByRole('button', { name: 'Remove tag from-a' })).toBeVisible();
     await expect(p.getByRole('button', { name: 'Remove tag from-b' })).toBeVisible();
@@ -82,7 +82,7 @@ test('hide on one device and edit on the other both survive; clone on both gives
   await expect(twinB).toBeVisible();
 
   await b.setOffline(true);
-  await expect(pageB.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible({ timeout: 20_000 });
+  await expect(pageB.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible();
   await twinB.getByRole('button', { name: 'Hide' }).click();
   await twinB.getByRole('button', { name: 'Clone' }).click();
   const twinA = pageA.getByRole('list', { name: 'Model presets' }).getByRole('listitem', { name: 'Twin', exact: true });
@@ -94,10 +94,10 @@ test('hide on one device and edit on the other both survive; clone on both gives
 
   for (const p of [pageA, pageB]) {
     const list = p.getByRole('list', { name: 'Model presets' });
-    await expect(list.getByRole('listitem', { name: 'Twin (Clone)', exact: true })).toHaveCount(2, { timeout: 20_000 });
+    await expect(list.getByRole('listitem', { name: 'Twin (Clone)', exact: true })).toHaveCount(2);
     const twin = list.getByRole('listitem', { name: 'Twin', exact: true });
-    await expect(twin.getByText('Hidden')).toBeVisible({ timeout: 20_000 });
-    await expect(twin.getByText('Edited while B hid it')).toBeVisible({ timeout: 20_000 });
+    await expect(twin.getByText('Hidden')).toBeVisible();
+    await expect(twin.getByText('Edited while B hid it')).toBeVisible();
   }
   await a.close();
   await b.close();

@@ -109,7 +109,7 @@ test('a pull shows its progress, then success, and the model appears', async ({ 
     .poll(async () => {
       const now = Number(await bar.getAttribute('aria-valuenow'));
       return now > 0 && now < 100;
-    }, { timeout: 15_000 })
+    })
     .toBe(true);
   await expect(row).toContainText('Downloading');
   await expect(row).toContainText(/of 271 MB/);
@@ -117,7 +117,7 @@ test('a pull shows its progress, then success, and the model appears', async ({ 
   await expect(row).toContainText(/MB\/s/);
   await expect(row).toContainText(/left/);
 
-  await expect(row).toContainText('Pulled smollm2:135m. It is now in the installed models.', { timeout: 20_000 });
+  await expect(row).toContainText('Pulled smollm2:135m. It is now in the installed models.');
   await expect(bar).toHaveCount(0);
   const pulled = installed(page).getByRole('listitem', { name: 'smollm2:135m' });
   await expect(pulled).toBeVisible();
@@ -138,7 +138,7 @@ test('a pull keeps running while the person moves around the app', async ({ page
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
   await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeVisible();
-  await expect.poll(() => fake.modelNames(), { timeout: 20_000 }).toContain('smollm2:135m');
+  await expect.poll(() => fake.modelNames()).toContain('smollm2:135m');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('link', { name: 'Connections' }).click();
@@ -169,14 +169,14 @@ test('cancel stops a pull', async ({ page, fake, relayFx }) => {
   await page.getByRole('button', { name: 'Pull', exact: true }).click();
   const row = page.getByRole('listitem', { name: 'Pull of hf.co/unsloth/gemma-3-270m-it-GGUF' });
   const bar = row.getByRole('progressbar');
-  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
   expect(fake.inFlight()).toBeGreaterThan(0);
 
   await row.getByRole('button', { name: 'Cancel pull of hf.co/unsloth/gemma-3-270m-it-GGUF' }).click();
   await expect(row).toContainText('The pull of hf.co/unsloth/gemma-3-270m-it-GGUF was cancelled.');
   await expect(bar).toHaveCount(0);
   // Ollama saw the connection close and stopped the pull; nothing was installed.
-  await expect.poll(() => fake.inFlight(), { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => fake.inFlight()).toBe(0);
   expect(fake.modelNames()).not.toContain('hf.co/unsloth/gemma-3-270m-it-GGUF:latest');
 });
 
@@ -196,7 +196,7 @@ test('at most three pulls run at once; the next one waits its turn', async ({ pa
   await expect(fourth).not.toContainText('Waiting');
   await expect.poll(() => fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/pull').length).toBe(4);
   for (const n of ['a2:1b', 'a3:1b', 'a4:1b']) await page.getByRole('button', { name: `Cancel pull of ${n}` }).click();
-  await expect.poll(() => fake.inFlight(), { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => fake.inFlight()).toBe(0);
 });
 
 test('delete removes a model after confirmation', async ({ page, fake, relayFx }) => {

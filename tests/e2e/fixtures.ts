@@ -12,28 +12,47 @@ export interface RelayFixture {
   wsUrl: string;
   token: string;
   workspaceUrl: string;
+  /** this test's account (unique on the relay), e.g. for relay.accounts.rotate */
+  accountName: string;
 }
 
-/** A real relay serving the built app (dist/) on a free port, with one account, per worker. */
-export const test = base.extend<{ shell: Page; fake: FakeOllama }, { relayFx: RelayFixture }>({
+interface RelayServer {
+  relay: Relay;
+  origin: string;
+  wsUrl: string;
+}
+
+/** Accounts made by this worker process so far: names stay unique on its relay. */
+let accountsMade = 0;
+
+/**
+ * A real relay serving the built app (dist/) on a free port, one per worker; each test gets an
+ * account of its own on it, so no test sees another's workspace (or is unpaired by another's
+ * rotation).
+ */
+export const test = base.extend<{ shell: Page; fake: FakeOllama; relayFx: RelayFixture }, { relayServer: RelayServer }>({
   /** A fresh fake Ollama per test, with the demo models installed. */
   fake: async ({}, use) => {
     const fake = await startFakeOllama({ models: DEMO_MODELS, tokensPerSecond: 200, pullStepDelayMs: 50 });
     await use(fake);
     await fake.close();
   },
-  relayFx: [
+  relayServer: [
     async ({}, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
       const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir, staticDir: process.env.STATIC_DIR ?? 'dist', log: () => {} });
-      const { account, token } = await relay.accounts.create('e2e');
       const origin = relay.url;
-      await use({ relay, origin, wsUrl: `${origin.replace(/^http/, 'ws')}/sync`, token, workspaceUrl: account.workspaceUrl });
+      await use({ relay, origin, wsUrl: `${origin.replace(/^http/, 'ws')}/sync` });
       await relay.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],
+  relayFx: async ({ relayServer }, use, testInfo) => {
+    const accountName = `e2e-w${testInfo.workerIndex}-${++accountsMade}`;
+    const { account, token } = await relayServer.relay.accounts.create(accountName);
+    await use({ ...relayServer, token, workspaceUrl: account.workspaceUrl, accountName });
+  },
   /** A page with the app loaded and its workspace open. */
   shell: async ({ page, relayFx }, use) => {
     await page.goto(`${relayFx.origin}/models`);
@@ -51,8 +70,8 @@ export async function pairWithToken(page: Page, fx: RelayFixture): Promise<void>
   await page.getByLabel('Relay address').fill(fx.wsUrl);
   await page.getByLabel('Token').fill(fx.token);
   await page.getByRole('button', { name: 'Pair with token' }).click();
-  await expect(page.getByText('Paired. Your workspace now syncs with the relay.')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText('Paired. Your workspace now syncs with the relay.')).toBeVisible();
+  await expect(page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
 }
 
 export async function createPresetQuick(page: Page, name: string, baseModel = 'llama3.2'): Promise<void> {

@@ -310,8 +310,7 @@ describe('abort', () => {
     expect((err as Error).name).toBe('AbortError');
     expect(n).toBeLessThan(5);
     // The server stops generating.
-    for (let i = 0; i < 50 && fake.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(fake.inFlight()).toBe(0);
+    await expect.poll(() => fake.inFlight()).toBe(0);
     // The server is free for the next request at once.
     const next = await ollama.chat({ model: 'llama3.2', messages: user('after') });
     expect(next.message.content).toBe('You said: after');

@@ -134,8 +134,7 @@ describe('POST /api/pull', () => {
       }
     })().catch((e: unknown) => e);
     expect((err as Error).name).toBe('AbortError');
-    for (let i = 0; i < 50 && fake.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(fake.inFlight()).toBe(0);
+    await expect.poll(() => fake.inFlight()).toBe(0);
     expect(fake.modelNames()).not.toContain(HF);
   });
 });

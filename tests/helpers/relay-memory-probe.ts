@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     console.log(`seeded ${ACCOUNTS} × ${DOCS} documents (${avg} bytes each on disk) in ${Math.round((Date.now() - t0) / 1000)} s`);
 
     const nodeArgs = (process.env.RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const relay = await spawnRelay({ dataDir: tmp.dir, timeoutMs: 60_000, env: { LOG_STATS_MS: '1000' }, nodeArgs });
+    const relay = await spawnRelay({ dataDir: tmp.dir, env: { LOG_STATS_MS: '1000' }, nodeArgs });
     if (nodeArgs.length > 0) console.log(`relay node options: ${nodeArgs.join(' ')}`);
     const lastStats = () => [...relay.output().matchAll(/stats: (.*)/g)].at(-1)?.[1] ?? '';
     relayOutput = relay.output;

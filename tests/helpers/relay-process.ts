@@ -26,7 +26,6 @@ export interface SpawnRelayOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   env?: Record<string, string>;
-  timeoutMs?: number;
   /** Extra node options before the script, e.g. ['--max-semi-space-size=2']. */
   nodeArgs?: string[];
 }
@@ -46,22 +45,16 @@ export async function spawnRelay(opts: SpawnRelayOptions): Promise<RelayProcess>
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  // No deadline: the relay either says it listens or exits (a hang is the test timeout's to catch).
   const listening = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${out}`)), opts.timeoutMs ?? 20_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (https?:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
+      if (m?.[1]) resolve(m[1]);
     };
     proc.stdout?.on('data', onData);
     proc.stderr?.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`relay exited (${code}) before listening:\n${out}`));
-    });
+    void exited.then((code) => reject(new Error(`relay exited (${code}) before listening:\n${out}`)));
   });
   let url: string;
   try {
@@ -83,13 +76,35 @@ export async function spawnRelay(opts: SpawnRelayOptions): Promise<RelayProcess>
   };
 }
 
-/** Waits until the relay's output contains `pattern`, and returns the match. */
-export async function waitForOutput(relay: RelayProcess, pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const m = pattern.exec(relay.output());
-    if (m) return m;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`relay output did not match ${pattern}:\n${relay.output()}`);
+/**
+ * Resolves with the first match of `pattern` in the relay's output from offset `from` on
+ * (default 0: all of it), as soon as the output holding it arrives; rejects if the relay exits
+ * first. No deadline of its own: a relay that never says it is the test timeout's to catch.
+ */
+export function waitForOutput(relay: RelayProcess, pattern: RegExp, opts: { from?: number } = {}): Promise<RegExpExecArray> {
+  const match = (): RegExpExecArray | null => pattern.exec(relay.output().slice(opts.from ?? 0));
+  const now = match();
+  if (now) return Promise.resolve(now);
+  if (relay.proc.exitCode !== null || relay.proc.signalCode !== null) return Promise.reject(new Error(`relay exited before its output matched ${pattern}:\n${relay.output()}`));
+  return new Promise((resolve, reject) => {
+    const streams = [relay.proc.stdout, relay.proc.stderr];
+    const stop = () => {
+      for (const s of streams) s?.off('data', onData);
+      relay.proc.off('exit', onExit);
+    };
+    // Listeners run after spawnRelay's own, so output() already holds the chunk.
+    const onData = () => {
+      const m = match();
+      if (m) {
+        stop();
+        resolve(m);
+      }
+    };
+    const onExit = (code: number | null) => {
+      stop();
+      reject(new Error(`relay exited (${code}) before its output matched ${pattern}:\n${relay.output()}`));
+    };
+    for (const s of streams) s?.on('data', onData);
+    relay.proc.once('exit', onExit);
+  });
 }

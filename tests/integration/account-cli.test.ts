@@ -25,7 +25,7 @@ function cli(...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'server/account-cli.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, DATA_DIR: tmp.dir, HOST: '127.0.0.1', PORT: String(relay.port) }, timeout: 20_000 },
+      { cwd: ROOT, env: { ...process.env, DATA_DIR: tmp.dir, HOST: '127.0.0.1', PORT: String(relay.port) } },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -78,7 +78,7 @@ describe('account CLI', () => {
     expect(run.stdout).not.toContain(token);
   });
 
-  it('refuses a duplicate name and bad usage with a clear message and a non-zero exit', { timeout: 60_000 }, async () => {
+  it('refuses a duplicate name and bad usage with a clear message and a non-zero exit', async () => {
     const dup = await cli('add', 'bob');
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toMatch(/already exists/);

@@ -60,7 +60,7 @@ describe('relay convergence', () => {
     });
 
     relay = await relayOn(tmp.dir, port);
-    await waitConverged(ha, hb, 15_000);
+    await waitConverged(ha, hb);
     for (const h of [ha, hb]) {
       expect(Object.keys(h.doc().presets).sort()).toEqual(['offline-a', 'offline-b']);
       expect(h.doc().settings.maxModels).toBe(3);

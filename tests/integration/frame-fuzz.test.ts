@@ -183,13 +183,7 @@ async function hugeFrameHeader(port: number, tok: string): Promise<'closed'> {
   );
   await new Promise<void>((resolve) => sock.once('data', () => resolve()));
   sock.write(Buffer.from([0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 9, 9, 9]));
-  await new Promise<void>((resolve) => {
-    sock.once('close', () => resolve());
-    setTimeout(() => {
-      sock.destroy();
-      resolve();
-    }, 5_000).unref();
-  });
+  await new Promise<void>((resolve) => sock.once('close', () => resolve())); // never closed: the test timeout's to catch
   return 'closed';
 }
 
@@ -220,15 +214,8 @@ class Fuzzer {
   async join(ws: WebSocket): Promise<void> {
     const peer = `fuzzer-${++this.peers}`;
     const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('no reply to join')), 10_000);
-      ws.once('close', (code: number) => {
-        clearTimeout(t);
-        reject(new Error(`closed (${code}) instead of answering a join`));
-      });
-      ws.once('message', (d: Buffer) => {
-        clearTimeout(t);
-        resolve(cbor.decode(d));
-      });
+      ws.once('close', (code: number) => reject(new Error(`closed (${code}) instead of answering a join`)));
+      ws.once('message', (d: Buffer) => resolve(cbor.decode(d)));
     });
     ws.send(joinMessage(peer));
     const msg = await reply;
@@ -241,10 +228,9 @@ class Fuzzer {
 
   /** Sends, then pings: 'kept' if the relay answers the ping, 'closed' if it closed the socket. */
   async send(ws: WebSocket, data: Uint8Array | string): Promise<'kept' | 'closed'> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the relay neither answered a ping nor closed the socket within 10 s')), 10_000);
+    // No deadline: a relay that neither answers nor closes is the test timeout's to catch.
+    return new Promise((resolve) => {
       const done = (r: 'kept' | 'closed') => {
-        clearTimeout(timer);
         ws.off('pong', onPong);
         ws.off('close', onClose);
         resolve(r);
@@ -330,5 +316,5 @@ describe(`frame fuzzing (seed ${SEED})`, () => {
     const text = logs.join('\n');
     expect(text).not.toContain(token);
     expect(text).not.toMatch(/\[object Object\]|Uint8Array/); // nothing dumped raw
-  }, 120_000);
+  });
 });

@@ -130,7 +130,7 @@ describe('a full disk', () => {
 
     // Space is back: the client's retries land, and are acknowledged only now.
     disks.get(alice.account.id)!.full = false;
-    await waitForAck(a, h, 15_000).catch((e) => { console.log(logs.join("\n")); console.log(JSON.stringify(a.closes.slice(-5))); throw e; });
+    await waitForAck(a, h).catch((e) => { console.log(logs.join("\n")); console.log(JSON.stringify(a.closes.slice(-5))); throw e; });
     const recovered = await fromDisk<WorkspaceDoc>(docsDir, documentId);
     expect(Object.keys(recovered?.presets ?? {})).toHaveLength(8);
     expect(logs.join('\n')).not.toContain(alice.token);

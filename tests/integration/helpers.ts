@@ -13,8 +13,12 @@ import { startRelay, syncUrl, type Relay } from '../../server/relay.ts';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls `cond` every `everyMs` until it is true; fails with `what` after `timeoutMs`. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, everyMs = 10): Promise<void> {
+/**
+ * Polls `cond` every `everyMs` until it is true. No deadline unless `timeoutMs` is given (then
+ * it fails with `what`): how long a loaded machine takes is not the test's business, and a
+ * condition never met is caught by the test timeout.
+ */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = Infinity, everyMs = 10): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await cond()) return;
@@ -141,7 +145,7 @@ export async function findOnRelay<T>(client: Client, url: string): Promise<DocHa
  * Resolves once the relay has told this client (in a sync message) that it holds the
  * handle's current heads: what the app treats as "saved on the relay".
  */
-export async function waitForAck(client: Client, handle: DocHandle<unknown>, timeoutMs = 10_000): Promise<void> {
+export async function waitForAck(client: Client, handle: DocHandle<unknown>, timeoutMs = Infinity): Promise<void> {
   await waitFor(
     () => {
       const peer = relayPeer(client.repo);
@@ -155,7 +159,7 @@ export async function waitForAck(client: Client, handle: DocHandle<unknown>, tim
   );
 }
 
-export async function waitConverged(a: DocHandle<unknown>, b: DocHandle<unknown>, timeoutMs = 10_000): Promise<void> {
+export async function waitConverged(a: DocHandle<unknown>, b: DocHandle<unknown>, timeoutMs = Infinity): Promise<void> {
   await waitFor(() => sameHeads(a.heads(), b.heads()), 'the clients to converge', timeoutMs);
 }
 
@@ -189,27 +193,21 @@ export async function rawSocket(relayUrl: string, token: string): Promise<WebSoc
   return ws;
 }
 
-export function closeCode(ws: WebSocket, timeoutMs = 10_000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    if (ws.readyState === WebSocket.CLOSED) return reject(new Error('already closed'));
-    const timer = setTimeout(() => reject(new Error('socket was not closed')), timeoutMs);
-    ws.once('close', (code: number) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
+export function closeCode(ws: WebSocket): Promise<number> {
+  return closeInfo(ws).then((c) => c.code);
 }
 
 export function joinMessage(peerId: string): Uint8Array {
   return cbor.encode({ type: 'join', senderId: peerId, peerMetadata: {}, supportedProtocolVersions: ['1'] });
 }
 
-/** Resolves with the first decoded message the relay sends on a raw socket. */
-export function nextMessage(ws: WebSocket, timeoutMs = 5_000): Promise<Record<string, unknown>> {
+/** Resolves with the first decoded message the relay sends on a raw socket; rejects if it closes first. */
+export function nextMessage(ws: WebSocket): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no message')), timeoutMs);
+    const onClose = (code: number) => reject(new Error(`socket closed (${code}) before a message`));
+    ws.once('close', onClose);
     ws.once('message', (data: Buffer) => {
-      clearTimeout(timer);
+      ws.off('close', onClose);
       resolve(cbor.decode<Record<string, unknown>>(data));
     });
   });
@@ -245,14 +243,10 @@ export function tryUpgrade(url: string, headers: Record<string, string> = {}): P
   });
 }
 
-/** Resolves with the close code and reason of a socket. */
-export function closeInfo(ws: WebSocket, timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+/** Resolves with the close code and reason of a socket (no deadline: a socket never closed is the test timeout's to catch). */
+export function closeInfo(ws: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve, reject) => {
     if (ws.readyState === WebSocket.CLOSED) return reject(new Error('already closed'));
-    const timer = setTimeout(() => reject(new Error('socket was not closed')), timeoutMs);
-    ws.once('close', (code: number, reason: Buffer) => {
-      clearTimeout(timer);
-      resolve({ code, reason: reason.toString() });
-    });
+    ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() }));
   });
 }

@@ -35,7 +35,7 @@ async function loaded(relay: Relay, accountId: string): Promise<number | null> {
 }
 
 describe('idle unloading', () => {
-  it('unloads idle documents while clients stay connected, and reloads them on demand', { timeout: 60_000 }, async () => {
+  it('unloads idle documents while clients stay connected, and reloads them on demand', async () => {
     const { tmp, relay } = await tempRelay('idle-docs', { idle: { documentMs: 300, accountMs: 60_000, maxLoadedDocuments: 0 } });
     const { account, token } = await relay.accounts.create('alice');
 
@@ -47,7 +47,7 @@ describe('idle unloading', () => {
     // b opens half of them, so the relay syncs those with two peers
     const bHandles = await Promise.all(handles.slice(0, 6).map((h) => b.repo.find<Note>(h.url)));
 
-    await waitFor(async () => (await loaded(relay, account.id)) === 0, 'every document to be unloaded', 20_000);
+    await waitFor(async () => (await loaded(relay, account.id)) === 0, 'every document to be unloaded');
     // On disk, untouched by the unloading (checked from the files, not through a client that
     // would push its own copy back): automerge-repo 2.5.6's removeFromCache alone writes an
     // empty document over each one ~100 ms later.
@@ -63,7 +63,7 @@ describe('idle unloading', () => {
     for (const h of handles.slice(0, 6)) await waitForAck(a, h);
 
     // ...and the edits were written before the documents went again.
-    await waitFor(async () => (await loaded(relay, account.id)) === 0, 'the edited documents to be unloaded again', 20_000);
+    await waitFor(async () => (await loaded(relay, account.id)) === 0, 'the edited documents to be unloaded again');
     await sleep(300);
     for (let i = 0; i < 6; i++) {
       expect((await fromDisk<Note>(tmp.dir, account.id, handles[i]!.documentId))?.lines).toEqual([`first line of ${i}`, `edit after unload ${i}`]);
@@ -76,14 +76,14 @@ describe('idle unloading', () => {
     }
   });
 
-  it('keeps at most maxLoadedDocuments loaded, unloading the least recently used', { timeout: 60_000 }, async () => {
+  it('keeps at most maxLoadedDocuments loaded, unloading the least recently used', async () => {
     const { tmp, relay } = await tempRelay('idle-lru', { idle: { documentMs: 200, accountMs: 60_000, maxLoadedDocuments: 5 } });
     const { account, token } = await relay.accounts.create('alice');
     const a = track(connectClient(relay.url, token));
     await findOnRelay(a, account.workspaceUrl);
     const handles = Array.from({ length: 15 }, (_, i) => a.repo.create<Note>({ title: `n${i}`, lines: [] }));
     for (const h of handles) await waitForAck(a, h);
-    await waitFor(async () => ((await loaded(relay, account.id)) ?? 99) <= 5, 'the loaded count to fall to the cap', 20_000);
+    await waitFor(async () => ((await loaded(relay, account.id)) ?? 99) <= 5, 'the loaded count to fall to the cap');
     // keep touching three documents: they stay loaded while the cap pushes others out
     for (let round = 0; round < 3; round++) {
       for (const h of handles.slice(0, 3)) h.change((d) => void d.lines.push(`round ${round}`));
@@ -93,7 +93,7 @@ describe('idle unloading', () => {
     }
   });
 
-  it('closes an account left without connections and reopens it for the next client, every document intact', { timeout: 60_000 }, async () => {
+  it('closes an account left without connections and reopens it for the next client, every document intact', async () => {
     const logs: string[] = [];
     const { tmp, relay } = await tempRelay('idle-account', { idle: { documentMs: 60_000, accountMs: 300, maxLoadedDocuments: 0 }, log: (l) => logs.push(l) });
     const { account, token } = await relay.accounts.create('alice');
@@ -108,7 +108,7 @@ describe('idle unloading', () => {
     for (const h of handles) await waitForAck(a, h);
     await a.close();
 
-    await waitFor(async () => (await loaded(relay, account.id)) === null, "alice's account to be closed", 20_000);
+    await waitFor(async () => (await loaded(relay, account.id)) === null, "alice's account to be closed");
     expect(logs.some((l) => l.includes(`sync[${account.id}]: account unloaded`))).toBe(true);
     // bob stayed connected: his account stays open
     await sleep(400);

@@ -9,7 +9,7 @@ import { CLOSE } from '../../server/message-guard.ts';
 import { startRelay, type Relay } from '../../server/relay.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
-import { automergeUrl, closeCode, connectClient, findOnRelay, joinMessage, nextMessage, rawSocket, runCleanups, tempDir, waitConverged, type Client } from './helpers.ts';
+import { automergeUrl, closeCode, connectClient, findOnRelay, joinMessage, nextMessage, rawSocket, runCleanups, tempDir, waitConverged, waitFor, type Client } from './helpers.ts';
 
 const tmp = tempDir('peer-id');
 let relay: Relay;
@@ -91,7 +91,7 @@ describe('peer-id binding', () => {
     const received: { senderId: string; message: unknown }[] = [];
     hb.on('ephemeral-message', (e) => received.push({ senderId: e.senderId, message: e.message }));
     for (let i = 0; i < 5; i++) ha.broadcast({ cursor: i });
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => received.length >= 5, 'the five ephemeral messages');
     expect(received.map((r) => r.message)).toEqual([0, 1, 2, 3, 4].map((cursor) => ({ cursor })));
     expect(new Set(received.map((r) => r.senderId))).toEqual(new Set(['alice-phone']));
     await stillSyncing();

@@ -29,14 +29,12 @@ async function setup(name: string): Promise<{ relay: Relay; proxy: CutProxy; tok
 }
 
 /** find() again after a failure: a find in flight when the connection drops ends "unavailable". */
-async function findEventually<T>(client: Client, url: AutomergeUrl, timeoutMs = 20_000): Promise<DocHandle<T>> {
-  const deadline = Date.now() + timeoutMs;
+async function findEventually<T>(client: Client, url: AutomergeUrl): Promise<DocHandle<T>> {
   for (;;) {
     try {
       return await findOnRelay<T>(client, url);
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(100);
+    } catch {
+      await sleep(100); // pacing between attempts; a document never found is the test timeout's to catch
     }
   }
 }
@@ -57,7 +55,7 @@ describe('a client cut off mid-sync', () => {
     expect(at.up).toBe(60_000);
     await waitFor(() => a.closes.length > 0, 'the client to notice the cut');
 
-    for (const h of handles) await waitForAck(a, h, 20_000); // after reconnecting by itself
+    for (const h of handles) await waitForAck(a, h); // after reconnecting by itself
     const b = track(connectClient(relay.url, token)); // straight to the relay
     for (const h of handles) {
       const hb = await findOnRelay<Note>(b, h.url);
@@ -99,13 +97,13 @@ describe('a client cut off mid-sync', () => {
       proxy.cutAll();
       ha.change((d) => addPresetEntry(d, `a-${round}`, 'automerge:a'));
       hb.change((d) => addPresetEntry(d, `b-${round}`, 'automerge:b'));
-      await waitConverged(ha, hb, 15_000);
+      await waitConverged(ha, hb);
     }
     const cut = proxy.cutAfter('up', 300); // mid-frame, during a burst
     for (let i = 0; i < 20; i++) ha.change((d) => addPresetEntry(d, `burst-${i}`, `automerge:${noise(30)}`));
     await cut;
-    await waitConverged(ha, hb, 15_000);
-    await waitForAck(a, ha, 15_000);
+    await waitConverged(ha, hb);
+    await waitForAck(a, ha);
     const keys = Object.keys(hb.doc().presets);
     expect(keys).toHaveLength(26);
     for (let r = 0; r < 3; r++) expect(keys).toEqual(expect.arrayContaining([`a-${r}`, `b-${r}`]));

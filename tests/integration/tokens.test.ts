@@ -15,11 +15,14 @@ import { generateToken } from '../../server/accounts.ts';
 import { CLOSE } from '../../server/message-guard.ts';
 import { startRelay, syncUrl, type Relay } from '../../server/relay.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
-import { closeInfo, connectClient, findOnRelay, joinMessage, nextMessage, runCleanups, sleep, tempDir, tryUpgrade, waitFor } from './helpers.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { closeInfo, connectClient, findOnRelay, joinMessage, nextMessage, runCleanups, tempDir, tryUpgrade, waitFor } from './helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = tempDir('tokens');
 const logs: string[] = [];
+/** The auth gate's time: delays pass at once unless a test holds them; blocks end when a test steps the clock. */
+const clock = new ManualClock({ autoAdvance: true });
 let relay: Relay;
 
 beforeAll(async () => {
@@ -30,7 +33,8 @@ beforeAll(async () => {
     staticDir: null,
     log: (l) => logs.push(l),
     trustProxy: true,
-    accountsPollMs: 5_000, // the rotation tests must be served by fs.watch, not by the poll
+    authClock: clock,
+    accountsPollMs: 3_600_000, // the rotation tests must be served by fs.watch: the poll never comes within a test
     limits: {
       authFailuresBeforeDelay: 3,
       authFailuresBeforeBlock: 6,
@@ -58,9 +62,18 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
     execFile(
       process.execPath,
       ['--import', 'tsx', 'server/account-cli.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, DATA_DIR: tmp.dir, HOST: '127.0.0.1', PORT: String(relay.port) }, timeout: 20_000 },
+      { cwd: ROOT, env: { ...process.env, DATA_DIR: tmp.dir, HOST: '127.0.0.1', PORT: String(relay.port) } },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
+  });
+}
+
+/** 'pong' when the socket answers a ping, 'closed' when it closes first. */
+function pingOrClose(ws: WebSocket): Promise<'pong' | 'closed'> {
+  return new Promise((resolve) => {
+    ws.once('pong', () => resolve('pong'));
+    ws.once('close', () => resolve('closed'));
+    ws.ping();
   });
 }
 
@@ -80,21 +93,21 @@ describe('wrong tokens', () => {
     const ip = newIp();
     const wrong = generateToken();
 
-    for (let i = 0; i < 3; i++) {
-      const t = Date.now();
-      const r = await tryUpgrade(wsUrl(wrong), from(ip));
-      expect(r.status).toBe(401);
-      expect(Date.now() - t).toBeLessThan(1_000);
-    }
-    // past the first threshold: answered after a delay; meanwhile the address gets 429 at once
-    const t = Date.now();
+    const delaysBefore = clock.sleeps.length;
+    for (let i = 0; i < 3; i++) expect((await tryUpgrade(wsUrl(wrong), from(ip))).status).toBe(401);
+    expect(clock.sleeps.length).toBe(delaysBefore); // answered at once
+    // past the first threshold: answered after a delay (held here: the clock stands still);
+    // meanwhile the address gets 429 at once
+    clock.autoAdvance = false;
+    const delayStarted = clock.nextSleep();
     const slow = tryUpgrade(wsUrl(wrong), from(ip));
-    await sleep(30);
+    expect(await delayStarted).toBe(150);
     const meanwhile = await tryUpgrade(wsUrl(token), from(ip));
     expect(meanwhile.status).toBe(429);
     expect(Number(meanwhile.headers['retry-after'])).toBeGreaterThan(0);
+    clock.autoAdvance = true;
+    clock.advance(150);
     expect((await slow).status).toBe(401);
-    expect(Date.now() - t).toBeGreaterThanOrEqual(140);
 
     // failures 5 and 6 (on the API: it counts together with /sync): the block starts
     expect((await api(wrong, ip)).status).toBe(401);
@@ -114,7 +127,7 @@ describe('wrong tokens', () => {
     elsewhere.ws?.close();
 
     // the block ends
-    await sleep(1_600);
+    clock.advance(1_500);
     const after = await tryUpgrade(wsUrl(token), from(ip));
     expect(after.status).toBe(101);
     after.ws?.close();
@@ -140,10 +153,7 @@ describe('token rotation', () => {
     const oldSockets = [await joinedSocket(old, ip, 'phone'), await joinedSocket(old, ip, 'laptop')];
     const other = await joinedSocket(bystander.token, ip, 'other');
     const closed = oldSockets.map((ws) => closeInfo(ws));
-    let otherClosed = false;
-    other.once('close', () => (otherClosed = true));
 
-    const t = Date.now();
     const run = await cli('rotate', 'rotating');
     expect(run.code, run.stderr).toBe(0);
     const fresh = run.stdout.trimEnd().split('\n').at(-1) ?? '';
@@ -152,9 +162,9 @@ describe('token rotation', () => {
     expect(run.stdout).toContain(`token=${encodeURIComponent(fresh)}`);
 
     for (const c of await Promise.all(closed)) expect(c).toEqual({ code: CLOSE.tokenRevoked, reason: 'token no longer valid' });
-    expect(Date.now() - t).toBeLessThan(4_000); // the CLI itself takes ~1 s to start
-    await sleep(200);
-    expect(otherClosed).toBe(false);
+    // The other account's socket is untouched: a ping sent now is answered after any close the
+    // rotation would have caused on it (one socket's frames stay in order).
+    expect(await pingOrClose(other)).toBe('pong');
     other.close();
 
     // the old token: refused as revoked, without counting as a guess from this address
@@ -200,15 +210,14 @@ describe('connection limits', () => {
     const gone = closeInfo(open[0]!);
     open[0]!.close();
     await gone;
+    // A socket over the limit is closed before it is answered: a join answered means a slot.
     await waitFor(async () => {
-      const again = await tryUpgrade(wsUrl(token), from(newIp()));
-      if (!again.ws) return false;
-      const info = await Promise.race([closeInfo(again.ws), sleep(300).then(() => null)]);
-      if (info === null) {
-        open.push(again.ws);
+      try {
+        open.push(await joinedSocket(token, newIp(), 'device-again'));
         return true;
+      } catch {
+        return false;
       }
-      return false;
     }, 'a free connection slot');
     for (const ws of open) ws.close();
   });

@@ -76,7 +76,7 @@ interface Note {
 }
 
 describe('idle unloading never races a request', () => {
-  it('answers a request with the stored document even when the sweep runs while its sync state loads', { timeout: 90_000 }, async () => {
+  it('answers a request with the stored document even when the sweep runs while its sync state loads', async () => {
     const tmp = tempDir('unload-race');
     cleanups.push(tmp.remove);
     const gates = new Map<string, SyncStateGate>();
@@ -103,7 +103,7 @@ describe('idle unloading never races a request', () => {
     const notes = Array.from({ length: 3 }, (_, i) => writer.repo.create<Note>({ title: `note ${i}`, lines: [`line of ${i}`] }));
     for (const h of notes) await waitForAck(writer, h);
     await writer.close();
-    await waitFor(async () => (await loaded(relay, account.id)) === 0, 'the documents to be unloaded', 20_000);
+    await waitFor(async () => (await loaded(relay, account.id)) === 0, 'the documents to be unloaded');
 
     // A second device (with storage of its own, hence a sync state on the relay) asks for them.
     const gate = gates.get(account.id)!;
@@ -119,16 +119,14 @@ describe('idle unloading never races a request', () => {
     const reader = track(connectClient(relay.url, token, undefined, { storage: new NodeFSStorageAdapter(storageDir.dir) }));
     const found = notes.map((h) => findOnRelay<Note>(reader, h.url).then((r) => ({ ok: true as const, doc: r.doc() }), (err: unknown) => ({ ok: false as const, err })));
     // The relay has loaded the documents and is reading the reader's sync states...
-    await waitFor(() => gate.held >= notes.length, 'the relay to load the sync states', 20_000);
+    await waitFor(() => gate.held >= notes.length, 'the relay to load the sync states');
     expect(await loaded(relay, account.id)).toBe(notes.length);
     // ...for longer than the idle threshold, while the sweep runs.
     await sleep(300);
     await relay.sweep();
     gate.open();
 
-    // Bounded so that a request never answered fails here rather than at the test's timeout.
-    const unanswered = sleep(20_000).then(() => ({ ok: false as const, err: 'no answer' }));
-    const results = await Promise.all(found.map((f) => Promise.race([f, unanswered])));
+    const results = await Promise.all(found); // a request never answered fails at the test timeout
     for (let i = 0; i < notes.length; i++) {
       const r = results[i]!;
       expect(r.ok ? r.doc : String(r.err)).toEqual({ title: `note ${i}`, lines: [`line of ${i}`] });

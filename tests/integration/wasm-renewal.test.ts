@@ -9,7 +9,7 @@ import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { storedString } from '../../shared/schema/stored-string.ts';
 import { spawnRelay, waitForOutput, type RelayProcess } from '../helpers/relay-process.ts';
-import { cleanupAfterEach, connectClient, findOnRelay, sleep, tempDir, waitForAck, type Client } from './helpers.ts';
+import { cleanupAfterEach, connectClient, findOnRelay, tempDir, waitForAck, type Client } from './helpers.ts';
 
 const { cleanups } = cleanupAfterEach();
 
@@ -19,7 +19,7 @@ function track<T extends Client | RelayProcess>(x: T): T {
 }
 
 describe('wasm renewal when idle', () => {
-  it('documents survive three idle cycles, each on a fresh wasm instance', { timeout: 60_000 }, async () => {
+  it('documents survive three idle cycles, each on a fresh wasm instance', async () => {
     const tmp = tempDir('wasm-renewal');
     cleanups.push(tmp.remove);
     const relay = track(await spawnRelay({ dataDir: tmp.dir, env: { IDLE_ACCOUNT_MS: '300' } }));
@@ -36,20 +36,19 @@ describe('wasm renewal when idle', () => {
       notes.push(`cycle${cycle}`);
       await waitForAck(c, h);
       await waitForAck(c, created);
+      const seen = relay.output().length;
       await c.close();
-      const unloads = (): number => relay.output().split('account unloaded').length - 1;
-      const before = unloads();
-      for (const deadline = Date.now() + 10_000; unloads() === before; ) {
-        if (Date.now() > deadline) throw new Error(`the account was not unloaded:\n${relay.output()}`);
-        await sleep(50);
-      }
+      // The renewal is logged right after the unload, in the same sweep: this cycle is over.
+      await waitForOutput(relay, /account unloaded[^]*wasm instance renewed/, { from: seen });
     }
     const last = track(connectClient(relay.url, token));
     const h = await findOnRelay<WorkspaceDoc>(last, workspaceUrl);
     expect(Object.keys(h.doc().presets).sort()).toEqual(notes.sort());
     const second = await findOnRelay<{ n: number }>(last, storedString(h.doc().presets['cycle1']?.url ?? ''));
     expect(second.doc().n).toBe(1);
-    expect(relay.output().split('wasm instance renewed').length - 1).toBe(3);
+    // One per cycle (each waited for above), plus one when the account made at the first start
+    // is unloaded before the first client comes (a slow machine).
+    expect(relay.output().split('wasm instance renewed').length - 1).toBeGreaterThanOrEqual(3);
     expect(relay.output()).not.toMatch(/unhandled rejection|could not apply|error/i);
   });
 });
