@@ -14,7 +14,7 @@ import {
   type Plain,
   type WorkspaceSettings,
 } from '../../shared/schema/index.ts';
-import { addEditedTurn, addRegeneration, addTurn, selectBranch } from '../../shared/chat/branch.ts';
+import { addEditedTurn, addRegeneration, addTurn, inOtherColumn, selectBranch } from '../../shared/chat/branch.ts';
 import { answerPlaceholder, markInterrupted, restartAnswer, userMessage } from '../../shared/chat/messages.ts';
 import { documentsSettings } from '../../shared/rag/settings.ts';
 import { usableStandIn } from '../../shared/chat/tree.ts';
@@ -324,7 +324,8 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     if (!w || !m || m.role !== 'assistant' || generations.isRunning(answerId)) return;
     w.handle.change((x) => {
       restartAnswer(x.messages[answerId], { writer: generations.writerId, now: Date.now(), keepText });
-      selectBranch(x, answerId);
+      // another model's column is redone in place: the branch and its later turns stay
+      if (!inOtherColumn(x.messages, x.currentId, m.parentId, m.model)) selectBranch(x, answerId);
     });
     startAnswers(w.handle, w.id, [answerId], keepText);
   };
