@@ -95,7 +95,7 @@ async function pickTwo(page: Page) {
   await expect(page.getByRole('button', { name: 'Model 2: qwen3:4b' })).toBeVisible();
 }
 
-test('when one of two answers fails, the next turn continues from the one that succeeded', async ({ page, fake, relayFx }) => {
+test('when one of two answers fails, the next turn continues from the one that succeeded, and retrying the failed one keeps the later turns', async ({ page, fake, relayFx }) => {
   await openChat(page, relayFx, fake);
   await pickTwo(page);
   fake.scriptChat({ model: 'llama3.2', errorBefore: { status: 500, error: 'model runner has unexpectedly stopped' } });
@@ -117,6 +117,15 @@ test('when one of two answers fails, the next turn continues from the one that s
   expect(bodiesFor(fake, 'llama3.2:latest')[1]!.messages).toEqual(expected);
   expect(bodiesFor(fake, 'qwen3:4b')[1]!.messages).toEqual(expected);
   // the conversation shows the answer it continued from as the chosen one
+  await expect(group.first().getByRole('region', { name: 'Answer from qwen3:4b' }).getByRole('button', { name: 'Continue from this answer' })).toHaveAttribute('aria-pressed', 'true');
+
+  // Retry redoes the failed answer in its column; the conversation still continues from qwen's
+  fake.scriptChat({ model: 'llama3.2', content: 'Llama made it this time.' });
+  const failed = group.first().getByRole('region', { name: 'Answer from llama3.2:latest' });
+  await failed.getByRole('button', { name: 'Retry' }).click();
+  await expect(failed).toContainText('Llama made it this time.');
+  await expect(userMessages(page).filter({ hasText: 'Go on' })).toBeVisible();
+  await expect(group).toHaveCount(2);
   await expect(group.first().getByRole('region', { name: 'Answer from qwen3:4b' }).getByRole('button', { name: 'Continue from this answer' })).toHaveAttribute('aria-pressed', 'true');
 });
 
