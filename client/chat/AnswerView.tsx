@@ -21,7 +21,8 @@ function diagnosisOf(m: ChatMessage): Diagnosis {
 }
 
 /**
- * One answer: who wrote it, its thinking (collapsed), its text as Markdown (growing while it
+ * One answer: who wrote it, a note when pictures were left out of its request (the model does
+ * not read images; shown on the first answer that left them out), its thinking (collapsed), its text as Markdown (growing while it
  * streams), then what happened: speed, stopped, failed with the diagnosis and Retry, or
  * interrupted with Continue / Regenerate. `showNav`: arrows between regenerations (single
  * answers; side-by-side columns have their own).
@@ -55,6 +56,11 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
               <Avatar url={info()?.avatar ?? null} name={name()} size={24} />
               <span class="answer-model">{name()}</span>
             </header>
+          </Show>
+          <Show when={(msg().imagesLeftOut?.length ?? 0) > 0}>
+            <p class="answer-note" role="note">
+              {t('chat.imagesLeftOut', { name: name(), n: msg().imagesLeftOut?.length ?? 0 })}
+            </p>
           </Show>
           <Show when={thinking().trim() !== ''}>
             <details class="thinking">

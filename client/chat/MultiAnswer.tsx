@@ -11,7 +11,8 @@ import { Avatar } from '../models/Avatar.tsx';
 /**
  * The answers of several models to one message. Desktop: side by side, each column with
  * its own regenerations and a "continue from this answer" choice. Phone: one at a time, with
- * arrows between the models; the answer shown is the one the conversation continues from.
+ * arrows between the models that only change what is looked at; continuing from another
+ * model's answer is the same explicit choice as on a desktop.
  */
 export function MultiAnswer(props: { chat: Chat; parentId: string; selectedId: string; state: (id: string) => AnswerState }) {
   const { t } = useI18n();
@@ -23,6 +24,14 @@ export function MultiAnswer(props: { chat: Chat; parentId: string; selectedId: s
     return d ? answerColumns(d.messages, props.parentId, props.selectedId, shown()) : [];
   });
   const selectedIndex = () => Math.max(0, columns().findIndex((c) => c.selected));
+  // Phone: the model looked at is view state; only "Continue from this answer" moves the branch
+  // (moving it would hide the turns after this one).
+  const [viewedModel, setViewedModel] = createSignal<string | null>(null);
+  const viewedIndex = () => {
+    const i = columns().findIndex((c) => c.model === viewedModel());
+    return i >= 0 ? i : selectedIndex();
+  };
+  const view = (i: number) => setViewedModel(columns()[i]?.model ?? null);
   const nameOf = (ref: string) => props.chat.catalog.info(ref)?.name ?? ref;
 
   const goVersion = (col: AnswerColumn, i: number) => {
@@ -41,7 +50,7 @@ export function MultiAnswer(props: { chat: Chat; parentId: string; selectedId: s
         <Avatar url={props.chat.catalog.info(p.col().model)?.avatar ?? null} name={nameOf(p.col().model)} size={24} />
         <span class="answer-model">{nameOf(p.col().model)}</span>
         <SiblingNav index={p.col().index} total={p.col().ids.length} onGo={(i) => goVersion(p.col(), i)} />
-        <Show when={!phone()}>
+        <Show when={p.col().ids.length > 0}>
           <button
             type="button"
             class="secondary small choose-answer"
@@ -76,23 +85,26 @@ export function MultiAnswer(props: { chat: Chat; parentId: string; selectedId: s
             type="button"
             class="icon-button"
             aria-label={t('chat.previousModel')}
-            disabled={selectedIndex() <= 0}
-            onClick={() => choose(columns()[selectedIndex() - 1]!)}
+            disabled={viewedIndex() <= 0}
+            onClick={() => view(viewedIndex() - 1)}
           >
             ‹
           </button>
-          <span>{t('chat.modelOf', { name: nameOf(columns()[selectedIndex()]?.model ?? ''), n: selectedIndex() + 1, total: columns().length })}</span>
+          <span>{t('chat.modelOf', { name: nameOf(columns()[viewedIndex()]?.model ?? ''), n: viewedIndex() + 1, total: columns().length })}</span>
           <button
             type="button"
             class="icon-button"
             aria-label={t('chat.nextModel')}
-            disabled={selectedIndex() >= columns().length - 1}
-            onClick={() => choose(columns()[selectedIndex() + 1]!)}
+            disabled={viewedIndex() >= columns().length - 1}
+            onClick={() => view(viewedIndex() + 1)}
           >
             ›
           </button>
         </div>
-        <Show when={columns()[selectedIndex()]}>{(col) => <Column col={col} />}</Show>
+        <Show when={viewedIndex() !== selectedIndex() && columns()[selectedIndex()]?.selected}>
+          <p class="answer-note">{t('chat.continuesFrom', { name: nameOf(columns()[selectedIndex()]?.model ?? '') })}</p>
+        </Show>
+        <Show when={columns()[viewedIndex()]}>{(col) => <Column col={col} />}</Show>
       </Show>
     </div>
   );

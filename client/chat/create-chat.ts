@@ -14,8 +14,10 @@ import {
   type Plain,
   type WorkspaceSettings,
 } from '../../shared/schema/index.ts';
-import { addEditedTurn, addRegeneration, addTurn, selectBranch } from '../../shared/chat/branch.ts';
+import { addEditedTurn, addRegeneration, addTurn, inOtherColumn, selectBranch } from '../../shared/chat/branch.ts';
 import { answerPlaceholder, markInterrupted, restartAnswer, userMessage } from '../../shared/chat/messages.ts';
+import { documentsSettings } from '../../shared/rag/settings.ts';
+import { usableStandIn } from '../../shared/chat/tree.ts';
 import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../shared/chat/title.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { useI18n } from '../i18n/context.tsx';
@@ -216,6 +218,8 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
             target: info?.target ?? null,
             ollamaModel: info?.ollamaModel || info?.name || ref || '',
             ownThread: settings().ownThread,
+            vision: info?.vision === true,
+            ragTemplate: documentsSettings(workspace()?.doc.settings).template,
             continuing,
             hooks,
             onSaveError: saves.report,
@@ -285,7 +289,9 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const w = writable();
     const d = doc();
     if (!w || !d) return 'not-ready';
-    const user = userMessage({ id: newId(), parentId: d.currentId, content: text, images: imageUrls, models: refs, now });
+    // a failed answer of a turn several models answered is not continued from: another model's that succeeded is
+    const parentId = d.currentId === null ? null : usableStandIn(d.messages, d.currentId);
+    const user = userMessage({ id: newId(), parentId, content: text, images: imageUrls, models: refs, now });
     const answers = makeAnswers(user.id, refs, now);
     // a conversation whose first message failed to get an answer may still lack a title
     // (counted on the plain document: on the change's proxy, one wasm call per message)
@@ -319,7 +325,8 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     if (!w || !m || m.role !== 'assistant' || generations.isRunning(answerId)) return;
     w.handle.change((x) => {
       restartAnswer(x.messages[answerId], { writer: generations.writerId, now: Date.now(), keepText });
-      selectBranch(x, answerId);
+      // another model's column is redone in place: the branch and its later turns stay
+      if (!inOtherColumn(x.messages, x.currentId, m.parentId, m.model)) selectBranch(x, answerId);
     });
     startAnswers(w.handle, w.id, [answerId], keepText);
   };

@@ -42,6 +42,7 @@ export function createLiveness(doc: Accessor<ConversationDoc | undefined>, gener
     return answerState(m, {
       running: generations.isRunning(id),
       localWriter: generations.writerId,
+      formerWriters: generations.formerWriterIds,
       now: Math.max(now(), Date.now()),
       lastChangeSeenAt: seen.get(id)?.at,
     });

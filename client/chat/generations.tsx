@@ -1,6 +1,7 @@
 import { batch, createContext, onCleanup, useContext, type ParentProps } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import { newId } from '../../shared/schema/ids.ts';
+import { formerTabWriters } from './tab-writers.ts';
 
 /*
  * The answers this tab is generating right now: one AbortController each, and the text as it
@@ -26,6 +27,8 @@ export interface RunControl {
 export interface Generations {
   /** this tab's id, written on the answers it streams */
   readonly writerId: string;
+  /** this tab's writer ids before a reload (their answers were cut off) */
+  readonly formerWriterIds: readonly string[];
   isRunning(messageId: string): boolean;
   /** the answers running in this tab */
   runningIds(): string[];
@@ -39,6 +42,7 @@ export interface Generations {
 
 export function createGenerations(): Generations {
   const writerId = newId();
+  const formerWriterIds = formerTabWriters(writerId);
   const controllers = new Map<string, AbortController>();
   const [running, setRunning] = createStore<Record<string, true>>({});
   const [live, setLive] = createStore<Record<string, LiveText>>({});
@@ -70,6 +74,7 @@ export function createGenerations(): Generations {
 
   return {
     writerId,
+    formerWriterIds,
     isRunning: (id) => running[id] === true,
     runningIds: () => Object.keys(running),
     live: (id) => live[id],

@@ -8,7 +8,8 @@ import { openAIModelInfo } from '../openai/catalog.ts';
 
 /*
  * What the chat needs to know about a model reference (`preset:<id>` or `ollama:<name>`):
- * its display name and avatar, whether it reads images, its prompt suggestions, and how to
+ * its display name and avatar, whether it reads images (a preset's vision flag, or Ollama's
+ * capabilities of its model), its prompt suggestions, and how to
  * call it (ChatTarget for buildChatRequest).
  */
 
@@ -32,13 +33,14 @@ export interface ModelCatalog {
   refForId(id: string): string;
 }
 
-function presetInfo(ref: string, p: PresetView | undefined, fallbackName: string): ModelInfo {
+/** `baseVision`: Ollama lists the preset's base model with the "vision" capability */
+function presetInfo(ref: string, p: PresetView | undefined, fallbackName: string, baseVision: boolean): ModelInfo {
   return {
     ref,
     name: p?.name ?? fallbackName,
     modelId: p?.slug ?? fallbackName,
     avatar: p?.avatar ?? null,
-    vision: p?.vision ?? false,
+    vision: (p?.vision ?? false) || baseVision,
     suggestions: p ? sortedSuggestions(p) : [],
     target: p ? { kind: 'preset', preset: p } : null,
     ollamaModel: p?.baseModel ?? '',
@@ -56,7 +58,7 @@ export function createModelCatalog(): ModelCatalog {
       if (ref.startsWith('preset:')) {
         const id = ref.slice('preset:'.length);
         const doc = presets.byId(id)?.doc();
-        return presetInfo(ref, doc, doc?.name ?? id);
+        return presetInfo(ref, doc, doc?.name ?? id, doc ? baseVision(doc.baseModel) : false);
       }
       const openai = parseOpenAIRef(ref);
       if (openai) return openAIModelInfo(openaiStore, ref, openai.connectionId, openai.model);

@@ -3,7 +3,7 @@ import type { ConversationDoc } from '../../shared/schema/conversation.ts';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { RagError } from '../knowledge/rag.ts';
 import { buildChatRequest, type ChatTarget } from '../../shared/chat/request.ts';
-import { contextForAnswer, toChatInputs } from '../../shared/chat/context.ts';
+import { chatInputs, contextForAnswer, newlyLeftOut } from '../../shared/chat/context.ts';
 import { statsFromDone } from '../../shared/chat/stats.ts';
 import type { OllamaClient } from '../ollama/client.ts';
 import type { RunControl } from './generations.tsx';
@@ -39,6 +39,10 @@ export interface AnswerJob {
   /** the Ollama model name, for diagnoses */
   ollamaModel: string;
   ownThread: boolean;
+  /** the model reads images (preset's vision flag or Ollama's capabilities); else pictures are left out */
+  vision: boolean;
+  /** the template of retrieved passages (workspace's documents settings), for earlier answers' sources */
+  ragTemplate: string;
   /** append to the answer's text instead of starting from scratch */
   continuing: boolean;
   /** documents, tools and filters of a preset */
@@ -81,8 +85,22 @@ async function generate(job: AnswerJob, ctl: RunControl): Promise<AnswerOutcome>
   try {
     const doc = handle.doc();
     const context = contextForAnswer(doc.messages, answerId, { ownThread: job.ownThread, continuing: job.continuing });
-    const images = await loadImages(job.repo, context.flatMap((m) => (m.role === 'user' ? m.images : [])));
-    const request = buildChatRequest(job.target, toChatInputs(context, (m) => m.images.map((u) => images.get(u)).filter((b): b is string => b !== undefined)));
+    const images = job.vision ? await loadImages(job.repo, context.flatMap((m) => (m.role === 'user' ? m.images : []))) : new Map<string, string>();
+    const inputs = chatInputs(context, {
+      imagesOf: (m) => m.images.map((u) => images.get(u)).filter((b): b is string => b !== undefined),
+      vision: job.vision,
+      ragTemplate: job.ragTemplate,
+      answerId,
+    });
+    // the person is told once which pictures this model did not get (the answer shows it)
+    const leftOut = newlyLeftOut(context, inputs.imagesLeftOut);
+    handle.change((d) => {
+      const m = d.messages[answerId];
+      if (!m) return;
+      if (leftOut.length > 0) m.imagesLeftOut = leftOut;
+      else if (m.imagesLeftOut && !job.continuing) delete m.imagesLeftOut;
+    });
+    const request = buildChatRequest(job.target, inputs.messages);
     const { stream: _stream, ...plain } = request;
     let body = plain as LoopRequest;
     if (job.hooks) {

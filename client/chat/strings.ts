@@ -107,6 +107,8 @@ export const chatStrings = defineStrings(
     previousModel: 'Previous model',
     nextModel: 'Next model',
     modelOf: '{{ name }} ({{ n }} of {{ total }})',
+    continuesFrom: 'The conversation continues from {{ name }}’s answer.',
+    imagesLeftOut: '{{ name }} cannot read images: the earlier pictures of this conversation ({{ n }}) were not sent to it.',
     // settings
     settingsTitle: 'Chat',
     maxModels: 'Models answering at once',
@@ -220,6 +222,8 @@ export const chatStrings = defineStrings(
     previousModel: 'Modèle précédent',
     nextModel: 'Modèle suivant',
     modelOf: '{{ name }} ({{ n }} sur {{ total }})',
+    continuesFrom: 'La discussion continue à partir de la réponse de {{ name }}.',
+    imagesLeftOut: '{{ name }} ne sait pas lire les images : les images précédentes de cette discussion ({{ n }}) ne lui ont pas été envoyées.',
     settingsTitle: 'Discussion',
     maxModels: 'Modèles qui répondent en même temps',
     maxModelsHelp: 'Choisissez autant de modèles dans la discussion : ils répondent tous à chaque message, côte à côte.',

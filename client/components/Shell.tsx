@@ -2,16 +2,18 @@ import { A, useLocation } from '@solidjs/router';
 import { Show, type ParentProps } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
+import { usePulls } from '../ollama/pulls-context.tsx';
 import { SyncIndicator } from './SyncIndicator.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
 import { SaveFailureBanner } from './SaveFailureBanner.tsx';
 import { DeviceSettingsAlert } from './DeviceSettingsAlert.tsx';
 
-/** The frame around every page: brand, main navigation, sync status, update prompt, failed saves. */
+/** The frame around every page: brand, main navigation, running pulls (outside their settings page), sync status, update prompt, failed saves. */
 export function Shell(props: ParentProps) {
   const { t } = useI18n();
   const { workspace, readOnly } = useWorkspace();
   const location = useLocation();
+  const pulls = usePulls();
   return (
     <div class="shell">
       <a class="skip-link" href="#main">
@@ -24,6 +26,11 @@ export function Shell(props: ParentProps) {
           <A href="/chat">{t('nav.chat')}</A>
           <A href="/settings">{t('nav.settings')}</A>
         </nav>
+        <Show when={pulls.activeCount() > 0 && !location.pathname.startsWith('/settings/connections')}>
+          <A class="pulls-indicator" href="/settings/connections" aria-label={t('connections.pullsRunningLabel', { n: pulls.activeCount() })}>
+            {t('connections.pullsRunning', { n: pulls.activeCount() })}
+          </A>
+        </Show>
         <SyncIndicator />
       </header>
       <UpdatePrompt />

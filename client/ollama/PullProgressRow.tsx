@@ -1,7 +1,7 @@
 /**
  * One pull as the person sees it: status, a progress bar (role=progressbar, aria-valuenow),
  * percent, bytes done/total, speed, time left and Cancel; then success, the error in plain words,
- * or "cancelled", with Dismiss / Retry.
+ * "cancelled", or "interrupted" by a reload, with Dismiss / Retry (Resume).
  */
 import { Show } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
@@ -21,7 +21,7 @@ export function PullProgressRow(props: { job: PullJob; as?: 'li' | 'div' }) {
   const active = () => job().state === 'queued' || job().state === 'running';
   const phaseText = () => {
     const s = job().state;
-    if (s === 'queued' || s === 'cancelled') return t(`connections.phase.${s}`);
+    if (s === 'queued' || s === 'cancelled' || s === 'interrupted') return t(`connections.phase.${s}`);
     if (s === 'success') return t('connections.phase.success');
     if (s === 'error') return t('connections.phase.error');
     const base = t(`connections.phase.${p().phase}`);
@@ -80,6 +80,11 @@ export function PullProgressRow(props: { job: PullJob; as?: 'li' | 'div' }) {
           {t('connections.pullCancelled', { name: name() })}
         </p>
       </Show>
+      <Show when={job().state === 'interrupted'}>
+        <p class="pull-result" role="status">
+          {t('connections.pullInterrupted', { name: name() })}
+        </p>
+      </Show>
       <Show when={job().state === 'error' && job().diagnosis}>
         {(d) => (
           <div class="pull-result" role="alert">
@@ -90,7 +95,12 @@ export function PullProgressRow(props: { job: PullJob; as?: 'li' | 'div' }) {
       </Show>
       <Show when={!active()}>
         <div class="pull-actions">
-          <Show when={job().state !== 'success'}>
+          <Show when={job().state === 'interrupted'}>
+            <button type="button" class="small" aria-label={t('connections.resumePull', { name: name() })} onClick={() => pulls.start(name())}>
+              {t('connections.resume')}
+            </button>
+          </Show>
+          <Show when={job().state !== 'success' && job().state !== 'interrupted'}>
             <button type="button" class="secondary small" aria-label={t('connections.retryPull', { name: name() })} onClick={() => pulls.start(name())}>
               {t('connections.retry')}
             </button>

@@ -127,4 +127,31 @@ describe('pull manager', () => {
     expect(m.start('nosuchmodel').ok).toBe(true);
     expect(jobs()).toHaveLength(1);
   });
+
+  it('pulls a previous page left unfinished come back interrupted; pulling again resumes them; what is unfinished is reported for saving', async () => {
+    const s = manualSource();
+    const saved: Array<Array<{ model: string }>> = [];
+    const m = makePullManager({
+      source: () => s.source,
+      onChange: () => {},
+      throttleMs: 0,
+      interrupted: [{ model: 'smollm2:135m', endpoint: 'http://ollama.test:11434', createdAt: 5 }],
+      onUnfinished: (p) => saved.push(p),
+    });
+    expect(m.jobs().map((j) => [j.model, j.state])).toEqual([['smollm2:135m', 'interrupted']]);
+    expect(s.started).toEqual([]);
+
+    const r = m.start('smollm2:135m');
+    expect(r.ok).toBe(true);
+    expect(m.jobs().map((j) => [j.model, j.state])).toEqual([['smollm2:135m', 'running']]);
+    expect(s.started).toEqual(['smollm2:135m']);
+    expect(saved.at(-1)).toEqual([{ model: 'smollm2:135m', endpoint: 'http://ollama.test:11434', createdAt: expect.any(Number) }]);
+
+    await tick();
+    s.streams.get('smollm2:135m')!.push({ status: 'success' });
+    await tick();
+    await tick();
+    expect(m.jobs()[0]!.state).toBe('success');
+    expect(saved.at(-1)).toEqual([]);
+  });
 });

@@ -9,7 +9,15 @@ import { parsePullInput, sameModelName } from '../../shared/ollama/pull-name.ts'
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { diagnosisOf } from './client.ts';
 
-export type PullState = 'queued' | 'running' | 'success' | 'error' | 'cancelled';
+/** `interrupted`: the page was reloaded (or closed) while it ran; pulling again resumes it in Ollama */
+export type PullState = 'queued' | 'running' | 'success' | 'error' | 'cancelled' | 'interrupted';
+
+/** What outlives the page of a pull not yet finished (kept by the provider in sessionStorage). */
+export interface SavedPull {
+  model: string;
+  endpoint: string;
+  createdAt: number;
+}
 
 export interface PullJob {
   readonly id: string;
@@ -40,6 +48,10 @@ export interface PullManagerOptions {
   source: () => PullSource;
   onChange: (jobs: readonly PullJob[]) => void;
   onSuccess?: (job: PullJob) => void;
+  /** Pulls a previous page of this tab left unfinished: shown as interrupted. */
+  interrupted?: readonly SavedPull[];
+  /** The unfinished pulls (queued, running, interrupted) whenever they change, to save them. */
+  onUnfinished?: (pulls: SavedPull[]) => void;
   /** Default 3. */
   maxConcurrent?: number;
   /** Progress snapshots at most this often (ms); state changes are reported at once. Default 100. */
@@ -70,8 +82,18 @@ export function makePullManager(opts: PullManagerOptions) {
   const max = opts.maxConcurrent ?? MAX_CONCURRENT_PULLS;
   const throttleMs = opts.throttleMs ?? 100;
   const now = opts.now ?? Date.now;
-  let jobs: Job[] = [];
   let seq = 0;
+  let jobs: Job[] = (opts.interrupted ?? []).map((p) => ({
+    id: `pull-${++seq}`,
+    model: p.model,
+    endpoint: p.endpoint,
+    state: 'interrupted',
+    progress: initialPullProgress(),
+    diagnosis: null,
+    createdAt: p.createdAt,
+    controller: new AbortController(),
+  }));
+  let savedKey = '';
   let timer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
 
@@ -88,7 +110,14 @@ export function makePullManager(opts: PullManagerOptions) {
   const flush = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (!disposed) opts.onChange(jobs.map(snapshot));
+    if (disposed) return;
+    opts.onChange(jobs.map(snapshot));
+    const unfinished = jobs.filter((j) => isActive(j) || j.state === 'interrupted').map((j) => ({ model: j.model, endpoint: j.endpoint, createdAt: j.createdAt }));
+    const key = JSON.stringify(unfinished);
+    if (key !== savedKey) {
+      savedKey = key;
+      opts.onUnfinished?.(unfinished);
+    }
   };
   const schedule = () => {
     if (timer === null && !disposed) timer = setTimeout(flush, throttleMs);
@@ -144,7 +173,10 @@ export function makePullManager(opts: PullManagerOptions) {
   const find = (id: string) => jobs.find((j) => j.id === id);
 
   return {
-    /** Queues a pull of what the person typed (a name, `ollama run …`, a Hugging Face URL). */
+    /**
+     * Queues a pull of what the person typed (a name, `ollama run …`, a Hugging Face URL).
+     * For an interrupted pull this is Resume: Ollama keeps the layers already downloaded.
+     */
     start(input: string): StartResult {
       const model = parsePullInput(input);
       if (model === null) return { ok: false, reason: 'invalid', input };

@@ -12,7 +12,8 @@ import { sameModelName } from '../../shared/ollama/pull-name.ts';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { createOllamaClient, diagnosisOf, type OllamaClient } from './client.ts';
 import { loadInstalledModels, toKnownModel, type InstalledModel, type ShowInfo } from './installed.ts';
-import { makePullManager, type PullJob, type StartResult } from './pull-manager.ts';
+import { isActive, makePullManager, type PullJob, type StartResult } from './pull-manager.ts';
+import { loadSavedPulls, savePulls } from './saved-pulls.ts';
 
 export interface InstalledState {
   /** null until loaded from the current endpoint (or after a failure): show the last known list then. */
@@ -36,6 +37,8 @@ export interface InstalledModelsApi {
 export interface PullsContextValue {
   /** Every pull of this session (reactive store, oldest first), until dismissed. */
   readonly jobs: readonly PullJob[];
+  /** queued or running pulls */
+  activeCount: Accessor<number>;
   /** Starts (or queues) a pull of what was typed: a name, `ollama run …`, a Hugging Face URL. */
   start(input: string): StartResult;
   cancel(id: string): void;
@@ -120,11 +123,15 @@ export function PullsProvider(props: ParentProps) {
     source: () => client(),
     onChange: (list) => setJobs(reconcile([...list], { key: 'id', merge: true })),
     onSuccess: () => void refresh(),
+    interrupted: loadSavedPulls(),
+    onUnfinished: savePulls,
   });
+  setJobs(manager.jobs());
   onCleanup(() => manager.dispose());
 
   const value: PullsContextValue = {
     jobs,
+    activeCount: () => jobs.filter(isActive).length,
     start: (input) => manager.start(input),
     cancel: (id) => manager.cancel(id),
     dismiss: (id) => manager.dismiss(id),

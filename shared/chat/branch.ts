@@ -1,5 +1,6 @@
 import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
-import { addMessage, deepestLeaf } from './tree.ts';
+import { addMessage, branchPath, deepestLeaf, type Messages } from './tree.ts';
+import { isMultiModelTurn } from './turns.ts';
 
 /*
  * Branch operations on a conversation (inside an Automerge change). Every alternative is kept
@@ -23,9 +24,26 @@ export function addTurn(d: ConversationDoc, user: ChatMessage, answers: ChatMess
   d.currentId = answers[0]?.id ?? user.id;
 }
 
-/** Another answer to the same user message (regenerate): a sibling, selected. */
+/**
+ * True for an answer of `model` to `parentId` in a turn several models answered when the visible
+ * branch goes through another model's answer: its column is not the one the conversation
+ * continues from, so redoing it must not move the branch (and hide the turns after it).
+ */
+export function inOtherColumn(messages: Messages, currentId: string | null, parentId: string | null, model: string | null): boolean {
+  if (parentId === null || !isMultiModelTurn(messages, parentId)) return false;
+  const selected = branchPath(messages, currentId).find((m) => m.parentId === parentId && m.role === 'assistant');
+  return selected !== undefined && selected.model !== model;
+}
+
+/**
+ * Another answer to the same user message (regenerate): a sibling, selected, unless it is in
+ * another model's column than the one the conversation continues from (inOtherColumn).
+ */
 export function addRegeneration(d: ConversationDoc, answer: ChatMessage): void {
+  const stay = inOtherColumn(d.messages, d.currentId, answer.parentId, answer.model);
+  const current = d.currentId;
   addMessage(d, answer);
+  if (stay && d.currentId !== current) d.currentId = current;
 }
 
 /**

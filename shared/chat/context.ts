@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../schema/conversation.ts';
+import { fillTemplate } from '../rag/template.ts';
 import type { ChatInputMessage } from './request.ts';
 import { contextFor, type Messages } from './tree.ts';
 
@@ -21,14 +22,60 @@ export function contextForAnswer(
   return list;
 }
 
-/** The request messages for a context: text, and a user message's pictures as bare base64. */
-export function toChatInputs(context: readonly ChatMessage[], imagesOf: (m: ChatMessage) => string[]): ChatInputMessage[] {
-  return context.map((m) => {
-    const out: ChatInputMessage = { role: m.role, content: m.content };
+export interface InputOptions {
+  /** a user message's pictures as bare base64 (missing ones left out) */
+  imagesOf: (m: ChatMessage) => string[];
+  /**
+   * The model reads images. When false, pictures are left out: Ollama fails the whole
+   * request for a model without vision, so one picture would break every later turn.
+   */
+  vision: boolean;
+  /** the template the passages of earlier answers were given to the model with (workspace setting) */
+  ragTemplate: string;
+  /** the answer being written: its own passages come from a new retrieval, not from here */
+  answerId?: string;
+}
+
+export interface ChatInputs {
+  messages: ChatInputMessage[];
+  /** blob URLs of the pictures left out because the model does not read images */
+  imagesLeftOut: string[];
+}
+
+/**
+ * The request messages for a context.
+ * - A user message's pictures go along only to a model that reads images.
+ * - Passages retrieved for an earlier answer (its `sources`) stay part of that turn: the user
+ *   message it answered is sent as the model then saw it, the passages in the template, so a
+ *   later turn (or another model) knows what that answer was based on
+ *   (docs/decisions/2026-12-07-rag-context-in-later-turns.md).
+ */
+export function chatInputs(context: readonly ChatMessage[], opts: InputOptions): ChatInputs {
+  const imagesLeftOut: string[] = [];
+  const messages = context.map((m, i): ChatInputMessage => {
+    let content = m.content;
+    const answer = context[i + 1];
+    if (m.role === 'user' && answer?.role === 'assistant' && answer.id !== opts.answerId && answer.sources && answer.sources.length > 0) {
+      content = fillTemplate(opts.ragTemplate, answer.sources, m.content);
+    }
+    const out: ChatInputMessage = { role: m.role, content };
     if (m.role === 'user' && m.images.length > 0) {
-      const images = imagesOf(m);
-      if (images.length > 0) out.images = images;
+      if (!opts.vision) imagesLeftOut.push(...m.images);
+      else {
+        const images = opts.imagesOf(m);
+        if (images.length > 0) out.images = images;
+      }
     }
     return out;
   });
+  return { messages, imagesLeftOut };
+}
+
+/**
+ * Pictures left out of this answer's request that no earlier answer on its context already
+ * told the person about: the notice is shown once, not on every later turn.
+ */
+export function newlyLeftOut(context: readonly ChatMessage[], leftOut: readonly string[]): string[] {
+  const told = new Set(context.flatMap((m) => (m.role === 'assistant' ? (m.imagesLeftOut ?? []) : [])));
+  return [...new Set(leftOut)].filter((u) => !told.has(u));
 }

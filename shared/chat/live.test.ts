@@ -22,6 +22,12 @@ describe('answerState', () => {
     expect(answerState({ ...base, writer: 'tab-a' }, facts)).toBe('interrupted');
   });
 
+  it('written by this tab before a reload: interrupted at once, while a writer this tab never was stays remote', () => {
+    expect(answerState(base, { ...facts, formerWriters: ['tab-b'] })).toBe('interrupted');
+    expect(answerState(base, { ...facts, formerWriters: ['tab-c'] })).toBe('remote');
+    expect(answerState({ ...base, writer: undefined }, { ...facts, formerWriters: ['tab-b'] })).toBe('remote');
+  });
+
   it('another writer: alive while its heartbeat moves, interrupted once it has not moved for a while', () => {
     expect(answerState(base, facts)).toBe('remote');
     expect(answerState(base, { ...facts, lastChangeSeenAt: 11_000 })).toBe('remote');

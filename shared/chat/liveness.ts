@@ -29,6 +29,8 @@ export interface LivenessFacts {
   running: boolean;
   /** this tab's writer id */
   localWriter: string;
+  /** the writer ids of this tab's pages before a reload: nothing writes their answers any more */
+  formerWriters?: readonly string[];
   now: number;
   /** local time when this device last saw the heartbeat change (undefined: not watched yet) */
   lastChangeSeenAt?: number;
@@ -40,6 +42,8 @@ export function answerState(m: Pick<ChatMessage, 'status' | 'updatedAt' | 'write
   if (f.running) return 'local';
   // written by this very tab but not running any more: it was lost (never happens unless a page was torn down)
   if (m.writer === f.localWriter) return 'interrupted';
+  // written by this tab before a reload cut it off: no need to wait for the heartbeat to go stale
+  if (m.writer !== undefined && f.formerWriters?.includes(m.writer)) return 'interrupted';
   const beat = m.updatedAt ?? m.timestamp;
   if (f.now - beat > ABSOLUTE_STALE_MS) return 'interrupted';
   if (f.lastChangeSeenAt !== undefined && f.now - f.lastChangeSeenAt > STALE_AFTER_MS) return 'interrupted';

@@ -90,8 +90,25 @@ function usableAnswer(m: ChatMessage): boolean {
 export type ContextMode = 'selected' | { ownThreadModel: string };
 
 /**
+ * In a turn several models answered, the answer to continue from instead of `id` when `id`
+ * failed: the latest finished answer of another model, if any. Else `id`.
+ */
+export function usableStandIn(messages: Messages, id: string): string {
+  const m = messages[id];
+  if (!m || m.role !== 'assistant' || usableAnswer(m) || m.parentId === null) return id;
+  const models = messages[m.parentId]?.models;
+  if (!Array.isArray(models) || new Set(models).size < 2) return id;
+  const other = siblings(messages, id)
+    .ids.map((s) => messages[s]!)
+    .filter((s) => s.role === 'assistant' && s.model !== m.model && usableAnswer(s) && s.content !== '')
+    .at(-1);
+  return other?.id ?? id;
+}
+
+/**
  * The messages a model should see to answer after `leafId`, oldest first.
- * - 'selected': the visible branch.
+ * - 'selected': the visible branch (a failed answer of a turn several models answered
+ *   replaced by another model's answer that succeeded, see usableStandIn).
  * - own thread: the visible branch, but after each user turn the answer comes from
  *   `ownThreadModel` when that model answered it (its latest answer), else the selected one.
  * Failed or still-streaming answers are left out.
@@ -100,7 +117,7 @@ export function contextFor(messages: Messages, leafId: string | null, mode: Cont
   const path = branchPath(messages, leafId);
   const out: ChatMessage[] = [];
   for (const m of path) {
-    let chosen = m;
+    let chosen = m.role === 'assistant' ? messages[usableStandIn(messages, m.id)]! : m;
     if (mode !== 'selected' && m.role === 'assistant' && m.model !== mode.ownThreadModel) {
       const own = siblings(messages, m.id)
         .ids.map((id) => messages[id]!)

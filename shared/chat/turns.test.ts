@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initialConversation, type ConversationDoc } from '../schema/conversation.ts';
 import { addMessage } from './tree.ts';
 import { answerColumns, displayTurns, isMultiModelTurn } from './turns.ts';
-import { addEditedTurn, addRegeneration, addTurn, selectBranch } from './branch.ts';
+import { addEditedTurn, addRegeneration, addTurn, inOtherColumn, selectBranch } from './branch.ts';
 import { msg } from './fixtures.test-helpers.ts';
 
 /*
@@ -62,6 +62,7 @@ describe('answerColumns', () => {
 
   it('a regeneration joins its model column; other columns show the remembered or latest answer', () => {
     const d = build();
+    selectBranch(d, 'b1');
     addRegeneration(d, msg('b1r', 'u1', 'assistant', { model: 'm:b' }));
     expect(d.currentId).toBe('b1r');
     const cols = answerColumns(d.messages, 'u1', 'b1r');
@@ -77,6 +78,19 @@ describe('answerColumns', () => {
     addMessage(d, msg('c1', 'u1', 'assistant', { model: 'm:c' }));
     expect(answerColumns(d.messages, 'u1', 'a1').map((c) => c.model)).toEqual(['m:a', 'm:b', 'm:c']);
     expect(answerColumns(d.messages, 'nope', 'a1')).toEqual([]);
+  });
+});
+
+describe('redoing another model\'s answer', () => {
+  it('a regeneration in a column the conversation does not continue from keeps the branch and its later turns', () => {
+    const d = build();
+    const before = d.currentId;
+    expect(inOtherColumn(d.messages, d.currentId, 'u1', 'm:b')).toBe(true);
+    expect(inOtherColumn(d.messages, d.currentId, 'u1', 'm:a')).toBe(false);
+    addRegeneration(d, msg('b1r', 'u1', 'assistant', { model: 'm:b' }));
+    expect(d.currentId).toBe(before);
+    expect(d.messages.u1!.childrenIds).toContain('b1r');
+    expect(answerColumns(d.messages, 'u1', 'a1')[1]).toMatchObject({ ids: ['b1', 'b1r'], shownId: 'b1r' });
   });
 });
 

@@ -44,6 +44,8 @@ export type ChatMessage = {
   sources?: MessageSource[];
   /** answers: the tool calls made while writing it, with their results */
   toolCalls?: MessageToolCall[];
+  /** answers: pictures of earlier messages (blob URLs) left out of its request, the model not reading images */
+  imagesLeftOut?: string[];
 };
 
 /** One passage given to the model (`<source id="n">`). */

@@ -105,7 +105,8 @@ test('on a phone the answers show one at a time, with arrows between the models'
   // nothing overflows the phone's width
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  // the answer shown is the one the conversation continues from
+  // continuing from the answer shown is an explicit choice
+  await group.getByRole('button', { name: 'Continue from this answer' }).click();
   await send(page, 'Next');
   await expect.poll(() => chatRequests(fake).length).toBe(4);
   expect((chatRequests(fake)[3]!.body as ChatBody).messages[1]).toEqual({ role: 'assistant', content: 'Qwen answer.' });
