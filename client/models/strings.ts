@@ -181,7 +181,7 @@ export const modelsEn = {
   revivedPreset: '“{{ name }}” was deleted forever on one device while another device restored and edited it. It is back, with those edits.',
   revivedConversation: 'The conversation “{{ name }}” was deleted forever on one device while another device restored it. It is back.',
   revivedPresetInTrash: '“{{ name }}” was deleted forever on one device while another device was still editing it. It is back in the Trash (Settings › Data), with those edits.',
-  revivedConversationInTrash: 'The conversation “{{ name }}” was deleted forever on one device while another device was still using it. It is back in the Trash (Settings › Data), with what was added there.',
+  revivedConversationInTrash: 'The conversation “{{ name }}” was deleted forever on one device while another device was still using it. It is back in the Trash (Settings › Data).',
   dismiss: 'Dismiss',
   dismissNotice: 'Dismiss the notice about “{{ name }}”',
 } as const;

@@ -268,3 +268,96 @@ test('a conversation deleted forever on one device while another restores and re
   await a.context.close();
   await b.context.close();
 });
+
+test('a preset deleted forever on one device while another, which never saw the delete, edits its system prompt offline comes back in the Trash on both, with the edit and a notice', async ({
+  browser,
+  relayFx,
+}) => {
+  const a = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx);
+  await createPresetQuick(a.page, 'Salamander');
+
+  // B has it open in the editor (live there) and goes offline before A deletes it.
+  await toModels(b.page);
+  await expect(card(b.page, 'Salamander')).toBeVisible({ timeout: 20_000 });
+  await openEditor(b.page, 'Salamander');
+  await goOffline(b);
+
+  // A moves it to the Trash and deletes it forever.
+  a.page.once('dialog', (d) => void d.accept());
+  await card(a.page, 'Salamander').getByRole('button', { name: 'Delete' }).click();
+  await expect(card(a.page, 'Salamander')).toHaveCount(0);
+  await toTrash(a.page);
+  a.page.once('dialog', (d) => void d.accept());
+  await a.page.getByRole('listitem', { name: 'Salamander', exact: true }).getByRole('button', { name: 'Delete forever' }).click();
+  await expect(a.page.getByRole('listitem', { name: 'Salamander', exact: true })).toHaveCount(0);
+
+  // B, which saw neither, edits the system prompt.
+  await b.page.getByLabel('System prompt').fill('Kept by B');
+  await expect(b.page.getByLabel('System prompt')).toHaveValue('Kept by B');
+  await goOnline(b);
+
+  // A's delete stands and B's work is kept: in the Trash on both devices, with a notice.
+  const notice =
+    '“Salamander” was deleted forever on one device while another device was still editing it. It is back in the Trash (Settings › Data), with those edits.';
+  await toTrash(b.page);
+  for (const d of [a, b]) {
+    await expect(d.page.getByRole('listitem', { name: 'Salamander', exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByText(notice)).toBeVisible();
+  }
+  // Restored on A, it holds B's system prompt.
+  await a.page.getByRole('listitem', { name: 'Salamander', exact: true }).getByRole('button', { name: 'Restore' }).click();
+  await openEditor(a.page, 'Salamander');
+  await expect(a.page.getByLabel('System prompt')).toHaveValue('Kept by B');
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a conversation deleted forever on one device while another, which never saw the delete, renames it offline comes back in the Trash on both, with a notice', async ({
+  browser,
+  relayFx,
+  fake,
+}) => {
+  const a = await pairedDevice(browser, relayFx, fake.url);
+  const b = await pairedDevice(browser, relayFx);
+  const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+  const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
+
+  await goToChat(a.page);
+  await selectModel(a.page, 'llama3.2:latest');
+  await a.page.getByRole('button', { name: 'New chat' }).click();
+  await send(a.page, 'Cinder talk');
+  await expect(answers(a.page).last()).toContainText('You said: Cinder talk');
+
+  // B has it live in its sidebar and goes offline before A deletes it.
+  await goToChat(b.page);
+  await expect(talk(b.page, 'Cinder talk')).toBeVisible({ timeout: 20_000 });
+  await goOffline(b);
+
+  a.page.once('dialog', (d) => void d.accept());
+  await talk(a.page, 'Cinder talk').getByRole('button', { name: 'Actions for Cinder talk' }).click();
+  await talk(a.page, 'Cinder talk').getByRole('button', { name: 'Delete' }).click();
+  await expect(talk(a.page, 'Cinder talk')).toHaveCount(0);
+  await toTrash(a.page);
+  a.page.once('dialog', (d) => void d.accept());
+  await a.page.getByRole('listitem', { name: 'Cinder talk', exact: true }).getByRole('button', { name: 'Delete forever' }).click();
+  await expect(a.page.getByRole('listitem', { name: 'Cinder talk', exact: true })).toHaveCount(0);
+
+  // B, which saw neither, renames it.
+  await talk(b.page, 'Cinder talk').getByRole('button', { name: 'Actions for Cinder talk' }).click();
+  await talk(b.page, 'Cinder talk').getByRole('button', { name: 'Rename' }).click();
+  const input = sidebar(b.page).getByRole('textbox', { name: 'New title for “Cinder talk”' });
+  await input.fill('Cinder kept');
+  await input.press('Enter');
+  await expect(talk(b.page, 'Cinder kept')).toBeVisible();
+  await goOnline(b);
+
+  const notice = 'The conversation “Cinder kept” was deleted forever on one device while another device was still using it. It is back in the Trash (Settings › Data).';
+  await toTrash(b.page);
+  for (const d of [a, b]) {
+    await expect(d.page.getByRole('listitem', { name: 'Cinder kept', exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByText(notice)).toBeVisible();
+  }
+  await a.context.close();
+  await b.context.close();
+});
