@@ -1,6 +1,6 @@
 import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { DocHandleChangePayload, Repo } from '@automerge/automerge-repo';
-import { entryState, moveToTrash, setEntryTitle, storedString, type ConversationEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { entryState, markKept, moveToTrash, setEntryTitle, storedString, type ConversationEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import type { ConversationDoc } from '../../shared/schema/conversation.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { openDoc } from '../repo/open-doc.ts';
@@ -85,7 +85,10 @@ export async function renameConversation(repo: Repo, workspace: DocStore<Workspa
   const clean = title.trim().replace(/\s+/g, ' ');
   workspace.change((d) => {
     const e = d.conversations[id];
-    if (e) setEntryTitle(e, clean);
+    if (!e) return;
+    setEntryTitle(e, clean);
+    // a rename is an edit: a purge made elsewhere without seeing it does not hold
+    markKept(e);
   });
   const opened = await openDoc<ConversationDoc>(repo, entry.url, 'atelier/conversation');
   if (opened.status === 'ok') {

@@ -6,6 +6,7 @@ import {
   DEFAULT_WORKSPACE_SETTINGS,
   entryState,
   initialConversation,
+  markKept,
   newId,
   setEntryModel,
   setEntryTitle,
@@ -153,14 +154,29 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     return generations.runningIds().filter((id) => d.messages[id]?.status === 'streaming');
   });
 
-  const touchEntry = (id: string, model: string | undefined) => {
+  // The conversation this opening of it already marked as kept (see markKept): once per opening
+  // with a change made here, not per message, so the workspace does not grow.
+  let keptIn: string | undefined;
+  const firstEditIn = (id: string): boolean => {
+    if (keptIn === id) return false;
+    keptIn = id;
+    return true;
+  };
+
+  /** `kept`: this change is the opening's first edit of the conversation (see firstEditIn) */
+  const touchEntry = (id: string, model: string | undefined, kept = false) => {
     const now = Date.now();
     workspace()?.change((d) => {
       const e = d.conversations[id];
       if (!e) return;
       e.updatedAt = now;
       if (model) setEntryModel(e, model);
+      if (kept) markKept(e);
     });
+  };
+  /** for edits that do not touch the entry otherwise (a regenerated or retried answer) */
+  const markEdited = (id: string) => {
+    if (firstEditIn(id)) workspace()?.change((d) => markKept(d.conversations[id]));
   };
 
   /** Ask the model for a title after the first answer, when the workspace wants it and the person did not type one. */
@@ -300,7 +316,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       addTurn(x, user, answers);
       if (first && !x.title) x.title = deriveTitle(text);
     });
-    touchEntry(w.id, refs.at(-1));
+    touchEntry(w.id, refs.at(-1), firstEditIn(w.id));
     persist(w.handle);
     startAnswers(w.handle, w.id, answers.map((a) => a.id), false);
     return 'sent';
@@ -316,6 +332,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       markInterrupted(x.messages[answerId], Date.now());
       addRegeneration(x, answer!);
     });
+    markEdited(w.id);
     startAnswers(w.handle, w.id, [answer!.id], false);
   };
 
@@ -328,6 +345,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       // another model's column is redone in place: the branch and its later turns stay
       if (!inOtherColumn(x.messages, x.currentId, m.parentId, m.model)) selectBranch(x, answerId);
     });
+    markEdited(w.id);
     startAnswers(w.handle, w.id, [answerId], keepText);
   };
 
@@ -341,7 +359,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const user = userMessage({ id: newId(), parentId: original.parentId, content: text, images: [...original.images], models: refs, now });
     const answers = makeAnswers(user.id, refs, now);
     w.handle.change((x) => addEditedTurn(x, userId, user, answers));
-    touchEntry(w.id, refs.at(-1));
+    touchEntry(w.id, refs.at(-1), firstEditIn(w.id));
     persist(w.handle);
     startAnswers(w.handle, w.id, answers.map((a) => a.id), false);
   };

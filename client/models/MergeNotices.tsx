@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, onCleanup, Show, type Accessor } from 's
 import type { DocHandleChangePayload } from '@automerge/automerge-repo';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { forgetUndonePurge, purgeUndone, storedString, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { entryState, forgetUndonePurge, purgeUndone, storedString, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { usePresets } from './presets-context.tsx';
 
@@ -14,14 +14,16 @@ interface Notice {
   dismiss: () => void;
 }
 
-const TOMBSTONE_FIELDS = new Set<unknown>(['deletedAt', 'purgedAt', 'purgedFrom', 'title']);
+const TOMBSTONE_FIELDS = new Set<unknown>(['deletedAt', 'purgedAt', 'purgedFrom', 'keptBy', 'purgedKept', 'title']);
 
 /**
  * Conversations whose purge an edit made elsewhere undid. Read from the document's snapshot, and
  * again only when a change touches an entry's tombstone or title (walking 5,000 entries through
  * store proxies at every change would cost every change).
  */
-function createUndoneConversations(workspace: Accessor<DocStore<WorkspaceDoc> | undefined>): Accessor<Array<{ id: string; title: string }>> {
+function createUndoneConversations(
+  workspace: Accessor<DocStore<WorkspaceDoc> | undefined>,
+): Accessor<Array<{ id: string; title: string; inTrash: boolean }>> {
   const source = createMemo(() => {
     const ws = workspace();
     if (!ws) return undefined;
@@ -39,10 +41,10 @@ function createUndoneConversations(workspace: Accessor<DocStore<WorkspaceDoc> | 
     if (!s) return [];
     s.version();
     const all = s.handle.doc()?.conversations ?? {};
-    const out: Array<{ id: string; title: string }> = [];
+    const out: Array<{ id: string; title: string; inTrash: boolean }> = [];
     for (const id in all) {
       const e = all[id];
-      if (e && purgeUndone(e)) out.push({ id, title: storedString(e.title) });
+      if (e && purgeUndone(e)) out.push({ id, title: storedString(e.title), inTrash: entryState(e) === 'trash' });
     }
     return out;
   });
@@ -51,7 +53,8 @@ function createUndoneConversations(workspace: Accessor<DocStore<WorkspaceDoc> | 
 /**
  * What changed on its own when devices met, so nothing changes silently: a preset whose model ID
  * was made unique, a preset or conversation that came back after "Delete forever" because it was
- * edited elsewhere. Each notice lives in the synced documents until dismissed on any device.
+ * edited elsewhere (live, or in the Trash when the delete stands). Each notice lives in the synced
+ * documents until dismissed on any device.
  */
 export function MergeNotices() {
   const { t } = useI18n();
@@ -71,7 +74,8 @@ export function MergeNotices() {
         out.push({
           key: `revived:${p.id}`,
           name,
-          text: t('models.revivedPreset', { name }),
+          // back in the Trash when the delete stands (the edit there never saw it)
+          text: t(entryState(entry) === 'trash' ? 'models.revivedPresetInTrash' : 'models.revivedPreset', { name }),
           dismiss: () => ws.change((w) => forgetUndonePurge(w.presets[p.id])),
         });
       }
@@ -88,12 +92,12 @@ export function MergeNotices() {
         });
       }
     }
-    for (const { id, title } of undoneConversations()) {
+    for (const { id, title, inTrash } of undoneConversations()) {
       const name = title || t('chat.untitled');
       out.push({
         key: `revived:${id}`,
         name,
-        text: t('models.revivedConversation', { name }),
+        text: t(inTrash ? 'models.revivedConversationInTrash' : 'models.revivedConversation', { name }),
         dismiss: () => ws.change((w) => forgetUndonePurge(w.conversations[id])),
       });
     }

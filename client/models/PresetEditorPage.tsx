@@ -3,7 +3,7 @@ import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js'
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { addPresetEntry, entryState, initialPreset, newId, storablePreset, type PresetDoc, type PresetView } from '../../shared/schema/index.ts';
+import { addPresetEntry, entryState, initialPreset, markKept, newId, storablePreset, type PresetDoc, type PresetView } from '../../shared/schema/index.ts';
 import { deriveSlug, validateSlug, type SlugError } from '../../shared/presets/slug.ts';
 import { validateParams } from '../../shared/params/catalogue.ts';
 import { usePresets } from './presets-context.tsx';
@@ -197,6 +197,7 @@ export function NewPresetPage() {
 
 export function EditPresetPage() {
   const { t } = useI18n();
+  const { workspace } = useWorkspace();
   const params = useParams();
   const presets = usePresets();
   const item = createMemo(() => {
@@ -218,7 +219,11 @@ export function EditPresetPage() {
         }
       >
         {(store) => {
-          const editing = createLiveEditing(store());
+          // the first edit marks the index entry: a purge made elsewhere without seeing it does not hold
+          const id = item()?.id;
+          const editing = createLiveEditing(store(), {
+            onFirstEdit: () => id && workspace()?.change((w) => markKept(w.presets[id])),
+          });
           const [nothingLeft, setNothingLeft] = createSignal(false);
           // the note is about the last click: any later change of the preset clears it
           createEffect(on(() => editing.doc.updatedAt, () => setNothingLeft(false), { defer: true }));

@@ -59,13 +59,24 @@ const COLLAB_FIELDS: ReadonlySet<string> = new Set<CollabField>(['description', 
 /** bookkeeping an undo does not restore (it sets it anew) */
 const NOT_UNDONE: ReadonlySet<string> = new Set(['updatedAt']);
 
+export interface LiveEditingOptions {
+  /** called once, at this editing session's first change of the preset (see markKept) */
+  onFirstEdit?: () => void;
+}
+
 /**
  * Edits of a saved preset, written to its document as they are made (local-first).
  * Undo reverses only this device's own changes of the last step (revert-own-change.ts), as a new
  * change that syncs like any edit: what other devices wrote since is kept.
  */
-export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
+export function createLiveEditing(store: DocStore<PresetDoc>, options: LiveEditingOptions = {}): PresetEditing {
   const [steps, setSteps] = createSignal<UndoStep<EditableKey>[]>([]);
+  let edited = false;
+  const changed = () => {
+    if (edited) return;
+    edited = true;
+    options.onFirstEdit?.();
+  };
   const heads = () => A.getHeads(store.handle.doc());
   const remember = (key: EditableKey, change: OwnChange) => setSteps(recordOwnChange(steps(), key, change, Date.now()));
   const write = (key: EditableKey, fn: (d: PresetDoc) => void) => {
@@ -75,7 +86,9 @@ export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
       d.updatedAt = Date.now();
     });
     const after = heads();
-    if (!sameHeads(before, after)) remember(key, { before, after });
+    if (sameHeads(before, after)) return;
+    remember(key, { before, after });
+    changed();
   };
   const texts = {
     description: docText(store.handle, 'description', () => store.doc.description, (fn) => write('description', fn)),
@@ -110,6 +123,7 @@ export function createLiveEditing(store: DocStore<PresetDoc>): PresetEditing {
           d.updatedAt = Date.now();
         });
       }
+      if (reverted) changed();
       return reverted;
     },
   };

@@ -180,6 +180,8 @@ export const modelsFr: ModelsStrings = {
   slugChanged: 'Deux modèles avaient l’ID « {{ from }} ». L’ID de « {{ name }} » est désormais « {{ to }} ».',
   revivedPreset: '« {{ name }} » a été supprimé définitivement sur un appareil pendant qu’un autre appareil le restaurait et le modifiait. Il est de retour, avec ces modifications.',
   revivedConversation: 'La conversation « {{ name }} » a été supprimée définitivement sur un appareil pendant qu’un autre appareil la restaurait. Elle est de retour.',
+  revivedPresetInTrash: '« {{ name }} » a été supprimé définitivement sur un appareil pendant qu’un autre appareil le modifiait encore. Il est de retour dans la corbeille (Paramètres › Données), avec ces modifications.',
+  revivedConversationInTrash: 'La conversation « {{ name }} » a été supprimée définitivement sur un appareil pendant qu’un autre appareil l’utilisait encore. Elle est de retour dans la corbeille (Paramètres › Données).',
   dismiss: 'Fermer',
   dismissNotice: 'Fermer la notification sur « {{ name }} »',
   // import/export/share: what travelled and what did not (issue 14)

@@ -180,6 +180,8 @@ export const modelsEn = {
   slugChanged: 'Two presets had the model ID “{{ from }}”. The model ID of “{{ name }}” is now “{{ to }}”.',
   revivedPreset: '“{{ name }}” was deleted forever on one device while another device restored and edited it. It is back, with those edits.',
   revivedConversation: 'The conversation “{{ name }}” was deleted forever on one device while another device restored it. It is back.',
+  revivedPresetInTrash: '“{{ name }}” was deleted forever on one device while another device was still editing it. It is back in the Trash (Settings › Data), with those edits.',
+  revivedConversationInTrash: 'The conversation “{{ name }}” was deleted forever on one device while another device was still using it. It is back in the Trash (Settings › Data).',
   dismiss: 'Dismiss',
   dismissNotice: 'Dismiss the notice about “{{ name }}”',
   // import/export/share: what travelled and what did not (issue 14)

@@ -24,6 +24,8 @@ const presetEntry = v.looseObject({
   deletedAt: nullableNumber,
   purgedAt: nullableNumber,
   purgedFrom: v.optional(nullableNumber),
+  keptBy: v.optional(v.nullable(storedString)),
+  purgedKept: v.optional(v.nullable(storedString)),
 });
 
 const conversationEntry = v.looseObject({
@@ -36,6 +38,8 @@ const conversationEntry = v.looseObject({
   deletedAt: nullableNumber,
   purgedAt: nullableNumber,
   purgedFrom: v.optional(nullableNumber),
+  keptBy: v.optional(v.nullable(storedString)),
+  purgedKept: v.optional(v.nullable(storedString)),
 });
 
 const workspaceSchema = v.looseObject({

@@ -13,6 +13,10 @@ export type PresetEntry = {
   purgedAt: number | null;
   /** the `deletedAt` the purge saw (see entryState); absent in purges made before it existed */
   purgedFrom?: number | null;
+  /** the latest edit's token (see markKept); absent until an edit wrote one */
+  keptBy?: StoredString | null;
+  /** the `keptBy` the purge saw (see purgeHolds) */
+  purgedKept?: StoredString | null;
 };
 
 /**
@@ -31,6 +35,10 @@ export type ConversationEntry = {
   purgedAt: number | null;
   /** the `deletedAt` the purge saw (see entryState) */
   purgedFrom?: number | null;
+  /** the latest edit's token (see markKept) */
+  keptBy?: StoredString | null;
+  /** the `keptBy` the purge saw (see purgeHolds) */
+  purgedKept?: StoredString | null;
 };
 
 export type WorkspaceSettings = {
@@ -87,18 +95,29 @@ export function initialWorkspace(name: string, now = Date.now()): WorkspaceDoc {
 
 export type EntryState = 'live' | 'trash' | 'purged';
 
-type Tombstoned = { deletedAt: number | null; purgedAt: number | null; purgedFrom?: number | null };
+type Tombstoned = {
+  deletedAt: number | null;
+  purgedAt: number | null;
+  purgedFrom?: number | null;
+  keptBy?: StoredString | null;
+  purgedKept?: StoredString | null;
+};
+
+const token = (s: StoredString | null | undefined): string | null => (s == null ? null : storedString(s));
 
 /**
- * A purge holds only if nothing it had not seen happened to the entry: it records the
- * `deletedAt` it purged, and a restore or a new delete made on a device that had not seen the
- * purge changes `deletedAt` (concurrently; the purge never writes it when the item is already in
- * the Trash). Such a purge is void: the item is back (live, or in the Trash), with its edits.
- * Every device decides from the merged entry alone, so all agree without writing anything.
- * Purges written before `purgedFrom` existed hold as they did.
+ * A purge holds only if nothing it had not seen happened to the entry. It records the
+ * `deletedAt` it purged: a restore or a new delete made on a device that had not seen the purge
+ * changes `deletedAt` (concurrently; the purge never writes it when the item is already in the
+ * Trash). It records the edit token it saw (`keptBy`): an edit of the item on a device that had
+ * not seen the purge, or not even the delete, writes a new one (markKept). Such a purge is void:
+ * the item is back (live, or in the Trash), with its edits. Every device decides from the merged
+ * entry alone, so all agree without writing anything. Purges written before `purgedFrom` existed
+ * hold as they did unless a token was written since; a missing token reads as none.
  */
 export function purgeHolds(e: Tombstoned): boolean {
   if (e.purgedAt === null) return false;
+  if (token(e.keptBy) !== token(e.purgedKept)) return false;
   if (e.purgedFrom === undefined) return true;
   return e.deletedAt !== null && e.deletedAt === e.purgedFrom;
 }
@@ -156,6 +175,17 @@ export function restoreFromTrash(e: Tombstoned | undefined): void {
 }
 
 /**
+ * Inside a change: the item was edited here (its own document, which a purge does not touch), so
+ * a purge made elsewhere without seeing this must not hold (see purgeHolds). A fresh token, one
+ * value: write it once per editing session (an opened editor, a conversation opened and sent
+ * in), not per keystroke, so the workspace does not grow. Nothing is written for an entry whose
+ * purge this device has seen.
+ */
+export function markKept(e: Tombstoned | undefined): void {
+  if (e && !purgeHolds(e)) e.keptBy = immutable(newId());
+}
+
+/**
  * Purge keeps the entry as a tombstone (no document URL is reachable from the UI afterwards),
  * and records the delete it purges (see purgeHolds).
  */
@@ -164,6 +194,8 @@ export function purge(e: Tombstoned | undefined, now = Date.now()): void {
   if (e.deletedAt === null) e.deletedAt = now;
   e.purgedAt = now;
   e.purgedFrom = e.deletedAt;
+  const kept = token(e.keptBy);
+  e.purgedKept = kept === null ? null : immutable(kept);
 }
 
 /** Inside a change, once the person was told a purge was undone: the entry is an ordinary one again. */
@@ -171,6 +203,13 @@ export function forgetUndonePurge(e: Tombstoned | undefined): void {
   if (!e || !purgeUndone(e)) return;
   e.purgedAt = null;
   e.purgedFrom = null;
+}
+
+/** Inside a change: the optional purge bookkeeping of `source`, onto a new entry. */
+function copyPurgeMarks(target: Tombstoned, source: Tombstoned): void {
+  if (source.purgedFrom !== undefined) target.purgedFrom = source.purgedFrom;
+  if (source.keptBy != null) target.keptBy = immutable(source.keptBy);
+  if (source.purgedKept !== undefined) target.purgedKept = source.purgedKept === null ? null : immutable(source.purgedKept);
 }
 
 /**
@@ -183,7 +222,7 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
   for (const [id, e] of Object.entries(source.presets)) {
     if (!target.presets[id]) {
       target.presets[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
-      if (e.purgedFrom !== undefined) target.presets[id]!.purgedFrom = e.purgedFrom;
+      copyPurgeMarks(target.presets[id]!, e);
       copied++;
     }
   }
@@ -191,14 +230,16 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
     if (!target.tools) target.tools = {};
     if (!target.tools[id]) {
       target.tools[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
-      if (e.purgedFrom !== undefined) target.tools[id]!.purgedFrom = e.purgedFrom;
+      copyPurgeMarks(target.tools[id]!, e);
       copied++;
     }
   }
   for (const [id, e] of Object.entries(source.conversations)) {
     if (!target.conversations[id]) {
       // fields a newer build added are kept; the strings become single values whatever the source held
-      target.conversations[id] = { ...e, url: immutable(e.url), title: immutable(e.title), model: immutable(e.model) };
+      const { purgedFrom: _f, keptBy: _k, purgedKept: _p, ...rest } = e;
+      target.conversations[id] = { ...rest, url: immutable(e.url), title: immutable(e.title), model: immutable(e.model) };
+      copyPurgeMarks(target.conversations[id]!, e);
       copied++;
     }
   }

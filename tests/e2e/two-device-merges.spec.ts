@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import * as Automerge from '@automerge/automerge';
 import { BundleReader } from '../../shared/sync/bundle-format.ts';
 import { test, expect, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
-import { answers, goToChat, selectModel, send } from './chat-helpers.ts';
+import { answers, goToChat, selectModel, send, userMessages } from './chat-helpers.ts';
 
 /*
  * Two devices paired to one account, meeting after working apart. The relay fixture is shared by
@@ -265,6 +265,150 @@ test('a conversation deleted forever on one device while another restores and re
     await expect(talk(d.page, 'Ember kept')).toBeVisible({ timeout: 20_000 });
     await expect(d.page.getByText(notice)).toBeVisible();
   }
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a preset deleted forever on one device while another, which never saw the delete, edits its system prompt offline comes back in the Trash on both, with the edit and a notice', async ({
+  browser,
+  relayFx,
+}) => {
+  const a = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx);
+  await createPresetQuick(a.page, 'Salamander');
+
+  // B has it open in the editor (live there) and goes offline before A deletes it.
+  await toModels(b.page);
+  await expect(card(b.page, 'Salamander')).toBeVisible({ timeout: 20_000 });
+  await openEditor(b.page, 'Salamander');
+  await goOffline(b);
+
+  // A moves it to the Trash and deletes it forever.
+  a.page.once('dialog', (d) => void d.accept());
+  await card(a.page, 'Salamander').getByRole('button', { name: 'Delete' }).click();
+  await expect(card(a.page, 'Salamander')).toHaveCount(0);
+  await toTrash(a.page);
+  a.page.once('dialog', (d) => void d.accept());
+  await a.page.getByRole('listitem', { name: 'Salamander', exact: true }).getByRole('button', { name: 'Delete forever' }).click();
+  await expect(a.page.getByRole('listitem', { name: 'Salamander', exact: true })).toHaveCount(0);
+
+  // B, which saw neither, edits the system prompt.
+  await b.page.getByLabel('System prompt').fill('Kept by B');
+  await expect(b.page.getByLabel('System prompt')).toHaveValue('Kept by B');
+  await goOnline(b);
+
+  // A's delete stands and B's work is kept: in the Trash on both devices, with a notice.
+  const notice =
+    '“Salamander” was deleted forever on one device while another device was still editing it. It is back in the Trash (Settings › Data), with those edits.';
+  await toTrash(b.page);
+  for (const d of [a, b]) {
+    await expect(d.page.getByRole('listitem', { name: 'Salamander', exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByText(notice)).toBeVisible();
+  }
+  // Restored on A, it holds B's system prompt.
+  await a.page.getByRole('listitem', { name: 'Salamander', exact: true }).getByRole('button', { name: 'Restore' }).click();
+  await openEditor(a.page, 'Salamander');
+  await expect(a.page.getByLabel('System prompt')).toHaveValue('Kept by B');
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a conversation deleted forever on one device while another, which never saw the delete, renames it offline comes back in the Trash on both, with a notice', async ({
+  browser,
+  relayFx,
+  fake,
+}) => {
+  const a = await pairedDevice(browser, relayFx, fake.url);
+  const b = await pairedDevice(browser, relayFx);
+  const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+  const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
+
+  await goToChat(a.page);
+  await selectModel(a.page, 'llama3.2:latest');
+  await a.page.getByRole('button', { name: 'New chat' }).click();
+  await send(a.page, 'Cinder talk');
+  await expect(answers(a.page).last()).toContainText('You said: Cinder talk');
+
+  // B has it live in its sidebar and goes offline before A deletes it.
+  await goToChat(b.page);
+  await expect(talk(b.page, 'Cinder talk')).toBeVisible({ timeout: 20_000 });
+  await goOffline(b);
+
+  a.page.once('dialog', (d) => void d.accept());
+  await talk(a.page, 'Cinder talk').getByRole('button', { name: 'Actions for Cinder talk' }).click();
+  await talk(a.page, 'Cinder talk').getByRole('button', { name: 'Delete' }).click();
+  await expect(talk(a.page, 'Cinder talk')).toHaveCount(0);
+  await toTrash(a.page);
+  a.page.once('dialog', (d) => void d.accept());
+  await a.page.getByRole('listitem', { name: 'Cinder talk', exact: true }).getByRole('button', { name: 'Delete forever' }).click();
+  await expect(a.page.getByRole('listitem', { name: 'Cinder talk', exact: true })).toHaveCount(0);
+
+  // B, which saw neither, renames it.
+  await talk(b.page, 'Cinder talk').getByRole('button', { name: 'Actions for Cinder talk' }).click();
+  await talk(b.page, 'Cinder talk').getByRole('button', { name: 'Rename' }).click();
+  const input = sidebar(b.page).getByRole('textbox', { name: 'New title for “Cinder talk”' });
+  await input.fill('Cinder kept');
+  await input.press('Enter');
+  await expect(talk(b.page, 'Cinder kept')).toBeVisible();
+  await goOnline(b);
+
+  const notice = 'The conversation “Cinder kept” was deleted forever on one device while another device was still using it. It is back in the Trash (Settings › Data).';
+  await toTrash(b.page);
+  for (const d of [a, b]) {
+    await expect(d.page.getByRole('listitem', { name: 'Cinder kept', exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByText(notice)).toBeVisible();
+  }
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a conversation deleted forever on one device while another, which never saw the delete, keeps chatting in it offline comes back in the Trash on both, with the new message and a notice', async ({
+  browser,
+  relayFx,
+  fake,
+}) => {
+  const a = await pairedDevice(browser, relayFx, fake.url);
+  const b = await pairedDevice(browser, relayFx, fake.url);
+  const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+  const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
+
+  await goToChat(a.page);
+  await selectModel(a.page, 'llama3.2:latest');
+  await a.page.getByRole('button', { name: 'New chat' }).click();
+  await send(a.page, 'Kiln talk');
+  await expect(answers(a.page).last()).toContainText('You said: Kiln talk');
+
+  // B has it open and goes offline before A deletes it.
+  await goToChat(b.page);
+  await talk(b.page, 'Kiln talk').getByRole('link').click();
+  await expect(answers(b.page).last()).toContainText('You said: Kiln talk', { timeout: 20_000 });
+  await goOffline(b);
+
+  a.page.once('dialog', (d) => void d.accept());
+  await talk(a.page, 'Kiln talk').getByRole('button', { name: 'Actions for Kiln talk' }).click();
+  await talk(a.page, 'Kiln talk').getByRole('button', { name: 'Delete' }).click();
+  await expect(talk(a.page, 'Kiln talk')).toHaveCount(0);
+  await toTrash(a.page);
+  a.page.once('dialog', (d) => void d.accept());
+  await a.page.getByRole('listitem', { name: 'Kiln talk', exact: true }).getByRole('button', { name: 'Delete forever' }).click();
+  await expect(a.page.getByRole('listitem', { name: 'Kiln talk', exact: true })).toHaveCount(0);
+
+  // B, which saw neither, sends another message in it.
+  await send(b.page, 'Still kilning');
+  await expect(userMessages(b.page).last()).toContainText('Still kilning');
+  await goOnline(b);
+
+  const notice = 'The conversation “Kiln talk” was deleted forever on one device while another device was still using it. It is back in the Trash (Settings › Data).';
+  await toTrash(b.page);
+  for (const d of [a, b]) {
+    await expect(d.page.getByRole('listitem', { name: 'Kiln talk', exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByText(notice)).toBeVisible();
+  }
+  // Restored on A, it holds B's message.
+  await a.page.getByRole('listitem', { name: 'Kiln talk', exact: true }).getByRole('button', { name: 'Restore' }).click();
+  await goToChat(a.page);
+  await talk(a.page, 'Kiln talk').getByRole('link').click();
+  await expect(userMessages(a.page).last()).toContainText('Still kilning', { timeout: 20_000 });
   await a.context.close();
   await b.context.close();
 });
