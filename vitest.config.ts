@@ -12,6 +12,13 @@ export default defineConfig({
     // expect.poll waits for a state as long as it takes (its own default is 1 s); half the test
     // timeout, so a state never reached fails with the poll's message rather than a bare timeout.
     expect: { poll: { timeout: 300_000 } },
+    // The relay's in-process automerge-repo (2.5) awaits DocHandle.whenReady() in
+    // DocSynchronizer.beginSync without a catch; on a loaded machine a document a fuzzed frame
+    // asked for times out after 60 s and that promise rejects unhandled
+    // (automerge/automerge-repo-sync-server#15). The relay process logs and ignores exactly these
+    // (server/main.ts keepServingOnStrayRejections); the tests do the same for this one error and
+    // still fail on any other unhandled error. Goes with the relay that stops running Automerge.
+    onUnhandledError: (error) => !(error.name === 'TimeoutError' && error.message.startsWith('withTimeout: timed out after')),
     // Integration tests start real relays on free ports; two workers suit this 2-core machine.
     maxWorkers: 2,
   },
