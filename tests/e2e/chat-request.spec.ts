@@ -72,6 +72,6 @@ test('a hidden preset is not offered in the chat model selector', async ({ page,
   await expect(page.getByRole('option', { name: /^Visible One/ })).toBeVisible();
   await expect(page.getByRole('option', { name: /Secret One/ })).toHaveCount(0);
   // searching does not find it either
-  await page.getByRole('searchbox', { name: 'Search models' }).fill('secret');
+  await page.getByRole('combobox', { name: 'Search models' }).fill('secret');
   await expect(page.getByRole('option', { name: /Secret One/ })).toHaveCount(0);
 });
