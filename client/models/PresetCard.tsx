@@ -47,7 +47,7 @@ export function PresetCard(props: { item: PresetItem; doc: PresetDoc; onMessage:
           onClick={() => {
             const ws = workspace();
             if (!ws) return;
-            const copy = clonePreset(repo, ws, plain(), presets.takenSlugs());
+            const copy = clonePreset(repo, ws, plain(), presets.takenSlugs(), t('models.cloneSuffix'));
             props.onMessage(t('models.cloned', { name: copy.name }));
           }}
         >

@@ -9,8 +9,9 @@ import { downloadText } from './download.ts';
 /** The Open WebUI community page that receives a shared model. */
 export const OPENWEBUI_SHARE_URL = 'https://openwebui.com/post?type=model';
 
-export function clonePreset(repo: Repo, workspace: DocStore<WorkspaceDoc>, source: PresetDoc, taken: ReadonlySet<string>): PresetDoc {
-  const copy = clonePresetFields(source, newId(), taken, Date.now());
+/** `nameSuffix`: the localised "(Clone)" added to the copy's name. */
+export function clonePreset(repo: Repo, workspace: DocStore<WorkspaceDoc>, source: PresetDoc, taken: ReadonlySet<string>, nameSuffix: string): PresetDoc {
+  const copy = clonePresetFields(source, newId(), taken, Date.now(), nameSuffix);
   const handle = repo.create<PresetDoc>(copy);
   workspace.change((d) => addPresetEntry(d, copy.id, handle.url));
   return copy;

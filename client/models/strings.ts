@@ -27,6 +27,7 @@ export const modelsEn = {
   deleteConfirm: 'Move “{{ name }}” to the Trash? You can restore it from Settings › Data.',
   movedToTrash: '“{{ name }}” moved to the Trash.',
   cloned: 'Cloned as “{{ name }}”.',
+  cloneSuffix: '(Clone)',
   baseModels: 'Base models in Ollama',
   baseModelsHelp: 'Installed in Ollama (last known list). Base models cannot be cloned: create a preset from one instead.',
   useBase: 'New preset from {{ name }}',

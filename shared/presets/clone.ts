@@ -3,7 +3,8 @@ import type { PresetDoc, ParamValue } from '../schema/preset.ts';
 import { SLUG_MAX_LENGTH } from './slug.ts';
 
 /*
- * Clone, as Open WebUI does it (Models.svelte): id `<id>-clone`, name `<name> (Clone)`,
+ * Clone, as Open WebUI does it (Models.svelte): id `<id>-clone`, name `<name> (Clone)` (the
+ * suffix in the reader's language, given by the caller: this module has no strings),
  * everything else copied — the hidden flag included.
  */
 
@@ -18,8 +19,9 @@ export function cloneSlug(slug: string, taken: ReadonlySet<string>): string {
   }
 }
 
-export function cloneName(name: string): string {
-  return `${name} (Clone)`;
+/** `suffix` is the localised "(Clone)". */
+export function cloneName(name: string, suffix: string): string {
+  return `${name} ${suffix}`;
 }
 
 function copyParam(v: ParamValue): ParamValue {
@@ -42,13 +44,13 @@ const keep = <T>(v: T): T => v;
  * copied (blob documents are never edited in place: a new picture is a new blob).
  * Suggestion and knowledge keys are kept.
  */
-export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySet<string>, now: number): PresetDoc {
+export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySet<string>, now: number, nameSuffix: string): PresetDoc {
   return {
     schema: SCHEMA.preset,
     kind: KIND.preset,
     id: newId,
     slug: cloneSlug(p.slug, taken),
-    name: cloneName(p.name),
+    name: cloneName(p.name, nameSuffix),
     baseModel: p.baseModel,
     description: String(p.description),
     system: String(p.system),

@@ -83,11 +83,9 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
       const x = await extractText(file);
       if (!x.ok) {
         problems.push(
-          x.reason === 'unsupported'
-            ? t('knowledge.unsupported', { name: file.name })
-            : x.reason === 'empty'
-              ? t('knowledge.empty', { name: file.name })
-              : t('knowledge.unreadable', { name: file.name, detail: x.detail ?? '' }),
+          x.reason === 'unreadable'
+            ? t('knowledge.unreadable', { name: file.name, detail: t(`knowledge.unreadableWhy.${x.cause}`) })
+            : t(x.reason === 'unsupported' ? 'knowledge.unsupported' : 'knowledge.empty', { name: file.name }),
         );
         continue;
       }
