@@ -7,7 +7,7 @@ import type { PresetDoc } from '../../shared/schema/index.ts';
 import { usePresets } from './presets-context.tsx';
 import { PresetCard } from './PresetCard.tsx';
 import { exportAll } from './preset-actions.ts';
-import { formatBytes } from './avatar.ts';
+import { formatBytes } from '../ollama/format.ts';
 import { cardMatches, cardOf, loadModelsView, saveModelsView } from './list-view-cache.ts';
 import { ModelsPreviewList } from './ModelsPreview.tsx';
 import { WorkspaceStatus } from '../components/Shell.tsx';
@@ -20,7 +20,7 @@ function matches(p: PresetDoc, q: string, tag: string): boolean {
 }
 
 export function ModelsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { repo, ollamaModels, workspace, device, openError } = useWorkspace();
   const presets = usePresets();
   const navigate = useNavigate();
@@ -123,7 +123,7 @@ export function ModelsPage() {
               <li class="base-model" aria-label={m.name}>
                 <strong>{m.name}</strong>
                 <span class="preset-base">
-                  {[m.parameterSize, m.quantization, m.size ? formatBytes(m.size) : ''].filter(Boolean).join(' · ')}
+                  {[m.parameterSize, m.quantization, m.size ? formatBytes(m.size, locale()) : ''].filter(Boolean).join(' · ')}
                 </span>
                 <button type="button" class="secondary" onClick={() => navigate(`/models/new?base=${encodeURIComponent(m.name)}`)}>
                   {t('models.useBase', { name: m.name })}

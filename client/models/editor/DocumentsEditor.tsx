@@ -2,7 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
 import { useWorkspace } from '../../repo/workspace-context.tsx';
 import { knowledgeText, newId, type KnowledgeDoc, type KnowledgeRef } from '../../../shared/schema/index.ts';
-import { formatBytes } from '../avatar.ts';
+import { formatBytes } from '../../ollama/format.ts';
 import { extractText } from '../../knowledge/extract.ts';
 import { openDoc } from '../../repo/open-doc.ts';
 import { createKnowledgeDoc, isPendingUrl, type PendingKnowledge } from '../../knowledge/pending.ts';
@@ -67,7 +67,7 @@ function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnow
 
 /** Files attached to the preset: their text is extracted here and stored in its own document each (retrieval uses them). */
 export function DocumentsEditor(props: { editing: PresetEditing }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { repo } = useWorkspace();
   const [errors, setErrors] = createSignal<string[]>([]);
   const [busy, setBusy] = createSignal<string | null>(null);
@@ -76,7 +76,7 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
     const problems: string[] = [];
     for (const file of Array.from(files ?? [])) {
       if (file.size > MAX_DOCUMENT_BYTES) {
-        problems.push(t('models.documentTooLarge', { name: file.name, size: formatBytes(file.size) }));
+        problems.push(t('models.documentTooLarge', { name: file.name, size: formatBytes(file.size, locale()) }));
         continue;
       }
       setBusy(t('knowledge.extracting', { name: file.name }));
