@@ -34,6 +34,17 @@ export function ModelsPage() {
       return d && matches(d, query().trim(), tag());
     }),
   );
+  let importButton: HTMLButtonElement | undefined;
+  let searchInput: HTMLInputElement | undefined;
+  const closeImport = () => {
+    setImporting(false);
+    importButton?.focus();
+  };
+  // a deleted card's focus goes to the next card (else the previous one, else the search box)
+  const focusAfterDelete = (card: HTMLElement) => {
+    const neighbour = (card.nextElementSibling ?? card.previousElementSibling) as HTMLElement | null;
+    (neighbour?.querySelector<HTMLElement>('.menu-button') ?? searchInput)?.focus();
+  };
   const loadedDocs = () => presets.live().map((p) => p.doc()).filter((d): d is PresetDoc => Boolean(d));
 
   // The saved list is shown until every preset is open (then the live list stays, even while a
@@ -62,7 +73,7 @@ export function ModelsPage() {
           <A class="button-like primary" href="/models/new">
             {t('models.new')}
           </A>
-          <button type="button" class="secondary" aria-expanded={importing()} onClick={() => setImporting(!importing())}>
+          <button type="button" class="secondary" ref={importButton} aria-expanded={importing()} onClick={() => setImporting(!importing())}>
             {t('models.import')}
           </button>
           <button
@@ -76,12 +87,20 @@ export function ModelsPage() {
         </div>
       </div>
       <Show when={importing()}>
-        <ImportPanel />
+        <div
+          onKeyDown={(e) => {
+            if (e.key !== 'Escape') return;
+            e.preventDefault();
+            closeImport();
+          }}
+        >
+          <ImportPanel />
+        </div>
       </Show>
       <div class="filters">
         <label class="field inline">
           <span>{t('models.search')}</span>
-          <input type="search" placeholder={t('models.searchPlaceholder')} value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+          <input type="search" ref={searchInput} placeholder={t('models.searchPlaceholder')} value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
         </label>
         <Show when={presets.allTags().length > 0}>
           <label class="field inline">
@@ -107,7 +126,7 @@ export function ModelsPage() {
             <Show when={shown().length > 0} fallback={<p>{t('models.noMatch')}</p>}>
               <ul class="preset-grid" aria-label={t('models.list')}>
                 <For each={shown()}>
-                  {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} />}</Show>}
+                  {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} onDeleted={focusAfterDelete} />}</Show>}
                 </For>
               </ul>
             </Show>

@@ -8,14 +8,15 @@
 import { createMemo, onMount, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { isExplicitPull, pullOfferName, sameModelName } from '../../shared/ollama/pull-name.ts';
+import { isExplicitPull, parsePullInput, pullOfferName, sameModelName } from '../../shared/ollama/pull-name.ts';
 import { searchKey } from '../../shared/text/search.ts';
 import { usePresets } from '../models/presets-context.tsx';
 import { usePulls } from './pulls-context.tsx';
 import { PullProgressRow } from './PullProgressRow.tsx';
 import './connections.css';
 
-export function PullOffer(props: { query: string }) {
+/** `exact`: the query is a model name as stored (a preset's base model), not something typed in a search box. */
+export function PullOffer(props: { query: string; exact?: boolean }) {
   const { t } = useI18n();
   const { ollamaModels } = useWorkspace();
   const pulls = usePulls();
@@ -32,7 +33,10 @@ export function PullOffer(props: { query: string }) {
       return d !== undefined && (searchKey(d.name) === k || searchKey(d.slug) === k);
     });
   };
-  const name = createMemo(() => (isExplicitPull(props.query) || !isPresetName(props.query) ? pullOfferName(props.query) : null));
+  const name = createMemo(() => {
+    if (props.exact) return parsePullInput(props.query);
+    return isExplicitPull(props.query) || !isPresetName(props.query) ? pullOfferName(props.query) : null;
+  });
   const installed = createMemo(() => {
     const n = name();
     return n !== null && ollamaModels.models().some((m) => sameModelName(m.name, n));
