@@ -66,7 +66,16 @@ export function ModelsPage() {
   });
 
   return (
-    <section aria-labelledby="models-title" class="models-page">
+    <section
+      aria-labelledby="models-title"
+      class="models-page"
+      onKeyDown={(e) => {
+        // Escape closes the Import panel, wherever the focus is on the page (a card's menus handle theirs first)
+        if (e.key !== 'Escape' || e.defaultPrevented || !importing()) return;
+        e.preventDefault();
+        closeImport();
+      }}
+    >
       <div class="page-head">
         <h1 id="models-title">{t('models.title')}</h1>
         <div class="toolbar">
@@ -87,15 +96,7 @@ export function ModelsPage() {
         </div>
       </div>
       <Show when={importing()}>
-        <div
-          onKeyDown={(e) => {
-            if (e.key !== 'Escape') return;
-            e.preventDefault();
-            closeImport();
-          }}
-        >
-          <ImportPanel />
-        </div>
+        <ImportPanel />
       </Show>
       <div class="filters">
         <label class="field inline">
