@@ -43,7 +43,8 @@ export function ModelsPage() {
   // a deleted card's focus goes to the next card (else the previous one, else the search box)
   const focusAfterDelete = (card: HTMLElement) => {
     const neighbour = (card.nextElementSibling ?? card.previousElementSibling) as HTMLElement | null;
-    (neighbour?.querySelector<HTMLElement>('.menu-button') ?? searchInput)?.focus();
+    const target = neighbour?.querySelector<HTMLElement>('.menu-button') ?? searchInput;
+    return () => target?.focus();
   };
   const loadedDocs = () => presets.live().map((p) => p.doc()).filter((d): d is PresetDoc => Boolean(d));
 
@@ -127,7 +128,7 @@ export function ModelsPage() {
             <Show when={shown().length > 0} fallback={<p>{t('models.noMatch')}</p>}>
               <ul class="preset-grid" aria-label={t('models.list')}>
                 <For each={shown()}>
-                  {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} onDeleted={focusAfterDelete} />}</Show>}
+                  {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} onDelete={focusAfterDelete} />}</Show>}
                 </For>
               </ul>
             </Show>

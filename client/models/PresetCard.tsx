@@ -14,9 +14,10 @@ import { clonePreset, exportOne, shareLink, shareToCommunity, trashPreset } from
 /**
  * One preset in the list. Edit and Share stay on the card; the other actions (Clone, Export,
  * Hide/Show, Delete) are in its "More actions" menu, so a phone shows several cards at once.
- * `onDeleted` receives the card's element, to move focus to a neighbour once it goes.
+ * `onDelete` is told the card's element before it goes (its neighbours are known only then)
+ * and returns what to do once it is gone (move the focus).
  */
-export function PresetCard(props: { item: PresetItem; doc: PresetDoc; onMessage: (m: string) => void; onDeleted?: (card: HTMLElement) => void }) {
+export function PresetCard(props: { item: PresetItem; doc: PresetDoc; onMessage: (m: string) => void; onDelete?: (card: HTMLElement) => () => void }) {
   const { t } = useI18n();
   const { repo, workspace, ollamaModels } = useWorkspace();
   const presets = usePresets();
@@ -111,9 +112,11 @@ export function PresetCard(props: { item: PresetItem; doc: PresetDoc; onMessage:
               onSelect: () => {
                 const ws = workspace();
                 if (ws && confirm(t('models.deleteConfirm', { name: props.doc.name }))) {
+                  const name = props.doc.name;
+                  const after = card ? props.onDelete?.(card) : undefined;
                   trashPreset(ws, props.item.id);
-                  props.onMessage(t('models.movedToTrash', { name: props.doc.name }));
-                  if (card) props.onDeleted?.(card);
+                  props.onMessage(t('models.movedToTrash', { name }));
+                  after?.();
                 }
               },
             },
