@@ -5,7 +5,7 @@ import { useWorkspace } from '../repo/workspace-context.tsx';
 import { createConversationIndex, filterConversations, renameConversation, setPinned, trashConversation } from './conversation-index.ts';
 import { importChatsFile } from './import-export.ts';
 import type { ModelCatalog } from './model-catalog.ts';
-import { formatBytes } from '../models/avatar.ts';
+import { formatBytes } from '../ollama/format.ts';
 
 const PAGE = 100;
 
@@ -14,7 +14,7 @@ const PAGE = 100;
  * each can be renamed, pinned and moved to the Trash. Open WebUI chat exports can be imported.
  */
 export function ConversationSidebar(props: { currentId: string | undefined; catalog: ModelCatalog; onNavigate?: () => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { repo, workspace } = useWorkspace();
   const navigate = useNavigate();
   const all = createConversationIndex(workspace);
@@ -40,7 +40,7 @@ export function ConversationSidebar(props: { currentId: string | undefined; cata
     if (!r.ok) {
       setNotice(
         r.error === 'too-large'
-          ? t('chat.importTooLarge', { size: formatBytes(r.size ?? 0) })
+          ? t('chat.importTooLarge', { size: formatBytes(r.size ?? 0, locale()) })
           : r.error === 'not-json'
             ? t('chat.importNotJson')
             : t('chat.importWrongShape'),

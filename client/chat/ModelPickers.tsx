@@ -1,4 +1,4 @@
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createSignal, Index, Show, type JSX } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import type { Chat } from './create-chat.ts';
 import { ModelSelector } from './ModelSelector.tsx';
@@ -33,23 +33,24 @@ export function ModelPickers(props: { chat: Chat; extra?: (query: string) => JSX
   };
   return (
     <div class="model-pickers" role="group" aria-label={t('chat.selector')}>
-      <For each={slots()}>
+      {/* by position, not by value: choosing a model keeps its selector (and the focus on its button) */}
+      <Index each={slots()}>
         {(ref, i) => (
           <div class="model-slot">
             <ModelSelector
-              value={(ref as ModelRef | null) ?? null}
-              onSelect={(r) => setAt(i(), r)}
+              value={(ref() as ModelRef | null) ?? null}
+              onSelect={(r) => setAt(i, r)}
               extra={props.extra}
-              label={numbered() ? t('chat.selectorN', { n: i() + 1 }) : t('chat.selector')}
+              label={numbered() ? t('chat.selectorN', { n: i + 1 }) : t('chat.selector')}
             />
             <Show when={numbered()}>
-              <button type="button" class="icon-button" aria-label={t('chat.removeModel', { n: i() + 1 })} onClick={() => remove(i())}>
+              <button type="button" class="icon-button" aria-label={t('chat.removeModel', { n: i + 1 })} onClick={() => remove(i)}>
                 ×
               </button>
             </Show>
           </div>
         )}
-      </For>
+      </Index>
       <Show when={!adding() && models().length > 0 && models().length < props.chat.maxModels()}>
         <button type="button" class="secondary small add-model" title={t('chat.addModelHelp', { n: props.chat.maxModels() })} onClick={() => setAdding(true)}>
           + {t('chat.addModel')}

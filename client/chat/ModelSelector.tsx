@@ -1,49 +1,112 @@
-import { createMemo, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, createUniqueId, For, onCleanup, Show, type JSX } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { presetTags } from '../../shared/schema/index.ts';
+import { matchesSearch } from '../../shared/text/search.ts';
 import { usePresets } from '../models/presets-context.tsx';
 import { Avatar } from '../models/Avatar.tsx';
 import { ollamaRef, openaiRef, parseOpenAIRef, presetRef, type ModelRef } from './model-ref.ts';
 
+/** One choice of the list, whatever its group: what it selects and how it looks. */
+interface Choice {
+  ref: ModelRef;
+  name: string;
+  render: () => JSX.Element;
+}
+
+interface Group {
+  key: string;
+  label: string;
+  choices: Choice[];
+}
+
 /**
  * The chat's model picker: presets (hidden ones left out, tags next to the name, capability
- * badges) and the models installed in Ollama, searchable. `extra` renders under the list
- * with the current query (the pull offer lives there). `label` names the button when there
- * are several pickers ("Model 2"); its accessible name also says what is selected.
+ * badges) and the models installed in Ollama, searchable (accents and case aside). A WAI-ARIA
+ * combobox: the search box owns the listbox (aria-controls) and points at the active option
+ * (aria-activedescendant); Up/Down/Home/End move, Enter chooses, Escape closes and gives focus
+ * back to the button. Focus stays in the search box throughout. `extra` renders under the list
+ * with the current query (the pull offer lives there). `label` names the button when there are
+ * several pickers ("Model 2"); its accessible name also says what is selected.
  */
-export function ModelSelector(props: {
-  value: ModelRef | null;
-  onSelect: (ref: ModelRef) => void;
-  extra?: (query: string) => JSX.Element;
-  label?: string;
-}) {
+export function ModelSelector(props: { value: ModelRef | null; onSelect: (ref: ModelRef) => void; extra?: (query: string) => JSX.Element; label?: string }) {
   const { t } = useI18n();
   const { ollamaModels, openai } = useWorkspace();
   const presets = usePresets();
+  const id = createUniqueId();
+  const listId = `model-list-${id}`;
+  const optionId = (i: number) => `model-option-${id}-${i}`;
   const [open, setOpen] = createSignal(false);
   const [query, setQuery] = createSignal('');
-  const q = () => query().trim().toLowerCase();
+  /** index into `flat()` of the option the keys act on; -1 when there is none */
+  const [active, setActive] = createSignal(-1);
 
-  const presetOptions = createMemo(() =>
-    presets
+  const groups = createMemo<Group[]>(() => {
+    const q = query();
+    const out: Group[] = [];
+    const presetChoices = presets
       .live()
       .map((p) => ({ id: p.id, doc: p.doc() }))
-      .filter((p) => p.doc && !p.doc.hidden)
-      .filter((p) => {
-        const d = p.doc;
-        if (!d || !q()) return true;
-        return d.name.toLowerCase().includes(q()) || d.slug.includes(q()) || presetTags(d).some((tg) => tg.toLowerCase().includes(q()));
-      }),
-  );
-  const baseOptions = createMemo(() => ollamaModels.models().filter((m) => !q() || m.name.toLowerCase().includes(q())));
-  // OpenAI-compatible connections of this device, one group each (their last known models)
-  const openaiGroups = createMemo(() =>
-    openai
-      .connections()
-      .map((c) => ({ id: c.id, name: c.name, models: openai.modelsOf(c.id).filter((m) => !q() || m.toLowerCase().includes(q()) || c.name.toLowerCase().includes(q())) }))
-      .filter((g) => g.models.length > 0),
-  );
+      .flatMap((p) => (p.doc && !p.doc.hidden && matchesSearch(q, [p.doc.name, p.doc.slug, ...presetTags(p.doc)]) ? [{ id: p.id, doc: p.doc }] : []))
+      .map(
+        (p): Choice => ({
+          ref: presetRef(p.id),
+          name: p.doc.name,
+          render: () => (
+            <>
+              <Avatar url={p.doc.avatar ?? null} name={p.doc.name} size={24} />
+              <span class="option-name">{p.doc.name}</span>
+              <For each={presetTags(p.doc)}>{(tg) => <span class="tag">{tg}</span>}</For>
+              <Show when={p.doc.vision}>
+                <span class="badge">{t('chat.visionBadge')}</span>
+              </Show>
+            </>
+          ),
+        }),
+      );
+    if (presetChoices.length > 0) out.push({ key: 'presets', label: t('chat.presetsGroup'), choices: presetChoices });
+    const base = ollamaModels
+      .models()
+      .filter((m) => matchesSearch(q, [m.name]))
+      .map(
+        (m): Choice => ({
+          ref: ollamaRef(m.name),
+          name: m.name,
+          render: () => (
+            <>
+              <span class="option-name">{m.name}</span>
+              <For each={m.capabilities.filter((c) => c !== 'completion')}>{(c) => <span class="badge">{c}</span>}</For>
+            </>
+          ),
+        }),
+      );
+    if (base.length > 0) out.push({ key: 'ollama', label: t('chat.baseGroup'), choices: base });
+    // OpenAI-compatible connections of this device, one group each (their last known models)
+    for (const c of openai.connections()) {
+      const models = openai.modelsOf(c.id).filter((m) => matchesSearch(q, [m, c.name]));
+      if (models.length === 0) continue;
+      out.push({
+        key: `openai-${c.id}`,
+        label: c.name,
+        choices: models.map((m) => ({
+          ref: openaiRef(c.id, m),
+          name: m,
+          render: () => (
+            <>
+              <span class="option-name">{m}</span>
+              <Show when={openai.isVision(c.id, m)}>
+                <span class="badge">{t('chat.visionBadge')}</span>
+              </Show>
+            </>
+          ),
+        })),
+      });
+    }
+    return out;
+  });
+  /** every option in list order: keyboard moves walk this */
+  const flat = createMemo(() => groups().flatMap((g) => g.choices));
+  const indexOf = (ref: ModelRef) => flat().findIndex((c) => c.ref === ref);
 
   const label = createMemo(() => {
     const v = props.value;
@@ -54,135 +117,143 @@ export function ModelSelector(props: {
     return v.slice(7);
   });
 
-  const choose = (ref: ModelRef) => {
-    props.onSelect(ref);
+  let root: HTMLDivElement | undefined;
+  let button: HTMLButtonElement | undefined;
+
+  const openPanel = () => {
+    setQuery('');
+    setOpen(true);
+    setActive(props.value ? Math.max(0, indexOf(props.value)) : flat().length > 0 ? 0 : -1);
+  };
+  const close = (refocus: boolean) => {
     setOpen(false);
     setQuery('');
+    if (refocus) button?.focus();
+  };
+  const choose = (ref: ModelRef) => {
+    props.onSelect(ref);
+    close(true);
+  };
+
+  // the first match becomes active as the query narrows the list
+  const onQuery = (value: string) => {
+    setQuery(value);
+    setActive(flat().length > 0 ? 0 : -1);
+  };
+
+  // keep the active option in view (the list scrolls, the focus stays in the search box)
+  createEffect(() => {
+    const i = active();
+    if (!open() || i < 0) return;
+    document.getElementById(optionId(i))?.scrollIntoView({ block: 'nearest' });
+  });
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const n = flat().length;
+    const move = (i: number) => {
+      e.preventDefault();
+      if (n > 0) setActive(Math.min(n - 1, Math.max(0, i)));
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+        return move(active() + 1);
+      case 'ArrowUp':
+        return move(active() - 1);
+      case 'Home':
+        return move(0);
+      case 'End':
+        return move(n - 1);
+      case 'Enter': {
+        const c = flat()[active()];
+        if (!c) return; // nothing to choose: Enter stays with the box (e.g. the pull offer below)
+        e.preventDefault();
+        choose(c.ref);
+        return;
+      }
+      case 'Escape':
+        // only close the panel: the chat's Escape (stop) ignores handled keys
+        e.preventDefault();
+        close(true);
+        return;
+    }
   };
 
   // a click elsewhere closes the panel
-  let root: HTMLDivElement | undefined;
   const onDocClick = (e: MouseEvent) => {
-    if (open() && root && !root.contains(e.target as Node)) setOpen(false);
+    if (open() && root && !root.contains(e.target as Node)) close(false);
   };
   document.addEventListener('mousedown', onDocClick);
   onCleanup(() => document.removeEventListener('mousedown', onDocClick));
 
-  const buttonName = () => {
-    const prefix = props.label ?? t('chat.selector');
-    return props.value ? `${prefix}: ${label()}` : `${prefix}: ${t('chat.selectModel')}`;
-  };
+  const buttonName = () => `${props.label ?? t('chat.selector')}: ${props.value ? label() : t('chat.selectModel')}`;
+  const groupOffset = (g: number) => groups().slice(0, g).reduce((sum, x) => sum + x.choices.length, 0);
 
   return (
     <div class="model-selector" ref={root}>
-      <button type="button" class="selector-button" aria-haspopup="listbox" aria-expanded={open()} aria-label={buttonName()} onClick={() => setOpen(!open())}>
+      <button
+        type="button"
+        class="selector-button"
+        ref={button}
+        aria-haspopup="listbox"
+        aria-expanded={open()}
+        aria-label={buttonName()}
+        onClick={() => (open() ? close(false) : openPanel())}
+      >
         <span class="selector-label">{label()}</span> ▾
       </button>
       <Show when={open()}>
         <div class="selector-panel">
           <input
-            type="search"
+            type="text"
+            role="combobox"
             aria-label={t('chat.searchModels')}
+            aria-expanded="true"
+            aria-controls={listId}
+            aria-autocomplete="list"
+            aria-activedescendant={active() >= 0 && flat()[active()] ? optionId(active()) : undefined}
+            autocomplete="off"
+            spellcheck={false}
             value={query()}
-            autofocus
-            onInput={(e) => setQuery(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') {
-                // only close the panel: the chat's Escape (stop) ignores handled keys
-                e.preventDefault();
-                setOpen(false);
-              }
-            }}
+            ref={(el) => queueMicrotask(() => el.focus())}
+            onInput={(e) => onQuery(e.currentTarget.value)}
+            onKeyDown={onKeyDown}
           />
-          <ul role="listbox" aria-label={t('chat.selector')}>
-            <Show when={presetOptions().length > 0}>
-              <li role="presentation" class="group-label">
-                {t('chat.presetsGroup')}
-              </li>
-            </Show>
-            <For each={presetOptions()}>
-              {(p) => (
-                <li
-                  role="option"
-                  tabIndex={0}
-                  aria-selected={props.value === presetRef(p.id)}
-                  onClick={() => choose(presetRef(p.id))}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      choose(presetRef(p.id));
-                    }
-                  }}
-                >
-                  <Avatar url={p.doc?.avatar ?? null} name={p.doc?.name ?? ''} size={24} />
-                  <span class="option-name">{p.doc?.name}</span>
-                  <For each={p.doc ? presetTags(p.doc) : []}>{(tg) => <span class="tag">{tg}</span>}</For>
-                  <Show when={p.doc?.vision}>
-                    <span class="badge">{t('chat.visionBadge')}</span>
-                  </Show>
-                </li>
-              )}
-            </For>
-            <Show when={baseOptions().length > 0}>
-              <li role="presentation" class="group-label">
-                {t('chat.baseGroup')}
-              </li>
-            </Show>
-            <For each={baseOptions()}>
-              {(m) => (
-                <li
-                  role="option"
-                  tabIndex={0}
-                  aria-selected={props.value === ollamaRef(m.name)}
-                  onClick={() => choose(ollamaRef(m.name))}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      choose(ollamaRef(m.name));
-                    }
-                  }}
-                >
-                  <span class="option-name">{m.name}</span>
-                  <For each={m.capabilities.filter((c) => c !== 'completion')}>{(c) => <span class="badge">{c}</span>}</For>
-                </li>
-              )}
-            </For>
-            <For each={openaiGroups()}>
-              {(g) => (
-                <>
-                  <li role="presentation" class="group-label">
-                    {g.name}
-                  </li>
-                  <For each={g.models}>
-                    {(m) => (
-                      <li
-                        role="option"
-                        tabIndex={0}
-                        aria-selected={props.value === openaiRef(g.id, m)}
-                        onClick={() => choose(openaiRef(g.id, m))}
-                        onKeyDown={(e) => {
-                          if (e.key === 'Enter' || e.key === ' ') {
-                            e.preventDefault();
-                            choose(openaiRef(g.id, m));
-                          }
-                        }}
-                      >
-                        <span class="option-name">{m}</span>
-                        <Show when={openai.isVision(g.id, m)}>
-                          <span class="badge">{t('chat.visionBadge')}</span>
-                        </Show>
-                      </li>
-                    )}
+          <div role="listbox" id={listId} aria-label={t('chat.selector')} class="selector-list">
+            <For each={groups()}>
+              {(g, gi) => (
+                <div role="group" aria-labelledby={`${listId}-${g.key}`}>
+                  <div role="presentation" class="group-label" id={`${listId}-${g.key}`}>
+                    {g.label}
+                  </div>
+                  <For each={g.choices}>
+                    {(c, ci) => {
+                      const index = () => groupOffset(gi()) + ci();
+                      return (
+                        <div
+                          role="option"
+                          id={optionId(index())}
+                          aria-selected={active() === index()}
+                          aria-current={props.value === c.ref ? 'true' : undefined}
+                          classList={{ active: active() === index(), current: props.value === c.ref }}
+                          // keep the focus in the search box: a click chooses, it does not focus the option
+                          onMouseDown={(e) => e.preventDefault()}
+                          onMouseMove={() => setActive(index())}
+                          onClick={() => choose(c.ref)}
+                        >
+                          {c.render()}
+                        </div>
+                      );
+                    }}
                   </For>
-                </>
+                </div>
               )}
             </For>
-            <Show when={presetOptions().length === 0 && baseOptions().length === 0 && openaiGroups().length === 0}>
-              <li role="presentation" class="help">
-                {t('chat.noModels')}
-              </li>
-            </Show>
-          </ul>
+          </div>
+          <Show when={flat().length === 0}>
+            <p class="help" role="status">
+              {t('chat.noModels')}
+            </p>
+          </Show>
           {props.extra?.(query())}
         </div>
       </Show>

@@ -20,6 +20,20 @@ export interface SavedView {
   savedAt: number;
 }
 
+/** a start tag as outerHTML serialises it: every attribute value in double quotes, `"` escaped inside */
+const START_TAG = /<[A-Za-z][^\s/>]*(?:\s+[^\s"'=/>]+(?:="[^"]*")?)*\s*\/?>/g;
+const STYLE_ATTR = /\s+style="[^"]*"/g;
+
+/**
+ * The HTML without any `style` attribute. Saved views are painted with innerHTML, and the
+ * app's CSP (`style-src 'self'`) blocks inline style attributes, logging an error for each:
+ * views are saved without them and read back without them (older saved views had some).
+ * Text cannot hold a tag (its `<` is escaped), so only real start tags are touched.
+ */
+export function withoutInlineStyles(html: string): string {
+  return html.replace(START_TAG, (tag) => tag.replace(STYLE_ATTR, ''));
+}
+
 let opening: Promise<IDBDatabase | null> | null = null;
 
 function open(): Promise<IDBDatabase | null> {
@@ -45,7 +59,8 @@ export async function loadView(id: string): Promise<SavedView | null> {
       const req = db.transaction(STORE).objectStore(STORE).get(id);
       req.onsuccess = () => {
         const v = req.result as SavedView | undefined;
-        resolve(v && typeof v.locale === 'string' && Array.isArray(v.turns) && v.turns.every((t) => typeof t === 'string') ? v : null);
+        const ok = v && typeof v.locale === 'string' && Array.isArray(v.turns) && v.turns.every((t) => typeof t === 'string');
+        resolve(ok ? { ...v, turns: v.turns.map(withoutInlineStyles) } : null);
       };
       req.onerror = () => resolve(null);
     } catch {
@@ -69,7 +84,7 @@ export async function saveView(view: SavedView): Promise<void> {
     const tx = db.transaction(STORE, 'readwrite');
     const done = settled(tx);
     const store = tx.objectStore(STORE);
-    store.put(view);
+    store.put({ ...view, turns: view.turns.map(withoutInlineStyles) });
     const count = store.count();
     count.onsuccess = () => {
       if (count.result <= KEEP) return;

@@ -1,7 +1,7 @@
 import { createResource, createSignal, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { formatBytes } from '../models/avatar.ts';
+import { formatBytes } from '../ollama/format.ts';
 
 const NEARLY_FULL = 0.9;
 
@@ -24,7 +24,7 @@ export function StorageHealth() {
     <section aria-labelledby="storage-title">
       <h3 id="storage-title">{t('backup.storage')}</h3>
       <Show when={estimate()} fallback={<p>{t('backup.unknownUsage')}</p>}>
-        {(e) => <p>{t('backup.used', { used: formatBytes(e().usage ?? 0), quota: formatBytes(e().quota ?? 0) })}</p>}
+        {(e) => <p>{t('backup.used', { used: formatBytes(e().usage ?? 0, locale()), quota: formatBytes(e().quota ?? 0, locale()) })}</p>}
       </Show>
       <Show when={(ratio() ?? 0) > NEARLY_FULL}>
         <p role="alert" class="banner warning">

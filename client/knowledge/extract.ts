@@ -6,7 +6,21 @@
 
 export type ExtractKind = 'text' | 'markdown' | 'html' | 'pdf';
 
-export type Extracted = { ok: true; text: string; kind: ExtractKind; type: string } | { ok: false; reason: 'unsupported' | 'unreadable' | 'empty'; detail?: string };
+/** Why a file could not be read, as a key the interface words itself (pdf.js messages are English-only). */
+export type UnreadableCause = 'pdf-invalid' | 'pdf-password' | 'binary' | 'other';
+
+export type Extracted =
+  | { ok: true; text: string; kind: ExtractKind; type: string }
+  | { ok: false; reason: 'unsupported' | 'empty' }
+  | { ok: false; reason: 'unreadable'; cause: UnreadableCause };
+
+/** pdf.js names its errors (InvalidPDFException, PasswordException, …); anything else is "other". */
+function causeOf(kind: ExtractKind, e: unknown): UnreadableCause {
+  const name = e instanceof Error ? e.name : '';
+  if (name === 'PasswordException') return 'pdf-password';
+  if (kind === 'pdf') return 'pdf-invalid';
+  return 'other';
+}
 
 const TEXT_EXT = /\.(txt|text|csv|tsv|json|ya?ml|xml|log|ini|toml|js|ts|py|java|c|cpp|h|rs|go|rb|sh|sql|css)$/i;
 
@@ -66,9 +80,9 @@ export async function extractText(file: File): Promise<Extracted> {
       text = kind === 'html' ? htmlToText(raw) : raw;
     }
   } catch (e) {
-    return { ok: false, reason: 'unreadable', detail: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: 'unreadable', cause: causeOf(kind, e) };
   }
-  if (text.includes('\u0000')) return { ok: false, reason: 'unreadable', detail: 'binary data' };
+  if (text.includes('\u0000')) return { ok: false, reason: 'unreadable', cause: 'binary' };
   if (text.trim() === '') return { ok: false, reason: 'empty' };
   return { ok: true, text, kind, type: file.type || MIME[kind] };
 }

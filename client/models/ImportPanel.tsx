@@ -9,13 +9,13 @@ import { looksLikeModelfile, modelfileToImport } from '../../shared/modelfile/to
 import { noteText } from './import-notes.ts';
 import { usePresets } from './presets-context.tsx';
 import { applyImport, planImport, type ImportCounts, type PlannedImport, type ImportChoice } from './import-presets.ts';
-import { formatBytes } from './avatar.ts';
+import { formatBytes } from '../ollama/format.ts';
 
 type Skipped = Array<{ index: number; name?: string; reason: SkipReason }>;
 
 /** Import from a file (picker or drop), a URL or a Modelfile; then a summary, asking about conflicts. */
 export function ImportPanel(props: { initial?: ImportResult | null }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { repo, workspace } = useWorkspace();
   const presets = usePresets();
   const [error, setError] = createSignal<string | null>(null);
@@ -46,7 +46,7 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
       const e = result.error;
       setError(
         e.code === 'too-large'
-          ? t('models.importFileError.too-large', { size: formatBytes(e.bytes), max: formatBytes(e.maxBytes) })
+          ? t('models.importFileError.too-large', { size: formatBytes(e.bytes, locale()), max: formatBytes(e.maxBytes, locale()) })
           : t(`models.importFileError.${e.code}`),
       );
       return;

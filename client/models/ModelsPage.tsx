@@ -8,7 +8,7 @@ import { usePresets } from './presets-context.tsx';
 import { PresetCard } from './PresetCard.tsx';
 import { exportAll } from './preset-actions.ts';
 import { exportMessage } from './export-message.ts';
-import { formatBytes } from './avatar.ts';
+import { formatBytes } from '../ollama/format.ts';
 import { cardMatches, cardOf, loadModelsView, saveModelsView } from './list-view-cache.ts';
 import { ModelsPreviewList } from './ModelsPreview.tsx';
 import { WorkspaceStatus } from '../components/Shell.tsx';
@@ -21,7 +21,7 @@ function matches(p: PresetView, q: string, tag: string): boolean {
 }
 
 export function ModelsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { repo, ollamaModels, workspace, device, openError } = useWorkspace();
   const presets = usePresets();
   const navigate = useNavigate();
@@ -35,6 +35,18 @@ export function ModelsPage() {
       return d && matches(d, query().trim(), tag());
     }),
   );
+  let importButton: HTMLButtonElement | undefined;
+  let searchInput: HTMLInputElement | undefined;
+  const closeImport = () => {
+    setImporting(false);
+    importButton?.focus();
+  };
+  // a deleted card's focus goes to the next card (else the previous one, else the search box)
+  const focusAfterDelete = (card: HTMLElement) => {
+    const neighbour = (card.nextElementSibling ?? card.previousElementSibling) as HTMLElement | null;
+    const target = neighbour?.querySelector<HTMLElement>('.menu-button') ?? searchInput;
+    return () => target?.focus();
+  };
   const loadedDocs = () => presets.live().map((p) => p.doc()).filter((d): d is PresetView => Boolean(d));
 
   // The saved list is shown until every preset is open (then the live list stays, even while a
@@ -56,21 +68,30 @@ export function ModelsPage() {
   });
 
   return (
-    <section aria-labelledby="models-title" class="models-page">
+    <section
+      aria-labelledby="models-title"
+      class="models-page"
+      onKeyDown={(e) => {
+        // Escape closes the Import panel, wherever the focus is on the page (a card's menus handle theirs first)
+        if (e.key !== 'Escape' || e.defaultPrevented || !importing()) return;
+        e.preventDefault();
+        closeImport();
+      }}
+    >
       <div class="page-head">
         <h1 id="models-title">{t('models.title')}</h1>
         <div class="toolbar">
           <A class="button-like primary" href="/models/new">
             {t('models.new')}
           </A>
-          <button type="button" class="secondary" aria-expanded={importing()} onClick={() => setImporting(!importing())}>
+          <button type="button" class="secondary" ref={importButton} aria-expanded={importing()} onClick={() => setImporting(!importing())}>
             {t('models.import')}
           </button>
           <button
             type="button"
             class="secondary"
             disabled={loadedDocs().length === 0}
-            onClick={() => void exportAll(repo, loadedDocs().map((d) => structuredClone(unwrap(d)))).then((r) => setMessage(exportMessage(t, r)))}
+            onClick={() => void exportAll(repo, loadedDocs().map((d) => structuredClone(unwrap(d)))).then((r) => setMessage(exportMessage(t, locale(), r)))}
           >
             {t('models.exportAll')}
           </button>
@@ -82,7 +103,7 @@ export function ModelsPage() {
       <div class="filters">
         <label class="field inline">
           <span>{t('models.search')}</span>
-          <input type="search" placeholder={t('models.searchPlaceholder')} value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+          <input type="search" ref={searchInput} placeholder={t('models.searchPlaceholder')} value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
         </label>
         <Show when={presets.allTags().length > 0}>
           <label class="field inline">
@@ -108,7 +129,7 @@ export function ModelsPage() {
             <Show when={shown().length > 0} fallback={<p>{t('models.noMatch')}</p>}>
               <ul class="preset-grid" aria-label={t('models.list')}>
                 <For each={shown()}>
-                  {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} />}</Show>}
+                  {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} onDelete={focusAfterDelete} />}</Show>}
                 </For>
               </ul>
             </Show>
@@ -124,7 +145,7 @@ export function ModelsPage() {
               <li class="base-model" aria-label={m.name}>
                 <strong>{m.name}</strong>
                 <span class="preset-base">
-                  {[m.parameterSize, m.quantization, m.size ? formatBytes(m.size) : ''].filter(Boolean).join(' · ')}
+                  {[m.parameterSize, m.quantization, m.size ? formatBytes(m.size, locale()) : ''].filter(Boolean).join(' · ')}
                 </span>
                 <button type="button" class="secondary" onClick={() => navigate(`/models/new?base=${encodeURIComponent(m.name)}`)}>
                   {t('models.useBase', { name: m.name })}

@@ -16,7 +16,7 @@ export function ModelsPreviewList(props: { view: SavedModelsView; query: string;
           {(c) => (
             <li class="preset-card" aria-label={c.name}>
               <div class="preset-head">
-                <span class="avatar avatar-fallback" style={{ width: '40px', height: '40px' }} aria-hidden="true">
+                <span class="avatar avatar-fallback avatar-40" aria-hidden="true">
                   {(c.name.trim()[0] ?? '?').toUpperCase()}
                 </span>
                 <div class="preset-titles">

@@ -4,25 +4,55 @@ import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { presetTags, type PresetDoc, type PresetView } from '../../shared/schema/index.ts';
+import { sameModelName } from '../../shared/ollama/pull-name.ts';
 import { Avatar } from './Avatar.tsx';
+import { ActionsMenu } from './ActionsMenu.tsx';
+import { PullOffer } from '../ollama/PullOffer.tsx';
 import { usePresets, type PresetItem } from './presets-context.tsx';
 import { clonePreset, exportOne, shareLink, shareToCommunity, trashPreset } from './preset-actions.ts';
 import { exportMessage } from './export-message.ts';
 import { LinkDialog } from './LinkDialog.tsx';
 
-/** One preset in the list, with every action of the seed page. */
-export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage: (m: string) => void }) {
-  const { t } = useI18n();
-  const { repo, workspace } = useWorkspace();
+/**
+ * One preset in the list. Edit and Share stay on the card; the other actions (Clone, Export,
+ * Hide/Show, Delete) are in its "More actions" menu, so a phone shows several cards at once.
+ * `onDelete` is told the card's element before it goes (its neighbours are known only then)
+ * and returns what to do once it is gone (move the focus).
+ */
+export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage: (m: string) => void; onDelete?: (card: HTMLElement) => () => void }) {
+  const { t, locale } = useI18n();
+  const { repo, workspace, ollamaModels } = useWorkspace();
   const presets = usePresets();
   const [shareOpen, setShareOpen] = createSignal(false);
   /** a share link the clipboard did not take: shown to copy by hand */
   const [manualLink, setManualLink] = createSignal<{ link: string; note: string | null } | null>(null);
   const plain = () => structuredClone(unwrap(props.doc));
   const change = (fn: (d: PresetDoc) => void) => props.item.opened.store()?.change(fn);
+  let card: HTMLLIElement | undefined;
+  let shareButton: HTMLButtonElement | undefined;
+  // only said once the installed list is known (an empty list may just be "not asked yet")
+  const baseMissing = () => {
+    const installed = ollamaModels.models();
+    return installed.length > 0 && props.doc.baseModel !== '' && !installed.some((m) => m.name === props.doc.baseModel || sameModelName(m.name, props.doc.baseModel));
+  };
+
+  const closeShare = () => {
+    setShareOpen(false);
+    shareButton?.focus();
+  };
 
   return (
-    <li class="preset-card" aria-label={props.doc.name}>
+    <li
+      class="preset-card"
+      aria-label={props.doc.name}
+      ref={card}
+      onKeyDown={(e) => {
+        // Escape closes the Share menu wherever the focus is in the card (its menu handles its own)
+        if (e.key !== 'Escape' || !shareOpen()) return;
+        e.preventDefault();
+        closeShare();
+      }}
+    >
       <div class="preset-head">
         <Avatar url={props.doc.avatar} name={props.doc.name} />
         <div class="preset-titles">
@@ -33,7 +63,16 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
           <span class="badge">{t('models.hiddenBadge')}</span>
         </Show>
       </div>
-      <span class="preset-base">{props.doc.baseModel}</span>
+      <span class="preset-base">
+        {props.doc.baseModel}
+        <Show when={baseMissing()}>
+          {' '}
+          <span class="badge warning">{t('models.baseNotInstalled')}</span>
+        </Show>
+      </span>
+      <Show when={baseMissing()}>
+        <PullOffer query={props.doc.baseModel} exact />
+      </Show>
       <Show when={props.doc.description}>
         <p class="preset-description">{props.doc.description}</p>
       </Show>
@@ -46,47 +85,47 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
         <A class="button-like" href={`/models/${props.item.id}`}>
           {t('models.edit')}
         </A>
-        <button
-          type="button"
-          onClick={() => {
-            const ws = workspace();
-            if (!ws) return;
-            const copy = clonePreset(repo, ws, plain(), presets.takenSlugs());
-            props.onMessage(t('models.cloned', { name: copy.name }));
-          }}
-        >
-          {t('models.clone')}
-        </button>
-        <button type="button" aria-expanded={shareOpen()} onClick={() => setShareOpen(!shareOpen())}>
+        <button type="button" ref={shareButton} aria-expanded={shareOpen()} onClick={() => setShareOpen(!shareOpen())}>
           {t('models.share')}
         </button>
-        <button type="button" onClick={() => void exportOne(repo, plain()).then((r) => props.onMessage(exportMessage(t, r)))}>
-          {t('models.export')}
-        </button>
-        <button
-          type="button"
-          onClick={() =>
-            change((d) => {
-              d.hidden = !d.hidden;
-              d.updatedAt = Date.now();
-            })
-          }
-        >
-          {props.doc.hidden ? t('models.show') : t('models.hide')}
-        </button>
-        <button
-          type="button"
-          class="danger"
-          onClick={() => {
-            const ws = workspace();
-            if (ws && confirm(t('models.deleteConfirm', { name: props.doc.name }))) {
-              trashPreset(ws, props.item.id);
-              props.onMessage(t('models.movedToTrash', { name: props.doc.name }));
-            }
-          }}
-        >
-          {t('models.delete')}
-        </button>
+        <ActionsMenu
+          label={t('models.moreActionsFor', { name: props.doc.name })}
+          text={t('models.moreActions')}
+          actions={[
+            {
+              label: t('models.clone'),
+              onSelect: () => {
+                const ws = workspace();
+                if (!ws) return;
+                const copy = clonePreset(repo, ws, plain(), presets.takenSlugs(), t('models.cloneSuffix'));
+                props.onMessage(t('models.cloned', { name: copy.name }));
+              },
+            },
+            { label: t('models.export'), onSelect: () => void exportOne(repo, plain()).then((r) => props.onMessage(exportMessage(t, locale(), r))) },
+            {
+              label: props.doc.hidden ? t('models.show') : t('models.hide'),
+              onSelect: () =>
+                change((d) => {
+                  d.hidden = !d.hidden;
+                  d.updatedAt = Date.now();
+                }),
+            },
+            {
+              label: t('models.delete'),
+              danger: true,
+              onSelect: () => {
+                const ws = workspace();
+                if (ws && confirm(t('models.deleteConfirm', { name: props.doc.name }))) {
+                  const name = props.doc.name;
+                  const after = card ? props.onDelete?.(card) : undefined;
+                  trashPreset(ws, props.item.id);
+                  props.onMessage(t('models.movedToTrash', { name }));
+                  after?.();
+                }
+              },
+            },
+          ]}
+        />
       </div>
       <Show when={shareOpen()}>
         <div class="share-menu" role="group" aria-label={t('models.share')}>

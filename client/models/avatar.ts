@@ -36,9 +36,3 @@ export async function processAvatar(file: File): Promise<AvatarResult> {
   if (!blob) return { ok: false, error: 'unreadable' };
   return { ok: true, mime: blob.type, data: new Uint8Array(await blob.arrayBuffer()) };
 }
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}

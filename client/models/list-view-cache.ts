@@ -1,4 +1,5 @@
 import { presetTags, type PresetView } from '../../shared/schema/index.ts';
+import { matchesSearch } from '../../shared/text/search.ts';
 
 /*
  * What the models list last showed, kept on this device only (like the chat's saved views).
@@ -61,10 +62,8 @@ export function saveModelsView(view: SavedModelsView): void {
   }
 }
 
-/** The same search as the live list: name, model ID or a tag, and the chosen tag. */
+/** The same search as the live list: name, model ID or a tag (accents and case aside), and the chosen tag. */
 export function cardMatches(c: { name: string; slug: string; tags: string[] }, query: string, tag: string): boolean {
   if (tag && !c.tags.includes(tag)) return false;
-  const q = query.trim().toLowerCase();
-  if (!q) return true;
-  return c.name.toLowerCase().includes(q) || c.slug.toLowerCase().includes(q) || c.tags.some((t) => t.toLowerCase().includes(q));
+  return matchesSearch(query, [c.name, c.slug, ...c.tags]);
 }

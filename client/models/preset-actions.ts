@@ -8,8 +8,9 @@ import { blobDataUrl } from './blobs.ts';
 import { downloadText } from './download.ts';
 import { communityCreateUrl, communityOrigin } from './community-url.ts';
 
-export function clonePreset(repo: Repo, workspace: DocStore<WorkspaceDoc>, source: PresetView, taken: ReadonlySet<string>): PresetView {
-  const copy = clonePresetFields(source, newId(), taken, Date.now());
+/** `nameSuffix`: the localised "(Clone)" added to the copy's name. */
+export function clonePreset(repo: Repo, workspace: DocStore<WorkspaceDoc>, source: PresetView, taken: ReadonlySet<string>, nameSuffix: string): PresetView {
+  const copy = clonePresetFields(source, newId(), taken, Date.now(), nameSuffix);
   const handle = repo.create<PresetDoc>(storablePreset(copy));
   workspace.change((d) => addPresetEntry(d, copy.id, handle.url));
   return copy;

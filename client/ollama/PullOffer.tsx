@@ -8,24 +8,35 @@
 import { createMemo, onMount, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { parsePullInput, sameModelName } from '../../shared/ollama/pull-name.ts';
+import { isExplicitPull, parsePullInput, pullOfferName, sameModelName } from '../../shared/ollama/pull-name.ts';
+import { searchKey } from '../../shared/text/search.ts';
+import { usePresets } from '../models/presets-context.tsx';
 import { usePulls } from './pulls-context.tsx';
 import { PullProgressRow } from './PullProgressRow.tsx';
 import './connections.css';
 
-/** `ollama run x`, `ollama pull x` or a URL: the person clearly asks for that model. */
-function isExplicit(query: string): boolean {
-  return /^\s*(?:[$>#%]\s+)?ollama\s+(?:run|pull)\s/i.test(query) || /^\s*https?:\/\//i.test(query);
-}
-
-export function PullOffer(props: { query: string }) {
+/** `exact`: the query is a model name as stored (a preset's base model), not something typed in a search box. */
+export function PullOffer(props: { query: string; exact?: boolean }) {
   const { t } = useI18n();
   const { ollamaModels } = useWorkspace();
   const pulls = usePulls();
   // Opening the selector is a good moment to learn what Ollama has now (at most once a minute).
   onMount(() => pulls.installed.refreshIfStale());
 
-  const name = createMemo(() => parsePullInput(props.query));
+  const presets = usePresets();
+  // A preset's name or model ID (hidden ones included: they are left out of the list, not
+  // forgotten) is a search for that preset, never a model to download.
+  const isPresetName = (query: string) => {
+    const k = searchKey(query.trim());
+    return presets.live().some((p) => {
+      const d = p.doc();
+      return d !== undefined && (searchKey(d.name) === k || searchKey(d.slug) === k);
+    });
+  };
+  const name = createMemo(() => {
+    if (props.exact) return parsePullInput(props.query);
+    return isExplicitPull(props.query) || !isPresetName(props.query) ? pullOfferName(props.query) : null;
+  });
   const installed = createMemo(() => {
     const n = name();
     return n !== null && ollamaModels.models().some((m) => sameModelName(m.name, n));
@@ -43,7 +54,7 @@ export function PullOffer(props: { query: string }) {
           fallback={
             <Show when={!installed()}>
               <div class="pull-offer">
-                <Show when={isExplicit(props.query)}>
+                <Show when={isExplicitPull(props.query)}>
                   <p class="help">{t('connections.pullOfferHelp')}</p>
                 </Show>
                 <button type="button" class="secondary" onClick={() => pulls.start(n())}>

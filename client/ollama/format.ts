@@ -1,7 +1,8 @@
 /**
  * Sizes, speeds and durations for the installed list and the pull rows, localised by Intl
  * (units and decimal separators come from the locale: "2.1 GB" / "2,1 Go").
- * Decimal units (1 GB = 10^9 bytes), as Ollama's own CLI shows them.
+ * Decimal units (1 GB = 10^9 bytes), as Ollama's own CLI shows them. The app's one size
+ * formatter: every size shown anywhere (models, pulls, files, storage) goes through formatBytes.
  */
 
 type ByteUnit = 'byte' | 'kilobyte' | 'megabyte' | 'gigabyte' | 'terabyte';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayModelName, isValidModelName, parseModelName, parsePullInput, sameModelName } from './pull-name.ts';
+import { displayModelName, isValidModelName, parseModelName, parsePullInput, pullOfferName, sameModelName } from './pull-name.ts';
 
 describe('parsePullInput', () => {
   it.each([
@@ -82,5 +82,20 @@ describe('Ollama name rules', () => {
     expect(sameModelName('llama3.2', 'llama3.2:1b')).toBe(false);
     expect(sameModelName('hf.co/u/r', 'hf.co/u/r:latest')).toBe(true);
     expect(sameModelName('bad name', 'bad name')).toBe(false);
+  });
+});
+
+describe('pullOfferName (what a search box offers to pull)', () => {
+  it.each([
+    ['nosuchmodel', 'nosuchmodel'],
+    ['llama3.2', 'llama3.2'],
+    ['Llama3.2:1B', 'Llama3.2:1B'],
+    ['hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF', 'hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF'],
+    ['ollama run Mistral', 'Mistral'],
+  ])('offers %j as %j', (input, expected) => {
+    expect(pullOfferName(input)).toBe(expected);
+  });
+  it.each(['Coder', 'Secret', 'SQL', 'Téléphone', 'secret one'])('does not offer a search like %j', (input) => {
+    expect(pullOfferName(input)).toBeNull();
   });
 });

@@ -165,3 +165,20 @@ export function parsePullInput(input: string): string | null {
   name = name.replace(/\/+$/, '');
   return isValidModelName(name) ? name : null;
 }
+
+/** `ollama run x`, `ollama pull x` or a URL: the person clearly asks for that model. */
+export function isExplicitPull(input: string): boolean {
+  return /^\s*(?:[$>#%]\s+)?ollama\s+(?:run|pull)\s/i.test(input) || /^\s*https?:\/\//i.test(input);
+}
+
+/**
+ * The name a search box should offer to pull, or null. Explicit forms (`ollama run/pull`, a
+ * model URL) are always offered. A bare word is offered only when it reads like a model name
+ * rather than a search for a preset: written as Ollama names are (lower case), or with a tag or
+ * a namespace (`Llama3:8B`, `user/Model`). "Coder" or "Secret" stay a search.
+ */
+export function pullOfferName(input: string): string | null {
+  const name = parsePullInput(input);
+  if (name === null || isExplicitPull(input)) return name;
+  return name.includes(':') || name.includes('/') || name === name.toLowerCase() ? name : null;
+}

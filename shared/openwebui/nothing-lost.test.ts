@@ -95,7 +95,7 @@ describe('an Open WebUI export imported into Atelier', () => {
   it('a clone exports the kept fields too', () => {
     const item = importOne(JSON.stringify([openWebUIElement()]));
     const doc = presetFromImport(item, { id: 'p1', avatar: null, now: 0 });
-    const copy = clonePresetFields(doc, 'p2', new Set(['coder']), 0);
+    const copy = clonePresetFields(doc, 'p2', new Set(['coder']), 0, '(Clone)');
     const out = presetToOpenWebUI({ ...copy, extra: copy.extra == null ? null : String(copy.extra) }, null) as unknown as Record<string, unknown>;
     expect(out).toMatchObject({ id: 'coder-clone', user_id: openWebUIElement().user_id, params: { num_predict: 2048, custom_params: { reasoning_effort: 'low' } } });
     expect(out.meta).toMatchObject({ skillIds: ['refactor-skill'], builtinTools: { web_search: true, image_generation: false }, defaultFilterIds: ['rate-limit'] });

@@ -36,15 +36,16 @@ describe('cloneSlug', () => {
 });
 
 describe('cloneName', () => {
-  it('appends (Clone)', () => {
-    expect(cloneName('SQL Tutor')).toBe('SQL Tutor (Clone)');
+  it('appends the suffix it is given, in the reader\'s language', () => {
+    expect(cloneName('SQL Tutor', '(Clone)')).toBe('SQL Tutor (Clone)');
+    expect(cloneName('Tuteur SQL', '(copie)')).toBe('Tuteur SQL (copie)');
   });
 });
 
 describe('clonePresetFields', () => {
   it('copies everything but identity and times', () => {
     const p = sample();
-    const c = clonePresetFields(p, 'p2', new Set(['sql-tutor']), 5000);
+    const c = clonePresetFields(p, 'p2', new Set(['sql-tutor']), 5000, '(Clone)');
     expect(c).toEqual({
       ...p,
       id: 'p2',
@@ -59,7 +60,7 @@ describe('clonePresetFields', () => {
 
   it('shares no object with the source', () => {
     const p = sample();
-    const c = clonePresetFields(p, 'p2', new Set(), 5000);
+    const c = clonePresetFields(p, 'p2', new Set(), 5000, '(Clone)');
     (c.params.stop as string[]).push('x');
     c.suggestions.s1!.title = 'changed';
     c.tags.new = true;
@@ -79,12 +80,12 @@ describe('clonePresetFields', () => {
       for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) deepFreeze(v);
     };
     deepFreeze(p);
-    expect(() => clonePresetFields(p, 'p2', new Set(), 1)).not.toThrow();
+    expect(() => clonePresetFields(p, 'p2', new Set(), 1, '(Clone)')).not.toThrow();
   });
 
   it('copies an Automerge document into plain data', () => {
     const doc = A.from(sample() as PresetDoc & Record<string, unknown>);
-    const c = clonePresetFields(doc, 'p2', new Set(), 5000);
+    const c = clonePresetFields(doc, 'p2', new Set(), 5000, '(Clone)');
     expect(c).toEqual({ ...sample(), id: 'p2', slug: 'sql-tutor-clone', name: 'SQL Tutor (Clone)', createdAt: 5000, updatedAt: 5000 });
     // the copy can go into another document
     expect(() => A.from(c as PresetDoc & Record<string, unknown>)).not.toThrow();

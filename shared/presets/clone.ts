@@ -5,7 +5,8 @@ import { immutable } from '../schema/stored-string.ts';
 import { SLUG_MAX_LENGTH } from './slug.ts';
 
 /*
- * Clone, as Open WebUI does it (Models.svelte): id `<id>-clone`, name `<name> (Clone)`,
+ * Clone, as Open WebUI does it (Models.svelte): id `<id>-clone`, name `<name> (Clone)` (the
+ * suffix in the reader's language, given by the caller: this module has no strings),
  * everything else copied — the hidden flag included.
  */
 
@@ -20,8 +21,9 @@ export function cloneSlug(slug: string, taken: ReadonlySet<string>): string {
   }
 }
 
-export function cloneName(name: string): string {
-  return `${name} (Clone)`;
+/** `suffix` is the localised "(Clone)". */
+export function cloneName(name: string, suffix: string): string {
+  return `${name} ${suffix}`;
 }
 
 function copyParam(v: ParamValue): ParamValue {
@@ -44,13 +46,13 @@ const keep = <T>(v: T): T => v;
  * copied (blob documents are never edited in place: a new picture is a new blob).
  * Suggestion and knowledge keys are kept.
  */
-export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySet<string>, now: number): PresetView {
+export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySet<string>, now: number, nameSuffix: string): PresetView {
   return {
     schema: SCHEMA.preset,
     kind: KIND.preset,
     id: newId,
     slug: cloneSlug(p.slug, taken),
-    name: cloneName(storedString(p.name)),
+    name: cloneName(storedString(p.name), nameSuffix),
     baseModel: p.baseModel,
     description: String(p.description),
     system: String(p.system),

@@ -1,5 +1,6 @@
 import { test, expect } from './fixtures.ts';
 import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send, setParam } from './chat-helpers.ts';
+import { cardAction } from './card-actions.ts';
 
 test('a preset is sent to /api/chat as its base model, system prompt first and only the parameters set', async ({ page, fake, relayFx }) => {
   await openChat(page, relayFx, fake);
@@ -66,12 +67,12 @@ test('a hidden preset is not offered in the chat model selector', async ({ page,
   await createPreset(page, 'Visible One', 'llama3.2');
   await createPreset(page, 'Secret One', 'llama3.2');
   await page.getByRole('link', { name: 'Back to models' }).click();
-  await page.getByRole('list', { name: 'Model presets' }).getByRole('listitem', { name: 'Secret One', exact: true }).getByRole('button', { name: 'Hide' }).click();
+  await cardAction(page.getByRole('list', { name: 'Model presets' }).getByRole('listitem', { name: 'Secret One', exact: true }), 'Hide');
   await goToChat(page);
   await page.getByRole('button', { name: /^Model: / }).click();
   await expect(page.getByRole('option', { name: /^Visible One/ })).toBeVisible();
   await expect(page.getByRole('option', { name: /Secret One/ })).toHaveCount(0);
   // searching does not find it either
-  await page.getByRole('searchbox', { name: 'Search models' }).fill('secret');
+  await page.getByRole('combobox', { name: 'Search models' }).fill('secret');
   await expect(page.getByRole('option', { name: /Secret One/ })).toHaveCount(0);
 });

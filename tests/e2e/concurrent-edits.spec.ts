@@ -1,5 +1,6 @@
 import { test, expect, pairWithToken } from './fixtures.ts';
 import type { Page } from '@playwright/test';
+import { cardAction } from './card-actions.ts';
 
 async function openEditor(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
@@ -83,10 +84,10 @@ test('hide on one device and edit on the other both survive; clone on both gives
 
   await b.setOffline(true);
   await expect(pageB.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible();
-  await twinB.getByRole('button', { name: 'Hide' }).click();
-  await twinB.getByRole('button', { name: 'Clone' }).click();
+  await cardAction(twinB, 'Hide');
+  await cardAction(twinB, 'Clone');
   const twinA = pageA.getByRole('list', { name: 'Model presets' }).getByRole('listitem', { name: 'Twin', exact: true });
-  await twinA.getByRole('button', { name: 'Clone' }).click();
+  await cardAction(twinA, 'Clone');
   await twinA.getByRole('link', { name: 'Edit' }).click();
   await pageA.getByLabel('Description').fill('Edited while B hid it');
   await pageA.getByRole('link', { name: 'Back to models' }).click();

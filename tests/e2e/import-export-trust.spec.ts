@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { cardAction } from './card-actions.ts';
 
 /*
  * Nothing a person gives Atelier is lost or dropped without a word on import, export and share:
@@ -109,7 +110,7 @@ test('Open WebUI → Atelier → Open WebUI: the exported file keeps every field
   await openImport(page);
   await page.getByLabel('Import from a file').setInputFiles({ name: 'models-export.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify([OWUI_ELEMENT])) });
   await expect(card(page, 'Coder')).toBeVisible();
-  const [download] = await Promise.all([page.waitForEvent('download'), card(page, 'Coder').getByRole('button', { name: 'Export' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), cardAction(card(page, 'Coder'), 'Export')]);
   const exported = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8')) as unknown[];
   const { temperature: _invalid, ...params } = OWUI_ELEMENT.params;
   expect(exported).toEqual([{ ...OWUI_ELEMENT, params }]);
@@ -130,7 +131,7 @@ test('a Modelfile picked in the file picker is imported, and its TEMPLATE is rep
 
 test('export one and Export all carry the documents’ text, with its size, and another account gets the documents', async ({ shell: page, browser, relayFx }) => {
   await presetWithDocument(page, 'Standup Helper', { name: 'team-notes.md', text: NOTES });
-  const [one] = await Promise.all([page.waitForEvent('download'), card(page, 'Standup Helper').getByRole('button', { name: 'Export' }).click()]);
+  const [one] = await Promise.all([page.waitForEvent('download'), cardAction(card(page, 'Standup Helper'), 'Export')]);
   await expect(page.getByRole('status').filter({ hasText: 'Exported with the text of 1 document(s)' })).toBeVisible();
   const [all] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export all' }).click()]);
   for (const d of [one, all]) expect(readFileSync((await d.path()) ?? '', 'utf8')).toContain(JSON.stringify(NOTES).slice(1, -1));

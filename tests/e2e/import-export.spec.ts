@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures.ts';
 import { png } from './images.ts';
 import type { Page } from '@playwright/test';
+import { cardAction } from './card-actions.ts';
 
 function card(page: Page, name: string) {
   return page.getByRole('list', { name: 'Model presets' }).getByRole('listitem', { name, exact: true });
@@ -77,7 +78,7 @@ test('export then import into an empty workspace gives back equal presets, avata
   await expect(page.locator('.avatar-picker img')).toBeVisible();
   await page.getByRole('link', { name: 'Back to models' }).click();
 
-  const [one] = await Promise.all([page.waitForEvent('download'), card(page, 'SQL Tutor').getByRole('button', { name: 'Export' }).click()]);
+  const [one] = await Promise.all([page.waitForEvent('download'), cardAction(card(page, 'SQL Tutor'), 'Export')]);
   expect(one.suggestedFilename()).toMatch(/^sql-tutor-\d{13}\.json$/);
   const [all] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export all' }).click()]);
   expect(all.suggestedFilename()).toMatch(/^models-export-\d{13}\.json$/);
@@ -94,7 +95,7 @@ test('export then import into an empty workspace gives back equal presets, avata
   await fresh.getByRole('button', { name: 'Import', exact: true }).click();
   await fresh.getByLabel('Import from a file').setInputFiles((await all.path()) ?? '');
   await expect(card(fresh, 'SQL Tutor')).toBeVisible();
-  const [again] = await Promise.all([fresh.waitForEvent('download'), card(fresh, 'SQL Tutor').getByRole('button', { name: 'Export' }).click()]);
+  const [again] = await Promise.all([fresh.waitForEvent('download'), cardAction(card(fresh, 'SQL Tutor'), 'Export')]);
   const reExported = JSON.parse(readFileSync((await again.path()) ?? '', 'utf8')) as unknown[];
   expect(reExported).toEqual(exported);
   await ctx.close();

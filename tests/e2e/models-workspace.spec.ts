@@ -1,6 +1,7 @@
 import { test, expect } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 import { png } from './images.ts';
+import { cardAction } from './card-actions.ts';
 
 async function openNewModel(page: Page) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
@@ -115,21 +116,21 @@ test('bad input in the editor gets a clear message and saves nothing', async ({ 
 
 test('clone, hide and show, delete and restore from the Trash', async ({ shell: page }) => {
   await quickPreset(page, 'Coder');
-  await card(page, 'Coder').getByRole('button', { name: 'Clone' }).click();
+  await cardAction(card(page, 'Coder'), 'Clone');
   await expect(card(page, 'Coder (Clone)')).toBeVisible();
   await expect(card(page, 'Coder (Clone)').getByText('coder-clone')).toBeVisible();
-  await card(page, 'Coder').getByRole('button', { name: 'Clone' }).click();
+  await cardAction(card(page, 'Coder'), 'Clone');
   await expect(page.getByText('coder-clone-2')).toBeVisible();
 
   // Hidden: gone from the chat selector only.
-  await card(page, 'Coder').getByRole('button', { name: 'Hide' }).click();
+  await cardAction(card(page, 'Coder'), 'Hide');
   await expect(card(page, 'Coder').getByText('Hidden')).toBeVisible();
   await page.getByRole('link', { name: 'Chat' }).click();
   await page.getByRole('button', { name: 'Select a model' }).click();
   await expect(page.getByRole('option', { name: /Coder \(Clone\)/ }).first()).toBeVisible();
   await expect(page.getByRole('option', { name: 'Coder', exact: true })).toHaveCount(0);
   await page.getByRole('link', { name: 'Models' }).click();
-  await card(page, 'Coder').getByRole('button', { name: 'Show' }).click();
+  await cardAction(card(page, 'Coder'), 'Show');
   await page.getByRole('link', { name: 'Chat' }).click();
   await page.getByRole('button', { name: 'Select a model' }).click();
   await expect(page.getByRole('option', { name: 'Coder', exact: true })).toBeVisible();
@@ -138,7 +139,7 @@ test('clone, hide and show, delete and restore from the Trash', async ({ shell: 
   await page.getByRole('link', { name: 'Models' }).click();
   // Both clones are named "Coder (Clone)", as in Open WebUI; their IDs differ.
   page.once('dialog', (d) => void d.accept());
-  await card(page, 'Coder (Clone)').first().getByRole('button', { name: 'Delete' }).click();
+  await cardAction(card(page, 'Coder (Clone)').first(), 'Delete');
   await expect(card(page, 'Coder (Clone)')).toHaveCount(1);
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('link', { name: 'Data' }).click();

@@ -67,7 +67,7 @@ test('an OpenAI-compatible connection is added, verified (its models listed), it
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
   await page.getByRole('button', { name: /^Model( \d)?: / }).first().click();
   const listbox = page.getByRole('listbox');
-  await expect(listbox.getByRole('presentation').filter({ hasText: 'Fake OpenAI' })).toBeVisible();
+  await expect(listbox.getByRole('group', { name: 'Fake OpenAI' })).toBeVisible();
   await expect(listbox.getByRole('option', { name: /^gpt-4o/ })).toContainText('vision');
   await expect(listbox.getByRole('option', { name: /^llama3\.2:latest/ })).toBeVisible();
 

@@ -11,7 +11,7 @@ test('"ollama run hf.co/…" typed in the chat model selector offers the pull an
   await useOllamaEndpoint(page, fake.url);
   await page.goto(`${relayFx.origin}/chat`);
   await page.getByRole('button', SELECTOR).click();
-  const search = page.getByRole('searchbox', { name: 'Search models' });
+  const search = page.getByRole('combobox', { name: 'Search models' });
   await search.fill(`ollama run ${HF}`);
 
   const offer = page.getByRole('button', { name: `Pull "${HF}"` });
@@ -37,7 +37,7 @@ test('a bare name that is not installed is offered; an installed one is not', as
   await useOllamaEndpoint(page, fake.url);
   await page.goto(`${relayFx.origin}/chat`);
   await page.getByRole('button', SELECTOR).click();
-  const search = page.getByRole('searchbox', { name: 'Search models' });
+  const search = page.getByRole('combobox', { name: 'Search models' });
   // Opening the selector refreshes the known list from Ollama.
   await expect(page.getByRole('option', { name: /qwen3:4b/ })).toBeVisible();
   await search.fill('qwen3:4b');

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import * as Automerge from '@automerge/automerge';
 import { BundleReader } from '../../shared/sync/bundle-format.ts';
 import { test, expect, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
+import { cardAction } from './card-actions.ts';
 import { answers, goToChat, selectModel, send, userMessages } from './chat-helpers.ts';
 
 /*
@@ -125,8 +126,8 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   // Both clone while offline: each clone gets the model ID "clash-source-clone".
   await goOffline(a);
   await goOffline(b);
-  await card(a.page, 'Clash Source').getByRole('button', { name: 'Clone' }).click();
-  await card(b.page, 'Clash Source').getByRole('button', { name: 'Clone' }).click();
+  await cardAction(card(a.page, 'Clash Source'), 'Clone');
+  await cardAction(card(b.page, 'Clash Source'), 'Clone');
   for (const d of [a, b]) await expect(card(d.page, 'Clash Source (Clone)')).toHaveCount(1);
 
   // Only one device online at a time: A hands its clone to the relay, then B meets it.
@@ -173,7 +174,7 @@ test('a preset deleted forever on one device while another restores and edits it
   const b = await pairedDevice(browser, relayFx);
   await createPresetQuick(a.page, 'Phoenix');
   a.page.once('dialog', (d) => void d.accept());
-  await card(a.page, 'Phoenix').getByRole('button', { name: 'Delete' }).click();
+  await cardAction(card(a.page, 'Phoenix'), 'Delete');
   await expect(card(a.page, 'Phoenix')).toHaveCount(0);
 
   // B sees it in the Trash, then goes offline (having loaded the editor's page once: lazy pages
@@ -285,7 +286,7 @@ test('a preset deleted forever on one device while another, which never saw the 
 
   // A moves it to the Trash and deletes it forever.
   a.page.once('dialog', (d) => void d.accept());
-  await card(a.page, 'Salamander').getByRole('button', { name: 'Delete' }).click();
+  await cardAction(card(a.page, 'Salamander'), 'Delete');
   await expect(card(a.page, 'Salamander')).toHaveCount(0);
   await toTrash(a.page);
   a.page.once('dialog', (d) => void d.accept());

@@ -79,10 +79,31 @@ const marked = new Marked({
     image({ href, text }: Tokens.Image) {
       return `<a href="${escapeHtml(href)}">${escapeHtml(text || href)}</a>`;
     },
+    // A task (`- [ ]` / `- [x]`): a disabled checkbox labelled by the item's first line, so it
+    // shows its state and has an accessible name. Tight items hold [checkbox, text, …blocks];
+    // loose ones hold the checkbox at the start of their first paragraph.
+    listitem(item: Tokens.ListItem) {
+      if (!item.task) return false;
+      const box = `<input type="checkbox" disabled${item.checked ? ' checked' : ''}>`;
+      const [first, ...rest] = item.tokens;
+      if (first?.type === 'checkbox') {
+        const [line, ...more] = rest;
+        if (line?.type !== 'text') return `<li class="task-item"><label>${box}</label>${this.parser.parse(rest)}</li>\n`;
+        return `<li class="task-item"><label>${box} ${this.parser.parse([line])}</label>${this.parser.parse(more)}</li>\n`;
+      }
+      if (first?.type === 'paragraph') {
+        const inline = (first as Tokens.Paragraph).tokens;
+        if (inline[0]?.type === 'checkbox') {
+          return `<li class="task-item"><p><label>${box} ${this.parser.parseInline(inline.slice(1))}</label></p>${this.parser.parse(rest)}</li>\n`;
+        }
+      }
+      return false;
+    },
   },
 });
 
-const FORBID_TAGS = ['style', 'form', 'input', 'button', 'textarea', 'select', 'option', 'iframe', 'frame', 'object', 'embed', 'img', 'svg', 'math', 'video', 'audio', 'source', 'picture', 'link', 'meta', 'base'];
+// `input` is allowed only as the disabled checkbox of a task item (see the sanitize hook)
+const FORBID_TAGS = ['style', 'form', 'button', 'textarea', 'select', 'option', 'iframe', 'frame', 'object', 'embed', 'img', 'svg', 'math', 'video', 'audio', 'source', 'picture', 'link', 'meta', 'base'];
 
 let hooked = false;
 function sanitize(html: string): string {
@@ -91,6 +112,12 @@ function sanitize(html: string): string {
       if (node.tagName === 'A') {
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer nofollow');
+      }
+      // whatever produced it, an input can only ever be a disabled checkbox
+      if (node.tagName === 'INPUT') {
+        for (const a of Array.from(node.attributes)) if (a.name !== 'checked') node.removeAttribute(a.name);
+        node.setAttribute('type', 'checkbox');
+        node.setAttribute('disabled', '');
       }
     });
     hooked = true;

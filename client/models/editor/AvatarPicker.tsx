@@ -2,12 +2,13 @@ import { createSignal, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
 import { useWorkspace } from '../../repo/workspace-context.tsx';
 import { Avatar } from '../Avatar.tsx';
-import { formatBytes, processAvatar } from '../avatar.ts';
+import { processAvatar } from '../avatar.ts';
+import { formatBytes } from '../../ollama/format.ts';
 import { saveBlob } from '../blobs.ts';
 import type { PresetEditing } from '../editing.ts';
 
 export function AvatarPicker(props: { editing: PresetEditing }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { repo } = useWorkspace();
   const [error, setError] = createSignal<string | null>(null);
   return (
@@ -31,7 +32,7 @@ export function AvatarPicker(props: { editing: PresetEditing }) {
                   r.error === 'not-image'
                     ? t('models.avatarNotImage')
                     : r.error === 'too-large'
-                      ? t('models.avatarTooLarge', { size: formatBytes(r.size ?? 0) })
+                      ? t('models.avatarTooLarge', { size: formatBytes(r.size ?? 0, locale()) })
                       : t('models.avatarUnreadable'),
                 );
                 return;

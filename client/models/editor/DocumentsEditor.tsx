@@ -2,7 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
 import { useWorkspace } from '../../repo/workspace-context.tsx';
 import { knowledgeText, newId, type KnowledgeDoc, type KnowledgeRef } from '../../../shared/schema/index.ts';
-import { formatBytes } from '../avatar.ts';
+import { formatBytes } from '../../ollama/format.ts';
 import { extractText } from '../../knowledge/extract.ts';
 import { openDoc } from '../../repo/open-doc.ts';
 import { createKnowledgeDoc, isPendingUrl, type PendingKnowledge } from '../../knowledge/pending.ts';
@@ -13,7 +13,7 @@ const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 /** One attached document: its name, size, and the "use whole document" switch (stored in its own document, or pending until a new preset is saved). */
 function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnowledge | undefined; onRemove: () => void }) {
   const { t } = useI18n();
-  const { repo } = useWorkspace();
+  const { repo, saves } = useWorkspace();
   const [doc, { mutate }] = createResource(
     () => props.k.url,
     async (url): Promise<{ whole: boolean; size: number; readOnly: boolean; setWhole: (on: boolean) => void } | null> => {
@@ -67,7 +67,7 @@ function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnow
 
 /** Files attached to the preset: their text is extracted here and stored in its own document each (retrieval uses them). */
 export function DocumentsEditor(props: { editing: PresetEditing }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { repo, saves } = useWorkspace();
   const [errors, setErrors] = createSignal<string[]>([]);
   const [busy, setBusy] = createSignal<string | null>(null);
@@ -76,18 +76,16 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
     const problems: string[] = [];
     for (const file of Array.from(files ?? [])) {
       if (file.size > MAX_DOCUMENT_BYTES) {
-        problems.push(t('models.documentTooLarge', { name: file.name, size: formatBytes(file.size) }));
+        problems.push(t('models.documentTooLarge', { name: file.name, size: formatBytes(file.size, locale()) }));
         continue;
       }
       setBusy(t('knowledge.extracting', { name: file.name }));
       const x = await extractText(file);
       if (!x.ok) {
         problems.push(
-          x.reason === 'unsupported'
-            ? t('knowledge.unsupported', { name: file.name })
-            : x.reason === 'empty'
-              ? t('knowledge.empty', { name: file.name })
-              : t('knowledge.unreadable', { name: file.name, detail: x.detail ?? '' }),
+          x.reason === 'unreadable'
+            ? t('knowledge.unreadable', { name: file.name, detail: t(`knowledge.unreadableWhy.${x.cause}`) })
+            : t(x.reason === 'unsupported' ? 'knowledge.unsupported' : 'knowledge.empty', { name: file.name }),
         );
         continue;
       }

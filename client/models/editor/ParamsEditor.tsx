@@ -47,6 +47,12 @@ function ParamRow(props: { spec: ParamSpec; editing: PresetEditing }) {
     });
   };
   const stopList = () => (Array.isArray(value()) ? (value() as string[]) : []);
+  let stopInput: HTMLInputElement | undefined;
+  const addStop = () => {
+    if (!stopInput?.value) return;
+    commit([...stopList(), stopInput.value]);
+    stopInput.value = '';
+  };
 
   return (
     <div class="param-row" role="group" aria-labelledby={`${inputId}-label`}>
@@ -127,21 +133,21 @@ function ParamRow(props: { spec: ParamSpec; editing: PresetEditing }) {
                   </div>
                 )}
               </Index>
-              <form
-                class="stop-add"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  const input = e.currentTarget.elements.namedItem('stop') as HTMLInputElement;
-                  if (!input.value) return;
-                  commit([...stopList(), input.value]);
-                  input.value = '';
-                }}
-              >
-                <input name="stop" aria-label={t('models.stopAdd')} />
-                <button type="submit" class="secondary small">
+              {/* not a form: the editor may sit inside the New model form, which keeps Enter from submitting it */}
+              <div class="stop-add">
+                <input
+                  ref={stopInput}
+                  aria-label={t('models.stopAdd')}
+                  onKeyDown={(e) => {
+                    if (e.key !== 'Enter') return;
+                    e.preventDefault();
+                    addStop();
+                  }}
+                />
+                <button type="button" class="secondary small" onClick={addStop}>
                   {t('models.stopAdd')}
                 </button>
-              </form>
+              </div>
             </div>
           </Match>
           <Match when={props.spec.kind === 'duration'}>

@@ -35,49 +35,52 @@ export function SuggestionsEditor(props: { editing: PresetEditing; conflicts?: F
       <ol>
         <For each={list()}>
           {(s, i) => (
-            <li class="suggestion" role="group" aria-label={t('models.suggestionN', { n: i() + 1 })}>
-              <label class="field">
-                <span>{t('models.suggestionTitle')}</span>
-                <input value={s.title} onInput={(e) => props.editing.setSuggestionTitle(s.id, e.currentTarget.value)} />
-              </label>
-              <ConflictChoices
-                values={props.conflicts?.suggestionTitle(s.id) ?? []}
-                kind="title"
-                onPick={(v) => props.editing.setSuggestionTitle(s.id, v)}
-              />
-              <label class="field">
-                <span>{t('models.suggestionSubtitle')}</span>
-                <input value={s.subtitle} onInput={(e) => set(s.id, 'subtitle', e.currentTarget.value)} />
-              </label>
-              <label class="field">
-                <span>{t('models.suggestionPrompt')}</span>
-                <textarea rows={2} value={s.prompt} onInput={(e) => set(s.id, 'prompt', e.currentTarget.value)} />
-              </label>
-              <div class="row-actions">
-                <button type="button" class="secondary small" disabled={i() === 0} aria-label={t('models.suggestionUp', { n: i() + 1 })} onClick={() => move(i(), -1)}>
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  class="secondary small"
-                  disabled={i() === list().length - 1}
-                  aria-label={t('models.suggestionDown', { n: i() + 1 })}
-                  onClick={() => move(i(), 1)}
-                >
-                  ↓
-                </button>
-                <button
-                  type="button"
-                  class="secondary small"
-                  aria-label={t('models.suggestionRemove', { n: i() + 1 })}
-                  onClick={() =>
-                    props.editing.edit('suggestions', (d) => {
-                      delete d.suggestions[s.id];
-                    })
-                  }
-                >
-                  ×
-                </button>
+            // the group is inside the list item: a list may only hold list items (role=group on the li broke the list)
+            <li class="suggestion">
+              <div role="group" aria-label={t('models.suggestionN', { n: i() + 1 })}>
+                <label class="field">
+                  <span>{t('models.suggestionTitle')}</span>
+                  <input value={s.title} onInput={(e) => props.editing.setSuggestionTitle(s.id, e.currentTarget.value)} />
+                </label>
+                <ConflictChoices
+                  values={props.conflicts?.suggestionTitle(s.id) ?? []}
+                  kind="title"
+                  onPick={(v) => props.editing.setSuggestionTitle(s.id, v)}
+                />
+                <label class="field">
+                  <span>{t('models.suggestionSubtitle')}</span>
+                  <input value={s.subtitle} onInput={(e) => set(s.id, 'subtitle', e.currentTarget.value)} />
+                </label>
+                <label class="field">
+                  <span>{t('models.suggestionPrompt')}</span>
+                  <textarea rows={2} value={s.prompt} onInput={(e) => set(s.id, 'prompt', e.currentTarget.value)} />
+                </label>
+                <div class="row-actions">
+                  <button type="button" class="secondary small" disabled={i() === 0} aria-label={t('models.suggestionUp', { n: i() + 1 })} onClick={() => move(i(), -1)}>
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary small"
+                    disabled={i() === list().length - 1}
+                    aria-label={t('models.suggestionDown', { n: i() + 1 })}
+                    onClick={() => move(i(), 1)}
+                  >
+                    ↓
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary small"
+                    aria-label={t('models.suggestionRemove', { n: i() + 1 })}
+                    onClick={() =>
+                      props.editing.edit('suggestions', (d) => {
+                        delete d.suggestions[s.id];
+                      })
+                    }
+                  >
+                    ×
+                  </button>
+                </div>
               </div>
             </li>
           )}
