@@ -22,7 +22,7 @@ test('a setting changed in a stale tab keeps the pairing made in another tab', a
 
   // Tab one, started again from what is stored: still paired, with tab two's endpoint.
   await one.reload();
-  await expect(one.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible({ timeout: 15_000 });
+  await expect(one.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
   await one.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await one.getByRole('link', { name: 'Connections' }).click();
   await expect(one.getByLabel('Ollama endpoint')).toHaveValue('http://127.0.0.1:9');

@@ -2,7 +2,7 @@ import { test, expect } from './fixtures.ts';
 
 test('a first visit that is never reloaded opens the editor and the chat offline', async ({ shell: page, context }) => {
   // The first page itself comes under the service worker's control, without a reload.
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
 
   await context.setOffline(true);
   await page.getByRole('link', { name: 'New model' }).click();

@@ -80,7 +80,7 @@ test('a hostile tool can neither reach the network nor read the app storage or p
     await send(page, 'Use every tool');
     const answer = answers(page, 'Mark');
     // eight calls, each in a fresh worker: more than the default wait on a busy machine
-    await expect(answer).toContainText('Nothing came through.', { timeout: 30_000 });
+    await expect(answer).toContainText('Nothing came through.');
 
     // every call ended (the model got its result) before the answer: nothing reached the server
     expect(listener.seen).toEqual([]);

@@ -27,12 +27,12 @@ async function pairedDevice(browser: Browser, relayFx: RelayFixture, ollamaUrl?:
 
 async function goOffline(d: Device): Promise<void> {
   await d.context.setOffline(true);
-  await expect(d.page.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible({ timeout: 20_000 });
+  await expect(d.page.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible();
 }
 
 async function goOnline(d: Device): Promise<void> {
   await d.context.setOffline(false);
-  await expect(d.page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible({ timeout: 20_000 });
+  await expect(d.page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
 }
 
 async function toModels(page: Page): Promise<void> {
@@ -92,7 +92,7 @@ test('concurrent renames of one preset end with one whole name on both devices, 
 
   // One of the two names, whole, on both devices.
   const nameOf = (d: Device) => d.page.getByLabel('Name', { exact: true }).inputValue();
-  await expect.poll(async () => [await nameOf(a), await nameOf(b)].join(' | '), { timeout: 20_000 }).toMatch(
+  await expect.poll(async () => [await nameOf(a), await nameOf(b)].join(' | ')).toMatch(
     /^(Alpha Helper \| Alpha Helper|Beta Assistant \| Beta Assistant)$/,
   );
   const winner = await nameOf(a);
@@ -100,12 +100,12 @@ test('concurrent renames of one preset end with one whole name on both devices, 
 
   // The other name is offered next to the field on both devices.
   for (const d of [a, b]) {
-    await expect(d.page.getByText(`Also named “${other}” on another device.`)).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByText(`Also named “${other}” on another device.`)).toBeVisible();
   }
   // Picking it on B writes it; both devices show it and the conflict is gone.
   await b.page.getByRole('button', { name: `Use “${other}”` }).click();
   for (const d of [a, b]) {
-    await expect(d.page.getByLabel('Name', { exact: true })).toHaveValue(other, { timeout: 20_000 });
+    await expect(d.page.getByLabel('Name', { exact: true })).toHaveValue(other);
     await expect(d.page.getByText(/on another device\.$/)).toHaveCount(0);
     await expect(d.page.getByRole('heading', { name: `Edit ${other}` })).toBeVisible();
   }
@@ -121,7 +121,7 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   const b = await pairedDevice(browser, relayFx);
   await createPresetQuick(a.page, 'Clash Source');
   await toModels(b.page);
-  await expect(card(b.page, 'Clash Source')).toBeVisible({ timeout: 20_000 });
+  await expect(card(b.page, 'Clash Source')).toBeVisible();
 
   // Both clone while offline: each clone gets the model ID "clash-source-clone".
   await goOffline(a);
@@ -133,22 +133,22 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   // Only one device online at a time: A hands its clone to the relay, then B meets it.
   await goOnline(a);
   const cloneIds = (slugs: string[]) => slugs.filter((x) => x.startsWith('clash-source-clone'));
-  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx)), { timeout: 20_000 }).toEqual(['clash-source-clone']);
+  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx))).toEqual(['clash-source-clone']);
   await goOffline(a);
   await goOnline(b);
   const clones = (d: Device) => card(d.page, 'Clash Source (Clone)');
-  await expect(clones(b)).toHaveCount(2, { timeout: 20_000 });
+  await expect(clones(b)).toHaveCount(2);
   const ids = (d: Device) => clones(d).locator('.preset-id').allInnerTexts();
-  await expect.poll(async () => (await ids(b)).sort(), { timeout: 20_000 }).toEqual(['clash-source-clone', 'clash-source-clone-2']);
+  await expect.poll(async () => (await ids(b)).sort()).toEqual(['clash-source-clone', 'clash-source-clone-2']);
   const notice = 'Two presets had the model ID “clash-source-clone”. The model ID of “Clash Source (Clone)” is now “clash-source-clone-2”.';
   await expect(b.page.getByText(notice)).toBeVisible();
-  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx)), { timeout: 20_000 }).toEqual(['clash-source-clone', 'clash-source-clone-2']);
+  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx))).toEqual(['clash-source-clone', 'clash-source-clone-2']);
   await goOffline(b);
 
   // A comes back alone and gets the same IDs and the same notice.
   await goOnline(a);
-  await expect(clones(a)).toHaveCount(2, { timeout: 20_000 });
-  await expect.poll(async () => (await ids(a)).sort(), { timeout: 20_000 }).toEqual(['clash-source-clone', 'clash-source-clone-2']);
+  await expect(clones(a)).toHaveCount(2);
+  await expect.poll(async () => (await ids(a)).sort()).toEqual(['clash-source-clone', 'clash-source-clone-2']);
   await expect(a.page.getByText(notice)).toBeVisible();
 
   // Export all never writes two presets with one ID.
@@ -161,7 +161,7 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   // Dismissing the notice on one device dismisses it on both.
   await goOnline(b);
   await a.page.getByRole('button', { name: 'Dismiss the notice about “Clash Source (Clone)”' }).click();
-  for (const d of [a, b]) await expect(d.page.getByText(notice)).toHaveCount(0, { timeout: 20_000 });
+  for (const d of [a, b]) await expect(d.page.getByText(notice)).toHaveCount(0);
   await a.context.close();
   await b.context.close();
 });
@@ -184,7 +184,7 @@ test('a preset deleted forever on one device while another restores and edits it
   await expect(b.page.getByRole('button', { name: 'Save & create' })).toBeVisible();
   await toTrash(b.page);
   const trashedOnB = b.page.getByRole('listitem', { name: 'Phoenix', exact: true });
-  await expect(trashedOnB).toBeVisible({ timeout: 20_000 });
+  await expect(trashedOnB).toBeVisible();
   await goOffline(b);
 
   // A deletes it forever.
@@ -203,13 +203,13 @@ test('a preset deleted forever on one device while another restores and edits it
   const notice = '“Phoenix” was deleted forever on one device while another device restored and edited it. It is back, with those edits.';
   await toModels(a.page);
   for (const d of [a, b]) {
-    await expect(card(d.page, 'Phoenix').getByText('Rewritten on B')).toBeVisible({ timeout: 20_000 });
+    await expect(card(d.page, 'Phoenix').getByText('Rewritten on B')).toBeVisible();
     await expect(d.page.getByText(notice)).toBeVisible();
   }
   // Once dismissed, it stays: the preset is an ordinary one again on both devices.
   await b.page.getByRole('button', { name: 'Dismiss the notice about “Phoenix”' }).click();
   for (const d of [a, b]) {
-    await expect(d.page.getByText(notice)).toHaveCount(0, { timeout: 20_000 });
+    await expect(d.page.getByText(notice)).toHaveCount(0);
     await expect(card(d.page, 'Phoenix')).toBeVisible();
   }
   await a.context.close();
@@ -241,7 +241,7 @@ test('a conversation deleted forever on one device while another restores and re
   await goToChat(b.page);
   await toTrash(b.page);
   const trashedOnB = b.page.getByRole('listitem', { name: 'Ember talk', exact: true });
-  await expect(trashedOnB).toBeVisible({ timeout: 20_000 });
+  await expect(trashedOnB).toBeVisible();
   await goOffline(b);
 
   await toTrash(a.page);
@@ -263,7 +263,7 @@ test('a conversation deleted forever on one device while another restores and re
   await goToChat(a.page);
   const notice = 'The conversation “Ember kept” was deleted forever on one device while another device restored it. It is back.';
   for (const d of [a, b]) {
-    await expect(talk(d.page, 'Ember kept')).toBeVisible({ timeout: 20_000 });
+    await expect(talk(d.page, 'Ember kept')).toBeVisible();
     await expect(d.page.getByText(notice)).toBeVisible();
   }
   await a.context.close();
@@ -280,7 +280,7 @@ test('a preset deleted forever on one device while another, which never saw the 
 
   // B has it open in the editor (live there) and goes offline before A deletes it.
   await toModels(b.page);
-  await expect(card(b.page, 'Salamander')).toBeVisible({ timeout: 20_000 });
+  await expect(card(b.page, 'Salamander')).toBeVisible();
   await openEditor(b.page, 'Salamander');
   await goOffline(b);
 
@@ -303,7 +303,7 @@ test('a preset deleted forever on one device while another, which never saw the 
     '“Salamander” was deleted forever on one device while another device was still editing it. It is back in the Trash (Settings › Data), with those edits.';
   await toTrash(b.page);
   for (const d of [a, b]) {
-    await expect(d.page.getByRole('listitem', { name: 'Salamander', exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByRole('listitem', { name: 'Salamander', exact: true })).toBeVisible();
     await expect(d.page.getByText(notice)).toBeVisible();
   }
   // Restored on A, it holds B's system prompt.
@@ -332,7 +332,7 @@ test('a conversation deleted forever on one device while another, which never sa
 
   // B has it live in its sidebar and goes offline before A deletes it.
   await goToChat(b.page);
-  await expect(talk(b.page, 'Cinder talk')).toBeVisible({ timeout: 20_000 });
+  await expect(talk(b.page, 'Cinder talk')).toBeVisible();
   await goOffline(b);
 
   a.page.once('dialog', (d) => void d.accept());
@@ -356,7 +356,7 @@ test('a conversation deleted forever on one device while another, which never sa
   const notice = 'The conversation “Cinder kept” was deleted forever on one device while another device was still using it. It is back in the Trash (Settings › Data).';
   await toTrash(b.page);
   for (const d of [a, b]) {
-    await expect(d.page.getByRole('listitem', { name: 'Cinder kept', exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByRole('listitem', { name: 'Cinder kept', exact: true })).toBeVisible();
     await expect(d.page.getByText(notice)).toBeVisible();
   }
   await a.context.close();
@@ -382,7 +382,7 @@ test('a conversation deleted forever on one device while another, which never sa
   // B has it open and goes offline before A deletes it.
   await goToChat(b.page);
   await talk(b.page, 'Kiln talk').getByRole('link').click();
-  await expect(answers(b.page).last()).toContainText('You said: Kiln talk', { timeout: 20_000 });
+  await expect(answers(b.page).last()).toContainText('You said: Kiln talk');
   await goOffline(b);
 
   a.page.once('dialog', (d) => void d.accept());
@@ -402,14 +402,14 @@ test('a conversation deleted forever on one device while another, which never sa
   const notice = 'The conversation “Kiln talk” was deleted forever on one device while another device was still using it. It is back in the Trash (Settings › Data).';
   await toTrash(b.page);
   for (const d of [a, b]) {
-    await expect(d.page.getByRole('listitem', { name: 'Kiln talk', exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(d.page.getByRole('listitem', { name: 'Kiln talk', exact: true })).toBeVisible();
     await expect(d.page.getByText(notice)).toBeVisible();
   }
   // Restored on A, it holds B's message.
   await a.page.getByRole('listitem', { name: 'Kiln talk', exact: true }).getByRole('button', { name: 'Restore' }).click();
   await goToChat(a.page);
   await talk(a.page, 'Kiln talk').getByRole('link').click();
-  await expect(userMessages(a.page).last()).toContainText('Still kilning', { timeout: 20_000 });
+  await expect(userMessages(a.page).last()).toContainText('Still kilning');
   await a.context.close();
   await b.context.close();
 });
