@@ -67,6 +67,22 @@ describe('installed models', () => {
     expect(shows).toHaveLength(2);
     expect(showInfoFrom('nope')).toBeNull();
   });
+
+  it('keeps the details of two names that share one digest apart (an embedding alias of a chat model)', async () => {
+    const client = {
+      list: async () => ({ models: [tag('llama3.2:latest', { digest: 'same' }), tag('my-embedder:latest', { digest: 'same' })] }) as never,
+      ps: async () => ({ models: [] }) as never,
+      show: async (model: string) => ({ capabilities: model === 'my-embedder:latest' ? ['embedding'] : ['completion'], model_info: {} }) as never,
+    };
+    const cache = new Map<string, ShowInfo>();
+    for (let round = 0; round < 2; round++) {
+      const models = await loadInstalledModels(client, cache);
+      expect(models.map((m) => [m.name, m.capabilities])).toEqual([
+        ['llama3.2:latest', ['completion']],
+        ['my-embedder:latest', ['embedding']],
+      ]);
+    }
+  });
 });
 
 describe('isSafari', () => {

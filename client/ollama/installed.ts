@@ -1,6 +1,7 @@
 /**
  * The installed models of an Ollama: /api/tags for the list, /api/show for capabilities and
- * context length (cached by digest: a digest's metadata never changes), /api/ps for what is
+ * context length (cached by name and digest: a digest's weights never change, but two names may
+ * share a digest and still be shown differently), /api/ps for what is
  * loaded in memory. Responses are validated here, at the boundary: a malformed item is skipped.
  */
 import type { KnownModel } from './known-models.ts';
@@ -112,7 +113,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
 
 /**
  * Loads the installed models, sorted by name. Throws the OllamaError of /api/tags; a failing
- * /api/show or /api/ps only loses that detail. `cache` maps digests to show info.
+ * /api/show or /api/ps only loses that detail. `cache` maps `name@digest` to show info.
  */
 export async function loadInstalledModels(client: Pick<OllamaClient, 'list' | 'show' | 'ps'>, cache: Map<string, ShowInfo>): Promise<InstalledModel[]> {
   const [list, running] = await Promise.all([client.list(), client.ps().catch(() => null)]);
@@ -124,10 +125,11 @@ export async function loadInstalledModels(client: Pick<OllamaClient, 'list' | 's
     const m = obj(item);
     const name = str(m?.name) || str(m?.model);
     const digest = str(m?.digest);
-    let info = digest ? cache.get(digest) : undefined;
+    const key = digest && name ? `${name}@${digest}` : '';
+    let info = key ? cache.get(key) : undefined;
     if (!info && name) {
       info = (await client.show(name).then(showInfoFrom, () => null)) ?? undefined;
-      if (info && digest) cache.set(digest, info);
+      if (info && key) cache.set(key, info);
     }
     return toInstalled(item, info, loaded);
   });
