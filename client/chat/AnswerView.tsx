@@ -6,6 +6,7 @@ import type { AnswerState } from '../../shared/chat/liveness.ts';
 import { DIAGNOSIS_CODES, type Diagnosis } from '../../shared/ollama/diagnose.ts';
 import type { ChatMessage } from '../../shared/schema/conversation.ts';
 import { DiagnosisMessage } from '../ollama/DiagnosisMessage.tsx';
+import { PullOffer } from '../ollama/PullOffer.tsx';
 import { Avatar } from '../models/Avatar.tsx';
 import type { Chat } from './create-chat.ts';
 import { Markdown } from './Markdown.tsx';
@@ -14,6 +15,11 @@ import { CopyButton } from './CopyButton.tsx';
 import { AnswerExtras } from '../tools/AnswerExtras.tsx';
 
 /** A stored diagnosis as this build understands it (a newer device may have written a code we do not know). */
+/** The model Ollama says is not installed (a preset's base model, say), to offer pulling it right here. */
+function notInstalled(d: Diagnosis): string | null {
+  return d.code === 'model-not-found' && d.where === 'local' && d.model !== '' ? d.model : null;
+}
+
 function diagnosisOf(m: ChatMessage): Diagnosis {
   const d = m.diagnosis;
   if (d && (DIAGNOSIS_CODES as readonly string[]).includes(d.code)) return d as unknown as Diagnosis;
@@ -102,6 +108,7 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
             <Match when={msg().status === 'error'}>
               <div class="answer-problem error-box" role="alert">
                 <DiagnosisMessage diagnosis={diagnosisOf(msg())} />
+                <Show when={notInstalled(diagnosisOf(msg()))}>{(model) => <PullOffer query={model()} exact />}</Show>
                 <Show when={writable()}>
                   <button type="button" onClick={() => props.chat.retry(props.id)}>
                     {t('chat.retry')}

@@ -47,6 +47,8 @@ test('a preset whose base model is not installed gets "Model not found" on the a
   await send(page, 'Hello?');
   await expect(answers(page, 'Ghost').getByRole('alert')).toContainText('Model not found.');
   await expect(answers(page, 'Ghost').getByRole('alert')).toContainText('“nosuchmodel:1b” is not installed in Ollama.');
+  // the answer offers to pull it right there
+  await expect(answers(page, 'Ghost').getByRole('alert').getByRole('button', { name: 'Pull "nosuchmodel:1b"' })).toBeVisible();
 });
 
 test('an answer whose tab closed mid-stream is shown as interrupted; Continue picks it up', async ({ context, fake, relayFx }) => {
