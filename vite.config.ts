@@ -34,6 +34,10 @@ export default defineConfig({
   },
   worker: { format: 'es', plugins: () => [wasm()] },
   server: { port: 5173 },
+  // automerge-repo's CBOR codec (cbor-x) probes `Function('')` when it loads, to decide whether
+  // it may compile decoders: under the app's CSP (no 'unsafe-eval') every start logged a CSP
+  // violation. Its no-eval build is the same codec without the probe or the compiled decoders.
+  resolve: { alias: [{ find: /^cbor-x$/, replacement: 'cbor-x/index-no-eval' }] },
   // The tools' sandbox frame lists its script's hash in its own policy (client/tools/sandbox-browser.ts);
   // the relay lists the same one in the app's (server/security-headers.ts).
   define: { __SANDBOX_HOST_SHA256__: JSON.stringify(SANDBOX_HOST_SHA256) },
