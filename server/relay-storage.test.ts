@@ -28,6 +28,8 @@ class Switchable implements StorageAdapterInterface {
   failSaves = false;
   /** while set, removals wait for it */
   holdRemoves: Promise<void> | null = null;
+  /** what reached the disk, in order: `save <key>` when a save starts, `removed` when a removal ends */
+  readonly log: string[] = [];
   constructor(readonly inner: StorageAdapterInterface) {}
   load(k: StorageKey) {
     return this.inner.load(k);
@@ -37,11 +39,13 @@ class Switchable implements StorageAdapterInterface {
   }
   async save(k: StorageKey, d: Uint8Array) {
     if (this.failSaves) throw new Error('ENOSPC');
+    this.log.push(`save ${k.join('/')}`);
     return this.inner.save(k, d);
   }
   async remove(k: StorageKey) {
     await this.holdRemoves;
-    return this.inner.remove(k);
+    await this.inner.remove(k);
+    this.log.push('removed');
   }
   removeRange(k: StorageKey) {
     return this.inner.removeRange(k);
@@ -127,12 +131,16 @@ describe('RelayStorageSubsystem', () => {
     // while the removals are still held (were it queued behind them, this would never resolve)
     expect(await storage.saveDocStrict(id, doc)).toBe(false);
     doc = A.change(doc, (x) => void x.items.push('next'));
-    let nextDone = false;
-    const next = storage.saveDocStrict(id, doc).then(() => (nextDone = true));
-    await new Promise((r) => setTimeout(r, 50)); // an observation window, not a wait: a save let through early would be done by now
-    expect(nextDone).toBe(false); // queued behind the removals: saves of one document stay in order
+    const from = disk.log.length;
+    const next = storage.saveDocStrict(id, doc);
     release();
     await next;
+    // queued behind the removals: saves of one document stay in order (a save let through early
+    // would have started while the removals were still held, before any of them ended)
+    const after = disk.log.slice(from);
+    expect(after).toContain('removed');
+    const nextSave = after.findIndex((e) => e.startsWith('save ') && e.includes('/incremental/'));
+    expect(nextSave).toBeGreaterThan(after.lastIndexOf('removed'));
     expect(chunks()).toHaveLength(2); // the snapshot and the next change
     const fresh = new RelayStorageSubsystem(new AtomicFSStorageAdapter(dir), { onError: () => {} });
     expect((await fresh.loadDoc<{ items: string[] }>(id))?.items.at(-1)).toBe('next');
