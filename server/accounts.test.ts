@@ -69,20 +69,13 @@ describe('FileAccountStore on disk', () => {
       const cliSide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
       const { token } = await cliSide.create('bob');
       expect((await relaySide.byToken(token))?.name).toBe('bob');
-      let heard = 0;
       let onHeard = (): void => {};
-      const stop = relaySide.watch(() => {
-        heard++;
-        onHeard();
+      let stop = (): void => {};
+      // the watcher first reads the file's state: a change before that is its baseline, not news
+      await new Promise<void>((ready) => {
+        stop = relaySide.watch(() => onHeard(), ready);
       });
       const nextHeard = () => new Promise<void>((r) => (onHeard = r));
-      // The watcher first reads the file's state in the background: until then a change is its
-      // baseline, not news. Edit the file until the watcher reports one (the sleep only paces).
-      for (let i = 0; heard === 0; i++) {
-        const heardIt = nextHeard();
-        await cliSide.create(`primer ${i}`);
-        await Promise.race([heardIt, new Promise((r) => setTimeout(r, 100))]);
-      }
       const rotationHeard = nextHeard();
       const rotated = await cliSide.rotate('bob');
       expect(await relaySide.byToken(token)).toBeNull();

@@ -33,9 +33,10 @@ export interface AccountStore {
   wasRevoked(token: string): Promise<boolean>;
   /**
    * Calls `listener` soon after the accounts change, including changes made by another process
-   * (the account CLI). Returns an unsubscribe function.
+   * (the account CLI). `onReady` is called once the current state is read: changes before
+   * it are the baseline, not news. Returns an unsubscribe function.
    */
-  watch(listener: () => void): () => void;
+  watch(listener: () => void, onReady?: () => void): () => void;
 }
 
 export type AccountStoreErrorCode = 'invalid-name' | 'duplicate-name' | 'corrupt-file' | 'locked' | 'no-such-account';
@@ -378,7 +379,7 @@ export class FileAccountStore implements AccountStore {
     return (await this.#readData()).revoked.some((r) => r.tokenHash === hash);
   }
 
-  watch(listener: () => void): () => void {
+  watch(listener: () => void, onReady?: () => void): () => void {
     let last: string | null | undefined;
     let stopped = false;
     let checking = false;
@@ -388,6 +389,7 @@ export class FileAccountStore implements AccountStore {
       try {
         const stamp = await this.#stamp();
         if (last !== undefined && stamp !== last && !stopped) listener();
+        if (last === undefined) onReady?.();
         last = stamp;
       } catch {
         /* an unreadable file is reported by the next read */

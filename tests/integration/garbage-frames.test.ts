@@ -119,7 +119,12 @@ describe('garbage on a socket', () => {
     const { ws, relayId } = await joined('g2');
     const data = A.encodeSyncMessage({ heads: [], need: [], have: [], changes: [randomBytes(48)] });
     ws.send(cbor.encode({ type: 'sync', senderId: 'g2', targetId: relayId, documentId: docId, data }));
-    await new Promise((r) => setTimeout(r, 200)); // an observation window, not a wait: a busy machine can only hide harm, never fail a sound relay
+    // the relay reads one socket's frames in order: the pong to a ping sent after the corrupt
+    // message comes once that message was handled
+    await new Promise<void>((resolve) => {
+      ws.once('pong', () => resolve());
+      ws.ping();
+    });
     ws.terminate();
     expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
   });
