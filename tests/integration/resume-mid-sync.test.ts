@@ -11,7 +11,7 @@ import type { Relay } from '../../server/relay.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { addPresetEntry } from '../../shared/schema/workspace.ts';
 import { startCutProxy, type CutProxy } from '../helpers/cut-proxy.ts';
-import { connectClient, findOnRelay, sameHeads, waitConverged, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
+import { connectClient, findOnRelay, sameHeads, sleep, waitConverged, waitFor, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
 
 const { cleanups, track, tempRelay } = cleanupAfterEach();
 
@@ -34,8 +34,7 @@ async function findEventually<T>(client: Client, url: AutomergeUrl): Promise<Doc
     try {
       return await findOnRelay<T>(client, url);
     } catch {
-      // the next attempt goes straight out: each one waits for the relay's answer, and a
-      // document never found is the test timeout's to catch
+      await sleep(100); // pacing between attempts; a document never found is the test timeout's to catch
     }
   }
 }
