@@ -37,6 +37,8 @@ export const en = {
     offline: 'Offline — changes are kept and will sync',
     refused: 'Relay refused the token — pair this device again',
     limit: 'Relay full for this account — changes are kept here; retrying in a few minutes',
+    'too-many': 'Relay busy: too many connections for this account — retrying',
+    'key-mismatch': 'This device does not hold the workspace key — pair it again with a link from one of your devices',
   },
   update: {
     available: 'A new version of Atelier is available.',

@@ -42,6 +42,8 @@ export const fr: Dictionary = {
     offline: 'Hors ligne — les modifications sont conservées et seront synchronisées',
     refused: 'Le relais a refusé le jeton — appairez de nouveau cet appareil',
     limit: 'Relais plein pour ce compte — les modifications restent ici ; nouvel essai dans quelques minutes',
+    'too-many': 'Relais occupé : trop de connexions pour ce compte — nouvel essai',
+    'key-mismatch': 'Cet appareil n’a pas la clé de l’espace de travail — appairez-le de nouveau avec un lien venu d’un de vos appareils',
   },
   update: {
     available: 'Une nouvelle version d’Atelier est disponible.',

@@ -5,7 +5,8 @@ import type { RelayLink } from '../repo/device-settings.ts';
 import { relaySocketUrl } from '../repo/relay-url.ts';
 import { fetchAccount } from './account-api.ts';
 
-export type SyncStatus = 'local' | 'connecting' | 'online' | 'offline' | 'refused' | 'limit';
+import type { SyncStatus } from './sync-status.ts';
+export type { SyncStatus };
 
 const RETRY_MS = 2000;
 const LAST_SYNC_THROTTLE_MS = 5000;
