@@ -36,6 +36,20 @@ export function runAccountStoreTests(title: string, setup: () => Promise<Account
     );
 
     it(
+      'keeps the first claim of an account key id for good',
+      withStore(async (store) => {
+        const { account } = await store.create('carol');
+        expect(account.keyId).toBeNull();
+        const first = await store.claim(account.id, 'a'.repeat(32), 'automerge:2mBWwmhpdR8pfhE7C3L5p4EBcCAZ');
+        expect(first?.keyId).toBe('a'.repeat(32));
+        const second = await store.claim(account.id, 'b'.repeat(32), 'automerge:3mBWwmhpdR8pfhE7C3L5p4EBcCAZ');
+        expect(second).toEqual(first);
+        expect((await store.list()).find((a) => a.id === account.id)?.keyId).toBe('a'.repeat(32));
+        expect(await store.claim('0'.repeat(24), 'c'.repeat(32), 'automerge:x')).toBeNull();
+      }),
+    );
+
+    it(
       'finds an account by its token only',
       withStore(async (store) => {
         const alice = await store.create('alice');
@@ -71,7 +85,7 @@ export function runAccountStoreTests(title: string, setup: () => Promise<Account
         const list = await store.list();
         expect(list.map((a) => a.name)).toEqual(['alice', 'bob']);
         expect(JSON.stringify(list)).not.toContain(token);
-        for (const a of list) expect(Object.keys(a).sort()).toEqual(['createdAt', 'id', 'name', 'workspaceUrl']);
+        for (const a of list) expect(Object.keys(a).sort()).toEqual(['createdAt', 'id', 'keyId', 'name', 'workspaceUrl']);
       }),
     );
 

@@ -16,6 +16,8 @@ export interface Account {
   id: string;
   name: string;
   workspaceUrl: string;
+  /** the key id of the account's end-to-end key (see shared/sync/chunk-crypto.ts); null until a first device claims it */
+  keyId: string | null;
   createdAt: number;
 }
 
@@ -37,6 +39,12 @@ export interface AccountStore {
    * it are the baseline, not news. Returns an unsubscribe function.
    */
   watch(listener: () => void, onReady?: () => void): () => void;
+  /**
+   * The first device's claim of the account's key id and workspace. The first claim wins for
+   * good; every caller gets the values that hold after it (compare to learn whether it won).
+   * An account whose workspace the relay already knows keeps it.
+   */
+  claim(id: string, keyId: string, workspaceUrl: string): Promise<{ keyId: string; workspaceUrl: string } | null>;
 }
 
 export type AccountStoreErrorCode = 'invalid-name' | 'duplicate-name' | 'corrupt-file' | 'locked' | 'no-such-account';
@@ -96,6 +104,8 @@ export function accountDocumentsDir(dataDir: string, accountId: string): string 
   if (!ACCOUNT_ID_RE.test(accountId)) throw new Error(`Invalid account id "${accountId}"`);
   return path.join(dataDir, 'accounts', accountId);
 }
+
+const KEY_ID_RE = /^[0-9a-f]{32}$/;
 
 interface StoredAccount extends Account {
   tokenHash: string;
@@ -161,11 +171,12 @@ function parseAccountsFile(text: string, file: string): AccountsData {
       typeof a.workspaceUrl !== 'string' ||
       typeof a.createdAt !== 'number' ||
       typeof a.tokenHash !== 'string' ||
-      !HASH_RE.test(a.tokenHash)
+      !HASH_RE.test(a.tokenHash) ||
+      (a.keyId !== undefined && a.keyId !== null && (typeof a.keyId !== 'string' || !KEY_ID_RE.test(a.keyId)))
     ) {
       throw corrupt(`entry ${i} is malformed`);
     }
-    return { id: a.id, name: a.name, workspaceUrl: a.workspaceUrl, createdAt: a.createdAt, tokenHash: a.tokenHash };
+    return { id: a.id, name: a.name, workspaceUrl: a.workspaceUrl, keyId: typeof a.keyId === 'string' ? a.keyId : null, createdAt: a.createdAt, tokenHash: a.tokenHash };
   });
   return { accounts, revoked: parseRevoked((data as { revoked?: unknown }).revoked) };
 }
@@ -177,7 +188,7 @@ function withRevoked(revoked: RevokedToken[], tokenHash: string, now: number): R
 }
 
 function publicAccount(a: StoredAccount): Account {
-  return { id: a.id, name: a.name, workspaceUrl: a.workspaceUrl, createdAt: a.createdAt };
+  return { id: a.id, name: a.name, workspaceUrl: a.workspaceUrl, keyId: a.keyId, createdAt: a.createdAt };
 }
 
 /** Write to a temp file in the same directory, fsync, then rename over the target: readers see the old or the new file, never half of one. */
@@ -333,7 +344,7 @@ export class FileAccountStore implements AccountStore {
       const id = randomBytes(12).toString('hex');
       const token = generateToken();
       const workspaceUrl = await this.#createWorkspace(id, name);
-      const stored: StoredAccount = { id, name, workspaceUrl, createdAt: Date.now(), tokenHash: hashToken(token) };
+      const stored: StoredAccount = { id, name, workspaceUrl, keyId: null, createdAt: Date.now(), tokenHash: hashToken(token) };
       return { next: { accounts: [...accounts, stored], revoked }, result: { account: publicAccount(stored), token } };
     });
   }
@@ -364,6 +375,20 @@ export class FileAccountStore implements AccountStore {
       return {
         next: { accounts: accounts.map((a) => (a === old ? updated : a)), revoked: withRevoked(revoked, old.tokenHash, Date.now()) },
         result: { account: publicAccount(updated), token },
+      };
+    });
+  }
+
+  claim(id: string, keyId: string, workspaceUrl: string): Promise<{ keyId: string; workspaceUrl: string } | null> {
+    if (!KEY_ID_RE.test(keyId)) return Promise.reject(new RangeError('not a key id'));
+    return this.#mutate(async ({ accounts, revoked }) => {
+      const found = accounts.find((a) => a.id === id);
+      if (!found) return { next: null, result: null };
+      if (found.keyId) return { next: null, result: { keyId: found.keyId, workspaceUrl: found.workspaceUrl } };
+      const updated: StoredAccount = { ...found, keyId, workspaceUrl: found.workspaceUrl || workspaceUrl };
+      return {
+        next: { accounts: accounts.map((a) => (a === found ? updated : a)), revoked },
+        result: { keyId, workspaceUrl: updated.workspaceUrl },
       };
     });
   }

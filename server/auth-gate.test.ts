@@ -6,7 +6,7 @@ import { AuthGate, clientAddress } from './auth-gate.ts';
 
 const GOOD = 'g'.repeat(43);
 const OLD = 'o'.repeat(43);
-const account: Account = { id: 'a'.repeat(24), name: 'alice', workspaceUrl: 'automerge:x', createdAt: 1 };
+const account: Account = { id: 'a'.repeat(24), name: 'alice', workspaceUrl: 'automerge:x', keyId: null, createdAt: 1 };
 
 const store = {
   byToken: async (t: string) => (t === GOOD ? account : null),
