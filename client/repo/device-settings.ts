@@ -17,6 +17,8 @@ export interface DeviceSettings {
   relay: RelayLink | null;
   ollamaEndpoint: string;
   lastSyncAt: number | null;
+  /** the workspace's end-to-end key, base64url (shared/sync/chunk-crypto.ts); never sent to the relay */
+  workspaceKey: string | null;
 }
 
 const KEY = 'atelier.device';
@@ -24,13 +26,14 @@ const KEY = 'atelier.device';
 export const UNREADABLE_KEY = 'atelier.device.unreadable';
 export const DEFAULT_OLLAMA_ENDPOINT = 'http://localhost:11434';
 
-const DEFAULTS: DeviceSettings = { workspaceUrl: null, relay: null, ollamaEndpoint: DEFAULT_OLLAMA_ENDPOINT, lastSyncAt: null };
+const DEFAULTS: DeviceSettings = { workspaceUrl: null, relay: null, ollamaEndpoint: DEFAULT_OLLAMA_ENDPOINT, lastSyncAt: null, workspaceKey: null };
 
 const Stored = v.object({
   workspaceUrl: v.optional(v.nullable(v.string()), null),
   relay: v.optional(v.nullable(v.object({ url: v.string(), token: v.string() })), null),
   ollamaEndpoint: v.optional(v.string(), DEFAULT_OLLAMA_ENDPOINT),
   lastSyncAt: v.optional(v.nullable(v.number()), null),
+  workspaceKey: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))), null),
 });
 /** The same, field by field: a bad field falls back to its default and the others are kept. */
 const Salvaged = v.object({
@@ -38,6 +41,7 @@ const Salvaged = v.object({
   relay: v.fallback(Stored.entries.relay, null),
   ollamaEndpoint: v.fallback(Stored.entries.ollamaEndpoint, DEFAULT_OLLAMA_ENDPOINT),
   lastSyncAt: v.fallback(Stored.entries.lastSyncAt, null),
+  workspaceKey: v.fallback(Stored.entries.workspaceKey, null),
 });
 
 /** What a device-settings problem is, for the alert that tells the person. */
@@ -53,10 +57,12 @@ interface Read {
 
 /** An Automerge URL in damaged settings text: the workspace is what the person would miss most. */
 const WORKSPACE_IN_TEXT = /"workspaceUrl"\s*:\s*"(automerge:[1-9A-HJ-NP-Za-km-z]+)"/;
+/** …and the key that reads it once synced */
+const KEY_IN_TEXT = /"workspaceKey"\s*:\s*"([A-Za-z0-9_-]{43})"/;
 
 /** Defaults, but the workspace the damaged text still names (opening another one would hide the person's data). */
 function salvageText(raw: string): DeviceSettings {
-  return { ...DEFAULTS, workspaceUrl: WORKSPACE_IN_TEXT.exec(raw)?.[1] ?? null };
+  return { ...DEFAULTS, workspaceUrl: WORKSPACE_IN_TEXT.exec(raw)?.[1] ?? null, workspaceKey: KEY_IN_TEXT.exec(raw)?.[1] ?? null };
 }
 
 function readStored(): Read {
