@@ -51,12 +51,19 @@ function gatedStore(inner: ChunkStore): { store: ChunkStore; open: () => void } 
 }
 
 /** A chunk store where one account's part writes complete one at a time, when the test says. */
-function steppedStore(inner: ChunkStore, slowAccount: () => string): { store: ChunkStore; held: () => number; step: () => void } {
+function steppedStore(
+  inner: ChunkStore,
+  slowAccount: () => string,
+): { store: ChunkStore; held: () => number; step: () => void; started: string[] } {
   const held: (() => void)[] = [];
+  /** the account of every write, in the order the relay started them */
+  const started: string[] = [];
   return {
+    started,
     store: {
       open: async (id: string) =>
         wrapLog(await inner.open(id), async (part, next) => {
+          started.push(id);
           if (id === slowAccount()) await new Promise<void>((r) => held.push(r));
           return next(part);
         }),
@@ -129,15 +136,14 @@ describe('relay v2: one account cannot starve or swell the relay', () => {
     await waitFor(async () => disk.held() === 2 && (await relay.stats()).diskTasksWaiting === 298, "alice's writes to be queued");
     const b = track((await V2Client.connect(relay.url, bob.token)).client);
     const answer = b.answer(b.put(docId(), chunkId(), randomBytes(1000)));
-    let bobDone = false;
-    void answer.then(() => (bobDone = true));
     await waitFor(async () => (await relay.stats()).diskTasksWaiting === 299, "bob's write to be queued");
     // Alice's disk completes one write at a time; Bob's write needs only a free slot and its turn.
+    const bobStarted = () => disk.started.includes(bob.account.id);
     let steps = 0;
-    while (!bobDone) {
+    while (!bobStarted()) {
       disk.step();
       steps++;
-      await waitFor(() => bobDone || disk.held() === 2, "bob's answer or alice's next write");
+      await waitFor(() => bobStarted() || disk.held() === 2, "bob's write or alice's next one to start");
     }
     expect((await answer).t).toBe('ack');
     expect(steps).toBeLessThanOrEqual(2);
