@@ -26,20 +26,35 @@
  *                               What is already stored stays readable and is never removed.
  *   MAX_CONNECTIONS_PER_ACCOUNT sockets open at once per account (default 50); one more is
  *                               closed right after the upgrade with 4429 and a reason.
- *   MAX_CONNECTIONS_PER_IP      sockets open or being opened at once per client address
- *                               (default 100); one more is refused with HTTP 429.
+ *   MAX_CONNECTIONS_PER_IP      TCP connections open at once per client address: plain HTTP and
+ *                               sync sockets alike (default 100). One more gets "429 Too many
+ *                               connections from this address" and is closed before anything is
+ *                               read. Behind a proxy (TRUST_PROXY) every connection comes from the
+ *                               proxy, so this cap is left to the proxy (nginx: limit_conn).
+ *   MAX_OPEN_CONNECTIONS        TCP connections open at once in all (default 10000), and never
+ *                               more than three quarters of the process's open-file limit (read
+ *                               from /proc/self/limits), so the log, accounts.json and the app's
+ *                               files can always be opened. At the cap, a new connection closes
+ *                               the longest-idle plain HTTP connection (one with no request in
+ *                               progress); when there is none, the new one is closed at once.
+ *   HEADERS_TIMEOUT_MS          a connection must send a request's headers within this time of
+ *                               opening (or of its previous response): default 10000.
+ *   REQUEST_TIMEOUT_MS          a whole request (headers and body) must arrive within this time:
+ *                               default 60000. Both answer 408 and close.
+ *   IDLE_CONNECTION_MS          a connection with no traffic for this long, in the middle of a
+ *                               request or response, is closed (default 30000); between requests
+ *                               a keep-alive connection is closed after 5 s. Sync sockets have
+ *                               their own keepalive (pings) instead.
  *
  * Failed tokens (per client address, counted over AUTH_FAILURE_WINDOW_MS; a token that was
- * valid and has been rotated or removed does not count as a guess):
- *   AUTH_FAILURES_BEFORE_DELAY  failures answered at once (default 5); each further failure is
- *                               answered after AUTH_DELAY_MS × (failures past this), at most
- *                               10 s, and meanwhile other attempts from that address get 429.
- *   AUTH_FAILURES_BEFORE_BLOCK  failures after which the address is refused outright (HTTP 429
- *                               with Retry-After, even with a valid token) for AUTH_BLOCK_MS
- *                               (default 20).
+ * valid and has been rotated or removed does not count as a guess). A valid token is never
+ * delayed or refused, whatever its address did (auth-gate.ts):
+ *   AUTH_FAILURES_BEFORE_DELAY  failures answered at once (default 5; 0 = no slowing down);
+ *                               each further failure is answered after AUTH_DELAY_MS × (failures
+ *                               past this), at most 10 s, one address's slow answers one after
+ *                               the other; more than 16 waiting get 429 + Retry-After at once.
  *   AUTH_DELAY_MS               default 1000.
  *   AUTH_FAILURE_WINDOW_MS      default 600000 (10 minutes).
- *   AUTH_BLOCK_MS               default 900000 (15 minutes).
  *
  * Memory (documents and accounts are unloaded when idle, and reloaded from disk on demand):
  *   IDLE_DOCUMENT_MS            a loaded document no client has synced for this long is
@@ -74,11 +89,14 @@ export interface RelayLimits {
   maxAccountBytes: number;
   maxConnectionsPerAccount: number;
   maxConnectionsPerIp: number;
+  /** before the open-file limit's own cap (see effectiveMaxConnections) */
+  maxOpenConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleConnectionMs: number;
   authFailuresBeforeDelay: number;
-  authFailuresBeforeBlock: number;
   authDelayMs: number;
   authFailureWindowMs: number;
-  authBlockMs: number;
 }
 
 export interface IdleOptions {
@@ -93,11 +111,13 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = {
   maxAccountBytes: 2 * 1024 * 1024 * 1024,
   maxConnectionsPerAccount: 50,
   maxConnectionsPerIp: 100,
+  maxOpenConnections: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  idleConnectionMs: 30_000,
   authFailuresBeforeDelay: 5,
-  authFailuresBeforeBlock: 20,
   authDelayMs: 1_000,
   authFailureWindowMs: 10 * 60_000,
-  authBlockMs: 15 * 60_000,
 };
 
 export const DEFAULT_IDLE: Readonly<IdleOptions> = {
@@ -172,11 +192,13 @@ export function loadLimits(env: Env = process.env): RelayLimits {
     maxAccountBytes: parseSize('MAX_ACCOUNT_BYTES', read(env, 'MAX_ACCOUNT_BYTES'), d.maxAccountBytes),
     maxConnectionsPerAccount: parseCount('MAX_CONNECTIONS_PER_ACCOUNT', read(env, 'MAX_CONNECTIONS_PER_ACCOUNT'), d.maxConnectionsPerAccount),
     maxConnectionsPerIp: parseCount('MAX_CONNECTIONS_PER_IP', read(env, 'MAX_CONNECTIONS_PER_IP'), d.maxConnectionsPerIp),
+    maxOpenConnections: parseCount('MAX_OPEN_CONNECTIONS', read(env, 'MAX_OPEN_CONNECTIONS'), d.maxOpenConnections),
+    headersTimeoutMs: parseCount('HEADERS_TIMEOUT_MS', read(env, 'HEADERS_TIMEOUT_MS'), d.headersTimeoutMs),
+    requestTimeoutMs: parseCount('REQUEST_TIMEOUT_MS', read(env, 'REQUEST_TIMEOUT_MS'), d.requestTimeoutMs),
+    idleConnectionMs: parseCount('IDLE_CONNECTION_MS', read(env, 'IDLE_CONNECTION_MS'), d.idleConnectionMs),
     authFailuresBeforeDelay: parseCount('AUTH_FAILURES_BEFORE_DELAY', read(env, 'AUTH_FAILURES_BEFORE_DELAY'), d.authFailuresBeforeDelay),
-    authFailuresBeforeBlock: parseCount('AUTH_FAILURES_BEFORE_BLOCK', read(env, 'AUTH_FAILURES_BEFORE_BLOCK'), d.authFailuresBeforeBlock),
     authDelayMs: parseCount('AUTH_DELAY_MS', read(env, 'AUTH_DELAY_MS'), d.authDelayMs),
     authFailureWindowMs: parseCount('AUTH_FAILURE_WINDOW_MS', read(env, 'AUTH_FAILURE_WINDOW_MS'), d.authFailureWindowMs),
-    authBlockMs: parseCount('AUTH_BLOCK_MS', read(env, 'AUTH_BLOCK_MS'), d.authBlockMs),
   };
 }
 
@@ -206,6 +228,24 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     limits: loadLimits(env),
     idle: loadIdle(env),
   };
+}
+
+/** The soft "Max open files" of a /proc/<pid>/limits text; null when absent or unlimited. */
+export function parseOpenFileLimit(limitsText: string): number | null {
+  const m = /^Max open files\s+(\S+)/m.exec(limitsText);
+  if (!m?.[1] || !/^\d+$/.test(m[1])) return null;
+  return Number(m[1]);
+}
+
+/**
+ * Open connections allowed: the configured cap (0 = none), and at most three quarters of the
+ * open-file limit: every connection is a file descriptor, and the relay must keep some for its
+ * log, accounts.json and the app's files (at 1,024 that leaves 256).
+ */
+export function effectiveMaxConnections(configured: number, openFileLimit: number | null): number {
+  const byFiles = openFileLimit === null ? Infinity : Math.max(1, Math.floor((openFileLimit * 3) / 4));
+  const cap = Math.min(configured > 0 ? configured : Infinity, byFiles);
+  return Number.isFinite(cap) ? cap : 0;
 }
 
 /** A host usable in a URL: wildcard binds are reached through loopback, IPv6 literals need brackets. */

@@ -13,6 +13,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import { accountsFilePath, pairingLink } from './accounts.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { DataDirError } from './data-dir.ts';
 import { startRelay, syncUrl, type Relay } from './relay.ts';
 import { enableWasmRenewal } from './wasm-renewal.ts';
 
@@ -99,10 +100,13 @@ async function main(): Promise<void> {
     console.log(
       [
         '',
-        `First start: created the account "${account.name}". To connect a device, open this pairing link on it`,
+        `First start: created the account "${account.name}". To connect a first device, open this pairing link on it`,
         '(it contains the account token: keep it private; it is shown only now):',
         '',
         `  ${pairingLink(relay.url, syncUrl(relay.url), token, account.workspaceUrl)}`,
+        '',
+        'That device makes the workspace key, which never reaches the relay: pair your other devices with the link',
+        "or QR code in that device's Settings › Sync.",
         '',
       ].join('\n'),
     );
@@ -119,6 +123,7 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`);
+  else if (err instanceof DataDirError) console.error(`Relay failed to start: ${err.message}`);
   else if (e.code === 'EADDRINUSE') console.error(`Port already in use (${e.message}); set PORT to another port.`);
   else if (e.code === 'EACCES') console.error(`Permission denied: ${e.message}`);
   else console.error(`Relay failed to start: ${e instanceof Error ? e.message : String(err)}`);

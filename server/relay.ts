@@ -8,15 +8,19 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { StorageAdapterInterface } from '@automerge/automerge-repo';
-import { DEFAULT_IDLE, DEFAULT_LIMITS, relayOrigin, type IdleOptions, type RelayLimits } from './config.ts';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_IDLE, DEFAULT_LIMITS, effectiveMaxConnections, parseOpenFileLimit, relayOrigin, type IdleOptions, type RelayLimits } from './config.ts';
 import { FileAccountStore, type AccountStore } from './accounts.ts';
 import { AccountRepos, type AccountStats } from './account-repos.ts';
 import { AuthGate, type GateClock } from './auth-gate.ts';
+import { createConnectionGuard } from './connection-guard.ts';
+import { checkDataDir } from './data-dir.ts';
 import { createApiHandler } from './http-api.ts';
 import { collectGarbage } from './memory.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
-import { createSyncEndpoint, SYNC_PATH } from './sync-endpoint.ts';
+import { syncUrl } from './relay-url.ts';
+import { createSyncEndpoint } from './sync-endpoint.ts';
 
 export interface RelayOptions {
   port: number;
@@ -36,12 +40,16 @@ export interface RelayOptions {
   keepAliveInterval?: number;
   /** The auth gate's clock (default: the system clock); tests step a manual one. */
   authClock?: GateClock;
+  /** The process's open-file limit (default: read from /proc/self/limits; null: unknown). */
+  openFileLimit?: number | null;
   /** Wraps each account's file storage: tests simulate a full disk with it. */
   wrapStorage?: (accountId: string, storage: StorageAdapterInterface) => StorageAdapterInterface;
 }
 
 export interface RelayStats {
   openSockets: number;
+  /** TCP connections open (plain HTTP and sockets), and the cap in force (0: none) */
+  connections: { open: number; addresses: number; max: number };
   /** accounts whose Repo is loaded */
   accounts: AccountStats[];
 }
@@ -59,10 +67,16 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** The WebSocket URL clients sync with, from the relay's http(s) URL. */
-export function syncUrl(relayUrl: string): string {
-  return `${relayUrl.replace(/^http/, 'ws')}${SYNC_PATH}`;
+/** The soft open-file limit of this process (Linux), or null where it cannot be read. */
+function readOpenFileLimit(): number | null {
+  try {
+    return parseOpenFileLimit(readFileSync('/proc/self/limits', 'utf8'));
+  } catch {
+    return null;
+  }
 }
+
+export { syncUrl } from './relay-url.ts';
 
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const log = opts.log ?? ((line: string) => console.log(`[relay] ${line}`));
@@ -70,7 +84,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const idle: IdleOptions | null = opts.idle === null ? null : { ...DEFAULT_IDLE, ...opts.idle };
   const tls = Boolean(opts.tls);
   const headers = securityHeaders(tls);
-  await fsp.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  await checkDataDir(opts.dataDir);
 
   const repos = new AccountRepos({
     dataDir: opts.dataDir,
@@ -84,15 +98,11 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     // Every account idle and closed: give the memory back now (memory.ts).
     onAllClosed: () => setTimeout(() => collectGarbage(), 100).unref(),
   });
-  const accounts = new FileAccountStore({
-    dataDir: opts.dataDir,
-    createWorkspace: (accountId, name) => repos.createWorkspace(accountId, name),
-    pollMs: opts.accountsPollMs,
-  });
+  const accounts = new FileAccountStore({ dataDir: opts.dataDir, pollMs: opts.accountsPollMs });
   await accounts.list(); // a corrupt accounts.json should stop the start, not the first connection
 
   const auth = new AuthGate(accounts, limits, log, opts.authClock);
-  const api = createApiHandler({ auth, trustProxy: opts.trustProxy, dataDir: opts.dataDir });
+  const api = createApiHandler({ auth, trustProxy: opts.trustProxy, dataDir: opts.dataDir, accounts });
   const serveStatic = createStaticHandler(opts.staticDir ?? null);
   const endpoint = createSyncEndpoint({
     accounts,
@@ -120,11 +130,28 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       });
   };
 
+  const maxOpen = effectiveMaxConnections(limits.maxOpenConnections, opts.openFileLimit === undefined ? readOpenFileLimit() : opts.openFileLimit);
+  const guard = createConnectionGuard({ maxPerAddress: limits.maxConnectionsPerIp, maxOpen, plainHttp: !tls, trustProxy: opts.trustProxy ?? false, log });
+  // Slow or idle connections are closed (config.ts): headers and the whole request have a
+  // deadline, and a connection without traffic mid-request is dropped. The check runs often
+  // enough for the shortest of them.
+  const serverOptions: http.ServerOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs || 1_000, limits.requestTimeoutMs || 1_000) / 4))),
+  };
   const server = opts.tls
-    ? https.createServer({ cert: await fsp.readFile(opts.tls.cert), key: await fsp.readFile(opts.tls.key) }, onRequest)
-    : http.createServer(onRequest);
-  server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => endpoint.handleUpgrade(req, socket, head));
-  // Malformed HTTP: answer 400 with the same headers instead of Node's bare default.
+    ? https.createServer({ ...serverOptions, cert: await fsp.readFile(opts.tls.cert), key: await fsp.readFile(opts.tls.key), handshakeTimeout: limits.headersTimeoutMs || 120_000 }, onRequest)
+    : http.createServer(serverOptions, onRequest);
+  server.timeout = limits.idleConnectionMs;
+  // Registered before the handlers: the guard sees every connection, request and upgrade first.
+  server.prependListener('connection', (socket) => guard.onConnection(socket));
+  server.prependListener('request', (req, res) => guard.onRequest(req, res));
+  server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
+    guard.onUpgrade(req);
+    endpoint.handleUpgrade(req, socket, head);
+  });
+  // Malformed or too slow HTTP: answer 400 / 408 with the same headers instead of Node's bare default.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -133,7 +160,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     const extra = Object.entries(headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
-    socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n${extra}\r\n`);
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n${extra}\r\n`);
+    setTimeout(() => socket.destroy(), 1_000).unref();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -148,7 +177,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   const port = (server.address() as AddressInfo).port;
   const url = relayOrigin(opts.host, port, tls);
-  log(`listening on ${url} (sync at ${syncUrl(url)}, data in ${opts.dataDir})`);
+  log(`listening on ${url} (sync at ${syncUrl(url)}, data in ${opts.dataDir}; at most ${maxOpen || 'unlimited'} connections)`);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -171,7 +200,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     url,
     port,
     accounts,
-    stats: async () => ({ openSockets: endpoint.openSockets(), accounts: await repos.stats() }),
+    stats: async () => ({ openSockets: endpoint.openSockets(), connections: { ...guard.stats(), max: maxOpen }, accounts: await repos.stats() }),
     sweep: () => repos.sweep(),
     close,
   };

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const tmp = tempDir('memprobe');
   try {
     // Accounts and documents are written straight to disk, as a relay would have stored them.
-    const store = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: async () => generateAutomergeUrl() });
+    const store = new FileAccountStore({ dataDir: tmp.dir });
     const tokens: { id: string; token: string }[] = [];
     for (let a = 0; a < ACCOUNTS; a++) {
       const { account, token } = await store.create(`user${a}`);
