@@ -16,14 +16,18 @@
  *               client shares the proxy's address and its limits).
  *
  * Limits (0 = no limit). Sizes accept a K, M or G suffix (binary: 1K = 1024 bytes).
- *   MAX_FRAME_BYTES             largest WebSocket message accepted (default 32M); a bigger
- *                               frame closes that socket with code 1009.
- *   MAX_DOCUMENTS_PER_ACCOUNT   documents one account may store (default 50000); a new
- *                               document beyond it is refused: the socket that sent it is
- *                               closed with 4507 "account document limit reached".
- *   MAX_ACCOUNT_BYTES           bytes one account may store on disk (default 2G); a write that
- *                               would pass it is refused: 4507 "account storage limit reached".
- *                               What is already stored stays readable and is never removed.
+ *   MAX_ACCOUNT_BYTES           bytes one account may store (default 2G): an upload that would
+ *                               pass it is refused (`nack quota`, then the socket is closed with
+ *                               4507 "account storage limit reached"). What is stored stays
+ *                               readable and is never removed.
+ *   MAX_BYTES_IN_FLIGHT         bytes of one account's uploads and downloads held in the relay's
+ *                               memory at once (default 64M): past it that account's sockets are
+ *                               paused until its data is on disk or sent, so one account cannot
+ *                               grow the relay's memory (a frame is at most 1.5 MB: larger
+ *                               chunks travel in parts). At least 4M.
+ *   DROPPED_GRACE_MS            chunks a device's snapshot replaced stay on disk, recoverable with
+ *                               `npm run account -- recover <name>`, for this long before they are
+ *                               reclaimed (default 604800000: 7 days).
  *   MAX_CONNECTIONS_PER_ACCOUNT sockets open at once per account (default 50); one more is
  *                               closed right after the upgrade with 4429 and a reason.
  *   MAX_CONNECTIONS_PER_IP      TCP connections open at once per client address: plain HTTP and
@@ -56,36 +60,16 @@
  *   AUTH_DELAY_MS               default 1000.
  *   AUTH_FAILURE_WINDOW_MS      default 600000 (10 minutes).
  *
- * Memory (documents and accounts are unloaded when idle, and reloaded from disk on demand):
- *   IDLE_DOCUMENT_MS            a loaded document no client has synced for this long is
- *                               written out and unloaded (default 30000).
- *   MAX_LOADED_DOCUMENTS        documents loaded at once at most, all accounts together
- *                               (default 100; 0 = no cap). A hard cap: a message about another
- *                               document waits (never refused) until one is unloaded, and while
- *                               messages wait, documents whose last message was answered are
- *                               unloaded after 250 ms of quiet, others after 1 s. This bounds
- *                               the relay's memory: the Automerge wasm memory never shrinks, so
- *                               its high-water mark is set by the most documents loaded at once
- *                               (relay-memory benchmark, 10 clients fetching 20,000 documents:
- *                               synced RSS 317 MB with 200, 256 MB with 100, and faster).
- *   IDLE_ACCOUNT_MS             an account without connections for this long is closed (its
- *                               documents written out, its Repo dropped) and reopened on the
- *                               next connection (default 120000).
- *
  * Diagnostics:
- *   LOG_STATS_MS                when > 0, logs memory (RSS, JS heap, wasm) and load (accounts
- *                               open, documents loaded, sockets) at this interval (default 0: off).
- *   The relay's own log lines never contain tokens, request URLs or document contents. Do not
- *   set DEBUG=automerge-repo:* on a production relay: that library's debug output does.
+ *   LOG_STATS_MS                when > 0, logs memory (RSS, JS heap, buffers) and load (accounts
+ *                               open, sockets, connections) at this interval (default 0: off).
+ *   The relay's log lines never contain tokens, request URLs or anything a device uploaded.
  *
  * Relative paths are resolved against the current working directory.
  */
 import path from 'node:path';
 
 export interface RelayLimits {
-  /** largest accepted WebSocket message, bytes */
-  maxFrameBytes: number;
-  maxDocumentsPerAccount: number;
   maxAccountBytes: number;
   maxConnectionsPerAccount: number;
   maxConnectionsPerIp: number;
@@ -99,15 +83,7 @@ export interface RelayLimits {
   authFailureWindowMs: number;
 }
 
-export interface IdleOptions {
-  documentMs: number;
-  maxLoadedDocuments: number;
-  accountMs: number;
-}
-
 export const DEFAULT_LIMITS: Readonly<RelayLimits> = {
-  maxFrameBytes: 32 * 1024 * 1024,
-  maxDocumentsPerAccount: 50_000,
   maxAccountBytes: 2 * 1024 * 1024 * 1024,
   maxConnectionsPerAccount: 50,
   maxConnectionsPerIp: 100,
@@ -120,11 +96,8 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = {
   authFailureWindowMs: 10 * 60_000,
 };
 
-export const DEFAULT_IDLE: Readonly<IdleOptions> = {
-  documentMs: 30_000,
-  maxLoadedDocuments: 100,
-  accountMs: 120_000,
-};
+export const DEFAULT_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+export const DEFAULT_DROPPED_GRACE_MS = 7 * 24 * 3600_000;
 
 export interface RelayConfig {
   port: number;
@@ -134,7 +107,9 @@ export interface RelayConfig {
   tls: { cert: string; key: string } | null;
   trustProxy: boolean;
   limits: RelayLimits;
-  idle: IdleOptions;
+  /** per account (MAX_BYTES_IN_FLIGHT) */
+  maxBytesInFlight: number;
+  droppedGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -187,8 +162,6 @@ function parseBool(name: string, raw: string | undefined): boolean {
 export function loadLimits(env: Env = process.env): RelayLimits {
   const d = DEFAULT_LIMITS;
   return {
-    maxFrameBytes: parseSize('MAX_FRAME_BYTES', read(env, 'MAX_FRAME_BYTES'), d.maxFrameBytes),
-    maxDocumentsPerAccount: parseCount('MAX_DOCUMENTS_PER_ACCOUNT', read(env, 'MAX_DOCUMENTS_PER_ACCOUNT'), d.maxDocumentsPerAccount),
     maxAccountBytes: parseSize('MAX_ACCOUNT_BYTES', read(env, 'MAX_ACCOUNT_BYTES'), d.maxAccountBytes),
     maxConnectionsPerAccount: parseCount('MAX_CONNECTIONS_PER_ACCOUNT', read(env, 'MAX_CONNECTIONS_PER_ACCOUNT'), d.maxConnectionsPerAccount),
     maxConnectionsPerIp: parseCount('MAX_CONNECTIONS_PER_IP', read(env, 'MAX_CONNECTIONS_PER_IP'), d.maxConnectionsPerIp),
@@ -202,12 +175,11 @@ export function loadLimits(env: Env = process.env): RelayLimits {
   };
 }
 
-export function loadIdle(env: Env = process.env): IdleOptions {
-  return {
-    documentMs: parseCount('IDLE_DOCUMENT_MS', read(env, 'IDLE_DOCUMENT_MS'), DEFAULT_IDLE.documentMs),
-    maxLoadedDocuments: parseCount('MAX_LOADED_DOCUMENTS', read(env, 'MAX_LOADED_DOCUMENTS'), DEFAULT_IDLE.maxLoadedDocuments),
-    accountMs: parseCount('IDLE_ACCOUNT_MS', read(env, 'IDLE_ACCOUNT_MS'), DEFAULT_IDLE.accountMs),
-  };
+/** The one limit that cannot be off: without it one account could grow the relay's memory at will. */
+function parseBytesInFlight(raw: string | undefined): number {
+  const bytes = parseSize('MAX_BYTES_IN_FLIGHT', raw, DEFAULT_BYTES_IN_FLIGHT);
+  if (bytes < 4 * 1024 * 1024) throw new ConfigError(`MAX_BYTES_IN_FLIGHT must be at least 4M (a few frames), got "${raw}"`);
+  return bytes;
 }
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): RelayConfig {
@@ -226,7 +198,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tls: cert !== undefined && key !== undefined ? { cert: path.resolve(cwd, cert), key: path.resolve(cwd, key) } : null,
     trustProxy: parseBool('TRUST_PROXY', read(env, 'TRUST_PROXY')),
     limits: loadLimits(env),
-    idle: loadIdle(env),
+    maxBytesInFlight: parseBytesInFlight(read(env, 'MAX_BYTES_IN_FLIGHT')),
+    droppedGraceMs: parseCount('DROPPED_GRACE_MS', read(env, 'DROPPED_GRACE_MS'), DEFAULT_DROPPED_GRACE_MS),
   };
 }
 

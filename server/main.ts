@@ -4,10 +4,10 @@
  *
  * First start (no accounts.json yet): creates the account "default" and prints its pairing
  * link once — the link carries the token, which is stored only hashed and cannot be shown
- * again. SIGTERM/SIGINT: stop accepting, close sockets, flush every repo, exit 0.
+ * again. SIGTERM/SIGINT: stop accepting, close sockets and every account's log, exit 0.
  *
- * Log lines never contain tokens, request URLs or document contents (only account names,
- * peer ids, client addresses, document counts and error messages of the relay's own making).
+ * Log lines never contain tokens, request URLs or anything a device uploaded (only account
+ * names, client addresses, counts and error messages of the relay's own making).
  */
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,6 @@ import { accountsFilePath, pairingLink } from './accounts.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirError } from './data-dir.ts';
 import { startRelay, syncUrl, type Relay } from './relay.ts';
-import { enableWasmRenewal } from './wasm-renewal.ts';
 
 /** Stop waiting for a clean shutdown after this long (a stuck disk, say) and exit non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -55,10 +54,10 @@ function handleSignals(relay: Relay): void {
 }
 
 /**
- * Last line of defence: automerge-repo fires some promises with `void`, and in Node an
- * unhandled rejection ends the process. Nothing acknowledged depends on one of those (every
- * acknowledgement waits for its own write), so the relay logs it and keeps serving. Only the
- * error's name and message: never the objects a library may attach to it.
+ * Last line of defence: in Node an unhandled rejection ends the process, and with it every
+ * device's connection. Nothing acknowledged depends on a stray promise (every acknowledgement
+ * waits for its own fsync), so the relay logs it and keeps serving. Only the error's name and
+ * message: never the objects a library may attach to it.
  */
 function keepServingOnStrayRejections(): void {
   let logged = 0;
@@ -75,10 +74,9 @@ function logStatsEvery(relay: Relay, ms: number): void {
   setInterval(() => {
     void relay.stats().then((s) => {
       const m = process.memoryUsage();
-      const loaded = s.accounts.reduce((n, a) => n + a.loadedDocuments, 0);
       log(
-        `stats: rss ${mb(m.rss)} MB, js heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, wasm and buffers ${mb(m.external)} MB; ` +
-          `${s.accounts.length} account(s) open, ${loaded} document(s) loaded, ${s.openSockets} socket(s)`,
+        `stats: rss ${mb(m.rss)} MB, js heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, buffers ${mb(m.external)} MB; ` +
+          `${s.accounts.length} account(s) open, ${s.openSockets} socket(s), ${s.connections.open} connection(s)`,
       );
     });
   }, ms).unref();
@@ -86,8 +84,6 @@ function logStatsEvery(relay: Relay, ms: number): void {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // One relay in this process: it may swap Automerge's wasm instance when idle (wasm-renewal.ts).
-  enableWasmRenewal();
   keepServingOnStrayRejections();
   const firstStart = !(await fsp.stat(accountsFilePath(config.dataDir)).catch(() => null));
   const relay = await startRelay({ ...config, log });
