@@ -28,7 +28,8 @@ async function main(argv: string[]): Promise<number> {
   if (s.accountsAdded.length) console.log(`  accounts added: ${s.accountsAdded.join(', ')}`);
   if (s.accountsKept.length) console.log(`  accounts already present, kept as they are (their current tokens stay valid): ${s.accountsKept.join(', ')}`);
   for (const r of s.accountsRenamed) console.log(`  account "${r.from}" restored as "${r.to}" (the name was taken)`);
-  if (force) console.log('If the relay is running, restart it to serve restored changes of documents it has loaded now.');
+  if (s.logsKept.length) console.log(`  encrypted logs already there, kept as they are (the backup's not written): ${s.logsKept.length} account(s)`);
+  if (force) console.log('If the relay is running, restart it so that it reads restored logs.');
   return 0;
 }
 

@@ -2,7 +2,6 @@
  * Acceptance tests every AccountStore implementation must pass (as automerge-repo does for
  * its storage adapters with runStorageAdapterTests). Call from a *.test.ts file.
  */
-import { isValidAutomergeUrl } from '@automerge/automerge-repo';
 import { describe, expect, it } from 'vitest';
 import { hashToken, type AccountStore } from './accounts.ts';
 
@@ -23,12 +22,14 @@ export function runAccountStoreTests(title: string, setup: () => Promise<Account
 
   describe(`AccountStore acceptance (${title})`, () => {
     it(
-      'creates an account with a 256-bit base64url token and a workspace URL',
+      'creates an account with a 256-bit base64url token, and no workspace or key until a device claims it',
       withStore(async (store) => {
         const { account, token } = await store.create('alice');
         expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
         expect(account.name).toBe('alice');
-        expect(isValidAutomergeUrl(account.workspaceUrl)).toBe(true);
+        expect(account.workspaceUrl).toBeNull();
+        expect(account.keyId).toBeNull();
+        expect(account.legacyDoneAt).toBeNull();
         expect(account.createdAt).toBeGreaterThan(0);
         expect(account).not.toHaveProperty('token');
         expect(account).not.toHaveProperty('tokenHash');
@@ -41,11 +42,24 @@ export function runAccountStoreTests(title: string, setup: () => Promise<Account
         const { account } = await store.create('carol');
         expect(account.keyId).toBeNull();
         const first = await store.claim(account.id, 'a'.repeat(32), 'automerge:2mBWwmhpdR8pfhE7C3L5p4EBcCAZ');
-        expect(first?.keyId).toBe('a'.repeat(32));
+        expect(first).toEqual({ keyId: 'a'.repeat(32), workspaceUrl: 'automerge:2mBWwmhpdR8pfhE7C3L5p4EBcCAZ' });
+        expect((await store.byToken((await store.rotate('carol'))!.token))?.workspaceUrl).toBe('automerge:2mBWwmhpdR8pfhE7C3L5p4EBcCAZ');
         const second = await store.claim(account.id, 'b'.repeat(32), 'automerge:3mBWwmhpdR8pfhE7C3L5p4EBcCAZ');
         expect(second).toEqual(first);
         expect((await store.list()).find((a) => a.id === account.id)?.keyId).toBe('a'.repeat(32));
         expect(await store.claim('0'.repeat(24), 'c'.repeat(32), 'automerge:x')).toBeNull();
+      }),
+    );
+
+    it(
+      'marks a legacy account moved over once, for good',
+      withStore(async (store) => {
+        const { account } = await store.create('dave');
+        const marked = await store.markLegacyDone(account.id);
+        expect(marked?.legacyDoneAt).toBeGreaterThan(0);
+        expect((await store.list()).find((a) => a.id === account.id)?.legacyDoneAt).toBe(marked?.legacyDoneAt);
+        expect(await store.markLegacyDone(account.id)).toEqual(marked); // a retry changes nothing
+        expect(await store.markLegacyDone('0'.repeat(24))).toBeNull();
       }),
     );
 
@@ -85,7 +99,7 @@ export function runAccountStoreTests(title: string, setup: () => Promise<Account
         const list = await store.list();
         expect(list.map((a) => a.name)).toEqual(['alice', 'bob']);
         expect(JSON.stringify(list)).not.toContain(token);
-        for (const a of list) expect(Object.keys(a).sort()).toEqual(['createdAt', 'id', 'keyId', 'name', 'workspaceUrl']);
+        for (const a of list) expect(Object.keys(a).sort()).toEqual(['createdAt', 'id', 'keyId', 'legacyDoneAt', 'name', 'workspaceUrl']);
       }),
     );
 

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateAutomergeUrl } from '@automerge/automerge-repo';
 import { describe, expect, it } from 'vitest';
 import { runAccountStoreTests } from './account-store-acceptance.ts';
 import {
@@ -11,10 +10,7 @@ import {
   hashToken,
   pairingLink,
   writeFileAtomic,
-  type CreateWorkspace,
 } from './accounts.ts';
-
-const fakeWorkspace: CreateWorkspace = async () => generateAutomergeUrl();
 
 function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'atelier-accounts-'));
@@ -23,14 +19,14 @@ function tempDataDir(): { dir: string; remove: () => void } {
 
 runAccountStoreTests('FileAccountStore', async () => {
   const tmp = tempDataDir();
-  return { store: new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace }), teardown: tmp.remove };
+  return { store: new FileAccountStore({ dataDir: tmp.dir }), teardown: tmp.remove };
 });
 
 describe('FileAccountStore on disk', () => {
   it('stores only the sha256 of the token', async () => {
     const tmp = tempDataDir();
     try {
-      const store = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      const store = new FileAccountStore({ dataDir: tmp.dir });
       const { token } = await store.create('alice');
       const text = readFileSync(accountsFilePath(tmp.dir), 'utf8');
       expect(text).not.toContain(token);
@@ -45,8 +41,8 @@ describe('FileAccountStore on disk', () => {
   it('sees accounts added and removed by another process (another store on the same folder)', async () => {
     const tmp = tempDataDir();
     try {
-      const relaySide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
-      const cliSide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      const relaySide = new FileAccountStore({ dataDir: tmp.dir });
+      const cliSide = new FileAccountStore({ dataDir: tmp.dir });
       expect(await relaySide.list()).toEqual([]);
       const { token } = await cliSide.create('bob');
       expect((await relaySide.byToken(token))?.name).toBe('bob');
@@ -65,8 +61,8 @@ describe('FileAccountStore on disk', () => {
     const tmp = tempDataDir();
     try {
       // The poll never comes within the test: only fs.watch can tell the relay side.
-      const relaySide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace, pollMs: 3_600_000 });
-      const cliSide = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      const relaySide = new FileAccountStore({ dataDir: tmp.dir, pollMs: 3_600_000 });
+      const cliSide = new FileAccountStore({ dataDir: tmp.dir });
       const { token } = await cliSide.create('bob');
       expect((await relaySide.byToken(token))?.name).toBe('bob');
       let onHeard = (): void => {};
@@ -89,7 +85,7 @@ describe('FileAccountStore on disk', () => {
     }
   });
 
-  it('reads files written before rotation existed (no "revoked" list)', async () => {
+  it('reads files of the previous relay (no "revoked" list, no key id): the account keeps its workspace', async () => {
     const tmp = tempDataDir();
     try {
       const hash = hashToken('t'.repeat(43));
@@ -97,8 +93,8 @@ describe('FileAccountStore on disk', () => {
         accountsFilePath(tmp.dir),
         JSON.stringify({ version: 1, accounts: [{ id: 'a'.repeat(24), name: 'old', workspaceUrl: 'automerge:x', createdAt: 1, tokenHash: hash }] }),
       );
-      const store = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
-      expect((await store.byToken('t'.repeat(43)))?.name).toBe('old');
+      const store = new FileAccountStore({ dataDir: tmp.dir });
+      expect(await store.byToken('t'.repeat(43))).toMatchObject({ name: 'old', workspaceUrl: 'automerge:x', keyId: null, legacyDoneAt: null });
       expect(await store.wasRevoked('t'.repeat(43))).toBe(false);
       expect((await store.rotate('old'))?.account.name).toBe('old');
       expect(await store.wasRevoked('t'.repeat(43))).toBe(true);
@@ -137,7 +133,7 @@ describe('FileAccountStore on disk', () => {
     const tmp = tempDataDir();
     try {
       writeFileSync(accountsFilePath(tmp.dir), '{"version":1,"accounts":[{"name":');
-      const store = new FileAccountStore({ dataDir: tmp.dir, createWorkspace: fakeWorkspace });
+      const store = new FileAccountStore({ dataDir: tmp.dir });
       await expect(store.list()).rejects.toThrow(/not a valid accounts file/);
       await expect(store.create('alice')).rejects.toThrow(/not a valid accounts file/);
       expect(readFileSync(accountsFilePath(tmp.dir), 'utf8')).toBe('{"version":1,"accounts":[{"name":');
@@ -145,29 +141,16 @@ describe('FileAccountStore on disk', () => {
       tmp.remove();
     }
   });
-
-  it('does not write the account when its workspace cannot be created', async () => {
-    const tmp = tempDataDir();
-    try {
-      const store = new FileAccountStore({
-        dataDir: tmp.dir,
-        createWorkspace: async () => {
-          throw new Error('disk full');
-        },
-      });
-      await expect(store.create('alice')).rejects.toThrow('disk full');
-      expect(await store.list()).toEqual([]);
-      expect(readdirSync(tmp.dir)).toEqual([]); // and the lock is released
-    } finally {
-      tmp.remove();
-    }
-  });
 });
 
 describe('pairingLink', () => {
-  it('puts relay, token and workspace in the fragment, URI-encoded', () => {
-    expect(pairingLink('https://h:1', 'wss://h:1/sync', 'a-b_c', 'automerge:xyz')).toBe(
-      'https://h:1/pair#relay=wss%3A%2F%2Fh%3A1%2Fsync&token=a-b_c&workspace=automerge%3Axyz',
+  it('puts relay, token, key and workspace in the fragment, URI-encoded', () => {
+    expect(pairingLink('https://h:1', 'wss://h:1/sync', 'a-b_c', 'automerge:xyz', 'k-1')).toBe(
+      'https://h:1/pair#relay=wss%3A%2F%2Fh%3A1%2Fsync&token=a-b_c&key=k-1&workspace=automerge%3Axyz',
     );
+  });
+
+  it('leaves out the workspace an account does not have yet, and the key the relay never has', () => {
+    expect(pairingLink('https://h:1', 'wss://h:1/sync', 'a-b_c', null)).toBe('https://h:1/pair#relay=wss%3A%2F%2Fh%3A1%2Fsync&token=a-b_c');
   });
 });

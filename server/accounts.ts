@@ -1,5 +1,6 @@
 /**
- * Accounts: who may sync, and which workspace document is theirs.
+ * Accounts: who may sync, their end-to-end key id and workspace document (both claimed by the
+ * first device: the relay never makes a document), and whether a legacy account has moved over.
  *
  * Stored in DATA_DIR/accounts.json. Only sha256(token) is kept, so a leaked data folder does
  * not leak working tokens. The relay and the account CLI are separate processes sharing the
@@ -15,10 +16,16 @@ import path from 'node:path';
 export interface Account {
   id: string;
   name: string;
-  workspaceUrl: string;
+  /** the account's workspace document (an Automerge URL); null until a first device claims it */
+  workspaceUrl: string | null;
   /** the key id of the account's end-to-end key (see shared/sync/chunk-crypto.ts); null until a first device claims it */
   keyId: string | null;
   createdAt: number;
+  /**
+   * When a device said it had re-uploaded everything of a legacy account (files of the previous,
+   * readable relay) encrypted: POST /api/legacy/done. Null until then (and for new accounts).
+   */
+  legacyDoneAt: number | null;
 }
 
 export interface AccountStore {
@@ -45,6 +52,11 @@ export interface AccountStore {
    * An account whose workspace the relay already knows keeps it.
    */
   claim(id: string, keyId: string, workspaceUrl: string): Promise<{ keyId: string; workspaceUrl: string } | null>;
+  /**
+   * Records that the account's legacy documents have moved over (idempotent: the first time
+   * stays). Returns the account after it, or null if there is no such account.
+   */
+  markLegacyDone(id: string): Promise<Account | null>;
 }
 
 export type AccountStoreErrorCode = 'invalid-name' | 'duplicate-name' | 'corrupt-file' | 'locked' | 'no-such-account';
@@ -60,13 +72,16 @@ export class AccountStoreError extends Error {
 }
 
 /**
- * Creates the account's workspace document in the account's own storage and returns its
- * automerge URL. Injected so the relay can use its live repo and the CLI a short-lived one.
+ * The link a device pairs with. Everything is in the fragment, which browsers never send to a
+ * server. Made by the relay and the CLI without `key` (they never have it: the first device
+ * makes the key, and a paired device shares it in its own link) and without `workspace` while
+ * the account has none.
  */
-export type CreateWorkspace = (accountId: string, name: string) => Promise<string>;
-
-export function pairingLink(appOrigin: string, relayWsUrl: string, token: string, workspaceUrl: string): string {
-  return `${appOrigin}/pair#relay=${encodeURIComponent(relayWsUrl)}&token=${encodeURIComponent(token)}&workspace=${encodeURIComponent(workspaceUrl)}`;
+export function pairingLink(appOrigin: string, relayWsUrl: string, token: string, workspaceUrl: string | null, key?: string): string {
+  const parts = [`relay=${encodeURIComponent(relayWsUrl)}`, `token=${encodeURIComponent(token)}`];
+  if (key) parts.push(`key=${encodeURIComponent(key)}`);
+  if (workspaceUrl) parts.push(`workspace=${encodeURIComponent(workspaceUrl)}`);
+  return `${appOrigin}/pair#${parts.join('&')}`;
 }
 
 /** 32 random bytes, base64url: 43 characters, URL-safe without escaping. */
@@ -168,15 +183,25 @@ function parseAccountsFile(text: string, file: string): AccountsData {
       typeof a.id !== 'string' ||
       !ACCOUNT_ID_RE.test(a.id) ||
       typeof a.name !== 'string' ||
-      typeof a.workspaceUrl !== 'string' ||
+      (a.workspaceUrl !== null && typeof a.workspaceUrl !== 'string') ||
       typeof a.createdAt !== 'number' ||
+      (a.legacyDoneAt !== undefined && a.legacyDoneAt !== null && typeof a.legacyDoneAt !== 'number') ||
       typeof a.tokenHash !== 'string' ||
       !HASH_RE.test(a.tokenHash) ||
       (a.keyId !== undefined && a.keyId !== null && (typeof a.keyId !== 'string' || !KEY_ID_RE.test(a.keyId)))
     ) {
       throw corrupt(`entry ${i} is malformed`);
     }
-    return { id: a.id, name: a.name, workspaceUrl: a.workspaceUrl, keyId: typeof a.keyId === 'string' ? a.keyId : null, createdAt: a.createdAt, tokenHash: a.tokenHash };
+    return {
+      id: a.id,
+      name: a.name,
+      // '' was never written, but would read as "no workspace" anyway
+      workspaceUrl: typeof a.workspaceUrl === 'string' && a.workspaceUrl ? a.workspaceUrl : null,
+      keyId: typeof a.keyId === 'string' ? a.keyId : null,
+      createdAt: a.createdAt,
+      legacyDoneAt: typeof a.legacyDoneAt === 'number' ? a.legacyDoneAt : null,
+      tokenHash: a.tokenHash,
+    };
   });
   return { accounts, revoked: parseRevoked((data as { revoked?: unknown }).revoked) };
 }
@@ -188,7 +213,7 @@ function withRevoked(revoked: RevokedToken[], tokenHash: string, now: number): R
 }
 
 function publicAccount(a: StoredAccount): Account {
-  return { id: a.id, name: a.name, workspaceUrl: a.workspaceUrl, keyId: a.keyId, createdAt: a.createdAt };
+  return { id: a.id, name: a.name, workspaceUrl: a.workspaceUrl, keyId: a.keyId, createdAt: a.createdAt, legacyDoneAt: a.legacyDoneAt };
 }
 
 /** Write to a temp file in the same directory, fsync, then rename over the target: readers see the old or the new file, never half of one. */
@@ -260,7 +285,6 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): P
 
 export interface FileAccountStoreOptions {
   dataDir: string;
-  createWorkspace: CreateWorkspace;
   /** How often watch() checks the file, besides fs.watch events (default 1000 ms). */
   pollMs?: number;
 }
@@ -268,7 +292,6 @@ export interface FileAccountStoreOptions {
 export class FileAccountStore implements AccountStore {
   readonly file: string;
   readonly #dataDir: string;
-  readonly #createWorkspace: CreateWorkspace;
   readonly #pollMs: number;
   #cache: { stamp: string; data: AccountsData } | null = null;
   /** Serialises this process's own mutations; the lock file handles other processes. */
@@ -277,7 +300,6 @@ export class FileAccountStore implements AccountStore {
   constructor(opts: FileAccountStoreOptions) {
     this.#dataDir = opts.dataDir;
     this.file = accountsFilePath(opts.dataDir);
-    this.#createWorkspace = opts.createWorkspace;
     this.#pollMs = opts.pollMs ?? 1_000;
   }
 
@@ -343,8 +365,7 @@ export class FileAccountStore implements AccountStore {
       }
       const id = randomBytes(12).toString('hex');
       const token = generateToken();
-      const workspaceUrl = await this.#createWorkspace(id, name);
-      const stored: StoredAccount = { id, name, workspaceUrl, keyId: null, createdAt: Date.now(), tokenHash: hashToken(token) };
+      const stored: StoredAccount = { id, name, workspaceUrl: null, keyId: null, createdAt: Date.now(), legacyDoneAt: null, tokenHash: hashToken(token) };
       return { next: { accounts: [...accounts, stored], revoked }, result: { account: publicAccount(stored), token } };
     });
   }
@@ -384,12 +405,22 @@ export class FileAccountStore implements AccountStore {
     return this.#mutate(async ({ accounts, revoked }) => {
       const found = accounts.find((a) => a.id === id);
       if (!found) return { next: null, result: null };
-      if (found.keyId) return { next: null, result: { keyId: found.keyId, workspaceUrl: found.workspaceUrl } };
-      const updated: StoredAccount = { ...found, keyId, workspaceUrl: found.workspaceUrl || workspaceUrl };
+      if (found.keyId) return { next: null, result: { keyId: found.keyId, workspaceUrl: found.workspaceUrl ?? workspaceUrl } };
+      const updated: StoredAccount = { ...found, keyId, workspaceUrl: found.workspaceUrl ?? workspaceUrl };
       return {
         next: { accounts: accounts.map((a) => (a === found ? updated : a)), revoked },
-        result: { keyId, workspaceUrl: updated.workspaceUrl },
+        result: { keyId, workspaceUrl: updated.workspaceUrl ?? workspaceUrl },
       };
+    });
+  }
+
+  markLegacyDone(id: string): Promise<Account | null> {
+    return this.#mutate(async ({ accounts, revoked }) => {
+      const found = accounts.find((a) => a.id === id);
+      if (!found) return { next: null, result: null };
+      if (found.legacyDoneAt !== null) return { next: null, result: publicAccount(found) };
+      const updated: StoredAccount = { ...found, legacyDoneAt: Date.now() };
+      return { next: { accounts: accounts.map((a) => (a === found ? updated : a)), revoked }, result: publicAccount(updated) };
     });
   }
 

@@ -1,44 +1,50 @@
 /**
- * Token checks for /sync and /api, with a per-address brake on guessing.
+ * Token checks for /sync (the hello frame) and /api (Authorization: Bearer), with a
+ * per-address brake on guessing that never refuses a valid token.
  *
  * Tokens are 256-bit random, so guessing cannot succeed; the brake is about not letting one
- * address burn CPU, disk reads and log lines with endless attempts. Per client address:
- * - the first `authFailuresBeforeDelay` failures (within `authFailureWindowMs`) are answered
- *   at once with 401;
- * - each further failure is answered after authDelayMs × (failures past the threshold), at
- *   most 10 s; while such an answer is pending, other attempts from the address get an
- *   immediate 429 (so delays cannot be dodged by opening many connections);
- * - at `authFailuresBeforeBlock` failures the address is refused outright (429 with
- *   Retry-After, valid token or not: otherwise guessing would simply continue) for
- *   `authBlockMs`.
+ * address burn CPU, disk reads and log lines with endless attempts, and it must never lock out
+ * the person whose devices share that address (a household behind one NAT, a proxy). So:
+ * - a valid token is accepted at once, whatever the address did before (never delayed, never
+ *   refused);
+ * - a token that was valid once and has been rotated or removed is refused (401 "token
+ *   revoked") at once and not counted: it is a device that has not been paired again;
+ * - any other failure counts for its address (within `authFailureWindowMs`): the first
+ *   `authFailuresBeforeDelay` are answered at once with 401; each further one is answered
+ *   after authDelayMs × (failures past the threshold), at most 10 s, and one address's
+ *   delayed answers are spaced one after the other (opening many connections does not
+ *   multiply the rate of guesses);
+ * - failures waiting for their answer are bounded per address (MAX_WAITING): past that, a
+ *   wrong token is refused at once with 429 + Retry-After (a valid one still passes).
  * A success does not reset the count (an attacker with one valid token could otherwise keep
- * guessing others). A token that was valid once and has been rotated or removed is refused
- * (401) without counting: it is a device that has not been paired again, not a guess.
- * Failures expire with the window; the table is pruned and bounded in size.
+ * guessing others). Failures expire with the window; the table is pruned and bounded in size.
  */
 import type { IncomingMessage } from 'node:http';
 import { hashToken, type Account, type AccountStore } from './accounts.ts';
 import type { RelayLimits } from './config.ts';
 
+/** Why a token was refused: fixed texts, sent to the client (HTTP body, error frame) and logged. */
+export type AuthRefusal = 'missing token' | 'unknown token' | 'token revoked' | 'too many failed attempts';
+
 export type AuthResult =
   | { ok: true; account: Account; tokenHash: string }
-  | { ok: false; status: 401 | 429; reason: string; retryAfterS?: number };
+  | { ok: false; status: 401 | 429; reason: AuthRefusal; retryAfterS?: number };
 
-type ThrottleLimits = Pick<
-  RelayLimits,
-  'authFailuresBeforeDelay' | 'authFailuresBeforeBlock' | 'authDelayMs' | 'authFailureWindowMs' | 'authBlockMs'
->;
+type ThrottleLimits = Pick<RelayLimits, 'authFailuresBeforeDelay' | 'authDelayMs' | 'authFailureWindowMs'>;
 
 interface AddressState {
   /** failure times within the window, oldest first */
   failures: number[];
-  blockedUntil: number;
-  /** a delayed answer is pending for this address */
-  delaying: boolean;
+  /** when the last scheduled delayed answer goes out (the next one waits its delay after it) */
+  answerAt: number;
+  /** delayed answers not yet sent */
+  waiting: number;
 }
 
 /** Largest delay of one answer. */
-const MAX_DELAY_MS = 10_000;
+export const MAX_DELAY_MS = 10_000;
+/** Delayed failures per address at most; past it a wrong token gets 429 at once. */
+export const MAX_WAITING = 16;
 /** Addresses tracked at most; past it the oldest entries go (a flood of addresses cannot grow memory without bound). */
 const MAX_TRACKED = 100_000;
 
@@ -85,7 +91,7 @@ export class AuthGate {
     this.#prune(now);
     let s = this.#byAddress.get(ip);
     if (!s) {
-      s = { failures: [], blockedUntil: 0, delaying: false };
+      s = { failures: [], answerAt: 0, waiting: 0 };
       this.#byAddress.set(ip, s);
     }
     const windowStart = now - this.#limits.authFailureWindowMs;
@@ -98,7 +104,7 @@ export class AuthGate {
     this.#lastPrune = now;
     const windowStart = now - this.#limits.authFailureWindowMs;
     for (const [ip, s] of this.#byAddress) {
-      if (!s.delaying && s.blockedUntil <= now && (s.failures.at(-1) ?? 0) <= windowStart) this.#byAddress.delete(ip);
+      if (s.waiting === 0 && (s.failures.at(-1) ?? 0) <= windowStart) this.#byAddress.delete(ip);
     }
     // Still too many: drop the oldest insertions (Map keeps insertion order).
     for (const ip of this.#byAddress.keys()) {
@@ -107,52 +113,54 @@ export class AuthGate {
     }
   }
 
-  /** Whether the address is blocked now, and for how many seconds more. */
-  blockedFor(ip: string, now = this.#clock.now()): number {
+  /** How long the address's next failure would wait for its answer, in ms (0: at once). */
+  delayFor(ip: string): number {
+    const now = this.#clock.now();
     const s = this.#byAddress.get(ip);
-    return s && s.blockedUntil > now ? Math.ceil((s.blockedUntil - now) / 1000) : 0;
+    if (!s) return 0;
+    const wait = this.#delay(s.failures.length + 1);
+    return wait > 0 ? Math.max(now, s.answerAt) + wait - now : 0;
   }
 
   async check(ip: string, token: string | null): Promise<AuthResult> {
-    const now = this.#clock.now();
-    const s = this.#state(ip, now);
-    if (s.blockedUntil > now) {
-      return { ok: false, status: 429, reason: 'too many failed attempts', retryAfterS: Math.ceil((s.blockedUntil - now) / 1000) };
-    }
-    if (s.delaying) {
-      return { ok: false, status: 429, reason: 'too many failed attempts', retryAfterS: Math.ceil(this.#nextDelay(s) / 1000) || 1 };
-    }
+    // The token first: a valid one passes whatever its address did.
     if (token) {
       const account = await this.#accounts.byToken(token);
       if (account) return { ok: true, account, tokenHash: hashToken(token) };
       if (await this.#accounts.wasRevoked(token)) return { ok: false, status: 401, reason: 'token revoked' };
     }
-    return this.#fail(ip, s, token ? 'unknown token' : 'missing token');
+    return this.#fail(ip, token ? 'unknown token' : 'missing token');
   }
 
-  #nextDelay(s: AddressState): number {
-    const past = s.failures.length - this.#limits.authFailuresBeforeDelay;
-    return past > 0 ? Math.min(MAX_DELAY_MS, this.#limits.authDelayMs * past) : 0;
+  /** The delay of the `n`th failure within the window. */
+  #delay(n: number): number {
+    const { authFailuresBeforeDelay: free, authDelayMs } = this.#limits;
+    if (free <= 0) return 0; // 0 turns the brake off
+    const past = n - free;
+    return past > 0 ? Math.min(MAX_DELAY_MS, authDelayMs * past) : 0;
   }
 
-  async #fail(ip: string, s: AddressState, reason: string): Promise<AuthResult> {
+  async #fail(ip: string, reason: AuthRefusal): Promise<AuthResult> {
     const now = this.#clock.now();
-    s.failures.push(now);
-    const { authFailuresBeforeBlock: block, authBlockMs } = this.#limits;
-    if (block > 0 && s.failures.length >= block) {
-      s.blockedUntil = now + authBlockMs;
-      s.failures = [];
-      this.#log(`auth: ${ip} blocked for ${Math.round(authBlockMs / 1000)} s after ${block} failed attempts`);
-      return { ok: false, status: 429, reason: 'too many failed attempts', retryAfterS: Math.ceil(authBlockMs / 1000) };
+    const s = this.#state(ip, now);
+    const delay = this.#delay(s.failures.length + 1);
+    if (delay > 0 && s.waiting >= MAX_WAITING) {
+      // Not counted: nothing was checked at length, and the count is high enough already.
+      const retryAfterS = Math.max(1, Math.ceil((Math.max(now, s.answerAt) - now) / 1000));
+      return { ok: false, status: 429, reason: 'too many failed attempts', retryAfterS };
     }
-    const delay = this.#limits.authFailuresBeforeDelay > 0 ? this.#nextDelay(s) : 0;
-    if (delay > 0) {
-      s.delaying = true;
-      try {
-        await this.#clock.sleep(delay);
-      } finally {
-        s.delaying = false;
-      }
+    s.failures.push(now);
+    if (delay === 0) return { ok: false, status: 401, reason };
+    if (s.failures.length === this.#limits.authFailuresBeforeDelay + 1) {
+      this.#log(`auth: ${ip}: ${s.failures.length} failed attempts; further failures are answered slowly`);
+    }
+    // Spaced after the address's previous delayed answer: parallel guesses queue up.
+    s.answerAt = Math.max(now, s.answerAt) + delay;
+    s.waiting++;
+    try {
+      await this.#clock.sleep(s.answerAt - now);
+    } finally {
+      s.waiting--;
     }
     return { ok: false, status: 401, reason };
   }

@@ -1,83 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { next as A } from '@automerge/automerge';
-import { generateAutomergeUrl, parseAutomergeUrl, type DocumentId } from '@automerge/automerge-repo';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTarGz } from './archive.ts';
 import { accountDocumentsDir, accountsFilePath } from './accounts.ts';
 import { createBackup, isRestorablePath, restoreBackup, verifyBackup } from './backup.ts';
-import { AtomicFSStorageAdapter } from './doc-storage.ts';
-import { RelayStorageSubsystem } from './relay-storage.ts';
+import { isUpload } from './chunk-store/chunk-store.ts';
+import { FilesChunkStore } from './chunk-store/files-store.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'atelier-backup-unit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const ACCOUNT = 'c'.repeat(24);
 
-/** The document's keys as stored in a backup: all its chunk files, loaded together. */
-async function keysInBackup(file: string, documentId: DocumentId): Promise<Set<string>> {
-  let doc = A.init<{ items: Record<string, number> }>();
-  for await (const e of readTarGz(file)) {
-    if (e.path.includes(`/${documentId.slice(2)}/`) && /\/(snapshot|incremental)\//.test(e.path)) doc = A.loadIncremental(doc, e.data);
-  }
-  return new Set(Object.keys(doc.items ?? {}));
-}
-
-describe('backup while documents are written and compacted', () => {
-  it('every copy holds everything saved before it started', async () => {
-    const dataDir = path.join(root, 'live');
-    const docsDir = accountDocumentsDir(dataDir, ACCOUNT);
-    await mkdir(docsDir, { recursive: true });
-    writeFileSync(accountsFilePath(dataDir), JSON.stringify({ version: 1, accounts: [] }));
-    const storage = new RelayStorageSubsystem(new AtomicFSStorageAdapter(docsDir), { onError: (e) => { throw e; } });
-    const documentId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-    let doc = A.from<{ items: Record<string, number> }>({ items: {} });
-    const saved: string[] = [];
-    let stop = false;
-    // A write per turn of the event loop (as the relay's are, one per message), with a
-    // compaction (new snapshot, old chunks deleted) every few hundred. At most WRITES_PER_BACKUP
-    // per backup started: on a slow machine the document (so each backup) would otherwise grow
-    // without bound; the writer then waits for the next backup to start.
-    const WRITES_PER_BACKUP = 80;
-    let allowed = 0;
-    let wake = (): void => {};
-    const writer = (async () => {
-      for (let i = 0; !stop; i++) {
-        while (i >= allowed && !stop) await new Promise<void>((resolve) => (wake = resolve));
-        if (stop) break;
-        doc = A.change(doc, (d) => {
-          d.items[`k${i}`] = i;
-        });
-        await storage.saveDocStrict(documentId, doc);
-        saved.push(`k${i}`);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    })();
-    let backups = 0;
-    try {
-      for (; backups < 25; backups++) {
-        allowed += WRITES_PER_BACKUP;
-        wake();
-        const before = [...saved];
-        const file = path.join(root, `b${backups}.tar.gz`);
-        await createBackup(dataDir, file);
-        const keys = await keysInBackup(file, documentId);
-        expect(before.filter((k) => !keys.has(k)), `backup ${backups}`).toEqual([]);
-      }
-    } finally {
-      stop = true;
-      wake();
-      await writer;
-    }
-    expect(saved.length).toBeGreaterThan(backups); // writes really interleaved with the backups
-  });
-});
-
 describe('restore', () => {
   it('accepts only paths inside DATA_DIR that the relay writes', () => {
-    for (const ok of ['accounts.json', `accounts/${ACCOUNT}/st/orage-adapter-id`, `accounts/${ACCOUNT}/2j/9knpCs/snapshot/abc`, `accounts/${ACCOUNT}/2j/9knpCs/sync-state/u-1`]) {
+    for (const ok of ['accounts.json', `accounts/${ACCOUNT}/log/00000001.seg`, `accounts/${ACCOUNT}/st/orage-adapter-id`, `accounts/${ACCOUNT}/2j/9knpCs/snapshot/abc`, `accounts/${ACCOUNT}/2j/9knpCs/sync-state/u-1`]) {
       expect(isRestorablePath(ok), ok).toBe(true);
     }
     for (const bad of [
@@ -90,6 +29,8 @@ describe('restore', () => {
       `accounts/${ACCOUNT}/2j/9k/other/a`,
       `accounts/${ACCOUNT}/2j/9k/snapshot/.hidden`,
       'accounts.json.lock',
+      `accounts/${ACCOUNT}/log/LOCK`,
+      `accounts/${ACCOUNT}/log/../x.seg`,
       'node_modules/x',
     ]) {
       expect(isRestorablePath(bad), bad).toBe(false);
@@ -108,5 +49,56 @@ describe('restore', () => {
     const target = path.join(root, 'never-written');
     await expect(restoreBackup(path.join(root, 'missing.tar.gz'), target)).rejects.toThrow();
     await expect(mkdir(target)).resolves.toBeUndefined(); // it was not created
+  });
+});
+
+describe('the encrypted chunk log', () => {
+  async function store(dataDir: string, chunks: Buffer[]): Promise<void> {
+    const log = await new FilesChunkStore({ dataDir }).open(ACCOUNT);
+    try {
+      for (const [i, bytes] of chunks.entries()) {
+        const up = log.begin({ doc: '2mBWwmhpdR8pfhE7C3L5p4EBcCAZ', chunk: `chunk-${String(i).padStart(16, '0')}`, kind: 'change', size: bytes.length });
+        if (!isUpload(up)) throw new Error('unexpected duplicate');
+        await up.write(bytes);
+        await up.commit();
+      }
+    } finally {
+      await log.close();
+    }
+  }
+
+  async function stored(dataDir: string): Promise<string[]> {
+    const log = await new FilesChunkStore({ dataDir }).open(ACCOUNT);
+    try {
+      const out: string[] = [];
+      for (const e of log.entriesAfter(0, 1_000)) out.push(Buffer.from(await log.read(e, 0, e.size)).toString('hex'));
+      return out;
+    } finally {
+      await log.close();
+    }
+  }
+
+  it('is backed up and restored whole; a target that has a log of its own keeps it', async () => {
+    const dataDir = path.join(root, 'log-src');
+    await mkdir(dataDir, { recursive: true });
+    writeFileSync(accountsFilePath(dataDir), JSON.stringify({ version: 1, accounts: [] }));
+    const chunks = [randomBytes(100), randomBytes(3_000), randomBytes(50)];
+    await store(dataDir, chunks);
+    const file = path.join(root, 'log.tar.gz');
+    await createBackup(dataDir, file);
+
+    const fresh = path.join(root, 'log-restored');
+    const summary = await restoreBackup(file, fresh);
+    expect(summary.logsKept).toEqual([]);
+    expect(await stored(fresh)).toEqual(chunks.map((c) => c.toString('hex')));
+
+    const busy = path.join(root, 'log-busy');
+    await mkdir(busy, { recursive: true });
+    writeFileSync(accountsFilePath(busy), JSON.stringify({ version: 1, accounts: [] }));
+    const own = [randomBytes(10)];
+    await store(busy, own);
+    const merged = await restoreBackup(file, busy, { force: true });
+    expect(merged.logsKept).toEqual([ACCOUNT]);
+    expect(await stored(busy)).toEqual(own.map((c) => c.toString('hex')));
   });
 });

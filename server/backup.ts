@@ -2,8 +2,19 @@
  * Backup and restore of a relay's DATA_DIR, safe while the relay runs (scripts/backup.ts and
  * scripts/restore.ts are the command-line faces).
  *
- * The backup is a .tar.gz of `accounts.json` and `accounts/<id>/…` (the document files), with a
- * manifest (`atelier-backup.json`: every file's size and sha256) as the last entry.
+ * The backup is a .tar.gz of `accounts.json` and `accounts/<id>/…`: each account's encrypted
+ * chunk log (`log/<n>.seg`, server/chunk-store/) and any readable documents left by the previous
+ * relay, with a manifest (`atelier-backup.json`: every file's size and sha256) as the last entry.
+ *
+ * Why a copy of a live chunk log is consistent: segments are append-only and a chunk's commit
+ * record is written after its parts (in the same or an earlier segment). Segments are read from
+ * the newest to the oldest, each as far as it goes at that moment: every commit in a copy was
+ * written before the copy of any older segment began, so the parts it names are in the copy.
+ * Only the newest segment can end in a half-written record, which the log truncates when it is
+ * opened (CRC per record). Segments started after the listing are simply not in this backup.
+ * If the log is being rewritten meanwhile (reclaim, when an account is opened), it is read again.
+ * Restore writes an account's log only where the target has none for it (two logs cannot be
+ * merged file by file): an existing log is kept and the account counted in `logsKept`.
  *
  * Why a copy taken while the relay runs is consistent:
  * - Every file is written whole, then renamed into place (accounts.json and document chunks
@@ -65,6 +76,8 @@ export interface RestoreSummary {
   filesWritten: number;
   filesSkipped: number;
   filesAddedBeside: number;
+  /** accounts whose chunk log was already in the target: kept, the backup's not written */
+  logsKept: string[];
 }
 
 export class BackupError extends Error {
@@ -76,6 +89,8 @@ const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('h
 /** Document file paths inside an account folder: <2 chars>/<rest of id>/<kind>/<name>, or the storage id file. */
 const DOC_FILE_RE = /^[^/.][^/]?\/[^/.][^/]*\/(snapshot|incremental|sync-state)\/[^/.][^/]*$/;
 const STORAGE_ID_PATH = 'st/orage-adapter-id';
+/** Segments of an account's chunk log (server/chunk-store/segments.ts segmentName). */
+const SEGMENT_RE = /^log\/(\d{8})\.seg$/;
 
 /** Whether a path from an archive may be restored (and where it lands is inside DATA_DIR). */
 export function isRestorablePath(p: string): boolean {
@@ -83,7 +98,26 @@ export function isRestorablePath(p: string): boolean {
   const m = /^accounts\/([0-9a-f]{24})\/(.+)$/.exec(p);
   if (!m?.[1] || !m[2] || !ACCOUNT_ID_RE.test(m[1])) return false;
   if (m[2].split('/').some((part) => part === '' || part === '.' || part === '..' || part.includes('\\') || part.includes('\0'))) return false;
-  return m[2] === STORAGE_ID_PATH || DOC_FILE_RE.test(m[2]);
+  return m[2] === STORAGE_ID_PATH || DOC_FILE_RE.test(m[2]) || SEGMENT_RE.test(m[2]);
+}
+
+/** The account's log segments, newest first, each read as far as it goes (see the header comment). */
+async function readLog(logDir: string, rel: string): Promise<TarEntry[]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const names = (await listFiles(logDir)).filter((n) => SEGMENT_RE.test(`log/${n}`)).sort().reverse();
+    const entries: TarEntry[] = [];
+    let vanished = false;
+    for (const name of names) {
+      const data = await readIfThere(path.join(logDir, name));
+      if (data === null) {
+        vanished = true; // rewritten meanwhile: list again
+        break;
+      }
+      entries.push({ path: `${rel}/${name}`, data });
+    }
+    if (!vanished) return entries.reverse();
+  }
+  throw new BackupError(`${rel} kept changing during the backup; try again`);
 }
 
 async function readIfThere(file: string): Promise<Buffer | null> {
@@ -162,7 +196,9 @@ export async function createBackup(dataDir: string, outFile: string): Promise<Ba
       const base = path.join(accountsDir, id);
       const storageId = await readIfThere(path.join(base, STORAGE_ID_PATH));
       if (storageId) yield note({ path: `accounts/${id}/${STORAGE_ID_PATH}`, data: storageId });
+      for (const e of await readLog(path.join(base, 'log'), `accounts/${id}/log`)) yield note(e);
       for (const prefix of await listDirs(base)) {
+        if (prefix.length !== 2) continue; // the log, and nothing else, is not a document folder
         for (const rest of await listDirs(path.join(base, prefix))) {
           const docEntries = await readDocument(path.join(base, prefix, rest), `accounts/${id}/${prefix}/${rest}`);
           if (docEntries.some((e) => !e.path.includes('/sync-state/'))) summary.documents++;
@@ -286,7 +322,9 @@ export async function restoreBackup(file: string, dataDir: string, opts: { force
     throw new BackupError(`${dataDir} is not empty; restore into an empty DATA_DIR, or pass --force to merge the backup into it`);
   }
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const summary: RestoreSummary = { accountsAdded: [], accountsKept: [], accountsRenamed: [], filesWritten: 0, filesSkipped: 0, filesAddedBeside: 0 };
+  const summary: RestoreSummary = { accountsAdded: [], accountsKept: [], accountsRenamed: [], filesWritten: 0, filesSkipped: 0, filesAddedBeside: 0, logsKept: [] };
+  /** per account: whether its log segments are written (the target has no log for it) */
+  const logWritten = new Map<string, boolean>();
   let backupAccounts: AccountsFileLike | null = null;
 
   for await (const e of readTarGz(file)) {
@@ -299,6 +337,17 @@ export async function restoreBackup(file: string, dataDir: string, opts: { force
     const [, id = ''] = e.path.split('/');
     const target = path.join(dataDir, ...e.path.split('/'));
     const tmpDir = path.join(dataDir, 'accounts', id, '.tmp');
+    if (SEGMENT_RE.test(e.path.split('/').slice(2).join('/'))) {
+      if (!logWritten.has(id)) {
+        const there = (await listFiles(path.join(dataDir, 'accounts', id, 'log'))).some((n) => SEGMENT_RE.test(`log/${n}`));
+        logWritten.set(id, !there);
+        if (there) summary.logsKept.push(id);
+      }
+      if (!logWritten.get(id)) {
+        summary.filesSkipped++;
+        continue;
+      }
+    }
     const existing = await readIfThere(target);
     if (existing === null) {
       await placeFile(target, e.data, tmpDir);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IDLE, DEFAULT_LIMITS, loadConfig, parseSize, relayOrigin } from './config.ts';
+import { DEFAULT_BYTES_IN_FLIGHT, DEFAULT_DROPPED_GRACE_MS, DEFAULT_LIMITS, effectiveMaxConnections, loadConfig, parseOpenFileLimit, parseSize, relayOrigin } from './config.ts';
 
 describe('loadConfig', () => {
   it('has defaults', () => {
@@ -12,24 +12,27 @@ describe('loadConfig', () => {
       tls: null,
       trustProxy: false,
       limits: DEFAULT_LIMITS,
-      idle: DEFAULT_IDLE,
+      maxBytesInFlight: DEFAULT_BYTES_IN_FLIGHT,
+      droppedGraceMs: DEFAULT_DROPPED_GRACE_MS,
     });
   });
 
   it('reads limits and idle timeouts, with size suffixes', () => {
     const c = loadConfig({
-      MAX_FRAME_BYTES: '1M',
       MAX_ACCOUNT_BYTES: '1.5G',
-      MAX_DOCUMENTS_PER_ACCOUNT: '10',
+      MAX_BYTES_IN_FLIGHT: '16M',
+      DROPPED_GRACE_MS: '3600000',
       MAX_CONNECTIONS_PER_IP: '0',
-      AUTH_BLOCK_MS: '1000',
-      IDLE_DOCUMENT_MS: '500',
-      IDLE_ACCOUNT_MS: '2000',
-      MAX_LOADED_DOCUMENTS: '7',
+      AUTH_DELAY_MS: '1000',
+      MAX_OPEN_CONNECTIONS: '500',
+      HEADERS_TIMEOUT_MS: '2000',
+      REQUEST_TIMEOUT_MS: '3000',
+      IDLE_CONNECTION_MS: '4000',
       TRUST_PROXY: 'true',
     });
-    expect(c.limits).toMatchObject({ maxFrameBytes: 1024 * 1024, maxAccountBytes: 1.5 * 1024 ** 3, maxDocumentsPerAccount: 10, maxConnectionsPerIp: 0, authBlockMs: 1000 });
-    expect(c.idle).toEqual({ documentMs: 500, accountMs: 2000, maxLoadedDocuments: 7 });
+    expect(c.limits).toMatchObject({ maxAccountBytes: 1.5 * 1024 ** 3, maxConnectionsPerIp: 0, authDelayMs: 1000 });
+    expect(c.limits).toMatchObject({ maxOpenConnections: 500, headersTimeoutMs: 2000, requestTimeoutMs: 3000, idleConnectionMs: 4000 });
+    expect(c).toMatchObject({ maxBytesInFlight: 16 * 1024 * 1024, droppedGraceMs: 3_600_000 });
     expect(c.trustProxy).toBe(true);
     expect(parseSize('X', '512', 0)).toBe(512);
     expect(parseSize('X', '64KiB', 0)).toBe(65536);
@@ -39,7 +42,8 @@ describe('loadConfig', () => {
   it('rejects malformed limits with the variable name', () => {
     expect(() => loadConfig({ MAX_ACCOUNT_BYTES: 'lots' })).toThrow(/MAX_ACCOUNT_BYTES/);
     expect(() => loadConfig({ MAX_CONNECTIONS_PER_IP: '-1' })).toThrow(/MAX_CONNECTIONS_PER_IP/);
-    expect(() => loadConfig({ IDLE_DOCUMENT_MS: '1.5' })).toThrow(/IDLE_DOCUMENT_MS/);
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '1.5' })).toThrow(/HEADERS_TIMEOUT_MS/);
+    expect(() => loadConfig({ MAX_BYTES_IN_FLIGHT: '0' })).toThrow(/MAX_BYTES_IN_FLIGHT/);
     expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
   });
 
@@ -52,6 +56,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadConfig({ TLS_CERT: 'c.pem' })).toThrow(/TLS_KEY/);
+  });
+});
+
+describe('connection cap', () => {
+  const limits = [
+    'Limit                     Soft Limit           Hard Limit           Units     ',
+    'Max cpu time              unlimited            unlimited            seconds   ',
+    'Max open files            1024                 524288               files     ',
+  ].join('\n');
+
+  it('reads the soft open-file limit of /proc/self/limits', () => {
+    expect(parseOpenFileLimit(limits)).toBe(1024);
+    expect(parseOpenFileLimit(limits.replace('1024  ', 'unlimited'))).toBeNull();
+    expect(parseOpenFileLimit('')).toBeNull();
+  });
+
+  it('keeps open connections to three quarters of the open-file limit, below the configured cap', () => {
+    expect(effectiveMaxConnections(10_000, 1024)).toBe(768);
+    expect(effectiveMaxConnections(500, 1024)).toBe(500);
+    expect(effectiveMaxConnections(0, 1024)).toBe(768);
+    expect(effectiveMaxConnections(10_000, null)).toBe(10_000);
+    expect(effectiveMaxConnections(0, null)).toBe(0);
   });
 });
 

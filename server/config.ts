@@ -16,95 +16,88 @@
  *               client shares the proxy's address and its limits).
  *
  * Limits (0 = no limit). Sizes accept a K, M or G suffix (binary: 1K = 1024 bytes).
- *   MAX_FRAME_BYTES             largest WebSocket message accepted (default 32M); a bigger
- *                               frame closes that socket with code 1009.
- *   MAX_DOCUMENTS_PER_ACCOUNT   documents one account may store (default 50000); a new
- *                               document beyond it is refused: the socket that sent it is
- *                               closed with 4507 "account document limit reached".
- *   MAX_ACCOUNT_BYTES           bytes one account may store on disk (default 2G); a write that
- *                               would pass it is refused: 4507 "account storage limit reached".
- *                               What is already stored stays readable and is never removed.
+ *   MAX_ACCOUNT_BYTES           bytes one account may store (default 2G): an upload that would
+ *                               pass it is refused (`nack quota`, then the socket is closed with
+ *                               4507 "account storage limit reached"). What is stored stays
+ *                               readable and is never removed.
+ *   MAX_BYTES_IN_FLIGHT         bytes of one account's uploads and downloads held in the relay's
+ *                               memory at once (default 64M): past it that account's sockets are
+ *                               paused until its data is on disk or sent, so one account cannot
+ *                               grow the relay's memory (a frame is at most 1.5 MB: larger
+ *                               chunks travel in parts). At least 4M.
+ *   DROPPED_GRACE_MS            chunks a device's snapshot replaced stay on disk, recoverable with
+ *                               `npm run account -- recover <name>`, for this long before they are
+ *                               reclaimed (default 604800000: 7 days).
  *   MAX_CONNECTIONS_PER_ACCOUNT sockets open at once per account (default 50); one more is
  *                               closed right after the upgrade with 4429 and a reason.
- *   MAX_CONNECTIONS_PER_IP      sockets open or being opened at once per client address
- *                               (default 100); one more is refused with HTTP 429.
+ *   MAX_CONNECTIONS_PER_IP      TCP connections open at once per client address: plain HTTP and
+ *                               sync sockets alike (default 100). One more gets "429 Too many
+ *                               connections from this address" and is closed before anything is
+ *                               read. Behind a proxy (TRUST_PROXY) every connection comes from the
+ *                               proxy, so this cap is left to the proxy (nginx: limit_conn).
+ *   MAX_OPEN_CONNECTIONS        TCP connections open at once in all (default 10000), and never
+ *                               more than three quarters of the process's open-file limit (read
+ *                               from /proc/self/limits), so the log, accounts.json and the app's
+ *                               files can always be opened. At the cap, a new connection closes
+ *                               the longest-idle plain HTTP connection (one with no request in
+ *                               progress); when there is none, the new one is closed at once.
+ *   HEADERS_TIMEOUT_MS          a connection must send a request's headers within this time of
+ *                               opening (or of its previous response): default 10000.
+ *   REQUEST_TIMEOUT_MS          a whole request (headers and body) must arrive within this time:
+ *                               default 60000. Both answer 408 and close.
+ *   IDLE_CONNECTION_MS          a connection with no traffic for this long, in the middle of a
+ *                               request or response, is closed (default 30000); between requests
+ *                               a keep-alive connection is closed after 5 s. Sync sockets have
+ *                               their own keepalive (pings) instead.
  *
  * Failed tokens (per client address, counted over AUTH_FAILURE_WINDOW_MS; a token that was
- * valid and has been rotated or removed does not count as a guess):
- *   AUTH_FAILURES_BEFORE_DELAY  failures answered at once (default 5); each further failure is
- *                               answered after AUTH_DELAY_MS × (failures past this), at most
- *                               10 s, and meanwhile other attempts from that address get 429.
- *   AUTH_FAILURES_BEFORE_BLOCK  failures after which the address is refused outright (HTTP 429
- *                               with Retry-After, even with a valid token) for AUTH_BLOCK_MS
- *                               (default 20).
+ * valid and has been rotated or removed does not count as a guess). A valid token is never
+ * delayed or refused, whatever its address did (auth-gate.ts):
+ *   AUTH_FAILURES_BEFORE_DELAY  failures answered at once (default 5; 0 = no slowing down);
+ *                               each further failure is answered after AUTH_DELAY_MS × (failures
+ *                               past this), at most 10 s, one address's slow answers one after
+ *                               the other; more than 16 waiting get 429 + Retry-After at once.
  *   AUTH_DELAY_MS               default 1000.
  *   AUTH_FAILURE_WINDOW_MS      default 600000 (10 minutes).
- *   AUTH_BLOCK_MS               default 900000 (15 minutes).
- *
- * Memory (documents and accounts are unloaded when idle, and reloaded from disk on demand):
- *   IDLE_DOCUMENT_MS            a loaded document no client has synced for this long is
- *                               written out and unloaded (default 30000).
- *   MAX_LOADED_DOCUMENTS        documents loaded at once at most, all accounts together
- *                               (default 100; 0 = no cap). A hard cap: a message about another
- *                               document waits (never refused) until one is unloaded, and while
- *                               messages wait, documents whose last message was answered are
- *                               unloaded after 250 ms of quiet, others after 1 s. This bounds
- *                               the relay's memory: the Automerge wasm memory never shrinks, so
- *                               its high-water mark is set by the most documents loaded at once
- *                               (relay-memory benchmark, 10 clients fetching 20,000 documents:
- *                               synced RSS 317 MB with 200, 256 MB with 100, and faster).
- *   IDLE_ACCOUNT_MS             an account without connections for this long is closed (its
- *                               documents written out, its Repo dropped) and reopened on the
- *                               next connection (default 120000).
  *
  * Diagnostics:
- *   LOG_STATS_MS                when > 0, logs memory (RSS, JS heap, wasm) and load (accounts
- *                               open, documents loaded, sockets) at this interval (default 0: off).
- *   The relay's own log lines never contain tokens, request URLs or document contents. Do not
- *   set DEBUG=automerge-repo:* on a production relay: that library's debug output does.
+ *   LOG_STATS_MS                when > 0, logs memory (RSS, JS heap, buffers) and load (accounts
+ *                               open, sockets, connections) at this interval (default 0: off).
+ *   The relay's log lines never contain tokens, request URLs or anything a device uploaded.
  *
  * Relative paths are resolved against the current working directory.
  */
 import path from 'node:path';
 
 export interface RelayLimits {
-  /** largest accepted WebSocket message, bytes */
-  maxFrameBytes: number;
-  maxDocumentsPerAccount: number;
   maxAccountBytes: number;
   maxConnectionsPerAccount: number;
   maxConnectionsPerIp: number;
+  /** before the open-file limit's own cap (see effectiveMaxConnections) */
+  maxOpenConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleConnectionMs: number;
   authFailuresBeforeDelay: number;
-  authFailuresBeforeBlock: number;
   authDelayMs: number;
   authFailureWindowMs: number;
-  authBlockMs: number;
-}
-
-export interface IdleOptions {
-  documentMs: number;
-  maxLoadedDocuments: number;
-  accountMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<RelayLimits> = {
-  maxFrameBytes: 32 * 1024 * 1024,
-  maxDocumentsPerAccount: 50_000,
   maxAccountBytes: 2 * 1024 * 1024 * 1024,
   maxConnectionsPerAccount: 50,
   maxConnectionsPerIp: 100,
+  maxOpenConnections: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  idleConnectionMs: 30_000,
   authFailuresBeforeDelay: 5,
-  authFailuresBeforeBlock: 20,
   authDelayMs: 1_000,
   authFailureWindowMs: 10 * 60_000,
-  authBlockMs: 15 * 60_000,
 };
 
-export const DEFAULT_IDLE: Readonly<IdleOptions> = {
-  documentMs: 30_000,
-  maxLoadedDocuments: 100,
-  accountMs: 120_000,
-};
+export const DEFAULT_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+export const DEFAULT_DROPPED_GRACE_MS = 7 * 24 * 3600_000;
 
 export interface RelayConfig {
   port: number;
@@ -114,7 +107,9 @@ export interface RelayConfig {
   tls: { cert: string; key: string } | null;
   trustProxy: boolean;
   limits: RelayLimits;
-  idle: IdleOptions;
+  /** per account (MAX_BYTES_IN_FLIGHT) */
+  maxBytesInFlight: number;
+  droppedGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -167,25 +162,24 @@ function parseBool(name: string, raw: string | undefined): boolean {
 export function loadLimits(env: Env = process.env): RelayLimits {
   const d = DEFAULT_LIMITS;
   return {
-    maxFrameBytes: parseSize('MAX_FRAME_BYTES', read(env, 'MAX_FRAME_BYTES'), d.maxFrameBytes),
-    maxDocumentsPerAccount: parseCount('MAX_DOCUMENTS_PER_ACCOUNT', read(env, 'MAX_DOCUMENTS_PER_ACCOUNT'), d.maxDocumentsPerAccount),
     maxAccountBytes: parseSize('MAX_ACCOUNT_BYTES', read(env, 'MAX_ACCOUNT_BYTES'), d.maxAccountBytes),
     maxConnectionsPerAccount: parseCount('MAX_CONNECTIONS_PER_ACCOUNT', read(env, 'MAX_CONNECTIONS_PER_ACCOUNT'), d.maxConnectionsPerAccount),
     maxConnectionsPerIp: parseCount('MAX_CONNECTIONS_PER_IP', read(env, 'MAX_CONNECTIONS_PER_IP'), d.maxConnectionsPerIp),
+    maxOpenConnections: parseCount('MAX_OPEN_CONNECTIONS', read(env, 'MAX_OPEN_CONNECTIONS'), d.maxOpenConnections),
+    headersTimeoutMs: parseCount('HEADERS_TIMEOUT_MS', read(env, 'HEADERS_TIMEOUT_MS'), d.headersTimeoutMs),
+    requestTimeoutMs: parseCount('REQUEST_TIMEOUT_MS', read(env, 'REQUEST_TIMEOUT_MS'), d.requestTimeoutMs),
+    idleConnectionMs: parseCount('IDLE_CONNECTION_MS', read(env, 'IDLE_CONNECTION_MS'), d.idleConnectionMs),
     authFailuresBeforeDelay: parseCount('AUTH_FAILURES_BEFORE_DELAY', read(env, 'AUTH_FAILURES_BEFORE_DELAY'), d.authFailuresBeforeDelay),
-    authFailuresBeforeBlock: parseCount('AUTH_FAILURES_BEFORE_BLOCK', read(env, 'AUTH_FAILURES_BEFORE_BLOCK'), d.authFailuresBeforeBlock),
     authDelayMs: parseCount('AUTH_DELAY_MS', read(env, 'AUTH_DELAY_MS'), d.authDelayMs),
     authFailureWindowMs: parseCount('AUTH_FAILURE_WINDOW_MS', read(env, 'AUTH_FAILURE_WINDOW_MS'), d.authFailureWindowMs),
-    authBlockMs: parseCount('AUTH_BLOCK_MS', read(env, 'AUTH_BLOCK_MS'), d.authBlockMs),
   };
 }
 
-export function loadIdle(env: Env = process.env): IdleOptions {
-  return {
-    documentMs: parseCount('IDLE_DOCUMENT_MS', read(env, 'IDLE_DOCUMENT_MS'), DEFAULT_IDLE.documentMs),
-    maxLoadedDocuments: parseCount('MAX_LOADED_DOCUMENTS', read(env, 'MAX_LOADED_DOCUMENTS'), DEFAULT_IDLE.maxLoadedDocuments),
-    accountMs: parseCount('IDLE_ACCOUNT_MS', read(env, 'IDLE_ACCOUNT_MS'), DEFAULT_IDLE.accountMs),
-  };
+/** The one limit that cannot be off: without it one account could grow the relay's memory at will. */
+function parseBytesInFlight(raw: string | undefined): number {
+  const bytes = parseSize('MAX_BYTES_IN_FLIGHT', raw, DEFAULT_BYTES_IN_FLIGHT);
+  if (bytes < 4 * 1024 * 1024) throw new ConfigError(`MAX_BYTES_IN_FLIGHT must be at least 4M (a few frames), got "${raw}"`);
+  return bytes;
 }
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): RelayConfig {
@@ -204,8 +198,27 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tls: cert !== undefined && key !== undefined ? { cert: path.resolve(cwd, cert), key: path.resolve(cwd, key) } : null,
     trustProxy: parseBool('TRUST_PROXY', read(env, 'TRUST_PROXY')),
     limits: loadLimits(env),
-    idle: loadIdle(env),
+    maxBytesInFlight: parseBytesInFlight(read(env, 'MAX_BYTES_IN_FLIGHT')),
+    droppedGraceMs: parseCount('DROPPED_GRACE_MS', read(env, 'DROPPED_GRACE_MS'), DEFAULT_DROPPED_GRACE_MS),
   };
+}
+
+/** The soft "Max open files" of a /proc/<pid>/limits text; null when absent or unlimited. */
+export function parseOpenFileLimit(limitsText: string): number | null {
+  const m = /^Max open files\s+(\S+)/m.exec(limitsText);
+  if (!m?.[1] || !/^\d+$/.test(m[1])) return null;
+  return Number(m[1]);
+}
+
+/**
+ * Open connections allowed: the configured cap (0 = none), and at most three quarters of the
+ * open-file limit: every connection is a file descriptor, and the relay must keep some for its
+ * log, accounts.json and the app's files (at 1,024 that leaves 256).
+ */
+export function effectiveMaxConnections(configured: number, openFileLimit: number | null): number {
+  const byFiles = openFileLimit === null ? Infinity : Math.max(1, Math.floor((openFileLimit * 3) / 4));
+  const cap = Math.min(configured > 0 ? configured : Infinity, byFiles);
+  return Number.isFinite(cap) ? cap : 0;
 }
 
 /** A host usable in a URL: wildcard binds are reached through loopback, IPv6 literals need brackets. */

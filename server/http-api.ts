@@ -1,12 +1,19 @@
 /**
- * The relay's small HTTP API: GET /healthz, GET /api/account for a paired device to learn
- * its account name and workspace document, and POST /api/bundle for the documents a device
- * lacks (bundle-api.ts). The app may be served from another origin than the
- * relay (e.g. `npm run dev`), so /api answers CORS; it authenticates with a bearer token, not
- * cookies, so `Access-Control-Allow-Origin: *` exposes nothing to other sites.
+ * The relay's small HTTP API:
+ * - GET /healthz;
+ * - GET /api/account: `{name, workspaceUrl, keyId}` for a device being paired (workspaceUrl and
+ *   keyId are null until a first device claims the account);
+ * - POST /api/bundle: a legacy account's readable documents of the previous relay, streamed from
+ *   disk (bundle-api.ts), the read-only source a device moves them over from;
+ * - POST /api/legacy/done: that device has re-uploaded everything encrypted (server/legacy.ts).
+ * The token travels only in `Authorization: Bearer` (never in a URL: proxies log those). The
+ * app may be served from another origin than the relay (e.g. `npm run dev`), so /api answers
+ * CORS; it authenticates with a bearer token, not cookies, so `Access-Control-Allow-Origin: *`
+ * exposes nothing to other sites. A refusal says why: 401 `{error}` with 'missing bearer
+ * token', 'unknown token' or 'token revoked', or 429 + Retry-After (auth-gate.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accountDocumentsDir } from './accounts.ts';
+import { accountDocumentsDir, type AccountStore } from './accounts.ts';
 import { clientAddress, type AuthGate } from './auth-gate.ts';
 import { readBundleRequest, sendBundle } from './bundle-api.ts';
 
@@ -40,9 +47,11 @@ export interface ApiOptions {
   trustProxy?: boolean;
   /** Where accounts' documents are stored (for /api/bundle). */
   dataDir: string;
+  /** For POST /api/legacy/done. */
+  accounts: AccountStore;
 }
 
-const ROUTES: Readonly<Record<string, string>> = { '/api/account': 'GET', '/api/bundle': 'POST' };
+const ROUTES: Readonly<Record<string, string>> = { '/api/account': 'GET', '/api/bundle': 'POST', '/api/legacy/done': 'POST' };
 /**
  * Bundles being sent per account at most: each reads the whole account from disk, and a
  * person has a few devices; more at once is a device stuck in a loop (or worse).
@@ -51,7 +60,7 @@ export const MAX_BUNDLES_PER_ACCOUNT = 2;
 
 /** Returns a handler that answers API routes and returns false for everything else. */
 export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const { auth, trustProxy = false, dataDir } = opts;
+  const { auth, trustProxy = false, dataDir, accounts } = opts;
   const bundlesInFlight = new Map<string, number>();
   return async (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://relay.invalid');
@@ -105,7 +114,7 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
           sendJson(res, body.status, { error: body.error }, CORS_HEADERS);
           return true;
         }
-        const workspaceId = account.workspaceUrl.replace(/^automerge:/, '');
+        const workspaceId = account.workspaceUrl?.replace(/^automerge:/, '') ?? null;
         await sendBundle(res, accountDocumentsDir(dataDir, account.id), body, workspaceId, CORS_HEADERS);
       } finally {
         const left = (bundlesInFlight.get(account.id) ?? 1) - 1;
@@ -114,7 +123,17 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
       }
       return true;
     }
-    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl }, CORS_HEADERS);
+    if (pathname === '/api/legacy/done') {
+      // Idempotent: a device retrying after a lost answer gets the same 200.
+      const marked = await accounts.markLegacyDone(account.id);
+      if (!marked) {
+        sendJson(res, 401, { error: 'unknown token' }, { ...CORS_HEADERS, 'WWW-Authenticate': 'Bearer' });
+        return true;
+      }
+      sendJson(res, 200, { legacy: false, doneAt: marked.legacyDoneAt }, CORS_HEADERS);
+      return true;
+    }
+    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl, keyId: account.keyId }, CORS_HEADERS);
     return true;
   };
 }

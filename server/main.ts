@@ -4,17 +4,17 @@
  *
  * First start (no accounts.json yet): creates the account "default" and prints its pairing
  * link once — the link carries the token, which is stored only hashed and cannot be shown
- * again. SIGTERM/SIGINT: stop accepting, close sockets, flush every repo, exit 0.
+ * again. SIGTERM/SIGINT: stop accepting, close sockets and every account's log, exit 0.
  *
- * Log lines never contain tokens, request URLs or document contents (only account names,
- * peer ids, client addresses, document counts and error messages of the relay's own making).
+ * Log lines never contain tokens, request URLs or anything a device uploaded (only account
+ * names, client addresses, counts and error messages of the relay's own making).
  */
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import { accountsFilePath, pairingLink } from './accounts.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { DataDirError } from './data-dir.ts';
 import { startRelay, syncUrl, type Relay } from './relay.ts';
-import { enableWasmRenewal } from './wasm-renewal.ts';
 
 /** Stop waiting for a clean shutdown after this long (a stuck disk, say) and exit non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -54,10 +54,10 @@ function handleSignals(relay: Relay): void {
 }
 
 /**
- * Last line of defence: automerge-repo fires some promises with `void`, and in Node an
- * unhandled rejection ends the process. Nothing acknowledged depends on one of those (every
- * acknowledgement waits for its own write), so the relay logs it and keeps serving. Only the
- * error's name and message: never the objects a library may attach to it.
+ * Last line of defence: in Node an unhandled rejection ends the process, and with it every
+ * device's connection. Nothing acknowledged depends on a stray promise (every acknowledgement
+ * waits for its own fsync), so the relay logs it and keeps serving. Only the error's name and
+ * message: never the objects a library may attach to it.
  */
 function keepServingOnStrayRejections(): void {
   let logged = 0;
@@ -75,8 +75,8 @@ function logStatsEvery(relay: Relay, ms: number): void {
     void relay.stats().then((s) => {
       const m = process.memoryUsage();
       log(
-        `stats: rss ${mb(m.rss)} MB, js heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, wasm and buffers ${mb(m.external)} MB; ` +
-          `${s.accounts.length} account(s) open, ${s.openSockets} socket(s)`,
+        `stats: rss ${mb(m.rss)} MB, js heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, buffers ${mb(m.external)} MB; ` +
+          `${s.accounts.length} account(s) open, ${s.openSockets} socket(s), ${s.connections.open} connection(s)`,
       );
     });
   }, ms).unref();
@@ -84,8 +84,6 @@ function logStatsEvery(relay: Relay, ms: number): void {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // One relay in this process: it may swap Automerge's wasm instance when idle (wasm-renewal.ts).
-  enableWasmRenewal();
   keepServingOnStrayRejections();
   const firstStart = !(await fsp.stat(accountsFilePath(config.dataDir)).catch(() => null));
   const relay = await startRelay({ ...config, log });
@@ -98,10 +96,13 @@ async function main(): Promise<void> {
     console.log(
       [
         '',
-        `First start: created the account "${account.name}". To connect a device, open this pairing link on it`,
+        `First start: created the account "${account.name}". To connect a first device, open this pairing link on it`,
         '(it contains the account token: keep it private; it is shown only now):',
         '',
         `  ${pairingLink(relay.url, syncUrl(relay.url), token, account.workspaceUrl)}`,
+        '',
+        'That device makes the workspace key, which never reaches the relay: pair your other devices with the link',
+        "or QR code in that device's Settings › Sync.",
         '',
       ].join('\n'),
     );
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`);
+  else if (err instanceof DataDirError) console.error(`Relay failed to start: ${err.message}`);
   else if (e.code === 'EADDRINUSE') console.error(`Port already in use (${e.message}); set PORT to another port.`);
   else if (e.code === 'EACCES') console.error(`Permission denied: ${e.message}`);
   else console.error(`Relay failed to start: ${e instanceof Error ? e.message : String(err)}`);

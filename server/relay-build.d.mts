@@ -3,3 +3,4 @@ export declare const RELAY_NODE_OPTIONS: readonly string[];
 export declare function compileRelay(root: string, outfile?: string): Promise<string>;
 export declare const RELAY_ENV: Readonly<Record<string, string>>;
 export declare function relayEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export declare const FORBIDDEN_IN_RELAY: readonly RegExp[];

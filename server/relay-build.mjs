@@ -3,16 +3,10 @@
 // anything TypeScript is loaded; the benchmark's relay runs the same way (bench/lib/procs.ts).
 //
 // Why compiled: run through tsx (`node --import tsx server/main.ts`), the relay keeps tsx's
-// module-loader thread, a V8 isolate of its own, for its whole life: 104 MB RSS at start against
-// 80 MB for the same code compiled (measured, idle relay, no account open), out of a 120 MB
-// target for an idle relay. esbuild is the compiler tsx itself runs (its dependency), so nothing
+// module-loader thread, a V8 isolate of its own, for its whole life (~24 MB of RSS). esbuild is the compiler tsx itself runs (its dependency), so nothing
 // extra is installed; packages stay external (loaded from node_modules as usual) and type
 // checking stays with `npm run typecheck`.
-//
-// No --max-semi-space-size: a 2 MB young generation held ~10% less wasm memory at the peak of the
-// relay-memory run (135–147 MB against 165 MB, 3,000 documents), but doubled the relay's garbage
-// collection time in the throughput run (845 ms against 390 ms for the baseline's 16 MB default,
-// 12% of its busy time), and throughput is the figure with a hard ratio to meet.
+
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -20,17 +14,12 @@ import path from 'node:path';
 export const RELAY_NODE_OPTIONS = [];
 
 /**
- * Environment of the relay process: glibc malloc tuning. By default glibc raises its mmap
- * threshold each time a large block is freed, so later large blocks (sync messages, documents
- * being loaded) come from the heap and arenas instead, where freed memory mostly stays mapped;
- * fixed thresholds keep blocks over 128 KB in their own mappings, returned when freed, and trim
- * the heap's top beyond 128 KB. Measured (10 accounts × 2,000 documents): idle RSS 135 MB with
- * glibc's defaults, 105 MB with MALLOC_ARENA_MAX=2 (the previous setting, which also cost ~10% of
- * CPU per change and ~1.5 ms of sync latency through lock contention), 99 MB with these.
- * Ignored by other C libraries; a value already in the environment wins.
+ * Environment the relay process adds to its own: none today (the relay holds no documents in
+ * memory, so it needs no allocator tuning). Kept so that `npm start` and the benchmark start it
+ * the same way.
  * @type {Record<string, string>}
  */
-export const RELAY_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
+export const RELAY_ENV = {};
 
 /**
  * The environment to start the relay with: `base` plus RELAY_ENV where `base` does not set it.
@@ -40,6 +29,12 @@ export const RELAY_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHO
 export function relayEnv(base) {
   return { ...RELAY_ENV, ...base };
 }
+
+/**
+ * Packages the relay process must never load: it stores and forwards ciphertext and has no use
+ * for Automerge (a test checks the compiled bundle against this list).
+ */
+export const FORBIDDEN_IN_RELAY = [/^@automerge\//];
 
 /**
  * Compiles server/main.ts (with what it imports from server/ and shared/) into `outfile`,

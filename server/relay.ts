@@ -3,20 +3,23 @@
  * WebSocket endpoint (protocol v2, server/sync/), with each account's encrypted chunk log behind it. Used by main.ts, by the start
  * script and by tests (port 0 picks a free port; limits and idle timeouts can be shortened).
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_LIMITS, relayOrigin, type RelayLimits } from './config.ts';
+import { DEFAULT_LIMITS, effectiveMaxConnections, parseOpenFileLimit, relayOrigin, type RelayLimits } from './config.ts';
 import { FileAccountStore, type AccountStore } from './accounts.ts';
 import { AuthGate, type GateClock } from './auth-gate.ts';
 import type { ChunkStore } from './chunk-store/chunk-store.ts';
 import { FilesChunkStore } from './chunk-store/files-store.ts';
+import { createConnectionGuard } from './connection-guard.ts';
+import { checkDataDir } from './data-dir.ts';
 import { createApiHandler } from './http-api.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
+import { syncUrl } from './relay-url.ts';
 import type { HubStats } from './sync/account-hub.ts';
-import { createSyncEndpoint, SYNC_PATH } from './sync/endpoint.ts';
+import { createSyncEndpoint } from './sync/endpoint.ts';
 
 export interface RelayOptions {
   port: number;
@@ -34,6 +37,8 @@ export interface RelayOptions {
   keepAliveInterval?: number;
   /** The auth gate's clock (default: the system clock); tests step a manual one. */
   authClock?: GateClock;
+  /** The process's open-file limit (default: read from /proc/self/limits; null: unknown). */
+  openFileLimit?: number | null;
   /** The accounts' chunk logs (default: local files under DATA_DIR); tests wrap it to simulate a full disk. */
   chunkStore?: ChunkStore;
   /** How long dropped chunks stay recoverable (DROPPED_GRACE_MS, default 7 days). */
@@ -46,6 +51,8 @@ export interface RelayOptions {
 
 export interface RelayStats {
   openSockets: number;
+  /** TCP connections open (plain HTTP and sockets), and the cap in force (0: none) */
+  connections: { open: number; addresses: number; max: number };
   /** accounts whose chunk log is open */
   accounts: HubStats[];
   /** disk tasks (part writes, reads for pulls) waiting their turn, all accounts */
@@ -63,28 +70,29 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** The WebSocket URL clients sync with, from the relay's http(s) URL. */
-export function syncUrl(relayUrl: string): string {
-  return `${relayUrl.replace(/^http/, 'ws')}${SYNC_PATH}`;
+/** The soft open-file limit of this process (Linux), or null where it cannot be read. */
+function readOpenFileLimit(): number | null {
+  try {
+    return parseOpenFileLimit(readFileSync('/proc/self/limits', 'utf8'));
+  } catch {
+    return null;
+  }
 }
+
+export { syncUrl } from './relay-url.ts';
 
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const log = opts.log ?? ((line: string) => console.log(`[relay] ${line}`));
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const tls = Boolean(opts.tls);
   const headers = securityHeaders(tls);
-  await fsp.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  await checkDataDir(opts.dataDir);
 
-  const accounts = new FileAccountStore({
-    dataDir: opts.dataDir,
-    // The relay cannot read documents: the workspace URL comes from the first device (set-key).
-    createWorkspace: async () => '',
-    pollMs: opts.accountsPollMs,
-  });
+  const accounts = new FileAccountStore({ dataDir: opts.dataDir, pollMs: opts.accountsPollMs });
   await accounts.list(); // a corrupt accounts.json should stop the start, not the first connection
 
   const auth = new AuthGate(accounts, limits, log, opts.authClock);
-  const api = createApiHandler({ auth, trustProxy: opts.trustProxy, dataDir: opts.dataDir });
+  const api = createApiHandler({ auth, trustProxy: opts.trustProxy, dataDir: opts.dataDir, accounts });
   const serveStatic = createStaticHandler(opts.staticDir ?? null);
   const store = opts.chunkStore ?? new FilesChunkStore({ dataDir: opts.dataDir, graceMs: opts.droppedGraceMs, log });
   const endpoint = createSyncEndpoint({
@@ -118,11 +126,28 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       });
   };
 
+  const maxOpen = effectiveMaxConnections(limits.maxOpenConnections, opts.openFileLimit === undefined ? readOpenFileLimit() : opts.openFileLimit);
+  const guard = createConnectionGuard({ maxPerAddress: limits.maxConnectionsPerIp, maxOpen, plainHttp: !tls, trustProxy: opts.trustProxy ?? false, log });
+  // Slow or idle connections are closed (config.ts): headers and the whole request have a
+  // deadline, and a connection without traffic mid-request is dropped. The check runs often
+  // enough for the shortest of them.
+  const serverOptions: http.ServerOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs || 1_000, limits.requestTimeoutMs || 1_000) / 4))),
+  };
   const server = opts.tls
-    ? https.createServer({ cert: await fsp.readFile(opts.tls.cert), key: await fsp.readFile(opts.tls.key) }, onRequest)
-    : http.createServer(onRequest);
-  server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => endpoint.handleUpgrade(req, socket, head));
-  // Malformed HTTP: answer 400 with the same headers instead of Node's bare default.
+    ? https.createServer({ ...serverOptions, cert: await fsp.readFile(opts.tls.cert), key: await fsp.readFile(opts.tls.key), handshakeTimeout: limits.headersTimeoutMs || 120_000 }, onRequest)
+    : http.createServer(serverOptions, onRequest);
+  server.timeout = limits.idleConnectionMs;
+  // Registered before the handlers: the guard sees every connection, request and upgrade first.
+  server.prependListener('connection', (socket) => guard.onConnection(socket));
+  server.prependListener('request', (req, res) => guard.onRequest(req, res));
+  server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => {
+    guard.onUpgrade(req);
+    endpoint.handleUpgrade(req, socket, head);
+  });
+  // Malformed or too slow HTTP: answer 400 / 408 with the same headers instead of Node's bare default.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -131,7 +156,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     const extra = Object.entries(headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
-    socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n${extra}\r\n`);
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n${extra}\r\n`);
+    setTimeout(() => socket.destroy(), 1_000).unref();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -146,7 +173,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   const port = (server.address() as AddressInfo).port;
   const url = relayOrigin(opts.host, port, tls);
-  log(`listening on ${url} (sync at ${syncUrl(url)}, data in ${opts.dataDir})`);
+  log(`listening on ${url} (sync at ${syncUrl(url)}, data in ${opts.dataDir}; at most ${maxOpen || 'unlimited'} connections)`);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -169,7 +196,12 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     url,
     port,
     accounts,
-    stats: async () => ({ openSockets: endpoint.openSockets(), accounts: await endpoint.accounts(), diskTasksWaiting: endpoint.diskTasksWaiting() }),
+    stats: async () => ({
+      openSockets: endpoint.openSockets(),
+      connections: { ...guard.stats(), max: maxOpen },
+      accounts: await endpoint.accounts(),
+      diskTasksWaiting: endpoint.diskTasksWaiting(),
+    }),
     close,
   };
 }

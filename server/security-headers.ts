@@ -25,6 +25,12 @@
  * path and query of app pages are nobody else's business either): sending nothing is the
  * simplest policy with no downside here.
  *
+ * Permissions-Policy: every powerful feature the app does not use is off, for the app and any
+ * frame in it (a tool's sandbox frame, a page that manages to get framed content in): camera,
+ * microphone, geolocation, sensors, payment, USB/serial/HID/Bluetooth, screen capture, and the
+ * interest-cohort / browsing-topics tracking APIs. Clipboard writes (Copy buttons) and
+ * fullscreen are left at their defaults ('self').
+ *
  * Strict-Transport-Security only over TLS (browsers ignore it on http, and sending it from a
  * plain-http LAN relay would be meaningless); no includeSubDomains, since other services may
  * share the domain.
@@ -49,6 +55,34 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Features switched off (empty allowlist) on every response. */
+export const DISABLED_FEATURES = [
+  'accelerometer',
+  'ambient-light-sensor',
+  'autoplay',
+  'bluetooth',
+  'browsing-topics',
+  'camera',
+  'display-capture',
+  'encrypted-media',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'idle-detection',
+  'interest-cohort',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+] as const;
+
+export const PERMISSIONS_POLICY = DISABLED_FEATURES.map((f) => `${f}=()`).join(', ');
+
 export const HSTS_VALUE = 'max-age=31536000';
 
 export function securityHeaders(tls: boolean): Readonly<Record<string, string>> {
@@ -57,6 +91,7 @@ export function securityHeaders(tls: boolean): Readonly<Record<string, string>> 
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
+    'Permissions-Policy': PERMISSIONS_POLICY,
     // same-origin-allow-popups, not same-origin: a tab the app opens (Share to Open WebUI
     // community) keeps its `opener`, the only channel that page has to ask for the model.
     // Other pages still cannot reach this one's window.

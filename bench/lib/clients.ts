@@ -112,7 +112,8 @@ export interface PreparedAccount {
   name: string;
   id: string;
   token: string;
-  workspaceUrl: string;
+  /** null until a first device claims the account (the relay makes no document) */
+  workspaceUrl: string | null;
   /** the account's documents folder (NodeFSStorageAdapter layout) */
   docsDir: string;
 }

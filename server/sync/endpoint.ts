@@ -9,23 +9,21 @@
  * - Tokens rotated or accounts removed (AccountStore.watch) close the sockets using them with 4401.
  * The token and the request URL are never logged.
  */
-import { promises as fsp } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CLOSE, MAX_FRAME_BYTES } from '../../shared/sync/protocol.ts';
-import { accountDocumentsDir, type AccountStore } from '../accounts.ts';
+import type { AccountStore } from '../accounts.ts';
 import { clientAddress, type AuthGate } from '../auth-gate.ts';
 import type { ChunkStore } from '../chunk-store/chunk-store.ts';
 import { markAlive, startKeepalive } from '../keepalive.ts';
+import { isLegacyAccount } from '../legacy.ts';
 import { Hubs, type AccountHub, type HubStats } from './account-hub.ts';
 import { Connection } from './connection.ts';
 import { FairQueue } from './fair-queue.ts';
 
 export const SYNC_PATH = '/sync';
-/** Marks an account whose legacy (pre-encryption) files were moved over by a device. */
-export const LEGACY_DONE_FILE = 'legacy-done';
 
 export interface SyncEndpointOptions {
   accounts: AccountStore;
@@ -74,13 +72,6 @@ function refuse(socket: Duplex, status: number, body: string, extraHeaders: Reco
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
-/** Whether the account still has readable files of the previous relay and was not marked migrated. */
-async function isLegacy(dataDir: string, accountId: string): Promise<boolean> {
-  const dir = accountDocumentsDir(dataDir, accountId);
-  const names = await fsp.readdir(dir).catch(() => [] as string[]);
-  if (names.includes(LEGACY_DONE_FILE)) return false;
-  return names.some((n) => n !== 'log' && n !== 'log.new' && n !== 'log.old' && !n.startsWith('.'));
-}
 
 export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
   const { accounts, auth, log, trustProxy = false, headers = {} } = opts;
@@ -137,7 +128,7 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
         return null;
       }
       conn.tokenHash = tokenHash;
-      const legacy = await isLegacy(opts.dataDir, account.id);
+      const legacy = await isLegacyAccount(opts.dataDir, account);
       log(`sync: account "${account.name}" connected from ${conn.ip} (${hub.members.size + 1} open)`);
       return { account, hub, legacy };
     },

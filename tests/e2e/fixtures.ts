@@ -11,7 +11,8 @@ export interface RelayFixture {
   origin: string;
   wsUrl: string;
   token: string;
-  workspaceUrl: string;
+  /** the account's workspace: null until the first device pairs and claims the account */
+  workspaceUrl: string | null;
   /** this test's account (unique on the relay), e.g. for relay.accounts.rotate */
   accountName: string;
 }

@@ -28,11 +28,23 @@ export interface SpawnRelayOptions {
   env?: Record<string, string>;
   /** Extra node options before the script, e.g. ['--max-semi-space-size=2']. */
   nodeArgs?: string[];
+  /** Runs the relay with this soft open-file limit (`ulimit -n`). */
+  openFileLimit?: number;
+  /** Runs the relay as this user and group (the tests run as root, which file permissions do not stop). */
+  uid?: number;
+  gid?: number;
 }
 
 export async function spawnRelay(opts: SpawnRelayOptions): Promise<RelayProcess> {
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
+  const nodeArgv = [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'];
+  const [command, argv] =
+    opts.openFileLimit === undefined
+      ? [process.execPath, nodeArgv]
+      : ['/bin/sh', ['-c', `ulimit -n ${Math.floor(opts.openFileLimit)} && exec "$0" "$@"`, process.execPath, ...nodeArgv]];
+  const proc = spawn(command, argv, {
     cwd: ROOT,
+    uid: opts.uid,
+    gid: opts.gid,
     env: {
       ...process.env,
       HOST: '127.0.0.1',

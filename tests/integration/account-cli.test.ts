@@ -1,14 +1,16 @@
 /**
  * `npm run account -- add|list|remove` against a running relay on the same DATA_DIR: the
  * relay accepts a token added by the CLI and refuses it once removed, without a restart.
+ * (purge-legacy: tests/integration/legacy-accounts.test.ts.)
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, syncUrl, type Relay } from '../../server/relay.ts';
-import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
-import { connectClient, findOnRelay, runCleanups, tempDir, upgradeStatus } from './helpers.ts';
+import { CLOSE } from '../../shared/sync/protocol.ts';
+import { runCleanups, tempDir } from './helpers.ts';
+import { V2Client } from './v2-client.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = tempDir('cli');
@@ -43,7 +45,7 @@ afterAll(() => runCleanups([tmp.remove, () => relay?.close()]));
 describe('account CLI', () => {
   let token = '';
 
-  it('add prints the pairing link and then the token alone on the last line', async () => {
+  it('add prints the pairing link, without a key (saying the first device makes it), and then the token alone on the last line', async () => {
     const run = await cli('add', 'bob');
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
@@ -52,21 +54,19 @@ describe('account CLI', () => {
     const link = lines.find((l) => l.includes('/pair#'))?.trim() ?? '';
     expect(link).toContain(`token=${encodeURIComponent(token)}`);
     expect(link).toContain(`relay=${encodeURIComponent(syncUrl(relay.url))}`);
+    expect(link).not.toMatch(/[#&]key=/);
+    expect(link).not.toMatch(/[#&]workspace=/); // the account has none until its first device claims it
+    expect(run.stdout).toMatch(/no encryption key: the first device to pair makes the workspace key/);
   });
 
   it('the running relay accepts the new token at once', async () => {
     const res = await fetch(`${relay.url}/api/account`, { headers: { Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    const { name, workspaceUrl } = (await res.json()) as { name: string; workspaceUrl: string };
-    expect(name).toBe('bob');
+    expect(await res.json()).toEqual({ name: 'bob', workspaceUrl: null, keyId: null });
 
-    const client = connectClient(relay.url, token);
-    try {
-      const h = await findOnRelay<WorkspaceDoc>(client, workspaceUrl);
-      expect(h.doc().name).toBe('bob');
-    } finally {
-      await client.close();
-    }
+    const { client, welcome } = await V2Client.connect(relay.url, token);
+    client.close();
+    expect(welcome).toMatchObject({ keyId: null, workspace: null, head: 0 });
   });
 
   it('list shows names and dates, never tokens', async () => {
@@ -84,7 +84,7 @@ describe('account CLI', () => {
     expect(dup.stderr).toMatch(/already exists/);
 
     // in parallel: each run starts a Node process
-    const usages = [[], ['add'], ['frobnicate'], ['add', 'a', 'b'], ['remove'], ['rotate'], ['rotate', 'a', 'b']];
+    const usages = [[], ['add'], ['frobnicate'], ['add', 'a', 'b'], ['remove'], ['rotate'], ['rotate', 'a', 'b'], ['purge-legacy'], ['purge-legacy', 'a', 'b']];
     const runs = await Promise.all(usages.map((args) => cli(...args)));
     runs.forEach((bad, i) => {
       expect(bad.code, usages[i]!.join(' ')).not.toBe(0);
@@ -100,7 +100,9 @@ describe('account CLI', () => {
   it('remove takes effect on the running relay', async () => {
     const run = await cli('remove', 'bob');
     expect(run.code, run.stderr).toBe(0);
-    expect(await upgradeStatus(`${syncUrl(relay.url)}?token=${encodeURIComponent(token)}`)).toBe(401);
+    const socket = await V2Client.open(relay.url);
+    socket.send({ t: 'hello', protocol: 2, token });
+    expect((await socket.closed).code).toBe(CLOSE.tokenRefused);
     expect((await fetch(`${relay.url}/api/account`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
     expect((await relay.accounts.list()).map((a) => a.name)).toEqual(['carol']);
 
