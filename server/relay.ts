@@ -55,6 +55,8 @@ export interface RelayStats {
   connections: { open: number; addresses: number; max: number };
   /** accounts whose chunk log is open */
   accounts: HubStats[];
+  /** disk tasks (part writes, reads for pulls) waiting their turn, all accounts */
+  diskTasksWaiting: number;
 }
 
 export interface Relay {
@@ -194,7 +196,12 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     url,
     port,
     accounts,
-    stats: async () => ({ openSockets: endpoint.openSockets(), connections: { ...guard.stats(), max: maxOpen }, accounts: await endpoint.accounts() }),
+    stats: async () => ({
+      openSockets: endpoint.openSockets(),
+      connections: { ...guard.stats(), max: maxOpen },
+      accounts: await endpoint.accounts(),
+      diskTasksWaiting: endpoint.diskTasksWaiting(),
+    }),
     close,
   };
 }
