@@ -10,6 +10,8 @@
  * pair with a link or QR code from a device that has it (Settings › Sync).
  */
 import { AccountStoreError, FileAccountStore, accountDocumentsDir, pairingLink, type Account } from './accounts.ts';
+import { ChunkStoreError } from './chunk-store/chunk-store.ts';
+import { FilesChunkStore } from './chunk-store/files-store.ts';
 import { ConfigError, loadConfig, relayOrigin } from './config.ts';
 import { hasLegacyFiles, purgeLegacyFiles } from './legacy.ts';
 import { syncUrl } from './relay-url.ts';
@@ -24,6 +26,10 @@ const USAGE = `Usage:
                                      delete the account's readable documents of the previous
                                      relay, once a device has moved them over encrypted
                                      (--force: even if no device has said so)
+  npm run account -- recover <name> [<document id>]
+                                     serve again the chunks a device's snapshot replaced within
+                                     DROPPED_GRACE_MS (all documents, or one): every device gets
+                                     them back (run it while the relay is stopped)
 Environment: DATA_DIR (default ./data); HOST, PORT, TLS_CERT/TLS_KEY shape the pairing link.`;
 
 class UsageError extends Error {}
@@ -106,6 +112,30 @@ async function run(argv: string[]): Promise<void> {
       const removed = await purgeLegacyFiles(config.dataDir, account.id);
       const when = account.legacyDoneAt === null ? 'without a device having moved them over (--force)' : `moved over ${new Date(account.legacyDoneAt).toISOString()}`;
       console.log(`Deleted the readable documents of the previous relay for account "${account.name}" (${removed} folder(s); ${when}).`);
+      return;
+    }
+    case 'recover': {
+      if (args.length < 1 || args.length > 2 || !args[0]) throw new UsageError('recover takes a name and, optionally, a document id');
+      const account = await byName(args[0]);
+      let log;
+      try {
+        log = await new FilesChunkStore({ dataDir: config.dataDir, graceMs: config.droppedGraceMs }).open(account.id);
+      } catch (err) {
+        if (err instanceof ChunkStoreError && err.code === 'locked') {
+          throw new RefusedError(`The relay has account "${account.name}" open: stop the relay, run this again, then start it.`);
+        }
+        throw err;
+      }
+      try {
+        const n = await log.recover(args[1]);
+        console.log(
+          n === 0
+            ? `Nothing to recover for account "${account.name}"${args[1] ? ` in document ${args[1]}` : ''}: no replaced chunk is still within the grace period.`
+            : `Recovered ${n} chunk(s) of account "${account.name}": its devices get them at their next sync.`,
+        );
+      } finally {
+        await log.close();
+      }
       return;
     }
     default:

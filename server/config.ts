@@ -5,7 +5,8 @@
  *   PORT        TCP port to listen on (default 8080; 0 picks a free port).
  *   HOST        interface to bind (default 127.0.0.1; use 0.0.0.0 to reach the relay from
  *               phones on the LAN).
- *   DATA_DIR    where accounts.json and each account's documents live (default ./data).
+ *   DATA_DIR    where accounts.json and each account's encrypted log live (default ./data);
+ *               the relay refuses to start if it cannot write there.
  *   STATIC_DIR  the built client to serve (default ./dist, produced by `npm run build`).
  *   TLS_CERT    path to a PEM certificate chain } when both are set the relay serves
  *   TLS_KEY     path to the PEM private key      } https:// and wss:// instead of http/ws

@@ -1,10 +1,14 @@
 /**
- * POST /api/bundle against the real relay: a device gets, in one response, every document the
- * account has stored that it does not list — the workspace first, each loadable by Automerge
- * with its latest acknowledged changes — and bad requests change nothing.
+ * POST /api/bundle against the real relay, the read-only source a device moves a legacy account
+ * over from: in one response, every document of the previous relay the device does not list —
+ * the workspace first, each loadable by Automerge with its latest changes — and bad requests
+ * change nothing. (The documents are written as the previous relay left them on disk.)
  */
 import * as A from '@automerge/automerge';
-import type { DocHandle } from '@automerge/automerge-repo';
+import { generateAutomergeUrl } from '@automerge/automerge-repo';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import http, { type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { MAX_BUNDLE_REQUEST_BYTES, readBundleRequest, sendBundle } from '../../server/bundle-api.ts';
@@ -13,9 +17,10 @@ import { BundleReader, type BundleRecord } from '../../shared/sync/bundle-format
 import { downloadBundle } from '../../client/sync/download-bundle.ts';
 import type { StoredDocuments } from '../../client/repo/stored-documents.ts';
 import { syncUrl } from '../../server/relay.ts';
-import { automergeUrl, cleanupAfterEach, connectClient, findOnRelay, tempDir, waitForAck } from './helpers.ts';
+import { accountDocumentsDir } from '../../server/accounts.ts';
+import { cleanupAfterEach, tempDir } from './helpers.ts';
 
-const { track, tempRelay } = cleanupAfterEach();
+const { tempRelay } = cleanupAfterEach();
 
 async function postBundle(base: string, token: string, body: string): Promise<Response> {
   return fetch(`${base}/api/bundle`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
@@ -28,24 +33,42 @@ async function readBundle(res: Response): Promise<BundleRecord[]> {
   return out;
 }
 
+interface LegacyDoc<T> {
+  documentId: string;
+  url: string;
+  doc(): T;
+}
+
+/** Writes a document of the previous relay (NodeFS layout: <2 chars>/<rest>/<kind>/<name>) into the account's folder. */
+function writeLegacyChunk(folder: string, documentId: string, kind: 'snapshot' | 'incremental', bytes: Uint8Array): void {
+  const dir = path.join(folder, documentId.slice(0, 2), documentId.slice(2), kind);
+  mkdirSync(dir, { recursive: true });
+  const name = `${kind}-${randomBytes(8).toString('hex')}`;
+  // renamed into place, as the previous relay did: the folder's time says when it changed
+  writeFileSync(path.join(folder, `.${name}`), bytes);
+  renameSync(path.join(folder, `.${name}`), path.join(dir, name));
+}
+
+function legacyDoc<T>(folder: string, initial: T): LegacyDoc<T> {
+  const url = generateAutomergeUrl();
+  const documentId = url.slice('automerge:'.length);
+  const d = A.from(initial as Record<string, unknown>) as A.Doc<T>;
+  writeLegacyChunk(folder, documentId, 'snapshot', A.save(d));
+  return { documentId, url, doc: () => d };
+}
+
+/** An account of the previous relay: a workspace and `n` documents, readable on the relay's disk. */
 async function accountWithDocs(n: number) {
-  const { relay } = await tempRelay('bundle', { limits: { authFailuresBeforeDelay: 0, authFailuresBeforeBlock: 0 } });
-  const { token, account } = await relay.accounts.create('alice');
-  const client = track(connectClient(relay.url, token));
-  const ws = await findOnRelay<Record<string, unknown>>(client, account.workspaceUrl);
-  const docs: DocHandle<{ n: number; text: string }>[] = [];
-  for (let i = 0; i < n; i++) {
-    const h = client.repo.create({ n: i, text: `conversation ${i}` });
-    h.change((d) => {
-      d.text += ' (edited)';
-    });
-    docs.push(h);
-  }
-  ws.change((d) => {
-    d.bundleTest = docs.map((h) => h.url);
-  });
-  for (const h of [ws, ...docs]) await waitForAck(client, h as DocHandle<unknown>);
-  return { relay, token, account, docs, ws };
+  const { relay, tmp } = await tempRelay('bundle', { limits: { authFailuresBeforeDelay: 0 } });
+  const { token, account: created } = await relay.accounts.create('alice');
+  const folder = accountDocumentsDir(tmp.dir, created.id);
+  const docs: LegacyDoc<{ n: number; text: string }>[] = [];
+  for (let i = 0; i < n; i++) docs.push(legacyDoc(folder, { n: i, text: `conversation ${i} (edited)` }));
+  const ws = legacyDoc<Record<string, unknown>>(folder, { bundleTest: docs.map((h) => h.url) });
+  // The previous relay made the workspace; a claim records it as it would be for such an account.
+  await relay.accounts.claim(created.id, 'a'.repeat(32), ws.url);
+  const account = { ...created, workspaceUrl: ws.url };
+  return { relay, token, account, docs, ws, folder };
 }
 
 describe('document bundle', () => {
@@ -58,7 +81,7 @@ describe('document bundle', () => {
     const records = reader.push(new Uint8Array(await res.arrayBuffer()));
     reader.finish();
     expect(reader.total).toBe(13);
-    expect(records[0]!.documentId).toBe(automergeUrl(account.workspaceUrl).slice('automerge:'.length));
+    expect(records[0]!.documentId).toBe(account.workspaceUrl.slice('automerge:'.length));
     expect(new Set(records.map((r) => r.documentId))).toEqual(new Set([ws, ...docs].map((h) => h.documentId)));
     for (const h of docs) {
       const rec = records.find((r) => r.documentId === h.documentId)!;
@@ -78,7 +101,7 @@ describe('document bundle', () => {
   });
 
   it('with `since`, also sends the documents the device has that changed on the relay after that time', async () => {
-    const { relay, token, docs, ws } = await accountWithDocs(6);
+    const { relay, token, docs, ws, folder } = await accountWithDocs(6);
     const all = [ws, ...docs].map((h) => h.documentId);
     // past the relay's 2 s slack on folder times
     await new Promise((r) => setTimeout(r, 2_500));
@@ -89,12 +112,11 @@ describe('document bundle', () => {
     expect(since).toBeGreaterThanOrEqual(asked);
     expect(since).toBeLessThanOrEqual(Date.now());
     expect(await readBundle(first)).toEqual([]);
-    const client = track(connectClient(relay.url, token));
-    const h = await findOnRelay<{ text: string }>(client, docs[3]!.url);
-    h.change((d) => {
+    const before = docs[3]!.doc();
+    const after = A.change(before, (d) => {
       d.text = 'changed elsewhere';
     });
-    await waitForAck(client, h as DocHandle<unknown>);
+    writeLegacyChunk(folder, docs[3]!.documentId, 'incremental', A.saveSince(after, A.getHeads(before)));
     const changed = await readBundle(await postBundle(relay.url, token, JSON.stringify({ have: all, since })));
     expect(changed.map((r) => r.documentId)).toEqual([docs[3]!.documentId]);
     expect(A.load<{ text: string }>(changed[0]!.data).text).toBe('changed elsewhere');

@@ -2,7 +2,8 @@
  * The relay process against its machine's limits, as `npm run relay` runs it:
  * - a DATA_DIR it cannot write stops the start with a clear message and a non-zero exit;
  * - at a 1,024 open-file limit, 1,100 idle connections (from eleven addresses, 100 each) leave
- *   /healthz answering and a save (a write of accounts.json) working.
+ *   /healthz answering and saving working (a device's upload acknowledged after its fsync, and
+ *   a write of accounts.json).
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
@@ -11,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileAccountStore } from '../../server/accounts.ts';
 import { spawnRelay, type RelayProcess } from '../helpers/relay-process.ts';
 import { cleanupAfterEach } from './helpers.ts';
+import { chunkId, docId, V2Client } from './v2-client.ts';
 
 const { cleanups } = cleanupAfterEach();
 const sockets: net.Socket[] = [];
@@ -78,6 +80,9 @@ describe('idle connections at the open-file limit', () => {
     const saved = await fetch(`${relay.url}/api/legacy/done`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
     expect(saved.status).toBe(200);
     expect((await new FileAccountStore({ dataDir }).list())[0]?.legacyDoneAt).toBeGreaterThan(0);
+    const { client } = await V2Client.connect(relay.url, token);
+    cleanups.push(() => client.close());
+    expect(await client.putAndWait(docId(), chunkId(), Buffer.from('saved while 1,100 connections idle'))).toMatchObject({ t: 'ack', seq: 1 });
     expect(relay.output()).toMatch(/at most 768 connections/);
   });
 });
