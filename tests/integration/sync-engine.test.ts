@@ -1,41 +1,52 @@
 /**
  * The client's encrypted sync engine, end to end: real automerge-repo Repos on real files, the
- * engine over real WebSockets, a relay speaking the v2 protocol.
+ * engine over real WebSockets, the real relay (server/) on a temporary DATA_DIR. The legacy
+ * move-over and the close codes run against a small stand-in relay that can stage them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
-import { generateAutomergeUrl, parseAutomergeUrl, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
-import WebSocket from 'ws';
+import { generateAutomergeUrl, parseAutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import { newWorkspaceKey, newChunkId, sealChunk } from '../../shared/sync/chunk-crypto.ts';
-import { CLOSE, PROTOCOL_VERSION, encodeFrame, decodeRelayFrame } from '../../shared/sync/protocol.ts';
-import { startProtocolRelay, type ProtocolRelay } from './protocol-relay.ts';
+import { CLOSE } from '../../shared/sync/protocol.ts';
+import { syncUrl } from '../../server/relay.ts';
 import { memorySyncStateStore } from '../../client/sync/engine/sync-state-store.ts';
+import { startProtocolRelay } from './protocol-relay.ts';
 import { findWhenThere, makeDevice, whenEngine, type Device } from './engine-devices.ts';
-import { runCleanups, sameHeads, waitFor } from './helpers.ts';
+import { cleanupAfterEach, sameHeads, waitFor } from './helpers.ts';
+import { V2Client, type ReceivedChunk } from './v2-client.ts';
 
 type Note = {
   text: string;
   items?: string[];
 };
 
-const cleanups: (() => unknown)[] = [];
-afterEach(() => runCleanups(cleanups));
+const { cleanups, tempRelay } = cleanupAfterEach();
 
-async function setup(opts: { legacy?: boolean } = {}) {
-  const relay = await startProtocolRelay();
-  cleanups.push(() => relay.close());
-  const token = relay.addAccount('alice', opts);
+/** The real relay with one account; `device()` makes a device of it (the first one's key by default). */
+async function setup() {
+  const { relay, tmp } = await tempRelay('engine');
+  const { account, token } = await relay.accounts.create('alice');
   const key = newWorkspaceKey();
+  let workspace: string | null = null;
   const device = (k = key) => {
-    const d = makeDevice({ url: relay.url, token }, k, () => workspace);
+    const d = makeDevice({ url: syncUrl(relay.url), token }, k, () => workspace);
     cleanups.push(() => d.close());
     return d;
   };
-  let workspace: string | null = null;
   const first = device();
   const ws = first.repo.create<Note>({ text: 'workspace' });
   workspace = ws.url;
-  return { relay, token, key, device, first, ws };
+  /** a raw protocol client of the account (what a relay operator or a token thief can do) */
+  const raw = async () => {
+    const c = await V2Client.connect(relay.url, token);
+    cleanups.push(() => c.client.close());
+    return c.client;
+  };
+  /** every live entry the relay serves for the account */
+  const entries = async (): Promise<ReceivedChunk[]> => (await (await raw()).pull(0)).chunks;
+  return { relay, dataDir: tmp.dir, account: account.id, token, key, device, first, raw, entries };
 }
 
 const online = (d: Device) => whenEngine(d.engine!, (s) => s.status === 'online');
@@ -44,32 +55,31 @@ async function converged(a: DocHandle<Note>, b: DocHandle<Note>): Promise<void> 
   await waitFor(() => sameHeads(A.getHeads(a.doc()), A.getHeads(b.doc())), 'the two copies to converge');
 }
 
-/** Resolves once the relay holds these documents at their current heads (the device's upload is acknowledged). */
-async function uploaded(relay: ProtocolRelay, device: Device, ...handles: DocHandle<unknown>[]): Promise<void> {
+/** Resolves once the device knows the relay holds these documents at their current heads (its uploads acknowledged). */
+async function uploaded(account: string, device: Device, ...handles: DocHandle<unknown>[]): Promise<void> {
   await waitFor(async () => {
-    const log = [...relay.accounts.values()].flatMap((a) => a.log);
-    if (!handles.every((h) => log.some((e) => e.doc === h.documentId))) return false;
-    const state = await device.state.load([...relay.accounts.keys()][0]!);
+    const state = await device.state.load(account);
     return handles.every((h) => sameHeads(state.docs.get(h.documentId)?.relayHeads ?? [], A.getHeads(h.doc())));
   }, 'the upload');
 }
 
-/** Every body byte the relay stored or sent. */
-function relayBytes(relay: ProtocolRelay): Uint8Array[] {
-  return [...relay.sent, ...[...relay.accounts.values()].flatMap((a) => a.log.map((e) => e.bytes))];
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
 }
 
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle) !== -1;
 }
 
 describe('sync engine', () => {
   it('two devices converge on concurrent edits, and the relay only ever holds ciphertext', async () => {
-    const { relay, device, first } = await setup();
+    const { dataDir, raw, device, first } = await setup();
     first.connect();
     await online(first);
     const a = first.repo.create<Note>({ text: 'secret plan', items: [] });
@@ -84,14 +94,20 @@ describe('sync engine', () => {
     expect([...a.doc().items!].sort()).toEqual(['from A', 'from B']);
     const magic = Uint8Array.from([0x85, 0x6f, 0x4a, 0x83]);
     const texts = ['secret plan', 'from A', 'from B'].map((t) => new TextEncoder().encode(t));
-    for (const bytes of relayBytes(relay)) {
+    // Everything the relay stored, and everything it sends a device of the account.
+    const client = await raw();
+    await client.pull(0);
+    const frames = client.frames.map((f) => f.body);
+    const files = await Promise.all((await filesUnder(dataDir)).map((f) => readFile(f)));
+    expect(frames.length).toBeGreaterThan(0);
+    for (const bytes of [...frames, ...files]) {
       expect(contains(bytes, magic)).toBe(false);
       for (const t of texts) expect(contains(bytes, t)).toBe(false);
     }
   });
 
   it('edits made offline on both devices are merged when they reconnect', async () => {
-    const { relay, device, first } = await setup();
+    const { account, device, first } = await setup();
     first.connect();
     const second = device();
     second.connect();
@@ -101,20 +117,20 @@ describe('sync engine', () => {
     second.disconnect();
     a.change((d) => d.items!.push('A while B was away'));
     b.change((d) => d.items!.push('B offline'));
-    await uploaded(relay, first, a);
+    await uploaded(account, first, a);
     second.connect();
     await converged(a, b);
     expect([...b.doc().items!].sort()).toEqual(['A while B was away', 'B offline']);
   });
 
   it('a new device gets every document of the account', async () => {
-    const { relay, device, first } = await setup();
+    const { account, device, first } = await setup();
     first.connect();
     await online(first);
     const handles: DocHandle<Note>[] = [];
     for (let i = 0; i < 20; i++) handles.push(first.repo.create<Note>({ text: `doc ${i}` }));
     const urls = handles.map((h) => h.url);
-    await uploaded(relay, first, ...handles);
+    await uploaded(account, first, ...handles);
     const fresh = device();
     fresh.connect();
     await online(fresh);
@@ -125,16 +141,17 @@ describe('sync engine', () => {
   });
 
   it('compaction replaces a document\'s chunks on the relay by one snapshot, and its content stays identical', async () => {
-    const { relay, device, first } = await setup();
+    const { account, entries, device, first } = await setup();
     first.connect({ compactAfter: 4 });
     await online(first);
     const a = first.repo.create<Note>({ text: '', items: [] });
     for (let i = 0; i < 12; i++) {
       a.change((d) => d.items!.push(`item ${i}`));
-      await uploaded(relay, first, a);
+      await uploaded(account, first, a);
     }
-    await waitFor(() => relay.accounts.get('alice')!.log.some((e) => e.doc === a.documentId && e.dropped), 'a compaction');
-    const live = relay.accounts.get('alice')!.log.filter((e) => e.doc === a.documentId && !e.dropped);
+    // 13 chunks were uploaded (the document, then 12 changes); compactions leave at most a few.
+    await waitFor(async () => (await entries()).filter((e) => e.doc === a.documentId).some((e) => e.kind === 'snapshot' && e.seq > 5), 'a compaction');
+    const live = (await entries()).filter((e) => e.doc === a.documentId);
     expect(live.length).toBeLessThanOrEqual(5);
     const fresh = device();
     fresh.connect();
@@ -145,29 +162,29 @@ describe('sync engine', () => {
   });
 
   it('a device with another key is told so and uploads and merges nothing', async () => {
-    const { relay, device, first } = await setup();
+    const { account, entries, device, first } = await setup();
     first.connect();
     await online(first);
     const a = first.repo.create<Note>({ text: 'only for the right key' });
-    await uploaded(relay, first, a);
+    await uploaded(account, first, a);
     const stranger = device(newWorkspaceKey());
     const own = stranger.repo.create<Note>({ text: 'stranger' });
     await stranger.repo.flush();
-    const before = relay.accounts.get('alice')!.log.length;
+    const before = (await entries()).length;
     stranger.connect();
     await whenEngine(stranger.engine!, (s) => s.status === 'key-mismatch');
-    expect(relay.accounts.get('alice')!.log.length).toBe(before);
+    expect((await entries()).length).toBe(before);
     expect((await stranger.local.ids()).has(a.documentId)).toBe(false);
     expect(stranger.ledger.isUnsynced(own.documentId)).toBe(true);
   });
 
-  it('bit-flipped, replayed-into-another-document and foreign-key chunks are rejected and merge nothing', async () => {
-    const { relay, token, key, device, first } = await setup();
+  it('bit-flipped, replayed-into-another-document, foreign-key and junk chunks are rejected and merge nothing', async () => {
+    const { account, raw, entries, key, device, first } = await setup();
     first.connect();
     await online(first);
     const a = first.repo.create<Note>({ text: 'original' });
     const other = first.repo.create<Note>({ text: 'other' });
-    await uploaded(relay, first, a, other);
+    await uploaded(account, first, a, other);
     const second = device();
     second.connect();
     await online(second);
@@ -176,42 +193,25 @@ describe('sync engine', () => {
     const headsB = A.getHeads(b.doc());
     const headsO = A.getHeads(o.doc());
 
-    // An attacker with the token (the relay, or whoever holds it) puts chunks of its own.
-    const raw = new WebSocket(relay.url);
-    await new Promise((r) => raw.once('open', r));
-    const acks: Promise<void>[] = [];
-    let id = 0;
-    const put = (doc: string, chunk: string, bytes: Uint8Array) => {
-      const mine = ++id;
-      acks.push(
-        new Promise<void>((resolve) =>
-          raw.on('message', (m: Buffer) => {
-            const f = decodeRelayFrame(new Uint8Array(m));
-            if (f.ok && f.frame.header.t === 'ack' && f.frame.header.id === mine) resolve();
-          }),
-        ),
-      );
-      raw.send(encodeFrame({ t: 'put', id: mine, doc, chunk, kind: 'change', size: bytes.length, offset: 0 }, bytes));
-    };
-    raw.send(encodeFrame({ t: 'hello', protocol: PROTOCOL_VERSION, token }));
+    // Whoever holds the token (or runs the relay) puts chunks of its own.
+    const attacker = await raw();
     const evil = A.change(A.clone(a.doc()), (d) => (d.text = 'tampered'));
     const change = A.saveSince(evil, A.getHeads(a.doc()));
-    // 1. bit flipped
     const flippedId = newChunkId();
     const flipped = sealChunk(key, a.documentId, flippedId, 'change', change);
     flipped[flipped.length - 3]! ^= 1;
-    put(a.documentId, flippedId, flipped);
-    // 2. a genuine chunk of document `a`, replayed under the other document
-    const genuine = relay.accounts.get('alice')!.log.find((e) => e.doc === a.documentId)!;
-    put(other.documentId, genuine.chunk, genuine.bytes);
-    // 3. sealed with another key
+    const genuine = (await entries()).find((e) => e.doc === a.documentId)!;
     const foreignId = newChunkId();
-    put(a.documentId, foreignId, sealChunk(newWorkspaceKey(), a.documentId, foreignId, 'change', change));
-    // 4. the right key, but not Automerge
     const junkId = newChunkId();
-    put(a.documentId, junkId, sealChunk(key, a.documentId, junkId, 'change', new TextEncoder().encode('not automerge')));
-    await Promise.all(acks);
-    raw.close();
+    const answers = await Promise.all([
+      attacker.putAndWait(a.documentId, flippedId, flipped),
+      // a genuine chunk of `a`, replayed under the other document
+      attacker.putAndWait(other.documentId, genuine.chunk, genuine.bytes, { kind: genuine.kind }),
+      attacker.putAndWait(a.documentId, foreignId, sealChunk(newWorkspaceKey(), a.documentId, foreignId, 'change', change)),
+      // the right key, but not Automerge
+      attacker.putAndWait(a.documentId, junkId, sealChunk(key, a.documentId, junkId, 'change', new TextEncoder().encode('not automerge'))),
+    ]);
+    expect(answers.map((x) => x.t)).toEqual(['ack', 'ack', 'ack', 'ack']);
 
     const s = await whenEngine(second.engine!, (x) => x.rejected >= 4);
     expect(s.rejected).toBe(4);
@@ -225,32 +225,21 @@ describe('sync engine', () => {
   });
 
   it('a duplicated upload is stored once, and entries served again change nothing', async () => {
-    const { relay, token, device, first } = await setup();
+    const { account, raw, entries, device, first } = await setup();
     first.connect();
     await online(first);
     const a = first.repo.create<Note>({ text: 'once', items: [] });
-    await uploaded(relay, first, a);
-    const entry = relay.accounts.get('alice')!.log.find((e) => e.doc === a.documentId)!;
+    await uploaded(account, first, a);
     const second = device();
     second.connect();
     await online(second);
     const b = await findWhenThere<Note>(second.repo, a.url);
     const heads = A.getHeads(b.doc());
-    // The same chunk put again: acknowledged as a duplicate, not logged twice.
-    const before = relay.accounts.get('alice')!.log.length;
-    const raw = new WebSocket(relay.url);
-    await new Promise((r) => raw.once('open', r));
-    const ack = new Promise<boolean>((resolve) =>
-      raw.on('message', (m: Buffer) => {
-        const f = decodeRelayFrame(new Uint8Array(m));
-        if (f.ok && f.frame.header.t === 'ack') resolve(f.frame.header.duplicate === true);
-      }),
-    );
-    raw.send(encodeFrame({ t: 'hello', protocol: PROTOCOL_VERSION, token }));
-    raw.send(encodeFrame({ t: 'put', id: 1, doc: entry.doc, chunk: entry.chunk, kind: entry.kind, size: entry.bytes.length, offset: 0 }, entry.bytes));
-    expect(await ack).toBe(true);
-    raw.close();
-    expect(relay.accounts.get('alice')!.log.length).toBe(before);
+    const before = await entries();
+    const entry = before.find((e) => e.doc === a.documentId)!;
+    const again = await (await raw()).putAndWait(entry.doc, entry.chunk, entry.bytes, { kind: entry.kind });
+    expect(again).toMatchObject({ t: 'ack', seq: entry.seq, duplicate: true });
+    expect((await entries()).length).toBe(before.length);
     // The device forgets what it pulled and gets the whole log again: nothing changes.
     second.state = memorySyncStateStore();
     const engine = second.connect();
@@ -260,11 +249,11 @@ describe('sync engine', () => {
   });
 
   it('a fresh account is claimed with this device\'s key (made if it has none)', async () => {
-    const relay = await startProtocolRelay();
-    cleanups.push(() => relay.close());
-    const token = relay.addAccount('bob');
+    const { relay, tmp } = await tempRelay('engine-claim');
+    void tmp;
+    const { account, token } = await relay.accounts.create('bob');
     let workspace: string | null = null;
-    const d = makeDevice({ url: relay.url, token }, null, () => workspace);
+    const d = makeDevice({ url: syncUrl(relay.url), token }, null, () => workspace);
     cleanups.push(() => d.close());
     const ws = d.repo.create<Note>({ text: 'ws' });
     workspace = ws.url;
@@ -272,18 +261,23 @@ describe('sync engine', () => {
     d.connect();
     await online(d);
     expect(d.key).not.toBeNull();
-    expect(relay.accounts.get('bob')!.keyId).toBe(d.key!.keyId);
-    expect(relay.accounts.get('bob')!.workspace).toBe(workspace);
-    await uploaded(relay, d, ws);
+    const stored = await relay.accounts.byToken(token);
+    expect(stored?.keyId).toBe(d.key!.keyId);
+    expect(stored?.workspaceUrl).toBe(workspace);
+    await uploaded(account.id, d, ws);
   });
 
   it('a legacy account: old documents downloaded, everything uploaded encrypted, then the relay is told', async () => {
-    const { relay, device, key } = await setup({ legacy: true });
-    const d = device(key);
+    const relay = await startProtocolRelay();
+    cleanups.push(() => relay.close());
+    const token = relay.addAccount('alice', { legacy: true });
+    const d = makeDevice({ url: relay.url, token }, newWorkspaceKey(), () => null);
+    cleanups.push(() => d.close());
     const legacyDoc = A.save(A.from<Note>({ text: 'from the old relay' }));
     let done = 0;
     const probe = d.repo.create<Note>({ text: 'x' });
     await d.repo.flush();
+    relay.accounts.get('alice')!.keyId = d.key!.keyId;
     const oldId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
     d.connect({
       legacy: {
@@ -307,7 +301,12 @@ describe('sync engine', () => {
   });
 
   it('close codes: a refused token stops, too many connections retries', async () => {
-    const { relay, first } = await setup();
+    const relay = await startProtocolRelay();
+    cleanups.push(() => relay.close());
+    const token = relay.addAccount('alice');
+    const first = makeDevice({ url: relay.url, token }, newWorkspaceKey(), () => null);
+    cleanups.push(() => first.close());
+    relay.accounts.get('alice')!.keyId = first.key!.keyId;
     first.connect();
     await online(first);
     relay.kick('alice', CLOSE.tooManyConnections);
