@@ -1,7 +1,6 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo';
 import { isValidAutomergeUrl } from '@automerge/automerge-repo';
 import { checkDoc, migrate, type DocKind } from '../../shared/schema/index.ts';
-import { findAgain } from './find-again.ts';
 
 export type Opened<T> =
   | { status: 'ok'; handle: DocHandle<T>; readOnly: false }
@@ -17,7 +16,7 @@ export async function openDoc<T>(repo: Repo, url: string, kind: DocKind): Promis
   if (!isValidAutomergeUrl(url)) return { status: 'invalid', message: `not a document URL: ${url}` };
   let handle: DocHandle<T>;
   try {
-    handle = await findAgain<T>(repo, url as AutomergeUrl);
+    handle = await repo.find<T>(url as AutomergeUrl);
   } catch (e) {
     return { status: 'unavailable', message: e instanceof Error ? e.message : String(e) };
   }
