@@ -15,7 +15,12 @@ export type AccountCheck =
 
 const AccountBody = v.object({
   name: v.string(),
-  workspaceUrl: v.nullable(v.pipe(v.string(), v.startsWith('automerge:'))),
+  // Unclaimed: null (an empty string from a relay that keeps the field a string reads the same).
+  workspaceUrl: v.pipe(
+    v.nullable(v.string()),
+    v.transform((url) => url || null),
+    v.nullable(v.pipe(v.string(), v.startsWith('automerge:'))),
+  ),
   // A relay of the previous version does not send keyId: its accounts have no key yet.
   keyId: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/))), null),
 });

@@ -46,6 +46,7 @@ describe("the relay's account answer", () => {
     expect(readAccountBody({ name: 'me', workspaceUrl: WS, keyId })).toEqual({ name: 'me', workspaceUrl: WS, keyId });
     expect(readAccountBody({ name: 'me', workspaceUrl: null, keyId: null })).toEqual({ name: 'me', workspaceUrl: null, keyId: null });
     expect(readAccountBody({ name: 'me', workspaceUrl: WS })).toEqual({ name: 'me', workspaceUrl: WS, keyId: null });
+    expect(readAccountBody({ name: 'me', workspaceUrl: '', keyId: null })).toEqual({ name: 'me', workspaceUrl: null, keyId: null });
   });
 
   it('refuses answers that are not an account', () => {
