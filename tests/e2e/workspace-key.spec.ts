@@ -135,3 +135,42 @@ test('a pairing link with a damaged key is refused with a clear message and chan
   await expect(page.getByRole('status', { name: /Sync status: On this device only/ })).toBeVisible();
   expect(await pairingState(page)).toEqual(before);
 });
+
+test('a device holding another key is told why nothing syncs, and mends it with a link from a paired device', async ({ browser, relayFx }) => {
+  const a = await browser.newContext();
+  const b = await browser.newContext();
+  const pageA = await a.newPage();
+  const pageB = await b.newPage();
+  await pageA.goto(`${relayFx.origin}/models`);
+  await pairWithToken(pageA, relayFx);
+  await claimed(relayFx);
+  await createPresetQuick(pageA, 'On The Account');
+
+  // B: linked to the account, but with a key of its own (as after losing a race to claim it).
+  await pageB.addInitScript(
+    ([url, token, key]) => {
+      if (localStorage.getItem('atelier.device') === null) localStorage.setItem('atelier.device', JSON.stringify({ relay: { url, token }, workspaceKey: key }));
+    },
+    [relayFx.wsUrl, relayFx.token, encodeKey(newWorkspaceKey())],
+  );
+  await pageB.goto(`${relayFx.origin}/models`);
+  await createPresetQuick(pageB, 'Only On B');
+  await expect(pageB.getByRole('status', { name: /Sync status: This device does not hold the workspace key/ })).toBeVisible();
+  await pageB.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await pageB.getByRole('link', { name: 'Sync' }).click();
+  await expect(pageB.getByRole('alert')).toContainText('This device does not hold the key this account’s workspace is encrypted with');
+  // its own link would spread the wrong key: not offered
+  await expect(pageB.getByRole('textbox', { name: 'Pairing link', exact: true })).toHaveCount(0);
+
+  await pageB.getByLabel('Paste a pairing link').fill(await pairingLinkOf(pageA));
+  await pageB.getByRole('button', { name: 'Pair', exact: true }).click();
+  await expect(pageB.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
+  expect(await fingerprintOf(pageB)).toBe(await fingerprintOf(pageA));
+  await pageB.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+  await expect(pageB.getByRole('listitem', { name: 'On The Account', exact: true })).toBeVisible();
+  await expect(pageB.getByRole('listitem', { name: 'Only On B', exact: true })).toBeVisible();
+  await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+  await expect(pageA.getByRole('listitem', { name: 'Only On B', exact: true })).toBeVisible();
+  await a.close();
+  await b.close();
+});
