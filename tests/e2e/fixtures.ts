@@ -14,10 +14,14 @@ export interface RelayFixture {
   workspaceUrl: string;
   /** this test's account (unique on the relay), e.g. for relay.accounts.rotate */
   accountName: string;
+  /** the relay's DATA_DIR */
+  dataDir: string;
 }
 
 interface RelayServer {
   relay: Relay;
+  /** the relay's DATA_DIR (tests that look at what it stores) */
+  dataDir: string;
   origin: string;
   wsUrl: string;
 }
@@ -42,7 +46,7 @@ export const test = base.extend<{ shell: Page; fake: FakeOllama; relayFx: RelayF
       const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
       const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir, staticDir: process.env.STATIC_DIR ?? 'dist', log: () => {} });
       const origin = relay.url;
-      await use({ relay, origin, wsUrl: `${origin.replace(/^http/, 'ws')}/sync` });
+      await use({ relay, dataDir, origin, wsUrl: `${origin.replace(/^http/, 'ws')}/sync` });
       await relay.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
