@@ -95,7 +95,7 @@ export async function pairingLinkOf(page: Page): Promise<string> {
 export async function pairWithLink(page: Page, link: string): Promise<void> {
   await page.goto(link);
   await page.getByRole('button', { name: 'Pair this device' }).click();
-  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeVisible();
   await expect(page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
 }
 
