@@ -1,42 +1,68 @@
 import { createSignal, Show } from 'solid-js';
+import { decodeKey } from '../../shared/sync/chunk-crypto.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { normaliseRelayUrl, sameOriginRelay } from '../repo/relay-url.ts';
-import { parsePairingLink, type PairingInfo } from '../sync/pairing-link.ts';
+import { parsePairingLink, type PairingInfo, type ParsedPairingLink } from '../sync/pairing-link.ts';
 import { pairDevice, type PairResult } from '../sync/pair-device.ts';
 
-/** Pair this device: paste a pairing link, or give the relay address and a token. */
+/**
+ * Pair this device: paste a pairing link (it carries the workspace key), or give the relay
+ * address and a token (and the key, for an account already in use). Bad input is answered with
+ * a message and changes nothing.
+ */
 export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () => void; onResult?: (r: { text: string; ok: boolean }) => void }) {
   const { t } = useI18n();
   const { repo, device } = useWorkspace();
   const [busy, setBusy] = createSignal(false);
-  const [message, setMessage] = createSignal<string | null>(null);
+  const [message, setMessage] = createSignal<{ text: string; ok: boolean } | null>(null);
 
   const explain = (r: PairResult, relay: string): string => {
     if (r.ok) return t('sync.paired');
-    if (r.reason === 'refused') return t('sync.badToken');
-    return t('sync.unreachable', { url: relay });
+    switch (r.reason) {
+      case 'refused':
+        return t('sync.badToken');
+      case 'key-mismatch':
+        return t('sync.needKey');
+      case 'timeout':
+        return t('sync.timeout');
+      case 'bad-response':
+        return t('sync.badResponse', { url: relay });
+      case 'unreachable':
+        return t('sync.unreachable', { url: relay });
+    }
   };
 
-  const run = async (info: PairingInfo | null) => {
-    if (!info) {
-      setMessage(t('sync.badLink'));
-      return;
-    }
+  const tell = (m: { text: string; ok: boolean }) => {
+    setMessage(m);
+    props.onResult?.(m);
+  };
+
+  const run = async (parsed: ParsedPairingLink) => {
+    if (!parsed.ok) return tell({ text: t(parsed.problem === 'bad-key' ? 'sync.badKey' : 'sync.badLink'), ok: false });
     setBusy(true);
-    setMessage(t('sync.pairing'));
-    const r = await pairDevice(repo, device, info);
+    setMessage({ text: t('sync.pairing'), ok: true });
+    const r = await pairDevice(repo, device, parsed.info);
     setBusy(false);
-    setMessage(explain(r, info.relay));
-    props.onResult?.({ text: explain(r, info.relay), ok: r.ok });
+    tell({ text: explain(r, parsed.info.relay), ok: r.ok });
     if (r.ok) props.onPaired?.();
+  };
+
+  const fromFields = (f: FormData): ParsedPairingLink => {
+    const relay = normaliseRelayUrl(String(f.get('relay') ?? ''));
+    const token = String(f.get('token') ?? '').trim();
+    const keyText = String(f.get('key') ?? '').trim();
+    if (!relay || !token) return { ok: false, problem: 'not-a-link' };
+    const key = keyText ? decodeKey(keyText) : null;
+    if (keyText && !key) return { ok: false, problem: 'bad-key' };
+    return { ok: true, info: { relay, token, workspace: null, key } };
   };
 
   return (
     <div class="pair-forms">
       <Show when={props.initial}>
         {(i) => (
-          <button type="button" class="primary" disabled={busy()} onClick={() => void run(i())}>
+          <button type="button" class="primary" disabled={busy()} onClick={() => void run({ ok: true, info: i() })}>
             {t('sync.pairTitle')}
           </button>
         )}
@@ -45,7 +71,7 @@ export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () =>
         onSubmit={(e) => {
           e.preventDefault();
           const link = new FormData(e.currentTarget).get('link');
-          void run(typeof link === 'string' ? parsePairingLink(link) : null);
+          void run(parsePairingLink(typeof link === 'string' ? link : ''));
         }}
       >
         <label class="field">
@@ -59,10 +85,7 @@ export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () =>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          const f = new FormData(e.currentTarget);
-          const relay = normaliseRelayUrl(String(f.get('relay') ?? ''));
-          const token = String(f.get('token') ?? '').trim();
-          void run(relay && token ? { relay, token, workspace: null } : null);
+          void run(fromFields(new FormData(e.currentTarget)));
         }}
       >
         <label class="field">
@@ -73,13 +96,20 @@ export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () =>
           <span>{t('sync.token')}</span>
           <input name="token" type="password" autocomplete="off" value={props.initial?.token ?? ''} />
         </label>
+        <label class="field">
+          <span>{t('sync.keyField')}</span>
+          <input name="key" type="password" autocomplete="off" spellcheck={false} aria-describedby="pair-key-help" />
+        </label>
+        <p id="pair-key-help" class="help">
+          {t('sync.keyFieldHelp')}
+        </p>
         <button type="submit" disabled={busy()}>
           {t('sync.pairWithToken')}
         </button>
       </form>
       <Show when={busy() || (message() && !props.onResult)}>
-        <p role="status" class="pair-message">
-          {message()}
+        <p role={message()?.ok === false ? 'alert' : 'status'} class="pair-message" classList={{ error: message()?.ok === false }}>
+          {message()?.text}
         </p>
       </Show>
     </div>

@@ -8,11 +8,12 @@ import { PairForm } from '../components/PairForm.tsx';
 export function PairPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const info = parsePairingLink(location.hash);
+  const parsed = parsePairingLink(location.hash);
+  const info = parsed.ok ? parsed.info : null;
   return (
     <section aria-labelledby="pair-title">
       <h1 id="pair-title">{t('sync.pairTitle')}</h1>
-      <Show when={info} fallback={<p role="alert">{t('sync.badLink')}</p>}>
+      <Show when={info} fallback={<p role="alert">{t(!parsed.ok && parsed.problem === 'bad-key' ? 'sync.badKey' : 'sync.badLink')}</p>}>
         {(i) => <p>{t('sync.pairPrompt', { relay: i().relay })}</p>}
       </Show>
       <PairForm initial={info} onPaired={() => navigate('/models')} />

@@ -14,7 +14,7 @@ export interface DeviceRepo {
   repo: Repo;
   /** Bulk reads and writes of the same IndexedDB (a new device's bundle) */
   documents: StoredDocuments;
-  /** which documents the relay may lack, and the state of the last bundle (localStorage) */
+  /** which documents the relay may lack (localStorage): the sync engine uploads them */
   ledger: SyncLedger;
   /** Call synchronously when the page goes away: writes still in flight are kept for the next start. */
   saveBeforeUnload: () => void;
@@ -42,7 +42,8 @@ function localStorageOrUndefined(): Storage | undefined {
 /**
  * The device's repo: IndexedDB is the source of truth (behind a journal that survives the
  * page closing mid-write), other tabs of the same browser are reached through a
- * BroadcastChannel; the relay adapter is added later, only when the device is paired.
+ * BroadcastChannel. The repo has no network adapter to the relay: the sync engine
+ * (client/sync/engine/) uploads what the storage marks and writes what it receives.
  * Every failed write of a document's content is reported to `saves` (shown to the person).
  */
 export function makeRepo(saves: SaveFailures): DeviceRepo {

@@ -8,12 +8,6 @@ export function relayHttpBase(wsUrl: string): string {
   return u.toString().replace(/\/$/, '');
 }
 
-export function relaySocketUrl(wsUrl: string, token: string): string {
-  const u = new URL(wsUrl);
-  u.searchParams.set('token', token);
-  return u.toString();
-}
-
 /** The relay serving this page, as a WebSocket URL (the usual case: the app comes from the relay). */
 export function sameOriginRelay(loc: Location = location): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/sync`;

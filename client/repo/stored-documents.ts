@@ -6,6 +6,7 @@
  */
 import type { BundleRecord } from '../../shared/sync/bundle-format.ts';
 import { isChunkKey } from '../../shared/sync/chunk-key.ts';
+import type { ReceivedChunk } from '../sync/engine/local-chunks.ts';
 
 const STORE = 'documents';
 
@@ -17,6 +18,8 @@ export interface StoredDocuments {
    * named `chunkName`, which the repo reads like any incremental chunk and merges with the others.
    */
   put(records: readonly BundleRecord[], chunkName: string): Promise<void>;
+  /** Writes chunks each under its own name, in one transaction (a catch-up's entries). */
+  putChunks(chunks: readonly ReceivedChunk[]): Promise<void>;
 }
 
 function done(tx: IDBTransaction): Promise<void> {
@@ -68,6 +71,16 @@ export function createStoredDocuments(databaseName: string): StoredDocuments {
       const store = tx.objectStore(STORE);
       for (const { documentId, data } of records) {
         const key = [documentId, 'incremental', chunkName];
+        store.put({ key, binary: data }, key);
+      }
+      await done(tx);
+    },
+    async putChunks(chunks) {
+      if (chunks.length === 0) return;
+      const tx = (await db()).transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      for (const { documentId, name, data } of chunks) {
+        const key = [documentId, 'incremental', name];
         store.put({ key, binary: data }, key);
       }
       await done(tx);

@@ -5,9 +5,9 @@ import { makeRepo } from './make-repo.ts';
 import { createSaveFailures, type SaveFailures } from './save-failures.ts';
 import { createDeviceSettings, findOrCreateWorkspace, type DeviceSettingsStore } from './device-settings.ts';
 import { openDoc } from './open-doc.ts';
-import { createRelayConnection, type SyncStatus } from '../sync/create-relay-connection.ts';
+import type { SyncStatus } from '../sync/sync-status.ts';
 import { createDocStore, type DocStore } from '../store/create-doc-store.ts';
-import { createBackgroundPush } from '../sync/create-background-push.ts';
+import { createSyncEngine, type SyncEngineView } from '../sync/create-sync-engine.ts';
 import type { BundleProgress } from '../sync/download-bundle.ts';
 import { createKnownModels, type KnownModelsStore } from '../ollama/known-models.ts';
 import { createOpenAIConnections, type OpenAIConnectionsStore } from '../openai/connections.ts';
@@ -16,8 +16,10 @@ interface WorkspaceContextValue {
   repo: Repo;
   device: DeviceSettingsStore;
   syncStatus: Accessor<SyncStatus>;
-  /** documents stored so far while the relay's bundle downloads (null when none is under way) */
+  /** entries stored so far while catching up with the relay, or a legacy account's bundle (null when none is under way) */
   bundleProgress: Accessor<BundleProgress | null>;
+  /** the encrypted sync: other devices connected, ephemeral messages (leader tab) */
+  sync: Pick<SyncEngineView, 'peers' | 'rejected' | 'sendEphemeral' | 'onEphemeral'>;
   /** undefined while opening */
   workspace: Accessor<DocStore<WorkspaceDoc> | undefined>;
   readOnly: Accessor<boolean>;
@@ -41,7 +43,8 @@ export function WorkspaceProvider(props: ParentProps) {
   const device = createDeviceSettings();
   const ollamaModels = createKnownModels();
   const openai = createOpenAIConnections();
-  const syncStatus = createRelayConnection(repo, () => device.settings.relay, (at) => device.update({ lastSyncAt: at }));
+  const sync = createSyncEngine(repo, documents, ledger, device);
+  const syncStatus = sync.status;
   const [readOnly, setReadOnly] = createSignal(false);
   const [openError, setOpenError] = createSignal<string | null>(null);
 
@@ -57,7 +60,7 @@ export function WorkspaceProvider(props: ParentProps) {
               await repo.flush([h.documentId]).catch(saves.report);
               return h.url;
             });
-      // A newly paired device may not have the workspace yet: keep asking until the relay delivers it.
+      // A newly paired device may not have the workspace yet: keep looking until the sync engine delivers it.
       for (;;) {
         const opened = await openDoc<WorkspaceDoc>(repo, url, 'atelier/workspace');
         if (opened.status === 'ok' || opened.status === 'newer') {
@@ -81,7 +84,7 @@ export function WorkspaceProvider(props: ParentProps) {
   });
   const loadError = () => (handle.state === 'errored' ? String(handle.error) : null);
 
-  const { bundleProgress } = createBackgroundPush(repo, syncStatus, workspace, { relay: () => device.settings.relay, documents, ledger });
+  const { bundleProgress } = sync;
 
   if (navigator.storage?.persist) void navigator.storage.persist().catch(() => false);
 
@@ -99,7 +102,7 @@ export function WorkspaceProvider(props: ParentProps) {
   });
 
   return (
-    <WorkspaceContext.Provider value={{ repo, device, syncStatus, bundleProgress, workspace, readOnly, ollamaModels, openai, saves, openError: () => loadError() ?? openError() }}>
+    <WorkspaceContext.Provider value={{ repo, device, syncStatus, bundleProgress, sync, workspace, readOnly, ollamaModels, openai, saves, openError: () => loadError() ?? openError() }}>
       {props.children}
     </WorkspaceContext.Provider>
   );

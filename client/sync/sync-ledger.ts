@@ -23,6 +23,9 @@ const KEY = 'atelier.sync-ledger';
 export interface SyncLedger {
   isUnsynced(documentId: string): boolean;
   unsyncedCount(): number;
+  unsyncedIds(): string[];
+  /** `fn` is told of every mark, also of a document already marked (it was saved again) */
+  onMarked(fn: (documentId: string) => void): () => void;
   markUnsynced(documentId: string): void;
   markSynced(documentId: string): void;
   bundleAt(link: string): number | null;
@@ -59,14 +62,22 @@ export function createSyncLedger(store: LedgerStore | undefined): SyncLedger {
       /* quota: the in-memory ledger still works for this session */
     }
   };
+  const listeners = new Set<(id: string) => void>();
   const relay = (link: string) => (data.relays[link] ??= { bundleAt: null, fullPushDone: false });
   return {
     isUnsynced: (id) => unsynced.has(id),
     unsyncedCount: () => unsynced.size,
+    unsyncedIds: () => [...unsynced],
+    onMarked(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
     markUnsynced(id) {
-      if (unsynced.has(id)) return;
-      unsynced.add(id);
-      write();
+      if (!unsynced.has(id)) {
+        unsynced.add(id);
+        write();
+      }
+      for (const fn of listeners) fn(id);
     },
     markSynced(id) {
       if (unsynced.delete(id)) write();

@@ -1,4 +1,4 @@
-import { test, expect, pairWithToken, useOllamaEndpoint } from './fixtures.ts';
+import { test, expect, pairAnotherDevice, pairWithToken, useOllamaEndpoint } from './fixtures.ts';
 import { answers, selectModel, send } from './chat-helpers.ts';
 
 test('a conversation appears on a second paired device, which sees the answer grow', async ({ browser, fake, relayFx }) => {
@@ -11,7 +11,7 @@ test('a conversation appears on a second paired device, which sees the answer gr
   await pageA.goto(`${relayFx.origin}/chat`);
   await pairWithToken(pageA, relayFx);
   await pageB.goto(`${relayFx.origin}/chat`);
-  await pairWithToken(pageB, relayFx);
+  await pairAnotherDevice(pageB, pageA);
 
   await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
   await selectModel(pageA, 'llama3.2:latest');

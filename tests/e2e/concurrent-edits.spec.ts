@@ -1,4 +1,4 @@
-import { test, expect, pairWithToken } from './fixtures.ts';
+import { test, expect, pairAnotherDevice, pairWithToken } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 import { cardAction } from './card-actions.ts';
 
@@ -16,7 +16,7 @@ test('two paired devices edit the same preset concurrently, one offline, and bot
   await pageA.goto(`${relayFx.origin}/models`);
   await pairWithToken(pageA, relayFx);
   await pageB.goto(`${relayFx.origin}/models`);
-  await pairWithToken(pageB, relayFx);
+  await pairAnotherDevice(pageB, pageA);
 
   // A creates the preset with a system prompt; B receives it.
   await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
@@ -71,7 +71,7 @@ test('hide on one device and edit on the other both survive; clone on both gives
   await pageA.goto(`${relayFx.origin}/models`);
   await pairWithToken(pageA, relayFx);
   await pageB.goto(`${relayFx.origin}/models`);
-  await pairWithToken(pageB, relayFx);
+  await pairAnotherDevice(pageB, pageA);
   await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
   await pageA.getByRole('link', { name: 'New model' }).click();
   await pageA.getByLabel('Name', { exact: true }).fill('Twin');

@@ -15,10 +15,14 @@ export interface RelayFixture {
   workspaceUrl: string | null;
   /** this test's account (unique on the relay), e.g. for relay.accounts.rotate */
   accountName: string;
+  /** the relay's DATA_DIR */
+  dataDir: string;
 }
 
 interface RelayServer {
   relay: Relay;
+  /** the relay's DATA_DIR (tests that look at what it stores) */
+  dataDir: string;
   origin: string;
   wsUrl: string;
 }
@@ -43,7 +47,7 @@ export const test = base.extend<{ shell: Page; fake: FakeOllama; relayFx: RelayF
       const dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
       const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir, staticDir: process.env.STATIC_DIR ?? 'dist', log: () => {} });
       const origin = relay.url;
-      await use({ relay, origin, wsUrl: `${origin.replace(/^http/, 'ws')}/sync` });
+      await use({ relay, dataDir, origin, wsUrl: `${origin.replace(/^http/, 'ws')}/sync` });
       await relay.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -64,7 +68,11 @@ export const test = base.extend<{ shell: Page; fake: FakeOllama; relayFx: RelayF
 
 export { expect };
 
-/** Pairs the page's device using the relay address and token form of Settings > Sync. */
+/**
+ * Pairs the page's device using the relay address and token form of Settings > Sync: the first
+ * device of an account (its key becomes the account's). Further devices pair with that device's
+ * link, which carries the key: pairAnotherDevice.
+ */
 export async function pairWithToken(page: Page, fx: RelayFixture): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('link', { name: 'Sync' }).click();
@@ -73,6 +81,28 @@ export async function pairWithToken(page: Page, fx: RelayFixture): Promise<void>
   await page.getByRole('button', { name: 'Pair with token' }).click();
   await expect(page.getByText('Paired. Your workspace now syncs with the relay.')).toBeVisible();
   await expect(page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
+}
+
+/** The pairing link a paired device shows in Settings > Sync (it carries the workspace key). */
+export async function pairingLinkOf(page: Page): Promise<string> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Sync' }).click();
+  const link = await page.getByRole('textbox', { name: 'Pairing link', exact: true }).inputValue();
+  expect(link).toMatch(/\/pair#.*key=/);
+  return link;
+}
+
+/** Pairs the page's device by opening a pairing link and confirming, as a person does with a QR code. */
+export async function pairWithLink(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Pair this device' }).click();
+  await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeVisible();
+  await expect(page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
+}
+
+/** Pairs `page`'s device with the account `paired` is paired with, through `paired`'s link. */
+export async function pairAnotherDevice(page: Page, paired: Page): Promise<void> {
+  await pairWithLink(page, await pairingLinkOf(paired));
 }
 
 export async function createPresetQuick(page: Page, name: string, baseModel = 'llama3.2'): Promise<void> {

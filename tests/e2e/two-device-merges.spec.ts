@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import * as Automerge from '@automerge/automerge';
 import { BundleReader } from '../../shared/sync/bundle-format.ts';
-import { test, expect, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
+import { test, expect, pairAnotherDevice, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
 import { cardAction } from './card-actions.ts';
 import { answers, goToChat, selectModel, send, userMessages } from './chat-helpers.ts';
 
@@ -16,12 +16,18 @@ interface Device {
   page: Page;
 }
 
-async function pairedDevice(browser: Browser, relayFx: RelayFixture, ollamaUrl?: string): Promise<Device> {
+/** A device paired with the account: the first with its token, another (`first` given) with the first one's link. */
+async function pairedDevice(browser: Browser, relayFx: RelayFixture, ollamaUrl?: string, first?: Device): Promise<Device> {
   const context = await browser.newContext();
   const page = await context.newPage();
   if (ollamaUrl) await useOllamaEndpoint(page, ollamaUrl);
   await page.goto(`${relayFx.origin}/models`);
-  await pairWithToken(page, relayFx);
+  if (first) {
+    await pairAnotherDevice(page, first.page);
+    await first.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+  } else {
+    await pairWithToken(page, relayFx);
+  }
   return { context, page };
 }
 
@@ -80,7 +86,7 @@ test('concurrent renames of one preset end with one whole name on both devices, 
   relayFx,
 }) => {
   const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx, undefined, a);
   await createPresetQuick(a.page, 'Rename Me');
   await openEditor(a.page, 'Rename Me');
   await openEditor(b.page, 'Rename Me');
@@ -118,7 +124,7 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   relayFx,
 }) => {
   const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx, undefined, a);
   await createPresetQuick(a.page, 'Clash Source');
   await toModels(b.page);
   await expect(card(b.page, 'Clash Source')).toBeVisible();
@@ -171,7 +177,7 @@ test('a preset deleted forever on one device while another restores and edits it
   relayFx,
 }) => {
   const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx, undefined, a);
   await createPresetQuick(a.page, 'Phoenix');
   a.page.once('dialog', (d) => void d.accept());
   await cardAction(card(a.page, 'Phoenix'), 'Delete');
@@ -222,7 +228,7 @@ test('a conversation deleted forever on one device while another restores and re
   fake,
 }) => {
   const a = await pairedDevice(browser, relayFx, fake.url);
-  const b = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx, undefined, a);
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 
@@ -275,7 +281,7 @@ test('a preset deleted forever on one device while another, which never saw the 
   relayFx,
 }) => {
   const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx, undefined, a);
   await createPresetQuick(a.page, 'Salamander');
 
   // B has it open in the editor (live there) and goes offline before A deletes it.
@@ -320,7 +326,7 @@ test('a conversation deleted forever on one device while another, which never sa
   fake,
 }) => {
   const a = await pairedDevice(browser, relayFx, fake.url);
-  const b = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx, undefined, a);
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 
@@ -369,7 +375,7 @@ test('a conversation deleted forever on one device while another, which never sa
   fake,
 }) => {
   const a = await pairedDevice(browser, relayFx, fake.url);
-  const b = await pairedDevice(browser, relayFx, fake.url);
+  const b = await pairedDevice(browser, relayFx, fake.url, a);
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 

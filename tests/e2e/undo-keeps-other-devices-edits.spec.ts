@@ -1,4 +1,4 @@
-import { test, expect, pairWithToken, type RelayFixture } from './fixtures.ts';
+import { test, expect, pairAnotherDevice, pairWithToken, type RelayFixture } from './fixtures.ts';
 import type { Browser, Page } from '@playwright/test';
 
 /** Two devices paired on the same relay account, both on the models page. */
@@ -7,10 +7,11 @@ async function pairedDevices(browser: Browser, relayFx: RelayFixture) {
   const b = await browser.newContext();
   const pageA = await a.newPage();
   const pageB = await b.newPage();
-  for (const page of [pageA, pageB]) {
-    await page.goto(`${relayFx.origin}/models`);
-    await pairWithToken(page, relayFx);
-  }
+  await pageA.goto(`${relayFx.origin}/models`);
+  await pairWithToken(pageA, relayFx);
+  await pageB.goto(`${relayFx.origin}/models`);
+  await pairAnotherDevice(pageB, pageA);
+  await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
   return { pageA, pageB, close: async () => Promise.all([a.close(), b.close()]) };
 }
 

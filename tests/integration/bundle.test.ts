@@ -206,6 +206,7 @@ function memoryDocuments(initial: string[] = []): StoredDocuments & { docs: Map<
       out.writes++;
       for (const r of records) docs.set(r.documentId, r.data);
     },
+    putChunks: async () => undefined,
   };
   return out;
 }

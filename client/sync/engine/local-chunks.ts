@@ -1,0 +1,36 @@
+/**
+ * The device's document storage as the engine sees it: which documents have content, and a
+ * way to add chunks received from the relay in one go. These writes go past the storage
+ * wrapper that marks documents for upload: what came from the relay need not go back.
+ */
+import type { StorageAdapterInterface } from '@automerge/automerge-repo';
+import { isChunkKey } from '../../../shared/sync/chunk-key.ts';
+
+export interface ReceivedChunk {
+  documentId: string;
+  /** the storage name of the chunk (unique per relay chunk, so a second write of it is the same write) */
+  name: string;
+  /** plaintext Automerge bytes (changes or a whole document), loadable with `loadIncremental` */
+  data: Uint8Array;
+}
+
+export interface LocalChunks {
+  /** Ids of every document with content on this device. */
+  ids(): Promise<Set<string>>;
+  /** Stores chunks as incremental chunks the repo loads with the others; durable when it resolves. */
+  put(chunks: readonly ReceivedChunk[]): Promise<void>;
+}
+
+/** Over any automerge-repo storage adapter (one write per chunk; the browser uses stored-documents.ts: one transaction). */
+export function adapterLocalChunks(adapter: StorageAdapterInterface): LocalChunks {
+  return {
+    async ids() {
+      const out = new Set<string>();
+      for (const { key } of await adapter.loadRange([])) if (isChunkKey(key)) out.add(String(key[0]));
+      return out;
+    },
+    async put(chunks) {
+      for (const c of chunks) await adapter.save([c.documentId, 'incremental', c.name], c.data);
+    },
+  };
+}

@@ -1,0 +1,318 @@
+/**
+ * The client's encrypted sync engine, end to end: real automerge-repo Repos on real files, the
+ * engine over real WebSockets, the real relay (server/) on a temporary DATA_DIR. The legacy
+ * move-over and the close codes run against a small stand-in relay that can stage them.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as A from '@automerge/automerge';
+import { generateAutomergeUrl, parseAutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
+import { newWorkspaceKey, newChunkId, sealChunk } from '../../shared/sync/chunk-crypto.ts';
+import { CLOSE } from '../../shared/sync/protocol.ts';
+import { syncUrl } from '../../server/relay.ts';
+import { memorySyncStateStore } from '../../client/sync/engine/sync-state-store.ts';
+import { startProtocolRelay } from './protocol-relay.ts';
+import { findWhenThere, makeDevice, whenEngine, type Device } from './engine-devices.ts';
+import { cleanupAfterEach, sameHeads, waitFor } from './helpers.ts';
+import { V2Client, type ReceivedChunk } from './v2-client.ts';
+
+type Note = {
+  text: string;
+  items?: string[];
+};
+
+const { cleanups, tempRelay } = cleanupAfterEach();
+
+/** The real relay with one account; `device()` makes a device of it (the first one's key by default). */
+async function setup() {
+  const { relay, tmp } = await tempRelay('engine');
+  const { account, token } = await relay.accounts.create('alice');
+  const key = newWorkspaceKey();
+  let workspace: string | null = null;
+  const device = (k = key) => {
+    const d = makeDevice({ url: syncUrl(relay.url), token }, k, () => workspace);
+    cleanups.push(() => d.close());
+    return d;
+  };
+  const first = device();
+  const ws = first.repo.create<Note>({ text: 'workspace' });
+  workspace = ws.url;
+  /** a raw protocol client of the account (what a relay operator or a token thief can do) */
+  const raw = async () => {
+    const c = await V2Client.connect(relay.url, token);
+    cleanups.push(() => c.client.close());
+    return c.client;
+  };
+  /** every live entry the relay serves for the account */
+  const entries = async (): Promise<ReceivedChunk[]> => (await (await raw()).pull(0)).chunks;
+  return { relay, dataDir: tmp.dir, account: account.id, token, key, device, first, raw, entries };
+}
+
+const online = (d: Device) => whenEngine(d.engine!, (s) => s.status === 'online');
+
+async function converged(a: DocHandle<Note>, b: DocHandle<Note>): Promise<void> {
+  await waitFor(() => sameHeads(A.getHeads(a.doc()), A.getHeads(b.doc())), 'the two copies to converge');
+}
+
+/** Resolves once the device knows the relay holds these documents at their current heads (its uploads acknowledged). */
+async function uploaded(account: string, device: Device, ...handles: DocHandle<unknown>[]): Promise<void> {
+  await waitFor(async () => {
+    const state = await device.state.load(account);
+    return handles.every((h) => sameHeads(state.docs.get(h.documentId)?.relayHeads ?? [], A.getHeads(h.doc())));
+  }, 'the upload');
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle) !== -1;
+}
+
+describe('sync engine', () => {
+  it('two devices converge on concurrent edits, and the relay only ever holds ciphertext', async () => {
+    const { dataDir, raw, device, first } = await setup();
+    first.connect();
+    await online(first);
+    const a = first.repo.create<Note>({ text: 'secret plan', items: [] });
+    const second = device();
+    second.connect();
+    await online(second);
+    const b = await findWhenThere<Note>(second.repo, a.url);
+    expect(b.doc().text).toBe('secret plan');
+    a.change((d) => d.items!.push('from A'));
+    b.change((d) => d.items!.push('from B'));
+    await converged(a, b);
+    expect([...a.doc().items!].sort()).toEqual(['from A', 'from B']);
+    const magic = Uint8Array.from([0x85, 0x6f, 0x4a, 0x83]);
+    const texts = ['secret plan', 'from A', 'from B'].map((t) => new TextEncoder().encode(t));
+    // Everything the relay stored, and everything it sends a device of the account.
+    const client = await raw();
+    await client.pull(0);
+    const frames = client.frames.map((f) => f.body);
+    const files = await Promise.all((await filesUnder(dataDir)).map((f) => readFile(f)));
+    expect(frames.length).toBeGreaterThan(0);
+    for (const bytes of [...frames, ...files]) {
+      expect(contains(bytes, magic)).toBe(false);
+      for (const t of texts) expect(contains(bytes, t)).toBe(false);
+    }
+  });
+
+  it('edits made offline on both devices are merged when they reconnect', async () => {
+    const { account, device, first } = await setup();
+    first.connect();
+    const second = device();
+    second.connect();
+    await Promise.all([online(first), online(second)]);
+    const a = first.repo.create<Note>({ text: '', items: [] });
+    const b = await findWhenThere<Note>(second.repo, a.url);
+    second.disconnect();
+    a.change((d) => d.items!.push('A while B was away'));
+    b.change((d) => d.items!.push('B offline'));
+    await uploaded(account, first, a);
+    second.connect();
+    await converged(a, b);
+    expect([...b.doc().items!].sort()).toEqual(['A while B was away', 'B offline']);
+  });
+
+  it('a new device gets every document of the account', async () => {
+    const { account, device, first } = await setup();
+    first.connect();
+    await online(first);
+    const handles: DocHandle<Note>[] = [];
+    for (let i = 0; i < 20; i++) handles.push(first.repo.create<Note>({ text: `doc ${i}` }));
+    const urls = handles.map((h) => h.url);
+    await uploaded(account, first, ...handles);
+    const fresh = device();
+    fresh.connect();
+    await online(fresh);
+    // Everything is in its storage before it opens any of it.
+    const ids = await fresh.local.ids();
+    for (const u of urls) expect(ids.has(u.slice('automerge:'.length))).toBe(true);
+    for (const [i, u] of urls.entries()) expect((await fresh.repo.find<Note>(u)).doc().text).toBe(`doc ${i}`);
+  });
+
+  it('compaction replaces a document\'s chunks on the relay by one snapshot, and its content stays identical', async () => {
+    const { account, entries, device, first } = await setup();
+    first.connect({ compactAfter: 4 });
+    await online(first);
+    const a = first.repo.create<Note>({ text: '', items: [] });
+    for (let i = 0; i < 12; i++) {
+      a.change((d) => d.items!.push(`item ${i}`));
+      await uploaded(account, first, a);
+    }
+    // 13 chunks were uploaded (the document, then 12 changes); compactions leave at most a few.
+    await waitFor(async () => (await entries()).filter((e) => e.doc === a.documentId).some((e) => e.kind === 'snapshot' && e.seq > 5), 'a compaction');
+    const live = (await entries()).filter((e) => e.doc === a.documentId);
+    expect(live.length).toBeLessThanOrEqual(5);
+    const fresh = device();
+    fresh.connect();
+    await online(fresh);
+    const b = await findWhenThere<Note>(fresh.repo, a.url);
+    expect(b.doc()).toEqual(a.doc());
+    expect(sameHeads(A.getHeads(b.doc()), A.getHeads(a.doc()))).toBe(true);
+  });
+
+  it('a device with another key is told so and uploads and merges nothing', async () => {
+    const { account, entries, device, first } = await setup();
+    first.connect();
+    await online(first);
+    const a = first.repo.create<Note>({ text: 'only for the right key' });
+    await uploaded(account, first, a);
+    const stranger = device(newWorkspaceKey());
+    const own = stranger.repo.create<Note>({ text: 'stranger' });
+    await stranger.repo.flush();
+    const before = (await entries()).length;
+    stranger.connect();
+    await whenEngine(stranger.engine!, (s) => s.status === 'key-mismatch');
+    expect((await entries()).length).toBe(before);
+    expect((await stranger.local.ids()).has(a.documentId)).toBe(false);
+    expect(stranger.ledger.isUnsynced(own.documentId)).toBe(true);
+  });
+
+  it('bit-flipped, replayed-into-another-document, foreign-key and junk chunks are rejected and merge nothing', async () => {
+    const { account, raw, entries, key, device, first } = await setup();
+    first.connect();
+    await online(first);
+    const a = first.repo.create<Note>({ text: 'original' });
+    const other = first.repo.create<Note>({ text: 'other' });
+    await uploaded(account, first, a, other);
+    const second = device();
+    second.connect();
+    await online(second);
+    const b = await findWhenThere<Note>(second.repo, a.url);
+    const o = await findWhenThere<Note>(second.repo, other.url);
+    const headsB = A.getHeads(b.doc());
+    const headsO = A.getHeads(o.doc());
+
+    // Whoever holds the token (or runs the relay) puts chunks of its own.
+    const attacker = await raw();
+    const evil = A.change(A.clone(a.doc()), (d) => (d.text = 'tampered'));
+    const change = A.saveSince(evil, A.getHeads(a.doc()));
+    const flippedId = newChunkId();
+    const flipped = sealChunk(key, a.documentId, flippedId, 'change', change);
+    flipped[flipped.length - 3]! ^= 1;
+    const genuine = (await entries()).find((e) => e.doc === a.documentId)!;
+    const foreignId = newChunkId();
+    const junkId = newChunkId();
+    const answers = await Promise.all([
+      attacker.putAndWait(a.documentId, flippedId, flipped),
+      // a genuine chunk of `a`, replayed under the other document
+      attacker.putAndWait(other.documentId, genuine.chunk, genuine.bytes, { kind: genuine.kind }),
+      attacker.putAndWait(a.documentId, foreignId, sealChunk(newWorkspaceKey(), a.documentId, foreignId, 'change', change)),
+      // the right key, but not Automerge
+      attacker.putAndWait(a.documentId, junkId, sealChunk(key, a.documentId, junkId, 'change', new TextEncoder().encode('not automerge'))),
+    ]);
+    expect(answers.map((x) => x.t)).toEqual(['ack', 'ack', 'ack', 'ack']);
+
+    const s = await whenEngine(second.engine!, (x) => x.rejected >= 4);
+    expect(s.rejected).toBe(4);
+    expect(s.status).toBe('online');
+    expect(b.doc().text).toBe('original');
+    expect(sameHeads(A.getHeads(b.doc()), headsB)).toBe(true);
+    expect(sameHeads(A.getHeads(o.doc()), headsO)).toBe(true);
+    // A good edit still goes through afterwards.
+    a.change((d) => (d.text = 'edited'));
+    await waitFor(() => b.doc().text === 'edited', 'the good edit');
+  });
+
+  it('a duplicated upload is stored once, and entries served again change nothing', async () => {
+    const { account, raw, entries, device, first } = await setup();
+    first.connect();
+    await online(first);
+    const a = first.repo.create<Note>({ text: 'once', items: [] });
+    await uploaded(account, first, a);
+    const second = device();
+    second.connect();
+    await online(second);
+    const b = await findWhenThere<Note>(second.repo, a.url);
+    const heads = A.getHeads(b.doc());
+    const before = await entries();
+    const entry = before.find((e) => e.doc === a.documentId)!;
+    const again = await (await raw()).putAndWait(entry.doc, entry.chunk, entry.bytes, { kind: entry.kind });
+    expect(again).toMatchObject({ t: 'ack', seq: entry.seq, duplicate: true });
+    expect((await entries()).length).toBe(before.length);
+    // The device forgets what it pulled and gets the whole log again: nothing changes.
+    second.state = memorySyncStateStore();
+    const engine = second.connect();
+    await online(second);
+    expect(sameHeads(A.getHeads(b.doc()), heads)).toBe(true);
+    expect(engine.snapshot().rejected).toBe(0);
+  });
+
+  it('a fresh account is claimed with this device\'s key (made if it has none)', async () => {
+    const { relay, tmp } = await tempRelay('engine-claim');
+    void tmp;
+    const { account, token } = await relay.accounts.create('bob');
+    let workspace: string | null = null;
+    const d = makeDevice({ url: syncUrl(relay.url), token }, null, () => workspace);
+    cleanups.push(() => d.close());
+    const ws = d.repo.create<Note>({ text: 'ws' });
+    workspace = ws.url;
+    await d.repo.flush();
+    d.connect();
+    await online(d);
+    expect(d.key).not.toBeNull();
+    const stored = await relay.accounts.byToken(token);
+    expect(stored?.keyId).toBe(d.key!.keyId);
+    expect(stored?.workspaceUrl).toBe(workspace);
+    await uploaded(account.id, d, ws);
+  });
+
+  it('a legacy account: old documents downloaded, everything uploaded encrypted, then the relay is told', async () => {
+    const relay = await startProtocolRelay();
+    cleanups.push(() => relay.close());
+    const token = relay.addAccount('alice', { legacy: true });
+    const d = makeDevice({ url: relay.url, token }, newWorkspaceKey(), () => null);
+    cleanups.push(() => d.close());
+    const legacyDoc = A.save(A.from<Note>({ text: 'from the old relay' }));
+    let done = 0;
+    const probe = d.repo.create<Note>({ text: 'x' });
+    await d.repo.flush();
+    relay.accounts.get('alice')!.keyId = d.key!.keyId;
+    const oldId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    d.connect({
+      legacy: {
+        async download() {
+          await d.local.put([{ documentId: oldId, name: 'bundle-1', data: legacyDoc }]);
+          return true;
+        },
+        async done() {
+          done++;
+          relay.accounts.get('alice')!.legacy = false;
+          return true;
+        },
+      },
+    });
+    await whenEngine(d.engine!, (s) => s.migrating);
+    await whenEngine(d.engine!, (s) => !s.migrating);
+    expect(done).toBe(1);
+    const docs = new Set(relay.accounts.get('alice')!.log.map((e) => e.doc));
+    expect(docs.has(oldId)).toBe(true);
+    expect(docs.has(probe.documentId)).toBe(true);
+  });
+
+  it('close codes: a refused token stops, too many connections retries', async () => {
+    const relay = await startProtocolRelay();
+    cleanups.push(() => relay.close());
+    const token = relay.addAccount('alice');
+    const first = makeDevice({ url: relay.url, token }, newWorkspaceKey(), () => null);
+    cleanups.push(() => first.close());
+    relay.accounts.get('alice')!.keyId = first.key!.keyId;
+    first.connect();
+    await online(first);
+    relay.kick('alice', CLOSE.tooManyConnections);
+    await whenEngine(first.engine!, (s) => s.status === 'too-many');
+    await online(first);
+    relay.kick('alice', CLOSE.tokenRefused);
+    await whenEngine(first.engine!, (s) => s.status === 'refused');
+  });
+});
