@@ -21,6 +21,7 @@ import { documentsSettings } from '../../shared/rag/settings.ts';
 import { usableStandIn } from '../../shared/chat/tree.ts';
 import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../shared/chat/title.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
+import { storedString } from '../../shared/schema/stored-string.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
 import { createOllamaClient } from '../ollama/client.ts';
@@ -237,6 +238,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
             vision: info?.vision === true,
             ragTemplate: documentsSettings(workspace()?.doc.settings).template,
             continuing,
+            variables: { userName: storedString(settings().userName ?? ''), language: locale() },
             hooks,
             onSaveError: saves.report,
           },

@@ -53,6 +53,8 @@ function replaceFields(d: PresetDoc, fresh: PresetView): void {
   updateText(d, ['description'], fresh.description);
   updateText(d, ['system'], fresh.system);
   d.params = fresh.params;
+  if (fresh.customParams) d.customParams = storablePreset(fresh).customParams;
+  else delete d.customParams;
   d.suggestions = storablePreset(fresh).suggestions;
   d.tags = fresh.tags;
   d.hidden = fresh.hidden;

@@ -1,6 +1,7 @@
 import { presetTags, sortedSuggestions, type PresetDoc } from '../schema/preset.ts';
 import { storedString } from '../schema/stored-string.ts';
 import { decodePresetExtra } from './extra.ts';
+import { customValueText } from '../params/custom.ts';
 import type { OwuiCarriedDocument, OwuiKnowledge, OwuiModel } from './types.ts';
 
 /**
@@ -53,6 +54,14 @@ export function presetToOpenWebUI(
     // exported under the element's own name unless a kept key already holds that name
     const out = name !== undefined && !(name in params) ? name : key;
     params[out] = exportParam(key, p.params[key]);
+  }
+  // custom parameters go back as Open WebUI's editor keeps them: the typed text, under custom_params
+  const custom = Object.entries(p.customParams ?? {});
+  if (custom.length > 0) {
+    const kept = params.custom_params;
+    const merged: Record<string, unknown> = typeof kept === 'object' && kept !== null && !Array.isArray(kept) ? { ...(kept as Record<string, unknown>) } : {};
+    for (const [k, json] of custom) merged[k] = customValueText(storedString(json));
+    params.custom_params = merged;
   }
 
   const suggestions = sortedSuggestions(p).map((s) => ({

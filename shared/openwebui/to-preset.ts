@@ -56,6 +56,7 @@ export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): Pre
     description: imp.description,
     system: imp.system,
     params,
+    ...(imp.customParams && Object.keys(imp.customParams).length > 0 ? { customParams: { ...imp.customParams } } : {}),
     suggestions,
     tags: trueMap(imp.tags),
     hidden: imp.hidden,

@@ -104,6 +104,8 @@ export interface ImportedPreset {
   description: string;
   system: string;
   params: Record<string, ParamValue>;
+  /** custom parameters (shared/params/custom.ts): key → the value's JSON text; absent = none */
+  customParams?: Record<string, string>;
   /** in display order */
   suggestions: Array<{ title: string; subtitle: string; prompt: string }>;
   tags: string[];

@@ -57,6 +57,7 @@ export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySe
     description: String(p.description),
     system: String(p.system),
     params: copyRecord(p.params, copyParam),
+    ...(p.customParams ? { customParams: copyRecord(p.customParams, (v) => storedString(v)) } : {}),
     suggestions: copyRecord(p.suggestions, (s) => ({
       title: String(s.title),
       subtitle: String(s.subtitle),
