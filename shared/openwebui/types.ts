@@ -80,7 +80,13 @@ export type ImportNote =
   /** a document the sender did not include: the preset arrives without its knowledge */
   | { code: 'knowledge-left-out'; name: string; reason: 'too-large' | 'unavailable' | 'not-shared' }
   /** an Open WebUI document reference: its text lives on that server, not in the file */
-  | { code: 'knowledge-external'; name: string };
+  | { code: 'knowledge-external'; name: string }
+  /** a field of another app's file (LobeChat, NextChat, Jan) Atelier has no place for */
+  | { code: 'app-field-dropped'; field: string }
+  /** the base model named by another app's file, kept as it is (it may not be an Ollama model) */
+  | { code: 'base-model-from-file'; model: string }
+  /** the file named no model: this one, installed here, was chosen */
+  | { code: 'base-model-chosen'; model: string };
 
 /** A knowledge reference as imported; `document` is the carried text, made into a document on import. */
 export interface ImportedKnowledge extends KnowledgeRef {
