@@ -22,6 +22,7 @@ import { usableStandIn } from '../../shared/chat/tree.ts';
 import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../shared/chat/title.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { storedString } from '../../shared/schema/stored-string.ts';
+import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
 import { createOllamaClient } from '../ollama/client.ts';
@@ -145,7 +146,9 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
 
   const canAttachImages = createMemo(() => {
     const list = models();
-    return list.length > 0 && list.every((ref) => catalog.info(ref)?.vision === true);
+    // the model reads images, and the preset offers file upload (its capability; absent = on)
+    const uploadOn = (ref: string) => capabilityOn(ref.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'file_upload');
+    return list.length > 0 && list.every((ref) => catalog.info(ref)?.vision === true && uploadOn(ref));
   });
 
   // from the few answers running in this tab, not by reading every message of the conversation

@@ -131,7 +131,12 @@ export function createAnswerHooks(deps: HookDeps): AnswerHooks {
     async runTool(name, args) {
       const exec = executors.get(name);
       if (!exec) return { result: `Error: no tool named ${name}`, error: true };
-      return exec(args);
+      setAnswerStatus(answerId, { phase: 'tool', name });
+      try {
+        return await exec(args);
+      } finally {
+        setAnswerStatus(answerId, null);
+      }
     },
 
     async outlet(content) {
