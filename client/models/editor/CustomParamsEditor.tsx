@@ -3,9 +3,19 @@ import { useI18n, type Translate } from '../../i18n/context.tsx';
 import { checkCustomKey, customValueText, parseCustomValue, type CustomParamError } from '../../../shared/params/custom.ts';
 import { immutable, storedString } from '../../../shared/schema/stored-string.ts';
 import type { PresetEditing } from '../editing.ts';
+import type { PresetDoc } from '../../../shared/schema/preset.ts';
 
 function errorText(t: Translate, e: CustomParamError | { code: 'duplicate'; key: string }): string {
   return t(`models.extras.customError.${e.code}`, 'key' in e ? { key: e.key } : {});
+}
+
+/**
+ * Writes one custom parameter. The map is created first and read back: in an Automerge change,
+ * the object just assigned is a copy, and only the document's own map takes writes.
+ */
+function setCustom(d: PresetDoc, key: string, json: string): void {
+  if (!d.customParams) d.customParams = {};
+  d.customParams[key] = immutable(json);
 }
 
 /** Sorted, so two devices show the same order whatever order the keys were added in. */
@@ -35,9 +45,7 @@ function CustomRow(props: { name: string; editing: PresetEditing }) {
             return;
           }
           setError(null);
-          props.editing.edit('customParams', (d) => {
-            (d.customParams ??= {})[props.name] = immutable(r.json);
-          });
+          props.editing.edit('customParams', (d) => setCustom(d, props.name, r.json));
         }}
       />
       <button
@@ -75,9 +83,7 @@ export function CustomParamsEditor(props: { editing: PresetEditing }) {
     const v = parseCustomValue(k.key, valueInput.value);
     if (!v.ok) return setError(errorText(t, v.error));
     setError(null);
-    props.editing.edit('customParams', (d) => {
-      (d.customParams ??= {})[k.key] = immutable(v.json);
-    });
+    props.editing.edit('customParams', (d) => setCustom(d, k.key, v.json));
     nameInput.value = '';
     valueInput.value = '';
     nameInput.focus();
