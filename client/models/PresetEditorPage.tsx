@@ -18,6 +18,7 @@ import { ToolsPicker } from './editor/ToolsPicker.tsx';
 import { PromptVariables } from './editor/PromptVariables.tsx';
 import { CustomParamsEditor } from './editor/CustomParamsEditor.tsx';
 import { CapabilitiesEditor } from './editor/CapabilitiesEditor.tsx';
+import { ChatDefaultsEditor } from './editor/ChatDefaultsEditor.tsx';
 import { CollaborativeText } from './editor/CollaborativeText.tsx';
 import { ConflictChoices } from './editor/ConflictChoices.tsx';
 import { createFieldConflicts, type FieldConflicts } from './editor/field-conflicts.ts';
@@ -100,6 +101,7 @@ function PresetFields(props: {
       <SuggestionsEditor editing={props.editing} conflicts={props.conflicts} />
       <DocumentsEditor editing={props.editing} />
       <ToolsPicker editing={props.editing} available={available()} />
+      <ChatDefaultsEditor editing={props.editing} names={new Map(toolList().map((x) => [x.id, x.name]))} />
       <CapabilitiesEditor editing={props.editing} />
       <TagsInput editing={props.editing} suggestions={presets.allTags()} />
     </>

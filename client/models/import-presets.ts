@@ -64,6 +64,8 @@ function replaceFields(d: PresetDoc, fresh: PresetView): void {
   d.toolIds = fresh.toolIds;
   d.filterIds = fresh.filterIds;
   d.actionIds = fresh.actionIds;
+  if (fresh.chatOff) d.chatOff = fresh.chatOff;
+  else delete d.chatOff;
   if (fresh.avatar) d.avatar = fresh.avatar;
   if (fresh.extra) d.extra = fresh.extra;
   else delete d.extra;

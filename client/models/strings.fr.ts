@@ -238,6 +238,7 @@ export const modelsFr: ModelsStrings = {
     defaults: 'Au début d’une conversation',
     defaultsHelp: 'Les outils et filtres de ce préréglage actifs dans une nouvelle conversation. Les autres peuvent être activés dans la conversation.',
     defaultOn: '{{ name }} actif dans une nouvelle conversation',
+    chatTools: 'Outils et filtres de cette conversation',
     noToolsYet: 'Choisissez d’abord des outils ou des filtres plus haut.',
   },
   transfer: {

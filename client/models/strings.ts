@@ -238,6 +238,7 @@ export const modelsEn = {
     defaults: 'When a chat starts',
     defaultsHelp: 'Which of this preset’s tools and filters are on in a new chat. The others can be switched on in the chat.',
     defaultOn: '{{ name }} on in a new chat',
+    chatTools: 'Tools and filters in this chat',
     noToolsYet: 'Choose tools or filters above first.',
   },
   transfer: {

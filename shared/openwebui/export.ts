@@ -96,6 +96,8 @@ export function presetToOpenWebUI(
       filterIds: sortedKeys(p.filterIds),
       actionIds: sortedKeys(p.actionIds),
       hidden: p.hidden,
+      // default filters, once the preset says which (imported, or set in the editor)
+      ...(p.chatOff ? { defaultFilterIds: sortedKeys(p.filterIds).filter((id) => !p.chatOff?.[id]) } : {}),
     },
     is_active: true,
     created_at: Math.floor(p.createdAt / 1000),

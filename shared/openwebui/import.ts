@@ -88,6 +88,7 @@ const KNOWN_META = new Set([
   'filterIds',
   'actionIds',
   'hidden',
+  'defaultFilterIds',
 ]);
 const KNOWN_KNOWLEDGE = new Set(['id', 'collection_name', 'name', 'type', 'atelier_document']);
 
@@ -375,6 +376,16 @@ function readElement(raw: unknown): ElementResult {
   const toolIds = ids('toolIds');
   const filterIds = ids('filterIds');
   const actionIds = ids('actionIds');
+  // default filters: the preset's filters not listed are off when a chat starts
+  let chatOff: Record<string, true> | undefined;
+  if (m.defaultFilterIds !== undefined && m.defaultFilterIds !== null) {
+    const on = stringList(m.defaultFilterIds);
+    if (on === null) notes.push({ code: 'field-ignored', field: 'meta.defaultFilterIds' });
+    else {
+      chatOff = {};
+      for (const id of filterIds) if (!on.includes(id) && !UNSAFE_KEYS.has(id)) chatOff[id] = true;
+    }
+  }
 
   return {
     ok: true,
@@ -396,6 +407,7 @@ function readElement(raw: unknown): ElementResult {
       toolIds,
       filterIds,
       actionIds,
+      ...(chatOff ? { chatOff } : {}),
       createdAt: toMs(el.created_at),
       updatedAt: toMs(el.updated_at),
       notes,

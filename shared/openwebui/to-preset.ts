@@ -67,6 +67,7 @@ export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): Pre
     toolIds: trueMap(imp.toolIds),
     filterIds: trueMap(imp.filterIds),
     actionIds: trueMap(imp.actionIds),
+    ...(imp.chatOff ? { chatOff: { ...imp.chatOff } } : {}),
     createdAt: imp.createdAt ?? o.now,
     updatedAt: imp.updatedAt ?? o.now,
     ...(imp.extra ? { extra: encodePresetExtra(imp.extra) } : {}),

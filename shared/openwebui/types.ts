@@ -125,6 +125,8 @@ export interface ImportedPreset {
   toolIds: string[];
   filterIds: string[];
   actionIds: string[];
+  /** tools and filters off when a chat starts (from `meta.defaultFilterIds`); absent when the element did not say */
+  chatOff?: Record<string, true>;
   /** ms; null when the element had none */
   createdAt: number | null;
   updatedAt: number | null;

@@ -64,6 +64,12 @@ export type PresetDoc = {
   toolIds: Record<string, true>;
   filterIds: Record<string, true>;
   actionIds: Record<string, true>;
+  /**
+   * Tools and filters of this preset that are off when a chat starts (the person can switch them
+   * on in the chat); absent or missing id = on. Open WebUI's `meta.defaultFilterIds` is the filters
+   * not in here. Absent on presets that never set it.
+   */
+  chatOff?: Record<string, true>;
   createdAt: number;
   updatedAt: number;
   /**

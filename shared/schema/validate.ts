@@ -84,6 +84,7 @@ const presetSchema = v.looseObject({
   toolIds: trueMap,
   filterIds: trueMap,
   actionIds: trueMap,
+  chatOff: v.optional(trueMap),
   createdAt: v.number(),
   updatedAt: v.number(),
   slugChanged: v.optional(v.nullable(v.looseObject({ from: storedString, to: storedString }))),
