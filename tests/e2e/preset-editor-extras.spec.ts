@@ -197,3 +197,25 @@ test('custom parameters, capabilities and your name survive sync to a second dev
   await a.close();
   await b.close();
 });
+
+test('a tool set off "when a chat starts" is off in a new chat and not sent; switched on in the chat, it is sent', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await createPreset(page, 'Calc Helper', 'llama3.2', async () => {
+    await page.getByRole('group', { name: 'Tools' }).getByLabel('Calculator').check();
+    await page.getByRole('group', { name: 'When a chat starts' }).getByLabel('Calculator on in a new chat').uncheck();
+  });
+  await goToChat(page);
+  await selectModel(page, 'Calc Helper');
+  const inChat = page.getByRole('group', { name: 'Tools and filters in this chat' });
+  await expect(inChat.getByRole('button', { name: 'Calculator' })).toHaveAttribute('aria-pressed', 'false');
+  await send(page, 'One');
+  await expect(answers(page, 'Calc Helper')).toContainText('You said: One');
+  expect(lastChatBody(fake).tools).toBeUndefined();
+
+  await inChat.getByRole('button', { name: 'Calculator' }).click();
+  await expect(inChat.getByRole('button', { name: 'Calculator' })).toHaveAttribute('aria-pressed', 'true');
+  await send(page, 'Two');
+  await expect(answers(page, 'Calc Helper').nth(1)).toContainText('You said: Two');
+  const tools = lastChatBody(fake).tools as Array<{ function: { name: string } }> | undefined;
+  expect(tools?.map((t) => t.function.name)).toEqual(['calculator']);
+});
