@@ -21,6 +21,8 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
   const { t } = useI18n();
   const toolList = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
   const toolNames = () => new Map(toolList().map((x) => [x.id, x.name]));
+  // those that resolve here (one imported from Open WebUI that does not cannot run anyway)
+  const shownTools = () => props.chat.chatTools().filter((x) => toolNames().has(x.id));
   const [text, setText] = createSignal(loadDraft(props.chat.id()));
   const [pending, setPending] = createSignal<Pending[]>([]);
   const [notice, setNotice] = createSignal('');
@@ -123,12 +125,12 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
         </ul>
       </Show>
       {/* the chosen presets' tools and filters, each switched on or off for this chat */}
-      <Show when={props.chat.chatTools().length > 0}>
+      <Show when={shownTools().length > 0}>
         <div class="chat-tools" role="group" aria-label={t('models.extras.chatTools')}>
-          <For each={props.chat.chatTools()}>
+          <For each={shownTools()}>
             {(x) => (
               <button type="button" class="secondary small" aria-pressed={x.on} onClick={() => props.chat.setChatTool(x.id, !x.on)}>
-                {toolNames().get(x.id) ?? x.id}
+                {toolNames().get(x.id)}
               </button>
             )}
           </For>

@@ -10,7 +10,8 @@ import type { PresetEditing } from '../editing.ts';
  */
 export function ChatDefaultsEditor(props: { editing: PresetEditing; names: ReadonlyMap<string, string> }) {
   const { t } = useI18n();
-  const ids = () => [...Object.keys(props.editing.doc.toolIds), ...Object.keys(props.editing.doc.filterIds)];
+  // only those that resolve here: one that does not (imported from Open WebUI) cannot run in a chat
+  const ids = () => [...Object.keys(props.editing.doc.toolIds), ...Object.keys(props.editing.doc.filterIds)].filter((id) => props.names.has(id));
   const set = (d: PresetDoc, id: string, on: boolean) => {
     if (!d.chatOff) d.chatOff = {};
     if (on) delete d.chatOff[id];
@@ -32,7 +33,7 @@ export function ChatDefaultsEditor(props: { editing: PresetEditing; names: Reado
                   props.editing.edit('chatOff', (d) => set(d, id, on));
                 }}
               />
-              <span>{t('models.extras.defaultOn', { name: props.names.get(id) ?? id })}</span>
+              <span>{t('models.extras.defaultOn', { name: props.names.get(id) ?? '' })}</span>
             </label>
           )}
         </For>
