@@ -13,6 +13,8 @@ import { Markdown } from './Markdown.tsx';
 import { SiblingNav } from './SiblingNav.tsx';
 import { CopyButton } from './CopyButton.tsx';
 import { AnswerExtras } from '../tools/AnswerExtras.tsx';
+import { usePresets } from '../models/presets-context.tsx';
+import { capabilityOn } from '../../shared/presets/capabilities.ts';
 
 /** A stored diagnosis as this build understands it (a newer device may have written a code we do not know). */
 /** The model Ollama says is not installed (a preset's base model, say), to offer pulling it right here. */
@@ -42,10 +44,17 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
   const state = () => props.state(props.id);
   const info = createMemo(() => props.chat.catalog.info(m()?.model));
   const name = () => info()?.name ?? m()?.model ?? t('chat.unknownModel');
+  const presets = usePresets();
+  /** the preset's "usage" capability: tokens and speed from Ollama's final line (absent = on) */
+  const usageOn = () => {
+    const ref = m()?.model;
+    return capabilityOn(ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'usage');
+  };
   const speed = () => {
     const msg = m();
-    return msg ? tokensPerSecond(msg.stats) : null;
+    return msg && usageOn() ? tokensPerSecond(msg.stats) : null;
   };
+  const tokens = () => m()?.stats.eval_count;
   const sibs = () => {
     const d = props.chat.doc();
     return d ? siblings(d.messages, props.id) : { ids: [props.id], index: 0 };
@@ -138,7 +147,11 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
               </Show>
             </Show>
             <Show when={speed() !== null && !streaming()}>
-              <span class="speed">{t('chat.speed', { n: speed() ?? 0 })}</span>
+              <span class="speed" aria-label={t('chat.usageLabel')}>
+                {tokens() !== undefined
+                  ? t('chat.usage', { tokens: tokens() ?? 0, n: speed() ?? 0, prompt: m()?.stats.prompt_eval_count ?? 0 })
+                  : t('chat.speed', { n: speed() ?? 0 })}
+              </span>
             </Show>
           </footer>
         </article>

@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
+import { createToolList } from '../tools/registry.ts';
 import type { Chat, SendResult } from './create-chat.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
 import { ACCEPTED_IMAGES, prepareImage, type PreparedImage } from './images.ts';
@@ -18,6 +19,10 @@ interface Pending {
  */
 export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: File[]) => void) => void }) {
   const { t } = useI18n();
+  const toolList = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
+  const toolNames = () => new Map(toolList().map((x) => [x.id, x.name]));
+  // those that resolve here (one imported from Open WebUI that does not cannot run anyway)
+  const shownTools = () => props.chat.chatTools().filter((x) => toolNames().has(x.id));
   const [text, setText] = createSignal(loadDraft(props.chat.id()));
   const [pending, setPending] = createSignal<Pending[]>([]);
   const [notice, setNotice] = createSignal('');
@@ -118,6 +123,18 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
             )}
           </For>
         </ul>
+      </Show>
+      {/* the chosen presets' tools and filters, each switched on or off for this chat */}
+      <Show when={shownTools().length > 0}>
+        <div class="chat-tools" role="group" aria-label={t('models.extras.chatTools')}>
+          <For each={shownTools()}>
+            {(x) => (
+              <button type="button" class="secondary small" aria-pressed={x.on} onClick={() => props.chat.setChatTool(x.id, !x.on)}>
+                {toolNames().get(x.id)}
+              </button>
+            )}
+          </For>
+        </div>
       </Show>
       <div class="composer-row">
         <Show when={props.chat.canAttachImages()}>

@@ -1,4 +1,4 @@
-import { createMemo, createSignal, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
 import { isValidAutomergeUrl, parseAutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import {
@@ -21,6 +21,8 @@ import { documentsSettings } from '../../shared/rag/settings.ts';
 import { usableStandIn } from '../../shared/chat/tree.ts';
 import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../shared/chat/title.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
+import { storedString } from '../../shared/schema/stored-string.ts';
+import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
 import { createOllamaClient } from '../ollama/client.ts';
@@ -68,6 +70,9 @@ export interface Chat {
   generations: Generations;
   /** every model of the next turn reads images */
   canAttachImages: Accessor<boolean>;
+  /** the tools and filters of the chosen presets, each on or off in this chat (starting from the presets' defaults) */
+  chatTools: Accessor<Array<{ id: string; on: boolean }>>;
+  setChatTool: (id: string, on: boolean) => void;
   /** answers of this conversation generating in this tab */
   runningHere: Accessor<string[]>;
   send(text: string, images: readonly PreparedImage[]): SendResult;
@@ -142,9 +147,38 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     } else setNewChatModels(clean);
   };
 
+  // Per chat, in memory: which of the presets' tools and filters are switched on or off here.
+  // A new chat (or another conversation, or other models) starts again from the presets' defaults.
+  const [toolChoice, setToolChoice] = createSignal<Record<string, boolean>>({});
+  const chosenPresets = () => models().flatMap((ref) => (ref.startsWith('preset:') ? [presets.byId(ref.slice('preset:'.length))?.doc()] : [])).filter((p) => p !== undefined);
+  // (a new chat getting its id when its first message is sent keeps the choices made before)
+  createEffect(on(conversationId, (id, prev) => prev !== undefined && id !== prev && setToolChoice({}), { defer: true }));
+  // other models: their own defaults (an empty list while a conversation opens is not a change)
+  let lastModels = models().join('\n');
+  createEffect(
+    on(() => models().join('\n'), (list) => {
+      if (list === '' || list === lastModels) return;
+      lastModels = list;
+      setToolChoice({});
+    }),
+  );
+  const chatTools = createMemo(() => {
+    const out: Array<{ id: string; on: boolean }> = [];
+    for (const p of chosenPresets()) {
+      for (const id of [...Object.keys(p.toolIds), ...Object.keys(p.filterIds)]) {
+        if (out.some((x) => x.id === id)) continue;
+        out.push({ id, on: toolChoice()[id] ?? !p.chatOff?.[id] });
+      }
+    }
+    return out;
+  });
+  const offInChat = () => new Set(chatTools().filter((x) => !x.on).map((x) => x.id));
+
   const canAttachImages = createMemo(() => {
     const list = models();
-    return list.length > 0 && list.every((ref) => catalog.info(ref)?.vision === true);
+    // the model reads images, and the preset offers file upload (its capability; absent = on)
+    const uploadOn = (ref: string) => capabilityOn(ref.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'file_upload');
+    return list.length > 0 && list.every((ref) => catalog.info(ref)?.vision === true && uploadOn(ref));
   });
 
   // from the few answers running in this tab, not by reading every message of the conversation
@@ -218,7 +252,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       const info = catalog.info(ref);
       const preset = ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined;
       const hooks = preset
-        ? createAnswerHooks({ repo, client, preset, workspace: workspace()?.doc, knownModels: ollamaModels.models(), handle, answerId: id })
+        ? createAnswerHooks({ repo, client, preset, workspace: workspace()?.doc, knownModels: ollamaModels.models(), handle, answerId: id, off: offInChat() })
         : undefined;
       void generations.start(id, async (ctl) => {
         // Marked running at once (no "interrupted" flash), but the request is built and sent in
@@ -237,6 +271,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
             vision: info?.vision === true,
             ragTemplate: documentsSettings(workspace()?.doc.settings).template,
             continuing,
+            variables: { userName: storedString(settings().userName ?? ''), language: locale() },
             hooks,
             onSaveError: saves.report,
           },
@@ -383,6 +418,8 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     catalog,
     generations,
     canAttachImages,
+    chatTools,
+    setChatTool: (id: string, on: boolean) => setToolChoice((c) => ({ ...c, [id]: on })),
     runningHere,
     send,
     regenerate,

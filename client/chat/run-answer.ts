@@ -3,6 +3,7 @@ import type { ConversationDoc } from '../../shared/schema/conversation.ts';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { RagError } from '../knowledge/rag.ts';
 import { buildChatRequest, type ChatTarget } from '../../shared/chat/request.ts';
+import type { PromptVariableContext } from '../../shared/chat/prompt-variables.ts';
 import { chatInputs, contextForAnswer, newlyLeftOut } from '../../shared/chat/context.ts';
 import { statsFromDone } from '../../shared/chat/stats.ts';
 import type { OllamaClient } from '../ollama/client.ts';
@@ -45,6 +46,8 @@ export interface AnswerJob {
   ragTemplate: string;
   /** append to the answer's text instead of starting from scratch */
   continuing: boolean;
+  /** what fills the system prompt's variables; the time is taken when the request is built */
+  variables: Omit<PromptVariableContext, 'now'>;
   /** documents, tools and filters of a preset */
   hooks?: AnswerHooks;
   /** told when the settled answer could not be written to storage */
@@ -100,7 +103,7 @@ async function generate(job: AnswerJob, ctl: RunControl): Promise<AnswerOutcome>
       if (leftOut.length > 0) m.imagesLeftOut = leftOut;
       else if (m.imagesLeftOut && !job.continuing) delete m.imagesLeftOut;
     });
-    const request = buildChatRequest(job.target, inputs.messages);
+    const request = buildChatRequest(job.target, inputs.messages, { variables: { ...job.variables, now: new Date() } });
     const { stream: _stream, ...plain } = request;
     let body = plain as LoopRequest;
     if (job.hooks) {

@@ -2,7 +2,8 @@ import { createSignal, For, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { parseOpenWebUIImport, DEFAULT_IMPORT_MAX_BYTES } from '../../shared/openwebui/codec.ts';
+import { DEFAULT_IMPORT_MAX_BYTES } from '../../shared/openwebui/codec.ts';
+import { parsePresetsFile } from '../../shared/app-import/index.ts';
 import type { ImportNote, ImportResult, SkipReason } from '../../shared/openwebui/types.ts';
 import { parseModelfile } from '../../shared/modelfile/parse.ts';
 import { looksLikeModelfile, modelfileToImport } from '../../shared/modelfile/to-import.ts';
@@ -16,7 +17,7 @@ type Skipped = Array<{ index: number; name?: string; reason: SkipReason }>;
 /** Import from a file (picker or drop), a URL or a Modelfile; then a summary, asking about conflicts. */
 export function ImportPanel(props: { initial?: ImportResult | null }) {
   const { t, locale } = useI18n();
-  const { repo, workspace } = useWorkspace();
+  const { repo, workspace, ollamaModels } = useWorkspace();
   const presets = usePresets();
   const [error, setError] = createSignal<string | null>(null);
   const [plan, setPlan] = createStore<{ items: PlannedImport[] }>({ items: [] });
@@ -63,7 +64,8 @@ export function ImportPanel(props: { initial?: ImportResult | null }) {
    * after the file (`mario.modelfile` → "mario"; one called just "Modelfile" → its base model).
    */
   const fromText = (text: string, fileName: string) => {
-    const parsed = parseOpenWebUIImport(text, { maxBytes: DEFAULT_IMPORT_MAX_BYTES });
+    // Open WebUI, LobeChat, NextChat or Jan, by the file's shape; a file naming no model gets one installed here
+    const parsed = parsePresetsFile(text, { maxBytes: DEFAULT_IMPORT_MAX_BYTES, fallbackModel: ollamaModels.models()[0]?.name ?? '' });
     if (!parsed.ok && parsed.error.code === 'not-json' && looksLikeModelfile(text)) {
       const base = fileName.replace(/\.[^.]*$/, '');
       fromModelfile(/^modelfile$/i.test(base) ? '' : base, text);

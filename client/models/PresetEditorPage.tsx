@@ -15,6 +15,10 @@ import { SuggestionsEditor } from './editor/SuggestionsEditor.tsx';
 import { TagsInput } from './editor/TagsInput.tsx';
 import { DocumentsEditor } from './editor/DocumentsEditor.tsx';
 import { ToolsPicker } from './editor/ToolsPicker.tsx';
+import { PromptVariables } from './editor/PromptVariables.tsx';
+import { CustomParamsEditor } from './editor/CustomParamsEditor.tsx';
+import { CapabilitiesEditor } from './editor/CapabilitiesEditor.tsx';
+import { ChatDefaultsEditor } from './editor/ChatDefaultsEditor.tsx';
 import { CollaborativeText } from './editor/CollaborativeText.tsx';
 import { ConflictChoices } from './editor/ConflictChoices.tsx';
 import { createFieldConflicts, type FieldConflicts } from './editor/field-conflicts.ts';
@@ -89,26 +93,16 @@ function PresetFields(props: {
       </label>
       <label class="field wide">
         <span>{t('models.system')}</span>
-        <CollaborativeText multiline class="system-prompt" rows={10} text={props.editing.text('system')} />
+        <CollaborativeText multiline id="system-prompt" class="system-prompt" rows={10} text={props.editing.text('system')} />
       </label>
+      <PromptVariables fieldId="system-prompt" system={d().system} />
       <ParamsEditor editing={props.editing} />
+      <CustomParamsEditor editing={props.editing} />
       <SuggestionsEditor editing={props.editing} conflicts={props.conflicts} />
       <DocumentsEditor editing={props.editing} />
       <ToolsPicker editing={props.editing} available={available()} />
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={d().vision}
-          onChange={(e) => {
-            const on = e.currentTarget.checked;
-            props.editing.edit('vision', (p) => {
-              p.vision = on;
-            });
-          }}
-        />
-        <span>{t('models.vision')}</span>
-      </label>
-      <p class="help">{t('models.visionHelp')}</p>
+      <ChatDefaultsEditor editing={props.editing} names={new Map(toolList().map((x) => [x.id, x.name]))} />
+      <CapabilitiesEditor editing={props.editing} />
       <TagsInput editing={props.editing} suggestions={presets.allTags()} />
     </>
   );

@@ -26,6 +26,12 @@ export function noteText(t: Translate, n: ImportNote): string {
       return t('models.transfer.note.modelfile-line-dropped', { line: n.line });
     case 'knowledge-external':
       return t('models.transfer.note.knowledge-external', { name: n.name });
+    case 'app-field-dropped':
+      return t('models.transfer.note.app-field-dropped', { field: n.field });
+    case 'base-model-from-file':
+      return t('models.transfer.note.base-model-from-file', { model: n.model });
+    case 'base-model-chosen':
+      return t('models.transfer.note.base-model-chosen', { model: n.model });
     case 'knowledge-left-out':
       return t(`models.transfer.note.knowledge-left-out.${n.reason}`, { name: n.name });
   }

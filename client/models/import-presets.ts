@@ -53,6 +53,8 @@ function replaceFields(d: PresetDoc, fresh: PresetView): void {
   updateText(d, ['description'], fresh.description);
   updateText(d, ['system'], fresh.system);
   d.params = fresh.params;
+  if (fresh.customParams) d.customParams = storablePreset(fresh).customParams;
+  else delete d.customParams;
   d.suggestions = storablePreset(fresh).suggestions;
   d.tags = fresh.tags;
   d.hidden = fresh.hidden;
@@ -62,6 +64,8 @@ function replaceFields(d: PresetDoc, fresh: PresetView): void {
   d.toolIds = fresh.toolIds;
   d.filterIds = fresh.filterIds;
   d.actionIds = fresh.actionIds;
+  if (fresh.chatOff) d.chatOff = fresh.chatOff;
+  else delete d.chatOff;
   if (fresh.avatar) d.avatar = fresh.avatar;
   if (fresh.extra) d.extra = fresh.extra;
   else delete d.extra;

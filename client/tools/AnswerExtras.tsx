@@ -3,6 +3,7 @@ import { useI18n } from '../i18n/context.tsx';
 import { usePresets } from '../models/presets-context.tsx';
 import type { ChatMessage } from '../../shared/schema/conversation.ts';
 import { answerStatus } from '../knowledge/status.ts';
+import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { builtinById } from './builtins.ts';
 import { createToolList } from './registry.ts';
 import { runUserCode } from './sandbox-browser.ts';
@@ -49,12 +50,20 @@ export function AnswerExtras(props: { message: ChatMessage; content: string; don
 
   return (
     <>
-      <Show when={status()}>
-        {(s) => (
-          <p class="answer-status" role="status">
-            {s().phase === 'embedding' ? t('knowledge.embedding', { done: s().done, total: s().total }) : t('knowledge.searching')}
-          </p>
-        )}
+      {/* the preset's "status updates" and "citations" capabilities (shared/presets/capabilities.ts) */}
+      <Show when={capabilityOn(preset(), 'status_updates') && status()}>
+        {(s) => {
+          const line = () => {
+            const p = s();
+            if (p.phase === 'tool') return t('tools.calling', { name: p.name });
+            return p.phase === 'embedding' ? t('knowledge.embedding', { done: p.done, total: p.total }) : t('knowledge.searching');
+          };
+          return (
+            <p class="answer-status" role="status">
+              {line()}
+            </p>
+          );
+        }}
       </Show>
       <Show when={(props.message.toolCalls ?? []).length > 0}>
         <div class="tool-calls">
@@ -73,7 +82,7 @@ export function AnswerExtras(props: { message: ChatMessage; content: string; don
           </For>
         </div>
       </Show>
-      <Show when={(props.message.sources ?? []).length > 0}>
+      <Show when={capabilityOn(preset(), 'citations') && (props.message.sources ?? []).length > 0}>
         <section class="sources" aria-label={t('knowledge.sources')}>
           <h4>{t('knowledge.sources')}</h4>
           <ol>

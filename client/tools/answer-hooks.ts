@@ -31,6 +31,8 @@ export interface HookDeps {
   knownModels: KnownModel[];
   handle: DocHandle<ConversationDoc>;
   answerId: string;
+  /** tools and filters of the preset switched off in this chat */
+  off?: ReadonlySet<string>;
 }
 
 type Exec = (args: Record<string, unknown>) => Promise<{ result: string; error: boolean }>;
@@ -84,6 +86,7 @@ export function createAnswerHooks(deps: HookDeps): AnswerHooks {
       const tools: unknown[] = [];
       const canUseTools = baseModelToolSupport(preset.baseModel, deps.knownModels) !== 'no';
       for (const id of Object.keys(preset.toolIds ?? {})) {
+        if (deps.off?.has(id)) continue;
         const b = builtinById(id);
         if (b?.run) {
           for (const f of b.functions) {
@@ -118,6 +121,7 @@ export function createAnswerHooks(deps: HookDeps): AnswerHooks {
       if (tools.length > 0 && canUseTools) req.tools = tools;
 
       filters = Object.keys(preset.filterIds ?? {})
+        .filter((id) => !deps.off?.has(id))
         .map((id) => byId.get(id))
         .filter((t): t is ToolItem => t !== undefined && t.toolType === 'filter');
       for (const f of filters) {
@@ -131,7 +135,12 @@ export function createAnswerHooks(deps: HookDeps): AnswerHooks {
     async runTool(name, args) {
       const exec = executors.get(name);
       if (!exec) return { result: `Error: no tool named ${name}`, error: true };
-      return exec(args);
+      setAnswerStatus(answerId, { phase: 'tool', name });
+      try {
+        return await exec(args);
+      } finally {
+        setAnswerStatus(answerId, null);
+      }
     },
 
     async outlet(content) {

@@ -45,6 +45,7 @@ export const toolsStrings = defineStrings(
     noToolsBadge: 'not usable by this model',
     // chat
     toolCall: 'Tool: {{ name }}',
+    calling: 'Calling the tool {{ name }}…',
     toolError: 'Problem in {{ name }}',
     arguments: 'Arguments',
     result: 'Result',
@@ -92,6 +93,7 @@ export const toolsStrings = defineStrings(
     noToolsSupport: '{{ model }} ne peut pas utiliser d’outils (pas de capacité « tools ») : les outils ne seront pas envoyés.',
     noToolsBadge: 'inutilisable par ce modèle',
     toolCall: 'Outil : {{ name }}',
+    calling: 'Appel de l’outil {{ name }}…',
     toolError: 'Problème dans {{ name }}',
     arguments: 'Arguments',
     result: 'Résultat',

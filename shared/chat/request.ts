@@ -1,5 +1,8 @@
 import type { PresetDoc } from '../schema/preset.ts';
 import { toOllamaParams, type OllamaParamFields } from '../params/ollama.ts';
+import { customOptions } from '../params/custom.ts';
+import { fillPromptVariables, type PromptVariableContext } from './prompt-variables.ts';
+import { storedString, type Plain } from '../schema/stored-string.ts';
 
 /*
  * The exact body of an Ollama POST /api/chat for a chosen model: a preset (its base
@@ -7,7 +10,7 @@ import { toOllamaParams, type OllamaParamFields } from '../params/ollama.ts';
  */
 
 export type ChatTarget =
-  | { kind: 'preset'; preset: Pick<PresetDoc, 'baseModel' | 'system' | 'params'> }
+  | { kind: 'preset'; preset: Pick<PresetDoc, 'baseModel' | 'system' | 'params'> & { customParams?: Plain<PresetDoc['customParams']> | PresetDoc['customParams'] } }
   | { kind: 'base'; model: string };
 
 export interface ChatInputMessage {
@@ -36,23 +39,29 @@ function copyMessage(m: ChatInputMessage): OllamaChatMessage {
 }
 
 /**
- * - preset: the system prompt (when not blank) comes first; parameters left at Default are
+ * - preset: the system prompt (when not blank) comes first, its variables filled when
+ *   `variables` is given (shared/chat/prompt-variables.ts); parameters left at Default are
  *   not sent (no empty `options`); max_tokens goes as options.num_predict; keep_alive,
- *   think and format go at the top level (a format schema as an object).
+ *   think and format go at the top level (a format schema as an object); custom parameters
+ *   go under `options` too (the catalogue's own names are never custom: custom.ts).
  * - base model: the messages only.
  * `stream` defaults to true.
  */
 export function buildChatRequest(
   target: ChatTarget,
   messages: readonly ChatInputMessage[],
-  opts: { stream?: boolean } = {},
+  opts: { stream?: boolean; variables?: PromptVariableContext } = {},
 ): OllamaChatRequest {
   const stream = opts.stream ?? true;
   const list = messages.map(copyMessage);
   if (target.kind === 'base') return { model: target.model, messages: list, stream };
 
-  const { baseModel, system, params } = target.preset;
-  const sys = String(system);
+  const { baseModel, system, params, customParams } = target.preset;
+  const raw = String(system);
+  const sys = opts.variables ? fillPromptVariables(raw, opts.variables) : raw;
   if (sys.trim() !== '') list.unshift({ role: 'system', content: sys });
-  return { model: baseModel, messages: list, stream, ...toOllamaParams(params) };
+  const fields = toOllamaParams(params);
+  const custom = customOptions(customParams && Object.fromEntries(Object.entries(customParams).map(([k, v]) => [k, storedString(v)])));
+  if (Object.keys(custom).length > 0) fields.options = { ...custom, ...fields.options };
+  return { model: baseModel, messages: list, stream, ...fields };
 }

@@ -1,6 +1,7 @@
 import { presetTags, sortedSuggestions, type PresetDoc } from '../schema/preset.ts';
 import { storedString } from '../schema/stored-string.ts';
 import { decodePresetExtra } from './extra.ts';
+import { customValueText } from '../params/custom.ts';
 import type { OwuiCarriedDocument, OwuiKnowledge, OwuiModel } from './types.ts';
 
 /**
@@ -54,6 +55,14 @@ export function presetToOpenWebUI(
     const out = name !== undefined && !(name in params) ? name : key;
     params[out] = exportParam(key, p.params[key]);
   }
+  // custom parameters go back as Open WebUI's editor keeps them: the typed text, under custom_params
+  const custom = Object.entries(p.customParams ?? {});
+  if (custom.length > 0) {
+    const kept = params.custom_params;
+    const merged: Record<string, unknown> = typeof kept === 'object' && kept !== null && !Array.isArray(kept) ? { ...(kept as Record<string, unknown>) } : {};
+    for (const [k, json] of custom) merged[k] = customValueText(storedString(json));
+    params.custom_params = merged;
+  }
 
   const suggestions = sortedSuggestions(p).map((s) => ({
     content: String(s.prompt),
@@ -87,6 +96,8 @@ export function presetToOpenWebUI(
       filterIds: sortedKeys(p.filterIds),
       actionIds: sortedKeys(p.actionIds),
       hidden: p.hidden,
+      // default filters, once the preset says which (imported, or set in the editor)
+      ...(p.chatOff ? { defaultFilterIds: sortedKeys(p.filterIds).filter((id) => !p.chatOff?.[id]) } : {}),
     },
     is_active: true,
     created_at: Math.floor(p.createdAt / 1000),

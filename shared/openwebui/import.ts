@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { validateParam, validateParams } from '../params/catalogue.ts';
+import { checkCustomKey, customJsonOf, parseCustomValue } from '../params/custom.ts';
 import { SLUG_MAX_LENGTH, badSlugChars, deriveSlug } from '../presets/slug.ts';
 import { acceptAvatarUrl } from './avatar.ts';
 import type { ImportNote, ImportResult, ImportedKnowledge, ImportedPreset, PresetExtra, SkipReason } from './types.ts';
@@ -87,6 +88,7 @@ const KNOWN_META = new Set([
   'filterIds',
   'actionIds',
   'hidden',
+  'defaultFilterIds',
 ]);
 const KNOWN_KNOWLEDGE = new Set(['id', 'collection_name', 'name', 'type', 'atelier_document']);
 
@@ -210,7 +212,7 @@ function readKnowledge(x: unknown, notes: ImportNote[], extra: PresetExtra): Imp
  * element has no `max_tokens` of its own.
  */
 function readParams(rest: Rec, notes: ImportNote[], extra: PresetExtra): ImportedPreset['params'] {
-  const { num_predict: numPredict, ...others } = rest;
+  const { num_predict: numPredict, custom_params: _custom, ...others } = rest;
   const checked = validateParams(others);
   const params = checked.params;
   for (const e of checked.errors) {
@@ -233,6 +235,37 @@ function readParams(rest: Rec, notes: ImportNote[], extra: PresetExtra): Importe
     }
   }
   return params;
+}
+
+/**
+ * Open WebUI's custom parameters (`params.custom_params`: name → the text typed in its editor,
+ * which its server reads as JSON when it can). Each one becomes a custom parameter; one whose
+ * name or value Atelier cannot send is kept as it was (written back on export) with a note.
+ */
+function readCustomParams(x: unknown, notes: ImportNote[], extra: PresetExtra): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (x === undefined || x === null) return out;
+  if (!isRecord(x)) {
+    (extra.params ??= {}).custom_params = x;
+    notes.push({ code: 'field-kept', field: 'params.custom_params' });
+    return out;
+  }
+  for (const [k, val] of Object.entries(x)) {
+    if (UNSAFE_KEYS.has(k)) {
+      notes.push({ code: 'field-ignored', field: `params.custom_params.${k}` });
+      continue;
+    }
+    const key = checkCustomKey(k);
+    const json = typeof val === 'string' ? parseCustomValue(k, val) : null;
+    const text = json ? (json.ok ? json.json : null) : customJsonOf(val);
+    if (key.ok && key.key === k && text !== null) out[k] = text;
+    else {
+      const kept = ((extra.params ??= {}).custom_params ??= {}) as Rec;
+      kept[k] = val;
+      notes.push({ code: 'field-kept', field: `params.custom_params.${k}` });
+    }
+  }
+  return out;
 }
 
 function readCapabilities(x: unknown): { vision: boolean; rest: Record<string, boolean> } {
@@ -298,6 +331,7 @@ function readElement(raw: unknown): ElementResult {
     notes.push({ code: 'field-ignored', field: 'params.system' });
   }
   const presetParams = readParams(rest, notes, extra);
+  const customParams = readCustomParams(rest.custom_params, notes, extra);
 
   const m: Rec = isRecord(meta) ? meta : {};
   noteUnsafe(m, 'meta.', notes);
@@ -342,6 +376,16 @@ function readElement(raw: unknown): ElementResult {
   const toolIds = ids('toolIds');
   const filterIds = ids('filterIds');
   const actionIds = ids('actionIds');
+  // default filters: the preset's filters not listed are off when a chat starts
+  let chatOff: Record<string, true> | undefined;
+  if (m.defaultFilterIds !== undefined && m.defaultFilterIds !== null) {
+    const on = stringList(m.defaultFilterIds);
+    if (on === null) notes.push({ code: 'field-ignored', field: 'meta.defaultFilterIds' });
+    else {
+      chatOff = {};
+      for (const id of filterIds) if (!on.includes(id) && !UNSAFE_KEYS.has(id)) chatOff[id] = true;
+    }
+  }
 
   return {
     ok: true,
@@ -352,6 +396,7 @@ function readElement(raw: unknown): ElementResult {
       description: typeof description === 'string' ? description : '',
       system: typeof system === 'string' ? system : '',
       params: presetParams,
+      ...(Object.keys(customParams).length > 0 ? { customParams } : {}),
       suggestions,
       tags,
       hidden: m.hidden === true,
@@ -362,6 +407,7 @@ function readElement(raw: unknown): ElementResult {
       toolIds,
       filterIds,
       actionIds,
+      ...(chatOff ? { chatOff } : {}),
       createdAt: toMs(el.created_at),
       updatedAt: toMs(el.updated_at),
       notes,

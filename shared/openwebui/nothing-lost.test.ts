@@ -68,12 +68,24 @@ describe('an Open WebUI export imported into Atelier', () => {
       { code: 'field-kept', field: 'user_id' },
       { code: 'field-kept', field: 'access_control' },
       { code: 'param-dropped', key: 'temperature', error: { code: 'param-not-number', key: 'temperature' } },
-      { code: 'field-kept', field: 'params.custom_params' },
       { code: 'field-kept', field: 'meta.skillIds' },
       { code: 'field-kept', field: 'meta.builtinTools' },
-      { code: 'field-kept', field: 'meta.defaultFilterIds' },
       { code: 'knowledge-external', name: 'Style guide' },
     ]);
+  });
+
+  it("Open WebUI's custom parameters become custom parameters (sent to Ollama), not kept unused", () => {
+    const item = importOne(JSON.stringify([openWebUIElement()]));
+    expect(item.customParams).toEqual({ reasoning_effort: '"low"' });
+    expect(item.extra?.params).toBeUndefined();
+  });
+
+  it("Open WebUI's default filters become the filters on when a chat starts", () => {
+    const el = openWebUIElement();
+    const item = importOne(JSON.stringify([{ ...el, meta: { ...el.meta, filterIds: ['rate-limit', 'redact'], defaultFilterIds: ['rate-limit'] } }]));
+    expect(item.chatOff).toEqual({ redact: true });
+    const doc = presetFromImport(item, { id: 'p1', avatar: null, now: 0 });
+    expect(presetToOpenWebUI({ ...doc, extra: doc.extra == null ? null : String(doc.extra) }, null).meta).toMatchObject({ defaultFilterIds: ['rate-limit'] });
   });
 
   it('num_predict is used as max tokens', () => {

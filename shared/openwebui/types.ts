@@ -80,7 +80,13 @@ export type ImportNote =
   /** a document the sender did not include: the preset arrives without its knowledge */
   | { code: 'knowledge-left-out'; name: string; reason: 'too-large' | 'unavailable' | 'not-shared' }
   /** an Open WebUI document reference: its text lives on that server, not in the file */
-  | { code: 'knowledge-external'; name: string };
+  | { code: 'knowledge-external'; name: string }
+  /** a field of another app's file (LobeChat, NextChat, Jan) Atelier has no place for */
+  | { code: 'app-field-dropped'; field: string }
+  /** the base model named by another app's file, kept as it is (it may not be an Ollama model) */
+  | { code: 'base-model-from-file'; model: string }
+  /** the file named no model: this one, installed here, was chosen */
+  | { code: 'base-model-chosen'; model: string };
 
 /** A knowledge reference as imported; `document` is the carried text, made into a document on import. */
 export interface ImportedKnowledge extends KnowledgeRef {
@@ -104,6 +110,8 @@ export interface ImportedPreset {
   description: string;
   system: string;
   params: Record<string, ParamValue>;
+  /** custom parameters (shared/params/custom.ts): key → the value's JSON text; absent = none */
+  customParams?: Record<string, string>;
   /** in display order */
   suggestions: Array<{ title: string; subtitle: string; prompt: string }>;
   tags: string[];
@@ -117,6 +125,8 @@ export interface ImportedPreset {
   toolIds: string[];
   filterIds: string[];
   actionIds: string[];
+  /** tools and filters off when a chat starts (from `meta.defaultFilterIds`); absent when the element did not say */
+  chatOff?: Record<string, true>;
   /** ms; null when the element had none */
   createdAt: number | null;
   updatedAt: number | null;

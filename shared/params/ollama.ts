@@ -1,7 +1,9 @@
 import type { ParamValue } from '../schema/preset.ts';
 import { PARAM_LIST, validateParam, type ThinkLevel } from './catalogue.ts';
+import type { JsonValue } from './custom.ts';
 
-export type OllamaOptionValue = number | boolean | string[];
+/** The catalogue's options are numbers, booleans and the stop list; custom ones any JSON value. */
+export type OllamaOptionValue = number | boolean | string[] | JsonValue;
 
 /** The request fields a preset's parameters turn into. Keys are present only when set. */
 export interface OllamaParamFields {

@@ -57,6 +57,7 @@ export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySe
     description: String(p.description),
     system: String(p.system),
     params: copyRecord(p.params, copyParam),
+    ...(p.customParams ? { customParams: copyRecord(p.customParams, (v) => storedString(v)) } : {}),
     suggestions: copyRecord(p.suggestions, (s) => ({
       title: String(s.title),
       subtitle: String(s.subtitle),
@@ -77,6 +78,7 @@ export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySe
     toolIds: copyRecord(p.toolIds, keep),
     filterIds: copyRecord(p.filterIds, keep),
     actionIds: copyRecord(p.actionIds, keep),
+    ...(p.chatOff ? { chatOff: copyRecord(p.chatOff, keep) } : {}),
     createdAt: now,
     updatedAt: now,
     // Open WebUI fields kept from an import go along, so the clone exports them too

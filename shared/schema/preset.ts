@@ -42,12 +42,21 @@ export type PresetDoc = {
   system: string;
   /** only the parameters the user set; absent = default, never sent */
   params: Record<string, ParamValue>;
+  /**
+   * Ollama options the catalogue does not know (shared/params/custom.ts): key → the value's JSON
+   * text, one value each. Sent under `options`. Absent on presets that never had one.
+   */
+  customParams?: Record<string, StoredString>;
   suggestions: Record<string, PromptSuggestion>;
   /** tag name -> true; a map so tags added on two devices both survive */
   tags: Record<string, true>;
   hidden: boolean;
   vision: boolean;
-  /** other Open WebUI capabilities (citations, …) kept for round trips */
+  /**
+   * Open WebUI's other capabilities (`meta.capabilities` without vision): file_upload, citations,
+   * usage, status_updates switch what a chat offers (shared/presets/capabilities.ts); the rest are
+   * kept for round trips. An absent key means Open WebUI's default for it.
+   */
   capabilities: Record<string, boolean>;
   /** automerge URL of a blob document holding the avatar picture, or null */
   avatar: string | null;
@@ -55,6 +64,12 @@ export type PresetDoc = {
   toolIds: Record<string, true>;
   filterIds: Record<string, true>;
   actionIds: Record<string, true>;
+  /**
+   * Tools and filters of this preset that are off when a chat starts (the person can switch them
+   * on in the chat); absent or missing id = on. Open WebUI's `meta.defaultFilterIds` is the filters
+   * not in here. Absent on presets that never set it.
+   */
+  chatOff?: Record<string, true>;
   createdAt: number;
   updatedAt: number;
   /**
@@ -87,16 +102,25 @@ export type PresetView = Plain<PresetDoc>;
 export function storablePreset(p: PresetView): PresetDoc {
   const suggestions: Record<string, PromptSuggestion> = {};
   for (const [id, s] of Object.entries(p.suggestions)) suggestions[id] = { ...s, title: immutable(s.title) };
-  const doc: PresetDoc = { ...p, name: immutable(p.name), suggestions, extra: undefined };
+  const doc: PresetDoc = { ...p, name: immutable(p.name), suggestions, extra: undefined, customParams: undefined };
+  if (p.customParams) doc.customParams = immutableValues(p.customParams);
+  else delete doc.customParams;
   // kept import fields are one value nobody edits; Automerge refuses `undefined`, so absent stays absent
   if (typeof p.extra === 'string') doc.extra = immutable(p.extra);
   else delete doc.extra;
   return doc;
 }
 
+function immutableValues(r: Readonly<Record<string, StoredString>>): Record<string, StoredString> {
+  const out: Record<string, StoredString> = {};
+  for (const [k, v] of Object.entries(r)) out[k] = immutable(v);
+  return out;
+}
+
 /** A top-level field's value as a document holds it (an undo writes back what a UI store read). */
 export function storableField(key: string, value: unknown): unknown {
   if (key === 'name' && typeof value === 'string') return immutable(value);
+  if (key === 'customParams' && typeof value === 'object' && value !== null) return immutableValues(value as Record<string, string>);
   if (key === 'suggestions' && typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [id, s] of Object.entries(value as Record<string, Plain<PromptSuggestion>>)) out[id] = { ...s, title: immutable(s.title) };

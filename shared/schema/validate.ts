@@ -67,6 +67,7 @@ const presetSchema = v.looseObject({
   description: v.string(),
   system: v.string(),
   params: v.record(v.string(), paramValue),
+  customParams: v.optional(v.record(v.string(), storedString)),
   suggestions: v.record(
     v.string(),
     v.looseObject({ title: storedString, subtitle: v.string(), prompt: v.string(), order: v.number() }),
@@ -83,6 +84,7 @@ const presetSchema = v.looseObject({
   toolIds: trueMap,
   filterIds: trueMap,
   actionIds: trueMap,
+  chatOff: v.optional(trueMap),
   createdAt: v.number(),
   updatedAt: v.number(),
   slugChanged: v.optional(v.nullable(v.looseObject({ from: storedString, to: storedString }))),

@@ -50,6 +50,11 @@ export type WorkspaceSettings = {
   autoTitle: boolean;
   /** Settings › Documents (optional, added after schema 1; missing = defaults) */
   documents?: DocumentsSettings;
+  /**
+   * Settings › General: the person's name, for `{{USER_NAME}}` in system prompts. In the workspace
+   * (one per account), not on the device: it is the same person on every device. Absent = not set.
+   */
+  userName?: StoredString;
 };
 
 /** Retrieval settings of the workspace (RAG). */

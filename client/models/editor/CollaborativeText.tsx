@@ -11,7 +11,7 @@ type Field = HTMLInputElement | HTMLTextAreaElement;
  *
  * Invariant: outside an input event, the field shows `base.text`, the version it last read.
  */
-export function CollaborativeText(props: { text: CollabText; multiline?: boolean; class?: string; rows?: number }) {
+export function CollaborativeText(props: { text: CollabText; multiline?: boolean; class?: string; rows?: number; id?: string }) {
   let field: Field | undefined;
   let base = props.text.snapshot();
   // while an IME composes, the field's value must not be replaced (it would end the composition)
@@ -72,8 +72,8 @@ export function CollaborativeText(props: { text: CollabText; multiline?: boolean
     follow();
   };
   return props.multiline ? (
-    <textarea ref={bind} class={props.class} rows={props.rows} onInput={onInput} onCompositionStart={onCompositionStart} onCompositionEnd={onCompositionEnd} />
+    <textarea ref={bind} id={props.id} class={props.class} rows={props.rows} onInput={onInput} onCompositionStart={onCompositionStart} onCompositionEnd={onCompositionEnd} />
   ) : (
-    <input ref={bind} class={props.class} onInput={onInput} onCompositionStart={onCompositionStart} onCompositionEnd={onCompositionEnd} />
+    <input ref={bind} id={props.id} class={props.class} onInput={onInput} onCompositionStart={onCompositionStart} onCompositionEnd={onCompositionEnd} />
   );
 }
