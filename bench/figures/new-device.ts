@@ -105,7 +105,7 @@ export async function join(
     const cpu0 = relay.cpuSeconds();
     const own0 = process.cpuUsage();
     const storage = new MemoryStorageAdapter();
-    const client = connectClient(relay.syncUrl(token), { storage });
+    const client = connectClient(relay.syncUrl(), { storage });
     cleanups.add(() => client.close());
     const bundled = new Map<string, Uint8Array>();
     let bundleDone: Promise<void> = Promise.resolve();
