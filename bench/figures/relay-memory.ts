@@ -11,22 +11,16 @@
  * device of each account through the protocol into a relay process that is then stopped: the
  * relay measured starts on a data folder that already holds them, with nothing in memory.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import * as A from '@automerge/automerge';
-import { addConversationEntry, initialWorkspace, type WorkspaceDoc } from '../../shared/schema/index.ts';
-import { newChunkId, sealChunk } from '../../shared/sync/chunk-crypto.ts';
 import { Cleanups, figure, median, now, round, sleep, tempDir, type BenchContext, type Figure } from '../lib/common.ts';
 import { getTemplate } from '../lib/dataset.ts';
 import type { Template } from '../lib/seed.ts';
 import { spawnRelay, type RelayProc } from '../lib/procs.ts';
+import { LOAD_ENV } from '../lib/clients.ts';
 import { connectDevice, prepareV2Accounts, type V2Account } from '../lib/v2-accounts.ts';
-import { NackError, type V2Client } from '../lib/v2-client.ts';
 import { newDocId } from '../lib/v2-device.ts';
+import { templateDocBytes, uploadDocs, workspaceBytes, type SeedDoc, type WorkspaceEntry } from '../lib/v2-seed.ts';
 
 const ACCOUNTS = 10;
-/** puts in flight per seeding device */
-const SEED_WINDOW = 32;
 
 async function rssSample(relay: RelayProc, samples = 5): Promise<number> {
   const xs: number[] = [];
@@ -37,62 +31,14 @@ async function rssSample(relay: RelayProc, samples = 5): Promise<number> {
   return median(xs);
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const p = path.join(dir, name);
-      return statSync(p).isDirectory() ? filesUnder(p) : [p];
-    });
-}
-
-/** A template conversation's stored chunks (NodeFS layout), concatenated: what `A.load` takes. */
-function conversationBytes(t: Template, i: number): Uint8Array {
-  const id = t.conversations[i % t.conversations.length]!.url.slice('automerge:'.length);
-  const parts = filesUnder(path.join(t.dir, 'docs', id.slice(0, 2), id.slice(2))).map((f) => readFileSync(f));
-  return new Uint8Array(Buffer.concat(parts));
-}
-
-/** A put, retried while the relay answers with a retryable nack (busy). */
-async function putRetrying(client: V2Client, doc: string, bytes: Uint8Array, seal: (chunk: string) => Uint8Array): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const chunk = newChunkId();
-    try {
-      await client.put(doc, chunk, 'snapshot', seal(chunk));
-      return;
-    } catch (err) {
-      if (!(err instanceof NackError) || !err.retryable || attempt >= 50) throw err;
-      await sleep(50);
-    }
-  }
-}
-
-/** Uploads the account's workspace and `n` conversations, each one encrypted snapshot. */
-async function seedAccount(wsUrl: string, account: V2Account, conversations: Uint8Array[], n: number): Promise<number> {
-  const device = await connectDevice(wsUrl, account);
-  try {
-    const docs: Array<{ id: string; bytes: Uint8Array }> = [];
-    let ws = A.from(initialWorkspace('Bench workspace', 1_700_000_000_000) as unknown as Record<string, unknown>) as A.Doc<WorkspaceDoc>;
-    const ids = Array.from({ length: n }, () => newDocId());
-    ws = A.change(ws, (d) => {
-      ids.forEach((id, i) => addConversationEntry(d, `conv${i}`, { url: `automerge:${id}`, title: `Conversation ${i}`, model: 'llama3.2' }, 1_700_000_000_000 + i));
-    });
-    docs.push({ id: account.workspaceUrl.slice('automerge:'.length), bytes: A.save(ws) });
-    ids.forEach((id, i) => docs.push({ id, bytes: conversations[i % conversations.length]! }));
-    let next = 0;
-    let bytes = 0;
-    const worker = async () => {
-      while (next < docs.length) {
-        const d = docs[next++]!;
-        bytes += d.bytes.length;
-        await putRetrying(device.client, d.id, d.bytes, (chunk) => sealChunk(account.key, d.id, chunk, 'snapshot', d.bytes));
-      }
-    };
-    await Promise.all(Array.from({ length: SEED_WINDOW }, worker));
-    return bytes;
-  } finally {
-    await device.client.close();
-  }
+/** The account's workspace and `n` conversations (template bytes, fresh document ids). */
+function accountDocs(account: V2Account, conversations: Uint8Array[], n: number): SeedDoc[] {
+  const ids = Array.from({ length: n }, () => newDocId());
+  const entries: WorkspaceEntry[] = ids.map((docId, i) => ({ kind: 'conversation', id: `conv${i}`, docId, title: `Conversation ${i}`, model: 'llama3.2' }));
+  return [
+    { id: account.workspaceUrl.slice('automerge:'.length), bytes: workspaceBytes(entries) },
+    ...ids.map((id, i) => ({ id, bytes: conversations[i % conversations.length]! })),
+  ];
 }
 
 interface SizeResult {
@@ -114,21 +60,21 @@ async function measureSize(ctx: BenchContext, t: Template, perAccount: number, c
     dataDir,
     Array.from({ length: ACCOUNTS }, (_, i) => `mem${i}`),
   );
-  const conversations = Array.from({ length: Math.min(perAccount, t.conversations.length) }, (_, i) => conversationBytes(t, i));
+  const conversations = t.conversations.slice(0, perAccount).map((e) => templateDocBytes(t, e));
+  const docs = accounts.map((a) => accountDocs(a, conversations, perAccount));
+  const seedBytes = docs.flat().reduce((s, d) => s + d.bytes.length, 0);
 
   const t0 = now();
-  const seeder = await spawnRelay('ours', { dataDir });
-  let seedBytes = 0;
+  const seeder = await spawnRelay('ours', { dataDir, env: LOAD_ENV });
   try {
-    const got = await Promise.all(accounts.map((a) => seedAccount(seeder.syncUrl(), a, conversations, perAccount)));
-    seedBytes = got.reduce((s, b) => s + b, 0);
+    await Promise.all(accounts.map((a, i) => uploadDocs(seeder.syncUrl(), a, docs[i]!)));
   } finally {
     await seeder.stop();
   }
   const seedS = (now() - t0) / 1000;
   ctx.log(`  ${ACCOUNTS} accounts × ${perAccount} conversations uploaded (${(seedBytes / 2 ** 20).toFixed(0)} MB before encryption) in ${seedS.toFixed(1)} s`);
 
-  const relay = await spawnRelay('ours', { dataDir });
+  const relay = await spawnRelay('ours', { dataDir, env: LOAD_ENV });
   cleanups.add(() => relay.stop());
   const rssStart = await rssSample(relay, 3);
   let peak = rssStart;

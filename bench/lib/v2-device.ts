@@ -38,12 +38,15 @@ export type EntryWatcher = (doc: A.Doc<unknown>, openedAt: number) => void;
 export interface DeviceOptions {
   /** open every document an entry arrives for (a device syncing its whole workspace); default false: only documents opened with `open` */
   openAll?: boolean;
+  /** every entry that opened, with its plaintext (a new device stores what it does not apply) */
+  onOpened?: (entry: LogEntry, plain: Uint8Array) => void;
 }
 
 export class BenchDevice {
   readonly #docs = new Map<string, Held>();
   readonly #watchers = new Map<string, Set<EntryWatcher>>();
   readonly #openAll: boolean;
+  readonly #onOpened: DeviceOptions['onOpened'];
   /** entries received, and those that did not open with the key (must stay 0) */
   received = 0;
   failed = 0;
@@ -58,6 +61,7 @@ export class BenchDevice {
     opts: DeviceOptions = {},
   ) {
     this.#openAll = opts.openAll ?? false;
+    this.#onOpened = opts.onOpened;
     client.onEntry((e) => this.#receive(e));
   }
 
@@ -70,6 +74,7 @@ export class BenchDevice {
       return;
     }
     this.seenDocs.add(e.doc);
+    this.#onOpened?.(e, plain);
     let held = this.#docs.get(e.doc);
     if (!held && this.#openAll) this.#docs.set(e.doc, (held = { doc: A.init(), chunks: [], inFlight: 0, compacting: false }));
     if (!held) return;
