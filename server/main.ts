@@ -74,10 +74,9 @@ function logStatsEvery(relay: Relay, ms: number): void {
   setInterval(() => {
     void relay.stats().then((s) => {
       const m = process.memoryUsage();
-      const loaded = s.accounts.reduce((n, a) => n + a.loadedDocuments, 0);
       log(
         `stats: rss ${mb(m.rss)} MB, js heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, wasm and buffers ${mb(m.external)} MB; ` +
-          `${s.accounts.length} account(s) open, ${loaded} document(s) loaded, ${s.openSockets} socket(s)`,
+          `${s.accounts.length} account(s) open, ${s.openSockets} socket(s)`,
       );
     });
   }, ms).unref();

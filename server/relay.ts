@@ -1,22 +1,22 @@
 /**
  * startRelay: one HTTP(S) server carrying the static client, the JSON API and the /sync
- * WebSocket endpoint, with one Repo per account behind it. Used by main.ts, by the start
+ * WebSocket endpoint (protocol v2, server/sync/), with each account's encrypted chunk log behind it. Used by main.ts, by the start
  * script and by tests (port 0 picks a free port; limits and idle timeouts can be shortened).
  */
 import { promises as fsp } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { StorageAdapterInterface } from '@automerge/automerge-repo';
-import { DEFAULT_IDLE, DEFAULT_LIMITS, relayOrigin, type IdleOptions, type RelayLimits } from './config.ts';
+import { DEFAULT_LIMITS, relayOrigin, type RelayLimits } from './config.ts';
 import { FileAccountStore, type AccountStore } from './accounts.ts';
-import { AccountRepos, type AccountStats } from './account-repos.ts';
 import { AuthGate, type GateClock } from './auth-gate.ts';
+import type { ChunkStore } from './chunk-store/chunk-store.ts';
+import { FilesChunkStore } from './chunk-store/files-store.ts';
 import { createApiHandler } from './http-api.ts';
-import { collectGarbage } from './memory.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticHandler } from './static.ts';
-import { createSyncEndpoint, SYNC_PATH } from './sync-endpoint.ts';
+import type { HubStats } from './sync/account-hub.ts';
+import { createSyncEndpoint, SYNC_PATH } from './sync/endpoint.ts';
 
 export interface RelayOptions {
   port: number;
@@ -27,8 +27,6 @@ export interface RelayOptions {
   log?: (line: string) => void;
   /** Defaults: DEFAULT_LIMITS (config.ts). */
   limits?: Partial<RelayLimits>;
-  /** Defaults: DEFAULT_IDLE (config.ts); null turns idle unloading off. */
-  idle?: Partial<IdleOptions> | null;
   trustProxy?: boolean;
   /** How often the accounts file is polled for rotations besides fs.watch (default 1000 ms). */
   accountsPollMs?: number;
@@ -36,14 +34,20 @@ export interface RelayOptions {
   keepAliveInterval?: number;
   /** The auth gate's clock (default: the system clock); tests step a manual one. */
   authClock?: GateClock;
-  /** Wraps each account's file storage: tests simulate a full disk with it. */
-  wrapStorage?: (accountId: string, storage: StorageAdapterInterface) => StorageAdapterInterface;
+  /** The accounts' chunk logs (default: local files under DATA_DIR); tests wrap it to simulate a full disk. */
+  chunkStore?: ChunkStore;
+  /** How long dropped chunks stay recoverable (DROPPED_GRACE_MS, default 7 days). */
+  droppedGraceMs?: number;
+  /** Per-account cap on bytes of its traffic held in memory (default 64 MiB). */
+  maxBytesInFlight?: number;
+  /** Time allowed for a socket's hello (default 5000 ms). */
+  helloTimeoutMs?: number;
 }
 
 export interface RelayStats {
   openSockets: number;
-  /** accounts whose Repo is loaded */
-  accounts: AccountStats[];
+  /** accounts whose chunk log is open */
+  accounts: HubStats[];
 }
 
 export interface Relay {
@@ -53,9 +57,7 @@ export interface Relay {
   accounts: AccountStore;
   /** What is loaded now (for tests and benchmarks). */
   stats(): Promise<RelayStats>;
-  /** Runs one idle-unloading pass now (tests). */
-  sweep(): Promise<void>;
-  /** Stops accepting, disconnects clients and flushes every repo to storage. */
+  /** Stops accepting, disconnects clients and closes every account's log. */
   close(): Promise<void>;
 }
 
@@ -67,26 +69,14 @@ export function syncUrl(relayUrl: string): string {
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const log = opts.log ?? ((line: string) => console.log(`[relay] ${line}`));
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const idle: IdleOptions | null = opts.idle === null ? null : { ...DEFAULT_IDLE, ...opts.idle };
   const tls = Boolean(opts.tls);
   const headers = securityHeaders(tls);
   await fsp.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
 
-  const repos = new AccountRepos({
-    dataDir: opts.dataDir,
-    log,
-    maxMessageBytes: limits.maxFrameBytes > 0 ? limits.maxFrameBytes : undefined,
-    keepAliveInterval: opts.keepAliveInterval,
-    maxDocumentsPerAccount: limits.maxDocumentsPerAccount,
-    maxAccountBytes: limits.maxAccountBytes,
-    idle,
-    wrapStorage: opts.wrapStorage,
-    // Every account idle and closed: give the memory back now (memory.ts).
-    onAllClosed: () => setTimeout(() => collectGarbage(), 100).unref(),
-  });
   const accounts = new FileAccountStore({
     dataDir: opts.dataDir,
-    createWorkspace: (accountId, name) => repos.createWorkspace(accountId, name),
+    // The relay cannot read documents: the workspace URL comes from the first device (set-key).
+    createWorkspace: async () => '',
     pollMs: opts.accountsPollMs,
   });
   await accounts.list(); // a corrupt accounts.json should stop the start, not the first connection
@@ -94,13 +84,19 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const auth = new AuthGate(accounts, limits, log, opts.authClock);
   const api = createApiHandler({ auth, trustProxy: opts.trustProxy, dataDir: opts.dataDir });
   const serveStatic = createStaticHandler(opts.staticDir ?? null);
+  const store = opts.chunkStore ?? new FilesChunkStore({ dataDir: opts.dataDir, graceMs: opts.droppedGraceMs, log });
   const endpoint = createSyncEndpoint({
     accounts,
-    repos,
+    store,
     auth,
+    dataDir: opts.dataDir,
     log,
     maxConnectionsPerAccount: limits.maxConnectionsPerAccount,
     maxConnectionsPerIp: limits.maxConnectionsPerIp,
+    maxAccountBytes: limits.maxAccountBytes,
+    maxBytesInFlight: opts.maxBytesInFlight,
+    helloTimeoutMs: opts.helloTimeoutMs,
+    keepAliveInterval: opts.keepAliveInterval,
     trustProxy: opts.trustProxy,
     headers,
   });
@@ -157,12 +153,12 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       stopWatching();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       try {
-        await repos.closeAll();
+        await endpoint.close();
       } finally {
         server.closeAllConnections();
         await serverClosed;
       }
-      log('stopped; all documents flushed');
+      log('stopped; every account log closed');
     })();
     return closing;
   };
@@ -171,8 +167,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     url,
     port,
     accounts,
-    stats: async () => ({ openSockets: endpoint.openSockets(), accounts: await repos.stats() }),
-    sweep: () => repos.sweep(),
+    stats: async () => ({ openSockets: endpoint.openSockets(), accounts: await endpoint.accounts() }),
     close,
   };
 }

@@ -1,0 +1,510 @@
+/**
+ * ChunkStore on local files: DATA_DIR/accounts/<id>/log/ holds the account's segments
+ * (segments.ts). The log is append-only; an open account keeps in memory one small record per
+ * chunk (ids, seq, where its parts are) for dedupe, covers checks and pulls, nothing per byte.
+ *
+ * Durability: parts are written as they arrive; a chunk's commit record follows its last part;
+ * commit() resolves after an fsync that started after that record was written. Group commit:
+ * one fsync serves every commit appended while the previous one ran.
+ * Visibility: an entry is served (entriesAfter, onDurable) only once durable, in seq order.
+ * Reclaim rewrites the whole log without expired chunks (into log.new, then swapped in): it
+ * runs when a log is opened, before anyone reads it.
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { accountDocumentsDir } from '../accounts.ts';
+import type { ChunkKind } from '../../shared/sync/protocol.ts';
+import { ChunkStoreError, type AccountLog, type AppendResult, type ChunkMeta, type ChunkStore, type ChunkUpload, type StoredEntry } from './chunk-store.ts';
+import { listSegments, R, scanSegment, segmentName, SegmentWriter, syncDir } from './segments.ts';
+
+export const DEFAULT_GRACE_MS = 7 * 24 * 3600_000;
+
+export interface FilesChunkStoreOptions {
+  dataDir: string;
+  /** how long dropped chunks stay recoverable (DROPPED_GRACE_MS) */
+  graceMs?: number;
+  /** segment files are started anew past this size (default 64 MiB) */
+  segmentBytes?: number;
+  now?: () => number;
+  /** test hook: called before every write with the account id; throw to simulate a refusing disk */
+  beforeWrite?: (accountId: string, bytes: number) => void;
+  log?: (line: string) => void;
+}
+
+interface Entry extends StoredEntry {
+  /** where the chunk's bytes are: [segment, position, length] triples */
+  parts: number[];
+  droppedAt: number | null;
+  durable: boolean;
+}
+
+const key = (doc: string, chunk: string) => `${doc}/${chunk}`;
+
+export function logDir(dataDir: string, accountId: string): string {
+  return path.join(accountDocumentsDir(dataDir, accountId), 'log');
+}
+
+export class FilesChunkStore implements ChunkStore {
+  readonly #opts: FilesChunkStoreOptions;
+  constructor(opts: FilesChunkStoreOptions) {
+    this.#opts = opts;
+  }
+
+  async open(accountId: string): Promise<AccountLog> {
+    const dir = logDir(this.#opts.dataDir, accountId);
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    await finishSwap(dir);
+    await takeLock(dir);
+    try {
+      let log = await FileAccountLog.load(accountId, dir, this.#opts);
+      if (log.hasExpired()) {
+        await log.rewrite();
+        await log.close(false);
+        await finishSwap(dir);
+        log = await FileAccountLog.load(accountId, dir, this.#opts);
+      }
+      return log;
+    } catch (err) {
+      await fsp.rm(path.join(dir, 'LOCK'), { force: true });
+      throw err;
+    }
+  }
+}
+
+/** Completes or undoes an interrupted rewrite (log.new written then renamed over log). */
+async function finishSwap(dir: string): Promise<void> {
+  const fresh = `${dir}.new`;
+  const old = `${dir}.old`;
+  const exists = (p: string) => fsp.stat(p).then(() => true, () => false);
+  if (await exists(old)) {
+    // Crash between the two renames: log.new is complete (renamed only after its fsync).
+    if (!(await exists(dir))) await fsp.rename(fresh, dir).catch(() => fsp.rename(old, dir));
+    await fsp.rm(old, { recursive: true, force: true });
+  }
+  // A log.new without log.old was never swapped in: incomplete.
+  await fsp.rm(fresh, { recursive: true, force: true });
+}
+
+/** One process at a time per log (the relay, or the account CLI while the relay does not hold it). */
+async function takeLock(dir: string): Promise<void> {
+  const file = path.join(dir, 'LOCK');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fsp.writeFile(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(await fsp.readFile(file, 'utf8').catch(() => ''));
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch {
+          alive = false;
+        }
+      }
+      if (alive) throw new ChunkStoreError('locked', `the chunk log is open in process ${pid}`);
+      await fsp.rm(file, { force: true });
+    }
+  }
+  throw new ChunkStoreError('locked', 'could not lock the chunk log');
+}
+
+class FileAccountLog implements AccountLog {
+  readonly accountId: string;
+  readonly #dir: string;
+  readonly #opts: FilesChunkStoreOptions;
+  readonly #graceMs: number;
+  readonly #now: () => number;
+  readonly #writer: SegmentWriter;
+  readonly #index = new Map<string, Entry>();
+  /** every entry (also dropped and not yet durable), by seq */
+  #order: Entry[] = [];
+  /** keys whose bytes were reclaimed: still count as dropped for covers */
+  readonly #gone = new Set<string>();
+  /** last seq handed out */
+  #assigned = 0;
+  /** last seq whose record is written */
+  #appended = 0;
+  #durable = 0;
+  /** what becomes true when a seq is durable, applied in seq order */
+  readonly #effects = new Map<number, () => Entry>();
+  #chain: Promise<unknown> = Promise.resolve();
+  #syncWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #syncing = false;
+  #broken: Error | null = null;
+  #closed = false;
+  readonly #listeners = new Set<(entries: readonly StoredEntry[]) => void>();
+
+  private constructor(accountId: string, dir: string, opts: FilesChunkStoreOptions) {
+    this.accountId = accountId;
+    this.#dir = dir;
+    this.#opts = opts;
+    this.#graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+    this.#now = opts.now ?? Date.now;
+    this.#writer = new SegmentWriter({
+      dir,
+      segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024,
+      base: () => this.#assigned,
+      beforeWrite: opts.beforeWrite ? (n) => opts.beforeWrite?.(accountId, n) : undefined,
+    });
+  }
+
+  static async load(accountId: string, dir: string, opts: FilesChunkStoreOptions): Promise<FileAccountLog> {
+    const log = new FileAccountLog(accountId, dir, opts);
+    const segs = await listSegments(dir);
+    for (const [i, n] of segs.entries()) {
+      const file = path.join(dir, segmentName(n));
+      const last = i === segs.length - 1;
+      const { good, size } = await scanSegment(file, n, last, (r) => log.#apply(r.type, r.payload));
+      if (good < size) {
+        if (last) {
+          opts.log?.(`chunk log ${accountId}: cut a torn record off the end (${size - good} bytes)`);
+          await fsp.truncate(file, good);
+        } else {
+          opts.log?.(`chunk log ${accountId}: segment ${n} is damaged after byte ${good}; the rest of it is ignored`);
+        }
+      }
+    }
+    log.#order.sort((a, b) => a.seq - b.seq);
+    log.#appended = log.#durable = log.#assigned;
+    await log.#writer.openExisting(segs);
+    return log;
+  }
+
+  #apply(type: number, payload: Uint8Array | null): void {
+    if (!payload) return;
+    const j = JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown>;
+    switch (type) {
+      case R.segment:
+        this.#assigned = Math.max(this.#assigned, Number(j.b) || 0);
+        break;
+      case R.commit: {
+        const e: Entry = {
+          seq: j.s as number,
+          doc: j.d as string,
+          chunk: j.c as string,
+          kind: j.k as ChunkKind,
+          size: j.z as number,
+          parts: j.p as number[],
+          droppedAt: null,
+          durable: true,
+        };
+        this.#index.set(key(e.doc, e.chunk), e);
+        this.#order.push(e);
+        this.#assigned = Math.max(this.#assigned, e.seq);
+        for (const c of (j.v as string[] | undefined) ?? []) {
+          const covered = this.#index.get(key(e.doc, c));
+          if (covered && covered.droppedAt === null) covered.droppedAt = j.t as number;
+        }
+        break;
+      }
+      case R.drop:
+        for (const k of j.k as string[]) {
+          const e = this.#index.get(k);
+          if (e) e.droppedAt = j.t as number;
+        }
+        break;
+      case R.recover:
+        for (const [k, s] of j.r as [string, number][]) {
+          const e = this.#index.get(k);
+          if (e) {
+            e.seq = s;
+            e.droppedAt = null;
+          }
+          this.#assigned = Math.max(this.#assigned, s);
+        }
+        break;
+      case R.gone:
+        for (const k of j.g as string[]) {
+          this.#gone.add(k);
+          this.#index.delete(k);
+        }
+        break;
+    }
+  }
+
+  head(): number {
+    return this.#durable;
+  }
+
+  bytesUsed(): number {
+    return this.#writer.bytes();
+  }
+
+  onDurable(listener: (entries: readonly StoredEntry[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #check(): void {
+    if (this.#closed) throw new ChunkStoreError('unavailable', 'the chunk log is closed');
+    if (this.#broken) throw new ChunkStoreError('unavailable', `the chunk log stopped after a failed write: ${this.#broken.message}`);
+  }
+
+  /** Runs `fn` after every earlier serialised step. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(() => {
+      this.#check();
+      return fn();
+    });
+    this.#chain = run.catch(() => {});
+    return run;
+  }
+
+  #checkCovers(doc: string, covers: readonly string[] | undefined): void {
+    for (const c of covers ?? []) {
+      const k = key(doc, c);
+      if (this.#gone.has(k)) continue;
+      const e = this.#index.get(k);
+      if (!e || !e.durable) throw new ChunkStoreError('bad-covers', `covers a chunk this document does not have: ${c}`);
+    }
+  }
+
+  begin(meta: ChunkMeta & { covers?: readonly string[] }): ChunkUpload | AppendResult {
+    this.#check();
+    const existing = this.#index.get(key(meta.doc, meta.chunk));
+    if (existing?.durable) return { seq: existing.seq, duplicate: true };
+    if (meta.covers && meta.kind !== 'snapshot') throw new ChunkStoreError('bad-covers', 'only a snapshot covers chunks');
+    this.#checkCovers(meta.doc, meta.covers);
+    const parts: number[] = [];
+    let written = 0;
+    let aborted = false;
+    return {
+      write: (part) =>
+        this.#serial(async () => {
+          if (aborted) throw new ChunkStoreError('bad-part', 'upload aborted');
+          if (written + part.length > meta.size) throw new ChunkStoreError('bad-part', 'part past the chunk size');
+          const at = await this.#append(R.part, [part]);
+          parts.push(at.seg, at.pos, part.length);
+          written += part.length;
+        }),
+      commit: async () => {
+        const result = await this.#serial(async (): Promise<AppendResult | Entry> => {
+          if (aborted) throw new ChunkStoreError('bad-part', 'upload aborted');
+          if (written !== meta.size) throw new ChunkStoreError('bad-part', `chunk incomplete: ${written} of ${meta.size} bytes`);
+          const other = this.#index.get(key(meta.doc, meta.chunk));
+          if (other) return other; // stored meanwhile by another upload
+          this.#checkCovers(meta.doc, meta.covers);
+          const seq = this.#assigned + 1;
+          const t = this.#now();
+          const rec = { s: seq, d: meta.doc, c: meta.chunk, k: meta.kind, z: meta.size, p: parts, t, ...(meta.covers?.length ? { v: meta.covers } : {}) };
+          this.#assigned = seq;
+          try {
+            await this.#append(R.commit, [Buffer.from(JSON.stringify(rec))]);
+          } catch (err) {
+            this.#assigned = seq - 1;
+            throw err;
+          }
+          const e: Entry = { seq, doc: meta.doc, chunk: meta.chunk, kind: meta.kind, size: meta.size, parts, droppedAt: null, durable: false };
+          this.#index.set(key(e.doc, e.chunk), e);
+          this.#order.push(e);
+          this.#appended = seq;
+          this.#effects.set(seq, () => {
+            e.durable = true;
+            for (const c of meta.covers ?? []) {
+              const covered = this.#index.get(key(e.doc, c));
+              if (covered && covered.droppedAt === null) covered.droppedAt = t;
+            }
+            return e;
+          });
+          return { seq, duplicate: false };
+        });
+        if ('parts' in result) {
+          await this.#untilDurable(result.seq);
+          return { seq: result.seq, duplicate: true };
+        }
+        await this.#sync();
+        return result;
+      },
+      abort: () => {
+        aborted = true;
+      },
+    };
+  }
+
+  async #append(type: number, payload: readonly Uint8Array[]): Promise<{ seg: number; pos: number }> {
+    try {
+      return await this.#writer.append(type, payload);
+    } catch (err) {
+      throw new ChunkStoreError('unavailable', `could not write: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async #untilDurable(seq: number): Promise<void> {
+    while (this.#durable < seq) await this.#sync();
+  }
+
+  /** Resolves after an fsync that started after this call (group commit). */
+  #sync(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#syncWaiters.push({ resolve, reject });
+      if (!this.#syncing) void this.#runSyncs();
+    });
+  }
+
+  async #runSyncs(): Promise<void> {
+    this.#syncing = true;
+    try {
+      while (this.#syncWaiters.length > 0) {
+        const batch = this.#syncWaiters.splice(0);
+        const upTo = this.#appended;
+        try {
+          if (this.#broken) throw this.#broken;
+          await this.#writer.sync();
+        } catch (err) {
+          // After a failed fsync the state of the file is unknown: stop writing (reopen to go on).
+          this.#broken ??= err instanceof Error ? err : new Error(String(err));
+          const e = new ChunkStoreError('unavailable', `could not make the chunk durable: ${this.#broken.message}`);
+          for (const w of batch) w.reject(e);
+          continue;
+        }
+        this.#markDurable(upTo);
+        for (const w of batch) w.resolve();
+      }
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  #markDurable(upTo: number): void {
+    const now: Entry[] = [];
+    for (let s = this.#durable + 1; s <= upTo; s++) {
+      const effect = this.#effects.get(s);
+      this.#effects.delete(s);
+      if (effect) now.push(effect());
+    }
+    if (upTo > this.#durable) this.#durable = upTo;
+    if (now.length > 0) for (const l of this.#listeners) l(now.map(publicEntry));
+  }
+
+  entriesAfter(since: number, limit: number): StoredEntry[] {
+    // Binary search for the first seq > since.
+    let lo = 0;
+    let hi = this.#order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#order[mid]?.seq ?? 0) <= since) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: StoredEntry[] = [];
+    for (let i = lo; i < this.#order.length && out.length < limit; i++) {
+      const e = this.#order[i];
+      if (!e || e.seq > this.#durable) break;
+      if (e.durable && e.droppedAt === null) out.push(publicEntry(e));
+    }
+    return out;
+  }
+
+  async read(entry: StoredEntry, offset: number, len: number): Promise<Uint8Array> {
+    const e = this.#index.get(key(entry.doc, entry.chunk));
+    if (!e) throw new ChunkStoreError('unavailable', 'chunk no longer stored');
+    const out = Buffer.alloc(len);
+    let at = 0; // offset of the current part within the chunk
+    let got = 0;
+    for (let i = 0; i < e.parts.length && got < len; i += 3) {
+      const seg = e.parts[i] ?? 0;
+      const pos = e.parts[i + 1] ?? 0;
+      const plen = e.parts[i + 2] ?? 0;
+      const from = Math.max(offset + got, at);
+      if (from < at + plen) {
+        const n = Math.min(at + plen - from, len - got);
+        out.set(await this.#writer.read(seg, pos + (from - at), n), got);
+        got += n;
+      }
+      at += plen;
+    }
+    if (got < len) throw new ChunkStoreError('bad-part', 'read past the chunk');
+    return out;
+  }
+
+  recover(doc?: string): Promise<number> {
+    return this.#serial(async () => {
+      const cutoff = this.#now() - this.#graceMs;
+      const back = this.#order.filter((e) => e.durable && e.droppedAt !== null && e.droppedAt > cutoff && (doc === undefined || e.doc === doc));
+      if (back.length === 0) return 0;
+      const pairs = back.map((e, i) => [key(e.doc, e.chunk), this.#assigned + 1 + i] as [string, number]);
+      await this.#append(R.recover, [Buffer.from(JSON.stringify({ r: pairs }))]);
+      this.#assigned += back.length;
+      this.#appended = this.#assigned;
+      back.forEach((e, i) => {
+        const seq = pairs[i]?.[1] ?? 0;
+        this.#effects.set(seq, () => {
+          e.seq = seq;
+          e.droppedAt = null;
+          this.#order.splice(this.#order.indexOf(e), 1);
+          this.#order.push(e);
+          return e;
+        });
+      });
+      return back.length;
+    }).then(async (n) => {
+      if (n > 0) await this.#sync();
+      return n;
+    });
+  }
+
+  hasExpired(): boolean {
+    const cutoff = this.#now() - this.#graceMs;
+    return this.#order.some((e) => e.droppedAt !== null && e.droppedAt <= cutoff);
+  }
+
+  reclaim(): Promise<number> {
+    return this.#serial(async () => {
+      if (!this.hasExpired()) return 0;
+      throw new ChunkStoreError('unavailable', 'reclaim runs when the log is opened; close and reopen it');
+    });
+  }
+
+  /** Writes the log without expired chunks into log.new (fsynced), then swaps it in. */
+  async rewrite(): Promise<void> {
+    const fresh = `${this.#dir}.new`;
+    await fsp.rm(fresh, { recursive: true, force: true });
+    await fsp.mkdir(fresh, { mode: 0o700 });
+    const head = this.#assigned;
+    const out = new SegmentWriter({ dir: fresh, segmentBytes: this.#opts.segmentBytes ?? 64 * 1024 * 1024, base: () => head });
+    const cutoff = this.#now() - this.#graceMs;
+    try {
+      const expired = this.#order.filter((e) => e.droppedAt !== null && e.droppedAt <= cutoff).map((e) => key(e.doc, e.chunk));
+      await out.append(R.segment, [Buffer.from(JSON.stringify({ b: head }))]);
+      await out.append(R.gone, [Buffer.from(JSON.stringify({ g: [...this.#gone, ...expired] }))]);
+      for (const e of this.#order) {
+        if (e.droppedAt !== null && e.droppedAt <= cutoff) continue;
+        const parts: number[] = [];
+        for (let off = 0; off < e.size; off += 1024 * 1024) {
+          const n = Math.min(1024 * 1024, e.size - off);
+          const at = await out.append(R.part, [await this.read(e, off, n)]);
+          parts.push(at.seg, at.pos, n);
+        }
+        const rec = { s: e.seq, d: e.doc, c: e.chunk, k: e.kind, z: e.size, p: parts, t: 0 };
+        await out.append(R.commit, [Buffer.from(JSON.stringify(rec))]);
+        if (e.droppedAt !== null) await out.append(R.drop, [Buffer.from(JSON.stringify({ k: [key(e.doc, e.chunk)], t: e.droppedAt }))]);
+      }
+      await out.sync();
+      await syncDir(fresh);
+    } finally {
+      await out.close();
+    }
+    const lock = path.join(this.#dir, 'LOCK');
+    await fsp.rename(lock, path.join(fresh, 'LOCK'));
+    await fsp.rename(this.#dir, `${this.#dir}.old`);
+    await fsp.rename(fresh, this.#dir);
+    await syncDir(path.dirname(this.#dir));
+    this.#opts.log?.(`chunk log ${this.accountId}: reclaimed chunks dropped more than ${Math.round(this.#graceMs / 3600_000)} h ago`);
+  }
+
+  /** `unlock`: false when the lock moves on with the directory (rewrite). */
+  async close(unlock = true): Promise<void> {
+    if (this.#closed) return;
+    await this.#chain;
+    while (this.#syncing || this.#syncWaiters.length > 0) await this.#sync().catch(() => {});
+    this.#closed = true;
+    await this.#writer.close();
+    if (unlock) await fsp.rm(path.join(this.#dir, 'LOCK'), { force: true });
+  }
+}
+
+function publicEntry(e: Entry): StoredEntry {
+  return { seq: e.seq, doc: e.doc, chunk: e.chunk, kind: e.kind, size: e.size };
+}

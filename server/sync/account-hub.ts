@@ -1,0 +1,217 @@
+/**
+ * One open account on the relay: its chunk log, its sockets, and the bytes of its traffic held
+ * in memory (bytes in flight). Past the cap, the account's sockets are paused (ws.pause: the
+ * relay stops reading them) until the disk and the readers catch up; pulls wait for room.
+ * Opened on the account's first socket, closed when its last socket and its work are gone.
+ */
+import type { AccountLog, ChunkStore, StoredEntry } from '../chunk-store/chunk-store.ts';
+
+export interface HubMember {
+  readonly id: string;
+  /** stops reading this socket (back-pressure), or reads again */
+  setPaused(paused: boolean): void;
+  /** durable entries of the account, in seq order (the member sends them if it has caught up) */
+  onEntries(entries: readonly StoredEntry[], origin: HubMember | undefined): void;
+  onPresence(peers: number): void;
+}
+
+export interface HubStats {
+  account: string;
+  sockets: number;
+  head: number;
+  bytesInFlight: number;
+  /** the most bytes in flight seen since the hub opened */
+  maxBytesInFlight: number;
+  paused: boolean;
+}
+
+export class AccountHub {
+  readonly accountId: string;
+  readonly log: AccountLog;
+  readonly members = new Set<HubMember>();
+  readonly #cap: number;
+  /** room kept below the cap for frames already being received when sockets are paused */
+  readonly #headroom: number;
+  #inFlight = 0;
+  #max = 0;
+  #paused = false;
+  #work = 0;
+  #waiters: { n: number; resolve: () => void }[] = [];
+  /** who uploaded a chunk being committed: not sent its own chunk back */
+  readonly #origins = new Map<string, HubMember>();
+  /** bytes of uploads begun and not yet committed (quota) */
+  reserved = 0;
+  readonly #stopListening: () => void;
+
+  constructor(accountId: string, log: AccountLog, cap: number, headroom: number) {
+    this.accountId = accountId;
+    this.log = log;
+    this.#cap = cap;
+    this.#headroom = Math.min(headroom, Math.floor(cap / 2));
+    this.#stopListening = log.onDurable((entries) => {
+      // Grouped by origin so each member gets every entry it did not upload, in order.
+      for (const m of this.members) {
+        const mine = entries.filter((e) => this.#origins.get(`${e.doc}/${e.chunk}`) !== m);
+        if (mine.length > 0) m.onEntries(mine, undefined);
+      }
+      for (const e of entries) this.#origins.delete(`${e.doc}/${e.chunk}`);
+    });
+  }
+
+  setOrigin(doc: string, chunk: string, member: HubMember): void {
+    this.#origins.set(`${doc}/${chunk}`, member);
+  }
+
+  clearOrigin(doc: string, chunk: string, member: HubMember): void {
+    if (this.#origins.get(`${doc}/${chunk}`) === member) this.#origins.delete(`${doc}/${chunk}`);
+  }
+
+  join(m: HubMember): void {
+    this.members.add(m);
+    if (this.#paused) m.setPaused(true);
+    this.#presence();
+  }
+
+  leave(m: HubMember): void {
+    if (!this.members.delete(m)) return;
+    for (const [k, v] of this.#origins) if (v === m) this.#origins.delete(k);
+    this.#presence();
+  }
+
+  #presence(): void {
+    const n = this.members.size;
+    for (const m of this.members) m.onPresence(n - 1);
+  }
+
+  /** Bytes received from a socket (already in memory): counted, and the account paused past the threshold. */
+  received(n: number): void {
+    this.#add(n);
+    if (!this.#paused && this.#inFlight >= this.#cap - this.#headroom) {
+      this.#paused = true;
+      for (const m of this.members) m.setPaused(true);
+    }
+  }
+
+  #fits(n: number): boolean {
+    return this.#inFlight === 0 || this.#inFlight + n <= this.#cap - this.#headroom;
+  }
+
+  /** Waits until `n` more bytes fit under the cap (reads for pulls), then counts them. */
+  async acquire(n: number): Promise<void> {
+    if (this.#waiters.length === 0 && this.#fits(n)) {
+      this.#add(n);
+      return;
+    }
+    // release() counts the bytes before resolving, so no two waiters overshoot together.
+    await new Promise<void>((resolve) => this.#waiters.push({ n, resolve }));
+  }
+
+  release(n: number): void {
+    this.#inFlight -= n;
+    if (this.#paused && this.#inFlight <= this.#cap / 2) {
+      this.#paused = false;
+      for (const m of this.members) m.setPaused(false);
+    }
+    for (let w = this.#waiters[0]; w && this.#fits(w.n); w = this.#waiters[0]) {
+      this.#waiters.shift();
+      this.#add(w.n);
+      w.resolve();
+    }
+  }
+
+  #add(n: number): void {
+    this.#inFlight += n;
+    if (this.#inFlight > this.#max) this.#max = this.#inFlight;
+  }
+
+  /** Work that keeps the hub open (an upload being written, a pull being read). */
+  hold(): void {
+    this.#work++;
+  }
+
+  unhold(): void {
+    this.#work--;
+  }
+
+  idle(): boolean {
+    return this.members.size === 0 && this.#work === 0;
+  }
+
+  stats(): HubStats {
+    return {
+      account: this.accountId,
+      sockets: this.members.size,
+      head: this.log.head(),
+      bytesInFlight: this.#inFlight,
+      maxBytesInFlight: this.#max,
+      paused: this.#paused,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#stopListening();
+    await this.log.close();
+  }
+}
+
+/** Opens each account's hub once, and closes it when idle. */
+export class Hubs {
+  readonly #store: ChunkStore;
+  readonly #cap: number;
+  readonly #headroom: number;
+  readonly #open = new Map<string, Promise<AccountHub>>();
+  /** hubs being closed: a new socket of the account waits for the close before reopening */
+  readonly #closing = new Map<string, Promise<void>>();
+  readonly #log: (line: string) => void;
+
+  constructor(store: ChunkStore, cap: number, headroom: number, log: (line: string) => void) {
+    this.#store = store;
+    this.#cap = cap;
+    this.#headroom = headroom;
+    this.#log = log;
+  }
+
+  get(accountId: string): Promise<AccountHub> {
+    let p = this.#open.get(accountId);
+    if (!p) {
+      const closing = this.#closing.get(accountId) ?? Promise.resolve();
+      p = closing.then(() => this.#store.open(accountId)).then((log) => new AccountHub(accountId, log, this.#cap, this.#headroom));
+      this.#open.set(accountId, p);
+      p.catch(() => this.#open.delete(accountId));
+    }
+    return p;
+  }
+
+  /** Closes the hub if nobody uses it any more. */
+  release(hub: AccountHub): void {
+    if (!hub.idle()) return;
+    if (this.#open.get(hub.accountId) === undefined) return;
+    this.#open.delete(hub.accountId);
+    const closing = hub
+      .close()
+      .catch((err: unknown) => this.#log(`sync: closing account ${hub.accountId} failed: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        if (this.#closing.get(hub.accountId) === closing) this.#closing.delete(hub.accountId);
+      });
+    this.#closing.set(hub.accountId, closing);
+  }
+
+  async stats(): Promise<HubStats[]> {
+    const out: HubStats[] = [];
+    for (const p of this.#open.values()) {
+      const hub = await p.catch(() => null);
+      if (hub) out.push(hub.stats());
+    }
+    return out;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.#open.values()];
+    this.#open.clear();
+    for (const p of all) {
+      const hub = await p.catch(() => null);
+      await hub?.close();
+    }
+    await Promise.all([...this.#closing.values()]);
+  }
+}

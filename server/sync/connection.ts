@@ -1,0 +1,431 @@
+/**
+ * One authenticated-or-not socket of the v2 protocol (shared/sync/protocol.ts).
+ *
+ * Frames are handled in arrival order; hello must come first. Uploads are written part by part
+ * through the fair disk queue and answered once (ack after the chunk is durable, or nack).
+ * Everything sent goes through one ordered send queue with a window of unflushed bytes
+ * (the ws send callback says when bytes left for the kernel): a pull streams entries, then
+ * `caught-up`, and only then is the socket sent live entries, so none is lost or repeated.
+ */
+import { randomBytes } from 'node:crypto';
+import type WebSocket from 'ws';
+import {
+  CLOSE,
+  decodeClientFrame,
+  encodeFrame,
+  PART_BYTES,
+  type ClientHeader,
+  type EntryHeader,
+  type NackCode,
+  type RelayHeader,
+} from '../../shared/sync/protocol.ts';
+import type { Account } from '../accounts.ts';
+import { ChunkStoreError, isUpload, type AppendResult, type ChunkUpload, type StoredEntry } from '../chunk-store/chunk-store.ts';
+import type { AccountHub, HubMember } from './account-hub.ts';
+import type { FairQueue } from './fair-queue.ts';
+
+/** What a connection needs from the endpoint. */
+export interface ConnectionContext {
+  queue: FairQueue;
+  log: (line: string) => void;
+  /** hello: checks the token; null = refused (the socket is closed by the callee) */
+  authenticate(conn: Connection, token: string): Promise<{ account: Account; hub: AccountHub; legacy: boolean } | null>;
+  claim(accountId: string, keyId: string, workspace: string): Promise<{ keyId: string; workspaceUrl: string } | null>;
+  /** the socket is gone (or refused): leave the hub */
+  closed(conn: Connection): void;
+  maxAccountBytes: number;
+}
+
+/** Unflushed bytes per socket before the send queue waits. */
+const SEND_WINDOW = 4 * PART_BYTES;
+/** Entries taken from the log per step of a pull. */
+const PULL_BATCH = 512;
+
+type SendItem = { t: 'pull'; since: number } | { t: 'live'; entries: readonly StoredEntry[] };
+
+interface UploadState {
+  header: Extract<ClientHeader, { t: 'put' }>;
+  next: number;
+  /** null: parts are read and discarded (refused, or a duplicate) until the last one */
+  upload: ChunkUpload | null;
+  duplicate: AppendResult | null;
+  /** parts written in order */
+  chain: Promise<void>;
+  failed: boolean;
+}
+
+export class Connection implements HubMember {
+  readonly id = randomBytes(9).toString('base64url');
+  readonly ws: WebSocket;
+  readonly ip: string;
+  account: Account | null = null;
+  hub: AccountHub | null = null;
+  tokenHash: string | null = null;
+  readonly #ctx: ConnectionContext;
+  #inbox: Promise<void> = Promise.resolve();
+  #helloSeen = false;
+  #closed = false;
+  #caughtUp = false;
+  readonly #sendQueue: SendItem[] = [];
+  #pumping = false;
+  #unflushed = 0;
+  #roomWaiter: (() => void) | null = null;
+  readonly #uploads = new Map<number, UploadState>();
+
+  constructor(ws: WebSocket, ip: string, ctx: ConnectionContext) {
+    this.ws = ws;
+    this.ip = ip;
+    this.#ctx = ctx;
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.#onMessage(data, isBinary));
+    ws.once('close', () => this.#onClose());
+  }
+
+  /** Closes with an `error` frame saying why. */
+  fail(code: number, message: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.ws.send(encodeFrame({ t: 'error', code, message }));
+    } catch {
+      // socket already going
+    }
+    this.ws.close(code, message.slice(0, 120));
+    setTimeout(() => this.ws.terminate(), 2_000).unref();
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.#closed) return;
+    if (!isBinary) return this.#badFrame('text frames are not part of the protocol');
+    const r = decodeClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    if (!r.ok) return this.#badFrame(r.reason);
+    const { header, body } = r.frame;
+    if (!this.#helloSeen) {
+      if (header.t !== 'hello') return this.#badFrame('the first frame must be hello');
+      this.#helloSeen = true;
+    } else if (header.t === 'hello') {
+      return this.#badFrame('a second hello');
+    }
+    // Puts are counted as soon as their bytes are in memory (the account may pause its sockets).
+    if (header.t === 'put') this.hub?.received(body.length);
+    const counted = header.t === 'put' && this.hub !== null;
+    this.#inbox = this.#inbox
+      .then(() => this.#handle(header, body, counted))
+      .catch((err: unknown) => {
+        this.#ctx.log(`sync: a frame failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.fail(1011, 'internal error');
+      });
+  }
+
+  #badFrame(reason: string): void {
+    this.#ctx.log(`sync: closed a socket from ${this.ip}: bad frame (${reason})`);
+    this.fail(CLOSE.badFrame, `bad frame: ${reason}`);
+  }
+
+  async #handle(header: ClientHeader, body: Uint8Array, counted: boolean): Promise<void> {
+    if (this.#closed) {
+      if (counted) this.hub?.release(body.length);
+      return;
+    }
+    switch (header.t) {
+      case 'hello': {
+        const ok = await this.#ctx.authenticate(this, header.token);
+        if (!ok || this.#closed) return;
+        this.account = ok.account;
+        this.hub = ok.hub;
+        const peers = ok.hub.members.size;
+        this.#send({
+          t: 'welcome',
+          account: ok.account.id,
+          keyId: ok.account.keyId,
+          workspace: ok.account.workspaceUrl || null,
+          head: ok.hub.log.head(),
+          peers,
+          ...(ok.legacy ? { legacy: true } : {}),
+        });
+        ok.hub.join(this);
+        return;
+      }
+      case 'set-key': {
+        const account = this.account;
+        if (!account) return;
+        const r = await this.#ctx.claim(account.id, header.keyId, header.workspace);
+        if (!r) return this.fail(CLOSE.tokenRefused, 'account removed');
+        this.account = { ...account, keyId: r.keyId, workspaceUrl: r.workspaceUrl };
+        this.#send({ t: 'key-set', keyId: r.keyId, workspace: r.workspaceUrl || null });
+        return;
+      }
+      case 'pull':
+        this.#caughtUp = false;
+        // A new pull replaces whatever is not sent yet: it resends everything after `since`.
+        this.#sendQueue.length = 0;
+        this.#enqueue({ t: 'pull', since: header.since });
+        return;
+      case 'put':
+        this.#put(header, body, counted);
+        return;
+      case 'eph': {
+        const hub = this.hub;
+        if (!hub) return;
+        const frame = encodeFrame({ t: 'eph', from: this.id, ...(header.doc ? { doc: header.doc } : {}) }, body);
+        for (const m of hub.members) if (m !== this && m instanceof Connection) m.#sendRaw(frame);
+        return;
+      }
+    }
+  }
+
+  #put(header: Extract<ClientHeader, { t: 'put' }>, body: Uint8Array, counted: boolean): void {
+    const hub = this.hub;
+    if (!hub) return;
+    let state = this.#uploads.get(header.id);
+    if (header.offset === 0 && state) {
+      // A restart of the same request id: the old attempt is abandoned.
+      state.upload?.abort();
+      this.#uploads.delete(header.id);
+      state = undefined;
+    }
+    if (!state) {
+      if (header.offset !== 0) {
+        if (counted) hub.release(body.length);
+        this.#nack(header.id, 'bad-part', 'a part of an upload that was not started', false);
+        return;
+      }
+      state = this.#begin(hub, header);
+      this.#uploads.set(header.id, state);
+    } else if (
+      state.header.doc !== header.doc ||
+      state.header.chunk !== header.chunk ||
+      state.header.kind !== header.kind ||
+      state.header.size !== header.size ||
+      state.next !== header.offset
+    ) {
+      if (counted) hub.release(body.length);
+      if (!state.failed) {
+        state.failed = true;
+        state.upload?.abort();
+        if (state.upload) hub.reserved -= state.header.size;
+        state.upload = null;
+        this.#nack(header.id, 'bad-part', 'parts out of order or of another chunk', false);
+      }
+      if (header.offset + body.length >= header.size) this.#uploads.delete(header.id);
+      return;
+    }
+    state.next = header.offset + body.length;
+    const last = state.next === header.size;
+    if (last) this.#uploads.delete(header.id);
+    const s = state;
+    const upload = s.upload;
+    hub.hold();
+    s.chain = s.chain
+      .then(async () => {
+        if (upload && !s.failed) {
+          try {
+            await this.#ctx.queue.run(hub.accountId, () => upload.write(body));
+          } catch (err) {
+            this.#uploadFailed(hub, s, err);
+          }
+        }
+        if (counted) hub.release(body.length);
+        if (!last || s.failed) return;
+        if (s.duplicate) return this.#send({ t: 'ack', id: header.id, seq: s.duplicate.seq, duplicate: true });
+        if (!upload) return;
+        hub.setOrigin(header.doc, header.chunk, this);
+        try {
+          const r = await upload.commit();
+          this.#send({ t: 'ack', id: header.id, seq: r.seq, ...(r.duplicate ? { duplicate: true } : {}) });
+        } catch (err) {
+          hub.clearOrigin(header.doc, header.chunk, this);
+          this.#uploadFailed(hub, s, err);
+        } finally {
+          hub.reserved -= header.size;
+        }
+      })
+      .finally(() => {
+        hub.unhold();
+        if (this.#closed) this.#ctx.closed(this);
+      });
+  }
+
+  #begin(hub: AccountHub, header: Extract<ClientHeader, { t: 'put' }>): UploadState {
+    const state: UploadState = { header, next: 0, upload: null, duplicate: null, chain: Promise.resolve(), failed: false };
+    const limit = this.#ctx.maxAccountBytes;
+    try {
+      const r = hub.log.begin({ doc: header.doc, chunk: header.chunk, kind: header.kind, size: header.size, covers: header.covers });
+      if (!isUpload(r)) {
+        state.duplicate = r;
+        return state;
+      }
+      if (limit > 0 && hub.log.bytesUsed() + hub.reserved + header.size > limit) {
+        r.abort();
+        state.failed = true;
+        this.#nack(header.id, 'quota', 'the account is over its storage quota', false);
+        return state;
+      }
+      hub.reserved += header.size;
+      state.upload = r;
+    } catch (err) {
+      state.failed = true;
+      this.#nackError(header.id, err);
+    }
+    return state;
+  }
+
+  #uploadFailed(hub: AccountHub, s: UploadState, err: unknown): void {
+    if (s.failed) return;
+    s.failed = true;
+    s.upload?.abort();
+    this.#nackError(s.header.id, err);
+    if (!(err instanceof ChunkStoreError)) this.#ctx.log(`sync: account ${hub.accountId}: an upload failed: ${String(err)}`);
+  }
+
+  #nackError(id: number, err: unknown): void {
+    if (err instanceof ChunkStoreError) {
+      const code: NackCode = err.code === 'bad-covers' ? 'bad-covers' : err.code === 'bad-part' ? 'bad-part' : 'unavailable';
+      this.#nack(id, code, err.message, code === 'unavailable');
+    } else {
+      this.#nack(id, 'unavailable', 'the relay could not store this chunk', true);
+    }
+  }
+
+  #nack(id: number, code: NackCode, message: string, retryable: boolean): void {
+    this.#send({ t: 'nack', id, code, message, retryable });
+  }
+
+  // --- HubMember ---
+
+  setPaused(paused: boolean): void {
+    if (this.#closed) return;
+    if (paused) this.ws.pause();
+    else this.ws.resume();
+  }
+
+  onEntries(entries: readonly StoredEntry[]): void {
+    if (this.#caughtUp && !this.#closed) this.#enqueue({ t: 'live', entries });
+  }
+
+  onPresence(peers: number): void {
+    this.#send({ t: 'presence', peers });
+  }
+
+  // --- sending ---
+
+  #send(header: RelayHeader): void {
+    this.#sendRaw(encodeFrame(header));
+  }
+
+  /** Sends now (small frames: answers, presence, eph); bytes count towards the window. */
+  #sendRaw(frame: Uint8Array): Promise<void> {
+    if (this.#closed || this.ws.readyState !== 1) return Promise.resolve();
+    this.#unflushed += frame.length;
+    return new Promise<void>((resolve) => {
+      this.ws.send(frame, () => {
+        this.#unflushed -= frame.length;
+        if (this.#unflushed < SEND_WINDOW) {
+          const w = this.#roomWaiter;
+          this.#roomWaiter = null;
+          w?.();
+        }
+        resolve();
+      });
+    });
+  }
+
+  async #room(): Promise<void> {
+    while (this.#unflushed >= SEND_WINDOW && !this.#closed) await new Promise<void>((r) => (this.#roomWaiter = r));
+  }
+
+  #enqueue(item: SendItem): void {
+    this.#sendQueue.push(item);
+    if (!this.#pumping) void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    const hub = this.hub;
+    if (hub) hub.hold();
+    try {
+      for (let item = this.#sendQueue.shift(); item && !this.#closed; item = this.#sendQueue.shift()) {
+        if (!hub) break;
+        if (item.t === 'live') await this.#stream(hub, item.entries);
+        else {
+          let cursor = item.since;
+          for (;;) {
+            const batch = hub.log.entriesAfter(cursor, PULL_BATCH);
+            if (batch.length === 0) break;
+            await this.#stream(hub, batch);
+            if (this.#closed) return;
+            cursor = batch[batch.length - 1]?.seq ?? cursor;
+          }
+          // Nothing after `cursor` now: from here on, new entries come through onEntries.
+          this.#caughtUp = true;
+          this.#send({ t: 'caught-up', seq: Math.max(cursor, hub.log.head()) });
+        }
+      }
+    } catch (err) {
+      this.#ctx.log(`sync: account ${hub?.accountId ?? '?'}: sending entries failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.fail(1011, 'the relay could not read stored chunks');
+    } finally {
+      this.#pumping = false;
+      if (hub) {
+        hub.unhold();
+        if (this.#closed) this.#ctx.closed(this);
+      }
+    }
+  }
+
+  /** Sends entries: small ones several per frame, a large one in parts of PART_BYTES. */
+  async #stream(hub: AccountHub, entries: readonly StoredEntry[]): Promise<void> {
+    let heads: EntryHeader[] = [];
+    let bodies: Uint8Array[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (heads.length === 0) return;
+      const frame = encodeFrame({ t: 'entries', entries: heads }, bodies);
+      const n = bytes;
+      heads = [];
+      bodies = [];
+      bytes = 0;
+      await this.#room();
+      void this.#sendRaw(frame).finally(() => hub.release(n));
+    };
+    for (const e of entries) {
+      for (let offset = 0; offset < e.size; ) {
+        const len = Math.min(PART_BYTES - bytes, e.size - offset);
+        if (len <= 0 || heads.length >= 256) {
+          await flush();
+          continue;
+        }
+        await hub.acquire(len);
+        let data: Uint8Array;
+        try {
+          data = await this.#ctx.queue.run(hub.accountId, () => hub.log.read(e, offset, len));
+        } catch (err) {
+          hub.release(len);
+          throw err;
+        }
+        heads.push({ seq: e.seq, doc: e.doc, chunk: e.chunk, kind: e.kind, size: e.size, offset, len });
+        bodies.push(data);
+        bytes += len;
+        offset += len;
+        if (this.#closed) {
+          hub.release(bytes);
+          return;
+        }
+      }
+    }
+    await flush();
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    this.#roomWaiter?.();
+    for (const s of this.#uploads.values()) {
+      if (s.upload && !s.failed) {
+        s.failed = true;
+        s.upload.abort();
+        if (this.hub) this.hub.reserved -= s.header.size;
+      }
+    }
+    this.#uploads.clear();
+    this.#ctx.closed(this);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Relay protocol v2 end to end over a real WebSocket: hello → welcome, put → ack after storing,
+ * pull → entries → caught-up, then live entries to another socket of the account.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from './helpers.ts';
+import { chunkId, docId, V2Client } from './v2-client.ts';
+
+const { cleanups, tempRelay } = cleanupAfterEach();
+
+async function setup() {
+  const { relay, tmp } = await tempRelay('v2-core');
+  const { token } = await relay.accounts.create('alice');
+  const connect = async () => {
+    const c = await V2Client.connect(relay.url, token);
+    cleanups.push(() => c.client.close());
+    return c;
+  };
+  return { relay, tmp, token, connect };
+}
+
+describe('relay protocol v2', () => {
+  it('acknowledges a put with the next seq and sends it live to the account\'s other caught-up socket', async () => {
+    const { connect } = await setup();
+    const a = await connect();
+    expect(a.welcome).toMatchObject({ t: 'welcome', keyId: null, workspace: null, head: 0, peers: 0 });
+    const b = await connect();
+    expect(b.welcome.peers).toBe(1);
+    await b.client.pull(0);
+
+    const doc = docId();
+    const bytes = randomBytes(1000);
+    const ack = await a.client.putAndWait(doc, chunkId(), bytes);
+    expect(ack).toMatchObject({ t: 'ack', seq: 1 });
+    const live = await b.client.until(() => b.client.chunks[0], 'the live entry');
+    expect(live.seq).toBe(1);
+    expect(Buffer.from(live.bytes).equals(bytes)).toBe(true);
+    // The uploader does not get its own chunk back.
+    expect(a.client.chunks).toHaveLength(0);
+  });
+
+  it('streams every stored entry after `since`, then caught-up', async () => {
+    const { connect } = await setup();
+    const a = await connect();
+    const doc = docId();
+    const sent = [randomBytes(10), randomBytes(20), randomBytes(30)];
+    for (const bytes of sent) expect((await a.client.putAndWait(doc, chunkId(), bytes)).t).toBe('ack');
+    const b = await connect();
+    expect(b.welcome.head).toBe(3);
+    const { caughtUp, chunks } = await b.client.pull(1);
+    expect(caughtUp).toBe(3);
+    expect(chunks.map((c) => c.seq)).toEqual([2, 3]);
+    expect(chunks.map((c) => Buffer.from(c.bytes).toString('hex'))).toEqual(sent.slice(1).map((s) => s.toString('hex')));
+  });
+});
