@@ -21,6 +21,15 @@ import { newDocId } from '../lib/v2-device.ts';
 import { templateDocBytes, uploadDocs, workspaceBytes, type SeedDoc, type WorkspaceEntry } from '../lib/v2-seed.ts';
 
 const ACCOUNTS = 10;
+/** The relay logs its heap / external memory this often (server/main.ts LOG_STATS_MS): where the RSS goes. */
+const STATS_ENV = { ...LOAD_ENV, LOG_STATS_MS: '1000' };
+
+/** The relay's last "stats:" log line, without its time stamp. */
+function lastStats(relay: RelayProc): string {
+  const lines = relay.output().split('\n').filter((l) => l.includes('stats: '));
+  const last = lines[lines.length - 1];
+  return last ? last.slice(last.indexOf('stats: ') + 'stats: '.length) : 'no stats line';
+}
 
 async function rssSample(relay: RelayProc, samples = 5): Promise<number> {
   const xs: number[] = [];
@@ -74,9 +83,10 @@ async function measureSize(ctx: BenchContext, t: Template, perAccount: number, c
   const seedS = (now() - t0) / 1000;
   ctx.log(`  ${ACCOUNTS} accounts × ${perAccount} conversations uploaded (${(seedBytes / 2 ** 20).toFixed(0)} MB before encryption) in ${seedS.toFixed(1)} s`);
 
-  const relay = await spawnRelay('ours', { dataDir, env: LOAD_ENV });
+  const relay = await spawnRelay('ours', { dataDir, env: STATS_ENV });
   cleanups.add(() => relay.stop());
   const rssStart = await rssSample(relay, 3);
+  ctx.log(`  started: ${lastStats(relay)}`);
   let peak = rssStart;
   const peakTimer = setInterval(() => {
     try {
@@ -97,6 +107,7 @@ async function measureSize(ctx: BenchContext, t: Template, perAccount: number, c
   await sleep(2000);
   const synced = await rssSample(relay);
   clearInterval(peakTimer);
+  ctx.log(`  synced: ${lastStats(relay)}`);
 
   await Promise.all(devices.map((d) => d.client.close()));
   // Nothing is loaded per document any more, so there is nothing to unload: wait a little,
@@ -110,6 +121,7 @@ async function measureSize(ctx: BenchContext, t: Template, perAccount: number, c
     idle = Math.min(idle, next);
     if (!falling) break;
   }
+  ctx.log(`  idle: ${lastStats(relay)}`);
   await relay.stop();
   ctx.log(`  ${perAccount} per account: RSS start ${rssStart.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, synced (10 devices connected) ${synced.toFixed(0)} MB, idle ${idle.toFixed(0)} MB`);
   return { perAccount, seedS, seedMb: seedBytes / 2 ** 20, rssStart, peak, synced, idle, syncS, missing };
