@@ -14,7 +14,6 @@ import os from 'node:os';
 import { accountsFilePath, pairingLink } from './accounts.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startRelay, syncUrl, type Relay } from './relay.ts';
-import { enableWasmRenewal } from './wasm-renewal.ts';
 
 /** Stop waiting for a clean shutdown after this long (a stuck disk, say) and exit non-zero. */
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -84,8 +83,6 @@ function logStatsEvery(relay: Relay, ms: number): void {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // One relay in this process: it may swap Automerge's wasm instance when idle (wasm-renewal.ts).
-  enableWasmRenewal();
   keepServingOnStrayRejections();
   const firstStart = !(await fsp.stat(accountsFilePath(config.dataDir)).catch(() => null));
   const relay = await startRelay({ ...config, log });
