@@ -7,8 +7,9 @@
  * commit() resolves after an fsync that started after that record was written. Group commit:
  * one fsync serves every commit appended while the previous one ran.
  * Visibility: an entry is served (entriesAfter, onDurable) only once durable, in seq order.
- * Reclaim rewrites the whole log without expired chunks (into log.new, then swapped in): it
- * runs when a log is opened, before anyone reads it.
+ * Reclaim rewrites the whole log without expired chunks (into log.new, fsynced, then swapped
+ * in by renames); it runs when a log is opened and on reclaim(), which waits for reads in
+ * progress and holds new ones meanwhile.
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,11 @@ export interface FilesChunkStoreOptions {
   log?: (line: string) => void;
 }
 
+export interface FilesAccountLog extends AccountLog {
+  /** fsyncs done since the log was opened (group commit makes this far fewer than commits) */
+  syncCount(): number;
+}
+
 interface Entry extends StoredEntry {
   /** where the chunk's bytes are: [segment, position, length] triples */
   parts: number[];
@@ -50,7 +56,7 @@ export class FilesChunkStore implements ChunkStore {
     this.#opts = opts;
   }
 
-  async open(accountId: string): Promise<AccountLog> {
+  async open(accountId: string): Promise<FilesAccountLog> {
     const dir = logDir(this.#opts.dataDir, accountId);
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     await finishSwap(dir);
@@ -111,13 +117,13 @@ async function takeLock(dir: string): Promise<void> {
   throw new ChunkStoreError('locked', 'could not lock the chunk log');
 }
 
-class FileAccountLog implements AccountLog {
+class FileAccountLog implements FilesAccountLog {
   readonly accountId: string;
   readonly #dir: string;
   readonly #opts: FilesChunkStoreOptions;
   readonly #graceMs: number;
   readonly #now: () => number;
-  readonly #writer: SegmentWriter;
+  #writer: SegmentWriter;
   readonly #index = new Map<string, Entry>();
   /** every entry (also dropped and not yet durable), by seq */
   #order: Entry[] = [];
@@ -134,8 +140,13 @@ class FileAccountLog implements AccountLog {
   #syncWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #syncing = false;
   #broken: Error | null = null;
+  #syncs = 0;
   #closed = false;
   readonly #listeners = new Set<(entries: readonly StoredEntry[]) => void>();
+  /** reads in progress, and the gate reclaim() closes while it swaps files */
+  #readers = 0;
+  #readersDone: (() => void) | null = null;
+  #gate: Promise<void> | null = null;
 
   private constructor(accountId: string, dir: string, opts: FilesChunkStoreOptions) {
     this.accountId = accountId;
@@ -143,11 +154,16 @@ class FileAccountLog implements AccountLog {
     this.#opts = opts;
     this.#graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
     this.#now = opts.now ?? Date.now;
-    this.#writer = new SegmentWriter({
-      dir,
-      segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024,
+    this.#writer = this.#makeWriter();
+  }
+
+  #makeWriter(): SegmentWriter {
+    const before = this.#opts.beforeWrite;
+    return new SegmentWriter({
+      dir: this.#dir,
+      segmentBytes: this.#opts.segmentBytes ?? 64 * 1024 * 1024,
       base: () => this.#assigned,
-      beforeWrite: opts.beforeWrite ? (n) => opts.beforeWrite?.(accountId, n) : undefined,
+      beforeWrite: before ? (n) => before(this.accountId, n) : undefined,
     });
   }
 
@@ -227,6 +243,10 @@ class FileAccountLog implements AccountLog {
 
   head(): number {
     return this.#durable;
+  }
+
+  syncCount(): number {
+    return this.#syncs;
   }
 
   bytesUsed(): number {
@@ -353,6 +373,7 @@ class FileAccountLog implements AccountLog {
         try {
           if (this.#broken) throw this.#broken;
           await this.#writer.sync();
+          this.#syncs++;
         } catch (err) {
           // After a failed fsync the state of the file is unknown: stop writing (reopen to go on).
           this.#broken ??= err instanceof Error ? err : new Error(String(err));
@@ -398,6 +419,16 @@ class FileAccountLog implements AccountLog {
   }
 
   async read(entry: StoredEntry, offset: number, len: number): Promise<Uint8Array> {
+    while (this.#gate) await this.#gate;
+    this.#readers++;
+    try {
+      return await this.#readNow(entry, offset, len);
+    } finally {
+      if (--this.#readers === 0) this.#readersDone?.();
+    }
+  }
+
+  async #readNow(entry: StoredEntry, offset: number, len: number): Promise<Uint8Array> {
     const e = this.#index.get(key(entry.doc, entry.chunk));
     if (!e) throw new ChunkStoreError('unavailable', 'chunk no longer stored');
     const out = Buffer.alloc(len);
@@ -453,7 +484,30 @@ class FileAccountLog implements AccountLog {
   reclaim(): Promise<number> {
     return this.#serial(async () => {
       if (!this.hasExpired()) return 0;
-      throw new ChunkStoreError('unavailable', 'reclaim runs when the log is opened; close and reopen it');
+      // Everything appended is made durable first, so no entry becomes visible twice.
+      if (this.#durable < this.#appended) await this.#untilDurable(this.#appended);
+      let open!: () => void;
+      this.#gate = new Promise<void>((r) => (open = r));
+      try {
+        if (this.#readers > 0) await new Promise<void>((r) => (this.#readersDone = r));
+        this.#readersDone = null;
+        const before = this.bytesUsed();
+        await this.rewrite();
+        await finishSwap(this.#dir);
+        const fresh = await FileAccountLog.load(this.accountId, this.#dir, this.#opts);
+        await fresh.#writer.close();
+        await this.#writer.close();
+        this.#writer = this.#makeWriter();
+        await this.#writer.openExisting(await listSegments(this.#dir));
+        this.#index.clear();
+        for (const [k, e] of fresh.#index) this.#index.set(k, e);
+        this.#order = fresh.#order;
+        for (const k of fresh.#gone) this.#gone.add(k);
+        return before - this.bytesUsed();
+      } finally {
+        this.#gate = null;
+        open();
+      }
     });
   }
 
@@ -474,7 +528,7 @@ class FileAccountLog implements AccountLog {
         const parts: number[] = [];
         for (let off = 0; off < e.size; off += 1024 * 1024) {
           const n = Math.min(1024 * 1024, e.size - off);
-          const at = await out.append(R.part, [await this.read(e, off, n)]);
+          const at = await out.append(R.part, [await this.#readNow(e, off, n)]);
           parts.push(at.seg, at.pos, n);
         }
         const rec = { s: e.seq, d: e.doc, c: e.chunk, k: e.kind, z: e.size, p: parts, t: 0 };

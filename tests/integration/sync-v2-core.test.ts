@@ -54,3 +54,46 @@ describe('relay protocol v2', () => {
     expect(chunks.map((c) => Buffer.from(c.bytes).toString('hex'))).toEqual(sent.slice(1).map((s) => s.toString('hex')));
   });
 });
+
+describe('relay protocol v2: catch-up and live', () => {
+  it('a socket that pulls while another uploads gets every entry exactly once, in seq order, across caught-up', async () => {
+    const { connect } = await setup();
+    const writer = await connect();
+    const doc = docId();
+    const N = 300;
+    const ids = Array.from({ length: N }, () => writer.client.put(doc, chunkId(), randomBytes(200)));
+    // The reader starts pulling in the middle of the stream of puts.
+    await writer.client.answer(ids[49] ?? 0);
+    const reader = await connect();
+    reader.client.send({ t: 'pull', since: 0 });
+    const answers = await Promise.all(ids.map((id) => writer.client.answer(id)));
+    expect(answers.every((a) => a.t === 'ack')).toBe(true);
+    await reader.client.until(() => reader.client.chunks.some((c) => c.seq === N), 'the last entry');
+    expect(reader.client.chunks.map((c) => c.seq)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    const caughtUp = reader.client.frames.filter((f) => f.header.t === 'caught-up');
+    expect(caughtUp).toHaveLength(1);
+  });
+
+  it('tells each socket how many other sockets of its account are connected', async () => {
+    const { connect } = await setup();
+    const a = await connect();
+    const b = await connect();
+    await a.client.next('presence', (p) => p.peers === 1);
+    b.client.close();
+    await a.client.next('presence', (p) => p.peers === 0, a.client.frames.length - 1);
+  });
+
+  it('set-key: the first claim of the account key wins, later claims learn it', async () => {
+    const { connect, relay } = await setup();
+    const a = await connect();
+    const b = await connect();
+    const workspace = `automerge:${docId()}`;
+    a.client.send({ t: 'set-key', keyId: 'a'.repeat(32), workspace });
+    expect(await a.client.next('key-set')).toMatchObject({ keyId: 'a'.repeat(32), workspace });
+    b.client.send({ t: 'set-key', keyId: 'b'.repeat(32), workspace: `automerge:${docId()}` });
+    expect(await b.client.next('key-set')).toMatchObject({ keyId: 'a'.repeat(32), workspace });
+    const c = await connect();
+    expect(c.welcome).toMatchObject({ keyId: 'a'.repeat(32), workspace });
+    expect((await relay.accounts.list())[0]?.keyId).toBe('a'.repeat(32));
+  });
+});
