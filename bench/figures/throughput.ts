@@ -203,12 +203,12 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
     const cpuPerK: Record<RelayKind, number[]> = { ours: [], baseline: [] };
     const ratios: number[] = [];
     const cpuRatios: number[] = [];
-    let stalled = 0;
+    const stalled: Record<RelayKind, number> = { ours: 0, baseline: 0 };
     for (let r = 0; r < runs; r++) {
       const order = r % 2 === 0 ? sessions : [...sessions].reverse();
       for (const s of order) {
         const res = await drive(s, runMs);
-        if (s.kind === 'ours') stalled += res.stalled;
+        stalled[s.kind] += res.stalled;
         rate[s.kind].push(res.changes / res.seconds);
         cpuPerK[s.kind].push((res.cpu * 1000 * 1000) / Math.max(1, res.changes));
         ctx.log(
@@ -221,7 +221,7 @@ export async function throughput(ctx: BenchContext): Promise<Figure[]> {
     }
     const problems = sessions.find((s) => s.kind === 'ours')?.problems() ?? null;
     if (problems) ctx.log(`  ours: ${problems}`);
-    const note = `${clientsN} clients, ${docsN} documents, closed loop per document; median of ${runs} runs of ${runMs / 1000} s; ratio: median of the ${runs} back-to-back pairs' ratios${stalled ? `; ours: ${stalled} document loops stalled (a change not delivered within 10 s)` : ''}${problems ? `; ours: ${problems}` : ''}${ctx.quick ? ' (quick mode: scaled down)' : ''}`;
+    const note = `${clientsN} clients, ${docsN} documents, closed loop per document; median of ${runs} runs of ${runMs / 1000} s; ratio: median of the ${runs} back-to-back pairs' ratios${stalled.ours || stalled.baseline ? `; document loops stalled (a change not delivered within 10 s, the loop ends for that run): ours ${stalled.ours}, reference ${stalled.baseline}` : ''}${problems ? `; ours: ${problems}` : ''}${ctx.quick ? ' (quick mode: scaled down)' : ''}`;
     return [
       figure({
         name: 'relay-throughput',
