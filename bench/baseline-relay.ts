@@ -5,12 +5,13 @@
  * No accounts, no token, no frame guard, no persist-before-acknowledge; one Repo for everyone.
  * Clients connect to ws://HOST:PORT/ (any path) without a token.
  *
- * Run on its own (the harness runs it as a child process, like our relay):
+ * Run on its own (the harness compiles it and runs it as a child process exactly as it runs our
+ * relay: bench/lib/procs.ts):
  *   PORT=0 HOST=127.0.0.1 DATA_DIR=/tmp/x node --import tsx bench/baseline-relay.ts
  * It prints "listening on http://HOST:PORT" once ready and flushes on SIGTERM/SIGINT.
  */
 import http from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +63,8 @@ export async function startBaselineRelay(opts: { port: number; host: string; dat
   };
 }
 
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+// Real paths: the compiled file is reached through the node_modules symlink of a worktree.
+const isMain = process.argv[1] !== undefined && realpathSync(path.resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url));
 if (isMain) {
   const relay = await startBaselineRelay({
     port: Number(process.env.PORT ?? 0),

@@ -39,18 +39,20 @@ export const FORBIDDEN_IN_RELAY = [/^@automerge\//];
 /**
  * Compiles server/main.ts (with what it imports from server/ and shared/) into `outfile`,
  * by default node_modules/.cache/atelier/relay.mjs (inside the project, so that the packages it
- * imports resolve from node_modules). Returns the file's path.
+ * imports resolve from node_modules). Returns the file's path. `entry` (default server/main.ts) lets
+ * the benchmark build its reference relay exactly the same way.
  * @param {string} root the project's folder
  * @param {string} [outfile]
+ * @param {string} [entry]
  * @returns {Promise<string>}
  */
-export async function compileRelay(root, outfile = path.join(root, 'node_modules', '.cache', 'atelier', 'relay.mjs')) {
+export async function compileRelay(root, outfile = path.join(root, 'node_modules', '.cache', 'atelier', 'relay.mjs'), entry = path.join(root, 'server', 'main.ts')) {
   const fromRoot = createRequire(path.join(root, 'package.json'));
   const fromTsx = createRequire(fromRoot.resolve('tsx/package.json'));
   /** @type {typeof import('esbuild')} */
   const esbuild = fromTsx('esbuild');
   await esbuild.build({
-    entryPoints: [path.join(root, 'server', 'main.ts')],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',

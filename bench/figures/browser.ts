@@ -341,7 +341,7 @@ async function stream(page: Page, env: Env, tokens: number, tps: number): Promis
   if (!id) throw new Error(`no conversation id in ${page.url()}`);
 
   // the relay's copy, once the answer has synced
-  const client = connectClient(env.relay.syncUrl(env.token));
+  const client = connectClient(env.relay.syncUrl());
   try {
     await client.connected();
     const ws = await findRetrying<WorkspaceDoc>(client, env.workspaceUrl);

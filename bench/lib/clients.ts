@@ -1,7 +1,7 @@
 /**
- * Node clients for the relay figures: real automerge-repo Repos over real WebSockets, like a
- * device (in-memory storage, so the relay keeps their sync state as it does for a browser with
- * IndexedDB; shares everything with the relay). Plus the relay set-up of each figure.
+ * Node clients of the reference relay (bench/baseline-relay.ts): real automerge-repo Repos over
+ * real WebSockets, like a device of the previous design (in-memory storage; shares everything
+ * with the relay). Our relay's devices are in v2-device.ts. Plus the relay set-up of the figures.
  */
 import { Repo, type AutomergeUrl, type Chunk, type DocHandle, type PeerId, type StorageAdapterInterface, type StorageKey } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';

@@ -1,10 +1,10 @@
 /**
  * Relays under test run as child processes, so their CPU and memory are their own and the
- * clients in this process do not share their event loop:
- *   ours      server/main.ts, run as `npm start` runs it: compiled, with the relay's node options
- *             (server/relay-build.mjs)  (env PORT, HOST, DATA_DIR, STATIC_DIR, + whatever a figure adds)
- *   baseline  bench/baseline-relay.ts through tsx, as before (env PORT, HOST, DATA_DIR); tsx's
- *             loader thread costs it memory (~24 MB RSS), not CPU once started
+ * clients in this process do not share their event loop. Both run the same way, as `npm start`
+ * runs ours: compiled to one file by server/relay-build.mjs (same esbuild options), with the
+ * relay's node options and environment (RELAY_NODE_OPTIONS, relayEnv):
+ *   ours      server/main.ts      (env PORT, HOST, DATA_DIR, STATIC_DIR, + whatever a figure adds)
+ *   baseline  bench/baseline-relay.ts, the reference automerge-repo sync server (env PORT, HOST, DATA_DIR)
  * Every spawned process is tracked and killed by `killAll` (run.ts calls it on every exit path).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,8 +21,8 @@ export interface RelayProc {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
-  /** the WebSocket URL a client syncs with (ours needs the account's token) */
-  syncUrl(token?: string): string;
+  /** the WebSocket URL a client syncs with (ours: /sync, the token goes in the hello frame) */
+  syncUrl(): string;
   output(): string;
   /** resident set size now, in MB (VmRSS of /proc/PID/status) */
   rssMb(): number;
@@ -34,12 +34,18 @@ export interface RelayProc {
 
 const live = new Set<ChildProcess>();
 
-/** Our relay, compiled once per bench process (a file of its own: `npm start` may be running). */
-const COMPILED_RELAY = path.join(ROOT, 'node_modules', '.cache', 'atelier', `relay-bench-${process.pid}.mjs`);
-let compiled: Promise<string> | null = null;
-function compiledRelay(): Promise<string> {
-  compiled ??= compileRelay(ROOT, COMPILED_RELAY);
-  return compiled;
+const ENTRIES: Record<RelayKind, string> = {
+  ours: path.join(ROOT, 'server', 'main.ts'),
+  baseline: path.join(ROOT, 'bench', 'baseline-relay.ts'),
+};
+
+/** Each relay compiled once per bench process (files of their own: `npm start` may be running). */
+const compiledFile = (kind: RelayKind) => path.join(ROOT, 'node_modules', '.cache', 'atelier', `${kind}-relay-bench-${process.pid}.mjs`);
+const compiled = new Map<RelayKind, Promise<string>>();
+function compiledRelay(kind: RelayKind): Promise<string> {
+  let p = compiled.get(kind);
+  if (!p) compiled.set(kind, (p = compileRelay(ROOT, compiledFile(kind), ENTRIES[kind])));
+  return p;
 }
 
 export function killAll(): void {
@@ -51,12 +57,12 @@ export function killAll(): void {
     }
   }
   live.clear();
-  if (compiled) {
-    // Synchronous: killAll runs on exit paths, where nothing asynchronous completes.
-    compiled = null;
-    rmSync(COMPILED_RELAY, { force: true });
-    rmSync(`${COMPILED_RELAY}.map`, { force: true });
+  // Synchronous: killAll runs on exit paths, where nothing asynchronous completes.
+  for (const kind of compiled.keys()) {
+    rmSync(compiledFile(kind), { force: true });
+    rmSync(`${compiledFile(kind)}.map`, { force: true });
   }
+  compiled.clear();
 }
 
 export function readRssMb(pid: number): number {
@@ -90,12 +96,12 @@ export interface SpawnOptions {
 export async function spawnRelay(kind: RelayKind, opts: SpawnOptions): Promise<RelayProc> {
   // BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every relay of a run.
   const nodeArgs = opts.nodeArgs ?? (process.env.BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const command = kind === 'ours' ? [...RELAY_NODE_OPTIONS, ...nodeArgs, await compiledRelay()] : [...nodeArgs, '--import', 'tsx', 'bench/baseline-relay.ts'];
+  const command = [...RELAY_NODE_OPTIONS, ...nodeArgs, await compiledRelay(kind)];
   const proc = spawn(process.execPath, command, {
     cwd: ROOT,
     env: {
-      // ours runs with the environment `npm start` gives it (server/relay-build.mjs)
-      ...(kind === 'ours' ? relayEnv(process.env) : process.env),
+      // the environment `npm start` gives the relay (server/relay-build.mjs), for both
+      ...relayEnv(process.env),
       HOST: '127.0.0.1',
       PORT: '0',
       DATA_DIR: opts.dataDir,
@@ -142,7 +148,7 @@ export async function spawnRelay(kind: RelayKind, opts: SpawnOptions): Promise<R
     pid,
     url,
     port,
-    syncUrl: (token) => (kind === 'ours' ? `${wsBase}/sync?token=${encodeURIComponent(token ?? '')}` : `${wsBase}/`),
+    syncUrl: () => (kind === 'ours' ? `${wsBase}/sync` : `${wsBase}/`),
     output: () => out,
     rssMb: () => readRssMb(pid),
     cpuSeconds: () => readCpuSeconds(pid),
