@@ -47,7 +47,8 @@ const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(()
  */
 
 export type ChatStatus = 'new' | 'opening' | 'open' | 'missing';
-export type SendResult = 'sent' | 'no-model' | 'not-ready' | 'empty' | 'busy';
+/** 'disabled': a preset of the next turn is disabled (it is kept, but answers nowhere) */
+export type SendResult = 'sent' | 'no-model' | 'not-ready' | 'empty' | 'busy' | 'disabled';
 
 
 export interface Chat {
@@ -66,6 +67,8 @@ export interface Chat {
   setModels(models: string[]): void;
   catalog: ModelCatalog;
   generations: Generations;
+  /** presets among `models` that are disabled: the chat says so and sends nothing */
+  disabledModels: Accessor<string[]>;
   /** every model of the next turn reads images */
   canAttachImages: Accessor<boolean>;
   /** answers of this conversation generating in this tab */
@@ -141,6 +144,10 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       });
     } else setNewChatModels(clean);
   };
+
+  const disabledModels = createMemo(() =>
+    models().filter((ref) => ref.startsWith('preset:') && presets.byId(ref.slice('preset:'.length))?.doc()?.disabled === true),
+  );
 
   const canAttachImages = createMemo(() => {
     const list = models();
@@ -274,6 +281,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const refs = models();
     if (refs.length === 0) return 'no-model';
     if (text.trim() === '' && images.length === 0) return 'empty';
+    if (disabledModels().length > 0) return 'disabled';
     if (runningHere().length > 0) return 'busy';
     const now = Date.now();
     const imageUrls = images.map((img) => storeImage(repo, img));
@@ -382,6 +390,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     setModels,
     catalog,
     generations,
+    disabledModels,
     canAttachImages,
     runningHere,
     send,
