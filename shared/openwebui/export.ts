@@ -88,7 +88,7 @@ export function presetToOpenWebUI(
       actionIds: sortedKeys(p.actionIds),
       hidden: p.hidden,
     },
-    is_active: true,
+    is_active: p.disabled !== true,
     created_at: Math.floor(p.createdAt / 1000),
     updated_at: Math.floor(p.updatedAt / 1000),
   };
