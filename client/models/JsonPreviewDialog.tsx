@@ -3,13 +3,14 @@ import { useI18n } from '../i18n/context.tsx';
 import { copyText } from '../chat/copy.ts';
 
 /**
- * A preset's Open WebUI JSON, exactly as Export writes it (`json` resolves to that text), in a
+ * A preset's Open WebUI JSON, the value Export writes (`json` resolves to that text), indented, in a
  * modal dialog: read-only, selectable, with Copy. Closing gives the focus back to the opener
  * (the dialog element does that by itself).
  */
 export function JsonPreviewDialog(props: { name: string; json: () => Promise<string>; onClose: () => void }) {
   const { t } = useI18n();
-  const [text] = createResource(() => props.json());
+  // laid out to read (Export writes it compact); the same JSON value
+  const [text] = createResource(async () => JSON.stringify(JSON.parse(await props.json()), null, 2));
   const [copyState, setCopyState] = createSignal<'idle' | 'copied' | 'failed'>('idle');
   let dialog!: HTMLDialogElement;
   let close!: HTMLButtonElement;

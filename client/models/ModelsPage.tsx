@@ -88,7 +88,8 @@ export function ModelsPage() {
   createEffect(() => {
     const url = device.settings.workspaceUrl;
     if (!live() || !url) return;
-    const cards = presets.live().flatMap((p) => {
+    // in the person's order, so the list painted at the next start is the one they left
+    const cards = presets.ordered().flatMap((p) => {
       const d = p.doc();
       return d ? [cardOf(p.id, d)] : [];
     });
