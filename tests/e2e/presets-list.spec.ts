@@ -103,7 +103,7 @@ test('the list counts its presets, and says how many a filter shows', async ({ s
   await expect(page.getByText('Showing 2 of 3', { exact: true })).toBeVisible();
 });
 
-test('the JSON preview shows, read-only, the JSON Export writes (laid out to read), and copies it', async ({ shell: page }) => {
+test('the JSON preview shows, read-only, the JSON Export writes (laid out to read, is_active false when disabled), and copies it', async ({ shell: page }) => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await createPresetQuick(page, 'Previewed');
   const c = card(page, 'Previewed');
@@ -124,6 +124,11 @@ test('the JSON preview shows, read-only, the JSON Export writes (laid out to rea
   await menuAction(c, 'Export');
   const file = readFileSync((await (await download).path())!, 'utf8');
   expect(JSON.parse(file)).toEqual(JSON.parse(shown));
+
+  // a disabled preset is written as Open WebUI's inactive model
+  await c.getByRole('switch', { name: 'Enabled' }).uncheck();
+  await menuAction(c, 'Preview JSON');
+  await expect(dialog.getByRole('textbox')).toHaveValue(/"is_active": false/);
 });
 
 test('Move up/down in the card menu and Alt+Arrow on a focused card reorder the list, announced, and the order is kept', async ({ shell: page }) => {
