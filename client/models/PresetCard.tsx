@@ -35,8 +35,10 @@ export interface CardPlace {
 const OWN_CONTROLS = 'a, button, input, label, select, textarea, dialog, [role="menu"], .share-menu';
 
 /**
- * One preset in the list. Edit and Share stay on the card; the other actions (Clone, Export,
- * Hide/Show, Delete) are in its "More actions" menu, so a phone shows several cards at once.
+ * One preset in the list. Chat, Edit, Share and the Enabled switch stay on the card; the other
+ * actions (Move up/down, Pin, Copy link, Preview JSON, Clone, Export, Hide/Show, Delete) are in
+ * its "More actions" menu, so a phone shows several cards at once. A click on the card (not on
+ * a control) or Enter on the focused card opens a new chat with it; Alt+Up/Down moves it.
  * `onDelete` is told the card's element before it goes (its neighbours are known only then)
  * and returns what to do once it is gone (move the focus).
  */
@@ -150,9 +152,9 @@ export function PresetCard(props: {
             checked={!disabled()}
             onChange={(e) => {
               const on = e.currentTarget.checked;
+              // one value either way, so two devices switching it at once end with one of the two
               change((d) => {
-                if (on) delete d.disabled;
-                else d.disabled = true;
+                d.disabled = !on;
                 d.updatedAt = Date.now();
               });
               props.onMessage(t(on ? 'models.presetList.enabledNow' : 'models.presetList.disabledNow', { name: props.doc.name }));
