@@ -35,7 +35,7 @@ export interface CardPlace {
 const OWN_CONTROLS = 'a, button, input, label, select, textarea, dialog, [role="menu"], .share-menu';
 
 /**
- * One preset in the list. Chat, Edit, Share and the Enabled switch stay on the card; the other
+ * One preset in the list. Edit, Share and the Enabled switch stay on the card; the other
  * actions (Move up/down, Pin, Copy link, Preview JSON, Clone, Export, Hide/Show, Delete) are in
  * its "More actions" menu, so a phone shows several cards at once. A click on the card (not on
  * a control) or Enter on the focused card opens a new chat with it; Alt+Up/Down moves it.
@@ -182,11 +182,6 @@ export function PresetCard(props: {
         </ul>
       </Show>
       <div class="card-actions" role="group" aria-label={t('models.actionsFor', { name: props.doc.name })}>
-        <Show when={!disabled()}>
-          <A class="button-like" href={`/chat?preset=${encodeURIComponent(props.item.id)}`} aria-label={t('models.presetList.chatWith', { name: props.doc.name })}>
-            {t('models.presetList.chat')}
-          </A>
-        </Show>
         <A class="button-like" href={`/models/${props.item.id}`}>
           {t('models.edit')}
         </A>

@@ -197,8 +197,6 @@ export const modelsFr: ModelsStrings = {
     enabledNow: '« {{ name }} » est activé : il peut de nouveau être choisi dans la discussion.',
     disabledNow: '« {{ name }} » est désactivé : il est conservé, mais ne peut pas être choisi dans la discussion.',
     disabledCannotChat: '« {{ name }} » est désactivé. Activez son interrupteur « Activé » pour discuter avec lui.',
-    chat: 'Discuter',
-    chatWith: 'Nouvelle discussion avec {{ name }}',
     copyLink: 'Copier le lien',
     linkCopied: 'Lien vers une nouvelle discussion avec « {{ name }} » copié. Il s’ouvre aussi sur vos appareils associés.',
     linkTitle: 'Lien vers une nouvelle discussion',

@@ -197,8 +197,6 @@ export const modelsEn = {
     enabledNow: '“{{ name }}” is enabled: it can be chosen in the chat again.',
     disabledNow: '“{{ name }}” is disabled: it is kept, but cannot be chosen in the chat.',
     disabledCannotChat: '“{{ name }}” is disabled. Turn on its Enabled switch to chat with it.',
-    chat: 'Chat',
-    chatWith: 'New chat with {{ name }}',
     copyLink: 'Copy link',
     linkCopied: 'Link to a new chat with “{{ name }}” copied. It opens on your paired devices too.',
     linkTitle: 'Link to a new chat',

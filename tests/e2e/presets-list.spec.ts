@@ -32,7 +32,7 @@ test('a disabled preset stays in the list marked Disabled, is not offered in the
   await useOllamaEndpoint(page, fake.url);
   await page.goto(`${relayFx.origin}/models`);
   await createPresetQuick(page, 'Tutor');
-  await card(page, 'Tutor').getByRole('link', { name: 'New chat with Tutor' }).click();
+  await card(page, 'Tutor').getByText('llama3.2').click();
   await expect(modelButton(page)).toHaveAccessibleName('Model: Tutor');
   await send(page, 'Hello');
   await expect(answers(page)).toHaveCount(1);
@@ -45,7 +45,10 @@ test('a disabled preset stays in the list marked Disabled, is not offered in the
   await tutor.getByRole('switch', { name: 'Enabled' }).uncheck();
   await expect(page.getByRole('status').filter({ hasText: '“Tutor” is disabled: it is kept, but cannot be chosen in the chat.' })).toBeVisible();
   await expect(tutor.getByText('Disabled', { exact: true })).toBeVisible();
-  await expect(tutor.getByRole('link', { name: 'New chat with Tutor' })).toHaveCount(0);
+  // a click on it starts no chat, and says why
+  await tutor.getByText('llama3.2').click();
+  await expect(page.getByRole('status').filter({ hasText: '“Tutor” is disabled. Turn on its Enabled switch to chat with it.' })).toBeVisible();
+  await expect(page).toHaveURL(/\/models$/);
 
   await page.goto(conversation);
   await expect(page.getByText('“Tutor” is disabled, so it cannot answer in this chat.', { exact: false })).toBeVisible();
