@@ -36,7 +36,7 @@ const OWN_CONTROLS = 'a, button, input, label, select, textarea, dialog, [role="
 
 /**
  * One preset in the list. Edit, Share and the Enabled switch stay on the card; the other
- * actions (Move up/down, Pin, Copy link, Preview JSON, Clone, Export, Hide/Show, Delete) are in
+ * actions (Clone, Export, Hide/Show, Move up/down, Pin, Copy link, Preview JSON, Delete) are in
  * its "More actions" menu, so a phone shows several cards at once. A click on the card (not on
  * a control) or Enter on the focused card opens a new chat with it; Alt+Up/Down moves it.
  * `onDelete` is told the card's element before it goes (its neighbours are known only then)
@@ -192,6 +192,24 @@ export function PresetCard(props: {
           label={t('models.moreActionsFor', { name: props.doc.name })}
           text={t('models.moreActions')}
           actions={[
+            {
+              label: t('models.clone'),
+              onSelect: () => {
+                const ws = workspace();
+                if (!ws) return;
+                const copy = clonePreset(repo, ws, plain(), presets.takenSlugs(), t('models.cloneSuffix'));
+                props.onMessage(t('models.cloned', { name: copy.name }));
+              },
+            },
+            { label: t('models.export'), onSelect: () => void exportOne(repo, plain()).then((r) => props.onMessage(exportMessage(t, locale(), r))) },
+            {
+              label: props.doc.hidden ? t('models.show') : t('models.hide'),
+              onSelect: () =>
+                change((d) => {
+                  d.hidden = !d.hidden;
+                  d.updatedAt = Date.now();
+                }),
+            },
             ...(props.place.index > 0 ? [{ label: t('models.presetList.moveUp'), onSelect: () => move(-1) }] : []),
             ...(props.place.index < props.place.total - 1 ? [{ label: t('models.presetList.moveDown'), onSelect: () => move(1) }] : []),
             {
@@ -213,24 +231,6 @@ export function PresetCard(props: {
               },
             },
             { label: t('models.presetList.previewJson'), onSelect: () => setPreviewOpen(true) },
-            {
-              label: t('models.clone'),
-              onSelect: () => {
-                const ws = workspace();
-                if (!ws) return;
-                const copy = clonePreset(repo, ws, plain(), presets.takenSlugs(), t('models.cloneSuffix'));
-                props.onMessage(t('models.cloned', { name: copy.name }));
-              },
-            },
-            { label: t('models.export'), onSelect: () => void exportOne(repo, plain()).then((r) => props.onMessage(exportMessage(t, locale(), r))) },
-            {
-              label: props.doc.hidden ? t('models.show') : t('models.hide'),
-              onSelect: () =>
-                change((d) => {
-                  d.hidden = !d.hidden;
-                  d.updatedAt = Date.now();
-                }),
-            },
             {
               label: t('models.delete'),
               danger: true,
