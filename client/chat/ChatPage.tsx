@@ -1,5 +1,8 @@
-import { createSignal, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
-import { A, useParams } from '@solidjs/router';
+import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, untrack } from 'solid-js';
+import { A, useParams, useSearchParams } from '@solidjs/router';
+import { entryState } from '../../shared/schema/index.ts';
+import { usePresets } from '../models/presets-context.tsx';
+import { presetRef } from './model-ref.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { usePulls } from '../ollama/pulls-context.tsx';
 import { PullOffer } from '../ollama/PullOffer.tsx';
@@ -29,6 +32,36 @@ export default function ChatPage() {
   const [dragging, setDragging] = createSignal(false);
   let dropHandler: ((files: File[]) => void) | undefined;
   useFreshModels();
+  const presets = usePresets();
+
+  // A chat link (`/chat?preset=<id>`, the list's "Copy link" and its cards) opens a new chat with
+  // that preset, once the preset is on this device (a device that has not synced it yet waits).
+  const [search, setSearch] = useSearchParams<{ preset?: string }>();
+  const [linkNotice, setLinkNotice] = createSignal<string | null>(null);
+  const linked = () => (chat.status() === 'new' && typeof search.preset === 'string' ? search.preset : undefined);
+  const linkedItem = () => {
+    const id = linked();
+    return id ? presets.byId(id) : undefined;
+  };
+  createEffect(() => {
+    const id = linked();
+    const item = linkedItem();
+    const doc = item?.doc();
+    const e = item?.entry();
+    if (!id || !doc || !e) return;
+    untrack(() => {
+      if (entryState(e) !== 'live') setLinkNotice(t('chat.linkPresetTrashed'));
+      else if (doc.disabled === true) setLinkNotice(t('chat.presetDisabled', { name: doc.name }));
+      else {
+        setLinkNotice(null);
+        chat.setModels([presetRef(id)]);
+      }
+      setSearch({ preset: undefined }, { replace: true });
+    });
+  });
+  // the notice is about the link's preset: choosing models afterwards makes it moot
+  createEffect(on(chat.models, () => setLinkNotice(null), { defer: true }));
+  const disabledNames = () => chat.disabledModels().map((ref) => chat.catalog.info(ref)?.name ?? ref);
 
   // Escape stops this conversation's answers (a key already handled, e.g. closing a menu, does not)
   const onKey = (e: KeyboardEvent) => {
@@ -91,6 +124,25 @@ export default function ChatPage() {
           </div>
         </header>
         <ModelPickers chat={chat} extra={(query) => <PullOffer query={query} />} />
+        <Show when={linked() && !linkedItem()?.doc()}>
+          <p class="banner" role="status">
+            {t('chat.linkPresetWaiting')}
+          </p>
+        </Show>
+        <Show when={linkNotice()}>
+          {(m) => (
+            <p class="banner warning" role="status">
+              {m()}
+            </p>
+          )}
+        </Show>
+        <For each={disabledNames()}>
+          {(name) => (
+            <p class="banner warning" role="status">
+              {t('chat.presetDisabled', { name })}
+            </p>
+          )}
+        </For>
         <Show when={chat.readOnly()}>
           <p class="banner warning" role="status">
             {t('chat.readOnly')}

@@ -85,6 +85,7 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
       clearPending();
       setNotice('');
     } else if (result === 'no-model') setNotice(t('chat.chooseModelFirst'));
+    else if (result === 'disabled') setNotice(t('chat.presetDisabledSend'));
   };
 
   const onKeyDown = (e: KeyboardEvent) => {

@@ -21,7 +21,8 @@ interface Group {
 }
 
 /**
- * The chat's model picker: presets (hidden ones left out, tags next to the name, capability
+ * The chat's model picker: presets in the person's order (hidden and disabled ones left out,
+ * pinned ones first, grouped by tag when the workspace says so, tags next to the name, capability
  * badges) and the models installed in Ollama, searchable (accents and case aside). A WAI-ARIA
  * combobox: the search box owns the listbox (aria-controls) and points at the active option
  * (aria-activedescendant); Up/Down/Home/End move, Enter chooses, Escape closes and gives focus
@@ -31,7 +32,9 @@ interface Group {
  */
 export function ModelSelector(props: { value: ModelRef | null; onSelect: (ref: ModelRef) => void; extra?: (query: string) => JSX.Element; label?: string }) {
   const { t } = useI18n();
-  const { ollamaModels, openai } = useWorkspace();
+  const { ollamaModels, openai, workspace } = useWorkspace();
+  /** a workspace setting, so it follows the person to their other devices */
+  const groupByTag = () => workspace()?.doc.settings.groupByTag === true;
   const presets = usePresets();
   const id = createUniqueId();
   const listId = `model-list-${id}`;
@@ -44,27 +47,39 @@ export function ModelSelector(props: { value: ModelRef | null; onSelect: (ref: M
   const groups = createMemo<Group[]>(() => {
     const q = query();
     const out: Group[] = [];
-    const presetChoices = presets
-      .live()
-      .map((p) => ({ id: p.id, doc: p.doc() }))
-      .flatMap((p) => (p.doc && !p.doc.hidden && matchesSearch(q, [p.doc.name, p.doc.slug, ...presetTags(p.doc)]) ? [{ id: p.id, doc: p.doc }] : []))
-      .map(
-        (p): Choice => ({
-          ref: presetRef(p.id),
-          name: p.doc.name,
-          render: () => (
-            <>
-              <Avatar url={p.doc.avatar ?? null} name={p.doc.name} size={24} />
-              <span class="option-name">{p.doc.name}</span>
-              <For each={presetTags(p.doc)}>{(tg) => <span class="tag">{tg}</span>}</For>
-              <Show when={p.doc.vision}>
-                <span class="badge">{t('chat.visionBadge')}</span>
-              </Show>
-            </>
-          ),
-        }),
+    // presets in the person's order; disabled and hidden ones are not offered
+    const offered = presets
+      .ordered()
+      .flatMap((p) => {
+        const doc = p.doc();
+        return doc && !doc.hidden && doc.disabled !== true && matchesSearch(q, [doc.name, doc.slug, ...presetTags(doc)]) ? [{ id: p.id, doc, pinned: p.entry()?.pinned === true }] : [];
+      });
+    const presetChoice = (p: (typeof offered)[number]): Choice => ({
+      ref: presetRef(p.id),
+      name: p.doc.name,
+      render: () => (
+        <>
+          <Avatar url={p.doc.avatar ?? null} name={p.doc.name} size={24} />
+          <span class="option-name">{p.doc.name}</span>
+          <For each={presetTags(p.doc)}>{(tg) => <span class="tag">{tg}</span>}</For>
+          <Show when={p.doc.vision}>
+            <span class="badge">{t('chat.visionBadge')}</span>
+          </Show>
+        </>
+      ),
+    });
+    const pinned = offered.filter((p) => p.pinned);
+    const rest = offered.filter((p) => !p.pinned);
+    if (pinned.length > 0) out.push({ key: 'pinned', label: t('chat.pinnedGroup'), choices: pinned.map(presetChoice) });
+    if (groupByTag()) {
+      // a preset with several tags is under each of them; those without one come last
+      const tags = [...new Set(rest.flatMap((p) => presetTags(p.doc)))].sort((a, b) => a.localeCompare(b));
+      tags.forEach((tg, i) =>
+        out.push({ key: `tag-${i}`, label: tg, choices: rest.filter((p) => tg in p.doc.tags).map(presetChoice) }),
       );
-    if (presetChoices.length > 0) out.push({ key: 'presets', label: t('chat.presetsGroup'), choices: presetChoices });
+      const untagged = rest.filter((p) => presetTags(p.doc).length === 0);
+      if (untagged.length > 0) out.push({ key: 'untagged', label: t('chat.untaggedGroup'), choices: untagged.map(presetChoice) });
+    } else if (rest.length > 0) out.push({ key: 'presets', label: t('chat.presetsGroup'), choices: rest.map(presetChoice) });
     const base = ollamaModels
       .models()
       .filter((m) => matchesSearch(q, [m.name]))
@@ -249,6 +264,21 @@ export function ModelSelector(props: { value: ModelRef | null; onSelect: (ref: M
               )}
             </For>
           </div>
+          <Show when={presets.allTags().length > 0}>
+            <label class="group-toggle">
+              <input
+                type="checkbox"
+                checked={groupByTag()}
+                onChange={(e) => {
+                  const on = e.currentTarget.checked;
+                  workspace()?.change((d) => {
+                    d.settings.groupByTag = on;
+                  });
+                }}
+              />
+              <span>{t('chat.groupByTag')}</span>
+            </label>
+          </Show>
           <Show when={flat().length === 0}>
             <p class="help" role="status">
               {t('chat.noModels')}

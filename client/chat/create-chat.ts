@@ -49,7 +49,8 @@ const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(()
  */
 
 export type ChatStatus = 'new' | 'opening' | 'open' | 'missing';
-export type SendResult = 'sent' | 'no-model' | 'not-ready' | 'empty' | 'busy';
+/** 'disabled': a preset of the next turn is disabled (it is kept, but answers nowhere) */
+export type SendResult = 'sent' | 'no-model' | 'not-ready' | 'empty' | 'busy' | 'disabled';
 
 
 export interface Chat {
@@ -68,6 +69,8 @@ export interface Chat {
   setModels(models: string[]): void;
   catalog: ModelCatalog;
   generations: Generations;
+  /** presets among `models` that are disabled: the chat says so and sends nothing */
+  disabledModels: Accessor<string[]>;
   /** every model of the next turn reads images */
   canAttachImages: Accessor<boolean>;
   /** the tools and filters of the chosen presets, each on or off in this chat (starting from the presets' defaults) */
@@ -173,6 +176,9 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     return out;
   });
   const offInChat = () => new Set(chatTools().filter((x) => !x.on).map((x) => x.id));
+  const disabledModels = createMemo(() =>
+    models().filter((ref) => ref.startsWith('preset:') && presets.byId(ref.slice('preset:'.length))?.doc()?.disabled === true),
+  );
 
   const canAttachImages = createMemo(() => {
     const list = models();
@@ -309,6 +315,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const refs = models();
     if (refs.length === 0) return 'no-model';
     if (text.trim() === '' && images.length === 0) return 'empty';
+    if (disabledModels().length > 0) return 'disabled';
     if (runningHere().length > 0) return 'busy';
     const now = Date.now();
     const imageUrls = images.map((img) => storeImage(repo, img));
@@ -417,6 +424,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     setModels,
     catalog,
     generations,
+    disabledModels,
     canAttachImages,
     chatTools,
     setChatTool: (id: string, on: boolean) => setToolChoice((c) => ({ ...c, [id]: on })),

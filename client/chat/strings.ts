@@ -124,6 +124,14 @@ export const chatStrings = defineStrings(
     trashEmpty: 'No conversation in the Trash.',
     // Markdown export
     mdImages: '{{ n }} picture(s) attached',
+    // presets in the selector and in a chat: pins, tag groups, disabled presets, chat links (issue 19)
+    pinnedGroup: 'Pinned',
+    untaggedGroup: 'No tag',
+    groupByTag: 'Group presets by tag',
+    presetDisabled: '“{{ name }}” is disabled, so it cannot answer in this chat. Enable it in Models, or choose another model.',
+    presetDisabledSend: 'A model of this chat is disabled: enable it in Models, or choose another model.',
+    linkPresetWaiting: 'The preset of this link is not on this device yet. It is chosen here once this device has synced.',
+    linkPresetTrashed: 'The preset of this link is in the Trash (Settings › Data).',
   },
   {
     title: 'Discussion',
@@ -238,5 +246,13 @@ export const chatStrings = defineStrings(
     trashTitle: 'Discussions',
     trashEmpty: 'Aucune discussion dans la corbeille.',
     mdImages: '{{ n }} image(s) jointe(s)',
+    // les modèles dans le sélecteur et dans une discussion : épingles, groupes par tag, modèles désactivés, liens (issue 19)
+    pinnedGroup: 'Épinglés',
+    untaggedGroup: 'Sans tag',
+    groupByTag: 'Grouper les modèles par tag',
+    presetDisabled: '« {{ name }} » est désactivé : il ne peut pas répondre dans cette discussion. Activez-le dans Modèles, ou choisissez un autre modèle.',
+    presetDisabledSend: 'Un modèle de cette discussion est désactivé : activez-le dans Modèles, ou choisissez un autre modèle.',
+    linkPresetWaiting: 'Le modèle de ce lien n’est pas encore sur cet appareil. Il sera choisi ici dès que cet appareil sera synchronisé.',
+    linkPresetTrashed: 'Le modèle de ce lien est dans la corbeille (Paramètres › Données).',
   },
 );

@@ -12,6 +12,7 @@ import { formatBytes } from '../ollama/format.ts';
 import { cardMatches, cardOf, loadModelsView, saveModelsView } from './list-view-cache.ts';
 import { ModelsPreviewList } from './ModelsPreview.tsx';
 import { WorkspaceStatus } from '../components/Shell.tsx';
+import { dropAnchor, stepAnchor } from '../../shared/presets/order.ts';
 
 // Opened on demand: its parsers (Open WebUI JSON, Modelfile, share links) stay out of the first page.
 const ImportPanel = lazy(() => import('./ImportPanel.tsx').then((m) => ({ default: m.ImportPanel })));
@@ -30,7 +31,7 @@ export function ModelsPage() {
   const [message, setMessage] = createSignal<string | null>(null);
   const [importing, setImporting] = createSignal(false);
   const shown = createMemo(() =>
-    presets.live().filter((p) => {
+    presets.ordered().filter((p) => {
       const d = p.doc();
       return d && matches(d, query().trim(), tag());
     }),
@@ -47,6 +48,34 @@ export function ModelsPage() {
     const target = neighbour?.querySelector<HTMLElement>('.menu-button') ?? searchInput;
     return () => target?.focus();
   };
+  const filtered = () => query().trim() !== '' || tag() !== '';
+  const countText = () => {
+    const n = presets.live().length;
+    if (filtered()) return t('models.presetList.countShown', { shown: shown().length, n });
+    return new Intl.PluralRules(locale()).select(n) === 'one' ? t('models.presetList.count.one', { n }) : t('models.presetList.count.other', { n });
+  };
+  // Moves among the cards shown (a filter may hide others, which keep their place), announced.
+  const shownIds = () => shown().map((p) => p.id);
+  const announceMove = (id: string) => {
+    const list = shownIds();
+    const name = presets.byId(id)?.doc()?.name ?? '';
+    setMessage(t('models.presetList.moved', { name, n: list.indexOf(id) + 1, total: list.length }));
+  };
+  const moveStep = (id: string, step: -1 | 1) => {
+    const anchor = stepAnchor(shownIds(), id, step);
+    if (!anchor) return;
+    presets.move(id, anchor);
+    announceMove(id);
+  };
+  const [dragged, setDragged] = createSignal<string | null>(null);
+  const dropOn = (target: string) => {
+    const id = dragged();
+    setDragged(null);
+    const anchor = id ? dropAnchor(shownIds(), id, target) : null;
+    if (!id || !anchor) return;
+    presets.move(id, anchor);
+    announceMove(id);
+  };
   const loadedDocs = () => presets.live().map((p) => p.doc()).filter((d): d is PresetView => Boolean(d));
 
   // The saved list is shown until every preset is open (then the live list stays, even while a
@@ -59,7 +88,8 @@ export function ModelsPage() {
   createEffect(() => {
     const url = device.settings.workspaceUrl;
     if (!live() || !url) return;
-    const cards = presets.live().flatMap((p) => {
+    // in the person's order, so the list painted at the next start is the one they left
+    const cards = presets.ordered().flatMap((p) => {
       const d = p.doc();
       return d ? [cardOf(p.id, d)] : [];
     });
@@ -115,6 +145,14 @@ export function ModelsPage() {
           </label>
         </Show>
       </div>
+      <Show when={live() && presets.live().length > 0}>
+        <p class="preset-count" id="preset-count">
+          {countText()}
+        </p>
+        <p class="help" id="reorder-help">
+          {t('models.presetList.reorderHelp')}
+        </p>
+      </Show>
       <p class="live-message" role="status" aria-live="polite">
         {message() ?? ''}
       </p>
@@ -127,9 +165,34 @@ export function ModelsPage() {
         <Match when={true}>
           <Show when={presets.live().length > 0} fallback={<p>{t('models.empty')}</p>}>
             <Show when={shown().length > 0} fallback={<p>{t('models.noMatch')}</p>}>
-              <ul class="preset-grid" aria-label={t('models.list')}>
+              <ul class="preset-grid" aria-label={t('models.list')} aria-describedby="preset-count" onDragEnd={() => setDragged(null)}>
                 <For each={shown()}>
-                  {(item) => <Show when={item.doc()}>{(d) => <PresetCard item={item} doc={d()} onMessage={setMessage} onDelete={focusAfterDelete} />}</Show>}
+                  {(item, i) => (
+                    <Show when={item.doc()}>
+                      {(d) => (
+                        <PresetCard
+                          item={item}
+                          doc={d()}
+                          describedBy="reorder-help"
+                          place={{
+                            get index() {
+                              return i();
+                            },
+                            get total() {
+                              return shown().length;
+                            },
+                            move: (step) => moveStep(item.id, step),
+                            dragStart: () => setDragged(item.id),
+                            dropOn: () => dropOn(item.id),
+                            dragging: () => dragged() === item.id,
+                            accepts: () => dragged() !== null && dragged() !== item.id,
+                          }}
+                          onMessage={setMessage}
+                          onDelete={focusAfterDelete}
+                        />
+                      )}
+                    </Show>
+                  )}
                 </For>
               </ul>
             </Show>

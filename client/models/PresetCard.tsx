@@ -1,5 +1,5 @@
-import { A } from '@solidjs/router';
-import { createSignal, For, Show } from 'solid-js';
+import { A, useNavigate } from '@solidjs/router';
+import { createSignal, For, lazy, Show } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
@@ -9,23 +9,67 @@ import { Avatar } from './Avatar.tsx';
 import { ActionsMenu } from './ActionsMenu.tsx';
 import { PullOffer } from '../ollama/PullOffer.tsx';
 import { usePresets, type PresetItem } from './presets-context.tsx';
-import { clonePreset, exportOne, shareLink, shareToCommunity, trashPreset } from './preset-actions.ts';
+import { chatLink, clonePreset, exportOne, previewJson, shareLink, shareToCommunity, trashPreset } from './preset-actions.ts';
+import { copyText } from '../chat/copy.ts';
 import { exportMessage } from './export-message.ts';
 import { LinkDialog } from './LinkDialog.tsx';
 
+const JsonPreviewDialog = lazy(() => import('./JsonPreviewDialog.tsx').then((m) => ({ default: m.JsonPreviewDialog })));
+
+/** What the list tells a card about its place among the cards shown, and how to move it. */
+export interface CardPlace {
+  index: number;
+  total: number;
+  /** one step up (-1) or down (1) among the cards shown */
+  move: (step: -1 | 1) => void;
+  dragStart: () => void;
+  /** another card was dropped on this one */
+  dropOn: () => void;
+  /** this card is the one being dragged */
+  dragging: () => boolean;
+  /** another card is being dragged (this one may take it) */
+  accepts: () => boolean;
+}
+
+/** Clicks on these start no chat: they have a job of their own. */
+const OWN_CONTROLS = 'a, button, input, label, select, textarea, dialog, [role="menu"], .share-menu';
+
 /**
- * One preset in the list. Edit and Share stay on the card; the other actions (Clone, Export,
- * Hide/Show, Delete) are in its "More actions" menu, so a phone shows several cards at once.
+ * One preset in the list. Edit, Share and the Enabled switch stay on the card; the other
+ * actions (Clone, Export, Hide/Show, Move up/down, Pin, Copy link, Preview JSON, Delete) are in
+ * its "More actions" menu, so a phone shows several cards at once. A click on the card (not on
+ * a control) or Enter on the focused card opens a new chat with it; Alt+Up/Down moves it.
  * `onDelete` is told the card's element before it goes (its neighbours are known only then)
  * and returns what to do once it is gone (move the focus).
  */
-export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage: (m: string) => void; onDelete?: (card: HTMLElement) => () => void }) {
+export function PresetCard(props: {
+  item: PresetItem;
+  doc: PresetView;
+  place: CardPlace;
+  describedBy?: string;
+  onMessage: (m: string) => void;
+  onDelete?: (card: HTMLElement) => () => void;
+}) {
   const { t, locale } = useI18n();
+  const navigate = useNavigate();
+  const [previewOpen, setPreviewOpen] = createSignal(false);
+  const disabled = () => props.doc.disabled === true;
+  const pinned = () => props.item.entry()?.pinned === true;
+  /** a click on the card (not its controls) or Enter on it: a new chat with this preset */
+  const startChat = () => {
+    if (disabled()) props.onMessage(t('models.presetList.disabledCannotChat', { name: props.doc.name }));
+    else navigate(`/chat?preset=${encodeURIComponent(props.item.id)}`);
+  };
+  const move = (step: -1 | 1) => {
+    props.place.move(step);
+    // the card's element moved in the list, which drops its focus: give it back
+    queueMicrotask(() => card?.focus());
+  };
   const { repo, workspace, ollamaModels } = useWorkspace();
   const presets = usePresets();
   const [shareOpen, setShareOpen] = createSignal(false);
   /** a share link the clipboard did not take: shown to copy by hand */
-  const [manualLink, setManualLink] = createSignal<{ link: string; note: string | null } | null>(null);
+  const [manualLink, setManualLink] = createSignal<{ link: string; note: string | null; chat?: boolean } | null>(null);
   const plain = () => structuredClone(unwrap(props.doc));
   const change = (fn: (d: PresetDoc) => void) => props.item.opened.store()?.change(fn);
   let card: HTMLLIElement | undefined;
@@ -44,9 +88,42 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
   return (
     <li
       class="preset-card"
+      classList={{ disabled: disabled(), dragging: props.place.dragging() }}
       aria-label={props.doc.name}
+      aria-describedby={props.describedBy}
+      aria-keyshortcuts="Enter Alt+ArrowUp Alt+ArrowDown"
+      tabIndex={0}
       ref={card}
+      draggable={true}
+      onDragStart={(e) => {
+        if (e.target !== card) return;
+        e.dataTransfer?.setData('text/plain', props.doc.name);
+        if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+        props.place.dragStart();
+      }}
+      onDragOver={(e) => {
+        if (props.place.accepts()) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        if (!props.place.accepts()) return;
+        e.preventDefault();
+        props.place.dropOn();
+      }}
+      onClick={(e) => {
+        if (e.defaultPrevented || (e.target as Element).closest(OWN_CONTROLS)) return;
+        startChat();
+      }}
       onKeyDown={(e) => {
+        if (e.target === card && e.key === 'Enter') {
+          e.preventDefault();
+          startChat();
+          return;
+        }
+        if (e.target === card && e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+          e.preventDefault();
+          move(e.key === 'ArrowUp' ? -1 : 1);
+          return;
+        }
         // Escape closes the Share menu wherever the focus is in the card (its menu handles its own)
         if (e.key !== 'Escape' || !shareOpen()) return;
         e.preventDefault();
@@ -62,6 +139,29 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
         <Show when={props.doc.hidden}>
           <span class="badge">{t('models.hiddenBadge')}</span>
         </Show>
+        <Show when={disabled()}>
+          <span class="badge">{t('models.presetList.disabledBadge')}</span>
+        </Show>
+        <Show when={pinned()}>
+          <span class="badge">{t('models.presetList.pinnedBadge')}</span>
+        </Show>
+        <label class="switch">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={!disabled()}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              // one value either way, so two devices switching it at once end with one of the two
+              change((d) => {
+                d.disabled = !on;
+                d.updatedAt = Date.now();
+              });
+              props.onMessage(t(on ? 'models.presetList.enabledNow' : 'models.presetList.disabledNow', { name: props.doc.name }));
+            }}
+          />
+          <span>{t('models.presetList.enabled')}</span>
+        </label>
       </div>
       <span class="preset-base">
         {props.doc.baseModel}
@@ -110,6 +210,27 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
                   d.updatedAt = Date.now();
                 }),
             },
+            ...(props.place.index > 0 ? [{ label: t('models.presetList.moveUp'), onSelect: () => move(-1) }] : []),
+            ...(props.place.index < props.place.total - 1 ? [{ label: t('models.presetList.moveDown'), onSelect: () => move(1) }] : []),
+            {
+              label: pinned() ? t('models.presetList.unpin') : t('models.presetList.pin'),
+              onSelect: () => {
+                const pin = !pinned();
+                presets.setPinned(props.item.id, pin);
+                props.onMessage(t(pin ? 'models.presetList.pinnedNow' : 'models.presetList.unpinnedNow', { name: props.doc.name }));
+              },
+            },
+            {
+              label: t('models.presetList.copyLink'),
+              onSelect: () => {
+                const link = chatLink(props.item.id);
+                void copyText(link).then((copied) => {
+                  if (copied) props.onMessage(t('models.presetList.linkCopied', { name: props.doc.name }));
+                  else setManualLink({ link, note: null, chat: true });
+                });
+              },
+            },
+            { label: t('models.presetList.previewJson'), onSelect: () => setPreviewOpen(true) },
             {
               label: t('models.delete'),
               danger: true,
@@ -172,7 +293,21 @@ export function PresetCard(props: { item: PresetItem; doc: PresetView; onMessage
         </div>
       </Show>
       <Show when={manualLink()}>
-        {(m) => <LinkDialog link={m().link} note={m().note} onClose={() => setManualLink(null)} />}
+        {(m) => (
+          <LinkDialog
+            link={m().link}
+            note={m().note}
+            onClose={() => setManualLink(null)}
+            strings={
+              m().chat
+                ? { title: t('models.presetList.linkTitle'), notCopied: t('models.presetList.linkNotCopied'), field: t('models.presetList.linkField') }
+                : undefined
+            }
+          />
+        )}
+      </Show>
+      <Show when={previewOpen()}>
+        <JsonPreviewDialog name={props.doc.name} json={() => previewJson(repo, plain())} onClose={() => setPreviewOpen(false)} />
       </Show>
     </li>
   );

@@ -43,12 +43,28 @@ export interface ExportReport {
 
 const carrier = () => import('./carry-documents.ts');
 
-async function exportPresets(repo: Repo, presets: readonly PresetView[], fileName: (m: Awaited<ReturnType<typeof exporter>>) => string): Promise<ExportReport> {
+/** The text an export of `presets` writes, and what it carried. */
+async function exportText(repo: Repo, presets: readonly PresetView[]): Promise<{ json: string; report: ExportReport }> {
   const [m, { carryDocuments }] = await Promise.all([exporter(), carrier()]);
   const docs = await carryDocuments(repo, presets);
   const els = await Promise.all(presets.map((p) => toOpenWebUI(repo, p, docs.byUrl)));
-  downloadText(fileName(m), m.exportJson(els));
-  return { documents: docs.count, bytes: docs.bytes, unavailable: docs.unavailable };
+  return { json: m.exportJson(els), report: { documents: docs.count, bytes: docs.bytes, unavailable: docs.unavailable } };
+}
+
+async function exportPresets(repo: Repo, presets: readonly PresetView[], fileName: (m: Awaited<ReturnType<typeof exporter>>) => string): Promise<ExportReport> {
+  const [m, { json, report }] = await Promise.all([exporter(), exportText(repo, presets)]);
+  downloadText(fileName(m), json);
+  return report;
+}
+
+/** Exactly what Export writes for `p` (the JSON preview shows it). */
+export async function previewJson(repo: Repo, p: PresetView): Promise<string> {
+  return (await exportText(repo, [p])).json;
+}
+
+/** A link that opens a new chat with the preset; its id is the same on every paired device. */
+export function chatLink(id: string, appOrigin = location.origin): string {
+  return `${appOrigin}/chat?preset=${encodeURIComponent(id)}`;
 }
 
 export function exportOne(repo: Repo, p: PresetView): Promise<ExportReport> {

@@ -1,5 +1,6 @@
 import { createContext, createMemo, mapArray, useContext, type Accessor, type ParentProps } from 'solid-js';
-import { entryState, type Plain, type PresetDoc, type PresetEntry } from '../../shared/schema/index.ts';
+import { entryState, setPresetOrders, setPresetPinned, type Plain, type PresetDoc, type PresetEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { compareOrder, planMove, type Anchor, type Orderable } from '../../shared/presets/order.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
 import { createOpenedDoc, type OpenedDoc } from '../store/create-opened-doc.ts';
 import { createUniqueSlugs } from './unique-slugs.ts';
@@ -17,6 +18,11 @@ interface PresetsValue {
   /** live and trashed presets (not purged), in the order they were added, newest first */
   all: Accessor<PresetItem[]>;
   live: Accessor<PresetItem[]>;
+  /** live presets in the person's order (shared/presets/order.ts), as the list and the selector show them */
+  ordered: Accessor<PresetItem[]>;
+  /** moves a live preset (writes its order number only, so it merges with moves made elsewhere) */
+  move: (id: string, anchor: Anchor) => void;
+  setPinned: (id: string, pinned: boolean) => void;
   trashed: Accessor<PresetItem[]>;
   byId: (id: string) => PresetItem | undefined;
   /** model IDs in use by presets that are not purged (trashed ones can be restored) */
@@ -60,9 +66,15 @@ export function PresetsProvider(props: ParentProps) {
     return [...tags].sort((a, b) => a.localeCompare(b));
   });
   const byId = (id: string) => all().find((p) => p.id === id);
+  const orderable = (id: string, e: PresetEntry | undefined): Orderable => ({ id, addedAt: e?.addedAt ?? 0, order: e?.order ?? null });
+  const ordered = createMemo(() => [...live()].sort((a, b) => compareOrder(orderable(a.id, a.entry()), orderable(b.id, b.entry()))));
+  const liveEntries = (d: WorkspaceDoc): Orderable[] =>
+    Object.entries(d.presets).flatMap(([id, e]) => (entryState(e) === 'live' ? [orderable(id, e)] : []));
+  const move = (id: string, anchor: Anchor) => workspace()?.change((d) => setPresetOrders(d, planMove(liveEntries(d), id, anchor)));
+  const setPinned = (id: string, pinned: boolean) => workspace()?.change((d) => setPresetPinned(d, id, pinned));
   createUniqueSlugs(all);
   return (
-    <PresetsContext.Provider value={{ all, live, trashed, byId, takenSlugs, allTags }}>
+    <PresetsContext.Provider value={{ all, live, ordered, move, setPinned, trashed, byId, takenSlugs, allTags }}>
       <MergeNotices />
       {props.children}
     </PresetsContext.Provider>

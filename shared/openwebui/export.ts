@@ -99,7 +99,7 @@ export function presetToOpenWebUI(
       // default filters, once the preset says which (imported, or set in the editor)
       ...(p.chatOff ? { defaultFilterIds: sortedKeys(p.filterIds).filter((id) => !p.chatOff?.[id]) } : {}),
     },
-    is_active: true,
+    is_active: p.disabled !== true,
     created_at: Math.floor(p.createdAt / 1000),
     updated_at: Math.floor(p.updatedAt / 1000),
   };

@@ -41,6 +41,12 @@ const steps: Record<DocKind, Step[]> = {
     // ImmutableStrings they cannot read.
     () => undefined,
   ],
+  // Preset order and pins (entry `order`, `pinned`) and `settings.groupByTag` need no step: they
+  // are optional fields that read as "by date added, not pinned, not grouped" when absent, so
+  // old workspaces stay readable as they are, and older builds (which ignore unknown fields) keep
+  // editing this one. A step creating a map for them would be unsafe besides: two devices
+  // migrating at once would each create one, and Automerge keeps only one of the two maps.
+
   [KIND.preset]: [
     (d) => {
       ensure(d, 'kind', KIND.preset);

@@ -83,6 +83,11 @@ export type PresetDoc = {
    * Absent on presets made here.
    */
   extra?: StoredString | null;
+  /**
+   * Open WebUI's `is_active: false`: kept and listed, but not offered in the chat's model
+   * selector, and a chat that uses it says so. Absent = enabled (presets made before it existed).
+   */
+  disabled?: boolean;
 };
 
 export type NewPresetFields = {

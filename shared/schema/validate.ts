@@ -26,6 +26,9 @@ const presetEntry = v.looseObject({
   purgedFrom: v.optional(nullableNumber),
   keptBy: v.optional(v.nullable(storedString)),
   purgedKept: v.optional(v.nullable(storedString)),
+  // optional (personal order and pins, shared/presets/order.ts): absent in older workspaces
+  order: v.optional(v.nullable(v.number())),
+  pinned: v.optional(v.boolean()),
 });
 
 const conversationEntry = v.looseObject({
@@ -50,7 +53,7 @@ const workspaceSchema = v.looseObject({
   createdAt: v.number(),
   presets: v.record(v.string(), presetEntry),
   conversations: v.record(v.string(), conversationEntry),
-  settings: v.looseObject({ maxModels: v.number(), ownThread: v.boolean(), autoTitle: v.boolean() }),
+  settings: v.looseObject({ maxModels: v.number(), ownThread: v.boolean(), autoTitle: v.boolean(), groupByTag: v.optional(v.boolean()) }),
   // optional (added after schema 1): the workspace's tools, filters and actions
   tools: v.optional(v.record(v.string(), presetEntry)),
 });
@@ -88,6 +91,8 @@ const presetSchema = v.looseObject({
   createdAt: v.number(),
   updatedAt: v.number(),
   slugChanged: v.optional(v.nullable(v.looseObject({ from: storedString, to: storedString }))),
+  // optional: a disabled preset is kept but cannot be chosen in the chat (absent = enabled)
+  disabled: v.optional(v.boolean()),
 });
 
 const messageSchema = v.looseObject({

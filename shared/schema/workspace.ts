@@ -17,6 +17,13 @@ export type PresetEntry = {
   keptBy?: StoredString | null;
   /** the `keptBy` the purge saw (see purgeHolds) */
   purgedKept?: StoredString | null;
+  /**
+   * personal order of the presets (shared/presets/order.ts): one number per entry, so moves of
+   * different presets on two devices merge; absent = by `addedAt`, newest first
+   */
+  order?: number | null;
+  /** pinned to the top of the chat's model selector; absent = not pinned */
+  pinned?: boolean;
 };
 
 /**
@@ -55,6 +62,8 @@ export type WorkspaceSettings = {
    * (one per account), not on the device: it is the same person on every device. Absent = not set.
    */
   userName?: StoredString;
+  /** the chat's model selector groups presets by tag (optional; missing = one "Presets" group) */
+  groupByTag?: boolean;
 };
 
 /** Retrieval settings of the workspace (RAG). */
@@ -228,6 +237,8 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
     if (!target.presets[id]) {
       target.presets[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
       copyPurgeMarks(target.presets[id]!, e);
+      if (typeof e.order === 'number') target.presets[id]!.order = e.order;
+      if (e.pinned === true) target.presets[id]!.pinned = true;
       copied++;
     }
   }
@@ -249,6 +260,20 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
     }
   }
   return copied;
+}
+
+/** Inside a change: the order numbers a move planned (shared/presets/order.ts planMove), one field per preset. */
+export function setPresetOrders(d: WorkspaceDoc, plan: Record<string, number>): void {
+  for (const [id, order] of Object.entries(plan)) {
+    const e = d.presets[id];
+    if (e && e.order !== order) e.order = order;
+  }
+}
+
+/** Inside a change: pins or unpins a preset in the chat's model selector. */
+export function setPresetPinned(d: WorkspaceDoc, id: string, pinned: boolean): void {
+  const e = d.presets[id];
+  if (e && (e.pinned === true) !== pinned) e.pinned = pinned;
 }
 
 export function addToolEntry(d: WorkspaceDoc, toolId: string, url: string, now = Date.now()): void {
