@@ -48,6 +48,8 @@ export interface RelayStats {
   openSockets: number;
   /** accounts whose chunk log is open */
   accounts: HubStats[];
+  /** disk tasks (part writes, reads for pulls) waiting their turn, all accounts */
+  diskTasksWaiting: number;
 }
 
 export interface Relay {
@@ -167,7 +169,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     url,
     port,
     accounts,
-    stats: async () => ({ openSockets: endpoint.openSockets(), accounts: await endpoint.accounts() }),
+    stats: async () => ({ openSockets: endpoint.openSockets(), accounts: await endpoint.accounts(), diskTasksWaiting: endpoint.diskTasksWaiting() }),
     close,
   };
 }

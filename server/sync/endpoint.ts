@@ -53,6 +53,8 @@ export interface SyncEndpoint {
   revalidate(): Promise<void>;
   openSockets(): number;
   accounts(): Promise<HubStats[]>;
+  /** disk tasks waiting in the fair queue, all accounts */
+  diskTasksWaiting(): number;
   stop(): void;
   /** Closes every socket and account log. */
   close(): Promise<void>;
@@ -210,6 +212,7 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
     },
     openSockets: () => conns.size,
     accounts: () => hubs.stats(),
+    diskTasksWaiting: () => queue.waiting(),
     stop() {
       stopped = true;
     },

@@ -1,160 +1,128 @@
 /**
- * The relay is killed with `kill -9` at random moments (seeded) while several clients stream
- * edits into their own documents and a shared one. After each kill, before anything restarts,
- * the data directory alone must hold every change any client had seen acknowledged. Then the
- * relay restarts on the same port, the clients reconnect by themselves and carry on; at the
- * end every edit of every client is on the relay.
- *
- * "Acknowledged" is what the app relies on: the relay's heads as last reported to the client
- * in a sync message (what waitForAck waits for); a change is acknowledged once it is in the
- * document at those heads.
+ * The relay process is killed with `kill -9` at seeded random moments while three clients
+ * stream puts. After each kill, before anything restarts, the account's log on disk alone must
+ * hold every chunk any client had seen acknowledged, with the seq it was acknowledged with and
+ * the same bytes. The clients then reconnect and put again whatever was not acknowledged; in the
+ * end every chunk is stored exactly once and the seqs run 1..head without a gap.
  */
-import { next as A } from '@automerge/automerge';
-import { decodeHeads, type DocHandle, type DocumentId } from '@automerge/automerge-repo';
-import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
-import { addPresetEntry } from '../../shared/schema/workspace.ts';
+import { FilesChunkStore } from '../../server/chunk-store/files-store.ts';
+import { seededRng } from '../helpers/prng.ts';
 import { spawnRelay, waitForOutput, type RelayProcess } from '../helpers/relay-process.ts';
-import { connectClient, findOnRelay, relayPeer, sleep, tempDir, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
+import { cleanupAfterEach, tempDir } from './helpers.ts';
+import { chunkId, docId, V2Client } from './v2-client.ts';
 
 const { cleanups } = cleanupAfterEach();
 
-/** mulberry32: small, seeded, good enough to pick moments and pauses reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+interface Put {
+  doc: string;
+  chunk: string;
+  bytes: Uint8Array;
 }
 
-interface Items {
-  owner: string;
-  items: Record<string, number>;
-}
+const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** Keys of the document as the relay has it on disk, read with the stock adapter (as a restarted relay would). */
-async function keysOnDisk(accountDir: string, documentId: DocumentId, field: 'items' | 'presets'): Promise<Set<string>> {
-  const disk = new NodeFSStorageAdapter(accountDir);
-  const chunks = [...(await disk.loadRange([documentId, 'snapshot'])), ...(await disk.loadRange([documentId, 'incremental']))];
-  let doc = A.init<Record<string, Record<string, unknown>>>();
-  for (const c of chunks) if (c.data) doc = A.loadIncremental(doc, c.data);
-  return new Set(Object.keys(doc[field] ?? {}));
-}
-
-/** Keys of the handle's document at the heads the relay last acknowledged to this client. */
-function ackedKeys(client: Client, handle: DocHandle<unknown>, field: 'items' | 'presets'): string[] {
-  const peer = relayPeer(client.repo);
-  const storageId = peer ? client.repo.getStorageIdOfPeer(peer) : undefined;
-  const heads = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined;
-  if (!heads || heads.length === 0) return [];
-  try {
-    const view = A.view(handle.doc() as A.Doc<Record<string, Record<string, unknown>>>, decodeHeads(heads));
-    return Object.keys(view[field] ?? {});
-  } catch (err) {
-    return []; // heads the client does not have (yet): nothing to learn from them
-  }
-}
-
-describe('kill -9 during a stream of edits', () => {
-  it('loses no change any client saw acknowledged (3 kills at seeded random moments)', async () => {
-    const random = prng(0x5eed9);
+describe('kill -9 during a stream of puts', () => {
+  it('loses no chunk any client saw acknowledged (3 kills at seeded random moments)', async () => {
+    const rng = seededRng(0x5eed9);
     const tmp = tempDir('kill9-stream');
     cleanups.push(tmp.remove);
     let relay: RelayProcess = await spawnRelay({ dataDir: tmp.dir });
     cleanups.push(() => relay.kill());
     const port = relay.port;
-    const m = await waitForOutput(relay, /\/pair#relay=\S+&token=(\S+)&workspace=(\S+)/);
-    const token = decodeURIComponent(m[1] ?? '');
-    const workspaceUrl = decodeURIComponent(m[2] ?? '');
+    const token = (await waitForOutput(relay, /token=([A-Za-z0-9_-]{43})/))[1] ?? '';
     const accounts = JSON.parse(await fsp.readFile(path.join(tmp.dir, 'accounts.json'), 'utf8')) as { accounts: { id: string }[] };
-    const accountDir = path.join(tmp.dir, 'accounts', accounts.accounts[0]!.id);
+    const accountId = accounts.accounts[0]?.id ?? '';
 
-    // Three clients, each with its own document and the shared workspace.
-    const clients = [0, 1, 2].map((i) => {
-      const c = connectClient(relay.url, token, `device-${i}-${process.pid}`);
-      cleanups.push(() => c.close());
-      return c;
-    });
-    const workspaces = await Promise.all(clients.map((c) => findOnRelay<WorkspaceDoc>(c, workspaceUrl)));
-    const own = clients.map((c, i) => c.repo.create<Items>({ owner: `device-${i}`, items: {} }));
-    for (let i = 0; i < 3; i++) await waitForAck(clients[i]!, own[i]!);
-
-    const made = { own: [new Set<string>(), new Set<string>(), new Set<string>()], shared: new Set<string>() };
-    const acked = { own: [new Set<string>(), new Set<string>(), new Set<string>()], shared: new Set<string>() };
+    /** every acknowledged chunk: key → seq and hash */
+    const acked = new Map<string, { seq: number; hash: string }>();
+    const made: Put[] = [];
     let stop = false;
-    const editors = clients.map(async (_c, i) => {
-      for (let n = 0; !stop; n++) {
-        const key = `d${i}-e${n}`;
-        own[i]!.change((d) => {
-          d.items[key] = n;
-        });
-        made.own[i]!.add(key);
-        if (n % 4 === 0) {
-          workspaces[i]!.change((d) => addPresetEntry(d, key, 'automerge:x'));
-          made.shared.add(key);
-        }
-        await sleep(5 + Math.floor(random() * 30));
-      }
-    });
-    const ackCount = () => acked.own.reduce((n, s) => n + s.size, 0) + acked.shared.size;
-    const watcher = (async () => {
-      while (!stop) {
-        for (let i = 0; i < 3; i++) {
-          for (const k of ackedKeys(clients[i]!, own[i]! as DocHandle<unknown>, 'items')) acked.own[i]!.add(k);
-          for (const k of ackedKeys(clients[i]!, workspaces[i]! as DocHandle<unknown>, 'presets')) acked.shared.add(k);
-        }
-        await sleep(10);
-      }
-    })();
+    /** resolved each time the relay listens again */
+    let up: Promise<void> = Promise.resolve();
+    let markUp = () => {};
+    const ackWaiters: (() => void)[] = [];
+    const onAck = () => ackWaiters.splice(0).forEach((w) => w());
 
-    const t0 = Date.now();
-    const mark = (what: string) => console.log(`[kill9] ${Date.now() - t0} ms ${what}`);
+    const writer = async (i: number) => {
+      const doc = docId();
+      const unacked: Put[] = [];
+      while (!stop) {
+        await up;
+        let client: V2Client;
+        try {
+          client = (await V2Client.connect(relay.url, token)).client;
+        } catch {
+          continue; // killed between `up` and the connection: wait for the next start
+        }
+        try {
+          // What was in flight at the kill is put again (same ids: a stored one is a duplicate).
+          const inFlight = new Map<number, Put>();
+          for (const p of unacked) inFlight.set(client.put(p.doc, p.chunk, p.bytes), p);
+          while (!stop || inFlight.size > 0) {
+            while (!stop && inFlight.size < 8) {
+              const p = { doc, chunk: chunkId(), bytes: randomBytes(200 + rng.int(0, 5000)) };
+              made.push(p);
+              unacked.push(p);
+              inFlight.set(client.put(p.doc, p.chunk, p.bytes), p);
+            }
+            const [id, p] = inFlight.entries().next().value as [number, Put];
+            const answer = await client.answer(id);
+            if (answer.t !== 'ack') throw new Error(`device ${i}: put refused: ${answer.message}`);
+            inFlight.delete(id);
+            unacked.splice(unacked.indexOf(p), 1);
+            acked.set(`${p.doc}/${p.chunk}`, { seq: answer.seq, hash: hash(p.bytes) });
+            onAck();
+          }
+          client.close();
+          return;
+        } catch (err) {
+          if (!/socket closed/.test(String(err))) throw err;
+        }
+      }
+    };
+    const writers = [0, 1, 2].map(writer);
+    const acksGrow = (n: number) =>
+      new Promise<void>((resolve) => {
+        const target = acked.size + n;
+        const check = () => (acked.size >= target ? resolve() : ackWaiters.push(check));
+        check();
+      });
+
     for (let kill = 0; kill < 3; kill++) {
-      // Kill while acknowledgements are flowing: once new ones came in, at a random moment.
-      const before = ackCount();
-      for (let t = 0; ackCount() <= before + 3 && t < 1_000; t++) await sleep(10);
-      expect(ackCount(), `acknowledgements before kill ${kill + 1}`).toBeGreaterThan(before);
-      await sleep(Math.floor(random() * 600));
-      // Everything acknowledged up to this instant must survive the kill.
-      const mustSurvive = { own: acked.own.map((s) => [...s]), shared: [...acked.shared] };
-      mark(`kill ${kill + 1} (${ackCount()} acknowledged)`);
+      // A random moment while acknowledgements flow: after 5–60 more of them.
+      await acksGrow(rng.int(5, 60));
+      const mustSurvive = new Map(acked);
+      up = new Promise<void>((r) => (markUp = r));
       relay.proc.kill('SIGKILL');
       expect(await relay.exited).toBeNull();
-      for (let i = 0; i < 3; i++) {
-        const onDisk = await keysOnDisk(accountDir, own[i]!.documentId, 'items');
-        expect(mustSurvive.own[i]!.filter((k) => !onDisk.has(k)), `kill ${kill + 1}, device ${i}`).toEqual([]);
+
+      const log = await new FilesChunkStore({ dataDir: tmp.dir }).open(accountId);
+      const onDisk = new Map(log.entriesAfter(0, 1_000_000).map((e) => [`${e.doc}/${e.chunk}`, e]));
+      for (const [key, want] of mustSurvive) {
+        const e = onDisk.get(key);
+        expect(e?.seq, `kill ${kill + 1}: ${key}`).toBe(want.seq);
+        if (e) expect(hash(await log.read(e, 0, e.size))).toBe(want.hash);
       }
-      const sharedOnDisk = await keysOnDisk(accountDir, workspaces[0]!.documentId, 'presets');
-      expect(mustSurvive.shared.filter((k) => !sharedOnDisk.has(k)), `kill ${kill + 1}, shared document`).toEqual([]);
+      await log.close();
 
-      await sleep(Math.floor(random() * 300)); // the clients keep editing offline meanwhile
       relay = await spawnRelay({ dataDir: tmp.dir, port });
-      mark('restarted');
+      markUp();
     }
-
-    await sleep(500);
+    await acksGrow(10);
     stop = true;
-    await Promise.all([...editors, watcher]);
-    for (let i = 0; i < 3; i++) {
-      await waitForAck(clients[i]!, own[i]!);
-      await waitForAck(clients[i]!, workspaces[i]! as DocHandle<unknown>);
-    }
-    mark('all acknowledged');
-    // In the end the relay holds every edit that was made, acknowledged before a kill or not.
-    const fresh = connectClient(relay.url, token);
-    cleanups.push(() => fresh.close());
-    for (let i = 0; i < 3; i++) {
-      const h = await findOnRelay<Items>(fresh, own[i]!.url);
-      expect(new Set(Object.keys(h.doc().items))).toEqual(made.own[i]);
-    }
-    const ws = await findOnRelay<WorkspaceDoc>(fresh, workspaceUrl);
-    expect(new Set(Object.keys(ws.doc().presets))).toEqual(made.shared);
+    await Promise.all(writers);
+
+    const reader = (await V2Client.connect(relay.url, token)).client;
+    cleanups.push(() => reader.close());
+    const { chunks, caughtUp } = await reader.pull(0);
+    expect(chunks.map((c) => c.seq)).toEqual(Array.from({ length: caughtUp }, (_, i) => i + 1));
+    const stored = new Map(chunks.map((c) => [`${c.doc}/${c.chunk}`, hash(c.bytes)]));
+    expect(stored.size).toBe(made.length);
+    for (const p of made) expect(stored.get(`${p.doc}/${p.chunk}`)).toBe(hash(p.bytes));
+    for (const [key, want] of acked) expect(chunks.find((c) => `${c.doc}/${c.chunk}` === key)?.seq).toBe(want.seq);
   });
 });

@@ -37,10 +37,15 @@ export interface ReceivedChunk {
   bytes: Uint8Array;
 }
 
+/** Frames of every client get a stamp from one counter, so tests can order events across sockets. */
+let stamps = 0;
+
 export class V2Client {
   readonly ws: WebSocket;
   /** every frame received, in order */
   readonly frames: RelayFrame[] = [];
+  /** the stamp of each frame (same index as `frames`), from a counter shared by all clients */
+  readonly stamps: number[] = [];
   /** whole chunks received, in order of their last part */
   readonly chunks: ReceivedChunk[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -64,6 +69,7 @@ export class V2Client {
         return;
       }
       this.frames.push(r.frame);
+      this.stamps.push(++stamps);
       if (r.frame.header.t === 'entries') this.#collect(r.frame as Frame<Of<'entries'>>);
       this.#wake();
     });
@@ -145,6 +151,12 @@ export class V2Client {
       this.send({ t: 'put', id, doc, chunk, kind, size: bytes.length, offset, ...(opts.covers ? { covers: opts.covers } : {}) }, part);
     }
     return id;
+  }
+
+  /** The stamp of the frame answering request `id` (see `stamps`), or undefined. */
+  answerStamp(id: number): number | undefined {
+    const i = this.frames.findIndex((f) => (f.header.t === 'ack' || f.header.t === 'nack') && f.header.id === id);
+    return i < 0 ? undefined : this.stamps[i];
   }
 
   /** The ack or nack of request `id`. */
