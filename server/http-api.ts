@@ -114,7 +114,9 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
       }
       return true;
     }
-    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl }, CORS_HEADERS);
+    // keyId: a device pairing without the account's key is told so before it changes anything.
+    // Unclaimed: both null (the store keeps an empty workspace URL until the first claim).
+    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl || null, keyId: account.keyId }, CORS_HEADERS);
     return true;
   };
 }
