@@ -133,7 +133,8 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
       sendJson(res, 200, { legacy: false, doneAt: marked.legacyDoneAt }, CORS_HEADERS);
       return true;
     }
-    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl, keyId: account.keyId }, CORS_HEADERS);
+    // Unclaimed: both null (a device pairing without the account's key is told so before it changes anything).
+    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl || null, keyId: account.keyId }, CORS_HEADERS);
     return true;
   };
 }

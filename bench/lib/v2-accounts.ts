@@ -18,12 +18,12 @@ export interface V2Account {
 }
 
 export async function prepareV2Accounts(dataDir: string, names: string[]): Promise<V2Account[]> {
-  const store = new FileAccountStore({ dataDir, createWorkspace: async () => `automerge:${newDocId()}` });
+  const store = new FileAccountStore({ dataDir });
   const out: V2Account[] = [];
   for (const name of names) {
     const { account, token } = await store.create(name);
     const key = newWorkspaceKey();
-    const claimed = await store.claim(account.id, key.keyId, account.workspaceUrl);
+    const claimed = await store.claim(account.id, key.keyId, `automerge:${newDocId()}`);
     if (!claimed || claimed.keyId !== key.keyId) throw new Error(`account ${name}: key id not claimed`);
     out.push({ name, id: account.id, token, key, workspaceUrl: claimed.workspaceUrl });
   }

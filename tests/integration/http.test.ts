@@ -81,6 +81,7 @@ describe('HTTP API', () => {
     const ok = await fetch(`${relay.url}/api/account`, { headers: { Authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    // unclaimed: no workspace and no key yet (the first device's set-key gives both)
     expect(await ok.json()).toEqual({ name: 'alice', workspaceUrl: null, keyId: null });
 
     for (const headers of [{}, { Authorization: 'Bearer nope' }, { Authorization: token }] as Record<string, string>[]) {
