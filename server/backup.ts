@@ -76,6 +76,8 @@ const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('h
 /** Document file paths inside an account folder: <2 chars>/<rest of id>/<kind>/<name>, or the storage id file. */
 const DOC_FILE_RE = /^[^/.][^/]?\/[^/.][^/]*\/(snapshot|incremental|sync-state)\/[^/.][^/]*$/;
 const STORAGE_ID_PATH = 'st/orage-adapter-id';
+/** Segments of the account's encrypted chunk log (server/chunk-store/segments.ts). */
+const LOG_FILE_RE = /^log\/\d{8}\.seg$/;
 
 /** Whether a path from an archive may be restored (and where it lands is inside DATA_DIR). */
 export function isRestorablePath(p: string): boolean {
@@ -83,7 +85,34 @@ export function isRestorablePath(p: string): boolean {
   const m = /^accounts\/([0-9a-f]{24})\/(.+)$/.exec(p);
   if (!m?.[1] || !m[2] || !ACCOUNT_ID_RE.test(m[1])) return false;
   if (m[2].split('/').some((part) => part === '' || part === '.' || part === '..' || part.includes('\\') || part.includes('\0'))) return false;
-  return m[2] === STORAGE_ID_PATH || DOC_FILE_RE.test(m[2]);
+  return m[2] === STORAGE_ID_PATH || DOC_FILE_RE.test(m[2]) || LOG_FILE_RE.test(m[2]);
+}
+
+/**
+ * The segments of an account's chunk log, all from one generation of the log folder. Segments
+ * are append-only: a copy holds every record written before it was read (a torn last record is
+ * cut off when the restored log is opened). Reclaim replaces the whole folder (a rename): if the
+ * folder changed while it was read, it is read again.
+ */
+async function readLog(logDir: string, rel: string): Promise<TarEntry[]> {
+  const ino = async () => (await fsp.stat(logDir).catch(() => null))?.ino ?? null;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const before = await ino();
+    if (before === null) return [];
+    const names = (await listFiles(logDir)).filter((n) => /^\d{8}\.seg$/.test(n)).sort();
+    const entries: TarEntry[] = [];
+    let vanished = false;
+    for (const n of names) {
+      const data = await readIfThere(path.join(logDir, n));
+      if (data === null) {
+        vanished = true;
+        break;
+      }
+      entries.push({ path: `${rel}/${n}`, data });
+    }
+    if (!vanished && (await ino()) === before) return entries;
+  }
+  throw new BackupError(`${rel} kept changing during the backup; try again`);
 }
 
 async function readIfThere(file: string): Promise<Buffer | null> {
@@ -162,7 +191,9 @@ export async function createBackup(dataDir: string, outFile: string): Promise<Ba
       const base = path.join(accountsDir, id);
       const storageId = await readIfThere(path.join(base, STORAGE_ID_PATH));
       if (storageId) yield note({ path: `accounts/${id}/${STORAGE_ID_PATH}`, data: storageId });
+      for (const e of await readLog(path.join(base, 'log'), `accounts/${id}/log`)) yield note(e);
       for (const prefix of await listDirs(base)) {
+        if (prefix === 'log' || prefix.startsWith('log.')) continue;
         for (const rest of await listDirs(path.join(base, prefix))) {
           const docEntries = await readDocument(path.join(base, prefix, rest), `accounts/${id}/${prefix}/${rest}`);
           if (docEntries.some((e) => !e.path.includes('/sync-state/'))) summary.documents++;
@@ -288,6 +319,8 @@ export async function restoreBackup(file: string, dataDir: string, opts: { force
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const summary: RestoreSummary = { accountsAdded: [], accountsKept: [], accountsRenamed: [], filesWritten: 0, filesSkipped: 0, filesAddedBeside: 0 };
   let backupAccounts: AccountsFileLike | null = null;
+  /** accounts whose chunk log exists in the target: the backup's log goes beside it (log.restored), never mixed in */
+  const liveLogs = new Map<string, boolean>();
 
   for await (const e of readTarGz(file)) {
     if (e.path === MANIFEST_PATH) continue;
@@ -297,7 +330,16 @@ export async function restoreBackup(file: string, dataDir: string, opts: { force
     }
     if (!isRestorablePath(e.path)) throw new BackupError(`unexpected path ${e.path}`); // verified above; belt and braces
     const [, id = ''] = e.path.split('/');
-    const target = path.join(dataDir, ...e.path.split('/'));
+    let target = path.join(dataDir, ...e.path.split('/'));
+    if (/^accounts\/[0-9a-f]{24}\/log\//.test(e.path)) {
+      if (!liveLogs.has(id)) liveLogs.set(id, (await listFiles(path.join(dataDir, 'accounts', id, 'log'))).length > 0);
+      if (liveLogs.get(id)) {
+        // Two logs cannot be merged segment by segment: the operator gets both, side by side.
+        await placeFile(path.join(dataDir, 'accounts', id, 'log.restored', path.basename(e.path)), e.data, path.join(dataDir, 'accounts', id, '.tmp'));
+        summary.filesAddedBeside++;
+        continue;
+      }
+    }
     const tmpDir = path.join(dataDir, 'accounts', id, '.tmp');
     const existing = await readIfThere(target);
     if (existing === null) {

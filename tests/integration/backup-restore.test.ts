@@ -1,22 +1,23 @@
 /**
  * `npm run backup` / `npm run restore` against a running relay: a backup taken while clients
- * keep editing holds everything acknowledged before it began; restored into an empty DATA_DIR
+ * keep uploading holds every chunk acknowledged before it began; restored into an empty DATA_DIR
  * a relay serves it all, to the same tokens. Restore refuses a non-empty DATA_DIR unless
- * --force, then merges without overwriting, and refuses a damaged file before writing anything.
+ * --force, then merges without overwriting (an account's log that exists is kept, the backup's
+ * goes beside it), and refuses a damaged file before writing anything.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { startRelay } from '../../server/relay.ts';
-import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
-import { addPresetEntry } from '../../shared/schema/workspace.ts';
-import { connectClient, findOnRelay, sleep, tempDir, waitForAck, type Client, cleanupAfterEach } from './helpers.ts';
+import { cleanupAfterEach, tempDir } from './helpers.ts';
+import { chunkId, docId, V2Client } from './v2-client.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { cleanups, track } = cleanupAfterEach();
+const { cleanups } = cleanupAfterEach();
 
 function script(name: 'backup' | 'restore', dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -26,12 +27,14 @@ function script(name: 'backup' | 'restore', dataDir: string, ...args: string[]):
   });
 }
 
-interface Note {
-  lines: string[];
+async function connect(url: string, token: string): Promise<V2Client> {
+  const { client } = await V2Client.connect(url, token);
+  cleanups.push(() => client.close());
+  return client;
 }
 
 describe('backup and restore', () => {
-  it('backs up a running relay while clients edit; a relay on the restored copy serves everything acknowledged before', async () => {
+  it('backs up a running relay while clients upload; a relay on the restored copy serves every chunk acknowledged before', async () => {
     const live = tempDir('backup-live');
     const restored = tempDir('backup-restored');
     const files = tempDir('backup-files');
@@ -41,28 +44,24 @@ describe('backup and restore', () => {
     const alice = await relay.accounts.create('alice');
     const bob = await relay.accounts.create('bob');
 
-    const a = track(connectClient(relay.url, alice.token));
-    const ws = await findOnRelay<WorkspaceDoc>(a, alice.account.workspaceUrl);
-    const notes = Array.from({ length: 8 }, (_, i) => a.repo.create<Note>({ lines: [`note ${i}`] }));
-    for (let i = 0; i < 40; i++) notes[i % 8]!.change((d) => void d.lines.push(`line ${i}`));
-    ws.change((d) => addPresetEntry(d, 'before-backup', notes[0]!.url));
-    for (const h of [ws, ...notes]) await waitForAck(a, h as never);
-    const acknowledged = notes.map((h) => h.doc().lines.slice());
+    const a = await connect(relay.url, alice.token);
+    const doc = docId();
+    const before = Array.from({ length: 40 }, () => ({ chunk: chunkId(), bytes: randomBytes(100 + Math.floor(Math.random() * 5000)) }));
+    for (const c of before) expect((await a.putAndWait(doc, c.chunk, c.bytes)).t).toBe('ack');
+    const bb = await connect(relay.url, bob.token);
+    expect((await bb.putAndWait(docId(), chunkId(), randomBytes(50))).t).toBe('ack');
 
-    // Edits keep landing (and documents keep being compacted) while the backup runs.
+    // Uploads keep landing while the backup runs.
     let stop = false;
-    const editing = (async () => {
-      for (let i = 0; !stop; i++) {
-        notes[i % 8]!.change((d) => void d.lines.push(`during ${i}`));
-        await sleep(5);
-      }
+    const uploading = (async () => {
+      while (!stop) await a.putAndWait(doc, chunkId(), randomBytes(3000));
     })();
     const file = path.join(files.dir, 'relay.tar.gz');
     const run = await script('backup', live.dir, file);
     stop = true;
-    await editing;
+    await uploading;
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/Backed up 2 account\(s\), 10 document\(s\)/);
+    expect(run.stdout).toMatch(/Backed up 2 account\(s\)/);
 
     const restore = await script('restore', restored.dir, file);
     expect(restore.code, restore.stderr).toBe(0);
@@ -70,15 +69,13 @@ describe('backup and restore', () => {
 
     const second = await startRelay({ port: 0, host: '127.0.0.1', dataDir: restored.dir, staticDir: null, log: () => {} });
     cleanups.push(() => second.close());
-    const b = track(connectClient(second.url, alice.token)); // the same token works
-    const ws2 = await findOnRelay<WorkspaceDoc>(b, alice.account.workspaceUrl);
-    expect(ws2.doc().presets['before-backup']).toBeDefined();
-    for (let i = 0; i < notes.length; i++) {
-      const h = await findOnRelay<Note>(b, notes[i]!.url);
-      expect(h.doc().lines.slice(0, acknowledged[i]!.length)).toEqual(acknowledged[i]);
+    const b = await connect(second.url, alice.token); // the same token works
+    const { chunks } = await b.pull(0);
+    for (const [i, c] of before.entries()) {
+      expect(chunks[i]?.chunk).toBe(c.chunk);
+      expect(Buffer.from(chunks[i]?.bytes ?? []).equals(c.bytes)).toBe(true);
     }
-    const c = track(connectClient(second.url, bob.token));
-    expect((await findOnRelay<WorkspaceDoc>(c, bob.account.workspaceUrl)).doc().name).toBe('bob');
+    expect((await (await connect(second.url, bob.token)).pull(0)).chunks).toHaveLength(1);
   });
 
   it('refuses a non-empty DATA_DIR unless --force, and then merges without overwriting', async () => {
@@ -89,16 +86,16 @@ describe('backup and restore', () => {
     const relayA = await startRelay({ port: 0, host: '127.0.0.1', dataDir: live.dir, staticDir: null, log: () => {} });
     cleanups.push(() => relayA.close());
     const alice = await relayA.accounts.create('alice');
-    const a = track(connectClient(relayA.url, alice.token));
-    const wa = await findOnRelay<WorkspaceDoc>(a, alice.account.workspaceUrl);
-    wa.change((d) => addPresetEntry(d, 'in-backup', 'automerge:x'));
-    await waitForAck(a, wa);
+    const a = await connect(relayA.url, alice.token);
+    const doc = docId();
+    const inBackup = chunkId();
+    expect((await a.putAndWait(doc, inBackup, randomBytes(100))).t).toBe('ack');
     const file = path.join(files.dir, 'a.tar.gz');
     expect((await script('backup', live.dir, file)).code).toBe(0);
     expect((await script('backup', live.dir, file)).code).toBe(1); // will not overwrite it
     // after the backup, alice keeps working; a second relay has its own "alice"
-    wa.change((d) => addPresetEntry(d, 'after-backup', 'automerge:y'));
-    await waitForAck(a, wa);
+    const afterBackup = chunkId();
+    expect((await a.putAndWait(doc, afterBackup, randomBytes(100))).t).toBe('ack');
     const relayB = await startRelay({ port: 0, host: '127.0.0.1', dataDir: other.dir, staticDir: null, log: () => {} });
     const otherAlice = await relayB.accounts.create('alice');
     await relayB.close();
@@ -117,15 +114,15 @@ describe('backup and restore', () => {
     expect((await relayC.accounts.list()).map((x) => x.name).sort()).toEqual(['alice', 'alice-restored']);
     expect((await relayC.accounts.byToken(otherAlice.token))?.name).toBe('alice');
     expect((await relayC.accounts.byToken(alice.token))?.name).toBe('alice-restored');
+    expect((await (await connect(relayC.url, alice.token)).pull(0)).chunks.map((c) => c.chunk)).toEqual([inBackup]);
 
-    // merging into the live relay's own folder: accounts kept, at most older chunks come back
-    // (harmless: they merge), and nothing newer is lost
+    // Merging into the live relay's own folder: its log is kept as it is (nothing newer lost),
+    // the backup's log goes beside it for the operator.
     const again = await script('restore', live.dir, file, '--force');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/already present, kept as they are.*alice/);
-    const fresh = track(connectClient(relayA.url, alice.token));
-    const wf = await findOnRelay<WorkspaceDoc>(fresh, alice.account.workspaceUrl);
-    expect(Object.keys(wf.doc().presets).sort()).toEqual(['after-backup', 'in-backup']);
+    expect(readdirSync(path.join(live.dir, 'accounts', alice.account.id, 'log.restored')).length).toBeGreaterThan(0);
+    expect((await (await connect(relayA.url, alice.token)).pull(0)).chunks.map((c) => c.chunk)).toEqual([inBackup, afterBackup]);
   });
 
   it('refuses a damaged backup before writing anything', async () => {
@@ -135,14 +132,16 @@ describe('backup and restore', () => {
     cleanups.push(live.remove, target.remove, files.remove);
     const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: live.dir, staticDir: null, log: () => {} });
     cleanups.push(() => relay.close());
-    await relay.accounts.create('alice');
+    const alice = await relay.accounts.create('alice');
+    const a = await connect(relay.url, alice.token);
+    expect((await a.putAndWait(docId(), chunkId(), randomBytes(2000))).t).toBe('ack');
     const file = path.join(files.dir, 'ok.tar.gz');
     expect((await script('backup', live.dir, file)).code).toBe(0);
 
-    // one byte of one document file changed, the archive otherwise valid: the manifest catches it
+    // one byte of the log segment changed, the archive otherwise valid: the manifest catches it
     const raw = gunzipSync(readFileSync(file));
-    const headerAt = Math.floor(raw.indexOf(Buffer.from('snapshot')) / 512) * 512;
-    const at = headerAt + 512 + 10; // inside the file data that follows that header
+    const headerAt = Math.floor(raw.indexOf(Buffer.from('00000001.seg')) / 512) * 512;
+    const at = headerAt + 512 + 100; // inside the file data that follows that header
     raw[at] = raw[at]! ^ 0xff;
     writeFileSync(path.join(files.dir, 'bad.tar.gz'), gzipSync(raw));
     const run = await script('restore', target.dir, path.join(files.dir, 'bad.tar.gz'));
