@@ -41,6 +41,12 @@ const SEND_WINDOW = 4 * PART_BYTES;
 /** Entries taken from the log per step of a pull. */
 const PULL_BATCH = 512;
 
+/** Printable ASCII only, at most 120 characters: safe in a log line and in a close reason. */
+function printable(text: string): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
+}
+
 type SendItem = { t: 'pull'; since: number } | { t: 'live'; entries: readonly StoredEntry[] };
 
 interface UploadState {
@@ -80,16 +86,19 @@ export class Connection implements HubMember {
     ws.once('close', () => this.#onClose());
   }
 
-  /** Closes with an `error` frame saying why. */
+  /** Closes with an `error` frame saying why (`message` is made printable ASCII, ≤ 120 characters). */
   fail(code: number, message: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    const text = printable(message);
     try {
-      this.ws.send(encodeFrame({ t: 'error', code, message }));
+      this.ws.send(encodeFrame({ t: 'error', code, message: text }));
+      // A close reason is at most 123 bytes: printable ASCII of ≤ 120 characters fits.
+      this.ws.close(code, text);
     } catch {
-      // socket already going
+      this.ws.terminate();
+      return;
     }
-    this.ws.close(code, message.slice(0, 120));
     setTimeout(() => this.ws.terminate(), 2_000).unref();
   }
 
@@ -117,7 +126,8 @@ export class Connection implements HubMember {
   }
 
   #badFrame(reason: string): void {
-    this.#ctx.log(`sync: closed a socket from ${this.ip}: bad frame (${reason})`);
+    // The reason may quote what the client sent: only printable ASCII of it reaches the log.
+    this.#ctx.log(`sync: closed a socket from ${this.ip}: bad frame (${printable(reason)})`);
     this.fail(CLOSE.badFrame, `bad frame: ${reason}`);
   }
 

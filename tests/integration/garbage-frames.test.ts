@@ -47,6 +47,7 @@ const GARBAGE: [string, (send: (data: Uint8Array | string) => void) => void][] =
   ['a part past its chunk size', (send) => send(encodeFrame({ t: 'put', id: 1, doc, chunk: chunkId(), kind: 'change', size: 2, offset: 0 }, randomBytes(3)))],
   ['a pull with a body', (send) => send(encodeFrame({ t: 'pull', since: 0 }, randomBytes(3)))],
   ['a second hello', (send) => send(encodeFrame({ t: 'hello', protocol: 2, token }))],
+  ['a key id of non-ASCII characters (quoted in the reason)', (send) => send(header(JSON.stringify({ t: 'set-key', keyId: 'é😀\n'.repeat(40), workspace: `automerge:${doc}` })))],
   ['a header over the limit', (send) => send(header(`{"t":"eph","x":"${'a'.repeat(MAX_HEADER_BYTES)}"}`))],
 ];
 
