@@ -96,10 +96,8 @@ test('import shows, per item, what was dropped and what is kept unused for expor
     '“user_id” kept for export; Atelier does not use it.',
     '“access_control” kept for export; Atelier does not use it.',
     'Parameter “temperature” left out: its value is not valid.',
-    '“params.custom_params” kept for export; Atelier does not use it.',
     '“meta.skillIds” kept for export; Atelier does not use it.',
     '“meta.builtinTools” kept for export; Atelier does not use it.',
-    '“meta.defaultFilterIds” kept for export; Atelier does not use it.',
   ]);
   // num_predict is used (as max tokens), not dropped
   await card(page, 'Coder').getByRole('link', { name: 'Edit' }).click();

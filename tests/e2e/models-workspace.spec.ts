@@ -50,7 +50,7 @@ test('a preset with every field filled survives a reload', async ({ shell: page 
   await s1.getByLabel('Prompt').fill('Explain LEFT JOIN with an example');
   await page.getByLabel('Attach documents').setInputFiles({ name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from('# Joins\nA join…') });
   await expect(page.getByText('notes.md')).toBeVisible();
-  await page.getByRole('checkbox', { name: 'Vision' }).check();
+  await page.getByRole('switch', { name: 'Vision' }).check();
   await page.getByLabel('Add a tag').fill('sql');
   await page.getByLabel('Add a tag').press('Enter');
   await page.getByLabel('Add a tag').fill('work');
@@ -70,7 +70,7 @@ test('a preset with every field filled survives a reload', async ({ shell: page 
   await expect(page.getByRole('textbox', { name: 'Keep alive' })).toHaveValue('5m');
   await expect(page.getByRole('group', { name: 'Suggestion 1' }).getByLabel('Prompt')).toHaveValue('Explain LEFT JOIN with an example');
   await expect(page.getByText('notes.md')).toBeVisible();
-  await expect(page.getByRole('checkbox', { name: 'Vision' })).toBeChecked();
+  await expect(page.getByRole('switch', { name: 'Vision' })).toBeChecked();
   await expect(page.getByRole('button', { name: 'Remove tag sql' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Remove tag work' })).toBeVisible();
   // The avatar was cropped to 250×250.
