@@ -62,7 +62,7 @@ export function makeDevice(relay: { url: string; token: string }, key: Workspace
       const out = new Set<string>();
       for (const a of await readdir(tmp.dir).catch(() => [])) {
         for (const b of await readdir(path.join(tmp.dir, a)).catch(() => [])) {
-          const kinds = await readdir(path.join(tmp.dir, a, b)).catch(() => []);
+          const kinds = await readdir(path.join(tmp.dir, a, b)).catch(() => [] as string[]);
           if (kinds.includes('snapshot') || kinds.includes('incremental')) out.add(a + b);
         }
       }
