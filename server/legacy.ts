@@ -12,6 +12,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { accountDocumentsDir, type Account } from './accounts.ts';
+import { isBundleDocumentId } from '../shared/sync/bundle-format.ts';
 
 /** automerge-repo document ids are base58; the NodeFS layout splits them after two characters. */
 const DOC_PREFIX_RE = /^[1-9A-HJ-NP-Za-km-z]{2}$/;
@@ -38,8 +39,15 @@ export async function hasLegacyFiles(dataDir: string, accountId: string): Promis
     if (err.code === 'ENOENT') return [];
     throw err;
   });
-  // A document folder, not just the adapter's id file: an account that never stored a document has nothing to move.
-  return entries.some((e) => e.isDirectory() && DOC_PREFIX_RE.test(e.name));
+  // A document folder, not just the adapter's id: NodeFS splits every key after two characters,
+  // so `storage-adapter-id` lies at `st/orage-adapter-id`; an account that never stored a
+  // document has nothing to move. Stops at the first document found.
+  for (const prefix of entries) {
+    if (!prefix.isDirectory() || !DOC_PREFIX_RE.test(prefix.name)) continue;
+    const rests = await fsp.readdir(path.join(dir, prefix.name), { withFileTypes: true }).catch(() => []);
+    if (rests.some((r) => r.isDirectory() && isBundleDocumentId(prefix.name + r.name))) return true;
+  }
+  return false;
 }
 
 /**

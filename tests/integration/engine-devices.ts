@@ -54,12 +54,18 @@ export function makeDevice(relay: { url: string; token: string }, key: Workspace
   const storage = new JournaledStorage(adapter, undefined, (id) => ledger.markUnsynced(id));
   const repo = new Repo({ storage, network: [], peerId: `device-${Math.random().toString(36).slice(2)}` as PeerId });
   const state = memorySyncStateStore();
-  // NodeFS cannot list from the root ([]): the ids are its folder names (<2 chars>/<rest>).
+  // NodeFS cannot list from the root ([]): the ids are its folder names (<2 chars>/<rest>) that hold
+  // chunks (not `st/orage-adapter-id`, the adapter's own key, nor a folder of sync states only).
   const local: LocalChunks = {
     ...adapterLocalChunks(adapter),
     async ids() {
       const out = new Set<string>();
-      for (const a of await readdir(tmp.dir).catch(() => [])) for (const b of await readdir(path.join(tmp.dir, a)).catch(() => [])) out.add(a + b);
+      for (const a of await readdir(tmp.dir).catch(() => [])) {
+        for (const b of await readdir(path.join(tmp.dir, a)).catch(() => [])) {
+          const kinds = await readdir(path.join(tmp.dir, a, b)).catch(() => [] as string[]);
+          if (kinds.includes('snapshot') || kinds.includes('incremental')) out.add(a + b);
+        }
+      }
       return out;
     },
   };

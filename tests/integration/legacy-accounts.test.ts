@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { accountDocumentsDir, accountsFilePath, hashToken, generateToken } from '../../server/accounts.ts';
 import { cleanupAfterEach } from './helpers.ts';
 import { chunkId, docId, V2Client } from './v2-client.ts';
@@ -94,6 +95,20 @@ describe('an account of the previous relay', () => {
     const { chunks } = await again.client.pull(0);
     expect(chunks.map((c) => Buffer.from(c.bytes).equals(bytes))).toEqual([true]);
     expect((await cli(tmp.dir, 'purge-legacy', 'alice')).stdout).toMatch(/nothing to delete/);
+  });
+
+  it('an account whose old folder holds only the storage adapter\'s id (written at st/orage-adapter-id) is not legacy', async () => {
+    const { tmp, relay } = await tempRelay('legacy-empty');
+    const token = generateToken();
+    const id = randomBytes(12).toString('hex');
+    writeFileSync(accountsFilePath(tmp.dir), JSON.stringify({ version: 1, accounts: [{ id, name: 'carol', workspaceUrl: WORKSPACE, createdAt: 1, tokenHash: hashToken(token) }] }));
+    // What the previous relay's repo wrote for an account that never stored a document.
+    await new NodeFSStorageAdapter(accountDocumentsDir(tmp.dir, id)).save(['storage-adapter-id'], new TextEncoder().encode('some-uuid'));
+    expect(readdirSync(accountDocumentsDir(tmp.dir, id))).toEqual(['st']);
+    const c = await V2Client.connect(relay.url, token);
+    cleanups.push(() => c.client.close());
+    expect(c.welcome.legacy ?? false).toBe(false);
+    expect((await cli(tmp.dir, 'list')).stdout).not.toMatch(/not moved over yet/);
   });
 
   it('purge-legacy --force deletes the readable files of an account that has not moved over', async () => {

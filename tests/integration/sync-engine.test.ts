@@ -1,18 +1,16 @@
 /**
  * The client's encrypted sync engine, end to end: real automerge-repo Repos on real files, the
  * engine over real WebSockets, the real relay (server/) on a temporary DATA_DIR. The legacy
- * move-over and the close codes run against a small stand-in relay that can stage them.
+ * move-over is in legacy-move.test.ts.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
-import { generateAutomergeUrl, parseAutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
+import type { DocHandle } from '@automerge/automerge-repo';
 import { newWorkspaceKey, newChunkId, sealChunk } from '../../shared/sync/chunk-crypto.ts';
-import { CLOSE } from '../../shared/sync/protocol.ts';
 import { syncUrl } from '../../server/relay.ts';
 import { memorySyncStateStore } from '../../client/sync/engine/sync-state-store.ts';
-import { startProtocolRelay } from './protocol-relay.ts';
 import { findWhenThere, makeDevice, whenEngine, type Device } from './engine-devices.ts';
 import { cleanupAfterEach, sameHeads, waitFor } from './helpers.ts';
 import { V2Client, type ReceivedChunk } from './v2-client.ts';
@@ -267,52 +265,21 @@ describe('sync engine', () => {
     await uploaded(account.id, d, ws);
   });
 
-  it('a legacy account: old documents downloaded, everything uploaded encrypted, then the relay is told', async () => {
-    const relay = await startProtocolRelay();
-    cleanups.push(() => relay.close());
-    const token = relay.addAccount('alice', { legacy: true });
-    const d = makeDevice({ url: relay.url, token }, newWorkspaceKey(), () => null);
+  it('close codes: too many connections for the account retries until a slot is free; a rotated token stops for good', async () => {
+    const { relay, tmp } = await tempRelay('engine-close', { limits: { maxConnectionsPerAccount: 1 } });
+    void tmp;
+    const { token } = await relay.accounts.create('alice');
+    let workspace: string | null = null;
+    const d = makeDevice({ url: syncUrl(relay.url), token }, newWorkspaceKey(), () => workspace);
     cleanups.push(() => d.close());
-    const legacyDoc = A.save(A.from<Note>({ text: 'from the old relay' }));
-    let done = 0;
-    const probe = d.repo.create<Note>({ text: 'x' });
-    await d.repo.flush();
-    relay.accounts.get('alice')!.keyId = d.key!.keyId;
-    const oldId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-    d.connect({
-      legacy: {
-        async download() {
-          await d.local.put([{ documentId: oldId, name: 'bundle-1', data: legacyDoc }]);
-          return true;
-        },
-        async done() {
-          done++;
-          relay.accounts.get('alice')!.legacy = false;
-          return true;
-        },
-      },
-    });
-    await whenEngine(d.engine!, (s) => s.migrating);
-    await whenEngine(d.engine!, (s) => !s.migrating);
-    expect(done).toBe(1);
-    const docs = new Set(relay.accounts.get('alice')!.log.map((e) => e.doc));
-    expect(docs.has(oldId)).toBe(true);
-    expect(docs.has(probe.documentId)).toBe(true);
-  });
-
-  it('close codes: a refused token stops, too many connections retries', async () => {
-    const relay = await startProtocolRelay();
-    cleanups.push(() => relay.close());
-    const token = relay.addAccount('alice');
-    const first = makeDevice({ url: relay.url, token }, newWorkspaceKey(), () => null);
-    cleanups.push(() => first.close());
-    relay.accounts.get('alice')!.keyId = first.key!.keyId;
-    first.connect();
-    await online(first);
-    relay.kick('alice', CLOSE.tooManyConnections);
-    await whenEngine(first.engine!, (s) => s.status === 'too-many');
-    await online(first);
-    relay.kick('alice', CLOSE.tokenRefused);
-    await whenEngine(first.engine!, (s) => s.status === 'refused');
+    workspace = d.repo.create<Note>({ text: 'ws' }).url;
+    // Another socket of the account holds its only slot.
+    const other = await V2Client.connect(relay.url, token);
+    d.connect();
+    await whenEngine(d.engine!, (s) => s.status === 'too-many');
+    other.client.close();
+    await online(d);
+    await relay.accounts.rotate('alice');
+    await whenEngine(d.engine!, (s) => s.status === 'refused');
   });
 });
