@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, pairWithToken } from './fixtures.ts';
+import { test, expect, pairWithToken, pairAnotherDevice } from './fixtures.ts';
 import { answers, createPreset, goToChat, lastChatBody, openChat, selectModel, send } from './chat-helpers.ts';
 
 /*
@@ -173,10 +173,7 @@ test('custom parameters, capabilities and your name survive sync to a second dev
   const pageB = await b.newPage();
   await openChat(pageA, relayFx, fake);
   await pairWithToken(pageA, relayFx);
-  const link = await pageA.getByLabel('Pairing link').inputValue();
-  await pageB.goto(link);
-  await pageB.getByRole('button', { name: 'Pair this device' }).click();
-  await expect(pageB.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await pairAnotherDevice(pageB, pageA);
 
   await pageA.goto(`${relayFx.origin}/settings/general`);
   await pageA.getByLabel('Your name').fill('Camille');

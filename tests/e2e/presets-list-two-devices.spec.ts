@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { test, expect, pairWithToken, createPresetQuick, type RelayFixture } from './fixtures.ts';
+import { test, expect, pairWithToken, pairAnotherDevice, createPresetQuick, type RelayFixture } from './fixtures.ts';
 
 /*
  * The models list's personal order, pins, enable switch and chat links across two paired
@@ -11,11 +11,13 @@ interface Device {
   page: Page;
 }
 
-async function pairedDevice(browser: Browser, relayFx: RelayFixture): Promise<Device> {
+/** The account's first device pairs with the token; the next ones with its link (it carries the key). */
+async function pairedDevice(browser: Browser, relayFx: RelayFixture, first?: Device): Promise<Device> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${relayFx.origin}/models`);
-  await pairWithToken(page, relayFx);
+  if (first) await pairAnotherDevice(page, first.page);
+  else await pairWithToken(page, relayFx);
   return { context, page };
 }
 
@@ -43,7 +45,7 @@ test('reorders made on two devices at the same time both survive when they meet,
   relayFx,
 }) => {
   const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx, a);
   for (const n of ['Ant', 'Bee', 'Cat', 'Dog']) await createPresetQuick(a.page, n);
   await toModels(b.page);
   for (const d of [a, b]) await expect.poll(() => cardNames(d.page)).toEqual(['Dog', 'Cat', 'Bee', 'Ant']);
@@ -82,7 +84,7 @@ test('a chat link copied on one device opens a new chat with that preset on anot
   await card(a.page, 'Traveller').getByRole('menuitem', { name: 'Copy link' }).click();
   const link = await a.page.evaluate(() => navigator.clipboard.readText());
 
-  const b = await pairedDevice(browser, relayFx);
+  const b = await pairedDevice(browser, relayFx, a);
   await b.page.goto(link);
   await expect(b.page.getByRole('button', { name: /^Model: / })).toHaveAccessibleName('Model: Traveller');
   await a.context.close();
