@@ -97,3 +97,29 @@ export function startNodeDevice(relay: { url: string; token: string }, key: Work
     },
   };
 }
+
+/**
+ * What a device paired just now would read: a fresh device of the account (with its key) pulls
+ * everything the relay serves, and once caught up `read` looks at its repo. Rejects if the relay
+ * refuses the device or its key is not the account's.
+ */
+export async function readAsNewDevice<T>(relay: { url: string; token: string }, key: WorkspaceKey, read: (repo: Repo) => Promise<T>): Promise<T> {
+  const device = startNodeDevice(relay, key, () => null);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const settle = (status: string): boolean => {
+        if (status === 'online') resolve();
+        else if (status === 'key-mismatch' || status === 'refused') reject(new Error(`the relay's answer to a new device: ${status}`));
+        else return false;
+        return true;
+      };
+      if (settle(device.engine.snapshot().status)) return;
+      const off = device.engine.onChange((s) => {
+        if (settle(s.status)) off();
+      });
+    });
+    return await read(device.repo);
+  } finally {
+    await device.close();
+  }
+}
