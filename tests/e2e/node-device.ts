@@ -7,7 +7,6 @@
 import * as A from '@automerge/automerge';
 import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
-import WebSocket from 'ws';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,22 +16,8 @@ import { createSyncLedger } from '../../client/sync/sync-ledger.ts';
 import { startSyncEngine, type SyncEngine } from '../../client/sync/engine/engine.ts';
 import { adapterLocalChunks, type LocalChunks } from '../../client/sync/engine/local-chunks.ts';
 import { memorySyncStateStore } from '../../client/sync/engine/sync-state-store.ts';
-import type { SocketFactory } from '../../client/sync/engine/relay-socket.ts';
+import { nodeSocket } from '../node-sync-socket.ts';
 import type { WorkspaceKey } from '../../shared/sync/chunk-crypto.ts';
-
-const nodeSocket: SocketFactory = (url, h) => {
-  const ws = new WebSocket(url);
-  let closed = false;
-  ws.on('open', () => h.open());
-  ws.on('message', (d: Buffer) => h.message(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
-  ws.on('close', (code) => {
-    if (closed) return;
-    closed = true;
-    h.close(code);
-  });
-  ws.on('error', () => undefined); // a close event follows
-  return { send: (bytes) => ws.send(bytes), close: (code) => ws.close(code), bufferedAmount: () => ws.bufferedAmount };
-};
 
 export interface NodeDevice {
   repo: Repo;
