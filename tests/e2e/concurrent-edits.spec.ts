@@ -37,7 +37,7 @@ test('two paired devices edit the same preset concurrently, one offline, and bot
   await promptB.pressSequentially(' Answer in French.');
   await pageB.getByLabel('Add a tag').fill('from-b');
   await pageB.getByLabel('Add a tag').press('Enter');
-  await pageB.getByRole('checkbox', { name: 'Vision' }).check();
+  await pageB.getByRole('switch', { name: 'Vision' }).check();
 
   const promptA = pageA.getByLabel('System prompt');
   await promptA.press('Home');
@@ -56,7 +56,7 @@ test('two paired devices edit the same preset concurrently, one offline, and bot
   for (const p of [pageA, pageB]) {
     await expect(p.getByRole('button', { name: 'Remove tag from-a' })).toBeVisible();
     await expect(p.getByRole('button', { name: 'Remove tag from-b' })).toBeVisible();
-    await expect(p.getByRole('checkbox', { name: 'Vision' })).toBeChecked();
+    await expect(p.getByRole('switch', { name: 'Vision' })).toBeChecked();
     await expect(p.getByLabel('Description')).toHaveValue('Edited on A');
   }
   await a.close();
