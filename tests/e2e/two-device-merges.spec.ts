@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import * as Automerge from '@automerge/automerge';
-import { BundleReader } from '../../shared/sync/bundle-format.ts';
-import { test, expect, pairAnotherDevice, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
+import type { AutomergeUrl } from '@automerge/automerge-repo';
+import { test, expect, pairingLinkOf, pairWithLink, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
+import { readAsNewDevice } from './node-device.ts';
+import { parsePairingLink } from '../../client/sync/pairing-link.ts';
+import { storedString, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { cardAction } from './card-actions.ts';
 import { answers, goToChat, selectModel, send, userMessages } from './chat-helpers.ts';
 
@@ -16,19 +18,27 @@ interface Device {
   page: Page;
 }
 
-/** A device paired with the account: the first with its token, another (`first` given) with the first one's link. */
-async function pairedDevice(browser: Browser, relayFx: RelayFixture, ollamaUrl?: string, first?: Device): Promise<Device> {
+/** A fresh browser device, its Ollama endpoint set before the app loads when given. */
+async function newDevice(browser: Browser, relayFx: RelayFixture, ollamaUrl?: string): Promise<Device> {
   const context = await browser.newContext();
   const page = await context.newPage();
   if (ollamaUrl) await useOllamaEndpoint(page, ollamaUrl);
   await page.goto(`${relayFx.origin}/models`);
-  if (first) {
-    await pairAnotherDevice(page, first.page);
-    await first.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
-  } else {
-    await pairWithToken(page, relayFx);
-  }
   return { context, page };
+}
+
+/**
+ * Two devices of the test's account, both on the models list: A pairs with the token (the
+ * account's first device, its key becomes the account's), B with A's pairing link (the key).
+ */
+async function twoDevices(browser: Browser, relayFx: RelayFixture, ollama: { a?: string; b?: string } = {}): Promise<{ a: Device; b: Device; link: string }> {
+  const a = await newDevice(browser, relayFx, ollama.a);
+  await pairWithToken(a.page, relayFx);
+  const link = await pairingLinkOf(a.page);
+  await toModels(a.page);
+  const b = await newDevice(browser, relayFx, ollama.b);
+  await pairWithLink(b.page, link);
+  return { a, b, link };
 }
 
 async function goOffline(d: Device): Promise<void> {
@@ -47,24 +57,23 @@ async function toModels(page: Page): Promise<void> {
 }
 
 /**
- * The model IDs of the presets the relay holds, read through its bundle API (what a new device
- * would download): lets a test wait until a device's change is on the relay before it goes away.
+ * The model IDs of the presets the relay holds, as a device paired now with `link` reads them
+ * (decrypted with the key the link carries): lets a test wait until a device's change is on the
+ * relay before it goes away.
  */
-async function slugsOnRelay(fx: RelayFixture): Promise<string[]> {
-  const res = await fetch(`${fx.origin}/api/bundle`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${fx.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ have: [], since: null }),
+async function slugsOnRelay(relayFx: RelayFixture, link: string): Promise<string[]> {
+  const pairing = parsePairingLink(link);
+  if (!pairing.ok || !pairing.info.key || !pairing.info.workspace) throw new Error(`not a pairing link with a key: ${link}`);
+  const { key, workspace } = pairing.info;
+  return readAsNewDevice({ url: relayFx.wsUrl, token: relayFx.token }, key, async (repo) => {
+    const ws = await repo.find<WorkspaceDoc>(workspace as AutomergeUrl);
+    const slugs: string[] = [];
+    for (const entry of Object.values(ws.doc().presets)) {
+      const preset = await repo.find<PresetDoc>(storedString(entry.url) as AutomergeUrl);
+      slugs.push(preset.doc().slug);
+    }
+    return slugs.sort();
   });
-  const reader = new BundleReader();
-  const records = reader.push(new Uint8Array(await res.arrayBuffer()));
-  reader.finish();
-  const slugs: string[] = [];
-  for (const r of records) {
-    const doc = Automerge.loadIncremental(Automerge.init<Record<string, unknown>>(), r.data);
-    if (doc.kind === 'atelier/preset') slugs.push(String(doc.slug));
-  }
-  return slugs.sort();
 }
 
 const presetList = (page: Page) => page.getByRole('list', { name: 'Model presets' });
@@ -85,8 +94,7 @@ test('concurrent renames of one preset end with one whole name on both devices, 
   browser,
   relayFx,
 }) => {
-  const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx, undefined, a);
+  const { a, b } = await twoDevices(browser, relayFx);
   await createPresetQuick(a.page, 'Rename Me');
   await openEditor(a.page, 'Rename Me');
   await openEditor(b.page, 'Rename Me');
@@ -123,8 +131,7 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   browser,
   relayFx,
 }) => {
-  const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx, undefined, a);
+  const { a, b, link } = await twoDevices(browser, relayFx);
   await createPresetQuick(a.page, 'Clash Source');
   await toModels(b.page);
   await expect(card(b.page, 'Clash Source')).toBeVisible();
@@ -139,7 +146,7 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   // Only one device online at a time: A hands its clone to the relay, then B meets it.
   await goOnline(a);
   const cloneIds = (slugs: string[]) => slugs.filter((x) => x.startsWith('clash-source-clone'));
-  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx))).toEqual(['clash-source-clone']);
+  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx, link))).toEqual(['clash-source-clone']);
   await goOffline(a);
   await goOnline(b);
   const clones = (d: Device) => card(d.page, 'Clash Source (Clone)');
@@ -148,7 +155,7 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   await expect.poll(async () => (await ids(b)).sort()).toEqual(['clash-source-clone', 'clash-source-clone-2']);
   const notice = 'Two presets had the model ID “clash-source-clone”. The model ID of “Clash Source (Clone)” is now “clash-source-clone-2”.';
   await expect(b.page.getByText(notice)).toBeVisible();
-  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx))).toEqual(['clash-source-clone', 'clash-source-clone-2']);
+  await expect.poll(async () => cloneIds(await slugsOnRelay(relayFx, link))).toEqual(['clash-source-clone', 'clash-source-clone-2']);
   await goOffline(b);
 
   // A comes back alone and gets the same IDs and the same notice.
@@ -176,8 +183,7 @@ test('a preset deleted forever on one device while another restores and edits it
   browser,
   relayFx,
 }) => {
-  const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx, undefined, a);
+  const { a, b } = await twoDevices(browser, relayFx);
   await createPresetQuick(a.page, 'Phoenix');
   a.page.once('dialog', (d) => void d.accept());
   await cardAction(card(a.page, 'Phoenix'), 'Delete');
@@ -227,8 +233,7 @@ test('a conversation deleted forever on one device while another restores and re
   relayFx,
   fake,
 }) => {
-  const a = await pairedDevice(browser, relayFx, fake.url);
-  const b = await pairedDevice(browser, relayFx, undefined, a);
+  const { a, b } = await twoDevices(browser, relayFx, { a: fake.url });
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 
@@ -280,8 +285,7 @@ test('a preset deleted forever on one device while another, which never saw the 
   browser,
   relayFx,
 }) => {
-  const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx, undefined, a);
+  const { a, b } = await twoDevices(browser, relayFx);
   await createPresetQuick(a.page, 'Salamander');
 
   // B has it open in the editor (live there) and goes offline before A deletes it.
@@ -325,8 +329,7 @@ test('a conversation deleted forever on one device while another, which never sa
   relayFx,
   fake,
 }) => {
-  const a = await pairedDevice(browser, relayFx, fake.url);
-  const b = await pairedDevice(browser, relayFx, undefined, a);
+  const { a, b } = await twoDevices(browser, relayFx, { a: fake.url });
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 
@@ -374,8 +377,7 @@ test('a conversation deleted forever on one device while another, which never sa
   relayFx,
   fake,
 }) => {
-  const a = await pairedDevice(browser, relayFx, fake.url);
-  const b = await pairedDevice(browser, relayFx, fake.url, a);
+  const { a, b } = await twoDevices(browser, relayFx, { a: fake.url, b: fake.url });
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 

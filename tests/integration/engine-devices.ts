@@ -4,7 +4,6 @@
  */
 import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
-import WebSocket from 'ws';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { JournaledStorage } from '../../client/repo/journaled-storage.ts';
@@ -12,27 +11,9 @@ import { createSyncLedger, type SyncLedger } from '../../client/sync/sync-ledger
 import { startSyncEngine, type EngineSnapshot, type LegacyMigration, type SyncEngine } from '../../client/sync/engine/engine.ts';
 import { adapterLocalChunks, type LocalChunks } from '../../client/sync/engine/local-chunks.ts';
 import { memorySyncStateStore, type SyncStateStore } from '../../client/sync/engine/sync-state-store.ts';
-import type { SocketFactory } from '../../client/sync/engine/relay-socket.ts';
+import { nodeSocket } from '../node-sync-socket.ts';
 import type { WorkspaceKey } from '../../shared/sync/chunk-crypto.ts';
 import { tempDir, waitFor } from './helpers.ts';
-
-export const nodeSocket: SocketFactory = (url, h) => {
-  const ws = new WebSocket(url);
-  let closed = false;
-  ws.on('open', () => h.open());
-  ws.on('message', (d: Buffer) => h.message(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
-  ws.on('close', (code) => {
-    if (closed) return;
-    closed = true;
-    h.close(code);
-  });
-  ws.on('error', () => undefined); // a close event follows
-  return {
-    send: (bytes) => ws.send(bytes),
-    close: (code) => ws.close(code),
-    bufferedAmount: () => ws.bufferedAmount,
-  };
-};
 
 export interface Device {
   repo: Repo;
