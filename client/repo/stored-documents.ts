@@ -5,14 +5,15 @@
  * receiving thousands of documents at once writes them here in a few large transactions.
  */
 import type { BundleRecord } from '../../shared/sync/bundle-format.ts';
-import { isChunkKey } from '../../shared/sync/chunk-key.ts';
+import { isChunkKey, isRelayChunkName } from '../../shared/sync/chunk-key.ts';
 import type { ReceivedChunk } from '../sync/engine/local-chunks.ts';
 
 const STORE = 'documents';
 
 export interface StoredDocuments {
   /** Ids of every document with content on this device. */
-  ids(): Promise<Set<string>>;
+  /** documents with content here; `ownOnly`: leaving out those whose every chunk came from the relay as is */
+  ids(ownOnly?: boolean): Promise<Set<string>>;
   /**
    * Writes documents received whole (the relay's copy), in one transaction, each as one chunk
    * named `chunkName`, which the repo reads like any incremental chunk and merges with the others.
@@ -54,14 +55,14 @@ export function createStoredDocuments(databaseName: string): StoredDocuments {
     return opened;
   };
   return {
-    async ids() {
+    async ids(ownOnly = false) {
       const tx = (await db()).transaction(STORE);
       const req = tx.objectStore(STORE).getAllKeys();
       await done(tx);
       const out = new Set<string>();
       for (const key of req.result) {
         // sync states alone are not content
-        if (Array.isArray(key) && isChunkKey(key)) out.add(String(key[0]));
+        if (Array.isArray(key) && isChunkKey(key) && !(ownOnly && isRelayChunkName(key[2]))) out.add(String(key[0]));
       }
       return out;
     },

@@ -55,7 +55,7 @@ export function createSyncEngine(repo: Repo, documents: StoredDocuments, dirty: 
           let lastSync = 0;
           const e = startSyncEngine({
             repo,
-            local: { ids: () => documents.ids(), put: (chunks) => documents.putChunks(chunks) },
+            local: { ids: (ownOnly) => documents.ids(ownOnly), put: (chunks) => documents.putChunks(chunks) },
             dirty,
             state,
             socket: browserSocket,

@@ -5,3 +5,12 @@
 export function isChunkKey(key: readonly unknown[]): boolean {
   return key.length === 3 && (key[1] === 'snapshot' || key[1] === 'incremental');
 }
+
+/** Chunks received from the relay are stored under `relay-<chunk id>` (client/sync/engine). */
+export function relayChunkName(chunkId: string): string {
+  return `relay-${chunkId}`;
+}
+
+export function isRelayChunkName(name: unknown): boolean {
+  return typeof name === 'string' && name.startsWith('relay-');
+}

@@ -21,6 +21,7 @@ import { openRelayLink, LIMIT_RETRY_MS, type RelayLink, type RelayLinkEvents, ty
 import type { AccountSyncState, DocSyncState, SyncStateStore } from './sync-state-store.ts';
 import type { LocalChunks, ReceivedChunk } from './local-chunks.ts';
 import { ChunkAssembler, type WholeEntry } from './chunk-assembler.ts';
+import { relayChunkName } from '../../../shared/sync/chunk-key.ts';
 
 /** Documents marked for upload (the storage wrapper marks a document each time it saves it). */
 export interface DirtyDocs {
@@ -263,7 +264,8 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Marks every local document for upload; once all are acknowledged the account has them all. */
   async function uploadEverything(s: number, legacyDone: boolean): Promise<void> {
-    const ids = await deps.local.ids();
+    // Documents that only ever came from the relay are on it already: uploading them would echo them back.
+    const ids = await deps.local.ids(true);
     if (s !== session) return;
     pendingAll = new Set(ids);
     pendingAllLegacy = legacyDone;
@@ -310,7 +312,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
         bad++;
         continue;
       }
-      good.push({ documentId: w.doc, name: `relay-${w.chunk}`, data: plain, chunk: w.chunk });
+      good.push({ documentId: w.doc, name: relayChunkName(w.chunk), data: plain, chunk: w.chunk });
     }
     // Durable first (lastSeq must never pass what storage lacks), then into open documents.
     await deps.local.put(good);

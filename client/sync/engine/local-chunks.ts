@@ -4,7 +4,7 @@
  * wrapper that marks documents for upload: what came from the relay need not go back.
  */
 import type { StorageAdapterInterface } from '@automerge/automerge-repo';
-import { isChunkKey } from '../../../shared/sync/chunk-key.ts';
+import { isChunkKey, isRelayChunkName } from '../../../shared/sync/chunk-key.ts';
 
 export interface ReceivedChunk {
   documentId: string;
@@ -15,8 +15,11 @@ export interface ReceivedChunk {
 }
 
 export interface LocalChunks {
-  /** Ids of every document with content on this device. */
-  ids(): Promise<Set<string>>;
+  /**
+   * Ids of every document with content on this device; `ownOnly` leaves out documents whose
+   * every chunk came from the relay untouched (the relay holds them already: nothing to upload).
+   */
+  ids(ownOnly?: boolean): Promise<Set<string>>;
   /** Stores chunks as incremental chunks the repo loads with the others; durable when it resolves. */
   put(chunks: readonly ReceivedChunk[]): Promise<void>;
 }
@@ -24,9 +27,9 @@ export interface LocalChunks {
 /** Over any automerge-repo storage adapter (one write per chunk; the browser uses stored-documents.ts: one transaction). */
 export function adapterLocalChunks(adapter: StorageAdapterInterface): LocalChunks {
   return {
-    async ids() {
+    async ids(ownOnly = false) {
       const out = new Set<string>();
-      for (const { key } of await adapter.loadRange([])) if (isChunkKey(key)) out.add(String(key[0]));
+      for (const { key } of await adapter.loadRange([])) if (isChunkKey(key) && !(ownOnly && isRelayChunkName(key[2]))) out.add(String(key[0]));
       return out;
     },
     async put(chunks) {
