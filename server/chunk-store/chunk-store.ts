@@ -76,6 +76,11 @@ export interface AccountLog {
   /** `len` bytes of a stored entry from `offset` (the entry stays readable until reclaimed). */
   read(entry: StoredEntry, offset: number, len: number): Promise<Uint8Array>;
   /**
+   * Reads `len` bytes of a stored entry from `offset` straight into `target` at `at` (a frame
+   * being built), so that no buffer is allocated per chunk.
+   */
+  readInto(entry: StoredEntry, offset: number, len: number, target: Uint8Array, at: number): Promise<void>;
+  /**
    * Calls `listener` with every batch of entries that just became durable, in seq order,
    * synchronously before they are visible to entriesAfter callers that come later.
    */

@@ -419,19 +419,24 @@ class FileAccountLog implements FilesAccountLog {
   }
 
   async read(entry: StoredEntry, offset: number, len: number): Promise<Uint8Array> {
+    const out = Buffer.alloc(len);
+    await this.readInto(entry, offset, len, out, 0);
+    return out;
+  }
+
+  async readInto(entry: StoredEntry, offset: number, len: number, target: Uint8Array, at: number): Promise<void> {
     while (this.#gate) await this.#gate;
     this.#readers++;
     try {
-      return await this.#readNow(entry, offset, len);
+      await this.#readNow(entry, offset, len, target, at);
     } finally {
       if (--this.#readers === 0) this.#readersDone?.();
     }
   }
 
-  async #readNow(entry: StoredEntry, offset: number, len: number): Promise<Uint8Array> {
+  async #readNow(entry: StoredEntry, offset: number, len: number, out: Uint8Array, outAt: number): Promise<void> {
     const e = this.#index.get(key(entry.doc, entry.chunk));
     if (!e) throw new ChunkStoreError('unavailable', 'chunk no longer stored');
-    const out = Buffer.alloc(len);
     let at = 0; // offset of the current part within the chunk
     let got = 0;
     for (let i = 0; i < e.parts.length && got < len; i += 3) {
@@ -441,13 +446,12 @@ class FileAccountLog implements FilesAccountLog {
       const from = Math.max(offset + got, at);
       if (from < at + plen) {
         const n = Math.min(at + plen - from, len - got);
-        out.set(await this.#writer.read(seg, pos + (from - at), n), got);
+        await this.#writer.readInto(seg, pos + (from - at), n, out, outAt + got);
         got += n;
       }
       at += plen;
     }
     if (got < len) throw new ChunkStoreError('bad-part', 'read past the chunk');
-    return out;
   }
 
   recover(doc?: string): Promise<number> {
@@ -528,7 +532,9 @@ class FileAccountLog implements FilesAccountLog {
         const parts: number[] = [];
         for (let off = 0; off < e.size; off += 1024 * 1024) {
           const n = Math.min(1024 * 1024, e.size - off);
-          const at = await out.append(R.part, [await this.#readNow(e, off, n)]);
+          const bytes = Buffer.alloc(n);
+          await this.#readNow(e, off, n, bytes, 0);
+          const at = await out.append(R.part, [bytes]);
           parts.push(at.seg, at.pos, n);
         }
         const rec = { s: e.seq, d: e.doc, c: e.chunk, k: e.kind, z: e.size, p: parts, t: 0 };

@@ -210,16 +210,21 @@ export class SegmentWriter {
   }
 
   async read(seg: number, pos: number, len: number): Promise<Uint8Array> {
+    const buf = Buffer.alloc(len);
+    await this.readInto(seg, pos, len, buf, 0);
+    return buf;
+  }
+
+  /** Reads `len` bytes at `pos` of a segment into `target` from `at`. */
+  async readInto(seg: number, pos: number, len: number, target: Uint8Array, at: number): Promise<void> {
     const s = this.segments.get(seg);
     if (!s) throw new Error(`segment ${seg} is gone`);
-    const buf = Buffer.alloc(len);
     let got = 0;
     while (got < len) {
-      const r = await s.fh.read(buf, got, len - got, pos + got);
+      const r = await s.fh.read(target, at + got, len - got, pos + got);
       if (r.bytesRead === 0) throw new Error(`segment ${seg} ends early`);
       got += r.bytesRead;
     }
-    return buf;
   }
 
   async close(): Promise<void> {

@@ -19,7 +19,7 @@ import { clientAddress, type AuthGate } from '../auth-gate.ts';
 import type { ChunkStore } from '../chunk-store/chunk-store.ts';
 import { markAlive, startKeepalive } from '../keepalive.ts';
 import { isLegacyAccount } from '../legacy.ts';
-import { Hubs, type AccountHub, type HubStats } from './account-hub.ts';
+import { Hubs, type AccountHub, type HubsOptions, type HubStats } from './account-hub.ts';
 import { Connection } from './connection.ts';
 import { FairQueue } from './fair-queue.ts';
 
@@ -44,6 +44,8 @@ export interface SyncEndpointOptions {
   trustProxy?: boolean;
   /** Added to every HTTP refusal (security headers). */
   headers?: Readonly<Record<string, string>>;
+  /** open accounts' reclaim timer and what happens when the last one closes */
+  hubs?: HubsOptions;
 }
 
 export interface SyncEndpoint {
@@ -78,7 +80,7 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
   const maxPerAccount = opts.maxConnectionsPerAccount ?? 0;
   const maxPerIp = opts.maxConnectionsPerIp ?? 0;
   const helloTimeoutMs = opts.helloTimeoutMs ?? 5_000;
-  const hubs = new Hubs(opts.store, opts.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT, MAX_FRAME_BYTES, log);
+  const hubs = new Hubs(opts.store, opts.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT, MAX_FRAME_BYTES, log, opts.hubs);
   const queue = new FairQueue(2);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const conns = new Map<WebSocket, Connection>();

@@ -28,6 +28,7 @@ function wrapLog(log: AccountLog, write: (part: Uint8Array, next: (p: Uint8Array
     bytesUsed: () => log.bytesUsed(),
     entriesAfter: (since, limit) => log.entriesAfter(since, limit),
     read: (e, offset, len) => log.read(e, offset, len),
+    readInto: (e, offset, len, target, at) => log.readInto(e, offset, len, target, at),
     onDurable: (l) => log.onDurable(l),
     recover: (doc) => log.recover(doc),
     reclaim: () => log.reclaim(),
