@@ -3,7 +3,8 @@ import { makePullManager, type PullJob, type PullSource } from './pull-manager.t
 import { OllamaError } from './client.ts';
 import type { PullEvent } from '../../shared/ollama/pull-progress.ts';
 
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+/** Waits for the manager to get there (its stream loop runs on promises), not for a fixed time. */
+const until = <T,>(fn: () => T) => expect.poll(fn, { timeout: 60_000, interval: 1 });
 
 /** A pull source whose streams the test drives by hand. */
 function manualSource() {
@@ -59,20 +60,18 @@ describe('pull manager', () => {
     const { m, streams, jobs, succeeded } = setup();
     const r = m.start('ollama run hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M');
     expect(r.ok).toBe(true);
-    await tick();
+    await until(() => streams.has('hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M')).toBe(true);
     const s = streams.get('hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M')!;
     s.push({ status: 'pulling manifest' });
     s.push({ status: 'pulling aaa', digest: 'sha256:aaa', total: 1000 });
     s.push({ status: 'pulling aaa', digest: 'sha256:aaa', total: 1000, completed: 500 });
-    await tick(5);
+    await until(() => jobs()[0]?.progress.percent).toBe(50);
     expect(jobs()[0]!.state).toBe('running');
-    expect(jobs()[0]!.progress.percent).toBe(50);
     expect(jobs()[0]!.endpoint).toBe('http://ollama.test:11434');
     s.push({ status: 'verifying sha256 digest' });
     s.push({ status: 'writing manifest' });
     s.push({ status: 'success' });
-    await tick(5);
-    expect(jobs()[0]!.state).toBe('success');
+    await until(() => jobs()[0]?.state).toBe('success');
     expect(jobs()[0]!.progress.percent).toBe(100);
     expect(succeeded).toEqual(['hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M']);
   });
@@ -87,12 +86,11 @@ describe('pull manager', () => {
   it('runs at most 3 at once and queues the rest', async () => {
     const { m, streams, jobs, started } = setup(3);
     for (const n of ['a1', 'a2', 'a3', 'a4']) m.start(n);
-    await tick();
-    expect(started).toEqual(['a1', 'a2', 'a3']);
+    await until(() => [...started]).toEqual(['a1', 'a2', 'a3']);
     expect(jobs().map((j) => j.state)).toEqual(['running', 'running', 'running', 'queued']);
     streams.get('a2')!.push({ status: 'success' });
-    await tick(5);
-    expect(started).toEqual(['a1', 'a2', 'a3', 'a4']);
+    await until(() => [...started]).toEqual(['a1', 'a2', 'a3', 'a4']);
+    await until(() => jobs()[3]?.state).toBe('running');
     expect(jobs().map((j) => j.state)).toEqual(['running', 'success', 'running', 'running']);
   });
 
@@ -100,14 +98,13 @@ describe('pull manager', () => {
     const { m, streams, jobs, started } = setup(1);
     const a = m.start('a1');
     const b = m.start('b1');
-    await tick();
+    await until(() => streams.has('a1')).toBe(true);
     if (!a.ok || !b.ok) throw new Error('start failed');
     m.cancel(b.job.id);
     expect(jobs()[1]!.state).toBe('cancelled');
     m.cancel(a.job.id);
-    await tick(5);
     expect(streams.get('a1')!.signal.aborted).toBe(true);
-    expect(jobs().map((j) => j.state)).toEqual(['cancelled', 'cancelled']);
+    await until(() => jobs().map((j) => j.state)).toEqual(['cancelled', 'cancelled']);
     expect(started).toEqual(['a1']);
     m.dismiss(a.job.id);
     expect(jobs()).toHaveLength(1);
@@ -116,11 +113,10 @@ describe('pull manager', () => {
   it('reports an in-stream error with its diagnosis', async () => {
     const { m, streams, jobs, succeeded } = setup();
     m.start('nosuchmodel');
-    await tick();
+    await until(() => streams.has('nosuchmodel')).toBe(true);
     streams.get('nosuchmodel')!.push({ status: 'pulling manifest' });
     streams.get('nosuchmodel')!.fail(new OllamaError({ code: 'model-not-found', model: 'nosuchmodel', where: 'registry' }, new Error('pull model manifest: file does not exist')));
-    await tick(5);
-    expect(jobs()[0]!.state).toBe('error');
+    await until(() => jobs()[0]?.state).toBe('error');
     expect(jobs()[0]!.diagnosis).toEqual({ code: 'model-not-found', model: 'nosuchmodel', where: 'registry' });
     expect(succeeded).toEqual([]);
     // A new attempt replaces the failed row.
@@ -147,11 +143,9 @@ describe('pull manager', () => {
     expect(s.started).toEqual(['smollm2:135m']);
     expect(saved.at(-1)).toEqual([{ model: 'smollm2:135m', endpoint: 'http://ollama.test:11434', createdAt: expect.any(Number) }]);
 
-    await tick();
+    await until(() => s.streams.has('smollm2:135m')).toBe(true);
     s.streams.get('smollm2:135m')!.push({ status: 'success' });
-    await tick();
-    await tick();
-    expect(m.jobs()[0]!.state).toBe('success');
+    await until(() => m.jobs()[0]?.state).toBe('success');
     expect(saved.at(-1)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  *   /healthz answering and saving working (a device's upload acknowledged after its fsync, and
  *   a write of accounts.json).
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -20,8 +21,24 @@ afterEach(() => {
   for (const s of sockets.splice(0)) s.destroy();
 });
 
-/** The tests run as root, whom file permissions do not stop: the relay then runs as nobody. */
-const asUnprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/**
+ * Makes `dir` read-only for everyone, root included (file permissions do not stop root): a
+ * read-only bind mount of the folder on itself. Without the privilege to mount, the relay runs
+ * as nobody instead (which needs the project readable by nobody: a clean clone under a private
+ * temp folder is not). Returns the options for spawnRelay.
+ */
+function makeReadOnly(dir: string): { uid?: number; gid?: number } {
+  chmodSync(dir, 0o555);
+  if (process.getuid?.() !== 0) return {};
+  try {
+    execFileSync('mount', ['--bind', dir, dir], { stdio: 'pipe' });
+    cleanups.push(() => void execFileSync('umount', [dir], { stdio: 'pipe' }));
+    execFileSync('mount', ['-o', 'remount,ro,bind', dir], { stdio: 'pipe' });
+    return {};
+  } catch {
+    return { uid: 65534, gid: 65534 };
+  }
+}
 
 function tempDataDir(name: string): string {
   const dir = path.join('/tmp', `atelier-limits-${name}-${process.pid}-${Date.now()}`);
@@ -39,7 +56,7 @@ describe('start-up', () => {
     // An existing relay's data: nothing would need writing at start, so only a check finds it.
     await new FileAccountStore({ dataDir }).create('alice');
     chmodSync(path.join(dataDir, 'accounts.json'), 0o444);
-    chmodSync(dataDir, 0o555);
+    const asUnprivileged = makeReadOnly(dataDir);
     const outcome = await spawnRelay({ dataDir, ...asUnprivileged }).then(
       async (relay: RelayProcess) => {
         cleanups.push(() => relay.kill());
@@ -50,7 +67,7 @@ describe('start-up', () => {
     expect(outcome.listening, outcome.message).toBe(false);
     expect(outcome.message).toMatch(/relay exited \(1\) before listening/);
     expect(outcome.message).toContain(`DATA_DIR ${dataDir} cannot be written`);
-    expect(outcome.message).toMatch(/permission denied/);
+    expect(outcome.message).toMatch(/permission denied|read-only file system/);
   });
 });
 
