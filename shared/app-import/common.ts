@@ -89,44 +89,6 @@ export function tagList(x: unknown): string[] {
 
 export type ItemResult = { ok: true; item: ImportedPreset } | { ok: false; reason: SkipReason; name?: string };
 
-/** A complete imported item from the fields an app gave; the rest empty. */
-export function makeItem(f: {
-  slugFrom: string[];
-  name: string;
-  baseModel: string;
-  description?: string;
-  system: string;
-  params?: ImportedPreset['params'];
-  suggestions?: ImportedPreset['suggestions'];
-  tags?: string[];
-  createdAt?: number | null;
-  updatedAt?: number | null;
-  notes: ImportNote[];
-}): ImportedPreset {
-  const slug = f.slugFrom.map((s) => deriveSlug(s)).find((s) => s !== '') || 'model';
-  return {
-    slug,
-    name: f.name.trim() || slug,
-    baseModel: f.baseModel,
-    description: f.description ?? '',
-    system: f.system,
-    params: f.params ?? {},
-    suggestions: f.suggestions ?? [],
-    tags: f.tags ?? [],
-    hidden: false,
-    vision: false,
-    capabilities: {},
-    avatarDataUrl: null,
-    knowledge: [],
-    toolIds: [],
-    filterIds: [],
-    actionIds: [],
-    createdAt: f.createdAt ?? null,
-    updatedAt: f.updatedAt ?? null,
-    notes: f.notes,
-    extra: null,
-  };
-}
 
 /** An emoji or a named icon is not a picture Atelier can show as an avatar: said, not silently lost. */
 export function noteAvatar(notes: ImportNote[], avatar: unknown): void {

@@ -1,5 +1,6 @@
 import type { ImportNote, ImportResult } from '../openwebui/types.ts';
-import { chooseBaseModel, dropIfSet, isRecord, makeItem, noteAvatar, readAppParams, text, timeOf, type AppImportOptions, type Rec } from './common.ts';
+import { chooseBaseModel, dropIfSet, isRecord, noteAvatar, readAppParams, text, timeOf, type AppImportOptions, type Rec } from './common.ts';
+import { makeImportedPreset } from '../openwebui/imported-preset.ts';
 
 /*
  * Jan assistants: `assistants/<id>/assistant.json`. Older Jan (0.4–0.5) writes the OpenAI
@@ -27,7 +28,7 @@ export function parseJan(data: Rec, opts: AppImportOptions): ImportResult {
   return {
     ok: true,
     items: [
-      makeItem({
+      makeImportedPreset({
         slugFrom: [text(data.id), name],
         name,
         baseModel,

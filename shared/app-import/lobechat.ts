@@ -1,5 +1,6 @@
 import type { ImportNote, ImportResult } from '../openwebui/types.ts';
-import { chooseBaseModel, dropIfSet, isRecord, makeItem, noteAvatar, readAppParams, tagList, text, timeOf, type AppImportOptions, type ItemResult, type Rec } from './common.ts';
+import { chooseBaseModel, dropIfSet, isRecord, noteAvatar, readAppParams, tagList, text, timeOf, type AppImportOptions, type ItemResult, type Rec } from './common.ts';
+import { makeImportedPreset } from '../openwebui/imported-preset.ts';
 
 /*
  * LobeChat agents: one agent file as its marketplace publishes it (lobe-chat-agents `src/<id>.json`:
@@ -38,7 +39,7 @@ function readAgent(agent: Rec, opts: AppImportOptions): ItemResult {
   dropIfSet(notes, 'examples', agent.examples);
   return {
     ok: true,
-    item: makeItem({
+    item: makeImportedPreset({
       slugFrom: [text(agent.identifier), name],
       name: name || text(agent.identifier),
       baseModel,

@@ -1,5 +1,6 @@
 import type { ImportNote, ImportResult } from '../openwebui/types.ts';
-import { chooseBaseModel, dropIfSet, isRecord, makeItem, noteAvatar, readAppParams, text, timeOf, type AppImportOptions, type ItemResult, type Rec } from './common.ts';
+import { chooseBaseModel, dropIfSet, isRecord, noteAvatar, readAppParams, text, timeOf, type AppImportOptions, type ItemResult, type Rec } from './common.ts';
+import { makeImportedPreset } from '../openwebui/imported-preset.ts';
 
 /*
  * NextChat (ChatGPT-Next-Web) masks: `masks.json` as its Masks page downloads it (an array of
@@ -45,7 +46,7 @@ function readMask(mask: Rec, opts: AppImportOptions): ItemResult {
   dropIfSet(notes, 'plugin', mask.plugin);
   return {
     ok: true,
-    item: makeItem({
+    item: makeImportedPreset({
       slugFrom: [name, String(mask.id ?? '')],
       name,
       baseModel,

@@ -1,4 +1,4 @@
-import { deriveSlug } from '../presets/slug.ts';
+import { makeImportedPreset } from '../openwebui/imported-preset.ts';
 import type { ImportNote, ImportedPreset } from '../openwebui/types.ts';
 import type { ModelfilePreset, ModelfileWarning } from './parse.ts';
 
@@ -32,28 +32,7 @@ export function modelfileToImport(name: string, preset: ModelfilePreset, warning
         break;
     }
   }
-  return {
-    slug: deriveSlug(display) || 'model',
-    name: display,
-    baseModel: preset.baseModel,
-    description: '',
-    system: preset.system,
-    params: preset.params,
-    suggestions: [],
-    tags: [],
-    hidden: false,
-    vision: false,
-    capabilities: {},
-    avatarDataUrl: null,
-    knowledge: [],
-    toolIds: [],
-    filterIds: [],
-    actionIds: [],
-    createdAt: null,
-    updatedAt: null,
-    notes,
-    extra: null,
-  };
+  return makeImportedPreset({ slugFrom: [display], name: display, baseModel: preset.baseModel, system: preset.system, params: preset.params, notes });
 }
 
 /**
