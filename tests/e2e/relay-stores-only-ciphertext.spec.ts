@@ -4,27 +4,15 @@
  * WebSocket frame the relay sent either device (read through CDP) is searched for the known
  * texts and for Automerge's chunk header.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, pairAnotherDevice, pairWithToken, useOllamaEndpoint } from './fixtures.ts';
 import { answers, createPreset, goToChat, selectModel, send } from './chat-helpers.ts';
+import { filesWithBytes, readableIn } from '../helpers/plaintext-scan.ts';
 
-const AUTOMERGE_MAGIC = Buffer.from([0x85, 0x6f, 0x4a, 0x83]);
 const PRESET = 'Quillwort Preset';
 const ATTACHMENT = 'The marmalade clause of the zeppelin charter';
 const QUESTION = 'Which tangerine pathway leads north';
 const ANSWER = 'Follow the periwinkle causeway';
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
 
 /** Records every frame the page's sockets receive (binary frames decoded from base64). */
 async function recordFrames(page: Page, into: Buffer[]): Promise<void> {
@@ -67,16 +55,11 @@ test('the relay stores and sends only ciphertext: no preset, attachment or conve
   await pageB.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: QUESTION }).click();
   await expect(answers(pageB)).toContainText(ANSWER);
 
-  const stored = await Promise.all((await filesUnder(relayFx.dataDir)).map((f) => readFile(f)));
+  const stored = await filesWithBytes(relayFx.dataDir);
   expect(stored.length).toBeGreaterThan(0);
   expect(frames.length).toBeGreaterThan(0);
-  const texts = [PRESET, ATTACHMENT, QUESTION, ANSWER].map((t) => Buffer.from(t));
-  const found: string[] = [];
-  for (const [i, bytes] of [...stored, ...frames].entries()) {
-    if (bytes.includes(AUTOMERGE_MAGIC)) found.push(`Automerge header in ${i < stored.length ? 'a stored file' : 'a frame'}`);
-    for (const t of texts) if (bytes.includes(t)) found.push(`"${t.toString()}" in ${i < stored.length ? 'a stored file' : 'a frame'}`);
-  }
-  expect(found).toEqual([]);
+  const sent = frames.map((bytes, i) => ({ label: `frame ${i}`, bytes }));
+  expect(readableIn([...stored, ...sent], [PRESET, ATTACHMENT, QUESTION, ANSWER])).toEqual([]);
 
   await a.close();
   await b.close();
