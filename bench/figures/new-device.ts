@@ -23,7 +23,7 @@ import { Cleanups, figure, median, now, round, tempDir, removeTempDir, type Benc
 import { connectClient, MemoryStorageAdapter } from '../lib/clients.ts';
 import { getTemplate } from '../lib/dataset.ts';
 import { installTemplate, type Template, type TemplateEntry } from '../lib/seed.ts';
-import { spawnRelay, type RelayKind } from '../lib/procs.ts';
+import { spawnRelay, trackPeakRss, type RelayKind } from '../lib/procs.ts';
 import { storedString, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { prepareV2Accounts } from '../lib/v2-accounts.ts';
 import { connectV2 } from '../lib/v2-client.ts';
@@ -78,15 +78,7 @@ async function joinOurs(t: Template, sizes: { presets?: number; conversations?: 
 
     const relay = await spawnRelay('ours', { dataDir, nodeArgs });
     cleanups.add(() => relay.stop());
-    let peakRss = relay.rssMb();
-    const rssTimer = setInterval(() => {
-      try {
-        peakRss = Math.max(peakRss, relay.rssMb());
-      } catch {
-        /* exited */
-      }
-    }, 500);
-    cleanups.add(() => clearInterval(rssTimer));
+    const peakRss = trackPeakRss(relay, cleanups, 500);
 
     const t0 = now();
     const cpu0 = relay.cpuSeconds();
@@ -138,7 +130,7 @@ async function joinOurs(t: Template, sizes: { presets?: number; conversations?: 
       arrived,
       unavailable: unavailable + device.failed,
       expected: listed.length,
-      relayPeakRssMb: peakRss,
+      relayPeakRssMb: peakRss(),
       relayCpu,
       clientCpu: (own.user + own.system) / 1e6,
     };
@@ -155,15 +147,7 @@ async function joinReference(t: Template, sizes: { presets?: number; conversatio
     const installed = await installTemplate(t, dataDir, { ...sizes, workspaceUrl: null });
     const relay = await spawnRelay('baseline', { dataDir, nodeArgs });
     cleanups.add(() => relay.stop());
-    let peakRss = relay.rssMb();
-    const rssTimer = setInterval(() => {
-      try {
-        peakRss = Math.max(peakRss, relay.rssMb());
-      } catch {
-        /* exited */
-      }
-    }, 500);
-    cleanups.add(() => clearInterval(rssTimer));
+    const peakRss = trackPeakRss(relay, cleanups, 500);
 
     const t0 = now();
     const cpu0 = relay.cpuSeconds();
@@ -203,7 +187,7 @@ async function joinReference(t: Template, sizes: { presets?: number; conversatio
       arrived,
       unavailable,
       expected: installed.entries.length,
-      relayPeakRssMb: peakRss,
+      relayPeakRssMb: peakRss(),
       relayCpu: relay.cpuSeconds() - cpu0,
       clientCpu: (own.user + own.system) / 1e6,
     };

@@ -14,7 +14,7 @@
 import { Cleanups, figure, median, now, round, sleep, tempDir, type BenchContext, type Figure } from '../lib/common.ts';
 import { getTemplate } from '../lib/dataset.ts';
 import type { Template } from '../lib/seed.ts';
-import { spawnRelay, type RelayProc } from '../lib/procs.ts';
+import { spawnRelay, trackPeakRss, type RelayProc } from '../lib/procs.ts';
 import { LOAD_ENV } from '../lib/clients.ts';
 import { connectDevice, prepareV2Accounts, type V2Account } from '../lib/v2-accounts.ts';
 import { newDocId } from '../lib/v2-device.ts';
@@ -87,15 +87,7 @@ async function measureSize(ctx: BenchContext, t: Template, perAccount: number, c
   cleanups.add(() => relay.stop());
   const rssStart = await rssSample(relay, 3);
   ctx.log(`  started: ${lastStats(relay)}`);
-  let peak = rssStart;
-  const peakTimer = setInterval(() => {
-    try {
-      peak = Math.max(peak, relay.rssMb());
-    } catch {
-      /* exited */
-    }
-  }, 200);
-  cleanups.add(() => clearInterval(peakTimer));
+  const peakRss = trackPeakRss(relay, cleanups, 200, rssStart);
 
   // One device per account, all at once, each syncing the whole account (pull from 0).
   const t1 = now();
@@ -106,7 +98,7 @@ async function measureSize(ctx: BenchContext, t: Template, perAccount: number, c
   ctx.log(`  ${devices.reduce((s, d) => s + d.received, 0)} entries synced to ${ACCOUNTS} devices in ${syncS.toFixed(1)} s (${missing} documents missing or not opening)`);
   await sleep(2000);
   const synced = await rssSample(relay);
-  clearInterval(peakTimer);
+  const peak = peakRss(); // while syncing, not while the devices leave
   ctx.log(`  synced: ${lastStats(relay)}`);
 
   await Promise.all(devices.map((d) => d.client.close()));

@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, sleep } from './common.ts';
+import { ROOT, sleep, type Cleanups } from './common.ts';
 import { compileRelay, RELAY_NODE_OPTIONS, relayEnv } from '../../server/relay-build.mjs';
 
 export type RelayKind = 'ours' | 'baseline';
@@ -160,4 +160,18 @@ export async function spawnRelay(kind: RelayKind, opts: SpawnOptions): Promise<R
       clearTimeout(timer);
     },
   };
+}
+
+/** Samples a relay's RSS every `everyMs` until `cleanups` run; the returned function reads the peak so far. */
+export function trackPeakRss(relay: RelayProc, cleanups: Cleanups, everyMs: number, start = relay.rssMb()): () => number {
+  let peak = start;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, relay.rssMb());
+    } catch {
+      /* exited */
+    }
+  }, everyMs);
+  cleanups.add(() => clearInterval(timer));
+  return () => peak;
 }
