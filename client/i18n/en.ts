@@ -99,6 +99,8 @@ export const en = {
     encrypted: 'End-to-end encrypted: the relay stores only ciphertext. Your workspace key stays on your devices; it travels only inside the pairing link and its QR code, never to the relay.',
     fingerprint: 'Key fingerprint',
     fingerprintHelp: 'Every device paired with this workspace shows the same fingerprint. If another device shows a different one, it holds another key: pair it again with this device’s pairing link or QR code.',
+    peers: 'Other devices of this workspace connected now: {{ count }}',
+    rejected: '{{ count }} piece(s) of data from the relay did not open with this device’s key, or were damaged: they were not merged, and nothing of yours was changed. A device holding another key may be writing to this account: compare the key fingerprints.',
     keyField: 'Workspace key (optional)',
     keyFieldHelp: 'Needed when the account is already in use by your other devices; the pairing link carries it for you.',
     badKey: 'The workspace key in this link is damaged or incomplete. Copy the whole pairing link again from one of your devices. Nothing was changed.',

@@ -104,6 +104,8 @@ export const fr: Dictionary = {
     encrypted: 'Chiffré de bout en bout : le relais ne stocke que des données chiffrées. La clé de votre espace de travail reste sur vos appareils ; elle ne voyage que dans le lien d’association et son QR code, jamais jusqu’au relais.',
     fingerprint: 'Empreinte de la clé',
     fingerprintHelp: 'Tous les appareils associés à cet espace de travail affichent la même empreinte. Si un autre appareil en affiche une différente, il détient une autre clé : associez-le de nouveau avec le lien d’association ou le QR code de cet appareil.',
+    peers: 'Autres appareils de cet espace de travail connectés en ce moment : {{ count }}',
+    rejected: '{{ count }} élément(s) de données venu(s) du relais ne s’ouvrent pas avec la clé de cet appareil, ou sont abîmés : ils n’ont pas été fusionnés, et rien de vos données n’a changé. Un appareil avec une autre clé écrit peut-être sur ce compte : comparez les empreintes de clé.',
     keyField: 'Clé de l’espace de travail (facultatif)',
     keyFieldHelp: 'Nécessaire quand le compte est déjà utilisé par vos autres appareils ; le lien d’association la contient pour vous.',
     badKey: 'La clé de l’espace de travail contenue dans ce lien est abîmée ou incomplète. Copiez de nouveau le lien d’association entier depuis un de vos appareils. Rien n’a été modifié.',

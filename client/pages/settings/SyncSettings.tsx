@@ -13,7 +13,7 @@ const isExplained = (s: SyncStatus): s is ExplainedStatus => EXPLAINED.includes(
 
 export function SyncSettings() {
   const { t, locale } = useI18n();
-  const { device, syncStatus } = useWorkspace();
+  const { device, syncStatus, sync } = useWorkspace();
   const [copied, setCopied] = createSignal(false);
   // Kept here: the form that produced it is replaced by the paired view as soon as pairing starts.
   const [result, setResult] = createSignal<{ text: string; ok: boolean } | null>(null);
@@ -74,6 +74,15 @@ export function SyncSettings() {
               )}
             </Show>
             <p>{t('sync.encrypted')}</p>
+            <Show when={syncStatus() === 'online'}>
+              <p role="status">{t('sync.peers', { count: String(sync.peers()) })}</p>
+            </Show>
+            {/* Never merged, never silent: the person learns that something was refused, and what to check. */}
+            <Show when={sync.rejected() > 0}>
+              <p role="alert" class="error">
+                {t('sync.rejected', { count: String(sync.rejected()) })}
+              </p>
+            </Show>
             <Show when={key()}>
               {(k) => (
                 <>
