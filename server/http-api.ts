@@ -134,7 +134,7 @@ export function createApiHandler(opts: ApiOptions): (req: IncomingMessage, res: 
       return true;
     }
     // Unclaimed: both null (a device pairing without the account's key is told so before it changes anything).
-    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl || null, keyId: account.keyId }, CORS_HEADERS);
+    sendJson(res, 200, { name: account.name, workspaceUrl: account.workspaceUrl, keyId: account.keyId }, CORS_HEADERS);
     return true;
   };
 }
