@@ -1,4 +1,5 @@
-import { test, expect, pairAnotherDevice, pairWithToken } from './fixtures.ts';
+import { test, expect } from './fixtures.ts';
+import { pairedDevices } from './devices.ts';
 import type { Page } from '@playwright/test';
 import { cardAction } from './card-actions.ts';
 
@@ -9,14 +10,8 @@ async function openEditor(page: Page, name: string) {
 }
 
 test('two paired devices edit the same preset concurrently, one offline, and both edits are kept', async ({ browser, relayFx }) => {
-  const a = await browser.newContext();
-  const b = await browser.newContext();
-  const pageA = await a.newPage();
-  const pageB = await b.newPage();
-  await pageA.goto(`${relayFx.origin}/models`);
-  await pairWithToken(pageA, relayFx);
-  await pageB.goto(`${relayFx.origin}/models`);
-  await pairAnotherDevice(pageB, pageA);
+  const { a, b, close } = await pairedDevices(browser, relayFx);
+  const [pageA, pageB] = [a.page, b.page];
 
   // A creates the preset with a system prompt; B receives it.
   await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
@@ -30,7 +25,7 @@ test('two paired devices edit the same preset concurrently, one offline, and bot
   await expect(pageB.getByLabel('System prompt')).toHaveValue('You are a tutor.');
 
   // B goes offline and edits; A edits the same prompt and other fields meanwhile.
-  await b.setOffline(true);
+  await b.context.setOffline(true);
   await expect(pageB.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible();
   const promptB = pageB.getByLabel('System prompt');
   await promptB.press('End');
@@ -49,7 +44,7 @@ test('two paired devices edit the same preset concurrently, one offline, and bot
   await pageA.getByLabel('Add a tag').press('Enter');
   await pageA.getByLabel('Description').fill('Edited on A');
 
-  await b.setOffline(false);
+  await b.context.setOffline(false);
   const merged = 'You are a patient tutor. Answer in French.';
   await expect(pageA.getByLabel('System prompt')).toHaveValue(merged);
   await expect(pageB.getByLabel('System prompt')).toHaveValue(merged);
@@ -59,19 +54,12 @@ test('two paired devices edit the same preset concurrently, one offline, and bot
     await expect(p.getByRole('switch', { name: 'Vision' })).toBeChecked();
     await expect(p.getByLabel('Description')).toHaveValue('Edited on A');
   }
-  await a.close();
-  await b.close();
+  await close();
 });
 
 test('hide on one device and edit on the other both survive; clone on both gives two clones', async ({ browser, relayFx }) => {
-  const a = await browser.newContext();
-  const b = await browser.newContext();
-  const pageA = await a.newPage();
-  const pageB = await b.newPage();
-  await pageA.goto(`${relayFx.origin}/models`);
-  await pairWithToken(pageA, relayFx);
-  await pageB.goto(`${relayFx.origin}/models`);
-  await pairAnotherDevice(pageB, pageA);
+  const { a, b, close } = await pairedDevices(browser, relayFx);
+  const [pageA, pageB] = [a.page, b.page];
   await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
   await pageA.getByRole('link', { name: 'New model' }).click();
   await pageA.getByLabel('Name', { exact: true }).fill('Twin');
@@ -82,7 +70,7 @@ test('hide on one device and edit on the other both survive; clone on both gives
   const twinB = pageB.getByRole('list', { name: 'Model presets' }).getByRole('listitem', { name: 'Twin', exact: true });
   await expect(twinB).toBeVisible();
 
-  await b.setOffline(true);
+  await b.context.setOffline(true);
   await expect(pageB.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible();
   await cardAction(twinB, 'Hide');
   await cardAction(twinB, 'Clone');
@@ -91,7 +79,7 @@ test('hide on one device and edit on the other both survive; clone on both gives
   await twinA.getByRole('link', { name: 'Edit' }).click();
   await pageA.getByLabel('Description').fill('Edited while B hid it');
   await pageA.getByRole('link', { name: 'Back to models' }).click();
-  await b.setOffline(false);
+  await b.context.setOffline(false);
 
   for (const p of [pageA, pageB]) {
     const list = p.getByRole('list', { name: 'Model presets' });
@@ -100,6 +88,5 @@ test('hide on one device and edit on the other both survive; clone on both gives
     await expect(twin.getByText('Hidden')).toBeVisible();
     await expect(twin.getByText('Edited while B hid it')).toBeVisible();
   }
-  await a.close();
-  await b.close();
+  await close();
 });

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { test, expect, pairWithToken, pairAnotherDevice } from './fixtures.ts';
+import { test, expect } from './fixtures.ts';
+import { pairedDevices } from './devices.ts';
 import { answers, createPreset, goToChat, lastChatBody, openChat, selectModel, send } from './chat-helpers.ts';
 
 /*
@@ -167,13 +168,8 @@ test('a NextChat masks.json without a model takes a model installed here', async
 });
 
 test('custom parameters, capabilities and your name survive sync to a second device', async ({ browser, relayFx, fake }) => {
-  const a = await browser.newContext();
-  const b = await browser.newContext();
-  const pageA = await a.newPage();
-  const pageB = await b.newPage();
-  await openChat(pageA, relayFx, fake);
-  await pairWithToken(pageA, relayFx);
-  await pairAnotherDevice(pageB, pageA);
+  const { a, b, close } = await pairedDevices(browser, relayFx, { a: fake.url });
+  const [pageA, pageB] = [a.page, b.page];
 
   await pageA.goto(`${relayFx.origin}/settings/general`);
   await pageA.getByLabel('Your name').fill('Camille');
@@ -191,8 +187,7 @@ test('custom parameters, capabilities and your name survive sync to a second dev
   await expect(pageB.getByRole('switch', { name: 'Usage' })).toBeChecked();
   await pageB.goto(`${relayFx.origin}/settings/general`);
   await expect(pageB.getByLabel('Your name')).toHaveValue('Camille');
-  await a.close();
-  await b.close();
+  await close();
 });
 
 test('a tool set off "when a chat starts" is off in a new chat and not sent; switched on in the chat, it is sent', async ({ page, fake, relayFx }) => {

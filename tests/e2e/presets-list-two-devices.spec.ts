@@ -1,40 +1,11 @@
-import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { test, expect, pairWithToken, pairAnotherDevice, createPresetQuick, type RelayFixture } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { test, expect, createPresetQuick } from './fixtures.ts';
+import { goOffline, goOnline, pairedDevices, toModels } from './devices.ts';
 
 /*
  * The models list's personal order, pins, enable switch and chat links across two paired
- * devices (issue 19), with the pairing and offline pattern of two-device-merges.spec.ts.
+ * devices (issue 19), paired as in devices.ts.
  */
-
-interface Device {
-  context: BrowserContext;
-  page: Page;
-}
-
-/** The account's first device pairs with the token; the next ones with its link (it carries the key). */
-async function pairedDevice(browser: Browser, relayFx: RelayFixture, first?: Device): Promise<Device> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${relayFx.origin}/models`);
-  if (first) await pairAnotherDevice(page, first.page);
-  else await pairWithToken(page, relayFx);
-  return { context, page };
-}
-
-async function goOffline(d: Device): Promise<void> {
-  await d.context.setOffline(true);
-  await expect(d.page.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible();
-}
-
-async function goOnline(d: Device): Promise<void> {
-  await d.context.setOffline(false);
-  await expect(d.page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
-}
-
-async function toModels(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
-  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
-}
 
 const presetList = (page: Page) => page.getByRole('list', { name: 'Model presets' });
 const card = (page: Page, name: string) => presetList(page).getByRole('listitem', { name, exact: true });
@@ -44,8 +15,7 @@ test('reorders made on two devices at the same time both survive when they meet,
   browser,
   relayFx,
 }) => {
-  const a = await pairedDevice(browser, relayFx);
-  const b = await pairedDevice(browser, relayFx, a);
+  const { a, b, close } = await pairedDevices(browser, relayFx);
   for (const n of ['Ant', 'Bee', 'Cat', 'Dog']) await createPresetQuick(a.page, n);
   await toModels(b.page);
   for (const d of [a, b]) await expect.poll(() => cardNames(d.page)).toEqual(['Dog', 'Cat', 'Bee', 'Ant']);
@@ -72,21 +42,18 @@ test('reorders made on two devices at the same time both survive when they meet,
   await expect(card(b.page, 'Cat').getByText('Pinned', { exact: true })).toBeVisible();
   await expect(card(b.page, 'Bee').getByText('Disabled', { exact: true })).toBeVisible();
   await expect(card(b.page, 'Bee').getByRole('switch', { name: 'Enabled' })).not.toBeChecked();
-  await a.context.close();
-  await b.context.close();
+  await close();
 });
 
 test('a chat link copied on one device opens a new chat with that preset on another paired device', async ({ browser, relayFx }) => {
-  const a = await pairedDevice(browser, relayFx);
+  const { a, b, close } = await pairedDevices(browser, relayFx);
   await a.context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await createPresetQuick(a.page, 'Traveller');
   await card(a.page, 'Traveller').getByRole('button', { name: /^More actions for / }).click();
   await card(a.page, 'Traveller').getByRole('menuitem', { name: 'Copy link' }).click();
   const link = await a.page.evaluate(() => navigator.clipboard.readText());
 
-  const b = await pairedDevice(browser, relayFx, a);
   await b.page.goto(link);
   await expect(b.page.getByRole('button', { name: /^Model: / })).toHaveAccessibleName('Model: Traveller');
-  await a.context.close();
-  await b.context.close();
+  await close();
 });

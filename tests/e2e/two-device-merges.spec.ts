@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { AutomergeUrl } from '@automerge/automerge-repo';
-import { test, expect, pairingLinkOf, pairWithLink, pairWithToken, createPresetQuick, useOllamaEndpoint, type RelayFixture } from './fixtures.ts';
+import { test, expect, createPresetQuick, type RelayFixture } from './fixtures.ts';
+import { goOffline, goOnline, pairedDevices, toModels, type Device } from './devices.ts';
 import { readAsNewDevice } from './node-device.ts';
 import { parsePairingLink } from '../../client/sync/pairing-link.ts';
 import { storedString, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
@@ -12,49 +13,6 @@ import { answers, goToChat, selectModel, send, userMessages } from './chat-helpe
  * Two devices paired to one account, meeting after working apart. The relay fixture is shared by
  * the tests of a worker (one account), so each test uses names of its own.
  */
-
-interface Device {
-  context: BrowserContext;
-  page: Page;
-}
-
-/** A fresh browser device, its Ollama endpoint set before the app loads when given. */
-async function newDevice(browser: Browser, relayFx: RelayFixture, ollamaUrl?: string): Promise<Device> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  if (ollamaUrl) await useOllamaEndpoint(page, ollamaUrl);
-  await page.goto(`${relayFx.origin}/models`);
-  return { context, page };
-}
-
-/**
- * Two devices of the test's account, both on the models list: A pairs with the token (the
- * account's first device, its key becomes the account's), B with A's pairing link (the key).
- */
-async function twoDevices(browser: Browser, relayFx: RelayFixture, ollama: { a?: string; b?: string } = {}): Promise<{ a: Device; b: Device; link: string }> {
-  const a = await newDevice(browser, relayFx, ollama.a);
-  await pairWithToken(a.page, relayFx);
-  const link = await pairingLinkOf(a.page);
-  await toModels(a.page);
-  const b = await newDevice(browser, relayFx, ollama.b);
-  await pairWithLink(b.page, link);
-  return { a, b, link };
-}
-
-async function goOffline(d: Device): Promise<void> {
-  await d.context.setOffline(true);
-  await expect(d.page.getByRole('status', { name: /Sync status: Offline/ })).toBeVisible();
-}
-
-async function goOnline(d: Device): Promise<void> {
-  await d.context.setOffline(false);
-  await expect(d.page.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
-}
-
-async function toModels(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
-  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
-}
 
 /**
  * The model IDs of the presets the relay holds, as a device paired now with `link` reads them
@@ -94,7 +52,7 @@ test('concurrent renames of one preset end with one whole name on both devices, 
   browser,
   relayFx,
 }) => {
-  const { a, b } = await twoDevices(browser, relayFx);
+  const { a, b } = await pairedDevices(browser, relayFx);
   await createPresetQuick(a.page, 'Rename Me');
   await openEditor(a.page, 'Rename Me');
   await openEditor(b.page, 'Rename Me');
@@ -131,7 +89,7 @@ test('presets given one model ID on two devices apart get unique IDs on both onc
   browser,
   relayFx,
 }) => {
-  const { a, b, link } = await twoDevices(browser, relayFx);
+  const { a, b, link } = await pairedDevices(browser, relayFx);
   await createPresetQuick(a.page, 'Clash Source');
   await toModels(b.page);
   await expect(card(b.page, 'Clash Source')).toBeVisible();
@@ -183,7 +141,7 @@ test('a preset deleted forever on one device while another restores and edits it
   browser,
   relayFx,
 }) => {
-  const { a, b } = await twoDevices(browser, relayFx);
+  const { a, b } = await pairedDevices(browser, relayFx);
   await createPresetQuick(a.page, 'Phoenix');
   a.page.once('dialog', (d) => void d.accept());
   await cardAction(card(a.page, 'Phoenix'), 'Delete');
@@ -233,7 +191,7 @@ test('a conversation deleted forever on one device while another restores and re
   relayFx,
   fake,
 }) => {
-  const { a, b } = await twoDevices(browser, relayFx, { a: fake.url });
+  const { a, b } = await pairedDevices(browser, relayFx, { a: fake.url });
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 
@@ -285,7 +243,7 @@ test('a preset deleted forever on one device while another, which never saw the 
   browser,
   relayFx,
 }) => {
-  const { a, b } = await twoDevices(browser, relayFx);
+  const { a, b } = await pairedDevices(browser, relayFx);
   await createPresetQuick(a.page, 'Salamander');
 
   // B has it open in the editor (live there) and goes offline before A deletes it.
@@ -329,7 +287,7 @@ test('a conversation deleted forever on one device while another, which never sa
   relayFx,
   fake,
 }) => {
-  const { a, b } = await twoDevices(browser, relayFx, { a: fake.url });
+  const { a, b } = await pairedDevices(browser, relayFx, { a: fake.url });
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 
@@ -377,7 +335,7 @@ test('a conversation deleted forever on one device while another, which never sa
   relayFx,
   fake,
 }) => {
-  const { a, b } = await twoDevices(browser, relayFx, { a: fake.url, b: fake.url });
+  const { a, b } = await pairedDevices(browser, relayFx, { a: fake.url, b: fake.url });
   const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const talk = (page: Page, title: string) => sidebar(page).getByRole('listitem', { name: title, exact: true });
 

@@ -1,18 +1,11 @@
-import { test, expect, pairAnotherDevice, pairWithToken, type RelayFixture } from './fixtures.ts';
+import { test, expect, type RelayFixture } from './fixtures.ts';
+import { pairedDevices } from './devices.ts';
 import type { Browser, Page } from '@playwright/test';
 
 /** Two devices paired on the same relay account, both on the models page. */
-async function pairedDevices(browser: Browser, relayFx: RelayFixture) {
-  const a = await browser.newContext();
-  const b = await browser.newContext();
-  const pageA = await a.newPage();
-  const pageB = await b.newPage();
-  await pageA.goto(`${relayFx.origin}/models`);
-  await pairWithToken(pageA, relayFx);
-  await pageB.goto(`${relayFx.origin}/models`);
-  await pairAnotherDevice(pageB, pageA);
-  await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
-  return { pageA, pageB, close: async () => Promise.all([a.close(), b.close()]) };
+async function twoPages(browser: Browser, relayFx: RelayFixture) {
+  const { a, b, close } = await pairedDevices(browser, relayFx);
+  return { pageA: a.page, pageB: b.page, close };
 }
 
 /** A creates the preset; both devices end on its editor. */
@@ -44,7 +37,7 @@ async function typeAt(page: Page, position: number | 'end', text: string) {
 const caretOf = (page: Page) => page.getByLabel('System prompt').evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd]);
 
 test('undo removes only this device’s typing: text another device wrote later stays on both devices', async ({ browser, relayFx }) => {
-  const { pageA, pageB, close } = await pairedDevices(browser, relayFx);
+  const { pageA, pageB, close } = await twoPages(browser, relayFx);
   await sharedPreset(pageA, pageB, 'Undo Text', 'Base.');
 
   await typeAt(pageA, 'end', ' A-line.');
@@ -58,7 +51,7 @@ test('undo removes only this device’s typing: text another device wrote later 
 });
 
 test('undo of a tag or a parameter set here keeps the tags and parameters another device set since, and never their later value', async ({ browser, relayFx }) => {
-  const { pageA, pageB, close } = await pairedDevices(browser, relayFx);
+  const { pageA, pageB, close } = await twoPages(browser, relayFx);
   await sharedPreset(pageA, pageB, 'Undo Maps', 'Maps.');
 
   await pageA.getByLabel('Add a tag').fill('x');
@@ -98,7 +91,7 @@ test('undo of a tag or a parameter set here keeps the tags and parameters anothe
 });
 
 test('typing while another device’s edit arrives keeps the caret, and the keystrokes land where they were typed', async ({ browser, relayFx }) => {
-  const { pageA, pageB, close } = await pairedDevices(browser, relayFx);
+  const { pageA, pageB, close } = await twoPages(browser, relayFx);
   await sharedPreset(pageA, pageB, 'Caret', 'Start. Middle part. End.');
 
   // A's caret is after "Start."; A types there.
