@@ -2,6 +2,10 @@ import { defineConfig } from '@playwright/test';
 
 // Browsers cannot be downloaded here: drive the system Chromium.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumLaunch = {
+  executablePath,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+};
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -15,10 +19,7 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     browserName: 'chromium',
-    launchOptions: {
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-    },
+    launchOptions: chromiumLaunch,
     trace: 'retain-on-failure',
   },
 });

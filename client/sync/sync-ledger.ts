@@ -3,7 +3,8 @@
  * does not mean loading every document the device has: documents whose content was saved on
  * this device and not yet confirmed as held by the relay. Marked synchronously when the repo
  * writes a document (before the write), cleared once the relay acknowledged them (the engine's
- * list of documents to upload).
+ * list of documents to upload). Shared by the device's tabs: a follower tab's marks reach the
+ * leading tab (the one that uploads) through the `storage` event.
  */
 
 export type LedgerStore = Pick<Storage, 'getItem' | 'setItem'>;
@@ -24,20 +25,24 @@ export interface SyncLedger {
   markSynced(documentId: string): void;
 }
 
-function read(store: LedgerStore | undefined): LedgerData {
-  const empty: LedgerData = { v: 1, unsynced: [] };
+function parse(text: string | null | undefined): string[] {
   try {
-    const raw = JSON.parse(store?.getItem(KEY) ?? 'null') as Partial<LedgerData> | null;
-    if (!raw || raw.v !== 1 || !Array.isArray(raw.unsynced)) return empty;
-    return { v: 1, unsynced: raw.unsynced.filter((x): x is string => typeof x === 'string') };
+    const raw = JSON.parse(text ?? 'null') as Partial<LedgerData> | null;
+    if (!raw || raw.v !== 1 || !Array.isArray(raw.unsynced)) return [];
+    return raw.unsynced.filter((x): x is string => typeof x === 'string');
   } catch {
-    return empty; // damaged: start over (a pairing or move-over offers every document once)
+    return []; // damaged: start over (a pairing or move-over offers every document once)
   }
 }
 
 export function createSyncLedger(store: LedgerStore | undefined): SyncLedger {
-  const data = read(store);
-  const unsynced = new Set(data.unsynced);
+  let stored: string | null = null;
+  try {
+    stored = store?.getItem(KEY) ?? null;
+  } catch {
+    /* storage refused: an in-memory ledger for this session */
+  }
+  const unsynced = new Set(parse(stored));
   const write = () => {
     try {
       store?.setItem(KEY, JSON.stringify({ v: 1, unsynced: [...unsynced] } satisfies LedgerData));
@@ -46,6 +51,19 @@ export function createSyncLedger(store: LedgerStore | undefined): SyncLedger {
     }
   };
   const listeners = new Set<(id: string) => void>();
+  if (typeof window !== 'undefined' && store)
+    window.addEventListener('storage', (e) => {
+      if (e.key !== KEY) return;
+      const before = new Set(parse(e.oldValue));
+      const after = new Set(parse(e.newValue));
+      for (const id of before) if (!after.has(id)) unsynced.delete(id);
+      const added = [...after].filter((id) => !before.has(id) && !unsynced.has(id));
+      if (added.length === 0) return;
+      for (const id of added) unsynced.add(id);
+      // Written back: a concurrent write by another tab may have left these out of the stored list.
+      write();
+      for (const id of added) for (const fn of listeners) fn(id);
+    });
   return {
     isUnsynced: (id) => unsynced.has(id),
     unsyncedIds: () => [...unsynced],

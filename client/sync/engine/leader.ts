@@ -2,9 +2,11 @@
  * One tab per device talks to the relay: the tab holding the Web Lock `atelier-sync:<workspace>`.
  * The others get documents through the repo's BroadcastChannel adapter and the leader's sync
  * status through a BroadcastChannel of our own. When the leader closes, the lock passes on.
- * Without Web Locks (a plain-http LAN page: not a secure context) every tab leads.
+ * Without Web Locks (a plain-http LAN page: not a secure context) the tabs elect a leader over a
+ * BroadcastChannel instead (leader-election.ts).
  */
 import type { EngineSnapshot } from './engine.ts';
+import { electOverChannel } from './leader-election.ts';
 
 export interface Leadership {
   /** Gives up leadership (or the wait for it) and stops listening. */
@@ -46,8 +48,23 @@ export function makeLeadership(workspace: string, h: LeadershipHandlers): Leader
   };
 
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  if (!locks) lead();
-  else
+  if (!locks) {
+    if (typeof BroadcastChannel !== 'function') lead();
+    else
+      void electOverChannel(name, {
+        lead: () => {
+          if (!released) lead();
+        },
+        stepDown: () => {
+          stopEngine?.();
+          stopEngine = null;
+          leading = false;
+        },
+      }).then((resign) => {
+        if (released) resign();
+        else releaseLock = resign;
+      });
+  } else
     void locks
       .request(name, () => {
         if (released) return undefined;
