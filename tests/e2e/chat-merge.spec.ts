@@ -1,4 +1,5 @@
-import { test, expect } from './fixtures.ts';
+import { test, expect, pairAnotherDevice, pairWithToken, useOllamaEndpoint } from './fixtures.ts';
+import { tinyPdf } from './pdf.ts';
 import type { Page } from '@playwright/test';
 import type { FakeOllama } from '../fake-ollama/index.ts';
 import { chatRequests, createPreset, goToChat, openChat, selectModel, send, type ChatBody } from './chat-helpers.ts';
@@ -119,4 +120,35 @@ test('a merge can be stopped, and merging again replaces it with a new version',
   await expect(merged.getByRole('group', { name: 'Version 2 of 2' })).toBeVisible();
   // merged again from the same answers
   expect(bodiesFor(fake, 'llama3.2:latest').at(-1)!.messages[0]!.content).toContain('"""You said: Two views"""');
+});
+
+test('a merged answer and a message’s attached files reach a second paired device', async ({ browser, fake, relayFx }) => {
+  const a = await (await browser.newContext()).newPage();
+  const b = await (await browser.newContext()).newPage();
+  await useOllamaEndpoint(a, fake.url);
+  await useOllamaEndpoint(b, fake.url);
+  await a.goto(`${relayFx.origin}/chat`);
+  await pairWithToken(a, relayFx);
+  await b.goto(`${relayFx.origin}/chat`);
+  await pairAnotherDevice(b, a);
+
+  await goToChat(a);
+  await pickTwo(a);
+  await a.getByLabel('Attach files').setInputFiles({ name: 'brief.pdf', mimeType: 'application/pdf', buffer: tinyPdf('Budget is 7 thousand') });
+  await expect(a.getByRole('list', { name: 'Attached files' })).toContainText('brief.pdf');
+  await send(a, 'Read the brief');
+  const group = a.getByRole('group', { name: 'Answers from 2 models' });
+  await expect(group.getByRole('region', { name: 'Answer from qwen3:4b' })).toContainText('You said:');
+  await expect(group.getByRole('region', { name: 'Answer from llama3.2:latest' })).toContainText('You said:');
+  fake.scriptChat({ model: 'llama3.2', content: 'One merged reading.' });
+  await a.getByRole('group', { name: 'Merge these answers' }).getByRole('button', { name: 'Merge' }).click();
+  await expect(a.getByRole('region', { name: 'Merged answer' })).toContainText('One merged reading.');
+
+  await goToChat(b);
+  await b.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: 'Read the brief' }).click();
+  await expect(b.getByRole('article', { name: 'You' }).getByRole('list', { name: 'Attached files' })).toContainText('brief.pdf');
+  const mergedB = b.getByRole('region', { name: 'Merged answer' });
+  await expect(mergedB).toContainText('One merged reading.');
+  await expect(mergedB).toContainText('Merged by llama3.2:latest');
+  await expect(mergedB.getByRole('button', { name: 'Continue from this answer' })).toHaveAttribute('aria-pressed', 'true');
 });
