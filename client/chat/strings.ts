@@ -150,6 +150,7 @@ export const chatStrings = defineStrings(
     fileTooLong: '{{ name }} holds more than {{ max }} characters of text: too much to send with a message.',
     tooManyFiles: 'At most {{ n }} files per message.',
     noFileUpload: 'File upload is off for the selected model (its preset’s capabilities).',
+    mdFiles: 'Attached files: {{ list }}',
   },
   {
     title: 'Discussion',
@@ -290,5 +291,6 @@ export const chatStrings = defineStrings(
     fileTooLong: '{{ name }} contient plus de {{ max }} caractères de texte : trop pour l’envoyer avec un message.',
     tooManyFiles: 'Au plus {{ n }} fichiers par message.',
     noFileUpload: 'L’envoi de fichiers est désactivé pour le modèle choisi (capacités de son modèle).',
+    mdFiles: 'Fichiers joints : {{ list }}',
   },
 );
