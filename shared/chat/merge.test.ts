@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialConversation, type ConversationDoc } from '../schema/conversation.ts';
-import { addTurn } from './branch.ts';
+import { addRegeneration, addTurn, inOtherColumn } from './branch.ts';
 import { chatInputs, contextForAnswer } from './context.ts';
 import { DEFAULT_RAG_TEMPLATE } from '../rag/template.ts';
 import { addMerged, mergedAnswers, mergedOffBranch, mergePrompt } from './merge.ts';
@@ -68,6 +68,14 @@ describe('merging the answers of a turn', () => {
     addMerged(d, merged('m1'));
     expect(d.currentId).toBe('a2');
     expect(mergedOffBranch(d.messages, d.currentId, 'm1')).toBe(true);
+  });
+
+  it('regenerating the merging model’s own column while the merged answer is selected keeps the merged answer selected', () => {
+    const d = twoAnswers();
+    addMerged(d, merged('m1', 'm:b'));
+    expect(inOtherColumn(d.messages, d.currentId, 'u1', 'm:b')).toBe(true);
+    addRegeneration(d, msg('b2', 'u1', 'assistant', { model: 'm:b', content: '', status: 'streaming' }));
+    expect(d.currentId).toBe('m1');
   });
 
   it('a failed merge is not continued from: an answer of the turn stands in for it', () => {
