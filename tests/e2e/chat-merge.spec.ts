@@ -152,3 +152,30 @@ test('a merged answer and a message’s attached files reach a second paired dev
   await expect(mergedB).toContainText('Merged by llama3.2:latest');
   await expect(mergedB.getByRole('button', { name: 'Continue from this answer' })).toHaveAttribute('aria-pressed', 'true');
 });
+
+test('on a 390 px phone in French, Merge is reached by keyboard and the merged answer fits the screen', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await pickTwo(page);
+  await send(page, 'Deux avis');
+  await expect(page.getByRole('region', { name: 'Answer from qwen3:4b' })).toContainText('You said: Deux avis');
+  await expect(page.getByRole('region', { name: 'Answer from llama3.2:latest' })).toContainText('You said: Deux avis');
+  const conversation = page.url();
+  await page.goto(`${relayFx.origin}/settings/general`);
+  await page.getByLabel('Language').selectOption('fr');
+  await expect(page.getByRole('heading', { name: 'Général' })).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(conversation);
+
+  const controls = page.getByRole('group', { name: 'Fusionner ces réponses' });
+  await controls.getByLabel('Modèle qui fusionne').focus();
+  await page.keyboard.press('Tab');
+  await expect(controls.getByRole('button', { name: 'Fusionner' })).toBeFocused();
+  fake.scriptChat({ model: 'llama3.2', content: 'Une seule réponse.' });
+  await page.keyboard.press('Enter');
+  const merged = page.getByRole('region', { name: 'Réponse fusionnée' });
+  await expect(merged).toContainText('Une seule réponse.');
+  await expect(merged).toContainText('Fusionnée par llama3.2:latest');
+  const box = await merged.boundingBox();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+});
