@@ -4,6 +4,10 @@ import { createToolList } from '../tools/registry.ts';
 import type { Chat, SendResult } from './create-chat.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
 import { ACCEPTED_IMAGES, prepareImage, type PreparedImage } from './images.ts';
+import { ACCEPTED_FILES, fileProblem } from './attachments/accept.ts';
+import { prepareFile, type PreparedFile } from './attachments/prepare-file.ts';
+import { FileChips } from './attachments/FileChips.tsx';
+import { MAX_FILES_PER_MESSAGE } from '../../shared/chat/attachments.ts';
 
 interface Pending {
   key: number;
@@ -15,7 +19,8 @@ interface Pending {
  * Where the person writes. Enter sends, Shift+Enter adds a line (and nothing is sent while an
  * input method is composing), Escape stops. The text is kept as a draft per conversation on
  * this device until it is sent, so a reload or a failed send never loses it. Pictures (for
- * vision models) come from the picker, a paste or a drop; they are resized here.
+ * vision models) come from the picker, a paste or a drop; they are resized here. Text files and
+ * PDFs (when the presets offer file upload) are read here too: only their text is sent and kept.
  */
 export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: File[]) => void) => void }) {
   const { t } = useI18n();
@@ -25,6 +30,8 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
   const shownTools = () => props.chat.chatTools().filter((x) => toolNames().has(x.id));
   const [text, setText] = createSignal(loadDraft(props.chat.id()));
   const [pending, setPending] = createSignal<Pending[]>([]);
+  const [pendingFiles, setPendingFiles] = createSignal<Array<{ key: number; file: PreparedFile }>>([]);
+  const [reading, setReading] = createSignal(0);
   const [notice, setNotice] = createSignal('');
   let area: HTMLTextAreaElement | undefined;
   let nextKey = 0;
@@ -46,11 +53,36 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
   const clearPending = () => {
     for (const p of pending()) URL.revokeObjectURL(p.preview);
     setPending([]);
+    setPendingFiles([]);
   };
   onCleanup(clearPending);
 
-  const addFiles = async (files: File[]) => {
-    const images = files.filter((f) => f.type.startsWith('image/'));
+  /** text files and PDFs: read one by one; a file that cannot be attached is said, the others still come */
+  const addDocuments = async (files: File[]) => {
+    if (files.length === 0) return;
+    if (!props.chat.canAttachFiles()) {
+      setNotice(t('chat.noFileUpload'));
+      return;
+    }
+    setNotice('');
+    for (const file of files) {
+      if (pendingFiles().length >= MAX_FILES_PER_MESSAGE) {
+        setNotice(t('chat.tooManyFiles', { n: MAX_FILES_PER_MESSAGE }));
+        return;
+      }
+      setReading((n) => n + 1);
+      setNotice(t('chat.readingFile', { name: file.name }));
+      const r = await prepareFile(file).finally(() => setReading((n) => n - 1));
+      if (r.ok) {
+        setPendingFiles((list) => [...list, { key: nextKey++, file: r.file }]);
+        setNotice('');
+      } else setNotice(fileProblem(t, file.name, r));
+    }
+  };
+
+  const addFiles = async (all: File[]) => {
+    await addDocuments(all.filter((f) => !f.type.startsWith('image/')));
+    const images = all.filter((f) => f.type.startsWith('image/'));
     if (images.length === 0) return;
     if (!props.chat.canAttachImages()) {
       setNotice(t('chat.noVision'));
@@ -75,8 +107,12 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
   const running = () => props.chat.runningHere().length > 0;
 
   const send = () => {
-    if (running()) return;
-    const result: SendResult = props.chat.send(text(), pending().map((p) => p.image));
+    if (running() || reading() > 0) return;
+    const result: SendResult = props.chat.send(
+      text(),
+      pending().map((p) => p.image),
+      pendingFiles().map((p) => p.file),
+    );
     if (result === 'sent') {
       // the conversation id may change (a new chat): clear both drafts
       saveDraft(undefined, '');
@@ -125,6 +161,12 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
           </For>
         </ul>
       </Show>
+      <Show when={pendingFiles().length > 0}>
+        <FileChips
+          files={pendingFiles().map((p) => p.file)}
+          onRemove={(i) => setPendingFiles((list) => list.filter((_, j) => j !== i))}
+        />
+      </Show>
       {/* the chosen presets' tools and filters, each switched on or off for this chat */}
       <Show when={shownTools().length > 0}>
         <div class="chat-tools" role="group" aria-label={t('models.extras.chatTools')}>
@@ -138,16 +180,15 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
         </div>
       </Show>
       <div class="composer-row">
-        <Show when={props.chat.canAttachImages()}>
-          <label class="button-like secondary attach" title={t('chat.attachHelp')}>
+        <Show when={props.chat.canAttachFiles()}>
+          <label class="button-like secondary attach" title={props.chat.canAttachImages() ? `${t('chat.attachHelp')} ${t('chat.attachFilesHelp')}` : t('chat.attachFilesHelp')}>
             <span aria-hidden="true">+</span>
-            <span class="visually-hidden">{t('chat.attach')}</span>
             <input
               class="visually-hidden"
               type="file"
-              accept={ACCEPTED_IMAGES.join(',')}
+              accept={[...(props.chat.canAttachImages() ? ACCEPTED_IMAGES : []), ...ACCEPTED_FILES].join(',')}
               multiple
-              aria-label={t('chat.attach')}
+              aria-label={props.chat.canAttachImages() ? t('chat.attachImagesAndFiles') : t('chat.attachFiles')}
               onChange={(e) => {
                 const files = [...(e.currentTarget.files ?? [])];
                 e.currentTarget.value = '';
@@ -182,7 +223,11 @@ export function Composer(props: { chat: Chat; registerDrop?: (handler: (files: F
         <Show
           when={running()}
           fallback={
-            <button type="submit" class="send" disabled={props.chat.readOnly() || (text().trim() === '' && pending().length === 0)}>
+            <button
+              type="submit"
+              class="send"
+              disabled={props.chat.readOnly() || reading() > 0 || (text().trim() === '' && pending().length === 0 && pendingFiles().length === 0)}
+            >
               {t('chat.send')}
             </button>
           }

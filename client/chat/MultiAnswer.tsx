@@ -7,12 +7,14 @@ import { AnswerView } from './AnswerView.tsx';
 import { SiblingNav } from './SiblingNav.tsx';
 import { createMediaQuery, PHONE_QUERY } from './media.ts';
 import { Avatar } from '../models/Avatar.tsx';
+import { MergedAnswer } from './MergedAnswer.tsx';
 
 /**
  * The answers of several models to one message. Desktop: side by side, each column with
  * its own regenerations and a "continue from this answer" choice. Phone: one at a time, with
  * arrows between the models that only change what is looked at; continuing from another
- * model's answer is the same explicit choice as on a desktop.
+ * model's answer is the same explicit choice as on a desktop. Up to four columns: past two they
+ * wrap into a grid as wide columns allow. Under them, Merge and the merged answer (MergedAnswer).
  */
 export function MultiAnswer(props: { chat: Chat; parentId: string; selectedId: string; state: (id: string) => AnswerState }) {
   const { t } = useI18n();
@@ -75,7 +77,7 @@ export function MultiAnswer(props: { chat: Chat; parentId: string; selectedId: s
       <Show
         when={phone()}
         fallback={
-          <div class="answer-columns" style={{ '--columns': String(columns().length) }}>
+          <div class="answer-columns" classList={{ many: columns().length > 2 }} style={{ '--columns': String(columns().length) }}>
             <Index each={columns()}>{(col) => <Column col={col} />}</Index>
           </div>
         }
@@ -106,6 +108,14 @@ export function MultiAnswer(props: { chat: Chat; parentId: string; selectedId: s
         </Show>
         <Show when={columns()[viewedIndex()]}>{(col) => <Column col={col} />}</Show>
       </Show>
+      <MergedAnswer
+        chat={props.chat}
+        parentId={props.parentId}
+        selectedId={props.selectedId}
+        models={columns().map((c) => c.model)}
+        shownIds={columns().map((c) => c.shownId)}
+        state={props.state}
+      />
     </div>
   );
 }

@@ -5,6 +5,8 @@ import type { Chat } from './create-chat.ts';
 import { SiblingNav } from './SiblingNav.tsx';
 import { BlobImage } from './BlobImage.tsx';
 import { CopyButton } from './CopyButton.tsx';
+import { FileChips } from './attachments/FileChips.tsx';
+import { filesOf } from '../../shared/chat/attachments.ts';
 
 /** A message of the person: its text and pictures, Copy, Edit (a new branch), and `< 1/2 >` between edits. */
 export function UserMessage(props: { chat: Chat; id: string }) {
@@ -31,6 +33,9 @@ export function UserMessage(props: { chat: Chat; id: string }) {
             <div class="thumbs">
               <For each={msg().images}>{(url, i) => <BlobImage url={url} alt={t('chat.imageN', { n: i() + 1 })} />}</For>
             </div>
+          </Show>
+          <Show when={filesOf(msg()).length > 0}>
+            <FileChips files={filesOf(msg())} />
           </Show>
           <Show
             when={editing()}

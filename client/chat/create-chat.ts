@@ -37,6 +37,10 @@ import { usePresets } from '../models/presets-context.tsx';
 import { createAnswerHooks } from '../tools/answer-hooks.ts';
 import { loadView, type SavedView } from './view-cache.ts';
 import { loadRenderer } from './markdown/lazy.ts';
+import { addMerged, mergeable, mergedOffBranch } from '../../shared/chat/merge.ts';
+import { immutable } from '../../shared/schema/stored-string.ts';
+import type { MessageFile } from '../../shared/schema/conversation.ts';
+import type { PreparedFile } from './attachments/prepare-file.ts';
 
 /** Resolves once what was just rendered has been painted. */
 const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -73,12 +77,16 @@ export interface Chat {
   disabledModels: Accessor<string[]>;
   /** every model of the next turn reads images */
   canAttachImages: Accessor<boolean>;
+  /** every preset of the next turn offers file upload (its capability): text files and PDFs */
+  canAttachFiles: Accessor<boolean>;
   /** the tools and filters of the chosen presets, each on or off in this chat (starting from the presets' defaults) */
   chatTools: Accessor<Array<{ id: string; on: boolean }>>;
   setChatTool: (id: string, on: boolean) => void;
   /** answers of this conversation generating in this tab */
   runningHere: Accessor<string[]>;
-  send(text: string, images: readonly PreparedImage[]): SendResult;
+  send(text: string, images: readonly PreparedImage[], files?: readonly PreparedFile[]): SendResult;
+  /** ask `model` to combine the answers `answerIds` of the turn answering `parentId` into one (merge.ts) */
+  merge(parentId: string, model: string, answerIds: readonly string[]): void;
   regenerate(answerId: string): void;
   retry(answerId: string): void;
   continueAnswer(answerId: string): void;
@@ -180,12 +188,10 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     models().filter((ref) => ref.startsWith('preset:') && presets.byId(ref.slice('preset:'.length))?.doc()?.disabled === true),
   );
 
-  const canAttachImages = createMemo(() => {
-    const list = models();
-    // the model reads images, and the preset offers file upload (its capability; absent = on)
-    const uploadOn = (ref: string) => capabilityOn(ref.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'file_upload');
-    return list.length > 0 && list.every((ref) => catalog.info(ref)?.vision === true && uploadOn(ref));
-  });
+  // the preset offers file upload (its capability; absent = on)
+  const uploadOn = (ref: string) => capabilityOn(ref.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'file_upload');
+  const canAttachFiles = createMemo(() => models().length > 0 && models().every(uploadOn));
+  const canAttachImages = createMemo(() => canAttachFiles() && models().every((ref) => catalog.info(ref)?.vision === true));
 
   // from the few answers running in this tab, not by reading every message of the conversation
   const runningHere = createMemo(() => {
@@ -257,7 +263,9 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       const ref = handle.doc().messages[id]?.model ?? null;
       const info = catalog.info(ref);
       const preset = ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined;
-      const hooks = preset
+      // a merge only combines the answers: no retrieval, tools or filters of its own
+      const merging = handle.doc().messages[id]?.mergeOf !== undefined;
+      const hooks = preset && !merging
         ? createAnswerHooks({ repo, client, preset, workspace: workspace()?.doc, knownModels: ollamaModels.models(), handle, answerId: id, off: offInChat() })
         : undefined;
       void generations.start(id, async (ctl) => {
@@ -311,10 +319,14 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
   const makeAnswers = (parentId: string, refs: string[], now: number) =>
     refs.map((model) => answerPlaceholder({ id: newId(), parentId, model, writer: generations.writerId, now }));
 
-  const send = (text: string, images: readonly PreparedImage[]): SendResult => {
+  /** attached files as stored: the text one Automerge value (not per-character text) */
+  const storedFiles = (files: readonly PreparedFile[]): MessageFile[] =>
+    files.map((f) => ({ name: f.name, type: f.type, size: f.size, text: immutable(f.text) }));
+
+  const send = (text: string, images: readonly PreparedImage[], files: readonly PreparedFile[] = []): SendResult => {
     const refs = models();
     if (refs.length === 0) return 'no-model';
-    if (text.trim() === '' && images.length === 0) return 'empty';
+    if (text.trim() === '' && images.length === 0 && files.length === 0) return 'empty';
     if (disabledModels().length > 0) return 'disabled';
     if (runningHere().length > 0) return 'busy';
     const now = Date.now();
@@ -326,8 +338,9 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       if (!ws) return 'not-ready';
       const id = newId();
       const user = userMessage({ id: newId(), parentId: null, content: text, images: imageUrls, models: refs, now });
+      if (files.length > 0) user.files = storedFiles(files);
       const answers = makeAnswers(user.id, refs, now);
-      const title = deriveTitle(text);
+      const title = deriveTitle(text.trim() === '' ? (files[0]?.name ?? '') : text);
       const init = initialConversation(id, title, refs, now);
       addTurn(init, user, answers);
       init.titleSource = 'message';
@@ -350,6 +363,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     // a failed answer of a turn several models answered is not continued from: another model's that succeeded is
     const parentId = d.currentId === null ? null : usableStandIn(d.messages, d.currentId);
     const user = userMessage({ id: newId(), parentId, content: text, images: imageUrls, models: refs, now });
+    if (files.length > 0) user.files = storedFiles(files);
     const answers = makeAnswers(user.id, refs, now);
     // a conversation whose first message failed to get an answer may still lack a title
     // (counted on the plain document: on the change's proxy, one wasm call per message)
@@ -370,9 +384,12 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     if (!w || !old || old.parentId === null || old.model === null) return;
     if (generations.isRunning(answerId)) generations.stop(answerId);
     const [answer] = makeAnswers(old.parentId, [old.model], Date.now());
+    // a merged answer is merged again, from the same answers
+    if (old.mergeOf) answer!.mergeOf = [...old.mergeOf];
     w.handle.change((x) => {
       markInterrupted(x.messages[answerId], Date.now());
-      addRegeneration(x, answer!);
+      if (answer!.mergeOf) addMerged(x, answer!);
+      else addRegeneration(x, answer!);
     });
     markEdited(w.id);
     startAnswers(w.handle, w.id, [answer!.id], false);
@@ -385,7 +402,8 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     w.handle.change((x) => {
       restartAnswer(x.messages[answerId], { writer: generations.writerId, now: Date.now(), keepText });
       // another model's column is redone in place: the branch and its later turns stay
-      if (!inOtherColumn(x.messages, x.currentId, m.parentId, m.model)) selectBranch(x, answerId);
+      const stay = m.mergeOf ? mergedOffBranch(x.messages, x.currentId, answerId) : inOtherColumn(x.messages, x.currentId, m.parentId, m.model);
+      if (!stay) selectBranch(x, answerId);
     });
     markEdited(w.id);
     startAnswers(w.handle, w.id, [answerId], keepText);
@@ -399,11 +417,27 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     if (refs.length === 0) return;
     const now = Date.now();
     const user = userMessage({ id: newId(), parentId: original.parentId, content: text, images: [...original.images], models: refs, now });
+    // the edited message keeps its files (the same stored text)
+    if (original.files && original.files.length > 0) user.files = original.files.map((f) => ({ name: f.name, type: f.type, size: f.size, text: immutable(f.text) }));
     const answers = makeAnswers(user.id, refs, now);
     w.handle.change((x) => addEditedTurn(x, userId, user, answers));
     touchEntry(w.id, refs.at(-1), firstEditIn(w.id));
     persist(w.handle);
     startAnswers(w.handle, w.id, answers.map((a) => a.id), false);
+  };
+
+  const merge = (parentId: string, model: string, answerIds: readonly string[]) => {
+    const w = writable();
+    const d = doc();
+    if (!w || !d || !d.messages[parentId]) return;
+    const ids = answerIds.filter((id) => d.messages[id]?.parentId === parentId && mergeable(d.messages[id]));
+    if (ids.length < 2) return;
+    const [answer] = makeAnswers(parentId, [model], Date.now());
+    answer!.mergeOf = ids;
+    w.handle.change((x) => addMerged(x, answer!));
+    touchEntry(w.id, undefined, firstEditIn(w.id));
+    persist(w.handle);
+    startAnswers(w.handle, w.id, [answer!.id], false);
   };
 
   const select = (messageId: string) => {
@@ -426,6 +460,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     generations,
     disabledModels,
     canAttachImages,
+    canAttachFiles,
     chatTools,
     setChatTool: (id: string, on: boolean) => setToolChoice((c) => ({ ...c, [id]: on })),
     runningHere,
@@ -434,6 +469,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     retry: (id) => rerun(id, false),
     continueAnswer: (id) => rerun(id, true),
     edit,
+    merge,
     select,
     stop: (id) => generations.stop(id),
     stopAll: () => {

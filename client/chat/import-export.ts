@@ -73,6 +73,7 @@ export function exportMarkdown(doc: ConversationDoc, catalog: ModelCatalog, t: T
     modelName: (ref) => catalog.info(ref)?.name ?? ref ?? '',
     thinking: t('chat.thoughts'),
     images: (n) => t('chat.mdImages', { n }),
+    files: (list) => t('chat.mdFiles', { list }),
     untitled: t('chat.untitled'),
   });
   downloadText(exportFileName(doc.title || t('chat.untitled'), 'md'), text, 'text/markdown');

@@ -27,12 +27,14 @@ export function addTurn(d: ConversationDoc, user: ChatMessage, answers: ChatMess
 /**
  * True for an answer of `model` to `parentId` in a turn several models answered when the visible
  * branch goes through another model's answer: its column is not the one the conversation
- * continues from, so redoing it must not move the branch (and hide the turns after it).
+ * continues from (or through the turn's merged answer), so redoing it must not move the branch
+ * (and hide the turns after it).
  */
 export function inOtherColumn(messages: Messages, currentId: string | null, parentId: string | null, model: string | null): boolean {
   if (parentId === null || !isMultiModelTurn(messages, parentId)) return false;
   const selected = branchPath(messages, currentId).find((m) => m.parentId === parentId && m.role === 'assistant');
-  return selected !== undefined && selected.model !== model;
+  // a merged answer (merge.ts) is no model's column, whichever model wrote it
+  return selected !== undefined && (selected.model !== model || selected.mergeOf !== undefined);
 }
 
 /**

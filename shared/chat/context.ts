@@ -2,12 +2,15 @@ import type { ChatMessage } from '../schema/conversation.ts';
 import { fillTemplate } from '../rag/template.ts';
 import type { ChatInputMessage } from './request.ts';
 import { contextFor, type Messages } from './tree.ts';
+import { mergeRequestMessage } from './merge.ts';
+import { filesOf, withFiles } from './attachments.ts';
 
 /**
  * The messages a model sees to write the answer `answerId`: everything before it on the
  * visible branch (each model's own earlier answers in "own thread" mode), whatever model
  * wrote the earlier answers, so switching model mid-conversation keeps the whole context.
  * Continuing an interrupted answer sends its partial text last, as the start of the reply.
+ * A merged answer (merge.ts) sees only the merge prompt: the question and the answers it combines.
  */
 export function contextForAnswer(
   messages: Messages,
@@ -16,6 +19,11 @@ export function contextForAnswer(
 ): ChatMessage[] {
   const answer = messages[answerId];
   if (!answer || answer.parentId === null) return [];
+  if (answer.mergeOf) {
+    const request = mergeRequestMessage(messages, answer);
+    if (!request) return [];
+    return opts.continuing && answer.content !== '' ? [request, answer] : [request];
+  }
   const mode = opts.ownThread && answer.model !== null ? { ownThreadModel: answer.model } : 'selected';
   const list = contextFor(messages, answer.parentId, mode);
   if (opts.continuing && answer.content !== '') list.push(answer);
@@ -53,10 +61,10 @@ export interface ChatInputs {
 export function chatInputs(context: readonly ChatMessage[], opts: InputOptions): ChatInputs {
   const imagesLeftOut: string[] = [];
   const messages = context.map((m, i): ChatInputMessage => {
-    let content = m.content;
+    let content = m.role === 'user' ? withFiles(m.content, filesOf(m)) : m.content;
     const answer = context[i + 1];
     if (m.role === 'user' && answer?.role === 'assistant' && answer.id !== opts.answerId && answer.sources && answer.sources.length > 0) {
-      content = fillTemplate(opts.ragTemplate, answer.sources, m.content);
+      content = fillTemplate(opts.ragTemplate, answer.sources, content);
     }
     const out: ChatInputMessage = { role: m.role, content };
     if (m.role === 'user' && m.images.length > 0) {

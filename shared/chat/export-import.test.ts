@@ -178,3 +178,26 @@ describe('Open WebUI chat JSON', () => {
     expect(exportFileName('🚀', 'json')).toBe('chat-export.json');
   });
 });
+
+describe('attached files in exports', () => {
+  function withFile(): ConversationDoc {
+    const d = initialConversation('conv2', 'Brief', ['ollama:llama3.2:latest'], 0);
+    const files = [{ name: 'brief.pdf', type: 'application/pdf', size: 1234, text: 'Budget is 7 thousand.' }];
+    addTurn(d, msg('u1', null, 'user', { content: 'Read it', models: ['ollama:llama3.2:latest'], files }), [msg('a1', 'u1', 'assistant', { model: 'ollama:llama3.2:latest' })]);
+    return d;
+  }
+
+  it('Markdown names them; Open WebUI’s JSON carries their text, and importing it gives them back', () => {
+    const md = conversationToMarkdown(withFile(), { user: 'You', modelName: (r) => r ?? '', thinking: 'Thinking', images: (n) => `${n} pictures`, files: (l) => `Files: ${l}`, untitled: 'Untitled' });
+    expect(md).toContain('Read it\n\n_Files: brief.pdf_');
+    const exported = JSON.parse(JSON.stringify(conversationToOpenWebUI(withFile(), exportOpts)));
+    expect(exported[0].chat.history.messages.u1.files).toEqual([
+      { type: 'file', name: 'brief.pdf', size: 1234, file: { filename: 'brief.pdf', meta: { name: 'brief.pdf', content_type: 'application/pdf', size: 1234 }, data: { content: 'Budget is 7 thousand.' } } },
+    ]);
+    const back = parseOpenWebUIChats(exported, { resolveModel: (id) => `ollama:${id}`, now: 5 });
+    expect(back.ok).toBe(true);
+    if (!back.ok) return;
+    const [file] = back.chats[0]!.messages.u1!.files!;
+    expect({ ...file, text: String(file!.text) }).toEqual({ name: 'brief.pdf', type: 'application/pdf', size: 1234, text: 'Budget is 7 thousand.' });
+  });
+});

@@ -1,6 +1,8 @@
 import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
 import { branchPath } from './tree.ts';
 import { tokensPerSecond } from './stats.ts';
+import { filesOf } from './attachments.ts';
+import { storedString } from '../schema/stored-string.ts';
 
 /*
  * A conversation out of Atelier: Markdown (the visible branch, for reading and sharing) and
@@ -13,6 +15,8 @@ export interface MarkdownLabels {
   modelName: (ref: string | null) => string;
   thinking: string;
   images: (n: number) => string;
+  /** the names of a message's attached files, as one line */
+  files?: (list: string) => string;
   untitled: string;
 }
 
@@ -26,6 +30,8 @@ export function conversationToMarkdown(doc: Pick<ConversationDoc, 'title' | 'mes
     }
     if (m.content.trim() !== '') parts.push(m.content.trim());
     if (m.images.length > 0) parts.push(`_${labels.images(m.images.length)}_`);
+    const files = filesOf(m);
+    if (files.length > 0 && labels.files) parts.push(`_${labels.files(files.map((f) => f.name).join(', '))}_`);
   }
   return `${parts.join('\n\n')}\n`;
 }
@@ -42,10 +48,18 @@ export interface OwuiChatMessage {
   models?: string[];
   model?: string;
   modelName?: string;
-  files?: Array<{ type: 'image'; url: string }>;
+  files?: Array<{ type: 'image'; url: string } | OwuiFile>;
   done?: boolean;
   error?: { content: string };
   info?: Record<string, number>;
+}
+
+/** An attached file as Open WebUI keeps it on a message (its file record, the extracted text in `data.content`). */
+export interface OwuiFile {
+  type: 'file';
+  name: string;
+  size: number;
+  file: { filename: string; meta: { name: string; content_type: string; size: number }; data: { content: string } };
 }
 
 export interface OwuiChatExport {
@@ -104,8 +118,12 @@ function toOwuiMessage(m: ChatMessage, o: OwuiExportOptions): OwuiChatMessage {
   };
   if (m.role === 'user') {
     out.models = (m.models ?? []).map((r) => o.modelId(r));
-    const files = o.images(m);
-    if (files.length > 0) out.files = files.map((url) => ({ type: 'image' as const, url }));
+    const files: NonNullable<OwuiChatMessage['files']> = o.images(m).map((url) => ({ type: 'image' as const, url }));
+    for (const f of filesOf(m)) {
+      const text = storedString(f.text);
+      files.push({ type: 'file', name: f.name, size: f.size, file: { filename: f.name, meta: { name: f.name, content_type: f.type, size: f.size }, data: { content: text } } });
+    }
+    if (files.length > 0) out.files = files;
   }
   if (m.role === 'assistant') {
     out.model = o.modelId(m.model);

@@ -1,4 +1,5 @@
-import type { ChatMessage, MessageStatus } from '../schema/conversation.ts';
+import type { ChatMessage, MessageFile, MessageStatus } from '../schema/conversation.ts';
+import { immutable } from '../schema/stored-string.ts';
 import { deepestLeaf } from './tree.ts';
 import { deriveTitle } from './title.ts';
 
@@ -88,6 +89,21 @@ function imagesOf(m: Obj): string[] {
   return out;
 }
 
+/** Attached files that carry their text (Open WebUI's file record: `file.data.content`). */
+function attachedFilesOf(m: Obj): MessageFile[] {
+  const out: MessageFile[] = [];
+  for (const f of Array.isArray(m.files) ? m.files : []) {
+    if (!isObj(f) || f.type !== 'file' || !isObj(f.file) || !isObj(f.file.data)) continue;
+    const text = str(f.file.data.content);
+    if (text === null || text === '') continue;
+    const meta = isObj(f.file.meta) ? f.file.meta : {};
+    const name = str(f.name) ?? str(meta.name) ?? str(f.file.filename) ?? 'file';
+    const size = typeof f.size === 'number' && Number.isFinite(f.size) ? f.size : typeof meta.size === 'number' ? meta.size : text.length;
+    out.push({ name, type: str(meta.content_type) ?? 'text/plain', size, text: immutable(text) });
+  }
+  return out;
+}
+
 function messageOf(key: string, raw: unknown, o: ChatImportOptions, fallbackTime: number): { msg: ChatMessage; images: string[] } | null {
   if (!isObj(raw)) return null;
   const id = str(raw.id) ?? key;
@@ -116,6 +132,8 @@ function messageOf(key: string, raw: unknown, o: ChatImportOptions, fallbackTime
   if (role === 'user') {
     const models = strList(raw.models).map((m) => o.resolveModel(m));
     if (models.length > 0) msg.models = models;
+    const files = attachedFilesOf(raw);
+    if (files.length > 0) msg.files = files;
   }
   if (role === 'assistant' && isObj(raw.info)) {
     for (const k of ['eval_count', 'eval_duration', 'prompt_eval_count', 'prompt_eval_duration', 'total_duration', 'load_duration']) {

@@ -100,7 +100,8 @@ export function usableStandIn(messages: Messages, id: string): string {
   if (!Array.isArray(models) || new Set(models).size < 2) return id;
   const other = siblings(messages, id)
     .ids.map((s) => messages[s]!)
-    .filter((s) => s.role === 'assistant' && s.model !== m.model && usableAnswer(s) && s.content !== '')
+    // a merged answer (mergeOf) stands in for none, and any model's answer stands in for it
+    .filter((s) => s.role === 'assistant' && !s.mergeOf && (s.model !== m.model || m.mergeOf !== undefined) && usableAnswer(s) && s.content !== '')
     .at(-1);
   return other?.id ?? id;
 }
@@ -118,10 +119,10 @@ export function contextFor(messages: Messages, leafId: string | null, mode: Cont
   const out: ChatMessage[] = [];
   for (const m of path) {
     let chosen = m.role === 'assistant' ? messages[usableStandIn(messages, m.id)]! : m;
-    if (mode !== 'selected' && m.role === 'assistant' && m.model !== mode.ownThreadModel) {
+    if (mode !== 'selected' && m.role === 'assistant' && (m.model !== mode.ownThreadModel || m.mergeOf !== undefined)) {
       const own = siblings(messages, m.id)
         .ids.map((id) => messages[id]!)
-        .filter((s) => s.role === 'assistant' && s.model === mode.ownThreadModel && usableAnswer(s))
+        .filter((s) => s.role === 'assistant' && !s.mergeOf && s.model === mode.ownThreadModel && usableAnswer(s))
         .at(-1);
       if (own) chosen = own;
     }

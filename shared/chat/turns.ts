@@ -61,7 +61,8 @@ export function answerColumns(
   if (!parent) return [];
   const answers = [...new Set(parent.childrenIds)]
     .map((id) => messages[id])
-    .filter((m): m is NonNullable<typeof m> => m !== undefined && m.role === 'assistant');
+    // merged answers (merge.ts) are shown apart, never in a model's column
+    .filter((m): m is NonNullable<typeof m> => m !== undefined && m.role === 'assistant' && !m.mergeOf);
   const models = [...new Set(parent.models ?? [])];
   for (const a of answers) if (a.model !== null && !models.includes(a.model)) models.push(a.model);
   const selected = messages[selectedId];

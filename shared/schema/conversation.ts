@@ -1,3 +1,4 @@
+import type { StoredString } from './stored-string.ts';
 import { KIND, SCHEMA } from './kinds.ts';
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
@@ -46,6 +47,20 @@ export type ChatMessage = {
   toolCalls?: MessageToolCall[];
   /** answers: pictures of earlier messages (blob URLs) left out of its request, the model not reading images */
   imagesLeftOut?: string[];
+  /** merged answers: the answers of the turn it combines (shared/chat/merge.ts); its model wrote it */
+  mergeOf?: string[];
+  /** user messages: text files and PDFs attached, their extracted text sent with the message */
+  files?: MessageFile[];
+};
+
+/** A file attached to a user message: its extracted text (one ImmutableString value), not its bytes. */
+export type MessageFile = {
+  name: string;
+  /** MIME type of the original file */
+  type: string;
+  /** bytes of the original file */
+  size: number;
+  text: StoredString;
 };
 
 /** One passage given to the model (`<source id="n">`). */

@@ -113,6 +113,7 @@ const messageSchema = v.looseObject({
   updatedAt: v.optional(v.number()),
   writer: v.optional(v.string()),
   diagnosis: v.optional(v.nullable(v.looseObject({ code: v.string() }))),
+  mergeOf: v.optional(v.array(v.string())),
 });
 
 const conversationSchema = v.looseObject({

@@ -1,0 +1,92 @@
+import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
+import { addMessage, branchPath, type Messages } from './tree.ts';
+
+/*
+ * Merging the answers of a turn several models answered (Open WebUI's "Merge Responses",
+ * a mixture-of-agents step): one chosen model is asked to combine them into one answer.
+ * The merged answer is an assistant message among the turn's answers, marked by `mergeOf`
+ * (the ids of the answers it combines), so it streams, stops, retries, syncs and can be
+ * continued from like any answer. It never belongs to a model's column.
+ */
+
+/**
+ * Open WebUI's prompt (DEFAULT_MOA_GENERATION_PROMPT_TEMPLATE in backend/open_webui/config.py),
+ * with the question and the answers filled the way its moa_response_generation_template does.
+ * Kept in English as Open WebUI sends it: it instructs the model, the person never reads it.
+ */
+export const MERGE_PROMPT_TEMPLATE = `You have been provided with a set of responses from various models to the latest user query: "{{prompt}}"
+
+Your task is to synthesize these responses into a single, high-quality response. It is crucial to critically evaluate the information provided in these responses, recognizing that some of it may be biased or incorrect. Your response should not simply replicate the given answers but should offer a refined, accurate, and comprehensive reply to the instruction. Ensure your response is well-structured, coherent, and adheres to the highest standards of accuracy and reliability.
+
+Responses from models: {{responses}}`;
+
+export function mergePrompt(question: string, responses: readonly string[]): string {
+  const joined = responses.map((r) => `"""${r}"""`).join('\n\n');
+  // one pass, so a question containing "{{responses}}" is not filled in turn
+  return MERGE_PROMPT_TEMPLATE.replace(/\{\{(prompt|responses)\}\}/g, (_, k: string) => (k === 'prompt' ? question : joined));
+}
+
+export function isMerged(m: ChatMessage | undefined): boolean {
+  return Array.isArray(m?.mergeOf);
+}
+
+/** An answer that can be merged: finished or stopped with some text. */
+export function mergeable(m: ChatMessage | undefined): m is ChatMessage {
+  return m !== undefined && m.role === 'assistant' && !isMerged(m) && (m.status === 'done' || m.status === 'stopped') && m.content.trim() !== '';
+}
+
+/** The merged answers of the turn answering `parentId`, oldest first. */
+export function mergedAnswers(messages: Messages, parentId: string): string[] {
+  const parent = messages[parentId];
+  if (!parent) return [];
+  return [...new Set(parent.childrenIds)].filter((id) => isMerged(messages[id]));
+}
+
+/**
+ * What the merging model is sent: one user message, the prompt holding the question and the
+ * answers (as Open WebUI sends it, without the rest of the conversation). Answers that are
+ * gone or no longer usable (retried meanwhile and failed) are left out.
+ */
+export function mergeRequestMessage(messages: Messages, merged: ChatMessage): ChatMessage | null {
+  const question = merged.parentId === null ? undefined : messages[merged.parentId];
+  if (!question || !merged.mergeOf) return null;
+  const responses = merged.mergeOf.map((id) => messages[id]).filter(mergeable).map((m) => m.content);
+  return {
+    id: `${merged.id}:merge-request`,
+    parentId: null,
+    childrenIds: [],
+    role: 'user',
+    content: mergePrompt(question.content, responses),
+    model: null,
+    thinking: '',
+    images: [],
+    timestamp: merged.timestamp,
+    status: 'done',
+    error: null,
+    stats: {},
+  };
+}
+
+/**
+ * Add a merged answer (inside a change). It becomes the selected answer when the branch ends at
+ * this turn or goes through one of its merged answers (a new merge of the one continued from);
+ * otherwise the branch stays, so later turns are not hidden.
+ */
+export function addMerged(d: ConversationDoc, answer: ChatMessage): void {
+  const current = d.currentId;
+  const onBranch = branchPath(d.messages, current).find((m) => m.parentId === answer.parentId && m.role === 'assistant');
+  const select = onBranch !== undefined && (onBranch.id === current || isMerged(onBranch));
+  addMessage(d, answer);
+  if (!select && d.currentId !== current) d.currentId = current;
+}
+
+/**
+ * True when the visible branch goes through another answer of the merged answer's turn:
+ * redoing it (retry, continue) must then leave the branch where it is.
+ */
+export function mergedOffBranch(messages: Messages, currentId: string | null, id: string): boolean {
+  const m = messages[id];
+  if (!m || m.parentId === null) return false;
+  const selected = branchPath(messages, currentId).find((x) => x.parentId === m.parentId && x.role === 'assistant');
+  return selected !== undefined && selected.id !== id;
+}
