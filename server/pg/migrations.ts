@@ -58,6 +58,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX chunk_parts_account ON chunk_parts (account, written_at);
     `,
   },
+  {
+    version: 2,
+    name: 'accounts',
+    sql: `
+      -- As accounts.json: only sha256(token) is kept; n orders accounts by creation.
+      CREATE TABLE accounts (
+        id text PRIMARY KEY,
+        n bigserial NOT NULL,
+        name text NOT NULL UNIQUE,
+        token_hash text NOT NULL UNIQUE,
+        workspace_url text,
+        key_id text,
+        created_at bigint NOT NULL,
+        legacy_done_at bigint
+      );
+      -- Tokens rotated or removed: refused, but not counted as guesses (kept 180 days).
+      CREATE TABLE revoked_tokens (
+        token_hash text PRIMARY KEY,
+        revoked_at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migrate(client: pg.ClientBase, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
