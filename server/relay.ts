@@ -123,6 +123,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     keepAliveInterval: opts.keepAliveInterval,
     trustProxy: opts.trustProxy,
     headers,
+    ...(db ? { hubs: { ephBridge: db.chunks.ephBridge } } : {}),
   });
   const stopWatching = accounts.watch(() => void endpoint.revalidate());
 

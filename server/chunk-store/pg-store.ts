@@ -24,12 +24,17 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ChunkKind } from '../../shared/sync/protocol.ts';
+import type { EphBridge } from '../sync/account-hub.ts';
 import { inTransaction, isTransient, makePool } from '../pg/db.ts';
 import { migrate } from '../pg/migrations.ts';
 import { ChunkStoreError, type AccountLog, type AppendResult, type ChunkMeta, type ChunkStore, type ChunkUpload, type StoredEntry } from './chunk-store.ts';
 
 export const DEFAULT_GRACE_MS = 7 * 24 * 3600_000;
 export const NOTIFY_CHANNEL = 'atelier_chunks';
+/** Ephemeral frames between relays: `<relay id>:<account>:<frame, base64>` */
+export const EPH_CHANNEL = 'atelier_eph';
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_NOTIFY_BYTES = 7_999;
 /** Parts of uploads never committed are deleted by reclaim() once this old. */
 const ABANDONED_UPLOAD_MS = 24 * 3600_000;
 
@@ -82,6 +87,36 @@ export class PgChunkStore implements ChunkStore {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #closed = false;
   #migrated: Promise<unknown> | null = null;
+  /** tells this process's own ephemeral notifications apart (it delivered them locally already) */
+  readonly #relayId = randomUUID();
+  readonly #eph = new Map<string, Set<(frame: Uint8Array) => void>>();
+
+  /**
+   * Ephemeral frames to the other relays through NOTIFY. A frame whose notification would pass
+   * PostgreSQL's 8000-byte limit (a body of about 5.9 KB) reaches only this relay's sockets, and
+   * is logged; the app's ephemeral messages are far smaller.
+   */
+  readonly ephBridge: EphBridge = {
+    publish: (accountId, frame) => {
+      const payload = `${this.#relayId}:${accountId}:${Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64')}`;
+      if (payload.length > MAX_NOTIFY_BYTES) {
+        this.#opts.log?.(`sync: account ${accountId}: an ephemeral message of ${frame.length} bytes went to this relay's devices only (too large for NOTIFY)`);
+        return;
+      }
+      this.pool.query('SELECT pg_notify($1, $2)', [EPH_CHANNEL, payload]).catch((err: unknown) => {
+        this.#opts.log?.(`sync: account ${accountId}: an ephemeral message did not reach the other relays (${err instanceof Error ? err.message : String(err)})`);
+      });
+    },
+    subscribe: (accountId, deliver) => {
+      let set = this.#eph.get(accountId);
+      if (!set) this.#eph.set(accountId, (set = new Set()));
+      set.add(deliver);
+      return () => {
+        set.delete(deliver);
+        if (set.size === 0 && this.#eph.get(accountId) === set) this.#eph.delete(accountId);
+      };
+    },
+  };
 
   constructor(opts: PgChunkStoreOptions) {
     if (!opts.pool && !opts.url) throw new Error('PgChunkStore needs a pool or a url');
@@ -143,12 +178,22 @@ export class PgChunkStore implements ChunkStore {
       c.on('error', (err) => lost(err.message));
       c.on('end', () => lost('closed'));
       c.on('notification', (n) => {
-        if (n.channel !== NOTIFY_CHANNEL || !n.payload) return;
-        const account = n.payload.slice(0, n.payload.lastIndexOf(':'));
-        for (const log of this.#open.get(account) ?? []) log.poke();
+        if (!n.payload) return;
+        if (n.channel === NOTIFY_CHANNEL) {
+          const account = n.payload.slice(0, n.payload.lastIndexOf(':'));
+          for (const log of this.#open.get(account) ?? []) log.poke();
+        } else if (n.channel === EPH_CHANNEL) {
+          const [relay, account, b64] = n.payload.split(':');
+          if (relay === this.#relayId || !account || b64 === undefined) return;
+          const subs = this.#eph.get(account);
+          if (!subs) return;
+          const frame = Buffer.from(b64, 'base64');
+          for (const deliver of subs) deliver(frame);
+        }
       });
       try {
         await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+        await c.query(`LISTEN ${EPH_CHANNEL}`);
       } catch (err) {
         c.release(true);
         throw err;

@@ -53,6 +53,29 @@ describe('relays sharing one database', () => {
     expect(Buffer.from(got.bytes).equals(back)).toBe(true);
   });
 
+  it("passes an ephemeral message from a device on one relay to the account's devices on the other, and never to another account", async () => {
+    const { one, two, connect } = await twoRelays();
+    const a = await connect(one);
+    const b = await connect(two);
+    const { token: otherToken } = await two.accounts.create('mallory');
+    const m = await V2Client.connect(two.url, otherToken);
+    cleanups.push(() => m.client.close());
+    const doc = docId();
+    const body = randomBytes(2000);
+    a.client.send({ t: 'eph', doc }, body);
+    const got = await b.client.until(() => b.client.frames.find((f) => f.header.t === 'eph'), 'the ephemeral message from the other relay');
+    expect(got.header).toMatchObject({ t: 'eph', doc });
+    expect(Buffer.from(got.body).equals(body)).toBe(true);
+    // And the other way; the sender never gets its own message back.
+    b.client.send({ t: 'eph' }, randomBytes(10));
+    await a.client.until(() => a.client.frames.find((f) => f.header.t === 'eph'), 'the answer');
+    expect(b.client.frames.filter((f) => f.header.t === 'eph')).toHaveLength(1);
+    // Another account's socket on the same relay heard nothing: a put it makes arrives after
+    // everything sent before it, and still no eph.
+    await m.client.putAndWait(docId(), chunkId(), randomBytes(5));
+    expect(m.client.frames.some((f) => f.header.t === 'eph')).toBe(false);
+  });
+
   it('keeps seqs gap-free and ordered under concurrent uploads through both relays, and every device gets each entry once in seq order', async () => {
     const { one, two, connect } = await twoRelays();
     const a = await connect(one);
