@@ -5,10 +5,14 @@
  * with a retryable nack, and once it is back both relays take uploads and fan out again by
  * themselves.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.ts';
-import { cleanupAfterEach } from './helpers.ts';
+import { CLOSE } from '../../shared/sync/protocol.ts';
+import { cleanupAfterEach, tempDir } from './helpers.ts';
 import { chunkId, docId, V2Client } from './v2-client.ts';
 
 const { cleanups, tempRelay } = cleanupAfterEach();
@@ -34,7 +38,40 @@ async function twoRelays() {
   return { one, two, token, connect };
 }
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `npm run account -- …` with DATABASE_URL (and a DATA_DIR it must not need). */
+function cli(databaseUrl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tmp = tempDir('pg-cli');
+  cleanups.push(tmp.remove);
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'server/account-cli.ts', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: tmp.dir } }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 describe('relays sharing one database', () => {
+  it('npm run account works against the database: a token it adds works on every relay at once, and a rotation closes its sockets on every relay', async () => {
+    const databaseUrl = cluster.createDatabase(`cli${++dbs}`);
+    const one = (await tempRelay('pg-cli-1', { databaseUrl })).relay;
+    const two = (await tempRelay('pg-cli-2', { databaseUrl })).relay;
+    const added = await cli(databaseUrl, 'add', 'carol');
+    expect(added.code, added.stderr).toBe(0);
+    const token = added.stdout.trim().split('\n').at(-1) ?? '';
+    const a = await V2Client.connect(one.url, token);
+    const b = await V2Client.connect(two.url, token);
+    cleanups.push(() => a.client.close(), () => b.client.close());
+    expect(a.welcome.account).toBe(b.welcome.account);
+    const listed = await cli(databaseUrl, 'list');
+    expect(listed.stdout).toContain('carol');
+    const rotated = await cli(databaseUrl, 'rotate', 'carol');
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect((await a.client.closed).code).toBe(CLOSE.tokenRefused);
+    expect((await b.client.closed).code).toBe(CLOSE.tokenRefused);
+  });
+
+
   it("delivers a chunk uploaded through one relay live to the account's device on another", async () => {
     const { one, two, connect } = await twoRelays();
     const a = await connect(one);
