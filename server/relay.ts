@@ -102,7 +102,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     await db?.chunks.start();
   } catch (err) {
     await db?.close();
-    throw err;
+    if (!db) throw err;
+    // The URL may hold a password: never in the message.
+    throw new Error(`could not reach or prepare the database of DATABASE_URL: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   const auth = new AuthGate(accounts, limits, log, opts.authClock);
