@@ -198,6 +198,10 @@ export class PgChunkStore implements ChunkStore {
         c.release(true);
         throw err;
       }
+      if (this.#closed) {
+        c.release(true);
+        return;
+      }
       this.#listener = c;
       // Anything committed while nobody listened is read now.
       for (const set of this.#open.values()) for (const log of set) log.poke();

@@ -18,6 +18,10 @@ export function makePool(opts: PgOptions): pg.Pool {
     max: opts.max ?? 10,
     // A database that does not answer must not hold an upload forever: the device retries.
     connectionTimeoutMillis: 5_000,
+    // Nor a database that stops answering mid-query (a commit waits at most this for its lock).
+    query_timeout: 60_000,
+    // Finds a database host that vanished (no RST) under the long-lived LISTEN connection.
+    keepAlive: true,
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (err) => opts.log?.(`database: an idle connection failed: ${err.message}`));
