@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPgCluster, type PgCluster } from '../../tests/helpers/pg-cluster.ts';
 import { runChunkStoreTests, storeChunk } from './acceptance.ts';
-import type { StoredEntry } from './chunk-store.ts';
+import { isUpload, type StoredEntry } from './chunk-store.ts';
 import { PgChunkStore } from './pg-store.ts';
 
 let cluster: PgCluster;
@@ -89,6 +89,32 @@ describe('PgChunkStore across processes (one store per relay, one database)', ()
       }
       const again = await storeChunk(log, { doc: DOC, chunk: cid(), kind: 'change' }, randomBytes(10));
       expect(again.seq).toBe(2);
+      const [e] = log.entriesAfter(0, 1);
+      expect(e && Buffer.from(await log.read(e, 0, e.size)).equals(kept)).toBe(true);
+      await log.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('deletes the stored parts of an upload never committed (a device gone mid-chunk) once a day old, and nothing committed', async () => {
+    const clock = { t: 1_700_000_000_000 };
+    const store = new PgChunkStore({ url: cluster.createDatabase(`abandon${++dbs}`), now: () => clock.t });
+    try {
+      const log = await store.open(ACCOUNT);
+      const kept = randomBytes(100);
+      await storeChunk(log, { doc: DOC, chunk: cid(), kind: 'change' }, kept);
+      const up = log.begin({ doc: DOC, chunk: cid(), kind: 'change', size: 2000 });
+      if (!isUpload(up)) throw new Error('expected an upload');
+      await up.write(randomBytes(1000));
+      up.abort();
+      const parts = async () => Number((await store.pool.query<{ n: string }>('SELECT count(*) AS n FROM chunk_parts')).rows[0]?.n);
+      expect(await parts()).toBe(2);
+      await log.reclaim();
+      expect(await parts()).toBe(2); // not a day old yet: maybe still being uploaded
+      clock.t += 24 * 3600_000 + 1;
+      await log.reclaim();
+      expect(await parts()).toBe(1);
       const [e] = log.entriesAfter(0, 1);
       expect(e && Buffer.from(await log.read(e, 0, e.size)).equals(kept)).toBe(true);
       await log.close();
