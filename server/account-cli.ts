@@ -12,7 +12,8 @@
 import { AccountStoreError, FileAccountStore, accountDocumentsDir, pairingLink, type Account } from './accounts.ts';
 import { ChunkStoreError } from './chunk-store/chunk-store.ts';
 import { FilesChunkStore } from './chunk-store/files-store.ts';
-import { ConfigError, loadConfig, relayOrigin } from './config.ts';
+import { ConfigError, loadConfig, relayOrigin, type RelayConfig } from './config.ts';
+import { openDatabase, type Database } from './pg/open.ts';
 import { hasLegacyFiles, purgeLegacyFiles } from './legacy.ts';
 import { syncUrl } from './relay-url.ts';
 
@@ -29,15 +30,27 @@ const USAGE = `Usage:
   npm run account -- recover <name> [<document id>]
                                      serve again the chunks a device's snapshot replaced within
                                      DROPPED_GRACE_MS (all documents, or one): every device gets
-                                     them back (run it while the relay is stopped)
-Environment: DATA_DIR (default ./data); HOST, PORT, TLS_CERT/TLS_KEY shape the pairing link.`;
+                                     them back (run it while the relay is stopped; with
+                                     DATABASE_URL the relays may keep running)
+Environment: DATA_DIR (default ./data), or DATABASE_URL for accounts in PostgreSQL;
+HOST, PORT, TLS_CERT/TLS_KEY shape the pairing link.`;
 
 class UsageError extends Error {}
 
 async function run(argv: string[]): Promise<void> {
-  const [command, ...args] = argv;
   const config = loadConfig();
-  const store = new FileAccountStore({ dataDir: config.dataDir });
+  // DATABASE_URL: the same accounts every relay on that database serves (changes reach them at once).
+  const db = config.databaseUrl ? openDatabase(config.databaseUrl, config.droppedGraceMs, () => {}) : null;
+  try {
+    await runWith(argv, config, db);
+  } finally {
+    await db?.close();
+  }
+}
+
+async function runWith(argv: string[], config: RelayConfig, db: Database | null): Promise<void> {
+  const [command, ...args] = argv;
+  const store = db?.accounts ?? new FileAccountStore({ dataDir: config.dataDir });
   const byName = async (name: string): Promise<Account> => {
     const account = (await store.list()).find((a) => a.name === name.trim());
     if (!account) throw new AccountStoreError('no-such-account', `No account named "${name}"`);
@@ -119,7 +132,7 @@ async function run(argv: string[]): Promise<void> {
       const account = await byName(args[0]);
       let log;
       try {
-        log = await new FilesChunkStore({ dataDir: config.dataDir, graceMs: config.droppedGraceMs }).open(account.id);
+        log = db ? await db.chunks.open(account.id) : await new FilesChunkStore({ dataDir: config.dataDir, graceMs: config.droppedGraceMs }).open(account.id);
       } catch (err) {
         if (err instanceof ChunkStoreError && err.code === 'locked') {
           throw new RefusedError(`The relay has account "${account.name}" open: stop the relay, run this again, then start it.`);

@@ -14,7 +14,14 @@ describe('loadConfig', () => {
       limits: DEFAULT_LIMITS,
       maxBytesInFlight: DEFAULT_BYTES_IN_FLIGHT,
       droppedGraceMs: DEFAULT_DROPPED_GRACE_MS,
+      databaseUrl: null,
     });
+  });
+
+  it('takes a PostgreSQL DATABASE_URL and refuses anything else with a sentence', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://relay:pw@db:5432/atelier' }).databaseUrl).toBe('postgres://relay:pw@db:5432/atelier');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/atelier' })).toThrow(/must start with postgres:\/\//);
+    expect(() => loadConfig({ DATABASE_URL: 'db:5432' })).toThrow(/DATABASE_URL must/);
   });
 
   it('reads limits and idle timeouts, with size suffixes', () => {

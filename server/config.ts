@@ -7,6 +7,10 @@
  *               phones on the LAN).
  *   DATA_DIR    where accounts.json and each account's encrypted log live (default ./data);
  *               the relay refuses to start if it cannot write there.
+ *   DATABASE_URL postgres://user:password@host:port/database: accounts, tokens and every
+ *               account's chunk log live in PostgreSQL instead of DATA_DIR, so several relay
+ *               processes (on one or many machines) can serve the same accounts behind a load
+ *               balancer (README: "Running several relays"). Unset (the default): local files.
  *   STATIC_DIR  the built client to serve (default ./dist, produced by `npm run build`).
  *   TLS_CERT    path to a PEM certificate chain } when both are set the relay serves
  *   TLS_KEY     path to the PEM private key      } https:// and wss:// instead of http/ws
@@ -111,6 +115,8 @@ export interface RelayConfig {
   /** per account (MAX_BYTES_IN_FLIGHT) */
   maxBytesInFlight: number;
   droppedGraceMs: number;
+  /** DATABASE_URL, or null for the local-files store */
+  databaseUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -201,7 +207,22 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     limits: loadLimits(env),
     maxBytesInFlight: parseBytesInFlight(read(env, 'MAX_BYTES_IN_FLIGHT')),
     droppedGraceMs: parseCount('DROPPED_GRACE_MS', read(env, 'DROPPED_GRACE_MS'), DEFAULT_DROPPED_GRACE_MS),
+    databaseUrl: parseDatabaseUrl(read(env, 'DATABASE_URL')),
   };
+}
+
+export function parseDatabaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a URL like postgres://user:password@host:5432/database');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql:// (got ${u.protocol}//…)`);
+  }
+  return raw;
 }
 
 /** The soft "Max open files" of a /proc/<pid>/limits text; null when absent or unlimited. */

@@ -11,7 +11,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
-import { accountsFilePath, pairingLink } from './accounts.ts';
+import { AccountStoreError, accountsFilePath, pairingLink } from './accounts.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirError } from './data-dir.ts';
 import { startRelay, syncUrl, type Relay } from './relay.ts';
@@ -85,14 +85,23 @@ function logStatsEvery(relay: Relay, ms: number): void {
 async function main(): Promise<void> {
   const config = loadConfig();
   keepServingOnStrayRejections();
-  const firstStart = !(await fsp.stat(accountsFilePath(config.dataDir)).catch(() => null));
+  const noAccountsFile = !(await fsp.stat(accountsFilePath(config.dataDir)).catch(() => null));
   const relay = await startRelay({ ...config, log });
+  // With a database, the first relay to find it without accounts makes "default" (another relay
+  // starting at the same moment loses the race and just goes on).
+  const firstStart = config.databaseUrl ? (await relay.accounts.list()).length === 0 : noAccountsFile;
   handleSignals(relay);
   const statsMs = Number(process.env.LOG_STATS_MS ?? 0);
   if (Number.isFinite(statsMs) && statsMs > 0) logStatsEvery(relay, statsMs);
 
-  if (firstStart) {
-    const { token, account } = await relay.accounts.create('default');
+  const made = !firstStart
+    ? null
+    : await relay.accounts.create('default').catch((err: unknown) => {
+        if (err instanceof AccountStoreError && err.code === 'duplicate-name') return null;
+        throw err;
+      });
+  if (made) {
+    const { token, account } = made;
     console.log(
       [
         '',

@@ -12,6 +12,7 @@ import { FileAccountStore, type AccountStore } from './accounts.ts';
 import { AuthGate, type GateClock } from './auth-gate.ts';
 import type { ChunkStore } from './chunk-store/chunk-store.ts';
 import { FilesChunkStore } from './chunk-store/files-store.ts';
+import { openDatabase } from './pg/open.ts';
 import { createConnectionGuard } from './connection-guard.ts';
 import { checkDataDir } from './data-dir.ts';
 import { createApiHandler } from './http-api.ts';
@@ -45,6 +46,11 @@ export interface RelayOptions {
   droppedGraceMs?: number;
   /** Per-account cap on bytes of its traffic held in memory (default 64 MiB). */
   maxBytesInFlight?: number;
+  /**
+   * DATABASE_URL: accounts and chunk logs in PostgreSQL (shared by every relay on that database)
+   * instead of DATA_DIR's files. Null/absent: local files.
+   */
+  databaseUrl?: string | null;
   /** Time allowed for a socket's hello (default 5000 ms). */
   helloTimeoutMs?: number;
 }
@@ -88,13 +94,23 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const headers = securityHeaders(tls);
   await checkDataDir(opts.dataDir);
 
-  const accounts = new FileAccountStore({ dataDir: opts.dataDir, pollMs: opts.accountsPollMs });
-  await accounts.list(); // a corrupt accounts.json should stop the start, not the first connection
+  const db = opts.databaseUrl ? openDatabase(opts.databaseUrl, opts.droppedGraceMs, log) : null;
+  const accounts: AccountStore = db?.accounts ?? new FileAccountStore({ dataDir: opts.dataDir, pollMs: opts.accountsPollMs });
+  try {
+    // A corrupt accounts.json (or a database that cannot be reached or migrated) stops the start, not the first connection.
+    await accounts.list();
+    await db?.chunks.start();
+  } catch (err) {
+    await db?.close();
+    if (!db) throw err;
+    // The URL may hold a password: never in the message.
+    throw new Error(`could not reach or prepare the database of DATABASE_URL: ${err instanceof Error ? err.message : String(err)}`);
+  }
 
   const auth = new AuthGate(accounts, limits, log, opts.authClock);
   const api = createApiHandler({ auth, trustProxy: opts.trustProxy, dataDir: opts.dataDir, accounts });
   const serveStatic = createStaticHandler(opts.staticDir ?? null);
-  const store = opts.chunkStore ?? new FilesChunkStore({ dataDir: opts.dataDir, graceMs: opts.droppedGraceMs, log });
+  const store = opts.chunkStore ?? db?.chunks ?? new FilesChunkStore({ dataDir: opts.dataDir, graceMs: opts.droppedGraceMs, log });
   const endpoint = createSyncEndpoint({
     accounts,
     store,
@@ -109,6 +125,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     keepAliveInterval: opts.keepAliveInterval,
     trustProxy: opts.trustProxy,
     headers,
+    ...(db ? { hubs: { ephBridge: db.chunks.ephBridge } } : {}),
   });
   const stopWatching = accounts.watch(() => void endpoint.revalidate());
 
@@ -173,7 +190,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   const port = (server.address() as AddressInfo).port;
   const url = relayOrigin(opts.host, port, tls);
-  log(`listening on ${url} (sync at ${syncUrl(url)}, data in ${opts.dataDir}; at most ${maxOpen || 'unlimited'} connections)`);
+  log(`listening on ${url} (sync at ${syncUrl(url)}, data in ${db ? 'PostgreSQL (DATABASE_URL)' : opts.dataDir}; at most ${maxOpen || 'unlimited'} connections)`);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -186,6 +203,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       } finally {
         server.closeAllConnections();
         await serverClosed;
+        await db?.close();
       }
       log('stopped; every account log closed');
     })();

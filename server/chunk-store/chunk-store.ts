@@ -8,7 +8,7 @@
  * durable, the covered chunks stop being served (dropped); they stay recoverable for a grace
  * period and are reclaimed after it.
  *
- * Implementations: files-store.ts (local files). Behaviour every implementation must have is
+ * Implementations: files-store.ts (local files), pg-store.ts (PostgreSQL, shared by several relays). Behaviour every implementation must have is
  * checked by acceptance.ts.
  */
 import type { ChunkKind } from '../../shared/sync/protocol.ts';

@@ -15,6 +15,17 @@ export interface HubMember {
   /** durable entries of the account, in seq order (the member sends them if it has caught up) */
   onEntries(entries: readonly StoredEntry[], origin: HubMember | undefined): void;
   onPresence(peers: number): void;
+  /** an ephemeral frame from the account's socket on another relay process (EphBridge) */
+  onEph?(frame: Uint8Array): void;
+}
+
+/**
+ * Carries ephemeral frames between relay processes that serve the same accounts (DATABASE_URL).
+ * Best effort, like ephemeral messages themselves: never stored, no order across relays.
+ */
+export interface EphBridge {
+  publish(accountId: string, frame: Uint8Array): void;
+  subscribe(accountId: string, deliver: (frame: Uint8Array) => void): () => void;
 }
 
 export interface HubStats {
@@ -44,8 +55,10 @@ export class AccountHub {
   /** bytes of uploads begun and not yet committed (quota) */
   reserved = 0;
   readonly #stopListening: () => void;
+  readonly #bridge: EphBridge | undefined;
+  readonly #stopBridge: (() => void) | undefined;
 
-  constructor(accountId: string, log: AccountLog, cap: number, headroom: number) {
+  constructor(accountId: string, log: AccountLog, cap: number, headroom: number, bridge?: EphBridge) {
     this.accountId = accountId;
     this.log = log;
     this.#cap = cap;
@@ -58,6 +71,15 @@ export class AccountHub {
       }
       for (const e of entries) this.#origins.delete(`${e.doc}/${e.chunk}`);
     });
+    this.#bridge = bridge;
+    this.#stopBridge = bridge?.subscribe(accountId, (frame) => {
+      for (const m of this.members) m.onEph?.(frame);
+    });
+  }
+
+  /** Sends an ephemeral frame to the account's sockets on other relay processes, if any. */
+  publishEph(frame: Uint8Array): void {
+    this.#bridge?.publish(this.accountId, frame);
   }
 
   setOrigin(doc: string, chunk: string, member: HubMember): void {
@@ -152,6 +174,7 @@ export class AccountHub {
 
   async close(): Promise<void> {
     this.#stopListening();
+    this.#stopBridge?.();
     await this.log.close();
   }
 }
@@ -181,6 +204,8 @@ export interface HubsOptions {
    * memory its accounts' indexes and frames used instead of keeping it until the next allocation.
    */
   onAllClosed?: () => void;
+  /** ephemeral frames to and from other relay processes (relays sharing a database) */
+  ephBridge?: EphBridge;
 }
 
 function collectGarbage(): void {
@@ -201,6 +226,7 @@ export class Hubs {
   readonly #reclaimEveryMs: number;
   readonly #every: Every;
   readonly #onAllClosed: () => void;
+  readonly #ephBridge: EphBridge | undefined;
 
   constructor(store: ChunkStore, cap: number, headroom: number, log: (line: string) => void, opts: HubsOptions = {}) {
     this.#store = store;
@@ -210,6 +236,7 @@ export class Hubs {
     this.#reclaimEveryMs = opts.reclaimEveryMs ?? DEFAULT_RECLAIM_EVERY_MS;
     this.#every = opts.every ?? unrefEvery;
     this.#onAllClosed = opts.onAllClosed ?? collectGarbage;
+    this.#ephBridge = opts.ephBridge;
   }
 
   get(accountId: string): Promise<AccountHub> {
@@ -219,7 +246,7 @@ export class Hubs {
       p = closing
         .then(() => this.#store.open(accountId))
         .then((log) => {
-          const hub = new AccountHub(accountId, log, this.#cap, this.#headroom);
+          const hub = new AccountHub(accountId, log, this.#cap, this.#headroom, this.#ephBridge);
           this.#timers.set(hub, this.#every(this.#reclaimEveryMs, () => this.#reclaim(hub)));
           return hub;
         });

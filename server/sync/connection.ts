@@ -185,6 +185,7 @@ export class Connection implements HubMember {
         if (!hub) return;
         const frame = encodeFrame({ t: 'eph', from: this.id, ...(header.doc ? { doc: header.doc } : {}) }, body);
         for (const m of hub.members) if (m !== this && m instanceof Connection) m.#sendRaw(frame);
+        hub.publishEph(frame);
         return;
       }
     }
@@ -321,6 +322,10 @@ export class Connection implements HubMember {
 
   onPresence(peers: number): void {
     this.#send({ t: 'presence', peers });
+  }
+
+  onEph(frame: Uint8Array): void {
+    void this.#sendRaw(frame);
   }
 
   // --- sending ---
