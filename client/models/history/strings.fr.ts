@@ -27,7 +27,7 @@ export const historyFr: HistoryStrings = {
   compare: 'Comparer les invites système',
   older: 'Version plus ancienne',
   newer: 'Version plus récente',
-  diff: 'Différences dans l’invite système',
+  diff: 'Différences entre les deux versions',
   added: 'Ajouté :',
   removed: 'Supprimé :',
   noDifference: 'Les deux invites système sont identiques.',
@@ -51,7 +51,7 @@ export const historyFr: HistoryStrings = {
     actionIds: 'Actions',
     chatOff: 'Réglages du chat',
     disabled: 'Activé',
-    fallbackModels: 'Modèles de base de secours',
+    fallbackModels: 'Modèles de secours',
     slug: 'ID du modèle',
     slugChanged: 'ID du modèle',
     extra: 'Champs importés',
@@ -60,12 +60,12 @@ export const historyFr: HistoryStrings = {
 };
 
 export const fallbackFr: FallbackStrings = {
-  label: 'Modèles de base de secours',
+  label: 'Modèles de secours',
   help: 'Quand le modèle de base n’est pas installé sur un appareil, son chat utilise le premier de ceux-ci qui l’est, et le dit.',
   list: 'Ordre de secours',
   none: 'Aucun : un chat sur un appareil sans le modèle de base propose de le télécharger.',
   add: 'Ajouter un secours',
-  addLabel: 'Modèle de base de secours à ajouter',
+  addLabel: 'Modèle de secours à ajouter',
   remove: 'Retirer {{ model }}',
   up: 'Monter {{ model }}',
   down: 'Descendre {{ model }}',

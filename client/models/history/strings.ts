@@ -27,7 +27,7 @@ export const historyEn = {
   compare: 'Compare system prompts',
   older: 'Older version',
   newer: 'Newer version',
-  diff: 'Differences in the system prompt',
+  diff: 'Differences between the two versions',
   added: 'Added:',
   removed: 'Removed:',
   noDifference: 'The two system prompts are the same.',
@@ -51,7 +51,7 @@ export const historyEn = {
     actionIds: 'Actions',
     chatOff: 'Chat defaults',
     disabled: 'Enabled',
-    fallbackModels: 'Fallback base models',
+    fallbackModels: 'Fallback models',
     slug: 'Model ID',
     slugChanged: 'Model ID',
     extra: 'Imported fields',
@@ -60,12 +60,12 @@ export const historyEn = {
 } as const;
 
 export const fallbackEn = {
-  label: 'Fallback base models',
+  label: 'Fallback models',
   help: 'When the base model is not installed on a device, its chat uses the first of these that is, and says so.',
   list: 'Fallback order',
   none: 'None: a chat on a device without the base model offers to pull it.',
   add: 'Add fallback',
-  addLabel: 'Fallback base model to add',
+  addLabel: 'Fallback model to add',
   remove: 'Remove {{ model }}',
   up: 'Move {{ model }} up',
   down: 'Move {{ model }} down',
