@@ -120,6 +120,7 @@ export default function HistoryPanel(props: { store: DocStore<PresetDoc>; editin
       <Show when={versions().length > 1}>
         <section class="history-compare" aria-labelledby={`${titleId}-compare`}>
           <h3 id={`${titleId}-compare`}>{t('models.history.compare')}</h3>
+          <p class="help">{t('models.history.compareHelp')}</p>
           <div class="history-picks">
             <label class="field">
               <span>{t('models.history.older')}</span>
