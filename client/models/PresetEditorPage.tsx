@@ -198,6 +198,7 @@ export function EditPresetPage() {
   const { t } = useI18n();
   const { workspace } = useWorkspace();
   const params = useParams();
+  const [search] = useSearchParams();
   const presets = usePresets();
   const item = createMemo(() => {
     const p = presets.byId(params.id ?? '');
@@ -227,7 +228,8 @@ export function EditPresetPage() {
           // the note is about the last click: any later change of the preset clears it
           createEffect(on(() => editing.doc.updatedAt, () => setNothingLeft(false), { defer: true }));
           const conflicts = createFieldConflicts(store().handle);
-          const [historyOpen, setHistoryOpen] = createSignal(false);
+          // the card's "History" action opens the editor with it
+          const [historyOpen, setHistoryOpen] = createSignal(search.history === '1');
           return (
             <>
               <div class="page-head">

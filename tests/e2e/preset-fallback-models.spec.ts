@@ -20,6 +20,9 @@ test('a preset whose base model is not on this device runs on its first installe
   await expect(order.nth(1)).toContainText('qwen3:4b');
   await expect(order.nth(2)).toContainText('llama3.2');
 
+  await page.getByRole('link', { name: 'Back to models' }).click();
+  await expect(page.getByRole('listitem', { name: 'Writer', exact: true })).toContainText('its chats run on qwen3:4b here (fallback)');
+
   await goToChat(page);
   await selectModel(page, 'Writer');
   await expect(page.getByRole('status').filter({ hasText: 'Using qwen3:4b: mistral:7b is not on this device.' })).toBeVisible();

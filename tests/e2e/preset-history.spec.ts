@@ -50,8 +50,13 @@ test('the history lists another device’s change under that device’s name, an
   await pageA.getByLabel('System prompt').fill('Write limericks.');
   await expect(promptB).toHaveValue('Write limericks.');
 
-  // B's history: A's rewrite first, under A's name; B's own line; A's creation last
-  await pageB.getByRole('button', { name: 'History' }).click();
+  // B's history (from the card's menu): A's rewrite first, under A's name; B's own line; A's creation last
+  await pageB.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+  const card = pageB.getByRole('list', { name: 'Model presets' }).getByRole('listitem', { name: 'Haiku Writer', exact: true });
+  await card.getByRole('button', { name: /^More actions for / }).click();
+  await card.getByRole('menuitem', { name: 'History', exact: true }).click();
+  await expect(pageB.getByRole('heading', { name: 'History of Haiku Writer' })).toBeVisible();
+  await expect(pageB.getByRole('button', { name: 'History' })).toHaveAttribute('aria-expanded', 'true');
   await expect(versions(pageB)).toHaveCount(3);
   await expect(versions(pageB).nth(0)).toContainText('Desk computer');
   await expect(versions(pageB).nth(0)).toContainText('Changed: System prompt');

@@ -72,4 +72,5 @@ export const fallbackFr: FallbackStrings = {
   down: 'Descendre {{ model }}',
   notAdded: '« {{ model }} » est déjà le modèle de base ou dans la liste ; rien n’a été ajouté.',
   using: 'Utilisation de {{ fallback }} : {{ base }} n’est pas sur cet appareil.',
+  runsOn: '— ses chats utilisent {{ model }} ici (secours)',
 };

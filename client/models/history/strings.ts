@@ -72,6 +72,7 @@ export const fallbackEn = {
   down: 'Move {{ model }} down',
   notAdded: '“{{ model }}” is already the base model or in the list; nothing was added.',
   using: 'Using {{ fallback }}: {{ base }} is not on this device.',
+  runsOn: '— its chats run on {{ model }} here (fallback)',
 } as const;
 
 export type HistoryStrings = Widen<typeof historyEn>;
