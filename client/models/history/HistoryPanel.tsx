@@ -81,11 +81,16 @@ export default function HistoryPanel(props: { store: DocStore<PresetDoc>; editin
     setNameNote(t('models.history.deviceNameSaved'));
   };
 
-  // compare: indexes into versions(), newest first
-  const [olderPick, setOlderPick] = createSignal<number | null>(null);
-  const [newerPick, setNewerPick] = createSignal<number | null>(null);
-  const older = () => Math.min(olderPick() ?? 1, versions().length - 1);
-  const newer = () => Math.min(newerPick() ?? 0, versions().length - 1);
+  // compare: a version is picked by its last change (indexes move as new changes arrive on top)
+  const [olderPick, setOlderPick] = createSignal<string | null>(null);
+  const [newerPick, setNewerPick] = createSignal<string | null>(null);
+  const keyOf = (v: Version) => v.after.join(',');
+  const indexOf = (pick: string | null, fallback: number) => {
+    const i = pick === null ? -1 : versions().findIndex((v) => keyOf(v) === pick);
+    return i >= 0 ? i : Math.min(fallback, versions().length - 1);
+  };
+  const older = () => indexOf(olderPick(), 1);
+  const newer = () => indexOf(newerPick(), 0);
   const systemOf = (i: number) => {
     const v = versions()[i];
     return v ? textField(versionAt(handle.doc(), v.after), 'system') : '';
@@ -124,14 +129,26 @@ export default function HistoryPanel(props: { store: DocStore<PresetDoc>; editin
           <div class="history-picks">
             <label class="field">
               <span>{t('models.history.older')}</span>
-              <select value={older()} onChange={(e) => setOlderPick(Number(e.currentTarget.value))}>
-                <For each={versions()}>{(v, i) => <option value={i()}>{optionLabel(v)}</option>}</For>
+              <select onChange={(e) => setOlderPick(e.currentTarget.value)}>
+                <For each={versions()}>
+                  {(v, i) => (
+                    <option value={keyOf(v)} selected={i() === older()}>
+                      {optionLabel(v)}
+                    </option>
+                  )}
+                </For>
               </select>
             </label>
             <label class="field">
               <span>{t('models.history.newer')}</span>
-              <select value={newer()} onChange={(e) => setNewerPick(Number(e.currentTarget.value))}>
-                <For each={versions()}>{(v, i) => <option value={i()}>{optionLabel(v)}</option>}</For>
+              <select onChange={(e) => setNewerPick(e.currentTarget.value)}>
+                <For each={versions()}>
+                  {(v, i) => (
+                    <option value={keyOf(v)} selected={i() === newer()}>
+                      {optionLabel(v)}
+                    </option>
+                  )}
+                </For>
               </select>
             </label>
           </div>
