@@ -61,6 +61,12 @@ export default function ChatPage() {
   });
   // the notice is about the link's preset: choosing models afterwards makes it moot
   createEffect(on(chat.models, () => setLinkNotice(null), { defer: true }));
+  // a selected preset whose base model is not on this device runs on its first installed fallback
+  const fallbackNotes = () =>
+    chat.models().flatMap((ref) => {
+      const info = chat.catalog.info(ref);
+      return info?.missingBase ? [{ fallback: info.ollamaModel, base: info.missingBase }] : [];
+    });
   const disabledNames = () => chat.disabledModels().map((ref) => chat.catalog.info(ref)?.name ?? ref);
 
   // Escape stops this conversation's answers (a key already handled, e.g. closing a menu, does not)
@@ -136,6 +142,13 @@ export default function ChatPage() {
             </p>
           )}
         </Show>
+        <For each={fallbackNotes()}>
+          {(note) => (
+            <p class="banner warning" role="status">
+              {t('models.fallback.using', note)}
+            </p>
+          )}
+        </For>
         <For each={disabledNames()}>
           {(name) => (
             <p class="banner warning" role="status">

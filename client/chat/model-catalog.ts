@@ -5,6 +5,7 @@ import { useWorkspace } from '../repo/workspace-context.tsx';
 import { usePresets } from '../models/presets-context.tsx';
 import { ollamaRef, parseOpenAIRef, presetRef } from './model-ref.ts';
 import { openAIModelInfo } from '../openai/catalog.ts';
+import { presetRunModel } from './model-fallback.ts';
 
 /*
  * What the chat needs to know about a model reference (`preset:<id>` or `ollama:<name>`):
@@ -25,6 +26,8 @@ export interface ModelInfo {
   target: ChatTarget | null;
   /** the Ollama model that will run */
   ollamaModel: string;
+  /** a preset's base model that is not on this device, when `ollamaModel` is one of its fallbacks */
+  missingBase?: string | null;
 }
 
 export interface ModelCatalog {
@@ -34,7 +37,9 @@ export interface ModelCatalog {
 }
 
 /** `baseVision`: Ollama lists the preset's base model with the "vision" capability */
-function presetInfo(ref: string, p: PresetView | undefined, fallbackName: string, baseVision: boolean): ModelInfo {
+function presetInfo(ref: string, p: PresetView | undefined, fallbackName: string, baseVision: boolean, run?: { model: string; missing: string | null }): ModelInfo {
+  const missingBase = run?.missing ?? null;
+  const target: ChatTarget | null = p ? { kind: 'preset', preset: missingBase && run ? { ...p, baseModel: run.model } : p } : null;
   return {
     ref,
     name: p?.name ?? fallbackName,
@@ -42,8 +47,9 @@ function presetInfo(ref: string, p: PresetView | undefined, fallbackName: string
     avatar: p?.avatar ?? null,
     vision: (p?.vision ?? false) || baseVision,
     suggestions: p ? sortedSuggestions(p) : [],
-    target: p ? { kind: 'preset', preset: p } : null,
-    ollamaModel: p?.baseModel ?? '',
+    target,
+    ollamaModel: missingBase && run ? run.model : (p?.baseModel ?? ''),
+    missingBase,
   };
 }
 
@@ -58,7 +64,8 @@ export function createModelCatalog(): ModelCatalog {
       if (ref.startsWith('preset:')) {
         const id = ref.slice('preset:'.length);
         const doc = presets.byId(id)?.doc();
-        return presetInfo(ref, doc, doc?.name ?? id, doc ? baseVision(doc.baseModel) : false);
+        const run = doc ? presetRunModel(doc, ollamaModels.models()) : undefined;
+        return presetInfo(ref, doc, doc?.name ?? id, run ? baseVision(run.model) : false, run);
       }
       const openai = parseOpenAIRef(ref);
       if (openai) return openAIModelInfo(openaiStore, ref, openai.connectionId, openai.model);

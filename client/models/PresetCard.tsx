@@ -13,6 +13,7 @@ import { chatLink, clonePreset, exportOne, previewJson, shareLink, shareToCommun
 import { copyText } from '../chat/copy.ts';
 import { exportMessage } from './export-message.ts';
 import { LinkDialog } from './LinkDialog.tsx';
+import { resolveBaseModel } from '../../shared/presets/fallback.ts';
 
 const JsonPreviewDialog = lazy(() => import('./JsonPreviewDialog.tsx').then((m) => ({ default: m.JsonPreviewDialog })));
 
@@ -78,6 +79,13 @@ export function PresetCard(props: {
   const baseMissing = () => {
     const installed = ollamaModels.models();
     return installed.length > 0 && props.doc.baseModel !== '' && !installed.some((m) => m.name === props.doc.baseModel || sameModelName(m.name, props.doc.baseModel));
+  };
+
+  /** the fallback a chat runs on here, when the base model is missing and one of them is installed */
+  const runsOn = () => {
+    if (!baseMissing()) return null;
+    const run = resolveBaseModel(props.doc.baseModel, props.doc.fallbackModels ?? [], ollamaModels.models().map((m) => m.name));
+    return run.missing ? run.model : null;
   };
 
   const closeShare = () => {
@@ -169,6 +177,7 @@ export function PresetCard(props: {
           {' '}
           <span class="badge warning">{t('models.baseNotInstalled')}</span>
         </Show>
+        <Show when={runsOn()}>{(model) => <span class="help"> {t('models.fallback.runsOn', { model: model() })}</span>}</Show>
       </span>
       <Show when={baseMissing()}>
         <PullOffer query={props.doc.baseModel} exact />
@@ -202,6 +211,8 @@ export function PresetCard(props: {
               },
             },
             { label: t('models.export'), onSelect: () => void exportOne(repo, plain()).then((r) => props.onMessage(exportMessage(t, locale(), r))) },
+            // the editor with its history open
+            { label: t('models.history.open'), onSelect: () => navigate(`/models/${props.item.id}?history=1`) },
             {
               label: props.doc.hidden ? t('models.show') : t('models.hide'),
               onSelect: () =>

@@ -1,5 +1,5 @@
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, lazy, on, Show, Suspense } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
 import { useWorkspace } from '../repo/workspace-context.tsx';
@@ -23,6 +23,10 @@ import { CollaborativeText } from './editor/CollaborativeText.tsx';
 import { ConflictChoices } from './editor/ConflictChoices.tsx';
 import { createFieldConflicts, type FieldConflicts } from './editor/field-conflicts.ts';
 import { createToolList } from '../tools/registry.ts';
+import { FallbackModelsEditor } from './editor/FallbackModelsEditor.tsx';
+
+/** the history and its diff library load when the person opens it */
+const HistoryPanel = lazy(() => import('./history/HistoryPanel.tsx'));
 
 
 /** The fields shared by "new" and "edit". */
@@ -96,6 +100,7 @@ function PresetFields(props: {
         <CollaborativeText multiline id="system-prompt" class="system-prompt" rows={10} text={props.editing.text('system')} />
       </label>
       <PromptVariables fieldId="system-prompt" system={d().system} />
+      <FallbackModelsEditor editing={props.editing} />
       <ParamsEditor editing={props.editing} />
       <CustomParamsEditor editing={props.editing} />
       <SuggestionsEditor editing={props.editing} conflicts={props.conflicts} />
@@ -193,6 +198,7 @@ export function EditPresetPage() {
   const { t } = useI18n();
   const { workspace } = useWorkspace();
   const params = useParams();
+  const [search] = useSearchParams();
   const presets = usePresets();
   const item = createMemo(() => {
     const p = presets.byId(params.id ?? '');
@@ -222,13 +228,27 @@ export function EditPresetPage() {
           // the note is about the last click: any later change of the preset clears it
           createEffect(on(() => editing.doc.updatedAt, () => setNothingLeft(false), { defer: true }));
           const conflicts = createFieldConflicts(store().handle);
+          // the card's "History" action opens the editor with it
+          const [historyOpen, setHistoryOpen] = createSignal(search.history === '1');
           return (
             <>
               <div class="page-head">
                 <h1 id="editor-title">{t('models.editTitle', { name: editing.doc.name })}</h1>
-                <button type="button" class="secondary" disabled={!editing.canUndo()} onClick={() => setNothingLeft(!editing.undo())}>
-                  {t('models.undo')}
-                </button>
+                <div class="form-actions">
+                  <button type="button" class="secondary" aria-expanded={historyOpen()} aria-controls="preset-history" onClick={() => setHistoryOpen(!historyOpen())}>
+                    {t('models.history.open')}
+                  </button>
+                  <button type="button" class="secondary" disabled={!editing.canUndo()} onClick={() => setNothingLeft(!editing.undo())}>
+                    {t('models.undo')}
+                  </button>
+                </div>
+              </div>
+              <div id="preset-history">
+                <Show when={historyOpen()}>
+                  <Suspense fallback={<p role="status">{t('models.history.loading')}</p>}>
+                    <HistoryPanel store={store()} editing={editing} name={editing.doc.name} />
+                  </Suspense>
+                </Show>
               </div>
               <Show when={nothingLeft()}>
                 <p role="status">{t('models.undoNothingLeft')}</p>

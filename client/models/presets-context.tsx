@@ -5,6 +5,7 @@ import { useWorkspace } from '../repo/workspace-context.tsx';
 import { createOpenedDoc, type OpenedDoc } from '../store/create-opened-doc.ts';
 import { createUniqueSlugs } from './unique-slugs.ts';
 import { MergeNotices } from './MergeNotices.tsx';
+import { createActorRecorder } from './history/record-actors.ts';
 
 export interface PresetItem {
   id: string;
@@ -73,6 +74,8 @@ export function PresetsProvider(props: ParentProps) {
   const move = (id: string, anchor: Anchor) => workspace()?.change((d) => setPresetOrders(d, planMove(liveEntries(d), id, anchor)));
   const setPinned = (id: string, pinned: boolean) => workspace()?.change((d) => setPresetPinned(d, id, pinned));
   createUniqueSlugs(all);
+  // which device made each change, for the presets' history on every device
+  createActorRecorder(all);
   return (
     <PresetsContext.Provider value={{ all, live, ordered, move, setPinned, trashed, byId, takenSlugs, allTags }}>
       <MergeNotices />

@@ -1,4 +1,5 @@
 import type { ModelsStrings } from './strings.ts';
+import { fallbackFr, historyFr } from './history/strings.fr.ts';
 
 /** French; the type makes it have exactly the English keys. Its own module, so English readers never load it. */
 export const modelsFr: ModelsStrings = {
@@ -31,6 +32,8 @@ export const modelsFr: ModelsStrings = {
   moreActions: 'Plus',
   moreActionsFor: 'Autres actions pour {{ name }}',
   baseNotInstalled: 'Modèle de base non installé',
+  history: historyFr,
+  fallback: fallbackFr,
   baseModels: 'Modèles de base dans Ollama',
   baseModelsHelp: 'Installés dans Ollama (dernière liste connue). Un modèle de base ne peut pas être cloné : créez plutôt un modèle à partir de lui.',
   useBase: 'Nouveau modèle à partir de {{ name }}',

@@ -1,4 +1,5 @@
 import type { Widen } from '../i18n/define.ts';
+import { fallbackEn, historyEn } from './history/strings.ts';
 
 /** English. The French is in strings.fr.ts, loaded only when French is the language in use. */
 export const modelsEn = {
@@ -31,6 +32,8 @@ export const modelsEn = {
   moreActions: 'More',
   moreActionsFor: 'More actions for {{ name }}',
   baseNotInstalled: 'Base model not installed',
+  history: historyEn,
+  fallback: fallbackEn,
   baseModels: 'Base models in Ollama',
   baseModelsHelp: 'Installed in Ollama (last known list). Base models cannot be cloned: create a preset from one instead.',
   useBase: 'New preset from {{ name }}',

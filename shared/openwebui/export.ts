@@ -98,6 +98,8 @@ export function presetToOpenWebUI(
       hidden: p.hidden,
       // default filters, once the preset says which (imported, or set in the editor)
       ...(p.chatOff ? { defaultFilterIds: sortedKeys(p.filterIds).filter((id) => !p.chatOff?.[id]) } : {}),
+      // Atelier's own (Open WebUI has no fallback models): Open WebUI keeps unknown meta keys
+      ...(p.fallbackModels && p.fallbackModels.length > 0 ? { atelier_fallback_models: p.fallbackModels.map((m) => storedString(m)) } : {}),
     },
     is_active: p.disabled !== true,
     created_at: Math.floor(p.createdAt / 1000),

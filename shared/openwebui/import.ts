@@ -89,6 +89,7 @@ const KNOWN_META = new Set([
   'actionIds',
   'hidden',
   'defaultFilterIds',
+  'atelier_fallback_models',
 ]);
 const KNOWN_KNOWLEDGE = new Set(['id', 'collection_name', 'name', 'type', 'atelier_document']);
 
@@ -387,6 +388,14 @@ function readElement(raw: unknown): ElementResult {
     }
   }
 
+  // Atelier's fallback base models (its own meta key), in order
+  let fallbackModels: string[] = [];
+  if (m.atelier_fallback_models !== undefined && m.atelier_fallback_models !== null) {
+    const list = stringList(m.atelier_fallback_models);
+    if (list === null) notes.push({ code: 'field-ignored', field: 'meta.atelier_fallback_models' });
+    fallbackModels = (list ?? []).map((s) => s.trim()).filter((s) => s !== '' && s !== base.trim());
+  }
+
   return {
     ok: true,
     item: {
@@ -408,6 +417,7 @@ function readElement(raw: unknown): ElementResult {
       filterIds,
       actionIds,
       ...(chatOff ? { chatOff } : {}),
+      ...(fallbackModels.length > 0 ? { fallbackModels } : {}),
       createdAt: toMs(el.created_at),
       updatedAt: toMs(el.updated_at),
       notes,

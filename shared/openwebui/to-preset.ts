@@ -68,6 +68,7 @@ export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): Pre
     filterIds: trueMap(imp.filterIds),
     actionIds: trueMap(imp.actionIds),
     ...(imp.chatOff ? { chatOff: { ...imp.chatOff } } : {}),
+    ...(imp.fallbackModels && imp.fallbackModels.length > 0 ? { fallbackModels: [...imp.fallbackModels] } : {}),
     createdAt: imp.createdAt ?? o.now,
     updatedAt: imp.updatedAt ?? o.now,
     ...(imp.extra ? { extra: encodePresetExtra(imp.extra) } : {}),

@@ -127,6 +127,8 @@ export interface ImportedPreset {
   actionIds: string[];
   /** tools and filters off when a chat starts (from `meta.defaultFilterIds`); absent when the element did not say */
   chatOff?: Record<string, true>;
+  /** Atelier's fallback base models (`meta.atelier_fallback_models`), in order; absent = none */
+  fallbackModels?: string[];
   /** ms; null when the element had none */
   createdAt: number | null;
   updatedAt: number | null;

@@ -79,6 +79,7 @@ export function clonePresetFields(p: PresetDoc, newId: string, taken: ReadonlySe
     filterIds: copyRecord(p.filterIds, keep),
     actionIds: copyRecord(p.actionIds, keep),
     ...(p.chatOff ? { chatOff: copyRecord(p.chatOff, keep) } : {}),
+    ...(p.fallbackModels && p.fallbackModels.length > 0 ? { fallbackModels: p.fallbackModels.map((m) => storedString(m)) } : {}),
     createdAt: now,
     updatedAt: now,
     // Open WebUI fields kept from an import go along, so the clone exports them too

@@ -88,6 +88,11 @@ export type PresetDoc = {
    * selector, and a chat that uses it says so. Absent = enabled (presets made before it existed).
    */
   disabled?: boolean;
+  /**
+   * Base models to run instead, in order, when `baseModel` is not installed on this device
+   * (shared/presets/fallback.ts). One value (the whole list is written at once). Absent = none.
+   */
+  fallbackModels?: StoredString[];
 };
 
 export type NewPresetFields = {
@@ -107,9 +112,11 @@ export type PresetView = Plain<PresetDoc>;
 export function storablePreset(p: PresetView): PresetDoc {
   const suggestions: Record<string, PromptSuggestion> = {};
   for (const [id, s] of Object.entries(p.suggestions)) suggestions[id] = { ...s, title: immutable(s.title) };
-  const doc: PresetDoc = { ...p, name: immutable(p.name), suggestions, extra: undefined, customParams: undefined };
+  const doc: PresetDoc = { ...p, name: immutable(p.name), suggestions, extra: undefined, customParams: undefined, fallbackModels: undefined };
   if (p.customParams) doc.customParams = immutableValues(p.customParams);
   else delete doc.customParams;
+  if (p.fallbackModels && p.fallbackModels.length > 0) doc.fallbackModels = p.fallbackModels.map((m) => immutable(m));
+  else delete doc.fallbackModels;
   // kept import fields are one value nobody edits; Automerge refuses `undefined`, so absent stays absent
   if (typeof p.extra === 'string') doc.extra = immutable(p.extra);
   else delete doc.extra;
@@ -126,6 +133,7 @@ function immutableValues(r: Readonly<Record<string, StoredString>>): Record<stri
 export function storableField(key: string, value: unknown): unknown {
   if (key === 'name' && typeof value === 'string') return immutable(value);
   if (key === 'customParams' && typeof value === 'object' && value !== null) return immutableValues(value as Record<string, string>);
+  if (key === 'fallbackModels' && Array.isArray(value)) return value.map((m: string) => immutable(m));
   if (key === 'suggestions' && typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [id, s] of Object.entries(value as Record<string, Plain<PromptSuggestion>>)) out[id] = { ...s, title: immutable(s.title) };

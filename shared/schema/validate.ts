@@ -93,6 +93,8 @@ const presetSchema = v.looseObject({
   slugChanged: v.optional(v.nullable(v.looseObject({ from: storedString, to: storedString }))),
   // optional: a disabled preset is kept but cannot be chosen in the chat (absent = enabled)
   disabled: v.optional(v.boolean()),
+  // optional: base models tried in order when the base model is not on this device
+  fallbackModels: v.optional(v.array(storedString)),
 });
 
 const messageSchema = v.looseObject({

@@ -89,6 +89,20 @@ export type WorkspaceDoc = {
   settings: WorkspaceSettings;
   /** tools, filters and actions (optional, added after schema 1): entries like presets' */
   tools?: Record<string, PresetEntry>;
+  /**
+   * Devices that changed documents of this workspace, keyed by a device id kept on each device
+   * (shared/presets/devices.ts): their name and their Automerge actors, so a preset's history
+   * can say which device made a change. Absent until a device wrote its entry.
+   */
+  devices?: Record<string, DeviceEntry>;
+};
+
+/** A device as the workspace knows it. */
+export type DeviceEntry = {
+  /** one value (last writer wins): the person may rename the device */
+  name: StoredString;
+  /** actor ids this device used (one per document per session): actor → true */
+  actors: Record<string, true>;
 };
 
 export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = { maxModels: 2, ownThread: false, autoTitle: false };
