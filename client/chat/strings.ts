@@ -102,6 +102,9 @@ export const chatStrings = defineStrings(
     continue: 'Continue',
     retry: 'Retry',
     writingElsewhere: 'Being written in another tab or on another device…',
+    // live text of an answer written elsewhere (ephemeral messages)
+    writingLiveOnDevice: 'Written live on another device…',
+    writingLiveInTab: 'Written live in another tab…',
     answerFrom: 'Answer from {{ name }}',
     answersSideBySide: 'Answers from {{ n }} models',
     useAnswer: 'Continue from this answer',
@@ -227,6 +230,8 @@ export const chatStrings = defineStrings(
     continue: 'Continuer',
     retry: 'Réessayer',
     writingElsewhere: 'En cours d’écriture dans un autre onglet ou sur un autre appareil…',
+    writingLiveOnDevice: 'Écrite en direct sur un autre appareil…',
+    writingLiveInTab: 'Écrite en direct dans un autre onglet…',
     answerFrom: 'Réponse de {{ name }}',
     answersSideBySide: 'Réponses de {{ n }} modèles',
     useAnswer: 'Continuer à partir de cette réponse',

@@ -2,6 +2,7 @@ import type { ChatMessage } from '../schema/conversation.ts';
 import { fillTemplate } from '../rag/template.ts';
 import type { ChatInputMessage } from './request.ts';
 import { contextFor, type Messages } from './tree.ts';
+import { storedString } from '../schema/stored-string.ts';
 
 /**
  * The messages a model sees to write the answer `answerId`: everything before it on the
@@ -53,10 +54,10 @@ export interface ChatInputs {
 export function chatInputs(context: readonly ChatMessage[], opts: InputOptions): ChatInputs {
   const imagesLeftOut: string[] = [];
   const messages = context.map((m, i): ChatInputMessage => {
-    let content = m.content;
+    let content = storedString(m.content);
     const answer = context[i + 1];
     if (m.role === 'user' && answer?.role === 'assistant' && answer.id !== opts.answerId && answer.sources && answer.sources.length > 0) {
-      content = fillTemplate(opts.ragTemplate, answer.sources, m.content);
+      content = fillTemplate(opts.ragTemplate, answer.sources, content);
     }
     const out: ChatInputMessage = { role: m.role, content };
     if (m.role === 'user' && m.images.length > 0) {
