@@ -16,6 +16,9 @@ import { HEARTBEAT_MS } from '../../shared/chat/liveness.ts';
  * grows: one is written when the text grew by a quarter since the last, or after TEXT_AT_LEAST_MS
  * (the history then holds a few times the final text, not one copy per tick of a long answer).
  *
+ * A page being hidden or closed writes the text at once (the repo journals writes in flight
+ * then), so a reload or a closed tab loses none of what arrived.
+ *
  * Every checkpoint also moves `updatedAt`, and one is written even when the model is silent
  * (loading, thinking without output): that is the heartbeat by which other devices tell a live
  * writer from a vanished one (shared/chat/liveness.ts). CHECKPOINT_MS ≤ HEARTBEAT_MS keeps it.
@@ -71,6 +74,23 @@ export function makeStreamWriter(
     if (!finished) write();
   }, checkpointMs);
 
+  const now = () => {
+    if (finished || !dirty) return;
+    storedAt = 0; // due whatever the growth
+    write();
+  };
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') now();
+  };
+  const page = typeof window === 'undefined' ? null : window;
+  page?.addEventListener('pagehide', now);
+  page?.document.addEventListener('visibilitychange', onVisibility);
+  const stop = () => {
+    clearInterval(checkpoints);
+    page?.removeEventListener('pagehide', now);
+    page?.document.removeEventListener('visibilitychange', onVisibility);
+  };
+
   return {
     append(c, th) {
       if (finished || (!c && !th)) return;
@@ -81,7 +101,7 @@ export function makeStreamWriter(
     finish(end) {
       if (finished) return;
       finished = true;
-      clearInterval(checkpoints);
+      stop();
       write(end);
     },
   };
