@@ -82,13 +82,15 @@ export function makeStreamWriter(
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') now();
   };
+  // capture: at the target, capture listeners run before the others, so this change is made
+  // before the workspace's own pagehide/visibilitychange listener flushes and journals the repo
   const page = typeof window === 'undefined' ? null : window;
-  page?.addEventListener('pagehide', now);
-  page?.document.addEventListener('visibilitychange', onVisibility);
+  page?.addEventListener('pagehide', now, { capture: true });
+  page?.document.addEventListener('visibilitychange', onVisibility, { capture: true });
   const stop = () => {
     clearInterval(checkpoints);
-    page?.removeEventListener('pagehide', now);
-    page?.document.removeEventListener('visibilitychange', onVisibility);
+    page?.removeEventListener('pagehide', now, { capture: true });
+    page?.document.removeEventListener('visibilitychange', onVisibility, { capture: true });
   };
 
   return {
