@@ -42,6 +42,8 @@ export interface Generations {
   runningIds(): string[];
   /** the text as it arrives, while running in this tab */
   live(messageId: string): LiveText | undefined;
+  /** the tabs' channel of live messages (none without a GenerationsProvider) */
+  readonly hub: LiveHub | undefined;
   /** the live text of an answer another tab or device is writing, as far as its messages reached this tab */
   liveElsewhere(messageId: string): Readonly<LiveState> | undefined;
   /**
@@ -106,6 +108,7 @@ export function createGenerations(hub?: LiveHub): Generations {
   /** when this tab last asked for an answer's full text (once per FULL_EVERY-ish, not per message) */
   const wantedAt = new Map<string, number>();
   const offHub = hub?.listen((doc, m, origin) => {
+    if (m.t === 'here') return; // presence (presence.ts)
     const now = Date.now();
     for (const [id, r] of received) {
       if (now - r.heardAt <= FORGET_REMOTE_MS || id === m.m) continue;
@@ -145,6 +148,7 @@ export function createGenerations(hub?: LiveHub): Generations {
   };
 
   return {
+    hub,
     writerId,
     formerWriterIds,
     isRunning: (id) => running[id] === true,

@@ -105,6 +105,7 @@ export const chatStrings = defineStrings(
     // live text of an answer written elsewhere (ephemeral messages)
     writingLiveOnDevice: 'Written live on another device…',
     writingLiveInTab: 'Written live in another tab…',
+    openElsewhere: 'Also open on another device',
     answerFrom: 'Answer from {{ name }}',
     answersSideBySide: 'Answers from {{ n }} models',
     useAnswer: 'Continue from this answer',
@@ -232,6 +233,7 @@ export const chatStrings = defineStrings(
     writingElsewhere: 'En cours d’écriture dans un autre onglet ou sur un autre appareil…',
     writingLiveOnDevice: 'Écrite en direct sur un autre appareil…',
     writingLiveInTab: 'Écrite en direct dans un autre onglet…',
+    openElsewhere: 'Aussi ouverte sur un autre appareil',
     answerFrom: 'Réponse de {{ name }}',
     answersSideBySide: 'Réponses de {{ n }} modèles',
     useAnswer: 'Continuer à partir de cette réponse',

@@ -7,7 +7,7 @@ import { filesWithBytes, readableIn } from '../helpers/plaintext-scan.ts';
  * (the document gets the text only at sparse checkpoints), and the relay never holds any of it in
  * the clear.
  */
-test('a second device sees the answer grow live while it streams, ends with the same text, and the relay stores none of it readable', async ({ browser, fake, relayFx }) => {
+test('a second device sees the answer grow live while it streams, ends with the same text, each device sees the other has it open, and the relay stores none of it readable', async ({ browser, fake, relayFx }) => {
   const a = await browser.newContext();
   const b = await browser.newContext();
   const pageA = await a.newPage();
@@ -51,6 +51,12 @@ test('a second device sees the answer grow live while it streams, ends with the 
   const textA = (await answerA.locator('.answer-text').innerText()).trim();
   expect(textA).toBe(words.join(' '));
   expect((await answerB.locator('.answer-text').innerText()).trim()).toBe(textA);
+
+  // presence: A's chat says the conversation is also open on B, until B leaves it
+  await expect(pageA.getByRole('status').filter({ hasText: 'Also open on another device' })).toBeVisible();
+  await expect(pageB.getByRole('status').filter({ hasText: 'Also open on another device' })).toBeVisible();
+  await pageB.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+  await expect(pageA.getByText('Also open on another device')).toHaveCount(0);
 
   // the relay's files hold none of the streamed words in the clear
   expect(readableIn(await filesWithBytes(relayFx.dataDir), words)).toEqual([]);

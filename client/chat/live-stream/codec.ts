@@ -30,6 +30,8 @@ const liveMessage = v.variant('t', [
   v.object({ k: v.literal(LIVE_KIND), t: v.literal('text'), m: id, r: id, w: id, n: v.pipe(v.number(), v.integer(), v.minValue(0)), c: part, h: part }),
   v.object({ k: v.literal(LIVE_KIND), t: v.literal('end'), m: id, r: id }),
   v.object({ k: v.literal(LIVE_KIND), t: v.literal('want'), m: id }),
+  // presence: a tab shows this conversation (`open`), or stopped showing it; `ask`: tell me if you do
+  v.object({ k: v.literal(LIVE_KIND), t: v.literal('here'), tab: id, open: v.boolean(), ask: v.boolean() }),
 ]);
 
 export type LivePart = v.InferOutput<typeof part>;
