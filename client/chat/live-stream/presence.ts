@@ -29,8 +29,7 @@ export function createOpenElsewhere(hub: LiveHub | undefined, url: Accessor<stri
   createEffect(
     on(
       () => docOf(url()),
-      (doc, prev) => {
-        if (prev) say(prev, false, false);
+      (doc) => {
         setOthers(new Map());
         if (!doc || !hub) return;
         say(doc, true, true);
@@ -46,16 +45,14 @@ export function createOpenElsewhere(hub: LiveHub | undefined, url: Accessor<stri
           setOthers(next);
           if (m.ask) say(doc, true, false);
         });
+        // another conversation opened, or the page left: say so at once
         onCleanup(() => {
           clearInterval(beat);
           off();
+          say(doc, false, false);
         });
       },
     ),
   );
-  onCleanup(() => {
-    const doc = docOf(url());
-    if (doc) say(doc, false, false);
-  });
   return () => others().size > 0;
 }
