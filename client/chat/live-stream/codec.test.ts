@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { applyLive, decodeLive, encodeLive, liveOverStored, FULL_EVERY, type LiveMessage, type LiveState, type LiveTextMessage } from './codec.ts';
+import { applyLive, decodeLive, encodeLive, liveOverStored, FULL_EVERY, MAX_LIVE_CHARS, type LiveMessage, type LiveState, type LiveTextMessage } from './codec.ts';
 import { makeLiveSender } from './sender.ts';
 
 /** A receiver as generations.tsx runs it: applies what it can, asks for the full text on a gap. */
@@ -86,6 +86,19 @@ describe('live stream codec', () => {
     for (const m of msgs) r.take(m);
     for (const m of [...msgs].reverse()) r.take(m);
     for (const m of msgs) r.take(m);
+    expect(r.text()).toBe(content);
+  });
+
+  it('an answer larger than one message still grows on a receiver that has its start', async () => {
+    const r = receiver();
+    const sender = makeLiveSender((m) => r.take(m), { messageId: 'a', writer: 'w', liveMs: 10 });
+    let content = '';
+    for (let i = 0; i < 2 * FULL_EVERY; i++) {
+      content += 'x'.repeat(MAX_LIVE_CHARS / 4);
+      sender.update(content, '');
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    expect(content.length).toBeGreaterThan(MAX_LIVE_CHARS);
     expect(r.text()).toBe(content);
   });
 

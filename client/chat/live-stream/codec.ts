@@ -19,6 +19,8 @@ export const LIVE_KIND = 'atelier/answer-live';
 export const FULL_EVERY = 8;
 /** bounds of one message; a larger text is left to the checkpoints */
 export const MAX_LIVE_CHARS = 256 * 1024;
+/** one encoded message at most (a relay frame's body is at most 1 MiB, sealed) */
+export const MAX_LIVE_BYTES = 512 * 1024;
 const MAX_ID = 200;
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID));

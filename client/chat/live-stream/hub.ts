@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { decodeLive, encodeLive, type LiveMessage } from './codec.ts';
+import { decodeLive, encodeLive, MAX_LIVE_BYTES, type LiveMessage } from './codec.ts';
 
 /*
  * Where live messages go and come from. Only the leader tab of a device holds the relay
@@ -56,6 +56,8 @@ export function makeLiveHub(link: EphemeralLink, channelName: string): LiveHub {
   return {
     send(doc, m) {
       const bytes = encodeLive(m);
+      // too large for a frame: dropped like a lost message (receivers ask again, or follow the checkpoints)
+      if (bytes.length > MAX_LIVE_BYTES) return;
       const sent = link.sendEphemeral(doc, bytes);
       channel?.postMessage({ doc, bytes, forward: !sent, origin: 'tab' });
     },

@@ -41,15 +41,20 @@ export function makeLiveSender(
   const flush = () => {
     timer = null;
     if (content === sentContent && thinking === sentThinking && !full) return;
-    const whole = full || n % FULL_EVERY === 0;
-    const c = part(content, sentContent, whole);
-    const h = part(thinking, sentThinking, whole);
-    // too large for one message: receivers keep what they have and follow the checkpoints
-    if (c.d.length + h.d.length > MAX_LIVE_CHARS) return;
+    const fits = (c: LivePart, h: LivePart) => c.d.length + h.d.length <= MAX_LIVE_CHARS;
+    let c = part(content, sentContent, full || n % FULL_EVERY === 0);
+    let h = part(thinking, sentThinking, full || n % FULL_EVERY === 0);
+    // a full text too large for one message: what was added, for the receivers that have the rest
+    if (!fits(c, h)) {
+      c = part(content, sentContent, false);
+      h = part(thinking, sentThinking, false);
+    }
     full = false;
     sentContent = content;
     sentThinking = thinking;
-    send({ k: 'atelier/answer-live', t: 'text', m: f.messageId, r: run, w: f.writer, n: n++, c, h });
+    const seq = n++;
+    // even that too large: not sent, as if lost (receivers see the gap, and follow the checkpoints)
+    if (fits(c, h)) send({ k: 'atelier/answer-live', t: 'text', m: f.messageId, r: run, w: f.writer, n: seq, c, h });
   };
 
   const schedule = () => {
