@@ -356,7 +356,7 @@ async function stream(page: Page, env: Env, tokens: number, tps: number): Promis
     let firstContent = changes.length;
     for (let i = 0; i < changes.length; i++) {
       [partial] = A.applyChanges(partial, [changes[i]!]);
-      if ((partial.messages?.[answerId]?.content.length ?? 0) > 0) {
+      if (storedString(partial.messages?.[answerId]?.content ?? '').length > 0) {
         firstContent = i;
         break;
       }
@@ -373,7 +373,7 @@ async function stream(page: Page, env: Env, tokens: number, tps: number): Promis
       workspaceChanges,
       growth,
       rawChangeBytes: streamChanges.reduce((s, c) => s + c.length, 0),
-      answerBytes: Buffer.byteLength(answer()!.content, 'utf8'),
+      answerBytes: Buffer.byteLength(storedString(answer()!.content), 'utf8'),
     };
   } finally {
     await client.close();

@@ -24,6 +24,7 @@ import {
 } from '../../shared/schema/index.ts';
 import { addTurn } from '../../shared/chat/branch.ts';
 import { answerPlaceholder, finishAnswer, userMessage } from '../../shared/chat/messages.ts';
+import { storedString } from '../../shared/schema/stored-string.ts';
 
 /** Mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {
@@ -111,7 +112,7 @@ export function writeTurns(
       if (!piece) continue;
       doc = A.change(doc, (d) => {
         const m = d.messages[answerId];
-        if (m) A.splice(d, ['messages', answerId, 'content'], m.content.length, 0, piece);
+        if (m) A.splice(d, ['messages', answerId, 'content'], storedString(m.content).length, 0, piece);
       });
     }
     t += 5_000;

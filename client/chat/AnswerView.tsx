@@ -9,6 +9,7 @@ import { DiagnosisMessage } from '../ollama/DiagnosisMessage.tsx';
 import { PullOffer } from '../ollama/PullOffer.tsx';
 import { Avatar } from '../models/Avatar.tsx';
 import type { Chat } from './create-chat.ts';
+import { liveOverStored } from './live-stream/codec.ts';
 import { Markdown } from './Markdown.tsx';
 import { SiblingNav } from './SiblingNav.tsx';
 import { CopyButton } from './CopyButton.tsx';
@@ -38,7 +39,14 @@ function diagnosisOf(m: ChatMessage): Diagnosis {
 export function AnswerView(props: { chat: Chat; id: string; state: (id: string) => AnswerState; showNav: boolean; showHeader?: boolean }) {
   const { t } = useI18n();
   const m = () => props.chat.doc()?.messages[props.id];
-  const live = () => props.chat.generations.live(props.id);
+  const elsewhere = () => props.chat.generations.liveElsewhere(props.id);
+  /** this tab's own stream, else the live text of another tab or device while it is ahead of the stored checkpoint */
+  const live = () => {
+    const own = props.chat.generations.live(props.id);
+    if (own) return own;
+    const msg = m();
+    return msg ? liveOverStored(elsewhere(), msg) : undefined;
+  };
   const content = () => live()?.content ?? m()?.content ?? '';
   const thinking = () => live()?.thinking ?? m()?.thinking ?? '';
   const state = () => props.state(props.id);
@@ -96,7 +104,7 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
             </Match>
             <Match when={state() === 'remote'}>
               <p class="answer-status" role="status">
-                {t('chat.writingElsewhere')}
+                {!elsewhere() ? t('chat.writingElsewhere') : elsewhere()?.elsewhere ? t('chat.writingLiveOnDevice') : t('chat.writingLiveInTab')}
               </p>
             </Match>
             <Match when={state() === 'interrupted'}>

@@ -15,6 +15,7 @@ import { MessagePreview } from './MessagePreview.tsx';
 import { Composer } from './Composer.tsx';
 import { PromptSuggestions } from './PromptSuggestions.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
+import { createOpenElsewhere } from './live-stream/presence.ts';
 import './chat.css';
 
 /** Refresh the installed models when the chat opens (at most once a minute), so the selector offers what Ollama has now. */
@@ -80,6 +81,7 @@ export default function ChatPage() {
 
   const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files');
   const empty = () => chat.status() === 'new' || (chat.status() === 'open' && Object.keys(chat.doc()?.messages ?? {}).length === 0);
+  const openElsewhere = createOpenElsewhere(chat.generations.hub, () => (chat.status() === 'open' ? chat.entry()?.url : undefined));
   const title = () => (chat.status() === 'new' ? t('chat.newChat') : chat.entry()?.title || chat.doc()?.title || t('chat.untitled'));
 
   return (
@@ -120,6 +122,11 @@ export default function ChatPage() {
           <h1 id="chat-title" class="chat-title">
             {title()}
           </h1>
+          <Show when={openElsewhere()}>
+            <p class="chat-presence" role="status">
+              {t('chat.openElsewhere')}
+            </p>
+          </Show>
           <div class="chat-tools">
             <Show when={chat.status() === 'open' && !empty()}>
               <ExportMenu chat={chat} />

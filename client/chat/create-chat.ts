@@ -61,7 +61,8 @@ export interface Chat {
   id: Accessor<string | undefined>;
   /** the index entry, as the workspace store holds it (plain strings) */
   entry: Accessor<Plain<ConversationEntry> | undefined>;
-  doc: Accessor<ConversationDoc | undefined>;
+  /** the conversation as the UI store holds it (every stored string a plain string) */
+  doc: Accessor<Plain<ConversationDoc> | undefined>;
   status: Accessor<ChatStatus>;
   /** while the document opens: what the message list last showed of it (sanitised), if saved */
   preview: Accessor<SavedView | null>;
@@ -236,7 +237,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     if (!info?.ollamaModel) return;
     try {
       const client = chatClientFor(openai, answer.model, info.target, createOllamaClient(device.settings.ollamaEndpoint));
-      const res = await client.chatOnce({ model: info.ollamaModel, messages: titleRequestMessages(user.content, answer.content) });
+      const res = await client.chatOnce({ model: info.ollamaModel, messages: titleRequestMessages(storedString(user.content), storedString(answer.content)) });
       const title = cleanProposedTitle(res.message?.content ?? '');
       if (!title) return;
       let applied = false;
@@ -293,7 +294,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
         );
         touchEntry(convId, ref ?? undefined);
         if (outcome === 'done') await proposeTitle(handle, convId, id);
-      });
+      }, handle.documentId);
     }
   };
 

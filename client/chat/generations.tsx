@@ -2,11 +2,19 @@ import { batch, createContext, onCleanup, useContext, type ParentProps } from 's
 import { createStore, produce } from 'solid-js/store';
 import { newId } from '../../shared/schema/ids.ts';
 import { formerTabWriters } from './tab-writers.ts';
+import { useWorkspace } from '../repo/workspace-context.tsx';
+import { applyLive, type LiveState } from './live-stream/codec.ts';
+import { makeLiveHub, type LiveHub } from './live-stream/hub.ts';
+import { makeLiveSender, type LiveSender } from './live-stream/sender.ts';
 
 /*
  * The answers this tab is generating right now: one AbortController each, and the text as it
  * arrives token by token, shown once per animation frame (the document only gets it in
  * batches, see stream-writer.ts).
+ *
+ * The text also goes live to the device's other tabs and the account's other devices as
+ * ephemeral messages (live-stream/), and this registry keeps the live text of answers written
+ * elsewhere (`liveElsewhere`), shown until the stored checkpoint overtakes it.
  *
  * Mount <GenerationsProvider> high (client/App.tsx Root) and answers keep streaming while the
  * person visits other pages; without it, the chat page makes its own registry, and leaving the
@@ -34,13 +42,25 @@ export interface Generations {
   runningIds(): string[];
   /** the text as it arrives, while running in this tab */
   live(messageId: string): LiveText | undefined;
-  /** Run `job` for the answer; a second start for an answer already running is ignored. */
-  start(messageId: string, job: (ctl: RunControl) => Promise<void>): Promise<void>;
+  /** the tabs' channel of live messages (none without a GenerationsProvider) */
+  readonly hub: LiveHub | undefined;
+  /** the live text of an answer another tab or device is writing, as far as its messages reached this tab */
+  liveElsewhere(messageId: string): Readonly<LiveState> | undefined;
+  /**
+   * Run `job` for the answer; a second start for an answer already running is ignored. With
+   * `doc` (the conversation's document id), the text also goes live to other tabs and devices.
+   */
+  start(messageId: string, job: (ctl: RunControl) => Promise<void>, doc?: string): Promise<void>;
   stop(messageId: string): void;
   stopAll(): void;
 }
 
-export function createGenerations(): Generations {
+/** remote live texts not heard of for this long are dropped (their writer went away) */
+const FORGET_REMOTE_MS = 60_000;
+/** a receiver missing text asks for the full text again after this long */
+const WANT_AGAIN_MS = 1_000;
+
+export function createGenerations(hub?: LiveHub): Generations {
   const writerId = newId();
   const formerWriterIds = formerTabWriters(writerId);
   const controllers = new Map<string, AbortController>();
@@ -63,6 +83,61 @@ export function createGenerations(): Generations {
     frame ??= requestAnimationFrame(flushLive);
   };
 
+  // ——— live text of answers written elsewhere ———
+  const [remote, setRemote] = createStore<Record<string, LiveState>>({});
+  /** the receiving side's state, ahead of the store (which is updated once per frame) */
+  const received = new Map<string, LiveState & { heardAt: number }>();
+  const senders = new Map<string, { doc: string; sender: LiveSender }>();
+  let remoteFrame: number | null = null;
+  const dirtyRemote = new Set<string>();
+  const flushRemote = () => {
+    remoteFrame = null;
+    batch(() => {
+      for (const id of dirtyRemote) {
+        const r = received.get(id);
+        if (r) setRemote(id, { run: r.run, writer: r.writer, n: r.n, content: r.content, thinking: r.thinking, ended: r.ended, elsewhere: r.elsewhere });
+        else setRemote(produce((all) => delete all[id]));
+      }
+    });
+    dirtyRemote.clear();
+  };
+  const touchRemote = (id: string) => {
+    dirtyRemote.add(id);
+    remoteFrame ??= requestAnimationFrame(flushRemote);
+  };
+  /** when this tab last asked for an answer's full text (once per FULL_EVERY-ish, not per message) */
+  const wantedAt = new Map<string, number>();
+  const offHub = hub?.listen((doc, m, origin) => {
+    if (m.t === 'here') return; // presence (presence.ts)
+    const now = Date.now();
+    for (const [id, r] of received) {
+      if (now - r.heardAt <= FORGET_REMOTE_MS || id === m.m) continue;
+      received.delete(id);
+      wantedAt.delete(id);
+      touchRemote(id);
+    }
+    if (m.t === 'want') {
+      const s = senders.get(m.m);
+      if (s && s.doc === doc) s.sender.wantFull();
+      return;
+    }
+    if (controllers.has(m.m)) return; // this tab writes it
+    const prev = received.get(m.m);
+    if (m.t === 'end') {
+      if (prev && prev.run === m.r) received.set(m.m, { ...prev, ended: true, heardAt: now });
+      return touchRemote(m.m);
+    }
+    const r = applyLive(prev, m, origin === 'device');
+    if (r.kind === 'gap' && now - (wantedAt.get(m.m) ?? 0) > WANT_AGAIN_MS) {
+      wantedAt.set(m.m, now);
+      hub.send(doc, { k: m.k, t: 'want', m: m.m });
+    }
+    if (r.kind !== 'applied') return;
+    received.set(m.m, { ...r.state, heardAt: now });
+    touchRemote(m.m);
+  });
+  onCleanup(() => offHub?.());
+
   const forget = (id: string) => {
     controllers.delete(id);
     pendingLive.delete(id);
@@ -73,19 +148,33 @@ export function createGenerations(): Generations {
   };
 
   return {
+    hub,
     writerId,
     formerWriterIds,
     isRunning: (id) => running[id] === true,
     runningIds: () => Object.keys(running),
     live: (id) => live[id],
-    async start(id, job) {
+    liveElsewhere: (id) => remote[id],
+    async start(id, job, doc) {
       if (controllers.has(id)) return;
       const ac = new AbortController();
       controllers.set(id, ac);
       setRunning(id, true);
+      const sender = hub && doc ? makeLiveSender((m) => hub.send(doc, m), { messageId: id, writer: writerId }) : undefined;
+      if (sender && doc) senders.set(id, { doc, sender });
+      // an answer this tab now writes is no longer one written elsewhere
+      if (received.delete(id)) touchRemote(id);
       try {
-        await job({ signal: ac.signal, show: (text) => showLive(id, text) });
+        await job({
+          signal: ac.signal,
+          show: (text) => {
+            showLive(id, text);
+            sender?.update(text.content, text.thinking);
+          },
+        });
       } finally {
+        sender?.end();
+        if (senders.get(id)?.sender === sender) senders.delete(id);
         if (controllers.get(id) === ac) forget(id);
       }
     },
@@ -101,8 +190,13 @@ export function createGenerations(): Generations {
 const GenerationsContext = createContext<Generations>();
 
 export function GenerationsProvider(props: ParentProps) {
-  const generations = createGenerations();
-  onCleanup(() => generations.stopAll());
+  const { sync } = useWorkspace();
+  const hub = makeLiveHub(sync, 'atelier-answer-live');
+  const generations = createGenerations(hub);
+  onCleanup(() => {
+    generations.stopAll();
+    hub.close();
+  });
   return <GenerationsContext.Provider value={generations}>{props.children}</GenerationsContext.Provider>;
 }
 

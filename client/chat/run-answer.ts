@@ -9,6 +9,7 @@ import { statsFromDone } from '../../shared/chat/stats.ts';
 import type { OllamaClient } from '../ollama/client.ts';
 import type { RunControl } from './generations.tsx';
 import { makeStreamWriter } from './stream-writer.ts';
+import { answerText, writeAnswerText } from '../../shared/chat/messages.ts';
 import { loadImages } from './images.ts';
 import { runToolLoop, type LoopRequest } from '../../shared/tools/loop.ts';
 import type { MessageSource, MessageToolCall } from '../../shared/schema/conversation.ts';
@@ -67,9 +68,7 @@ export async function runAnswer(job: AnswerJob, ctl: RunControl): Promise<Answer
 async function generate(job: AnswerJob, ctl: RunControl): Promise<AnswerOutcome> {
   const { handle, answerId } = job;
   const writer = makeStreamWriter(handle, answerId);
-  const start = handle.doc().messages[answerId];
-  let content = start?.content ?? '';
-  let thinking = start?.thinking ?? '';
+  let { content, thinking } = answerText(handle.doc().messages[answerId]);
   ctl.show({ content, thinking });
 
   const fail = (diagnosis: Diagnosis): AnswerOutcome => {
@@ -148,7 +147,7 @@ async function generate(job: AnswerJob, ctl: RunControl): Promise<AnswerOutcome>
         ctl.show({ content, thinking });
         handle.change((d) => {
           const m = d.messages[answerId];
-          if (m) m.content = out;
+          if (m) writeAnswerText(m, { content: out });
         });
         return 'done';
       }

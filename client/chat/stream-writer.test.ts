@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
 import * as A from '@automerge/automerge';
 import { initialConversation, type ConversationDoc } from '../../shared/schema/conversation.ts';
-import { answerPlaceholder, userMessage } from '../../shared/chat/messages.ts';
+import { answerPlaceholder, answerText, userMessage } from '../../shared/chat/messages.ts';
 import { addTurn } from '../../shared/chat/branch.ts';
 import { checkDoc } from '../../shared/schema/validate.ts';
 import { makeStreamWriter } from './stream-writer.ts';
 
-/** The writer's batches and heartbeat run on vitest's fake clock: time passes when the test says. */
+/** The writer's checkpoints run on vitest's fake clock: time passes when the test says. */
 const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
 function setup() {
@@ -22,6 +22,8 @@ function setup() {
   return { repo, handle, changes: () => changes };
 }
 
+const opsOf = (d: ConversationDoc) => A.stats(d as A.Doc<ConversationDoc>).numOps;
+
 describe('makeStreamWriter', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -30,35 +32,49 @@ describe('makeStreamWriter', () => {
     vi.useRealTimers();
   });
 
-  it('writes tokens in batches, not one change per token, and settles the answer at the end', async () => {
+  it('stores the streamed text as one value per checkpoint: the history grows with checkpoints, not with characters', async () => {
     const { handle, changes } = setup();
-    const w = makeStreamWriter(handle, 'a', { flushMs: 40, heartbeatMs: 10_000 });
-    const tokens = Array.from({ length: 200 }, (_, i) => ` t${i}`);
-    for (const tok of tokens.slice(0, 100)) w.append(tok, '');
-    w.append('', 'thinking…');
-    expect(changes()).toBe(0);
-    await sleep(80);
-    expect(changes()).toBe(1);
-    for (const tok of tokens.slice(100)) w.append(tok, '');
-    w.finish({ status: 'done', stats: { eval_count: 200, eval_duration: 2e9 } });
-    expect(changes()).toBe(2);
-    const m = handle.doc().messages.a!;
-    expect(m.content).toBe(tokens.join(''));
-    expect(m.thinking).toBe('thinking…');
-    expect(m).toMatchObject({ status: 'done', stats: { eval_count: 200, eval_duration: 2e9 }, error: null });
+    const opsBefore = opsOf(handle.doc());
+    const w = makeStreamWriter(handle, 'a', { checkpointMs: 1000 });
+    const tokens = Array.from({ length: 4000 }, (_, i) => ` token${i}`);
+    // 4,000 tokens over 4 s: 4 checkpoints, then the end
+    for (let s = 0; s < 4; s++) {
+      for (const tok of tokens.slice(s * 1000, (s + 1) * 1000)) w.append(tok, s === 0 ? '.' : '');
+      await sleep(1000);
+    }
+    expect(changes()).toBe(4);
+    w.finish({ status: 'done', stats: { eval_count: 4000, eval_duration: 2e9 } });
+    const text = tokens.join('');
+    expect(answerText(handle.doc().messages.a)).toEqual({ content: text, thinking: '.'.repeat(1000) });
+    expect(handle.doc().messages.a).toMatchObject({ status: 'done', stats: { eval_count: 4000 }, error: null });
     expect(checkDoc('atelier/conversation', handle.doc()).status).toBe('ok');
-    // appended with text operations: the history holds a few changes, not 200
-    expect(A.getHistory(handle.doc()).length).toBeLessThan(5);
+    // ~37,000 characters; per-character text would be as many operations
+    expect(text.length).toBeGreaterThan(30_000);
+    expect(opsOf(handle.doc()) - opsBefore).toBeLessThan(5 * 10);
+    // and the saved document is about the size of the text, not of a per-character history
+    expect(A.save(handle.doc()).length).toBeLessThan(text.length);
     // nothing more after the end
     w.append('late', '');
-    await sleep(60);
-    expect(handle.doc().messages.a!.content).toBe(tokens.join(''));
+    await sleep(2000);
+    expect(answerText(handle.doc().messages.a).content).toBe(text);
+  });
+
+  it('writes nothing between checkpoints (other devices get that text live, not from the document)', async () => {
+    const { handle, changes } = setup();
+    const w = makeStreamWriter(handle, 'a', { checkpointMs: 1000 });
+    w.append('Hello', '');
+    await sleep(999);
+    expect(changes()).toBe(0);
+    await sleep(1);
+    expect(changes()).toBe(1);
+    expect(answerText(handle.doc().messages.a).content).toBe('Hello');
+    w.finish({ status: 'stopped' });
   });
 
   it('keeps a heartbeat while the model is silent, so other devices know the writer is alive', async () => {
     const { handle } = setup();
     const before = handle.doc().messages.a!.updatedAt!;
-    const w = makeStreamWriter(handle, 'a', { flushMs: 40, heartbeatMs: 30 });
+    const w = makeStreamWriter(handle, 'a', { checkpointMs: 30 });
     await sleep(100);
     const beat = handle.doc().messages.a!.updatedAt!;
     expect(beat).toBeGreaterThan(before);
@@ -70,9 +86,20 @@ describe('makeStreamWriter', () => {
     expect(handle.doc().messages.a!.status).toBe('stopped');
   });
 
-  it('a concurrent edit elsewhere in the conversation survives the batches', async () => {
+  it('continues an answer stored as text (written before schema 2) from its text', async () => {
     const { handle } = setup();
-    const w = makeStreamWriter(handle, 'a', { flushMs: 20, heartbeatMs: 10_000 });
+    handle.change((d) => {
+      A.splice(d, ['messages', 'a', 'content'], 0, 0, 'Old text');
+    });
+    const w = makeStreamWriter(handle, 'a', { checkpointMs: 1000 });
+    w.append(', continued', '');
+    w.finish({ status: 'done' });
+    expect(answerText(handle.doc().messages.a).content).toBe('Old text, continued');
+  });
+
+  it('a concurrent edit elsewhere in the conversation survives the checkpoints', async () => {
+    const { handle } = setup();
+    const w = makeStreamWriter(handle, 'a', { checkpointMs: 20 });
     w.append('Hello', '');
     handle.change((d) => {
       d.title = 'Renamed meanwhile';
@@ -81,6 +108,7 @@ describe('makeStreamWriter', () => {
     await sleep(50);
     w.finish({ status: 'error', error: 'boom', diagnosis: { code: 'stream-error', message: 'boom' } });
     expect(handle.doc().title).toBe('Renamed meanwhile');
-    expect(handle.doc().messages.a).toMatchObject({ content: 'Hello world', status: 'error', diagnosis: { code: 'stream-error' } });
+    expect(answerText(handle.doc().messages.a).content).toBe('Hello world');
+    expect(handle.doc().messages.a).toMatchObject({ status: 'error', diagnosis: { code: 'stream-error' } });
   });
 });

@@ -4,6 +4,7 @@ import type { ChatInputMessage } from './request.ts';
 import { contextFor, type Messages } from './tree.ts';
 import { mergeRequestMessage } from './merge.ts';
 import { filesOf, withFiles } from './attachments.ts';
+import { storedString } from '../schema/stored-string.ts';
 
 /**
  * The messages a model sees to write the answer `answerId`: everything before it on the
@@ -61,7 +62,7 @@ export interface ChatInputs {
 export function chatInputs(context: readonly ChatMessage[], opts: InputOptions): ChatInputs {
   const imagesLeftOut: string[] = [];
   const messages = context.map((m, i): ChatInputMessage => {
-    let content = m.role === 'user' ? withFiles(m.content, filesOf(m)) : m.content;
+    let content = m.role === 'user' ? withFiles(storedString(m.content), filesOf(m)) : storedString(m.content);
     const answer = context[i + 1];
     if (m.role === 'user' && answer?.role === 'assistant' && answer.id !== opts.answerId && answer.sources && answer.sources.length > 0) {
       content = fillTemplate(opts.ragTemplate, answer.sources, content);

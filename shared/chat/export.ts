@@ -25,10 +25,12 @@ export function conversationToMarkdown(doc: Pick<ConversationDoc, 'title' | 'mes
   for (const m of branchPath(doc.messages, doc.currentId)) {
     if (m.role !== 'user' && m.role !== 'assistant') continue;
     parts.push(`### ${m.role === 'user' ? labels.user : labels.modelName(m.model)}`);
-    if (m.thinking.trim() !== '') {
-      parts.push(`> **${labels.thinking}**\n>\n${m.thinking.trim().split('\n').map((l) => (l ? `> ${l}` : '>')).join('\n')}`);
+    const thinking = storedString(m.thinking);
+    const content = storedString(m.content);
+    if (thinking.trim() !== '') {
+      parts.push(`> **${labels.thinking}**\n>\n${thinking.trim().split('\n').map((l) => (l ? `> ${l}` : '>')).join('\n')}`);
     }
-    if (m.content.trim() !== '') parts.push(m.content.trim());
+    if (content.trim() !== '') parts.push(content.trim());
     if (m.images.length > 0) parts.push(`_${labels.images(m.images.length)}_`);
     const files = filesOf(m);
     if (files.length > 0 && labels.files) parts.push(`_${labels.files(files.map((f) => f.name).join(', '))}_`);
@@ -113,7 +115,7 @@ function toOwuiMessage(m: ChatMessage, o: OwuiExportOptions): OwuiChatMessage {
     parentId: m.parentId,
     childrenIds: [...m.childrenIds],
     role: m.role,
-    content: m.thinking.trim() !== '' ? reasoningBlock(m.thinking) + m.content : m.content,
+    content: storedString(m.thinking).trim() !== '' ? reasoningBlock(storedString(m.thinking)) + storedString(m.content) : storedString(m.content),
     timestamp: secs(m.timestamp),
   };
   if (m.role === 'user') {

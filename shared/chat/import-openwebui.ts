@@ -2,6 +2,7 @@ import type { ChatMessage, MessageFile, MessageStatus } from '../schema/conversa
 import { immutable } from '../schema/stored-string.ts';
 import { deepestLeaf } from './tree.ts';
 import { deriveTitle } from './title.ts';
+import { storedString } from '../schema/stored-string.ts';
 
 /*
  * Open WebUI chat exports (Settings › Chats › Export, or a chat's "Export chat (.json)") into
@@ -201,11 +202,11 @@ function importOne(el: unknown, o: ChatImportOptions): ImportedChat | ChatSkipRe
     currentId = deepestLeaf(messages, latest.id);
   }
   const firstUser = list.filter((m) => m.role === 'user').sort((a, b) => a.timestamp - b.timestamp)[0];
-  const title = (str(outer.title) ?? str(chat.title) ?? '').trim() || deriveTitle(firstUser?.content ?? '');
+  const title = (str(outer.title) ?? str(chat.title) ?? '').trim() || deriveTitle(storedString(firstUser?.content ?? ''));
   const models = strList(chat.models).map((m) => o.resolveModel(m));
   const lastTime = Math.max(...list.map((m) => m.timestamp));
   return {
-    title: title === 'New Chat' && firstUser ? deriveTitle(firstUser.content) || title : title,
+    title: title === 'New Chat' && firstUser ? deriveTitle(storedString(firstUser.content)) || title : title,
     createdAt,
     updatedAt: toMillis(outer.updated_at, lastTime),
     pinned: outer.pinned === true,

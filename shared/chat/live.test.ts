@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
 import { ABSOLUTE_STALE_MS, answerState, STALE_AFTER_MS } from './liveness.ts';
 import { statsFromDone, tokensPerSecond } from './stats.ts';
-import { answerPlaceholder, finishAnswer, markInterrupted, restartAnswer, userMessage } from './messages.ts';
+import { answerPlaceholder, answerText, finishAnswer, markInterrupted, restartAnswer, userMessage } from './messages.ts';
 import { initialConversation, type ConversationDoc } from '../schema/conversation.ts';
 import { checkDoc } from '../schema/validate.ts';
 import { addTurn } from './branch.ts';
@@ -75,7 +75,9 @@ describe('message mutators', () => {
     doc = A.change(doc, (d) => restartAnswer(d.messages.a, { writer: 'tab2', now: 6, keepText: true }));
     expect(doc.messages.a).toMatchObject({ content: 'Hello', status: 'streaming', error: null, diagnosis: null, writer: 'tab2' });
     doc = A.change(doc, (d) => restartAnswer(d.messages.a, { writer: 'tab3', now: 7, keepText: false }));
-    expect(doc.messages.a).toMatchObject({ content: '', status: 'streaming', writer: 'tab3' });
+    expect(doc.messages.a).toMatchObject({ status: 'streaming', writer: 'tab3' });
+    // cleared as one value (not per-character text), read through the one helper
+    expect(answerText(doc.messages.a)).toEqual({ content: '', thinking: '' });
     doc = A.change(doc, (d) => markInterrupted(d.messages.a, 8));
     expect(doc.messages.a!.status).toBe('interrupted');
     doc = A.change(doc, (d) => finishAnswer(d.messages.a, { status: 'done', stats: { eval_count: 3, eval_duration: 1e9 } }, 9));

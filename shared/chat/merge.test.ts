@@ -1,3 +1,4 @@
+import { storedString } from '../schema/stored-string.ts';
 import { describe, expect, it } from 'vitest';
 import { initialConversation, type ConversationDoc } from '../schema/conversation.ts';
 import { addRegeneration, addTurn, inOtherColumn } from './branch.ts';
@@ -29,7 +30,7 @@ describe('merging the answers of a turn', () => {
     expect(ctx[0]!.role).toBe('user');
     expect(ctx[0]!.content).toBe(mergePrompt('Why is the sky blue?', ['Scattering.', 'Rayleigh.']));
     expect(ctx[0]!.content).toContain('to the latest user query: "Why is the sky blue?"');
-    expect(ctx[0]!.content.endsWith('Responses from models: """Scattering."""\n\n"""Rayleigh."""')).toBe(true);
+    expect(storedString(ctx[0]!.content).endsWith('Responses from models: """Scattering."""\n\n"""Rayleigh."""')).toBe(true);
     // in own-thread mode too: the merge never sees a model's thread
     expect(contextForAnswer(d.messages, 'm1', { ownThread: true })).toEqual(ctx);
   });

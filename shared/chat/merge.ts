@@ -1,3 +1,4 @@
+import { storedString } from '../schema/stored-string.ts';
 import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
 import { addMessage, branchPath, type Messages } from './tree.ts';
 
@@ -32,7 +33,7 @@ export function isMerged(m: ChatMessage | undefined): boolean {
 
 /** An answer that can be merged: finished or stopped with some text. */
 export function mergeable(m: ChatMessage | undefined): m is ChatMessage {
-  return m !== undefined && m.role === 'assistant' && !isMerged(m) && (m.status === 'done' || m.status === 'stopped') && m.content.trim() !== '';
+  return m !== undefined && m.role === 'assistant' && !isMerged(m) && (m.status === 'done' || m.status === 'stopped') && storedString(m.content).trim() !== '';
 }
 
 /** The merged answers of the turn answering `parentId`, oldest first. */
@@ -50,13 +51,13 @@ export function mergedAnswers(messages: Messages, parentId: string): string[] {
 export function mergeRequestMessage(messages: Messages, merged: ChatMessage): ChatMessage | null {
   const question = merged.parentId === null ? undefined : messages[merged.parentId];
   if (!question || !merged.mergeOf) return null;
-  const responses = merged.mergeOf.map((id) => messages[id]).filter(mergeable).map((m) => m.content);
+  const responses = merged.mergeOf.map((id) => messages[id]).filter(mergeable).map((m) => storedString(m.content));
   return {
     id: `${merged.id}:merge-request`,
     parentId: null,
     childrenIds: [],
     role: 'user',
-    content: mergePrompt(question.content, responses),
+    content: mergePrompt(storedString(question.content), responses),
     model: null,
     thinking: '',
     images: [],

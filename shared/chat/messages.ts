@@ -1,4 +1,5 @@
 import type { ChatMessage, MessageDiagnosis, MessageStatus } from '../schema/conversation.ts';
+import { immutable, storedString } from '../schema/stored-string.ts';
 
 /*
  * Factories and mutators for the messages of a conversation. The mutators run inside an
@@ -58,6 +59,24 @@ export interface AnswerEnd {
   diagnosis?: MessageDiagnosis | null;
 }
 
+/**
+ * A message's text as strings, whichever way it is stored: collaborative text (user messages,
+ * answers written before conversation schema 2) or one ImmutableString value (answers since).
+ */
+export function answerText(m: Pick<ChatMessage, 'content' | 'thinking'> | undefined): { content: string; thinking: string } {
+  return m ? { content: storedString(m.content), thinking: storedString(m.thinking) } : { content: '', thinking: '' };
+}
+
+/**
+ * Replace an answer's text with one value each (inside a change): a few operations whatever the
+ * length, where text written with `splice` keeps one operation per character in the history.
+ * A field already holding exactly this text is left alone (no operation).
+ */
+export function writeAnswerText(m: ChatMessage, text: { content?: string; thinking?: string }): void {
+  if (text.content !== undefined && (typeof m.content === 'string' || storedString(m.content) !== text.content)) m.content = immutable(text.content);
+  if (text.thinking !== undefined && (typeof m.thinking === 'string' || storedString(m.thinking) !== text.thinking)) m.thinking = immutable(text.thinking);
+}
+
 /** Settle a streamed answer (its text is already written). */
 export function finishAnswer(m: ChatMessage | undefined, end: AnswerEnd, now: number): void {
   if (!m) return;
@@ -75,8 +94,8 @@ export function finishAnswer(m: ChatMessage | undefined, end: AnswerEnd, now: nu
 export function restartAnswer(m: ChatMessage | undefined, f: { writer: string; now: number; keepText: boolean }): void {
   if (!m) return;
   if (!f.keepText) {
-    if (m.content !== '') m.content = '';
-    if (m.thinking !== '') m.thinking = '';
+    if (storedString(m.content) !== '') m.content = immutable('');
+    if (storedString(m.thinking) !== '') m.thinking = immutable('');
     m.stats = {};
   }
   m.status = 'streaming';

@@ -1,5 +1,5 @@
-import type { StoredString } from './stored-string.ts';
 import { KIND, SCHEMA } from './kinds.ts';
+import type { StoredString } from './stored-string.ts';
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
@@ -16,11 +16,16 @@ export type ChatMessage = {
   parentId: string | null;
   childrenIds: string[];
   role: ChatRole;
-  /** collaborative text for user messages; streamed text for answers */
-  content: string;
+  /**
+   * User messages: collaborative text. Answers: one value (ImmutableString) written at sparse
+   * checkpoints while streaming (schema 2); answers written before are text. Read with
+   * `storedString` (or from a UI store, where it is a plain string).
+   */
+  content: StoredString;
   /** model reference that produced (or was asked for) this answer */
   model: string | null;
-  thinking: string;
+  /** as `content` */
+  thinking: StoredString;
   /** automerge URLs of blob documents */
   images: string[];
   timestamp: number;

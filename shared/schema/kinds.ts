@@ -16,7 +16,9 @@ export const SCHEMA = {
   workspace: 2,
   // 2: name and suggestion titles may be ImmutableStrings (one value, last writer wins)
   preset: 2,
-  conversation: 1,
+  // 2: an answer's content and thinking may be ImmutableStrings (written whole at checkpoints while
+  // streaming); builds that read only plain strings cannot open these
+  conversation: 2,
   blob: 1,
   // 2: the text may be an ImmutableString; builds that read only plain strings see these as newer (read-only)
   knowledge: 2,

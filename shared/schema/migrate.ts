@@ -72,6 +72,10 @@ const steps: Record<DocKind, Step[]> = {
       ensure(d, 'models', []);
       ensure(d, 'createdAt', 0);
     },
+    // 1 → 2: nothing to convert (answers written as text stay valid, and rewriting them would add
+    // operations, not remove any); the version tells older builds that answers may hold
+    // ImmutableStrings they cannot read.
+    () => undefined,
   ],
   [KIND.blob]: [(d) => ensure(d, 'kind', KIND.blob)],
   [KIND.knowledge]: [

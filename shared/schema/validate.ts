@@ -102,9 +102,10 @@ const messageSchema = v.looseObject({
   parentId: v.nullable(v.string()),
   childrenIds: v.array(v.string()),
   role: v.picklist(['system', 'user', 'assistant', 'tool']),
-  content: v.string(),
+  // user messages are text; answers since conversation schema 2 are one value (ImmutableString)
+  content: storedString,
   model: v.nullable(v.string()),
-  thinking: v.string(),
+  thinking: storedString,
   images: v.array(v.string()),
   timestamp: v.number(),
   status: v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted']),
@@ -216,7 +217,11 @@ export function checkDoc<K extends DocKind>(kind: K, raw: unknown): Checked<DocT
   const version = typeof r.schema === 'number' ? r.schema : 0;
   if (version < current[kind]) return { status: 'outdated', version };
   const parsed = v.safeParse(schemas[kind], raw);
-  if (!parsed.success) return { status: 'invalid', message: describeIssues(parsed.issues) };
+  if (!parsed.success) {
+    // a newer shape this build cannot read is not damage: say which it is
+    if (version > current[kind]) return { status: 'invalid', message: `written by a newer version of Atelier (${kind} schema ${version}); update Atelier to open it` };
+    return { status: 'invalid', message: describeIssues(parsed.issues) };
+  }
   const doc = raw as DocTypes[K];
   if (version > current[kind]) return { status: 'newer', version, doc };
   return { status: 'ok', doc };
