@@ -28,9 +28,18 @@ export interface Device {
   close(): Promise<void>;
 }
 
+/** A folder store that writes nothing once its device is closed (its folder is gone then): a save the
+    repo throttled, or one started by a chunk still being applied when the engine stopped, lands after. */
+class ClosableFolderStore extends NodeFSStorageAdapter {
+  closed = false;
+  override async save(key: string[], data: Uint8Array): Promise<void> {
+    if (!this.closed) await super.save(key, data);
+  }
+}
+
 export function makeDevice(relay: { url: string; token: string }, key: WorkspaceKey | null, workspace: () => string | null = () => null): Device {
   const tmp = tempDir('engine-device');
-  const adapter = new NodeFSStorageAdapter(tmp.dir);
+  const adapter = new ClosableFolderStore(tmp.dir);
   const ledger = createSyncLedger(undefined);
   const storage = new JournaledStorage(adapter, undefined, (id) => ledger.markUnsynced(id));
   const repo = new Repo({ storage, network: [], peerId: `device-${Math.random().toString(36).slice(2)}` as PeerId });
@@ -81,6 +90,7 @@ export function makeDevice(relay: { url: string; token: string }, key: Workspace
       device.disconnect();
       await repo.flush().catch(() => undefined);
       await repo.shutdown().catch(() => undefined);
+      adapter.closed = true;
       tmp.remove();
     },
   };
