@@ -22,7 +22,7 @@ import {
 } from '../../shared/sync/protocol.ts';
 import type { Account } from '../accounts.ts';
 import { ChunkStoreError, isUpload, type AppendResult, type ChunkUpload, type StoredEntry } from '../chunk-store/chunk-store.ts';
-import type { AccountHub, HubMember } from './account-hub.ts';
+import type { AccountHub, HubMember, SharedFrame } from './account-hub.ts';
 import type { FairQueue } from './fair-queue.ts';
 
 /** What a connection needs from the endpoint. */
@@ -54,7 +54,8 @@ function printable(text: string): string {
 /** The socket closed while a frame waited for room: nothing to send. */
 class Closed extends Error {}
 
-type SendItem = { t: 'pull'; since: number } | { t: 'live'; entries: readonly StoredEntry[] };
+/** `frame`: the live entries' frame, built once by the hub for every socket that gets them. */
+type SendItem = { t: 'pull'; since: number } | { t: 'live'; entries: readonly StoredEntry[]; frame?: SharedFrame };
 
 interface UploadState {
   header: Extract<ClientHeader, { t: 'put' }>;
@@ -174,7 +175,7 @@ export class Connection implements HubMember {
       case 'pull':
         this.#caughtUp = false;
         // A new pull replaces whatever is not sent yet: it resends everything after `since`.
-        this.#sendQueue.length = 0;
+        this.#dropQueued();
         this.#enqueue({ t: 'pull', since: header.since });
         return;
       case 'put':
@@ -228,6 +229,9 @@ export class Connection implements HubMember {
     }
     state.next = header.offset + body.length;
     const last = state.next === header.size;
+    // A chunk that came in one part is sent on to the account's other sockets from memory once
+    // durable: its bytes stay counted in flight until the commit is over.
+    const whole = header.offset === 0 && last;
     if (last) this.#uploads.delete(header.id);
     const s = state;
     const upload = s.upload;
@@ -241,13 +245,15 @@ export class Connection implements HubMember {
             this.#uploadFailed(hub, s, err);
           }
         }
-        if (counted) hub.release(body.length);
+        if (counted && !whole) hub.release(body.length);
         if (!last || s.failed) return;
         if (s.duplicate) return this.#send({ t: 'ack', id: header.id, seq: s.duplicate.seq, duplicate: true });
         if (!upload) return;
-        hub.setOrigin(header.doc, header.chunk, this);
+        hub.setOrigin(header.doc, header.chunk, this, whole && counted ? body : null);
         try {
           const r = await upload.commit();
+          // Stored meanwhile by another upload: that one is what the others get.
+          if (r.duplicate) hub.clearOrigin(header.doc, header.chunk, this);
           this.#send({ t: 'ack', id: header.id, seq: r.seq, ...(r.duplicate ? { duplicate: true } : {}) });
         } catch (err) {
           hub.clearOrigin(header.doc, header.chunk, this);
@@ -257,6 +263,7 @@ export class Connection implements HubMember {
         }
       })
       .finally(() => {
+        if (counted && whole) hub.release(body.length);
         hub.unhold();
         if (this.#closed) this.#ctx.closed(this);
       });
@@ -315,8 +322,10 @@ export class Connection implements HubMember {
     else this.ws.resume();
   }
 
-  onEntries(entries: readonly StoredEntry[]): void {
-    if (this.#caughtUp && !this.#closed) this.#enqueue({ t: 'live', entries });
+  onEntries(entries: readonly StoredEntry[], frame?: SharedFrame): void {
+    if (!this.#caughtUp || this.#closed) return;
+    frame?.take();
+    this.#enqueue({ t: 'live', entries, frame });
   }
 
   onPresence(peers: number): void {
@@ -360,9 +369,11 @@ export class Connection implements HubMember {
     const hub = this.hub;
     if (hub) hub.hold();
     try {
-      for (let item = this.#sendQueue.shift(); item && !this.#closed; item = this.#sendQueue.shift()) {
-        if (!hub) break;
-        if (item.t === 'live') await this.#stream(hub, item.entries);
+      while (hub && !this.#closed) {
+        const item = this.#sendQueue.shift();
+        if (!item) break;
+        if (item.t === 'live' && item.frame) await this.#sendShared(item.frame);
+        else if (item.t === 'live') await this.#stream(hub, item.entries);
         else {
           let cursor = item.since;
           for (;;) {
@@ -382,11 +393,24 @@ export class Connection implements HubMember {
       this.fail(1011, 'the relay could not read stored chunks');
     } finally {
       this.#pumping = false;
+      if (this.#closed) this.#dropQueued();
       if (hub) {
         hub.unhold();
         if (this.#closed) this.#ctx.closed(this);
       }
     }
+  }
+
+  /** Sends a frame the hub built for several sockets, in this socket's order. */
+  async #sendShared(shared: SharedFrame): Promise<void> {
+    await this.#room();
+    if (this.#closed) return shared.done();
+    void this.#sendRaw(shared.frame).finally(() => shared.done());
+  }
+
+  /** Forgets what is queued and not sent yet, giving back the shared frames it held. */
+  #dropQueued(): void {
+    for (const item of this.#sendQueue.splice(0)) if (item.t === 'live') item.frame?.done();
   }
 
   /**
@@ -460,6 +484,7 @@ export class Connection implements HubMember {
       }
     }
     this.#uploads.clear();
+    if (!this.#pumping) this.#dropQueued();
     this.#ctx.closed(this);
   }
 }
