@@ -16,7 +16,7 @@ import path from 'node:path';
 import { accountDocumentsDir } from '../accounts.ts';
 import type { ChunkKind } from '../../shared/sync/protocol.ts';
 import { ChunkStoreError, type AccountLog, type AppendResult, type ChunkMeta, type ChunkStore, type ChunkUpload, type StoredEntry } from './chunk-store.ts';
-import { listSegments, R, scanSegment, segmentName, SegmentWriter, syncDir } from './segments.ts';
+import { listSegments, R, scanSegment, segmentName, SegmentWriter, syncDir, type SegmentRecord } from './segments.ts';
 
 export const DEFAULT_GRACE_MS = 7 * 24 * 3600_000;
 
@@ -291,11 +291,18 @@ class FileAccountLog implements FilesAccountLog {
     const parts: number[] = [];
     let written = 0;
     let aborted = false;
+    /** the chunk's only part: written by commit() together with the commit record, in one write */
+    let only: Uint8Array | null = null;
     return {
       write: (part) =>
         this.#serial(async () => {
           if (aborted) throw new ChunkStoreError('bad-part', 'upload aborted');
           if (written + part.length > meta.size) throw new ChunkStoreError('bad-part', 'part past the chunk size');
+          if (written === 0 && part.length === meta.size) {
+            only = part;
+            written = part.length;
+            return;
+          }
           const at = await this.#append(R.part, [part]);
           parts.push(at.seg, at.pos, part.length);
           written += part.length;
@@ -309,11 +316,25 @@ class FileAccountLog implements FilesAccountLog {
           this.#checkCovers(meta.doc, meta.covers);
           const seq = this.#assigned + 1;
           const t = this.#now();
-          const rec = { s: seq, d: meta.doc, c: meta.chunk, k: meta.kind, z: meta.size, p: parts, t, ...(meta.covers?.length ? { v: meta.covers } : {}) };
+          const record = () => {
+            const rec = { s: seq, d: meta.doc, c: meta.chunk, k: meta.kind, z: meta.size, p: parts, t, ...(meta.covers?.length ? { v: meta.covers } : {}) };
+            return { type: R.commit, payload: [Buffer.from(JSON.stringify(rec))] };
+          };
           this.#assigned = seq;
           try {
-            await this.#append(R.commit, [Buffer.from(JSON.stringify(rec))]);
+            const body = only;
+            if (body) {
+              await this.#appendPair({ type: R.part, payload: [body] }, (at) => {
+                parts.push(at.seg, at.pos, body.length);
+                return record();
+              });
+              only = null;
+            } else {
+              const { type, payload } = record();
+              await this.#append(type, payload);
+            }
           } catch (err) {
+            if (only) parts.length = 0;
             this.#assigned = seq - 1;
             throw err;
           }
@@ -340,6 +361,7 @@ class FileAccountLog implements FilesAccountLog {
       },
       abort: () => {
         aborted = true;
+        only = null;
       },
     };
   }
@@ -347,6 +369,14 @@ class FileAccountLog implements FilesAccountLog {
   async #append(type: number, payload: readonly Uint8Array[]): Promise<{ seg: number; pos: number }> {
     try {
       return await this.#writer.append(type, payload);
+    } catch (err) {
+      throw new ChunkStoreError('unavailable', `could not write: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async #appendPair(first: SegmentRecord, second: (at: { seg: number; pos: number }) => SegmentRecord): Promise<void> {
+    try {
+      await this.#writer.appendPair(first, second);
     } catch (err) {
       throw new ChunkStoreError('unavailable', `could not write: ${err instanceof Error ? err.message : String(err)}`);
     }

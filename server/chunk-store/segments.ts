@@ -93,6 +93,11 @@ export async function scanSegment(file: string, seg: number, verifyParts: boolea
   }
 }
 
+export interface SegmentRecord {
+  type: number;
+  payload: readonly Uint8Array[];
+}
+
 export interface Segment {
   fh: FileHandle;
   size: number;
@@ -149,18 +154,28 @@ export class SegmentWriter {
   }
 
   async #write(n: number, seg: Segment, type: number, payload: readonly Uint8Array[]): Promise<number> {
-    const len = payload.reduce((s, p) => s + p.length, 0);
-    const head = Buffer.alloc(RECORD_HEAD);
-    head.writeUInt32BE(len, 0);
-    head.writeUInt32BE(recordCrc(type, payload), 4);
-    head[8] = type;
+    return await this.#writeRecords(n, seg, [{ type, payload }]);
+  }
+
+  /** Writes records one after the other in one writev; returns where the first one's payload starts. */
+  async #writeRecords(n: number, seg: Segment, records: readonly SegmentRecord[]): Promise<number> {
+    const bufs: Uint8Array[] = [];
+    let total = 0;
+    for (const { type, payload } of records) {
+      const len = payload.reduce((s, p) => s + p.length, 0);
+      const head = Buffer.alloc(RECORD_HEAD);
+      head.writeUInt32BE(len, 0);
+      head.writeUInt32BE(recordCrc(type, payload), 4);
+      head[8] = type;
+      bufs.push(head, ...payload);
+      total += RECORD_HEAD + len;
+    }
     const at = seg.size;
     try {
-      this.#opts.beforeWrite?.(RECORD_HEAD + len);
+      this.#opts.beforeWrite?.(total);
       let written = 0;
-      const bufs = [head, ...payload];
       // writev may write less than asked: continue from where it stopped.
-      while (written < RECORD_HEAD + len) {
+      while (written < total) {
         let skip = written;
         const rest: Uint8Array[] = [];
         for (const b of bufs) {
@@ -180,7 +195,7 @@ export class SegmentWriter {
       await seg.fh.truncate(at).catch(() => {});
       throw err;
     }
-    seg.size = at + RECORD_HEAD + len;
+    seg.size = at + total;
     this.#dirty.add(n);
     return at + RECORD_HEAD;
   }
@@ -192,6 +207,19 @@ export class SegmentWriter {
     if (!seg || (seg.size > 0 && seg.size + RECORD_HEAD + len > this.#opts.segmentBytes)) seg = await this.#startSegment();
     const pos = await this.#write(this.#current, seg, type, payload);
     return { seg: this.#current, pos };
+  }
+
+  /**
+   * Appends `first`, then the record `second` makes from where `first`'s payload is, in one
+   * write (a chunk's only part and its commit record). Both go in the same segment.
+   */
+  async appendPair(first: SegmentRecord, second: (at: { seg: number; pos: number }) => SegmentRecord): Promise<{ seg: number; pos: number }> {
+    const len = first.payload.reduce((s, p) => s + p.length, 0);
+    let seg = this.segments.get(this.#current);
+    if (!seg || (seg.size > 0 && seg.size + RECORD_HEAD + len > this.#opts.segmentBytes)) seg = await this.#startSegment();
+    const at = { seg: this.#current, pos: seg.size + RECORD_HEAD };
+    await this.#writeRecords(this.#current, seg, [first, second(at)]);
+    return at;
   }
 
   /** Makes everything appended so far durable. */
