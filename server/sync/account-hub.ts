@@ -261,7 +261,7 @@ export interface HubsOptions {
   onAllClosed?: () => void;
 }
 
-function collectGarbage(): void {
+export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 

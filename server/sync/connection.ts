@@ -10,7 +10,6 @@
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
 import {
-  allocFrame,
   CLOSE,
   decodeClientFrame,
   encodeFrame,
@@ -24,10 +23,13 @@ import type { Account } from '../accounts.ts';
 import { ChunkStoreError, isUpload, type AppendResult, type ChunkUpload, type StoredEntry } from '../chunk-store/chunk-store.ts';
 import type { AccountHub, HubMember, SharedFrame } from './account-hub.ts';
 import type { FairQueue } from './fair-queue.ts';
+import type { FramePool, PooledFrame } from './frame-pool.ts';
 
 /** What a connection needs from the endpoint. */
 export interface ConnectionContext {
   queue: FairQueue;
+  /** buffers of large entries frames, reused */
+  frames: FramePool;
   log: (line: string) => void;
   /** hello: checks the token; null = refused (the socket is closed by the callee) */
   authenticate(conn: Connection, token: string): Promise<{ account: Account; hub: AccountHub; legacy: boolean } | null>;
@@ -431,25 +433,29 @@ export class Connection implements HubMember {
       heads = [];
       pieces = [];
       bytes = 0;
-      let frame: Uint8Array;
+      let built: PooledFrame | null = null;
       try {
         await this.#room();
         if (this.#closed) throw new Closed();
-        const built = allocFrame(header, n);
+        const f = (built = this.#ctx.frames.frame(header, n));
         await this.#ctx.queue.run(hub.accountId, async () => {
-          let at = built.bodyAt;
+          let at = f.bodyAt;
           for (const p of want) {
-            await hub.log.readInto(p.e, p.offset, p.len, built.frame, at);
+            await hub.log.readInto(p.e, p.offset, p.len, f.frame, at);
             at += p.len;
           }
         });
-        frame = built.frame;
       } catch (err) {
+        built?.release();
         hub.release(n);
         if (err instanceof Closed) return;
         throw err;
       }
-      void this.#sendRaw(frame).finally(() => hub.release(n));
+      const sent = built;
+      void this.#sendRaw(sent.frame).finally(() => {
+        sent.release();
+        hub.release(n);
+      });
     };
     for (const e of entries) {
       for (let offset = 0; offset < e.size; ) {

@@ -19,9 +19,10 @@ import { clientAddress, type AuthGate } from '../auth-gate.ts';
 import type { ChunkStore } from '../chunk-store/chunk-store.ts';
 import { markAlive, startKeepalive } from '../keepalive.ts';
 import { isLegacyAccount } from '../legacy.ts';
-import { Hubs, type AccountHub, type HubsOptions, type HubStats } from './account-hub.ts';
+import { collectGarbage, Hubs, type AccountHub, type HubsOptions, type HubStats } from './account-hub.ts';
 import { Connection } from './connection.ts';
 import { FairQueue } from './fair-queue.ts';
+import { FramePool } from './frame-pool.ts';
 
 export const SYNC_PATH = '/sync';
 
@@ -80,7 +81,16 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
   const maxPerAccount = opts.maxConnectionsPerAccount ?? 0;
   const maxPerIp = opts.maxConnectionsPerIp ?? 0;
   const helloTimeoutMs = opts.helloTimeoutMs ?? 5_000;
-  const hubs = new Hubs(opts.store, opts.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT, MAX_FRAME_BYTES, log, opts.hubs);
+  const frames = new FramePool();
+  const onAllClosed = opts.hubs?.onAllClosed ?? collectGarbage;
+  const hubs = new Hubs(opts.store, opts.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT, MAX_FRAME_BYTES, log, {
+    ...opts.hubs,
+    // With no account open, the frame buffers kept for reuse are given back too.
+    onAllClosed: () => {
+      frames.clear();
+      onAllClosed();
+    },
+  });
   const queue = new FairQueue(2);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const conns = new Map<WebSocket, Connection>();
@@ -97,6 +107,7 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
 
   const ctx = {
     queue,
+    frames,
     log,
     maxAccountBytes: opts.maxAccountBytes ?? 0,
     claim: (id: string, keyId: string, workspace: string) => accounts.claim(id, keyId, workspace),
