@@ -80,6 +80,11 @@ export class Connection implements HubMember {
   readonly #ctx: ConnectionContext;
   #inbox: Promise<void> = Promise.resolve();
   #helloSeen = false;
+
+  /** A hello arrived (its token may still be being checked, its account opened). */
+  get helloSeen(): boolean {
+    return this.#helloSeen;
+  }
   #closed = false;
   #caughtUp = false;
   readonly #sendQueue: SendItem[] = [];

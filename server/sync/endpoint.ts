@@ -154,7 +154,8 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
     ws.on('message', () => markAlive(ws));
     ws.on('error', () => ws.terminate());
     const timer = setTimeout(() => {
-      if (!conn.account) conn.fail(CLOSE.helloTimeout, 'no hello in time');
+      // Only a socket that sent no hello: opening a large account's log may take longer.
+      if (!conn.helloSeen) conn.fail(CLOSE.helloTimeout, 'no hello in time');
     }, helloTimeoutMs);
     timer.unref();
     ws.once('close', () => {
