@@ -20,6 +20,8 @@ import { ChunkStoreError, type AccountLog, type AppendResult, type ChunkMeta, ty
 import { EntryTable, entryKey } from './entry-table.ts';
 import { listSegments, R, scanSegment, segmentName, SegmentWriter, syncDir, type SegmentRecord } from './segments.ts';
 
+const utf8 = new TextDecoder();
+
 export const DEFAULT_GRACE_MS = 7 * 24 * 3600_000;
 
 export interface FilesChunkStoreOptions {
@@ -184,7 +186,7 @@ class FileAccountLog implements FilesAccountLog {
 
   #apply(type: number, payload: Uint8Array | null): void {
     if (!payload) return;
-    const j = JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown>;
+    const j = JSON.parse(utf8.decode(payload)) as Record<string, unknown>;
     switch (type) {
       case R.segment:
         this.#assigned = Math.max(this.#assigned, Number(j.b) || 0);

@@ -56,33 +56,54 @@ export interface ScannedRecord {
   /** where the payload starts in the segment */
   pos: number;
   len: number;
-  /** the payload, unless skipped (part records of segments before the last) */
+  /** the payload (a view valid during the callback only), unless skipped (part records) */
   payload: Uint8Array | null;
 }
+
+/** How much of a segment a scan reads at once (records are parsed out of it). */
+const SCAN_BLOCK = 256 * 1024;
 
 /**
  * Reads a segment's records in order. `verifyParts`: read and check part payloads too (the last
  * segment, where a torn write may be). Returns the length of the good prefix of the file.
+ * Records are read in blocks (one read per block, not two per record); a record's `payload` is
+ * a view of the block, valid only during `onRecord`.
  */
 export async function scanSegment(file: string, seg: number, verifyParts: boolean, onRecord: (r: ScannedRecord) => void): Promise<{ good: number; size: number }> {
   const fh = await fsp.open(file, 'r');
   try {
     const size = (await fh.stat()).size;
-    const head = Buffer.alloc(RECORD_HEAD);
+    let buf = Buffer.allocUnsafe(Math.min(SCAN_BLOCK, Math.max(RECORD_HEAD, size)));
+    let bufStart = 0;
+    let bufLen = 0;
+    /** `n` bytes of the file from `pos` (a view of the block), or null past the end */
+    const bytesAt = async (pos: number, n: number): Promise<Buffer | null> => {
+      if (pos >= bufStart && pos + n <= bufStart + bufLen) return buf.subarray(pos - bufStart, pos - bufStart + n);
+      if (n > buf.length) buf = Buffer.allocUnsafe(n);
+      const want = Math.min(buf.length, size - pos);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await fh.read(buf, got, want - got, pos + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      bufStart = pos;
+      bufLen = got;
+      return got >= n ? buf.subarray(0, n) : null;
+    };
     let at = 0;
     while (at + RECORD_HEAD <= size) {
-      const { bytesRead } = await fh.read(head, 0, RECORD_HEAD, at);
-      if (bytesRead < RECORD_HEAD) break;
+      const head = await bytesAt(at, RECORD_HEAD);
+      if (!head) break;
       const len = head.readUInt32BE(0);
       const crc = head.readUInt32BE(4);
       const type = head[8] ?? 0;
       if (type < R.segment || type > R.gone || at + RECORD_HEAD + len > size) break;
       let payload: Uint8Array | null = null;
       if (type !== R.part || verifyParts) {
-        const buf = Buffer.alloc(len);
-        const r = await fh.read(buf, 0, len, at + RECORD_HEAD);
-        if (r.bytesRead < len || recordCrc(type, [buf]) !== crc) break;
-        payload = buf;
+        const body = await bytesAt(at + RECORD_HEAD, len);
+        if (!body || recordCrc(type, [body]) !== crc) break;
+        payload = body;
       }
       onRecord({ type, seg, pos: at + RECORD_HEAD, len, payload: type === R.part ? null : payload });
       at += RECORD_HEAD + len;

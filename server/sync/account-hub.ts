@@ -261,8 +261,16 @@ export interface HubsOptions {
   onAllClosed?: () => void;
 }
 
+/**
+ * Two full collections in a row (when the process runs with --expose-gc): the first frees the
+ * dead objects, but the pages it emptied are released only by a later collection; with nothing
+ * allocating, V8 would keep them (measured: heap 33 MB committed after one, 8 MB after two).
+ */
 export function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  gc();
+  gc();
 }
 
 /** Opens each account's hub once, and closes it when idle. */
