@@ -30,6 +30,9 @@ export interface ConnectionContext {
   queue: FairQueue;
   /** buffers of large entries frames, reused */
   frames: FramePool;
+  /** a pull (catch-up) began / ended, however it ended */
+  pullStarted(): void;
+  pullEnded(): void;
   log: (line: string) => void;
   /** hello: checks the token; null = refused (the socket is closed by the callee) */
   authenticate(conn: Connection, token: string): Promise<{ account: Account; hub: AccountHub; legacy: boolean } | null>;
@@ -382,17 +385,22 @@ export class Connection implements HubMember {
         if (item.t === 'live' && item.frame) await this.#sendShared(item.frame);
         else if (item.t === 'live') await this.#stream(hub, item.entries);
         else {
-          let cursor = item.since;
-          for (;;) {
-            const batch = hub.log.entriesAfter(cursor, PULL_BATCH);
-            if (batch.length === 0) break;
-            await this.#stream(hub, batch);
-            if (this.#closed) return;
-            cursor = batch[batch.length - 1]?.seq ?? cursor;
+          this.#ctx.pullStarted();
+          try {
+            let cursor = item.since;
+            for (;;) {
+              const batch = hub.log.entriesAfter(cursor, PULL_BATCH);
+              if (batch.length === 0) break;
+              await this.#stream(hub, batch);
+              if (this.#closed) return;
+              cursor = batch[batch.length - 1]?.seq ?? cursor;
+            }
+            // Nothing after `cursor` now: from here on, new entries come through onEntries.
+            this.#caughtUp = true;
+            this.#send({ t: 'caught-up', seq: Math.max(cursor, hub.log.head()) });
+          } finally {
+            this.#ctx.pullEnded();
           }
-          // Nothing after `cursor` now: from here on, new entries come through onEntries.
-          this.#caughtUp = true;
-          this.#send({ t: 'caught-up', seq: Math.max(cursor, hub.log.head()) });
         }
       }
     } catch (err) {

@@ -23,6 +23,7 @@ import { collectGarbage, Hubs, type AccountHub, type HubsOptions, type HubStats 
 import { Connection } from './connection.ts';
 import { FairQueue } from './fair-queue.ts';
 import { FramePool } from './frame-pool.ts';
+import { AfterPulls } from './after-pulls.ts';
 
 export const SYNC_PATH = '/sync';
 
@@ -47,6 +48,8 @@ export interface SyncEndpointOptions {
   headers?: Readonly<Record<string, string>>;
   /** open accounts' reclaim timer and what happens when the last one closes */
   hubs?: HubsOptions;
+  /** what runs once a burst of pulls is over (default: full garbage collections, see after-pulls.ts) */
+  afterPulls?: () => void;
 }
 
 export interface SyncEndpoint {
@@ -82,6 +85,7 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
   const maxPerIp = opts.maxConnectionsPerIp ?? 0;
   const helloTimeoutMs = opts.helloTimeoutMs ?? 5_000;
   const frames = new FramePool();
+  const afterPulls = new AfterPulls(opts.afterPulls ?? collectGarbage);
   const onAllClosed = opts.hubs?.onAllClosed ?? collectGarbage;
   const hubs = new Hubs(opts.store, opts.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT, MAX_FRAME_BYTES, log, {
     ...opts.hubs,
@@ -108,6 +112,8 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
   const ctx = {
     queue,
     frames,
+    pullStarted: () => afterPulls.started(),
+    pullEnded: () => afterPulls.ended(),
     log,
     maxAccountBytes: opts.maxAccountBytes ?? 0,
     claim: (id: string, keyId: string, workspace: string) => accounts.claim(id, keyId, workspace),
@@ -224,6 +230,7 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
     async close() {
       stopped = true;
       stopKeepalive();
+      afterPulls.stop();
       for (const conn of conns.values()) conn.fail(CLOSE.goingAway, 'relay shutting down');
       for (const ws of conns.keys()) ws.terminate();
       wss.close();
