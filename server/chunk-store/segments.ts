@@ -61,7 +61,7 @@ export interface ScannedRecord {
 }
 
 /** How much of a segment a scan reads at once (records are parsed out of it). */
-const SCAN_BLOCK = 256 * 1024;
+const SCAN_BLOCK = 64 * 1024;
 
 /**
  * Reads a segment's records in order. `verifyParts`: read and check part payloads too (the last
