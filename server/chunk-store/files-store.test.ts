@@ -102,6 +102,29 @@ describe('FilesChunkStore', () => {
     }
   });
 
+  it('writes a chunk uploaded in one part with its commit record in one write, and reads it back after a reopen', async () => {
+    const t = tmp();
+    try {
+      let writes = 0;
+      const store = new FilesChunkStore({ dataDir: t.dir, beforeWrite: () => void writes++ });
+      const log = await store.open(ACCOUNT);
+      await storeChunk(log, { doc: DOC, chunk: cid(), kind: 'change' }, randomBytes(10)); // starts the segment
+      const bytes = randomBytes(5_000);
+      const chunk = cid();
+      const before = writes;
+      await storeChunk(log, { doc: DOC, chunk, kind: 'change' }, bytes);
+      expect(writes - before).toBe(1);
+      await log.close();
+      const again = await store.open(ACCOUNT);
+      const entry = again.entriesAfter(0, 10)[1];
+      expect(entry?.chunk).toBe(chunk);
+      expect(Buffer.from(await again.read(entry!, 0, bytes.length)).equals(bytes)).toBe(true);
+      await again.close();
+    } finally {
+      t.remove();
+    }
+  });
+
   it('after a refused write (full disk) keeps the log readable and takes later chunks', async () => {
     const t = tmp();
     try {

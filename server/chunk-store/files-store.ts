@@ -1,7 +1,8 @@
 /**
  * ChunkStore on local files: DATA_DIR/accounts/<id>/log/ holds the account's segments
- * (segments.ts). The log is append-only; an open account keeps in memory one small record per
- * chunk (ids, seq, where its parts are) for dedupe, covers checks and pulls, nothing per byte.
+ * (segments.ts). The log is append-only; an open account keeps in memory one small row per
+ * chunk (ids, seq, where its parts are: entry-table.ts, typed-array columns) for dedupe, covers
+ * checks and pulls, nothing per byte.
  *
  * Durability: parts are written as they arrive; a chunk's commit record follows its last part;
  * commit() resolves after an fsync that started after that record was written. Group commit:
@@ -16,7 +17,10 @@ import path from 'node:path';
 import { accountDocumentsDir } from '../accounts.ts';
 import type { ChunkKind } from '../../shared/sync/protocol.ts';
 import { ChunkStoreError, type AccountLog, type AppendResult, type ChunkMeta, type ChunkStore, type ChunkUpload, type StoredEntry } from './chunk-store.ts';
-import { listSegments, R, scanSegment, segmentName, SegmentWriter, syncDir } from './segments.ts';
+import { EntryTable, entryKey } from './entry-table.ts';
+import { listSegments, R, scanSegment, segmentName, SegmentWriter, syncDir, type SegmentRecord } from './segments.ts';
+
+const utf8 = new TextDecoder();
 
 export const DEFAULT_GRACE_MS = 7 * 24 * 3600_000;
 
@@ -37,14 +41,7 @@ export interface FilesAccountLog extends AccountLog {
   syncCount(): number;
 }
 
-interface Entry extends StoredEntry {
-  /** where the chunk's bytes are: [segment, position, length] triples */
-  parts: number[];
-  droppedAt: number | null;
-  durable: boolean;
-}
-
-const key = (doc: string, chunk: string) => `${doc}/${chunk}`;
+const key = entryKey;
 
 export function logDir(dataDir: string, accountId: string): string {
   return path.join(accountDocumentsDir(dataDir, accountId), 'log');
@@ -124,9 +121,8 @@ class FileAccountLog implements FilesAccountLog {
   readonly #graceMs: number;
   readonly #now: () => number;
   #writer: SegmentWriter;
-  readonly #index = new Map<string, Entry>();
-  /** every entry (also dropped and not yet durable), by seq */
-  #order: Entry[] = [];
+  /** every entry (also dropped and not yet durable), in seq order */
+  #table = new EntryTable();
   /** keys whose bytes were reclaimed: still count as dropped for covers */
   readonly #gone = new Set<string>();
   /** last seq handed out */
@@ -134,8 +130,8 @@ class FileAccountLog implements FilesAccountLog {
   /** last seq whose record is written */
   #appended = 0;
   #durable = 0;
-  /** what becomes true when a seq is durable, applied in seq order */
-  readonly #effects = new Map<number, () => Entry>();
+  /** what becomes true when a seq is durable, applied in seq order; returns the entry's slot */
+  readonly #effects = new Map<number, () => number>();
   #chain: Promise<unknown> = Promise.resolve();
   #syncWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #syncing = false;
@@ -183,7 +179,6 @@ class FileAccountLog implements FilesAccountLog {
         }
       }
     }
-    log.#order.sort((a, b) => a.seq - b.seq);
     log.#appended = log.#durable = log.#assigned;
     await log.#writer.openExisting(segs);
     return log;
@@ -191,53 +186,46 @@ class FileAccountLog implements FilesAccountLog {
 
   #apply(type: number, payload: Uint8Array | null): void {
     if (!payload) return;
-    const j = JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown>;
+    const j = JSON.parse(utf8.decode(payload)) as Record<string, unknown>;
     switch (type) {
       case R.segment:
         this.#assigned = Math.max(this.#assigned, Number(j.b) || 0);
         break;
       case R.commit: {
-        const e: Entry = {
-          seq: j.s as number,
-          doc: j.d as string,
-          chunk: j.c as string,
-          kind: j.k as ChunkKind,
-          size: j.z as number,
-          parts: j.p as number[],
-          droppedAt: null,
-          durable: true,
-        };
-        this.#index.set(key(e.doc, e.chunk), e);
-        this.#order.push(e);
-        this.#assigned = Math.max(this.#assigned, e.seq);
-        for (const c of (j.v as string[] | undefined) ?? []) {
-          const covered = this.#index.get(key(e.doc, c));
-          if (covered && covered.droppedAt === null) covered.droppedAt = j.t as number;
-        }
+        const doc = j.d as string;
+        const seq = j.s as number;
+        this.#table.add(key(doc, j.c as string), seq, j.k as ChunkKind, j.z as number, j.p as number[], true);
+        this.#assigned = Math.max(this.#assigned, seq);
+        this.#dropCovered(doc, j.v as string[] | undefined, j.t as number);
         break;
       }
       case R.drop:
         for (const k of j.k as string[]) {
-          const e = this.#index.get(k);
-          if (e) e.droppedAt = j.t as number;
+          const s = this.#table.slotOf(k);
+          if (s !== undefined) this.#table.setDropped(s, j.t as number);
         }
         break;
       case R.recover:
-        for (const [k, s] of j.r as [string, number][]) {
-          const e = this.#index.get(k);
-          if (e) {
-            e.seq = s;
-            e.droppedAt = null;
-          }
-          this.#assigned = Math.max(this.#assigned, s);
+        for (const [k, seq] of j.r as [string, number][]) {
+          const s = this.#table.slotOf(k);
+          if (s !== undefined) this.#table.commitMove(s, this.#table.move(s, seq));
+          this.#assigned = Math.max(this.#assigned, seq);
         }
         break;
       case R.gone:
         for (const k of j.g as string[]) {
           this.#gone.add(k);
-          this.#index.delete(k);
+          this.#table.remove(k);
         }
         break;
+    }
+  }
+
+  /** Marks the chunks a snapshot covers dropped at `t` (those not dropped already). */
+  #dropCovered(doc: string, covers: readonly string[] | undefined, t: number): void {
+    for (const c of covers ?? []) {
+      const s = this.#table.slotOf(key(doc, c));
+      if (s !== undefined && this.#table.droppedAt(s) === null) this.#table.setDropped(s, t);
     }
   }
 
@@ -277,69 +265,86 @@ class FileAccountLog implements FilesAccountLog {
     for (const c of covers ?? []) {
       const k = key(doc, c);
       if (this.#gone.has(k)) continue;
-      const e = this.#index.get(k);
-      if (!e || !e.durable) throw new ChunkStoreError('bad-covers', `covers a chunk this document does not have: ${c}`);
+      const e = this.#table.slotOf(k);
+      if (e === undefined || !this.#table.durable(e)) throw new ChunkStoreError('bad-covers', `covers a chunk this document does not have: ${c}`);
     }
   }
 
   begin(meta: ChunkMeta & { covers?: readonly string[] }): ChunkUpload | AppendResult {
     this.#check();
-    const existing = this.#index.get(key(meta.doc, meta.chunk));
-    if (existing?.durable) return { seq: existing.seq, duplicate: true };
+    const existing = this.#table.slotOf(key(meta.doc, meta.chunk));
+    if (existing !== undefined && this.#table.durable(existing)) return { seq: this.#table.seq(existing), duplicate: true };
     if (meta.covers && meta.kind !== 'snapshot') throw new ChunkStoreError('bad-covers', 'only a snapshot covers chunks');
     this.#checkCovers(meta.doc, meta.covers);
     const parts: number[] = [];
     let written = 0;
     let aborted = false;
+    /** the chunk's only part: written by commit() together with the commit record, in one write */
+    let only: Uint8Array | null = null;
     return {
       write: (part) =>
         this.#serial(async () => {
           if (aborted) throw new ChunkStoreError('bad-part', 'upload aborted');
           if (written + part.length > meta.size) throw new ChunkStoreError('bad-part', 'part past the chunk size');
+          if (written === 0 && part.length === meta.size) {
+            only = part;
+            written = part.length;
+            return;
+          }
           const at = await this.#append(R.part, [part]);
           parts.push(at.seg, at.pos, part.length);
           written += part.length;
         }),
       commit: async () => {
-        const result = await this.#serial(async (): Promise<AppendResult | Entry> => {
+        const result = await this.#serial(async (): Promise<AppendResult | { stored: number }> => {
           if (aborted) throw new ChunkStoreError('bad-part', 'upload aborted');
           if (written !== meta.size) throw new ChunkStoreError('bad-part', `chunk incomplete: ${written} of ${meta.size} bytes`);
-          const other = this.#index.get(key(meta.doc, meta.chunk));
-          if (other) return other; // stored meanwhile by another upload
+          const other = this.#table.slotOf(key(meta.doc, meta.chunk));
+          if (other !== undefined) return { stored: other }; // stored meanwhile by another upload
           this.#checkCovers(meta.doc, meta.covers);
           const seq = this.#assigned + 1;
           const t = this.#now();
-          const rec = { s: seq, d: meta.doc, c: meta.chunk, k: meta.kind, z: meta.size, p: parts, t, ...(meta.covers?.length ? { v: meta.covers } : {}) };
+          const record = () => {
+            const rec = { s: seq, d: meta.doc, c: meta.chunk, k: meta.kind, z: meta.size, p: parts, t, ...(meta.covers?.length ? { v: meta.covers } : {}) };
+            return { type: R.commit, payload: [Buffer.from(JSON.stringify(rec))] };
+          };
           this.#assigned = seq;
           try {
-            await this.#append(R.commit, [Buffer.from(JSON.stringify(rec))]);
+            const body = only;
+            if (body) {
+              await this.#appendPair({ type: R.part, payload: [body] }, (at) => {
+                parts.push(at.seg, at.pos, body.length);
+                return record();
+              });
+              only = null;
+            } else {
+              const { type, payload } = record();
+              await this.#append(type, payload);
+            }
           } catch (err) {
+            if (only) parts.length = 0;
             this.#assigned = seq - 1;
             throw err;
           }
-          const e: Entry = { seq, doc: meta.doc, chunk: meta.chunk, kind: meta.kind, size: meta.size, parts, droppedAt: null, durable: false };
-          this.#index.set(key(e.doc, e.chunk), e);
-          this.#order.push(e);
+          const slot = this.#table.add(key(meta.doc, meta.chunk), seq, meta.kind, meta.size, parts, false);
           this.#appended = seq;
           this.#effects.set(seq, () => {
-            e.durable = true;
-            for (const c of meta.covers ?? []) {
-              const covered = this.#index.get(key(e.doc, c));
-              if (covered && covered.droppedAt === null) covered.droppedAt = t;
-            }
-            return e;
+            this.#table.setDurable(slot);
+            this.#dropCovered(meta.doc, meta.covers, t);
+            return slot;
           });
           return { seq, duplicate: false };
         });
-        if ('parts' in result) {
-          await this.#untilDurable(result.seq);
-          return { seq: result.seq, duplicate: true };
+        if ('stored' in result) {
+          await this.#untilDurable(this.#table.seq(result.stored));
+          return { seq: this.#table.seq(this.#table.slotOf(key(meta.doc, meta.chunk)) ?? result.stored), duplicate: true };
         }
         await this.#sync();
         return result;
       },
       abort: () => {
         aborted = true;
+        only = null;
       },
     };
   }
@@ -347,6 +352,14 @@ class FileAccountLog implements FilesAccountLog {
   async #append(type: number, payload: readonly Uint8Array[]): Promise<{ seg: number; pos: number }> {
     try {
       return await this.#writer.append(type, payload);
+    } catch (err) {
+      throw new ChunkStoreError('unavailable', `could not write: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async #appendPair(first: SegmentRecord, second: (at: { seg: number; pos: number }) => SegmentRecord): Promise<void> {
+    try {
+      await this.#writer.appendPair(first, second);
     } catch (err) {
       throw new ChunkStoreError('unavailable', `could not write: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -390,30 +403,25 @@ class FileAccountLog implements FilesAccountLog {
   }
 
   #markDurable(upTo: number): void {
-    const now: Entry[] = [];
+    const now: number[] = [];
     for (let s = this.#durable + 1; s <= upTo; s++) {
       const effect = this.#effects.get(s);
       this.#effects.delete(s);
       if (effect) now.push(effect());
     }
     if (upTo > this.#durable) this.#durable = upTo;
-    if (now.length > 0) for (const l of this.#listeners) l(now.map(publicEntry));
+    if (now.length > 0) {
+      const entries = now.map((s) => this.#table.entry(s));
+      for (const l of this.#listeners) l(entries);
+    }
   }
 
   entriesAfter(since: number, limit: number): StoredEntry[] {
-    // Binary search for the first seq > since.
-    let lo = 0;
-    let hi = this.#order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.#order[mid]?.seq ?? 0) <= since) lo = mid + 1;
-      else hi = mid;
-    }
+    const t = this.#table;
     const out: StoredEntry[] = [];
-    for (let i = lo; i < this.#order.length && out.length < limit; i++) {
-      const e = this.#order[i];
-      if (!e || e.seq > this.#durable) break;
-      if (e.durable && e.droppedAt === null) out.push(publicEntry(e));
+    for (let i = t.firstAfter(since); i < t.length && out.length < limit; i++) {
+      if (t.seq(i) > this.#durable) break;
+      if (t.durable(i) && !t.dead(i) && t.droppedAt(i) === null) out.push(t.entry(i));
     }
     return out;
   }
@@ -435,14 +443,15 @@ class FileAccountLog implements FilesAccountLog {
   }
 
   async #readNow(entry: StoredEntry, offset: number, len: number, out: Uint8Array, outAt: number): Promise<void> {
-    const e = this.#index.get(key(entry.doc, entry.chunk));
-    if (!e) throw new ChunkStoreError('unavailable', 'chunk no longer stored');
+    const slot = this.#table.slotOf(key(entry.doc, entry.chunk));
+    if (slot === undefined) throw new ChunkStoreError('unavailable', 'chunk no longer stored');
+    const parts = this.#table.parts(slot);
     let at = 0; // offset of the current part within the chunk
     let got = 0;
-    for (let i = 0; i < e.parts.length && got < len; i += 3) {
-      const seg = e.parts[i] ?? 0;
-      const pos = e.parts[i + 1] ?? 0;
-      const plen = e.parts[i + 2] ?? 0;
+    for (let i = 0; i < parts.length && got < len; i += 3) {
+      const seg = parts[i] ?? 0;
+      const pos = parts[i + 1] ?? 0;
+      const plen = parts[i + 2] ?? 0;
       const from = Math.max(offset + got, at);
       if (from < at + plen) {
         const n = Math.min(at + plen - from, len - got);
@@ -457,20 +466,24 @@ class FileAccountLog implements FilesAccountLog {
   recover(doc?: string): Promise<number> {
     return this.#serial(async () => {
       const cutoff = this.#now() - this.#graceMs;
-      const back = this.#order.filter((e) => e.durable && e.droppedAt !== null && e.droppedAt > cutoff && (doc === undefined || e.doc === doc));
+      const t = this.#table;
+      const back: number[] = [];
+      for (let s = 0; s < t.length; s++) {
+        const dropped = t.droppedAt(s);
+        if (t.durable(s) && !t.dead(s) && dropped !== null && dropped > cutoff && (doc === undefined || t.key(s).startsWith(`${doc}/`))) back.push(s);
+      }
       if (back.length === 0) return 0;
-      const pairs = back.map((e, i) => [key(e.doc, e.chunk), this.#assigned + 1 + i] as [string, number]);
+      const pairs = back.map((s, i) => [t.key(s), this.#assigned + 1 + i] as [string, number]);
       await this.#append(R.recover, [Buffer.from(JSON.stringify({ r: pairs }))]);
       this.#assigned += back.length;
       this.#appended = this.#assigned;
-      back.forEach((e, i) => {
+      // New rows in seq order now; they stand for their chunks once durable.
+      back.forEach((from, i) => {
         const seq = pairs[i]?.[1] ?? 0;
+        const to = t.move(from, seq);
         this.#effects.set(seq, () => {
-          e.seq = seq;
-          e.droppedAt = null;
-          this.#order.splice(this.#order.indexOf(e), 1);
-          this.#order.push(e);
-          return e;
+          t.commitMove(from, to);
+          return to;
         });
       });
       return back.length;
@@ -482,7 +495,12 @@ class FileAccountLog implements FilesAccountLog {
 
   hasExpired(): boolean {
     const cutoff = this.#now() - this.#graceMs;
-    return this.#order.some((e) => e.droppedAt !== null && e.droppedAt <= cutoff);
+    const t = this.#table;
+    for (let s = 0; s < t.length; s++) {
+      const dropped = t.droppedAt(s);
+      if (!t.dead(s) && dropped !== null && dropped <= cutoff) return true;
+    }
+    return false;
   }
 
   reclaim(): Promise<number> {
@@ -503,9 +521,7 @@ class FileAccountLog implements FilesAccountLog {
         await this.#writer.close();
         this.#writer = this.#makeWriter();
         await this.#writer.openExisting(await listSegments(this.#dir));
-        this.#index.clear();
-        for (const [k, e] of fresh.#index) this.#index.set(k, e);
-        this.#order = fresh.#order;
+        this.#table = fresh.#table;
         for (const k of fresh.#gone) this.#gone.add(k);
         return before - this.bytesUsed();
       } finally {
@@ -524,11 +540,18 @@ class FileAccountLog implements FilesAccountLog {
     const out = new SegmentWriter({ dir: fresh, segmentBytes: this.#opts.segmentBytes ?? 64 * 1024 * 1024, base: () => head });
     const cutoff = this.#now() - this.#graceMs;
     try {
-      const expired = this.#order.filter((e) => e.droppedAt !== null && e.droppedAt <= cutoff).map((e) => key(e.doc, e.chunk));
+      const t = this.#table;
+      const expiredAt = (s: number) => {
+        const dropped = t.droppedAt(s);
+        return dropped !== null && dropped <= cutoff;
+      };
+      const expired: string[] = [];
+      for (let s = 0; s < t.length; s++) if (!t.dead(s) && expiredAt(s)) expired.push(t.key(s));
       await out.append(R.segment, [Buffer.from(JSON.stringify({ b: head }))]);
       await out.append(R.gone, [Buffer.from(JSON.stringify({ g: [...this.#gone, ...expired] }))]);
-      for (const e of this.#order) {
-        if (e.droppedAt !== null && e.droppedAt <= cutoff) continue;
+      for (let s = 0; s < t.length; s++) {
+        if (t.dead(s) || expiredAt(s)) continue;
+        const e = t.entry(s);
         const parts: number[] = [];
         for (let off = 0; off < e.size; off += 1024 * 1024) {
           const n = Math.min(1024 * 1024, e.size - off);
@@ -539,7 +562,8 @@ class FileAccountLog implements FilesAccountLog {
         }
         const rec = { s: e.seq, d: e.doc, c: e.chunk, k: e.kind, z: e.size, p: parts, t: 0 };
         await out.append(R.commit, [Buffer.from(JSON.stringify(rec))]);
-        if (e.droppedAt !== null) await out.append(R.drop, [Buffer.from(JSON.stringify({ k: [key(e.doc, e.chunk)], t: e.droppedAt }))]);
+        const dropped = t.droppedAt(s);
+        if (dropped !== null) await out.append(R.drop, [Buffer.from(JSON.stringify({ k: [t.key(s)], t: dropped }))]);
       }
       await out.sync();
       await syncDir(fresh);
@@ -563,8 +587,4 @@ class FileAccountLog implements FilesAccountLog {
     await this.#writer.close();
     if (unlock) await fsp.rm(path.join(this.#dir, 'LOCK'), { force: true });
   }
-}
-
-function publicEntry(e: Entry): StoredEntry {
-  return { seq: e.seq, doc: e.doc, chunk: e.chunk, kind: e.kind, size: e.size };
 }

@@ -56,33 +56,54 @@ export interface ScannedRecord {
   /** where the payload starts in the segment */
   pos: number;
   len: number;
-  /** the payload, unless skipped (part records of segments before the last) */
+  /** the payload (a view valid during the callback only), unless skipped (part records) */
   payload: Uint8Array | null;
 }
+
+/** How much of a segment a scan reads at once (records are parsed out of it). */
+const SCAN_BLOCK = 64 * 1024;
 
 /**
  * Reads a segment's records in order. `verifyParts`: read and check part payloads too (the last
  * segment, where a torn write may be). Returns the length of the good prefix of the file.
+ * Records are read in blocks (one read per block, not two per record); a record's `payload` is
+ * a view of the block, valid only during `onRecord`.
  */
 export async function scanSegment(file: string, seg: number, verifyParts: boolean, onRecord: (r: ScannedRecord) => void): Promise<{ good: number; size: number }> {
   const fh = await fsp.open(file, 'r');
   try {
     const size = (await fh.stat()).size;
-    const head = Buffer.alloc(RECORD_HEAD);
+    let buf = Buffer.allocUnsafe(Math.min(SCAN_BLOCK, Math.max(RECORD_HEAD, size)));
+    let bufStart = 0;
+    let bufLen = 0;
+    /** `n` bytes of the file from `pos` (a view of the block), or null past the end */
+    const bytesAt = async (pos: number, n: number): Promise<Buffer | null> => {
+      if (pos >= bufStart && pos + n <= bufStart + bufLen) return buf.subarray(pos - bufStart, pos - bufStart + n);
+      if (n > buf.length) buf = Buffer.allocUnsafe(n);
+      const want = Math.min(buf.length, size - pos);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await fh.read(buf, got, want - got, pos + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      bufStart = pos;
+      bufLen = got;
+      return got >= n ? buf.subarray(0, n) : null;
+    };
     let at = 0;
     while (at + RECORD_HEAD <= size) {
-      const { bytesRead } = await fh.read(head, 0, RECORD_HEAD, at);
-      if (bytesRead < RECORD_HEAD) break;
+      const head = await bytesAt(at, RECORD_HEAD);
+      if (!head) break;
       const len = head.readUInt32BE(0);
       const crc = head.readUInt32BE(4);
       const type = head[8] ?? 0;
       if (type < R.segment || type > R.gone || at + RECORD_HEAD + len > size) break;
       let payload: Uint8Array | null = null;
       if (type !== R.part || verifyParts) {
-        const buf = Buffer.alloc(len);
-        const r = await fh.read(buf, 0, len, at + RECORD_HEAD);
-        if (r.bytesRead < len || recordCrc(type, [buf]) !== crc) break;
-        payload = buf;
+        const body = await bytesAt(at + RECORD_HEAD, len);
+        if (!body || recordCrc(type, [body]) !== crc) break;
+        payload = body;
       }
       onRecord({ type, seg, pos: at + RECORD_HEAD, len, payload: type === R.part ? null : payload });
       at += RECORD_HEAD + len;
@@ -91,6 +112,11 @@ export async function scanSegment(file: string, seg: number, verifyParts: boolea
   } finally {
     await fh.close();
   }
+}
+
+export interface SegmentRecord {
+  type: number;
+  payload: readonly Uint8Array[];
 }
 
 export interface Segment {
@@ -149,18 +175,28 @@ export class SegmentWriter {
   }
 
   async #write(n: number, seg: Segment, type: number, payload: readonly Uint8Array[]): Promise<number> {
-    const len = payload.reduce((s, p) => s + p.length, 0);
-    const head = Buffer.alloc(RECORD_HEAD);
-    head.writeUInt32BE(len, 0);
-    head.writeUInt32BE(recordCrc(type, payload), 4);
-    head[8] = type;
+    return await this.#writeRecords(n, seg, [{ type, payload }]);
+  }
+
+  /** Writes records one after the other in one writev; returns where the first one's payload starts. */
+  async #writeRecords(n: number, seg: Segment, records: readonly SegmentRecord[]): Promise<number> {
+    const bufs: Uint8Array[] = [];
+    let total = 0;
+    for (const { type, payload } of records) {
+      const len = payload.reduce((s, p) => s + p.length, 0);
+      const head = Buffer.alloc(RECORD_HEAD);
+      head.writeUInt32BE(len, 0);
+      head.writeUInt32BE(recordCrc(type, payload), 4);
+      head[8] = type;
+      bufs.push(head, ...payload);
+      total += RECORD_HEAD + len;
+    }
     const at = seg.size;
     try {
-      this.#opts.beforeWrite?.(RECORD_HEAD + len);
+      this.#opts.beforeWrite?.(total);
       let written = 0;
-      const bufs = [head, ...payload];
       // writev may write less than asked: continue from where it stopped.
-      while (written < RECORD_HEAD + len) {
+      while (written < total) {
         let skip = written;
         const rest: Uint8Array[] = [];
         for (const b of bufs) {
@@ -180,7 +216,7 @@ export class SegmentWriter {
       await seg.fh.truncate(at).catch(() => {});
       throw err;
     }
-    seg.size = at + RECORD_HEAD + len;
+    seg.size = at + total;
     this.#dirty.add(n);
     return at + RECORD_HEAD;
   }
@@ -192,6 +228,19 @@ export class SegmentWriter {
     if (!seg || (seg.size > 0 && seg.size + RECORD_HEAD + len > this.#opts.segmentBytes)) seg = await this.#startSegment();
     const pos = await this.#write(this.#current, seg, type, payload);
     return { seg: this.#current, pos };
+  }
+
+  /**
+   * Appends `first`, then the record `second` makes from where `first`'s payload is, in one
+   * write (a chunk's only part and its commit record). Both go in the same segment.
+   */
+  async appendPair(first: SegmentRecord, second: (at: { seg: number; pos: number }) => SegmentRecord): Promise<{ seg: number; pos: number }> {
+    const len = first.payload.reduce((s, p) => s + p.length, 0);
+    let seg = this.segments.get(this.#current);
+    if (!seg || (seg.size > 0 && seg.size + RECORD_HEAD + len > this.#opts.segmentBytes)) seg = await this.#startSegment();
+    const at = { seg: this.#current, pos: seg.size + RECORD_HEAD };
+    await this.#writeRecords(this.#current, seg, [first, second(at)]);
+    return at;
   }
 
   /** Makes everything appended so far durable. */

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeChunk } from '../chunk-store/acceptance.ts';
 import { FilesChunkStore } from '../chunk-store/files-store.ts';
-import { Hubs, type Every, type HubMember } from './account-hub.ts';
+import { decodeRelayFrame, entryBodies, type RelayHeader } from '../../shared/sync/protocol.ts';
+import type { StoredEntry } from '../chunk-store/chunk-store.ts';
+import { Hubs, type Every, type HubMember, type SharedFrame } from './account-hub.ts';
 
 const ACCOUNT = 'a1b2c3d4e5f6a7b8c9d0e1f2';
 const DOC = '2B8dUkN3xRrXx4WQ9Hc6fGhyT1pZ';
@@ -75,6 +77,45 @@ describe('open accounts on the relay', () => {
     expect(await hubs.get(ACCOUNT)).toBe(hub);
     await hubs.closeAll();
     expect(ticks.size).toBe(0);
+  });
+
+  it('sends a chunk that arrived in one part to the other members from memory: one frame, shared, without its uploader', async () => {
+    const { hubs } = setup();
+    const hub = await hubs.get(ACCOUNT);
+    const got = new Map<string, { entries: readonly StoredEntry[]; frame: SharedFrame | undefined }[]>();
+    const listening = (id: string): HubMember => ({
+      id,
+      setPaused: () => {},
+      onEntries: (entries, frame) => {
+        frame?.take();
+        got.set(id, [...(got.get(id) ?? []), { entries, frame }]);
+      },
+      onPresence: () => {},
+    });
+    const [up, b, c] = [listening('up'), listening('b'), listening('c')];
+    for (const m of [up, b, c]) hub.join(m);
+    const chunk = cid();
+    const bytes = randomBytes(3_000);
+    hub.setOrigin(DOC, chunk, up, bytes);
+    // The log's bytes are never read for it: a log that refuses reads changes nothing.
+    hub.log.readInto = () => Promise.reject(new Error('read from the log'));
+    await storeChunk(hub.log, { doc: DOC, chunk, kind: 'change' }, bytes);
+    expect(got.has('up')).toBe(false);
+    const [fb, fc] = [got.get('b')?.[0]?.frame, got.get('c')?.[0]?.frame];
+    expect(fb).toBeDefined();
+    expect(fc).toBe(fb);
+    const decoded = decodeRelayFrame(fb!.frame);
+    if (!decoded.ok || decoded.frame.header.t !== 'entries') throw new Error('not an entries frame');
+    const frame = decoded.frame as { header: Extract<RelayHeader, { t: 'entries' }>; body: Uint8Array };
+    expect(frame.header.entries.map((e) => [e.chunk, e.offset, e.len])).toEqual([[chunk, 0, bytes.length]]);
+    expect(Buffer.from(entryBodies(frame)[0]!).equals(bytes)).toBe(true);
+    // Its bytes count in flight until every member that took it is done with it.
+    expect(hub.stats().bytesInFlight).toBe(fb!.frame.length);
+    fb!.done();
+    expect(hub.stats().bytesInFlight).toBe(fb!.frame.length);
+    fc!.done();
+    expect(hub.stats().bytesInFlight).toBe(0);
+    await hubs.closeAll();
   });
 
   it('gives memory back once the last open account has closed, not before', async () => {

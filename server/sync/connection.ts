@@ -10,7 +10,6 @@
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
 import {
-  allocFrame,
   CLOSE,
   decodeClientFrame,
   encodeFrame,
@@ -22,12 +21,18 @@ import {
 } from '../../shared/sync/protocol.ts';
 import type { Account } from '../accounts.ts';
 import { ChunkStoreError, isUpload, type AppendResult, type ChunkUpload, type StoredEntry } from '../chunk-store/chunk-store.ts';
-import type { AccountHub, HubMember } from './account-hub.ts';
+import type { AccountHub, HubMember, SharedFrame } from './account-hub.ts';
 import type { FairQueue } from './fair-queue.ts';
+import type { FramePool, PooledFrame } from './frame-pool.ts';
 
 /** What a connection needs from the endpoint. */
 export interface ConnectionContext {
   queue: FairQueue;
+  /** buffers of large entries frames, reused */
+  frames: FramePool;
+  /** a pull (catch-up) began / ended, however it ended */
+  pullStarted(): void;
+  pullEnded(): void;
   log: (line: string) => void;
   /** hello: checks the token; null = refused (the socket is closed by the callee) */
   authenticate(conn: Connection, token: string): Promise<{ account: Account; hub: AccountHub; legacy: boolean } | null>;
@@ -54,7 +59,8 @@ function printable(text: string): string {
 /** The socket closed while a frame waited for room: nothing to send. */
 class Closed extends Error {}
 
-type SendItem = { t: 'pull'; since: number } | { t: 'live'; entries: readonly StoredEntry[] };
+/** `frame`: the live entries' frame, built once by the hub for every socket that gets them. */
+type SendItem = { t: 'pull'; since: number } | { t: 'live'; entries: readonly StoredEntry[]; frame?: SharedFrame };
 
 interface UploadState {
   header: Extract<ClientHeader, { t: 'put' }>;
@@ -77,6 +83,11 @@ export class Connection implements HubMember {
   readonly #ctx: ConnectionContext;
   #inbox: Promise<void> = Promise.resolve();
   #helloSeen = false;
+
+  /** A hello arrived (its token may still be being checked, its account opened). */
+  get helloSeen(): boolean {
+    return this.#helloSeen;
+  }
   #closed = false;
   #caughtUp = false;
   readonly #sendQueue: SendItem[] = [];
@@ -174,7 +185,7 @@ export class Connection implements HubMember {
       case 'pull':
         this.#caughtUp = false;
         // A new pull replaces whatever is not sent yet: it resends everything after `since`.
-        this.#sendQueue.length = 0;
+        this.#dropQueued();
         this.#enqueue({ t: 'pull', since: header.since });
         return;
       case 'put':
@@ -229,6 +240,9 @@ export class Connection implements HubMember {
     }
     state.next = header.offset + body.length;
     const last = state.next === header.size;
+    // A chunk that came in one part is sent on to the account's other sockets from memory once
+    // durable: its bytes stay counted in flight until the commit is over.
+    const whole = header.offset === 0 && last;
     if (last) this.#uploads.delete(header.id);
     const s = state;
     const upload = s.upload;
@@ -242,13 +256,15 @@ export class Connection implements HubMember {
             this.#uploadFailed(hub, s, err);
           }
         }
-        if (counted) hub.release(body.length);
+        if (counted && !whole) hub.release(body.length);
         if (!last || s.failed) return;
         if (s.duplicate) return this.#send({ t: 'ack', id: header.id, seq: s.duplicate.seq, duplicate: true });
         if (!upload) return;
-        hub.setOrigin(header.doc, header.chunk, this);
+        hub.setOrigin(header.doc, header.chunk, this, whole && counted ? body : null);
         try {
           const r = await upload.commit();
+          // Stored meanwhile by another upload: that one is what the others get.
+          if (r.duplicate) hub.clearOrigin(header.doc, header.chunk, this);
           this.#send({ t: 'ack', id: header.id, seq: r.seq, ...(r.duplicate ? { duplicate: true } : {}) });
         } catch (err) {
           hub.clearOrigin(header.doc, header.chunk, this);
@@ -258,6 +274,7 @@ export class Connection implements HubMember {
         }
       })
       .finally(() => {
+        if (counted && whole) hub.release(body.length);
         hub.unhold();
         if (this.#closed) this.#ctx.closed(this);
       });
@@ -316,8 +333,10 @@ export class Connection implements HubMember {
     else this.ws.resume();
   }
 
-  onEntries(entries: readonly StoredEntry[]): void {
-    if (this.#caughtUp && !this.#closed) this.#enqueue({ t: 'live', entries });
+  onEntries(entries: readonly StoredEntry[], frame?: SharedFrame): void {
+    if (!this.#caughtUp || this.#closed) return;
+    frame?.take();
+    this.#enqueue({ t: 'live', entries, frame });
   }
 
   onPresence(peers: number): void {
@@ -365,21 +384,28 @@ export class Connection implements HubMember {
     const hub = this.hub;
     if (hub) hub.hold();
     try {
-      for (let item = this.#sendQueue.shift(); item && !this.#closed; item = this.#sendQueue.shift()) {
-        if (!hub) break;
-        if (item.t === 'live') await this.#stream(hub, item.entries);
+      while (hub && !this.#closed) {
+        const item = this.#sendQueue.shift();
+        if (!item) break;
+        if (item.t === 'live' && item.frame) await this.#sendShared(item.frame);
+        else if (item.t === 'live') await this.#stream(hub, item.entries);
         else {
-          let cursor = item.since;
-          for (;;) {
-            const batch = hub.log.entriesAfter(cursor, PULL_BATCH);
-            if (batch.length === 0) break;
-            await this.#stream(hub, batch);
-            if (this.#closed) return;
-            cursor = batch[batch.length - 1]?.seq ?? cursor;
+          this.#ctx.pullStarted();
+          try {
+            let cursor = item.since;
+            for (;;) {
+              const batch = hub.log.entriesAfter(cursor, PULL_BATCH);
+              if (batch.length === 0) break;
+              await this.#stream(hub, batch);
+              if (this.#closed) return;
+              cursor = batch[batch.length - 1]?.seq ?? cursor;
+            }
+            // Nothing after `cursor` now: from here on, new entries come through onEntries.
+            this.#caughtUp = true;
+            this.#send({ t: 'caught-up', seq: Math.max(cursor, hub.log.head()) });
+          } finally {
+            this.#ctx.pullEnded();
           }
-          // Nothing after `cursor` now: from here on, new entries come through onEntries.
-          this.#caughtUp = true;
-          this.#send({ t: 'caught-up', seq: Math.max(cursor, hub.log.head()) });
         }
       }
     } catch (err) {
@@ -387,11 +413,24 @@ export class Connection implements HubMember {
       this.fail(1011, 'the relay could not read stored chunks');
     } finally {
       this.#pumping = false;
+      if (this.#closed) this.#dropQueued();
       if (hub) {
         hub.unhold();
         if (this.#closed) this.#ctx.closed(this);
       }
     }
+  }
+
+  /** Sends a frame the hub built for several sockets, in this socket's order. */
+  async #sendShared(shared: SharedFrame): Promise<void> {
+    await this.#room();
+    if (this.#closed) return shared.done();
+    void this.#sendRaw(shared.frame).finally(() => shared.done());
+  }
+
+  /** Forgets what is queued and not sent yet, giving back the shared frames it held. */
+  #dropQueued(): void {
+    for (const item of this.#sendQueue.splice(0)) if (item.t === 'live') item.frame?.done();
   }
 
   /**
@@ -412,25 +451,29 @@ export class Connection implements HubMember {
       heads = [];
       pieces = [];
       bytes = 0;
-      let frame: Uint8Array;
+      let built: PooledFrame | null = null;
       try {
         await this.#room();
         if (this.#closed) throw new Closed();
-        const built = allocFrame(header, n);
+        const f = (built = this.#ctx.frames.frame(header, n));
         await this.#ctx.queue.run(hub.accountId, async () => {
-          let at = built.bodyAt;
+          let at = f.bodyAt;
           for (const p of want) {
-            await hub.log.readInto(p.e, p.offset, p.len, built.frame, at);
+            await hub.log.readInto(p.e, p.offset, p.len, f.frame, at);
             at += p.len;
           }
         });
-        frame = built.frame;
       } catch (err) {
+        built?.release();
         hub.release(n);
         if (err instanceof Closed) return;
         throw err;
       }
-      void this.#sendRaw(frame).finally(() => hub.release(n));
+      const sent = built;
+      void this.#sendRaw(sent.frame).finally(() => {
+        sent.release();
+        hub.release(n);
+      });
     };
     for (const e of entries) {
       for (let offset = 0; offset < e.size; ) {
@@ -465,6 +508,7 @@ export class Connection implements HubMember {
       }
     }
     this.#uploads.clear();
+    if (!this.#pumping) this.#dropQueued();
     this.#ctx.closed(this);
   }
 }

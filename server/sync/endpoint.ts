@@ -19,9 +19,11 @@ import { clientAddress, type AuthGate } from '../auth-gate.ts';
 import type { ChunkStore } from '../chunk-store/chunk-store.ts';
 import { markAlive, startKeepalive } from '../keepalive.ts';
 import { isLegacyAccount } from '../legacy.ts';
-import { Hubs, type AccountHub, type HubsOptions, type HubStats } from './account-hub.ts';
+import { collectGarbage, Hubs, type AccountHub, type HubsOptions, type HubStats } from './account-hub.ts';
 import { Connection } from './connection.ts';
 import { FairQueue } from './fair-queue.ts';
+import { FramePool } from './frame-pool.ts';
+import { AfterPulls } from './after-pulls.ts';
 
 export const SYNC_PATH = '/sync';
 
@@ -46,6 +48,8 @@ export interface SyncEndpointOptions {
   headers?: Readonly<Record<string, string>>;
   /** open accounts' reclaim timer and what happens when the last one closes */
   hubs?: HubsOptions;
+  /** what runs once a burst of pulls is over (default: full garbage collections, see after-pulls.ts) */
+  afterPulls?: () => void;
 }
 
 export interface SyncEndpoint {
@@ -80,7 +84,17 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
   const maxPerAccount = opts.maxConnectionsPerAccount ?? 0;
   const maxPerIp = opts.maxConnectionsPerIp ?? 0;
   const helloTimeoutMs = opts.helloTimeoutMs ?? 5_000;
-  const hubs = new Hubs(opts.store, opts.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT, MAX_FRAME_BYTES, log, opts.hubs);
+  const frames = new FramePool();
+  const afterPulls = new AfterPulls(opts.afterPulls ?? collectGarbage);
+  const onAllClosed = opts.hubs?.onAllClosed ?? collectGarbage;
+  const hubs = new Hubs(opts.store, opts.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT, MAX_FRAME_BYTES, log, {
+    ...opts.hubs,
+    // With no account open, the frame buffers kept for reuse are given back too.
+    onAllClosed: () => {
+      frames.clear();
+      onAllClosed();
+    },
+  });
   const queue = new FairQueue(2);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const conns = new Map<WebSocket, Connection>();
@@ -97,6 +111,9 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
 
   const ctx = {
     queue,
+    frames,
+    pullStarted: () => afterPulls.started(),
+    pullEnded: () => afterPulls.ended(),
     log,
     maxAccountBytes: opts.maxAccountBytes ?? 0,
     claim: (id: string, keyId: string, workspace: string) => accounts.claim(id, keyId, workspace),
@@ -143,7 +160,8 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
     ws.on('message', () => markAlive(ws));
     ws.on('error', () => ws.terminate());
     const timer = setTimeout(() => {
-      if (!conn.account) conn.fail(CLOSE.helloTimeout, 'no hello in time');
+      // Only a socket that sent no hello: opening a large account's log may take longer.
+      if (!conn.helloSeen) conn.fail(CLOSE.helloTimeout, 'no hello in time');
     }, helloTimeoutMs);
     timer.unref();
     ws.once('close', () => {
@@ -212,6 +230,7 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
     async close() {
       stopped = true;
       stopKeepalive();
+      afterPulls.stop();
       for (const conn of conns.values()) conn.fail(CLOSE.goingAway, 'relay shutting down');
       for (const ws of conns.keys()) ws.terminate();
       wss.close();

@@ -98,6 +98,25 @@ describe('relay v2: refusals', () => {
     expect((await silent.closed).code).toBe(CLOSE.helloTimeout);
   });
 
+  it('keeps a socket whose hello came in time while its account takes longer than the hello timeout to open', async () => {
+    const tmp = tempDir('v2-slow-open');
+    cleanups.push(tmp.remove);
+    const files = new FilesChunkStore({ dataDir: tmp.dir });
+    let timedOut: Promise<unknown> = Promise.resolve();
+    // The account's log opens only once a socket that connected later than the greeted one was
+    // closed for saying no hello: the greeted socket's hello timeout has passed by then too.
+    const store: ChunkStore = { open: async (id) => (await timedOut, files.open(id)) };
+    const relay = await startRelay({ port: 0, host: '127.0.0.1', dataDir: tmp.dir, staticDir: null, log: () => {}, helloTimeoutMs: 50, chunkStore: store });
+    cleanups.push(() => relay.close());
+    const { token } = await relay.accounts.create('alice');
+    const greeted = track(await V2Client.open(relay.url));
+    const silent = track(await V2Client.open(relay.url));
+    timedOut = silent.closed;
+    greeted.send({ t: 'hello', protocol: 2, token });
+    expect((await silent.closed).code).toBe(CLOSE.helloTimeout);
+    expect((await greeted.next('welcome')).head).toBe(0);
+  });
+
   it('refuses a socket past the account\'s connection limit with 4429', async () => {
     const { relay } = await tempRelay('v2-cap', { limits: { maxConnectionsPerAccount: 2 } });
     const { token } = await relay.accounts.create('alice');
