@@ -12,7 +12,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { BrowserEnv } from '../lib/browser-env.ts';
-import { firstPage, instrument, launch, longTasks, useOllamaEndpoint, waitMarks, type LongTask } from '../lib/browser.ts';
+import { firstPage, instrument, launch, longTasks, pastPageTime, useOllamaEndpoint, waitMarks, type LongTask } from '../lib/browser.ts';
 import { liveConversation, liveModels, previewConversation, previewModels, searchModels, typeInComposer } from '../lib/app-probes.ts';
 
 export interface ColdStart {
@@ -41,7 +41,7 @@ function watches(env: BrowserEnv, which: ColdStartPage): string {
 
 /** Long tasks up to `interactive`, and those starting in the second after it (waits for that second to pass on the page). */
 export async function tasksAround(page: Page, interactive: number): Promise<{ before: LongTask[]; after: LongTask[] }> {
-  await page.waitForFunction(`performance.now() > ${interactive + 1000}`, null, { timeout: 60_000 });
+  await pastPageTime(page, interactive + 1000);
   const tasks = await longTasks(page);
   return { before: tasks.filter((t) => t.start < interactive), after: tasks.filter((t) => t.start >= interactive && t.start < interactive + 1000) };
 }

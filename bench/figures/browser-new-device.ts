@@ -18,7 +18,7 @@
 import type { Page } from '@playwright/test';
 import { round, sleep, tempDir, type BenchContext } from '../lib/common.ts';
 import type { BrowserEnv } from '../lib/browser-env.ts';
-import { firstPage, instrument, launch, marks, useOllamaEndpoint, watch } from '../lib/browser.ts';
+import { firstPage, instrument, launch, marks, until, useOllamaEndpoint, watch } from '../lib/browser.ts';
 import { liveModels, sidebarTitle } from '../lib/app-probes.ts';
 
 export interface NewDeviceRun {
@@ -34,12 +34,11 @@ export interface NewDeviceRun {
 
 /** Makes sure the service worker controls the page, so the offline figures can start the app offline. */
 async function controlledByServiceWorker(page: Page): Promise<void> {
-  await page.waitForFunction('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.active && r.active.state === "activated"))', null, { timeout: 60_000 });
+  await until(page, 'navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.active && r.active.state === "activated"))', 60_000, 'the service worker active', 200);
   // A reload right after the worker turned active can still come back uncontrolled: reload again.
   for (let attempt = 1; ; attempt++) {
     await page.reload();
-    const ok = await page
-      .waitForFunction('Boolean(navigator.serviceWorker.controller)', null, { timeout: 10_000 })
+    const ok = await until(page, 'Boolean(navigator.serviceWorker.controller)', 10_000, 'the page controlled', 200)
       .then(() => true)
       .catch(() => false);
     if (ok) return;

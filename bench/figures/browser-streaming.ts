@@ -16,7 +16,7 @@ import type { Page } from '@playwright/test';
 import { waitFor } from '../lib/common.ts';
 import type { BrowserEnv } from '../lib/browser-env.ts';
 import { codeBlock, paragraphs, prng } from '../lib/seed.ts';
-import { longest, longTasks, longTasksBetween, pageNow, waitMarks, watch, type LongTask } from '../lib/browser.ts';
+import { longest, longTasks, longTasksBetween, pageNow, pastPageTime, until, waitMarks, watch, type LongTask } from '../lib/browser.ts';
 import { clickConversation, liveConversation, typeInComposer } from '../lib/app-probes.ts';
 
 /** `tokens` words of Markdown (paragraphs, lists, code blocks), deterministic. */
@@ -62,11 +62,9 @@ async function ask(page: Page, env: BrowserEnv, question: string, content: strin
   await box.press('Enter');
   await waitFor(() => env.fake.requests.length > before, 'the chat request', 60_000, 20);
   await waitFor(() => env.fake.inFlight() === 0, 'the stream to end', 600_000, 50);
-  await page.waitForFunction(finished, null, { timeout: 120_000, polling: 'raf' });
+  await until(page, finished, 120_000, 'the finished answer');
   return { from, to: await pageNow(page) };
 }
-
-const lastWords = (text: string) => (text.match(/\S+/g) ?? []).slice(-6).join(' ');
 
 /** Page code: the last answer's text ends with `tail` and the composer's Send button is back (the answer is finished). */
 const answerFinished = (tail: string) => `(() => {
@@ -77,8 +75,10 @@ const answerFinished = (tail: string) => `(() => {
 
 /** Streams `tokens` tokens into the conversation open on `page` (interactive already). */
 export async function streamInto(page: Page, env: BrowserEnv, tokens: number): Promise<StreamRun> {
-  const text = answerText(tokens);
-  const t = await ask(page, env, `Benchmark question ${Date.now()}`, text, 200, answerFinished(lastWords(text)));
+  // a plain closing line, so the finished answer is recognised whatever Markdown the cut ends in
+  const end = `Streamed answer ${Date.now()} ends here.`;
+  const text = `${answerText(tokens - 5)}\n\n${end}`;
+  const t = await ask(page, env, `Benchmark question ${Date.now()}`, text, 200, answerFinished(end));
   return { seconds: (t.to - t.from) / 1000, tasks: (await longTasksBetween(page, t.from, t.to)).filter((x) => x.duration > 50) };
 }
 
@@ -99,7 +99,7 @@ export async function largeBlock(page: Page, env: BrowserEnv, bytes: number, run
     await page.getByRole('option', { name: /^llama3\.2/ }).first().click();
   }
   const t = await ask(page, env, `Print the big file ${run}`, `Here it is.\n\n${bigCodeBlock(bytes, marker)}`, 1000, `(${liveConversation(marker)})() && Boolean(document.querySelector('button.send[type="submit"]'))`);
-  await page.waitForFunction(`performance.now() > ${t.to + 1000}`, null, { timeout: 60_000 });
+  await pastPageTime(page, t.to + 1000);
   const streamLongest = longest(await longTasksBetween(page, t.from, t.to + 1000));
   const id = /\/chat\/([^/?#]+)/.exec(page.url())?.[1];
   if (!id) throw new Error(`no conversation id in ${page.url()}`);
@@ -112,7 +112,7 @@ export async function largeBlock(page: Page, env: BrowserEnv, bytes: number, run
   const m = await waitMarks(page, [mark('reopenClick'), mark('reopenInteractive')], 120_000, 'reopening the code block');
   const click = m[mark('reopenClick')]!;
   const done = m[mark('reopenInteractive')]!;
-  await page.waitForFunction(`performance.now() > ${done + 1000}`, null, { timeout: 60_000 });
+  await pastPageTime(page, done + 1000);
   return {
     streamSeconds: (t.to - t.from) / 1000,
     streamLongest,

@@ -169,3 +169,20 @@ export async function longTasksBetween(page: Page, from: number, to: number): Pr
 }
 
 export const longest = (tasks: readonly LongTask[]): number => tasks.reduce((m, t) => Math.max(m, t.duration), 0);
+
+/**
+ * Polls page code `expr` until it is truthy (bounded). Evaluated through the devtools protocol,
+ * which the app's CSP allows; `page.waitForFunction` with a string is an eval the CSP refuses.
+ */
+export async function until(page: Page, expr: string, timeoutMs: number, what: string, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expr))) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s (${page.url()})`);
+    await sleep(everyMs);
+  }
+}
+
+/** Returns once the page's clock has passed `t` (an observation window, e.g. the second after an event). */
+export async function pastPageTime(page: Page, t: number): Promise<void> {
+  for (let at = await pageNow(page); at <= t; at = await pageNow(page)) await sleep(Math.min(1000, t - at + 5));
+}
