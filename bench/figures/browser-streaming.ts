@@ -8,9 +8,9 @@
  *   a large code block  a new chat gets one answer holding a code block of `blockBytes`,
  *                streamed at 1,000 tokens/s: the longest task from Enter until the block's last
  *                line is painted in the finished answer (+ 1 s, for the work that follows the
- *                end); then the conversation is reopened from the sidebar (after a new chat):
- *                the longest task from the click until its live list shows the block and the
- *                composer takes input (+ 1 s).
+ *                end); then the browser is closed and relaunched offline, /chat opened, and the
+ *                conversation reopened from the sidebar: the longest task from the click until its
+ *                live list shows the block and the composer takes input (+ 1 s).
  */
 import type { Page } from '@playwright/test';
 import { waitFor } from '../lib/common.ts';
@@ -18,6 +18,7 @@ import type { BrowserEnv } from '../lib/browser-env.ts';
 import { codeBlock, paragraphs, prng } from '../lib/seed.ts';
 import { longest, longTasks, longTasksBetween, pageNow, pastPageTime, until, waitMarks, watch, type LongTask } from '../lib/browser.ts';
 import { clickConversation, liveConversation, typeInComposer } from '../lib/app-probes.ts';
+import { waitQuiet } from './browser-open-conversation.ts';
 
 /** `tokens` words of Markdown (paragraphs, lists, code blocks), deterministic. */
 export function answerText(tokens: number): string {
@@ -82,15 +83,16 @@ export async function streamInto(page: Page, env: BrowserEnv, tokens: number): P
   return { seconds: (t.to - t.from) / 1000, tasks: (await longTasksBetween(page, t.from, t.to)).filter((x) => x.duration > 50) };
 }
 
-export interface BlockRun {
-  streamSeconds: number;
-  streamLongest: number;
-  reopenMs: number;
-  reopenLongest: number;
+export interface BlockStream {
+  /** the new conversation's id and the text of the block's last line */
+  id: string;
+  marker: string;
+  seconds: number;
+  longestTask: number;
 }
 
-/** A new chat, one answer with a code block of `bytes`, then reopened from the sidebar. `page` is on /chat. */
-export async function largeBlock(page: Page, env: BrowserEnv, bytes: number, run: number): Promise<BlockRun> {
+/** A new chat on `page` (on /chat), one answer holding a code block of `bytes`; the longest task from Enter until its last line is painted finished, + 1 s. */
+export async function streamLargeBlock(page: Page, env: BrowserEnv, bytes: number, run: number): Promise<BlockStream> {
   const marker = `end of block ${run}`;
   await page.locator('button.new-chat').click();
   const model = page.getByRole('button', { name: /^Model( \d)?: / }).first();
@@ -100,23 +102,25 @@ export async function largeBlock(page: Page, env: BrowserEnv, bytes: number, run
   }
   const t = await ask(page, env, `Print the big file ${run}`, `Here it is.\n\n${bigCodeBlock(bytes, marker)}`, 1000, `(${liveConversation(marker)})() && Boolean(document.querySelector('button.send[type="submit"]'))`);
   await pastPageTime(page, t.to + 1000);
-  const streamLongest = longest(await longTasksBetween(page, t.from, t.to + 1000));
   const id = /\/chat\/([^/?#]+)/.exec(page.url())?.[1];
   if (!id) throw new Error(`no conversation id in ${page.url()}`);
+  return { id, marker, seconds: (t.to - t.from) / 1000, longestTask: longest(await longTasksBetween(page, t.from, t.to + 1000)) };
+}
 
-  await page.locator('button.new-chat').click();
-  await page.locator(`a.conversation-link[href="/chat/${id}"]`).waitFor({ state: 'attached', timeout: 60_000 });
-  const mark = (name: string) => `${name}${run}`;
-  await watch(page, mark('reopened'), liveConversation(marker), typeInComposer(mark('reopenInteractive')));
-  await page.evaluate(clickConversation(mark('reopenClick'), id));
-  const m = await waitMarks(page, [mark('reopenClick'), mark('reopenInteractive')], 120_000, 'reopening the code block');
-  const click = m[mark('reopenClick')]!;
-  const done = m[mark('reopenInteractive')]!;
-  await pastPageTime(page, done + 1000);
+/**
+ * The block's conversation reopened at a later start (browser relaunched, offline, /chat, main
+ * thread quiet, its sidebar link clicked): ms until the live list shows the block and the
+ * composer takes input, and the longest task from the click until a second after that.
+ */
+export async function reopenLargeBlock(page: Page, block: BlockStream): Promise<{ ms: number; longestTask: number }> {
+  await page.locator(`a.conversation-link[href="/chat/${block.id}"]`).waitFor({ state: 'attached', timeout: 120_000 });
+  await waitQuiet(page, 1000, 30_000);
+  await watch(page, 'reopened', liveConversation(block.marker), typeInComposer('reopenInteractive'));
+  await page.evaluate(clickConversation('reopenClick', block.id));
+  const m = await waitMarks(page, ['reopenClick', 'reopenInteractive'], 120_000, 'reopening the code block');
+  await pastPageTime(page, m.reopenInteractive! + 1000);
   return {
-    streamSeconds: (t.to - t.from) / 1000,
-    streamLongest,
-    reopenMs: done - click,
-    reopenLongest: longest((await longTasks(page)).filter((x) => x.start >= click && x.start <= done + 1000)),
+    ms: m.reopenInteractive! - m.reopenClick!,
+    longestTask: longest((await longTasks(page)).filter((x) => x.start >= m.reopenClick! && x.start <= m.reopenInteractive! + 1000)),
   };
 }

@@ -18,7 +18,7 @@ import { copyProfile, firstPage, instrument, launch, longest, useOllamaEndpoint 
 import { describeNewDevice, newDeviceRun, type NewDeviceRun } from './browser-new-device.ts';
 import { coldStart, type ColdStart, type ColdStartPage } from './browser-cold-start.ts';
 import { openNeverOpened, type OpenRun } from './browser-open-conversation.ts';
-import { largeBlock, streamInto, type BlockRun, type StreamRun } from './browser-streaming.ts';
+import { reopenLargeBlock, streamInto, streamLargeBlock, type BlockStream, type StreamRun } from './browser-streaming.ts';
 
 /** The figures of this group, for run.ts's "not measured" rows. */
 export const BROWSER_FIGURES = [
@@ -31,7 +31,7 @@ export const BROWSER_FIGURES = [
   { name: 'open-conversation-interactive', label: 'open a 1,000-message conversation never opened here: live list interactive', unit: 'ms', target: '<= 150' },
   { name: 'stream-long-tasks', label: 'streaming into the long conversation right after a cold start: tasks > 50 ms', unit: 'tasks', target: '<= 0' },
   { name: 'large-code-block-stream-longest-task', label: 'a large code block streamed: longest task', unit: 'ms', target: '<= 50' },
-  { name: 'large-code-block-reopen-longest-task', label: 'a large code block reopened: longest task', unit: 'ms', target: '<= 50' },
+  { name: 'large-code-block-reopen-longest-task', label: 'a large code block reopened at a later start: longest task', unit: 'ms', target: '<= 50' },
 ] as const;
 
 type FigureName = (typeof BROWSER_FIGURES)[number]['name'];
@@ -92,11 +92,11 @@ async function newDeviceFigures(env: BrowserEnv, ctx: BenchContext): Promise<{ f
       figure({
         name: 'browser-new-device-missing',
         label: 'new device in the app: documents never stored',
-        value: Math.max(...runs.map((r) => env.expectedDocs - r.stored)),
+        value: Math.max(...runs.map((r) => Math.max(0, env.expectedDocs - r.stored))),
         unit: 'docs',
         op: '<=',
         limit: 0,
-        note: 'worst run; waiting stops after 90 s without a new document',
+        note: "worst run; counted in the app's IndexedDB beyond the documents the device had before pairing; waiting stops after 90 s without a new document",
       }),
     ],
   };
@@ -200,22 +200,40 @@ async function streamFigures(env: BrowserEnv, ctx: BenchContext, profile: string
   ];
 }
 
+interface BlockRun {
+  stream: BlockStream;
+  reopen: { ms: number; longestTask: number };
+}
+
 async function blockFigures(env: BrowserEnv, ctx: BenchContext, profile: string, runs: number, bytes: number): Promise<Figure[]> {
-  const context = await launch(profile);
   const rs: BlockRun[] = [];
-  try {
-    await instrument(context);
-    await useOllamaEndpoint(context, env.fake.url);
-    const page = await firstPage(context);
-    await page.goto(`${env.origin}/chat`);
-    await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 120_000 });
-    for (let r = 0; r < runs; r++) {
-      const b = await largeBlock(page, env, bytes, r);
-      rs.push(b);
-      ctx.log(`  code block of ${Math.round(bytes / 1000)} KB ${r + 1}: streamed in ${b.streamSeconds.toFixed(1)} s, longest task ${b.streamLongest.toFixed(0)} ms; reopened in ${b.reopenMs.toFixed(0)} ms, longest task ${b.reopenLongest.toFixed(0)} ms`);
+  for (let r = 0; r < runs; r++) {
+    let context = await launch(profile);
+    let stream: BlockStream;
+    try {
+      await instrument(context);
+      await useOllamaEndpoint(context, env.fake.url);
+      const page = await firstPage(context);
+      await page.goto(`${env.origin}/chat`);
+      await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 120_000 });
+      stream = await streamLargeBlock(page, env, bytes, r);
+      // the answer written to IndexedDB before the browser closes
+      await page.getByRole('status', { name: /Sync status: Synced/ }).waitFor({ timeout: 120_000 });
+    } finally {
+      await context.close();
     }
-  } finally {
-    await context.close();
+    context = await launch(profile);
+    try {
+      await instrument(context);
+      await context.setOffline(true);
+      const page = await firstPage(context);
+      await page.goto(`${env.origin}/chat`, { timeout: 60_000 });
+      const reopen = await reopenLargeBlock(page, stream);
+      rs.push({ stream, reopen });
+      ctx.log(`  code block of ${Math.round(bytes / 1000)} KB ${r + 1}: streamed in ${stream.seconds.toFixed(1)} s, longest task ${stream.longestTask.toFixed(0)} ms; reopened at a later start in ${reopen.ms.toFixed(0)} ms, longest task ${reopen.longestTask.toFixed(0)} ms`);
+    } finally {
+      await context.close();
+    }
   }
   const size = `${Math.round(bytes / 1000)} KB`;
   const note = `one answer holding a ${size} TypeScript block in a new chat, 1,000 tokens/s from the fake Ollama; median of ${runs} run${runs > 1 ? 's' : ''}${env.scaled ? ` (quick mode: ${size} instead of 200 KB)` : ''}`;
@@ -223,22 +241,22 @@ async function blockFigures(env: BrowserEnv, ctx: BenchContext, profile: string,
     figure({
       name: 'large-code-block-stream-longest-task',
       label: `a ${size} code block streamed: longest task`,
-      value: ms(rs.map((b) => b.streamLongest)),
+      value: ms(rs.map((b) => b.stream.longestTask)),
       unit: 'ms',
       op: '<=',
       limit: 50,
-      runs: rs.map((b) => round(b.streamLongest, 0)),
+      runs: rs.map((b) => round(b.stream.longestTask, 0)),
       note: `${note}; from the Enter key until the block's last line is painted in the finished answer, + 1 s (long tasks > 50 ms only)`,
     }),
     figure({
       name: 'large-code-block-reopen-longest-task',
-      label: `a ${size} code block reopened: longest task`,
-      value: ms(rs.map((b) => b.reopenLongest)),
+      label: `a ${size} code block reopened at a later start: longest task`,
+      value: ms(rs.map((b) => b.reopen.longestTask)),
       unit: 'ms',
       op: '<=',
       limit: 50,
-      runs: rs.map((b) => round(b.reopenLongest, 0)),
-      note: `after a new chat, its sidebar link clicked: from the click until the live list shows the block and a character typed has enabled Send (${ms(rs.map((b) => b.reopenMs))} ms), + 1 s (long tasks > 50 ms only)`,
+      runs: rs.map((b) => round(b.reopen.longestTask, 0)),
+      note: `${note}; Chromium relaunched offline, /chat opened and left quiet, the conversation's sidebar link clicked: from the click until the live list shows the block and a character typed has enabled Send (${ms(rs.map((b) => b.reopen.ms))} ms), + 1 s (long tasks > 50 ms only)`,
     }),
   ];
 }
