@@ -8,7 +8,7 @@
  *               soon as the models page shows, and the live sidebar lists the newest conversation's
  *               title (what it shows before any conversation document is loaded)
  *   all stored  every document of the account is in the app's IndexedDB (the page's own
- *               database, counted from the page every 200 ms: snapshot or incremental chunks)
+ *               database, read from the page every 200 ms: ids with snapshot or incremental chunks)
  * When the app gives up waiting for the shared workspace (its pairing timeout) and says so, the
  * button is pressed again, as the message asks; the time still runs from the first press and the
  * presses are reported.
@@ -18,7 +18,7 @@
 import type { Page } from '@playwright/test';
 import { round, sleep, tempDir, type BenchContext } from '../lib/common.ts';
 import type { BrowserEnv } from '../lib/browser-env.ts';
-import { firstPage, instrument, launch, marks, storedDocCount, until, useOllamaEndpoint, watch } from '../lib/browser.ts';
+import { firstPage, instrument, launch, marks, until, useOllamaEndpoint, watch } from '../lib/browser.ts';
 import { liveModels, sidebarTitle } from '../lib/app-probes.ts';
 
 export interface NewDeviceRun {
@@ -28,7 +28,7 @@ export interface NewDeviceRun {
   /** presses again after the app said the shared workspace did not arrive in time (a person retries, as it asks) */
   retries: number;
   allStoredMs: number;
-  /** documents of the account in IndexedDB (the device's own from before pairing not counted) */
+  /** documents of the account in IndexedDB (by id: the device's own are not counted) */
   stored: number;
   profile: string;
 }
@@ -72,9 +72,7 @@ export async function newDeviceRun(env: BrowserEnv, ctx: BenchContext, kind: 'mo
         }`,
       );
     }
-    // the device's own documents from before pairing (its first workspace) count on top
-    const own = Math.max(0, await storedDocCount(page));
-    await page.evaluate(`window.__benchStored('allStored', ${own + env.expectedDocs}, 200)`);
+    await page.evaluate(`window.__benchStored('allStored', ${JSON.stringify(env.docIds)}, 200)`);
     const start = (await page.evaluate(`(() => {
       const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Pair this device');
       const t = performance.now();
@@ -106,12 +104,12 @@ export async function newDeviceRun(env: BrowserEnv, ctx: BenchContext, kind: 'mo
       // nothing new in IndexedDB for this long: the app stopped fetching
       if (Date.now() > deadline || Date.now() - lastProgress > 90_000) break;
       if (Date.now() - lastLog > 15_000) {
-        ctx.log(`    new device (${kind}): ${count - own}/${env.expectedDocs} documents in IndexedDB after ${((Date.now() - deadline + limitMs) / 1000).toFixed(0)} s`);
+        ctx.log(`    new device (${kind}): ${count}/${env.expectedDocs} documents in IndexedDB after ${((Date.now() - deadline + limitMs) / 1000).toFixed(0)} s`);
         lastLog = Date.now();
       }
       await sleep(200);
     }
-    const stored = Math.max(0, (m.allStoredCount ?? 0) - own);
+    const stored = m.allStoredCount ?? 0;
     if (kind === 'models') {
       await page.getByRole('status', { name: /Sync status: Synced/ }).waitFor({ timeout: 120_000 });
       await controlledByServiceWorker(page);

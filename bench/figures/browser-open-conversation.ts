@@ -9,10 +9,8 @@
  * plus the longest task in that span, and the turns and elements in the DOM (a note: the list is
  * virtualised, so that is a window, not a figure).
  */
-import type { Page } from '@playwright/test';
-import { now, sleep } from '../lib/common.ts';
 import type { BrowserEnv } from '../lib/browser-env.ts';
-import { copyProfile, firstPage, instrument, launch, longest, longTasks, pageNow, waitMarks, watch } from '../lib/browser.ts';
+import { copyProfile, firstPage, instrument, launch, longest, longTasks, waitMarks, waitQuiet, watch } from '../lib/browser.ts';
 import { clickConversation, liveConversation, previewConversation, typeInComposer } from '../lib/app-probes.ts';
 
 export interface OpenRun {
@@ -23,17 +21,6 @@ export interface OpenRun {
   longestTask: number;
   turns: number;
   listNodes: number;
-}
-
-/** Waits (bounded) until the page has had no long task for `quietMs`; returns the ms waited. */
-export async function waitQuiet(page: Page, quietMs: number, maxMs: number): Promise<number> {
-  const t0 = now();
-  for (;;) {
-    const [tasks, at] = await Promise.all([longTasks(page), pageNow(page)]);
-    const lastEnd = tasks.reduce((m, t) => Math.max(m, t.start + t.duration), 0);
-    if (at - lastEnd >= quietMs || now() - t0 > maxMs) return now() - t0;
-    await sleep(250);
-  }
 }
 
 export async function openNeverOpened(env: BrowserEnv, seededProfile: string): Promise<OpenRun> {

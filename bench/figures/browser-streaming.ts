@@ -16,9 +16,8 @@ import type { Page } from '@playwright/test';
 import { waitFor } from '../lib/common.ts';
 import type { BrowserEnv } from '../lib/browser-env.ts';
 import { codeBlock, paragraphs, prng } from '../lib/seed.ts';
-import { longest, longTasks, longTasksBetween, pageNow, pastPageTime, until, waitMarks, watch, type LongTask } from '../lib/browser.ts';
+import { longest, longTasks, longTasksBetween, pageNow, pastPageTime, until, waitMarks, waitQuiet, watch, type LongTask } from '../lib/browser.ts';
 import { clickConversation, liveConversation, typeInComposer } from '../lib/app-probes.ts';
-import { waitQuiet } from './browser-open-conversation.ts';
 
 /** `tokens` words of Markdown (paragraphs, lists, code blocks), deterministic. */
 export function answerText(tokens: number): string {

@@ -96,7 +96,7 @@ async function newDeviceFigures(env: BrowserEnv, ctx: BenchContext): Promise<{ f
         unit: 'docs',
         op: '<=',
         limit: 0,
-        note: "worst run; counted in the app's IndexedDB beyond the documents the device had before pairing; waiting stops after 90 s without a new document",
+        note: "worst run; the account's document ids found in the app's IndexedDB; waiting stops after 90 s without a new document",
       }),
     ],
   };

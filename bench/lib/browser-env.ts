@@ -28,6 +28,8 @@ export interface BrowserEnv {
   long: TemplateEntry;
   /** documents a device holds once synced: the account's workspace + every preset and conversation */
   expectedDocs: number;
+  /** their document ids (as in IndexedDB keys) */
+  docIds: string[];
   /** "(quick mode: …)" or "" */
   scaled: string;
 }
@@ -59,6 +61,7 @@ export async function prepareBrowserEnv(ctx: BenchContext, cleanups: Cleanups): 
     conversations: t.conversations,
     long: t.long,
     expectedDocs: docs.length,
+    docIds: docs.map((d) => d.id),
     scaled: ctx.quick ? ` (quick mode: ${t.presets.length} presets + ${t.conversations.length} conversations + the long one)` : '',
   };
 }

@@ -11,7 +11,7 @@
  */
 import { cpSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { sleep, tempDir } from './common.ts';
+import { now, sleep, tempDir } from './common.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
@@ -47,33 +47,29 @@ export async function useOllamaEndpoint(ctx: BrowserContext, url: string): Promi
 }
 
 /**
- * Page code counting the documents with content (snapshot or incremental chunks) in the app's
- * IndexedDB; an expression of a Promise<number>. It never creates the database: opened before
- * the app does, an empty version 1 without the app's object stores would break the app's open.
+ * Page code listing the documents with content (snapshot or incremental chunks) in the app's
+ * IndexedDB; an expression of a Promise<string[]> (null when the database cannot be read). It
+ * never creates the database: opened before the app does, an empty version 1 without the app's
+ * object stores would break the app's open.
  */
-const STORED_DOCS = `new Promise((resolve) => {
+const STORED_IDS = `new Promise((resolve) => {
   const req = indexedDB.open('atelier');
   let absent = false;
   req.onupgradeneeded = () => { absent = true; req.transaction && req.transaction.abort(); };
-  req.onerror = () => resolve(absent ? 0 : -1);
+  req.onerror = () => resolve(absent ? [] : null);
   req.onsuccess = () => {
     const db = req.result;
-    if (!db.objectStoreNames.contains('documents')) { db.close(); resolve(0); return; }
+    if (!db.objectStoreNames.contains('documents')) { db.close(); resolve([]); return; }
     const keys = db.transaction('documents').objectStore('documents').getAllKeys();
     keys.onsuccess = () => {
       const ids = new Set();
       for (const k of keys.result) if (Array.isArray(k) && (k[1] === 'snapshot' || k[1] === 'incremental')) ids.add(String(k[0]));
       db.close();
-      resolve(ids.size);
+      resolve([...ids]);
     };
-    keys.onerror = () => { db.close(); resolve(-1); };
+    keys.onerror = () => { db.close(); resolve(null); };
   };
 })`;
-
-/** Number of documents with content in the app's IndexedDB. */
-export async function storedDocCount(page: Page): Promise<number> {
-  return (await page.evaluate(STORED_DOCS)) as number;
-}
 
 /**
  * In-page instrumentation, installed before the app's scripts on every navigation: long tasks
@@ -115,13 +111,14 @@ export async function instrument(ctx: BrowserContext, extra = ''): Promise<void>
       obs.observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
       schedule();
     };
-    /** Polls the app's IndexedDB until it holds \`expected\` documents; marks when it does. */
-    window.__benchStored = (mark, expected, everyMs) => {
-      const b2 = window.__bench;
+    /** Polls the app's IndexedDB until it holds every document of \`ids\`; marks when it does (and the count so far in mark + 'Count'). */
+    window.__benchStored = (mark, ids, everyMs) => {
+      const wanted = new Set(ids);
       const tick = async () => {
-        const n = await ${STORED_DOCS};
-        b2.marks[mark + 'Count'] = n;
-        if (n >= expected) { b2.marks[mark] = performance.now(); return; }
+        const stored = await ${STORED_IDS};
+        const n = stored ? stored.filter((id) => wanted.has(id)).length : -1;
+        b.marks[mark + 'Count'] = n;
+        if (n >= wanted.size) { b.marks[mark] = performance.now(); return; }
         setTimeout(tick, everyMs);
       };
       void tick();
@@ -185,4 +182,15 @@ export async function until(page: Page, expr: string, timeoutMs: number, what: s
 /** Returns once the page's clock has passed `t` (an observation window, e.g. the second after an event). */
 export async function pastPageTime(page: Page, t: number): Promise<void> {
   for (let at = await pageNow(page); at <= t; at = await pageNow(page)) await sleep(Math.min(1000, t - at + 5));
+}
+
+/** Waits (bounded) until the page has had no long task for `quietMs`; returns the ms waited. */
+export async function waitQuiet(page: Page, quietMs: number, maxMs: number): Promise<number> {
+  const t0 = now();
+  for (;;) {
+    const [tasks, at] = await Promise.all([longTasks(page), pageNow(page)]);
+    const lastEnd = tasks.reduce((m, t) => Math.max(m, t.start + t.duration), 0);
+    if (at - lastEnd >= quietMs || now() - t0 > maxMs) return now() - t0;
+    await sleep(250);
+  }
 }
