@@ -160,7 +160,7 @@ async function openFigures(env: BrowserEnv, ctx: BenchContext, seeded: string, r
   return [
     figure({
       name: 'open-conversation-interactive',
-      label: `open a ${env.long.messages ?? 1000}-message conversation never opened here: live list interactive`,
+      label: `open a ${(env.long.messages ?? 1000).toLocaleString('en')}-message conversation never opened here: live list interactive`,
       value: ms(rs.map((o) => o.interactive)),
       unit: 'ms',
       op: '<=',
