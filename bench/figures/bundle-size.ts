@@ -9,8 +9,16 @@
  *   chat page   the first page + the chat route chunk and its static imports + the Markdown
  *               renderer it loads for any message + one highlight.js language (TypeScript),
  *               i.e. what showing a conversation with a highlighted code block costs
+ *   first page transfer  the first page's JS + the Automerge wasm (nothing live renders without
+ *               it) + its CSS: what a first visit downloads before the live models list can show
+ *   first visit transfer everything a first visit downloads: the service worker precaches every
+ *               file of the build its globPatterns name (vite.config.ts) right away, so lazy
+ *               pages work offline; the first page's files are fetched once (the precache takes
+ *               them from the HTTP cache, counted once here)
+ * Sizes are gzip, as a compressing proxy would send them; the relay's own static server sends
+ * files uncompressed, so the raw size is in the notes.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { figure, round, type BenchContext, type Figure } from '../lib/common.ts';
@@ -26,6 +34,17 @@ function closure(manifest: Record<string, ManifestChunk>, keys: string[]): Set<s
   keys.forEach(visit);
   return seen;
 }
+
+/** Files of `dir`, relative paths, recursively. */
+function filesOf(dir: string, under = ''): string[] {
+  return readdirSync(path.join(dir, under)).flatMap((name) => {
+    const rel = path.join(under, name);
+    return statSync(path.join(dir, rel)).isDirectory() ? filesOf(dir, rel) : [rel];
+  });
+}
+
+/** What the service worker precaches (vite.config.ts globPatterns; the Vite manifest folder is not served as part of the app). */
+const PRECACHED = /\.(js|mjs|css|html|wasm|svg|png|webmanifest)$/;
 
 export async function bundleSize(ctx: BenchContext): Promise<Figure[]> {
   const { distDir, manifest, seconds } = await buildApp();
@@ -61,6 +80,26 @@ export async function bundleSize(ctx: BenchContext): Promise<Figure[]> {
   // Big base64 blobs in JS would mean the wasm got inlined and counted as JS.
   const suspicious = jsOnly(initial).filter((k) => /[A-Za-z0-9+/]{200000}/.test(readFileSync(path.join(distDir, manifest[k]!.file), 'utf8')));
 
+  const gzFile = (rel: string) => gzipSync(readFileSync(path.join(distDir, rel)), { level: 9 }).length;
+  const rawFile = (rel: string) => statSync(path.join(distDir, rel)).size;
+  // the first page: its JS, the wasm, the CSS of the entry and its static imports
+  const firstPageFiles = [
+    ...new Set([
+      ...jsOnly(initial).map((k) => manifest[k]!.file),
+      ...(wasm ? [wasm.file] : []),
+      ...[...initial].flatMap((k) => manifest[k]!.css ?? []),
+    ]),
+  ];
+  const firstPageGz = firstPageFiles.reduce((s, f) => s + gzFile(f), 0);
+  const firstPageRaw = firstPageFiles.reduce((s, f) => s + rawFile(f), 0);
+  const precached = filesOf(distDir).filter((f) => PRECACHED.test(f) && !f.startsWith('.vite'));
+  const visitGz = precached.reduce((s, f) => s + gzFile(f), 0);
+  const visitRaw = precached.reduce((s, f) => s + rawFile(f), 0);
+  const byKind = (files: string[]) => {
+    const kinds = new Map<string, number>();
+    for (const f of files) kinds.set(path.extname(f).slice(1), (kinds.get(path.extname(f).slice(1)) ?? 0) + gzFile(f));
+    return [...kinds].sort((a, b) => b[1] - a[1]).map(([k, b]) => `${k} ${kb(b)}`).join(', ');
+  };
   const kb = (b: number) => round(b / 1000, 1);
   const list = (keys: Iterable<string>) =>
     jsOnly(keys)
@@ -87,6 +126,20 @@ export async function bundleSize(ctx: BenchContext): Promise<Figure[]> {
       op: '<=',
       limit: 300,
       note: `first page + ${list([...chat].filter((k) => !initial.has(k)))}; other highlight.js languages load on demand`,
+    }),
+    figure({
+      name: 'first-page-transfer-gzip',
+      label: 'first page: JS + Automerge wasm + CSS (gzip)',
+      value: kb(firstPageGz),
+      unit: 'KB',
+      note: `${firstPageFiles.length} files: ${byKind(firstPageFiles)} KB; ${kb(firstPageRaw)} KB uncompressed (as the relay's static server sends them); no target in the issue (reported)`,
+    }),
+    figure({
+      name: 'first-visit-transfer-gzip',
+      label: 'first visit: everything downloaded, service worker precache included (gzip)',
+      value: kb(visitGz),
+      unit: 'KB',
+      note: `${precached.length} files: ${byKind(precached)} KB; ${kb(visitRaw)} KB uncompressed; no target in the issue (reported)`,
     }),
   ];
 }
