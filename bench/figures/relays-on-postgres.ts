@@ -3,10 +3,11 @@
  * account has devices on every relay, so an edit made through one relay reaches the others
  * through the database (the chunk committed, NOTIFY, the other relay refreshes and forwards).
  *
- * One throwaway cluster (tests/helpers/pg-cluster.ts) for the whole group; then, one after the
- * other, 1, 2 and 3 relay processes on it, each scenario with accounts of its own (so no
- * scenario pulls another's chunks) and the same number of devices: device j of an account
- * connects to relay j mod N. In each scenario:
+ * One throwaway cluster (tests/helpers/pg-cluster.ts) for the whole group, and on it three
+ * scenarios open at once: 1, 2 and 3 relay processes, each scenario with accounts of its own (so
+ * no scenario pulls another's chunks) and the same number of devices: device j of an account
+ * connects to relay j mod N. The scenarios are measured in turns (the order rotates), so the
+ * machine's drift falls on all of them alike. In each scenario:
  *   latency     one document per account, open on every device of the account; an edit by device
  *               A (protocol-v2 device: real Automerge change, sealed, put) timed until device B has
  *               the entry decrypted. With N ≥ 2, A and B are always on different relays (cross-relay);
@@ -17,8 +18,8 @@
  *   CPU         the database's CPU time (the postmaster's own + its waited-for children's, from
  *               /proc/<pid>/stat, plus every live child's) and the relays' CPU time, across the
  *               throughput windows, as % of one core and per 1,000 delivered changes.
- * Scenarios run in sequence, not interleaved: relays of another scenario would stay LISTENing
- * and receive every NOTIFY. So the machine's drift between scenarios is in the ratios.
+ * The relays of the scenarios not being measured stay up, idle but LISTENing: every NOTIFY reaches
+ * all six relays whichever scenario runs, so each pays the same fan-out.
  */
 import * as A from '@automerge/automerge';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -144,6 +145,8 @@ interface Scenario {
   /** devices[account][j], device j on relay j mod N */
   devices: BenchDevice[][];
   pingDocs: string[];
+  /** the last seq written to each ping document (it only grows) */
+  seq: number[];
 }
 
 async function openScenario(cluster: PgCluster, n: number, p: Params, cleanups: Cleanups): Promise<Scenario> {
@@ -172,7 +175,7 @@ async function openScenario(cluster: PgCluster, n: number, p: Params, cleanups: 
     await waitFor(() => ds.every((d) => d.doc<PingDoc>(docId)?.seq === 0), 'the ping document on every device', 20_000, 5);
     pingDocs.push(docId);
   }
-  return { relays, devices, pingDocs };
+  return { relays, devices, pingDocs, seq: pingDocs.map(() => 0) };
 }
 
 /** Offsets from A to B: with N ≥ 2 never a multiple of N, so B is on another relay than A. */
@@ -180,43 +183,59 @@ function crossOffsets(perAccount: number, n: number): number[] {
   return Array.from({ length: perAccount - 1 }, (_, i) => i + 1).filter((s) => n === 1 || s % n !== 0);
 }
 
-async function measureLatency(s: Scenario, n: number, edits: number, seqStart: number): Promise<{ xs: number[]; seq: number }> {
-  const xs: number[] = [];
-  const offsets = crossOffsets(s.devices[0]!.length, n);
-  let seq = seqStart;
-  for (let k = 0; k < edits; k++) {
-    const g = k % s.devices.length;
-    const ds = s.devices[g]!;
-    const ai = Math.floor(k / s.devices.length) % ds.length;
-    const bi = (ai + offsets[k % offsets.length]!) % ds.length;
-    const docId = s.pingDocs[g]!;
-    const a = ds[ai]!;
-    const b = ds[bi]!;
-    const want = ++seq;
-    let unwatch = () => {};
-    let timer: NodeJS.Timeout | undefined;
-    const arrived = new Promise<number>((resolve, reject) => {
-      unwatch = b.watch(docId, (doc, openedAt) => {
-        if ((doc as PingDoc).seq >= want) {
-          unwatch();
-          clearTimeout(timer);
-          resolve(openedAt);
-        }
-      });
-      timer = setTimeout(() => {
+/**
+ * The k-th timed edit of a scenario: device A of account k mod accounts edits the ping document,
+ * resolved with the time until device B (on another relay when N >= 2) has it decrypted.
+ */
+async function editOnce(s: Scenario, k: number): Promise<number> {
+  const g = k % s.devices.length;
+  const ds = s.devices[g]!;
+  const offsets = crossOffsets(ds.length, s.relays.length);
+  const ai = Math.floor(k / s.devices.length) % ds.length;
+  const bi = (ai + offsets[k % offsets.length]!) % ds.length;
+  const docId = s.pingDocs[g]!;
+  const a = ds[ai]!;
+  const b = ds[bi]!;
+  const want = (s.seq[g] ?? 0) + 1;
+  s.seq[g] = want;
+  let unwatch = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const arrived = new Promise<number>((resolve, reject) => {
+    unwatch = b.watch(docId, (doc, openedAt) => {
+      if ((doc as PingDoc).seq >= want) {
         unwatch();
-        reject(new Error(`edit ${want} did not arrive within ${STEP_TIMEOUT_MS} ms`));
-      }, STEP_TIMEOUT_MS);
+        clearTimeout(timer);
+        resolve(openedAt);
+      }
     });
-    const start = now();
-    a.change<PingDoc>(docId, (d) => {
-      d.seq = want;
-      d.at = Date.now();
-    }).catch(() => undefined); // a nack shows as the edit not arriving
-    xs.push((await arrived) - start);
-    await sleep(100); // the edits do not overlap: each is timed alone
+    timer = setTimeout(() => {
+      unwatch();
+      reject(new Error(`edit ${want} did not arrive within ${STEP_TIMEOUT_MS} ms`));
+    }, STEP_TIMEOUT_MS);
+  });
+  const start = now();
+  a.change<PingDoc>(docId, (d) => {
+    d.seq = want;
+    d.at = Date.now();
+  }).catch(() => undefined); // a nack shows as the edit not arriving
+  return (await arrived) - start;
+}
+
+/** `edits` edits on every scenario, taking turns (the order rotates), one at a time; latencies per scenario. */
+async function measureLatency(scenarios: Scenario[], edits: number, offset: number): Promise<number[][]> {
+  const out: number[][] = scenarios.map(() => []);
+  for (let i = 0; i < edits; i++) {
+    for (const j of rotated(scenarios.length, i)) {
+      out[j]!.push(await editOnce(scenarios[j]!, offset + i));
+      await sleep(100); // each edit is timed alone
+    }
   }
-  return { xs, seq };
+  return out;
+}
+
+/** 0..n-1 starting at `round` mod n: which scenario goes first changes every round. */
+function rotated(n: number, round: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i + round) % n);
 }
 
 type Step = () => Promise<boolean>;
@@ -303,63 +322,75 @@ interface ScenarioResult {
   problems: string | null;
 }
 
-async function runScenario(ctx: BenchContext, cluster: PgCluster, postmaster: number, n: number, p: Params): Promise<ScenarioResult> {
-  const cleanups = new Cleanups();
-  try {
+function deviceProblems(s: Scenario): string | null {
+  const all = s.devices.flat();
+  const failed = all.reduce((t, d) => t + d.failed, 0);
+  const putErrors = all.reduce((t, d) => t + d.putErrors, 0);
+  return failed || putErrors ? `${failed} entries did not open, ${putErrors} compaction puts failed` : null;
+}
+
+/**
+ * Every scenario open at once (1 + 2 + 3 relays on the database), measured in turns: the
+ * machine is shared and its speed drifts, so each measurement of one relay count sits next to
+ * the others'. The relays of the scenarios not being measured stay idle but LISTENing, as in
+ * every scenario, so each pays the same NOTIFY fan-out.
+ */
+async function runScenarios(ctx: BenchContext, cluster: PgCluster, postmaster: number, p: Params, cleanups: Cleanups): Promise<{ results: ScenarioResult[]; pairRatios: number[] }> {
+  const scenarios: Scenario[] = [];
+  for (const n of RELAY_COUNTS) {
     const t0 = now();
-    const s = await openScenario(cluster, n, p, cleanups);
+    scenarios.push(await openScenario(cluster, n, p, cleanups));
     ctx.log(`  ${n} relay(s): ${p.accounts * p.perAccount} devices connected, ping documents everywhere in ${((now() - t0) / 1000).toFixed(1)} s`);
-    // warm-up: every account's document edited twice
-    const warm = await measureLatency(s, n, p.accounts * 2, 0);
-    const { xs } = await measureLatency(s, n, p.latencyEdits, warm.seq);
-    const p50 = percentile(xs, 50);
-    const p99 = percentile(xs, 99);
-    ctx.log(`  ${n} relay(s): latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} edits)`);
-    const steps = await throughputSteps(s, p.throughputDocs);
-    await drive(steps, s.relays, postmaster, p.warmupMs); // warm-up
-    const rates: number[] = [];
-    let changes = 0;
-    let seconds = 0;
-    let dbCpu = 0;
-    let relaysCpu = 0;
-    let stalled = 0;
-    for (let r = 0; r < p.runs; r++) {
-      const res = await drive(steps, s.relays, postmaster, p.runMs);
-      rates.push(res.changes / res.seconds);
-      changes += res.changes;
-      seconds += res.seconds;
-      dbCpu += res.dbCpu;
-      relaysCpu += res.relaysCpu;
-      stalled += res.stalled;
+  }
+  const warmEdits = p.accounts * 2; // every account's ping document edited twice first
+  await measureLatency(scenarios, warmEdits, 0);
+  const lat = await measureLatency(scenarios, p.latencyEdits, warmEdits);
+  scenarios.forEach((s, j) => {
+    const xs = lat[j]!;
+    ctx.log(`  ${s.relays.length} relay(s): latency p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} edits)`);
+  });
+  const steps: Step[][] = [];
+  for (const s of scenarios) steps.push(await throughputSteps(s, p.throughputDocs));
+  for (let j = 0; j < scenarios.length; j++) await drive(steps[j]!, scenarios[j]!.relays, postmaster, p.warmupMs);
+  const runs: DriveResult[][] = scenarios.map(() => []);
+  const pairRatios: number[] = [];
+  for (let r = 0; r < p.runs; r++) {
+    for (const j of rotated(scenarios.length, r)) {
+      const s = scenarios[j]!;
+      const res = await drive(steps[j]!, s.relays, postmaster, p.runMs);
+      runs[j]!.push(res);
       ctx.log(
-        `  ${n} relay(s) run ${r + 1}: ${(res.changes / res.seconds).toFixed(0)} changes/s, database CPU ${((res.dbCpu / res.seconds) * 100).toFixed(0)}% of a core, relays ${((res.relaysCpu / res.seconds) * 100).toFixed(0)}%${res.stalled ? `, ${res.stalled} documents stalled` : ''}`,
+        `  run ${r + 1}, ${s.relays.length} relay(s): ${(res.changes / res.seconds).toFixed(0)} changes/s, database CPU ${((res.dbCpu / res.seconds) * 100).toFixed(0)}% of a core, relays ${((res.relaysCpu / res.seconds) * 100).toFixed(0)}%${res.stalled ? `, ${res.stalled} documents stalled` : ''}`,
       );
       await sleep(300);
     }
-    const all = s.devices.flat();
-    const failed = all.reduce((t, d) => t + d.failed, 0);
-    const putErrors = all.reduce((t, d) => t + d.putErrors, 0);
-    return {
-      n,
-      p50,
-      p99,
-      rates,
-      dbCorePct: (dbCpu / seconds) * 100,
-      dbMsPerK: (dbCpu * 1e6) / Math.max(1, changes),
-      relaysCorePct: (relaysCpu / seconds) * 100,
-      stalled,
-      problems: failed || putErrors ? `${failed} entries did not open, ${putErrors} compaction puts failed` : null,
-    };
-  } finally {
-    await cleanups.run();
+    const rate = (j: number) => runs[j]![r]!.changes / runs[j]![r]!.seconds;
+    pairRatios.push(rate(1) / Math.max(1e-9, rate(0)));
   }
+  const results = scenarios.map((s, j): ScenarioResult => {
+    const rs = runs[j]!;
+    const sum = (f: (x: DriveResult) => number) => rs.reduce((t, x) => t + f(x), 0);
+    const seconds = sum((x) => x.seconds);
+    return {
+      n: s.relays.length,
+      p50: percentile(lat[j]!, 50),
+      p99: percentile(lat[j]!, 99),
+      rates: rs.map((x) => x.changes / x.seconds),
+      dbCorePct: (sum((x) => x.dbCpu) / seconds) * 100,
+      dbMsPerK: (sum((x) => x.dbCpu) * 1e6) / Math.max(1, sum((x) => x.changes)),
+      relaysCorePct: (sum((x) => x.relaysCpu) / seconds) * 100,
+      stalled: sum((x) => x.stalled),
+      problems: deviceProblems(s),
+    };
+  });
+  return { results, pairRatios };
 }
 
 export async function relaysOnPostgres(ctx: BenchContext): Promise<Figure[]> {
   const p = ctx.quick ? QUICK : FULL;
   const devicesN = p.accounts * p.perAccount;
   ctx.log(
-    `  a throwaway PostgreSQL cluster; 1, 2, 3 relays on it in turn, each with ${devicesN} devices (${p.accounts} accounts × ${p.perAccount}, device j on relay j mod N); ${p.latencyEdits} edits timed, ${p.throughputDocs} documents × ${p.runs} runs of ${p.runMs / 1000} s`,
+    `  a throwaway PostgreSQL cluster; 1, 2, 3 relays on it (6 relays at once), each scenario with ${devicesN} devices (${p.accounts} accounts × ${p.perAccount}, device j on relay j mod N); ${p.latencyEdits} edits timed, ${p.throughputDocs} documents × ${p.runs} runs of ${p.runMs / 1000} s`,
   );
   const cluster = await startPgCluster();
   const cleanupsOfGroup = new Cleanups();
@@ -375,15 +406,14 @@ export async function relaysOnPostgres(ctx: BenchContext): Promise<Figure[]> {
     };
     process.once('exit', onExit);
     cleanupsOfGroup.add(() => process.off('exit', onExit));
-    const results = new Map<number, ScenarioResult>();
-    for (const n of RELAY_COUNTS) results.set(n, await runScenario(ctx, cluster, postmaster, n, p));
-    const one = results.get(1)!;
-    const two = results.get(2)!;
+    const { results, pairRatios } = await runScenarios(ctx, cluster, postmaster, p, cleanupsOfGroup);
+    const one = results[0]!;
+    const two = results[1]!;
     const quickNote = ctx.quick ? ' (quick mode: scaled down)' : '';
-    const setup = `${devicesN} devices (${p.accounts} accounts × ${p.perAccount}, device j on relay j mod N), scenarios run one after the other on one PostgreSQL cluster (fsync off, same machine as relays and clients)`;
-    const latencyNote = `an edit by one device (protocol-v2: Automerge change, sealed, put) until another device of the account has the entry decrypted; with 2 relays the two devices are always on different relays; ${p.latencyEdits} edits one at a time (after ${p.accounts * 2} warm-up edits); baseline: the same with 1 relay in the same run; ${setup}${quickNote}`;
-    const throughputNote = `changes that reached their reader, closed loop on ${p.throughputDocs} documents (writer and reader on different relays when N >= 2), median of ${p.runs} runs of ${p.runMs / 1000} s; baseline: 1 relay in the same run; ${setup}${quickNote}`;
-    const problems = [...results.values()]
+    const setup = `${devicesN} devices (${p.accounts} accounts × ${p.perAccount}, device j on relay j mod N), the three scenarios (1, 2, 3 relays) open at once on one PostgreSQL cluster (fsync off, same machine as relays and clients) and measured in turns`;
+    const latencyNote = `an edit by one device (protocol-v2: Automerge change, sealed, put) until another device of the account has the entry decrypted; with 2 relays the two devices are always on different relays; ${p.latencyEdits} edits per scenario, one at a time, scenarios taking turns (after ${p.accounts * 2} warm-up edits each); baseline: the same with 1 relay in the same run; ${setup}${quickNote}`;
+    const throughputNote = `changes that reached their reader, closed loop on ${p.throughputDocs} documents (writer and reader on different relays when N >= 2), median of ${p.runs} runs of ${p.runMs / 1000} s; baseline: 1 relay in the same run; ratio: median of the ${p.runs} rounds' 2-relay/1-relay ratios (the runs of a round back to back); ${setup}${quickNote}`;
+    const problems = results
       .flatMap((r) => [r.stalled ? `${r.n} relay(s): ${r.stalled} document loops stalled` : null, r.problems ? `${r.n} relay(s): ${r.problems}` : null])
       .filter((x): x is string => x !== null);
     if (problems.length) ctx.log(`  ${problems.join('; ')}`);
@@ -417,11 +447,12 @@ export async function relaysOnPostgres(ctx: BenchContext): Promise<Figure[]> {
         ratioLimit: 1.0,
         runs: two.rates.map((x) => round(x, 0)),
         baselineRuns: one.rates.map((x) => round(x, 0)),
+        ratioRuns: pairRatios.map((x) => round(x, 3)),
         note: throughputNote + problemNote,
       }),
     ];
     // The curve: one row per figure and relay count, the database's CPU beside it.
-    for (const r of results.values()) {
+    for (const r of results) {
       const tag = `${r.n} relay${r.n > 1 ? 's' : ''}`;
       out.push(
         figure({ name: `pg-curve-${r.n}-latency-p50`, label: `PostgreSQL curve, ${tag}: sync latency p50`, value: round(r.p50), unit: 'ms', note: latencyNote }),
