@@ -22,7 +22,7 @@
  * all six relays whichever scenario runs, so each pays the same fan-out.
  */
 import * as A from '@automerge/automerge';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startPgCluster, type PgCluster } from '../../tests/helpers/pg-cluster.ts';
 import { PgAccountStore } from '../../server/pg/account-store.ts';
@@ -84,8 +84,8 @@ function procStat(pid: number): string[] | null {
   }
 }
 
-/** The cluster's postmaster: the process listening on `port` with a data folder, confirmed by its postmaster.pid. */
-function postmasterPid(cluster: PgCluster): number {
+/** The cluster's postmaster (the process listening on `port`, confirmed by its postmaster.pid) and its data folder. */
+function findPostmaster(cluster: PgCluster): { pid: number; dataDir: string } {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let argv: string[];
@@ -97,9 +97,9 @@ function postmasterPid(cluster: PgCluster): number {
     const d = argv.indexOf('-D');
     const p = argv.indexOf('-p');
     if (d < 0 || p < 0 || argv[p + 1] !== String(cluster.port) || !path.basename(argv[0] ?? '').startsWith('postgres')) continue;
-    const pidFile = readFileSync(path.join(argv[d + 1]!, 'postmaster.pid'), 'utf8');
-    const pid = Number(pidFile.split('\n')[0]);
-    if (pid === Number(name)) return pid;
+    const dataDir = argv[d + 1]!;
+    const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (pid === Number(name)) return { pid, dataDir };
   }
   throw new Error(`no postmaster found for the cluster on port ${cluster.port}`);
 }
@@ -395,14 +395,16 @@ export async function relaysOnPostgres(ctx: BenchContext): Promise<Figure[]> {
   const cluster = await startPgCluster();
   const cleanupsOfGroup = new Cleanups();
   try {
-    const postmaster = postmasterPid(cluster);
-    // run.ts exits on Ctrl-C without awaiting this figure: take the cluster down with the process.
+    const { pid: postmaster, dataDir } = findPostmaster(cluster);
+    // run.ts exits on Ctrl-C without awaiting this figure: take the cluster and its folder
+    // (startPgCluster's temp folder, the data folder's parent) down with the process.
     const onExit = () => {
       try {
         process.kill(postmaster, 'SIGQUIT');
       } catch {
         /* already gone */
       }
+      rmSync(path.dirname(dataDir), { recursive: true, force: true, maxRetries: 3 });
     };
     process.once('exit', onExit);
     cleanupsOfGroup.add(() => process.off('exit', onExit));
