@@ -8,6 +8,7 @@
  *   npx tsx bench/run.ts --quick      the same scenarios scaled down, says so in the output
  *   npx tsx bench/run.ts --only=sync-latency,bundle-size   some figure groups only
  *   npx tsx bench/run.ts --only relay the relay figures (sync-latency, throughput, relay-memory)
+ *   npx tsx bench/run.ts --only relays-on-postgres   1, 2, 3 relays on one PostgreSQL database
  *
  * Figures run one after another (never in parallel: they measure the same two cores). Relays run
  * as child processes; every process and temp folder the harness creates is removed at the end,
@@ -26,6 +27,7 @@ import { relayMemory } from './figures/relay-memory.ts';
 import { BROWSER_FIGURES, browserFigures } from './figures/browser.ts';
 import { bundleSize } from './figures/bundle-size.ts';
 import { ragFigures } from './figures/rag.ts';
+import { relaysOnPostgres } from './figures/relays-on-postgres.ts';
 
 interface Group {
   id: string;
@@ -84,6 +86,16 @@ const GROUPS: Group[] = [
       { name: 'relay-rss-idle', label: 'relay RSS idle', unit: 'MB', target: '<= 60' },
       { name: 'relay-rss-growth', label: 'relay RSS growth with 10× the documents', unit: 'MB', target: '<= 5' },
       { name: 'relay-memory-missing', label: 'relay memory run: documents not synced', unit: 'docs', target: '<= 0' },
+    ],
+  },
+  {
+    id: 'relays-on-postgres',
+    title: 'several relays on one PostgreSQL database (1, 2, 3 relays, devices split across them)',
+    run: relaysOnPostgres,
+    names: [
+      { name: 'pg-cross-relay-latency-p50', label: 'cross-relay sync latency p50, 2 relays on PostgreSQL (vs 1 relay)', unit: 'ms', target: null, ratioTarget: '<= 1.5' },
+      { name: 'pg-cross-relay-latency-p99', label: 'cross-relay sync latency p99, 2 relays on PostgreSQL (vs 1 relay)', unit: 'ms', target: null },
+      { name: 'pg-throughput-2-relays', label: 'throughput, 2 relays on PostgreSQL (vs 1 relay)', unit: 'changes/s', target: null, ratioTarget: '>= 1' },
     ],
   },
   {
