@@ -13,7 +13,7 @@ import { pairDevice, type PairResult } from '../sync/pair-device.ts';
  */
 export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () => void; onResult?: (r: { text: string; ok: boolean }) => void }) {
   const { t } = useI18n();
-  const { repo, device } = useWorkspace();
+  const { repo, device, syncStatus, bundleProgress } = useWorkspace();
   const [busy, setBusy] = createSignal(false);
   const [message, setMessage] = createSignal<{ text: string; ok: boolean } | null>(null);
 
@@ -42,7 +42,7 @@ export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () =>
     if (!parsed.ok) return tell({ text: t(parsed.problem === 'bad-key' ? 'sync.badKey' : 'sync.badLink'), ok: false });
     setBusy(true);
     setMessage({ text: t('sync.pairing'), ok: true });
-    const r = await pairDevice(repo, device, parsed.info);
+    const r = await pairDevice(repo, device, parsed.info, () => `${syncStatus()} ${bundleProgress()?.stored ?? ''}`);
     setBusy(false);
     tell({ text: explain(r, parsed.info.relay), ok: r.ok });
     if (r.ok) props.onPaired?.();

@@ -2,7 +2,7 @@ import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo';
 import { encodeKey, type WorkspaceKey } from '../../shared/sync/chunk-crypto.ts';
 import { mergeWorkspaceInto, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import type { DeviceSettingsStore } from '../repo/device-settings.ts';
-import { openDoc } from '../repo/open-doc.ts';
+import { openDoc, type Opened } from '../repo/open-doc.ts';
 import { fetchAccount, type AccountInfo } from './account-api.ts';
 import type { PairingInfo } from './pairing-link.ts';
 import { deviceWorkspaceKey, ensureWorkspaceKey } from './workspace-key.ts';
@@ -40,15 +40,33 @@ export function planPairing(account: AccountInfo, link: Pick<PairingInfo, 'key' 
   return workspace ? { kind: 'join', workspace, key } : { kind: 'keep', key };
 }
 
+/** How long the shared workspace is waited for while nothing moves (the sync neither changes state nor stores more). */
 const FIND_TIMEOUT_MS = 20_000;
+const FIND_POLL_MS = 500;
 
-async function findWorkspace(repo: Repo, url: string): Promise<DocHandle<WorkspaceDoc> | null> {
-  const deadline = Date.now() + FIND_TIMEOUT_MS;
+/**
+ * Waits for a document that the sync is downloading: `open` until it opens, gives up once
+ * `quietMs` passed with `progress` (anything that changes while the sync makes headway: its state
+ * and the entries stored so far) unchanged. A slow device with a large workspace keeps waiting as
+ * long as the download moves. Null when it never came, or came unreadable.
+ */
+export async function waitWhileSyncMoves<T>(
+  open: () => Promise<Opened<T>>,
+  progress: () => unknown,
+  { quietMs = FIND_TIMEOUT_MS, pollMs = FIND_POLL_MS }: { quietMs?: number; pollMs?: number } = {},
+): Promise<DocHandle<T> | null> {
+  let seen = progress();
+  let deadline = Date.now() + quietMs;
   while (Date.now() < deadline) {
-    const opened = await openDoc<WorkspaceDoc>(repo, url, 'atelier/workspace');
+    const opened = await open();
     if (opened.status === 'ok') return opened.handle;
     if (opened.status === 'invalid' || opened.status === 'newer') return null;
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, pollMs));
+    const now = progress();
+    if (now !== seen) {
+      seen = now;
+      deadline = Date.now() + quietMs;
+    }
   }
   return null;
 }
@@ -59,7 +77,7 @@ async function findWorkspace(repo: Repo, url: string): Promise<DocHandle<Workspa
  * copies into it whatever this device made before pairing, and makes it this device's workspace.
  * If the workspace never arrives, the device is left as it was (relay link and key).
  */
-export async function pairDevice(repo: Repo, device: DeviceSettingsStore, info: PairingInfo): Promise<PairResult> {
+export async function pairDevice(repo: Repo, device: DeviceSettingsStore, info: PairingInfo, progress: () => unknown = () => null): Promise<PairResult> {
   const check = await fetchAccount(info.relay, info.token);
   if (!check.ok) return check;
   const plan = planPairing(check.account, info, deviceWorkspaceKey(device.reread()));
@@ -75,7 +93,7 @@ export async function pairDevice(repo: Repo, device: DeviceSettingsStore, info: 
 
   const localUrl = device.settings.workspaceUrl;
   if (localUrl === plan.workspace) return { ok: true };
-  const shared = await findWorkspace(repo, plan.workspace);
+  const shared = await waitWhileSyncMoves(() => openDoc<WorkspaceDoc>(repo, plan.workspace, 'atelier/workspace'), progress);
   if (!shared) {
     // Leave the device as it was: unpaired (or paired as before), its own workspace untouched.
     // A key this device held or made stays: the engine may have claimed the account with it
