@@ -1,21 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPgCluster, type PgCluster } from '../../tests/helpers/pg-cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { pgClusterPerFile } from '../../tests/helpers/pg-cluster-per-file.ts';
 import { runChunkStoreTests, storeChunk } from './acceptance.ts';
 import { isUpload, type StoredEntry } from './chunk-store.ts';
 import { PgChunkStore } from './pg-store.ts';
 
-let cluster: PgCluster;
-let dbs = 0;
-beforeAll(async () => {
-  cluster = await startPgCluster();
-});
-afterAll(async () => {
-  await cluster?.destroy();
-});
+const db = pgClusterPerFile();
 
 runChunkStoreTests('PostgreSQL', async ({ graceMs, now }) => {
-  const store = new PgChunkStore({ url: cluster.createDatabase(`acc${++dbs}`), graceMs, now });
+  const store = new PgChunkStore({ url: db.database('acc'), graceMs, now });
   return { store, teardown: () => store.close() };
 });
 
@@ -25,7 +18,7 @@ const cid = () => randomBytes(16).toString('base64url');
 
 describe('PgChunkStore across processes (one store per relay, one database)', () => {
   it('keeps seqs gap-free and ordered per account under concurrent uploads through several relays', async () => {
-    const url = cluster.createDatabase(`multi${++dbs}`);
+    const url = db.database('multi');
     const relays = [new PgChunkStore({ url }), new PgChunkStore({ url }), new PgChunkStore({ url })];
     try {
       const logs = await Promise.all(relays.map((r) => r.open(ACCOUNT)));
@@ -45,7 +38,7 @@ describe('PgChunkStore across processes (one store per relay, one database)', ()
   });
 
   it("tells another relay's listeners of a chunk committed through this one, in seq order, and serves its bytes", async () => {
-    const url = cluster.createDatabase(`fanout${++dbs}`);
+    const url = db.database('fanout');
     const one = new PgChunkStore({ url });
     const two = new PgChunkStore({ url });
     try {
@@ -75,17 +68,17 @@ describe('PgChunkStore across processes (one store per relay, one database)', ()
   });
 
   it('refuses uploads with a retryable error while the database is down, and takes them again when it is back', async () => {
-    const url = cluster.createDatabase(`down${++dbs}`);
+    const url = db.database('down');
     const store = new PgChunkStore({ url, reconnectMs: 50 });
     try {
       const log = await store.open(ACCOUNT);
       const kept = randomBytes(300);
       await storeChunk(log, { doc: DOC, chunk: cid(), kind: 'change' }, kept);
-      await cluster.stop();
+      await db.cluster().stop();
       try {
         await expect(storeChunk(log, { doc: DOC, chunk: cid(), kind: 'change' }, randomBytes(10))).rejects.toMatchObject({ code: 'unavailable' });
       } finally {
-        await cluster.start();
+        await db.cluster().start();
       }
       const again = await storeChunk(log, { doc: DOC, chunk: cid(), kind: 'change' }, randomBytes(10));
       expect(again.seq).toBe(2);
@@ -99,7 +92,7 @@ describe('PgChunkStore across processes (one store per relay, one database)', ()
 
   it('deletes the stored parts of an upload never committed (a device gone mid-chunk) once a day old, and nothing committed', async () => {
     const clock = { t: 1_700_000_000_000 };
-    const store = new PgChunkStore({ url: cluster.createDatabase(`abandon${++dbs}`), now: () => clock.t });
+    const store = new PgChunkStore({ url: db.database('abandon'), now: () => clock.t });
     try {
       const log = await store.open(ACCOUNT);
       const kept = randomBytes(100);

@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPgCluster, type PgCluster } from '../../tests/helpers/pg-cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { pgClusterPerFile } from '../../tests/helpers/pg-cluster-per-file.ts';
 import { runAccountStoreTests } from '../account-store-acceptance.ts';
 import { PgAccountStore } from './account-store.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import pg from 'pg';
 
-let cluster: PgCluster;
-let dbs = 0;
-beforeAll(async () => {
-  cluster = await startPgCluster();
-});
-afterAll(async () => {
-  await cluster?.destroy();
-});
+const db = pgClusterPerFile();
 
 runAccountStoreTests('PgAccountStore', async () => {
-  const store = new PgAccountStore({ url: cluster.createDatabase(`acct${++dbs}`) });
+  const store = new PgAccountStore({ url: db.database('acct') });
   return { store, teardown: () => store.close() };
 });
 
 describe('PostgreSQL accounts and migrations', () => {
   it("sees another relay's token rotation at once (watch) and refuses the old token there", async () => {
-    const url = cluster.createDatabase(`watch${++dbs}`);
+    const url = db.database('watch');
     const one = new PgAccountStore({ url });
     const two = new PgAccountStore({ url });
     try {
@@ -45,7 +38,7 @@ describe('PostgreSQL accounts and migrations', () => {
   });
 
   it('applies each migration once when several relays start together, and refuses a newer schema', async () => {
-    const url = cluster.createDatabase(`mig${++dbs}`);
+    const url = db.database('mig');
     const clients = Array.from({ length: 3 }, () => new pg.Client(url));
     try {
       await Promise.all(clients.map((c) => c.connect()));

@@ -1,4 +1,5 @@
-import { test, expect, pairAnotherDevice, pairWithToken, useOllamaEndpoint } from './fixtures.ts';
+import { test, expect } from './fixtures.ts';
+import { pairedDevices } from './devices.ts';
 import { answers, selectModel, send } from './chat-helpers.ts';
 import { filesWithBytes, readableIn } from '../helpers/plaintext-scan.ts';
 
@@ -8,16 +9,8 @@ import { filesWithBytes, readableIn } from '../helpers/plaintext-scan.ts';
  * the clear.
  */
 test('a second device sees the answer grow live while it streams, ends with the same text, each device sees the other has it open, and the relay stores none of it readable', async ({ browser, fake, relayFx }) => {
-  const a = await browser.newContext();
-  const b = await browser.newContext();
-  const pageA = await a.newPage();
-  const pageB = await b.newPage();
-  await useOllamaEndpoint(pageA, fake.url);
-  await useOllamaEndpoint(pageB, fake.url);
-  await pageA.goto(`${relayFx.origin}/chat`);
-  await pairWithToken(pageA, relayFx);
-  await pageB.goto(`${relayFx.origin}/chat`);
-  await pairAnotherDevice(pageB, pageA);
+  const { a, b, close } = await pairedDevices(browser, relayFx, { a: fake.url, b: fake.url });
+  const [pageA, pageB] = [a.page, b.page];
 
   await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
   await selectModel(pageA, 'llama3.2:latest');
@@ -61,6 +54,5 @@ test('a second device sees the answer grow live while it streams, ends with the 
   // the relay's files hold none of the streamed words in the clear
   expect(readableIn(await filesWithBytes(relayFx.dataDir), words)).toEqual([]);
 
-  await a.close();
-  await b.close();
+  await close();
 });

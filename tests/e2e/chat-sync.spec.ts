@@ -1,17 +1,10 @@
-import { test, expect, pairAnotherDevice, pairWithToken, useOllamaEndpoint } from './fixtures.ts';
+import { test, expect } from './fixtures.ts';
+import { pairedDevices } from './devices.ts';
 import { answers, selectModel, send } from './chat-helpers.ts';
 
 test('a conversation appears on a second paired device, which sees the answer grow', async ({ browser, fake, relayFx }) => {
-  const a = await browser.newContext();
-  const b = await browser.newContext();
-  const pageA = await a.newPage();
-  const pageB = await b.newPage();
-  await useOllamaEndpoint(pageA, fake.url);
-  await useOllamaEndpoint(pageB, fake.url);
-  await pageA.goto(`${relayFx.origin}/chat`);
-  await pairWithToken(pageA, relayFx);
-  await pageB.goto(`${relayFx.origin}/chat`);
-  await pairAnotherDevice(pageB, pageA);
+  const { a, b, close } = await pairedDevices(browser, relayFx, { a: fake.url, b: fake.url });
+  const [pageA, pageB] = [a.page, b.page];
 
   await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
   await selectModel(pageA, 'llama3.2:latest');
@@ -44,6 +37,5 @@ test('a conversation appears on a second paired device, which sees the answer gr
   await expect(answers(pageA)).toHaveCount(2);
   await expect(answers(pageA).nth(1)).toContainText('You said: Hello from B');
 
-  await a.close();
-  await b.close();
+  await close();
 });

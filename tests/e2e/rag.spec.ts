@@ -2,6 +2,7 @@ import * as A from '@automerge/automerge';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send } from './chat-helpers.ts';
+import { tinyPdf } from './pdf.ts';
 
 /** The knowledge documents stored in the app's IndexedDB (read in the page, decoded here with Automerge). */
 async function storedKnowledgeNames(page: Page): Promise<string[]> {
@@ -111,29 +112,6 @@ test('"use whole document" skips retrieval and sends the whole text', async ({ p
   expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/embed')).toHaveLength(0);
   expect(lastChatBody(fake).messages.at(-1)!.content).toContain('<source id="1" name="notes.txt">\nAlpha fact.\n\nBeta fact.\n</source>');
 });
-
-/** A one-page PDF with `text` in Helvetica, with a correct xref table. */
-function tinyPdf(text: string): Buffer {
-  const stream = `BT /F1 18 Tf 20 100 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
 
 test('PDF and HTML files are read on the device (pdf.js, DOMParser)', async ({ page, fake, relayFx }) => {
   await openChat(page, relayFx, fake);

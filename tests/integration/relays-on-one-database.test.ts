@@ -9,24 +9,17 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { pgClusterPerFile } from '../helpers/pg-cluster-per-file.ts';
 import { CLOSE } from '../../shared/sync/protocol.ts';
 import { cleanupAfterEach, tempDir } from './helpers.ts';
 import { chunkId, docId, V2Client } from './v2-client.ts';
 
 const { cleanups, tempRelay } = cleanupAfterEach();
-let cluster: PgCluster;
-let dbs = 0;
-beforeAll(async () => {
-  cluster = await startPgCluster();
-});
-afterAll(async () => {
-  await cluster?.destroy();
-});
+const db = pgClusterPerFile();
 
 async function twoRelays() {
-  const databaseUrl = cluster.createDatabase(`relays${++dbs}`);
+  const databaseUrl = db.database('relays');
   const one = (await tempRelay('pg-relay-1', { databaseUrl })).relay;
   const two = (await tempRelay('pg-relay-2', { databaseUrl })).relay;
   const { token } = await one.accounts.create('alice');
@@ -53,7 +46,7 @@ function cli(databaseUrl: string, ...args: string[]): Promise<{ code: number; st
 
 describe('relays sharing one database', () => {
   it('npm run account works against the database: a token it adds works on every relay at once, and a rotation closes its sockets on every relay', async () => {
-    const databaseUrl = cluster.createDatabase(`cli${++dbs}`);
+    const databaseUrl = db.database('cli');
     const one = (await tempRelay('pg-cli-1', { databaseUrl })).relay;
     const two = (await tempRelay('pg-cli-2', { databaseUrl })).relay;
     const added = await cli(databaseUrl, 'add', 'carol');
@@ -144,12 +137,12 @@ describe('relays sharing one database', () => {
     expect(await a.client.putAndWait(docId(), chunkId(), first)).toMatchObject({ t: 'ack', seq: 1 });
     await b.client.until(() => b.client.chunks[0], 'the first chunk');
 
-    await cluster.stop();
+    await db.cluster().stop();
     let refused;
     try {
       refused = await a.client.putAndWait(docId(), chunkId(), randomBytes(50));
     } finally {
-      await cluster.start();
+      await db.cluster().start();
     }
     expect(refused).toMatchObject({ t: 'nack', code: 'unavailable', retryable: true });
 
