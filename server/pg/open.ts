@@ -34,7 +34,7 @@ export function openDatabase(url: string, opts: DatabaseOptions, log: (line: str
     presence,
     close: () =>
       (closing ??= (async () => {
-        presence.close();
+        await presence.close();
         await chunks.close();
         await pool.end();
       })()),

@@ -4,8 +4,8 @@
  * non-zero; every relay keeps the other relays' latest counts per account.
  *
  * Invariants:
- * - a remote count is dropped when its relay announces 0, or when it is older than
- *   STALE_HEARTBEATS heartbeats (a relay killed without a goodbye stops counting);
+ * - a remote count is dropped when its relay announces 0 or says goodbye (closes), or when it
+ *   is older than STALE_HEARTBEATS heartbeats (a relay killed without a goodbye stops counting);
  * - a relay that (re)starts listening says hello, and every other relay answers by announcing its
  *   non-zero counts at once (a new relay, or one that missed notifications, learns them without
  *   waiting for a heartbeat);
@@ -22,7 +22,7 @@ export const DEFAULT_PRESENCE_HEARTBEAT_MS = 20_000;
 /** a remote count not re-announced within this many heartbeats is dropped */
 const STALE_HEARTBEATS = 3;
 
-type Message = { relay: string; hello: true } | { relay: string; account: string; count: number };
+type Message = { relay: string; hello: true } | { relay: string; bye: true } | { relay: string; account: string; count: number };
 
 function parse(payload: string): Message | null {
   let m: unknown;
@@ -35,6 +35,7 @@ function parse(payload: string): Message | null {
   const o = m as Record<string, unknown>;
   if (typeof o.relay !== 'string') return null;
   if (o.hello === true) return { relay: o.relay, hello: true };
+  if (o.bye === true) return { relay: o.relay, bye: true };
   if (typeof o.account === 'string' && Number.isSafeInteger(o.count) && (o.count as number) >= 0) {
     return { relay: o.relay, account: o.account, count: o.count as number };
   }
@@ -72,7 +73,7 @@ export class PgPresenceBridge implements PresenceBridge {
   publish(accountId: string, sockets: number): void {
     if (sockets > 0) this.#local.set(accountId, sockets);
     else this.#local.delete(accountId);
-    this.#notify({ relay: this.#relayId, account: accountId, count: sockets });
+    void this.#notify({ relay: this.#relayId, account: accountId, count: sockets });
   }
 
   remote(accountId: string): number {
@@ -96,7 +97,9 @@ export class PgPresenceBridge implements PresenceBridge {
     if (this.#closed) return;
     this.#timer ??= setInterval(() => this.#heartbeat(), this.#heartbeatMs);
     this.#timer.unref();
-    this.#notify({ relay: this.#relayId, hello: true });
+    void this.#notify({ relay: this.#relayId, hello: true });
+    // Others may have dropped this relay's counts while it could not reach the database.
+    this.#announceAll();
   }
 
   /** A notification on PRESENCE_CHANNEL. */
@@ -104,7 +107,15 @@ export class PgPresenceBridge implements PresenceBridge {
     const m = parse(payload);
     if (!m || m.relay === this.#relayId || this.#closed) return;
     if ('hello' in m) {
-      for (const [account, count] of this.#local) this.#notify({ relay: this.#relayId, account, count });
+      this.#announceAll();
+      return;
+    }
+    if ('bye' in m) {
+      for (const [account, relays] of this.#remote) {
+        if (!relays.delete(m.relay)) continue;
+        if (relays.size === 0) this.#remote.delete(account);
+        this.#changed(account);
+      }
       return;
     }
     const before = this.remote(m.account);
@@ -119,7 +130,13 @@ export class PgPresenceBridge implements PresenceBridge {
     if (this.remote(m.account) !== before) this.#changed(m.account);
   }
 
-  close(): void {
+  /**
+   * Says goodbye (the other relays stop counting this relay's sockets at once) and stops. Its
+   * sockets are being closed with it; their leaves are not announced one by one after this.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#notify({ relay: this.#relayId, bye: true });
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
@@ -127,7 +144,7 @@ export class PgPresenceBridge implements PresenceBridge {
 
   /** Re-announces this relay's counts and drops the remote counts nobody re-announced. */
   #heartbeat(): void {
-    for (const [account, count] of this.#local) this.#notify({ relay: this.#relayId, account, count });
+    this.#announceAll();
     const oldest = this.#now() - STALE_HEARTBEATS * this.#heartbeatMs;
     for (const [account, relays] of this.#remote) {
       let dropped = false;
@@ -141,14 +158,18 @@ export class PgPresenceBridge implements PresenceBridge {
     }
   }
 
+  #announceAll(): void {
+    for (const [account, count] of this.#local) void this.#notify({ relay: this.#relayId, account, count });
+  }
+
   #changed(accountId: string): void {
     for (const changed of this.#watchers.get(accountId) ?? []) changed();
   }
 
-  #notify(m: Message): void {
-    if (this.#closed) return;
-    this.#pool.query('SELECT pg_notify($1, $2)', [PRESENCE_CHANNEL, JSON.stringify(m)]).catch((err: unknown) => {
+  #notify(m: Message): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return this.#pool.query('SELECT pg_notify($1, $2)', [PRESENCE_CHANNEL, JSON.stringify(m)]).catch((err: unknown) => {
       this.#log(`sync: presence did not reach the other relays (${err instanceof Error ? err.message : String(err)}); the next heartbeat retries`);
-    });
+    }).then(() => {});
   }
 }
