@@ -40,7 +40,7 @@ class UsageError extends Error {}
 async function run(argv: string[]): Promise<void> {
   const config = loadConfig();
   // DATABASE_URL: the same accounts every relay on that database serves (changes reach them at once).
-  const db = config.databaseUrl ? openDatabase(config.databaseUrl, config.droppedGraceMs, () => {}) : null;
+  const db = config.databaseUrl ? openDatabase(config.databaseUrl, { graceMs: config.droppedGraceMs }, () => {}) : null;
   try {
     await runWith(argv, config, db);
   } finally {

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       maxBytesInFlight: DEFAULT_BYTES_IN_FLIGHT,
       droppedGraceMs: DEFAULT_DROPPED_GRACE_MS,
       databaseUrl: null,
+      presenceHeartbeatMs: 20_000,
     });
   });
 

@@ -11,6 +11,9 @@
  *               account's chunk log live in PostgreSQL instead of DATA_DIR, so several relay
  *               processes (on one or many machines) can serve the same accounts behind a load
  *               balancer (README: "Running several relays"). Unset (the default): local files.
+ *   PRESENCE_HEARTBEAT_MS with DATABASE_URL: how often each relay re-announces how many sockets
+ *               of each account it holds (default 20000); a relay silent for 3 of them (killed)
+ *               stops counting in presence. Use the same value on every relay of a database.
  *   STATIC_DIR  the built client to serve (default ./dist, produced by `npm run build`).
  *   TLS_CERT    path to a PEM certificate chain } when both are set the relay serves
  *   TLS_KEY     path to the PEM private key      } https:// and wss:// instead of http/ws
@@ -73,6 +76,7 @@
  * Relative paths are resolved against the current working directory.
  */
 import path from 'node:path';
+import { DEFAULT_PRESENCE_HEARTBEAT_MS } from './pg/presence-bridge.ts';
 
 export interface RelayLimits {
   maxAccountBytes: number;
@@ -117,6 +121,8 @@ export interface RelayConfig {
   droppedGraceMs: number;
   /** DATABASE_URL, or null for the local-files store */
   databaseUrl: string | null;
+  /** PRESENCE_HEARTBEAT_MS */
+  presenceHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -208,7 +214,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxBytesInFlight: parseBytesInFlight(read(env, 'MAX_BYTES_IN_FLIGHT')),
     droppedGraceMs: parseCount('DROPPED_GRACE_MS', read(env, 'DROPPED_GRACE_MS'), DEFAULT_DROPPED_GRACE_MS),
     databaseUrl: parseDatabaseUrl(read(env, 'DATABASE_URL')),
+    presenceHeartbeatMs: parsePresenceHeartbeat(read(env, 'PRESENCE_HEARTBEAT_MS')),
   };
+}
+
+function parsePresenceHeartbeat(raw: string | undefined): number {
+  const ms = parseCount('PRESENCE_HEARTBEAT_MS', raw, DEFAULT_PRESENCE_HEARTBEAT_MS);
+  if (ms < 10) throw new ConfigError(`PRESENCE_HEARTBEAT_MS must be at least 10, got "${raw ?? ''}"`);
+  return ms;
 }
 
 export function parseDatabaseUrl(raw: string | undefined): string | null {

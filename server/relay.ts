@@ -51,6 +51,8 @@ export interface RelayOptions {
    * instead of DATA_DIR's files. Null/absent: local files.
    */
   databaseUrl?: string | null;
+  /** With a database: how often this relay re-announces its presence counts to the others (default 20 s). */
+  presenceHeartbeatMs?: number;
   /** Time allowed for a socket's hello (default 5000 ms). */
   helloTimeoutMs?: number;
 }
@@ -94,7 +96,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const headers = securityHeaders(tls);
   await checkDataDir(opts.dataDir);
 
-  const db = opts.databaseUrl ? openDatabase(opts.databaseUrl, opts.droppedGraceMs, log) : null;
+  const db = opts.databaseUrl ? openDatabase(opts.databaseUrl, { graceMs: opts.droppedGraceMs, presenceHeartbeatMs: opts.presenceHeartbeatMs }, log) : null;
   const accounts: AccountStore = db?.accounts ?? new FileAccountStore({ dataDir: opts.dataDir, pollMs: opts.accountsPollMs });
   try {
     // A corrupt accounts.json (or a database that cannot be reached or migrated) stops the start, not the first connection.
@@ -125,7 +127,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     keepAliveInterval: opts.keepAliveInterval,
     trustProxy: opts.trustProxy,
     headers,
-    ...(db ? { hubs: { ephBridge: db.chunks.ephBridge } } : {}),
+    ...(db ? { hubs: { ephBridge: db.chunks.ephBridge, presenceBridge: db.presence } } : {}),
   });
   const stopWatching = accounts.watch(() => void endpoint.revalidate());
 

@@ -47,6 +47,16 @@ export interface PgChunkStoreOptions {
   log?: (line: string) => void;
   /** first wait before reconnecting the LISTEN connection (doubles up to 5 s) */
   reconnectMs?: number;
+  /** more channels the LISTEN connection listens on for other parts of the relay (presence) */
+  channels?: readonly ListenChannel[];
+}
+
+/** A channel another part of the relay hears through the store's LISTEN connection. */
+export interface ListenChannel {
+  name: string;
+  onNotify(payload: string): void;
+  /** called each time the connection listens again (at start and after a reconnect: notifications may have been missed) */
+  onListening(): void;
 }
 
 interface Entry extends StoredEntry {
@@ -189,11 +199,14 @@ export class PgChunkStore implements ChunkStore {
           if (!subs) return;
           const frame = Buffer.from(b64, 'base64');
           for (const deliver of subs) deliver(frame);
+        } else {
+          for (const ch of this.#opts.channels ?? []) if (ch.name === n.channel) ch.onNotify(n.payload);
         }
       });
       try {
         await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
         await c.query(`LISTEN ${EPH_CHANNEL}`);
+        for (const ch of this.#opts.channels ?? []) await c.query(`LISTEN ${ch.name}`);
       } catch (err) {
         c.release(true);
         throw err;
@@ -205,6 +218,7 @@ export class PgChunkStore implements ChunkStore {
       this.#listener = c;
       // Anything committed while nobody listened is read now.
       for (const set of this.#open.values()) for (const log of set) log.poke();
+      for (const ch of this.#opts.channels ?? []) ch.onListening();
     })().finally(() => {
       this.#listening = null;
     });

@@ -58,6 +58,19 @@ export interface EphBridge {
   subscribe(accountId: string, deliver: (frame: Uint8Array) => void): () => void;
 }
 
+/**
+ * Counts the account's sockets on other relay processes that serve the same accounts
+ * (DATABASE_URL), so presence covers every relay. Best effort, like presence itself.
+ */
+export interface PresenceBridge {
+  /** this relay now holds `sockets` sockets of the account (0: none left) */
+  publish(accountId: string, sockets: number): void;
+  /** the account's sockets on the other relays, as last heard */
+  remote(accountId: string): number;
+  /** calls `changed` whenever remote(accountId) changes; returns its cancel */
+  watch(accountId: string, changed: () => void): () => void;
+}
+
 /** Most entries in one frame (as a pull sends them). */
 const ENTRIES_PER_FRAME = 256;
 
@@ -93,8 +106,10 @@ export class AccountHub {
   readonly #stopListening: () => void;
   readonly #bridge: EphBridge | undefined;
   readonly #stopBridge: (() => void) | undefined;
+  readonly #presenceBridge: PresenceBridge | undefined;
+  readonly #stopPresence: (() => void) | undefined;
 
-  constructor(accountId: string, log: AccountLog, cap: number, headroom: number, bridge?: EphBridge) {
+  constructor(accountId: string, log: AccountLog, cap: number, headroom: number, bridge?: EphBridge, presence?: PresenceBridge) {
     this.accountId = accountId;
     this.log = log;
     this.#cap = cap;
@@ -104,6 +119,8 @@ export class AccountHub {
     this.#stopBridge = bridge?.subscribe(accountId, (frame) => {
       for (const m of this.members) m.onEph?.(frame);
     });
+    this.#presenceBridge = presence;
+    this.#stopPresence = presence?.watch(accountId, () => this.#presence());
   }
 
   /** Sends an ephemeral frame to the account's sockets on other relay processes, if any. */
@@ -171,17 +188,20 @@ export class AccountHub {
   join(m: HubMember): void {
     this.members.add(m);
     if (this.#paused) m.setPaused(true);
+    this.#presenceBridge?.publish(this.accountId, this.members.size);
     this.#presence();
   }
 
   leave(m: HubMember): void {
     if (!this.members.delete(m)) return;
     for (const [k, v] of this.#origins) if (v.member === m) this.#origins.delete(k);
+    this.#presenceBridge?.publish(this.accountId, this.members.size);
     this.#presence();
   }
 
+  /** Each socket hears how many other sockets of the account are connected, on every relay. */
   #presence(): void {
-    const n = this.members.size;
+    const n = this.members.size + (this.#presenceBridge?.remote(this.accountId) ?? 0);
     for (const m of this.members) m.onPresence(n - 1);
   }
 
@@ -253,6 +273,7 @@ export class AccountHub {
   async close(): Promise<void> {
     this.#stopListening();
     this.#stopBridge?.();
+    this.#stopPresence?.();
     await this.log.close();
   }
 }
@@ -284,6 +305,8 @@ export interface HubsOptions {
   onAllClosed?: () => void;
   /** ephemeral frames to and from other relay processes (relays sharing a database) */
   ephBridge?: EphBridge;
+  /** socket counts of other relay processes (relays sharing a database) */
+  presenceBridge?: PresenceBridge;
 }
 
 /**
@@ -313,6 +336,7 @@ export class Hubs {
   readonly #every: Every;
   readonly #onAllClosed: () => void;
   readonly #ephBridge: EphBridge | undefined;
+  readonly #presenceBridge: PresenceBridge | undefined;
 
   constructor(store: ChunkStore, cap: number, headroom: number, log: (line: string) => void, opts: HubsOptions = {}) {
     this.#store = store;
@@ -323,6 +347,7 @@ export class Hubs {
     this.#every = opts.every ?? unrefEvery;
     this.#onAllClosed = opts.onAllClosed ?? collectGarbage;
     this.#ephBridge = opts.ephBridge;
+    this.#presenceBridge = opts.presenceBridge;
   }
 
   get(accountId: string): Promise<AccountHub> {
@@ -332,7 +357,7 @@ export class Hubs {
       p = closing
         .then(() => this.#store.open(accountId))
         .then((log) => {
-          const hub = new AccountHub(accountId, log, this.#cap, this.#headroom, this.#ephBridge);
+          const hub = new AccountHub(accountId, log, this.#cap, this.#headroom, this.#ephBridge, this.#presenceBridge);
           this.#timers.set(hub, this.#every(this.#reclaimEveryMs, () => this.#reclaim(hub)));
           return hub;
         });
