@@ -84,10 +84,17 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export async function migrate(client: pg.ClientBase, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   const applied: number[] = [];
-  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`).catch(async (err: unknown) => {
-    // Two processes creating it at once: one wins, the other sees a unique violation.
-    if ((err as { code?: string }).code !== '23505' && (err as { code?: string }).code !== '42P07') throw err;
-  });
+  // Under the migration lock: two relays creating the table at once would otherwise collide on
+  // its row type ("type schema_migrations already exists") despite IF NOT EXISTS.
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
   for (const m of migrations) {
     await client.query('BEGIN');
     try {
