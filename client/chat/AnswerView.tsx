@@ -44,8 +44,6 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
   const live = () => {
     const own = props.chat.generations.live(props.id);
     if (own) return own;
-    // An interrupted answer shows what was stored: that is the text Continue carries on from.
-    if (props.state(props.id) === 'interrupted') return undefined;
     const msg = m();
     return msg ? liveOverStored(elsewhere(), msg) : undefined;
   };

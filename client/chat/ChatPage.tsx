@@ -29,6 +29,9 @@ export default function ChatPage() {
   const params = useParams<{ id?: string }>();
   const chat = createChat(() => params.id || undefined);
   const liveness = createLiveness(chat.doc, chat.generations);
+  createEffect(() => {
+    for (const m of Object.values(chat.doc()?.messages ?? {})) if (m.status === 'streaming' && liveness(m.id) === 'interrupted') chat.keepLiveText(m.id);
+  });
   const [sidebarOpen, setSidebarOpen] = createSignal(false);
   const [dragging, setDragging] = createSignal(false);
   let dropHandler: ((files: File[]) => void) | undefined;

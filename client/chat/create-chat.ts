@@ -16,12 +16,13 @@ import {
   type WorkspaceSettings,
 } from '../../shared/schema/index.ts';
 import { addEditedTurn, addRegeneration, addTurn, inOtherColumn, selectBranch } from '../../shared/chat/branch.ts';
-import { answerPlaceholder, markInterrupted, restartAnswer, userMessage } from '../../shared/chat/messages.ts';
+import { answerPlaceholder, markInterrupted, restartAnswer, userMessage, writeAnswerText } from '../../shared/chat/messages.ts';
+import { liveOverStored } from './live-stream/codec.ts';
 import { documentsSettings } from '../../shared/rag/settings.ts';
 import { usableStandIn } from '../../shared/chat/tree.ts';
 import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../shared/chat/title.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { storedString } from '../../shared/schema/stored-string.ts';
+import { immutable, storedString } from '../../shared/schema/stored-string.ts';
 import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
@@ -38,7 +39,6 @@ import { createAnswerHooks } from '../tools/answer-hooks.ts';
 import { loadView, type SavedView } from './view-cache.ts';
 import { loadRenderer } from './markdown/lazy.ts';
 import { addMerged, mergeable, mergedOffBranch } from '../../shared/chat/merge.ts';
-import { immutable } from '../../shared/schema/stored-string.ts';
 import type { MessageFile } from '../../shared/schema/conversation.ts';
 import type { PreparedFile } from './attachments/prepare-file.ts';
 
@@ -91,6 +91,11 @@ export interface Chat {
   regenerate(answerId: string): void;
   retry(answerId: string): void;
   continueAnswer(answerId: string): void;
+  /**
+   * An answer whose writer vanished (interrupted) keeps the text its live messages brought to
+   * this tab beyond its last checkpoint: what the person saw is stored, and Continue goes on from it.
+   */
+  keepLiveText(answerId: string): void;
   edit(userId: string, text: string): void;
   select(messageId: string): void;
   stop(answerId: string): void;
@@ -410,6 +415,18 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     startAnswers(w.handle, w.id, [answerId], keepText);
   };
 
+  const keepLiveText = (answerId: string) => {
+    const w = writable();
+    const m = doc()?.messages[answerId];
+    const text = m && liveOverStored(generations.liveElsewhere(answerId), m);
+    if (!w || !text) return;
+    // the text only: `updatedAt` is the vanished writer's heartbeat and stays as it was
+    w.handle.change((x) => {
+      const t = x.messages[answerId];
+      if (t?.status === 'streaming') writeAnswerText(t, text);
+    });
+  };
+
   const edit = (userId: string, text: string) => {
     const w = writable();
     const original = doc()?.messages[userId];
@@ -469,6 +486,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     regenerate,
     retry: (id) => rerun(id, false),
     continueAnswer: (id) => rerun(id, true),
+    keepLiveText,
     edit,
     merge,
     select,

@@ -78,3 +78,36 @@ test('an answer whose tab closed mid-stream is shown as interrupted; Continue pi
   expect(body.messages.at(-1)).toEqual({ role: 'assistant', content: partial });
   expect((await answer.locator('.answer-text').innerText()).trim()).toBe(`${partial} and they lived happily.`);
 });
+
+test('an answer whose writing tab stopped dead keeps the text another tab saw live, also after a reload, and Continue goes on from it', async ({ context, fake, relayFx }) => {
+  const first = await context.newPage();
+  await openChat(first, relayFx, fake);
+  await selectModel(first, 'llama3.2:latest');
+  const words = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
+  fake.scriptChat({ content: words, tokensPerSecond: 10 });
+  await send(first, 'Write a long story');
+  const second = await context.newPage();
+  await second.goto(first.url());
+  const answer = answers(second, 'llama3.2:latest');
+  // the second tab has the text live (from the first tab's messages, ahead of any checkpoint)
+  await expect(answer).toContainText('w12');
+  // the writing tab stops dead, as a crashed or killed one does: paused in the debugger, it runs
+  // no more script (no pagehide, no last checkpoint, no heartbeat)
+  const cdp = await context.newCDPSession(first);
+  await cdp.send('Debugger.enable');
+  await cdp.send('Debugger.pause');
+  await expect(answer.getByText(/This answer was interrupted/)).toBeVisible();
+  const partial = (await answer.locator('.answer-text').innerText()).trim();
+  expect(partial).toContain('w12');
+
+  // what this tab saw was stored: a reload shows it again
+  await second.reload();
+  const reloaded = answers(second, 'llama3.2:latest');
+  await expect(reloaded.getByText(/This answer was interrupted/)).toBeVisible();
+  await expect(reloaded.locator('.answer-text')).toHaveText(partial);
+
+  fake.scriptChat({ content: ' and they lived happily.' });
+  await reloaded.getByRole('button', { name: 'Continue' }).click();
+  await expect(reloaded).toContainText('they lived happily.');
+  expect(lastChatBody(fake).messages.at(-1)).toEqual({ role: 'assistant', content: partial });
+});
