@@ -8,7 +8,7 @@ import { checkDoc } from '../../shared/schema/validate.ts';
 import { makeStreamWriter } from './stream-writer.ts';
 
 /** The writer's checkpoints run on vitest's fake clock: time passes when the test says. */
-const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+const clockAdvances = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
 function setup() {
   const repo = new Repo({ network: [] });
@@ -40,7 +40,7 @@ describe('makeStreamWriter', () => {
     // 4,000 tokens over 4 s: 4 checkpoints, then the end
     for (let s = 0; s < 4; s++) {
       for (const tok of tokens.slice(s * 1000, (s + 1) * 1000)) w.append(tok, s === 0 ? '.' : '');
-      await sleep(1000);
+      await clockAdvances(1000);
     }
     expect(changes()).toBe(4);
     w.finish({ status: 'done', stats: { eval_count: 4000, eval_duration: 2e9 } });
@@ -55,7 +55,7 @@ describe('makeStreamWriter', () => {
     expect(A.save(handle.doc()).length).toBeLessThan(text.length);
     // nothing more after the end
     w.append('late', '');
-    await sleep(2000);
+    await clockAdvances(2000);
     expect(answerText(handle.doc().messages.a).content).toBe(text);
   });
 
@@ -63,9 +63,9 @@ describe('makeStreamWriter', () => {
     const { handle, changes } = setup();
     const w = makeStreamWriter(handle, 'a', { checkpointMs: 1000 });
     w.append('Hello', '');
-    await sleep(999);
+    await clockAdvances(999);
     expect(changes()).toBe(0);
-    await sleep(1);
+    await clockAdvances(1);
     expect(changes()).toBe(1);
     expect(answerText(handle.doc().messages.a).content).toBe('Hello');
     w.finish({ status: 'stopped' });
@@ -75,13 +75,13 @@ describe('makeStreamWriter', () => {
     const { handle } = setup();
     const before = handle.doc().messages.a!.updatedAt!;
     const w = makeStreamWriter(handle, 'a', { checkpointMs: 30 });
-    await sleep(100);
+    await clockAdvances(100);
     const beat = handle.doc().messages.a!.updatedAt!;
     expect(beat).toBeGreaterThan(before);
     expect(handle.doc().messages.a!.status).toBe('streaming');
     w.finish({ status: 'stopped' });
     const settled = handle.doc().messages.a!.updatedAt!;
-    await sleep(80);
+    await clockAdvances(80);
     expect(handle.doc().messages.a!.updatedAt).toBe(settled);
     expect(handle.doc().messages.a!.status).toBe('stopped');
   });
@@ -105,7 +105,7 @@ describe('makeStreamWriter', () => {
       d.title = 'Renamed meanwhile';
     });
     w.append(' world', '');
-    await sleep(50);
+    await clockAdvances(50);
     w.finish({ status: 'error', error: 'boom', diagnosis: { code: 'stream-error', message: 'boom' } });
     expect(handle.doc().title).toBe('Renamed meanwhile');
     expect(answerText(handle.doc().messages.a).content).toBe('Hello world');
