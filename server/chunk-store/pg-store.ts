@@ -190,8 +190,10 @@ export class PgChunkStore implements ChunkStore {
       c.on('notification', (n) => {
         if (!n.payload) return;
         if (n.channel === NOTIFY_CHANNEL) {
-          const account = n.payload.slice(0, n.payload.lastIndexOf(':'));
-          for (const log of this.#open.get(account) ?? []) log.poke();
+          const at = n.payload.lastIndexOf(':');
+          const account = n.payload.slice(0, at);
+          const seq = Number(n.payload.slice(at + 1));
+          for (const log of this.#open.get(account) ?? []) log.poke(Number.isSafeInteger(seq) ? seq : undefined);
         } else if (n.channel === EPH_CHANNEL) {
           const [relay, account, b64] = n.payload.split(':');
           if (relay === this.#relayId || !account || b64 === undefined) return;
@@ -281,9 +283,12 @@ class PgAccountLog implements AccountLog {
     return () => this.#listeners.delete(listener);
   }
 
-  /** A notification said the log moved on: refresh (errors are retried by the next poke). */
-  poke(): void {
-    if (this.#closed) return;
+  /**
+   * A notification said the log reached `seq`: refresh unless this log is there already (its own
+   * commits are indexed before they are acknowledged). Errors are retried by the next poke.
+   */
+  poke(seq?: number): void {
+    if (this.#closed || (seq !== undefined && seq <= this.#head)) return;
     this.refresh().catch(() => {});
   }
 
