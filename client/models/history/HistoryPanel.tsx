@@ -103,6 +103,21 @@ export default function HistoryPanel(props: { store: DocStore<PresetDoc>; editin
     },
   );
   const optionLabel = (v: Version) => t('models.history.entryLabel', { device: deviceLabel(v), time: timeOf(v) });
+  /** one of the two pickers of the versions to compare */
+  const versionSelect = (label: string, selected: () => number, pick: (key: string) => void) => (
+    <label class="field">
+      <span>{label}</span>
+      <select onChange={(e) => pick(e.currentTarget.value)}>
+        <For each={versions()}>
+          {(v, i) => (
+            <option value={keyOf(v)} selected={i() === selected()}>
+              {optionLabel(v)}
+            </option>
+          )}
+        </For>
+      </select>
+    </label>
+  );
 
   return (
     <section class="history-panel" aria-labelledby={titleId}>
@@ -127,30 +142,8 @@ export default function HistoryPanel(props: { store: DocStore<PresetDoc>; editin
           <h3 id={`${titleId}-compare`}>{t('models.history.compare')}</h3>
           <p class="help">{t('models.history.compareHelp')}</p>
           <div class="history-picks">
-            <label class="field">
-              <span>{t('models.history.older')}</span>
-              <select onChange={(e) => setOlderPick(e.currentTarget.value)}>
-                <For each={versions()}>
-                  {(v, i) => (
-                    <option value={keyOf(v)} selected={i() === older()}>
-                      {optionLabel(v)}
-                    </option>
-                  )}
-                </For>
-              </select>
-            </label>
-            <label class="field">
-              <span>{t('models.history.newer')}</span>
-              <select onChange={(e) => setNewerPick(e.currentTarget.value)}>
-                <For each={versions()}>
-                  {(v, i) => (
-                    <option value={keyOf(v)} selected={i() === newer()}>
-                      {optionLabel(v)}
-                    </option>
-                  )}
-                </For>
-              </select>
-            </label>
+            {versionSelect(t('models.history.older'), older, setOlderPick)}
+            {versionSelect(t('models.history.newer'), newer, setNewerPick)}
           </div>
           <Switch>
             <Match when={rows.error as unknown}>

@@ -1,5 +1,6 @@
 import * as A from '@automerge/automerge';
 import type { PresetDoc } from '../../../shared/schema/index.ts';
+import { storedString } from '../../../shared/schema/stored-string.ts';
 import { changedFields, groupHistory, type ChangeInfo, type HistoryEntry } from '../../../shared/presets/history.ts';
 import type { DeviceDirectory } from '../../../shared/presets/devices.ts';
 
@@ -16,8 +17,7 @@ export interface Version extends HistoryEntry {
 /** A top-level text of a document version (text, or a single value in older presets). */
 export function textField(doc: unknown, field: string): string {
   const v = (doc as Record<string, unknown>)[field];
-  if (typeof v === 'string') return v;
-  return A.isImmutableString(v) ? v.val : '';
+  return typeof v === 'string' || A.isImmutableString(v) ? storedString(v) : '';
 }
 
 /**
