@@ -26,12 +26,12 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startPgCluster, type PgCluster } from '../../tests/helpers/pg-cluster.ts';
 import { PgAccountStore } from '../../server/pg/account-store.ts';
-import { newWorkspaceKey } from '../../shared/sync/chunk-crypto.ts';
 import { Cleanups, figure, median, now, percentile, round, sleep, tempDir, waitFor, type BenchContext, type Figure } from '../lib/common.ts';
 import { LOAD_ENV } from '../lib/clients.ts';
 import { readCpuSeconds, spawnRelay, type RelayProc } from '../lib/procs.ts';
-import { connectDevice, type V2Account } from '../lib/v2-accounts.ts';
+import { claimedAccounts, connectDevice, type V2Account } from '../lib/v2-accounts.ts';
 import { newDocId, type BenchDevice } from '../lib/v2-device.ts';
+import { closedLoops } from '../lib/closed-loops.ts';
 
 type PingDoc = { seq: number; at: number };
 type LoadDoc = { n: number; text: string };
@@ -60,15 +60,7 @@ const FULL: Params = { accounts: 4, perAccount: 12, latencyEdits: 300, throughpu
 async function prepareAccounts(url: string, names: string[]): Promise<V2Account[]> {
   const store = new PgAccountStore({ url });
   try {
-    const out: V2Account[] = [];
-    for (const name of names) {
-      const { account, token } = await store.create(name);
-      const key = newWorkspaceKey();
-      const claimed = await store.claim(account.id, key.keyId, `automerge:${newDocId()}`);
-      if (!claimed || claimed.keyId !== key.keyId) throw new Error(`account ${name}: key id not claimed`);
-      out.push({ name, id: account.id, token, key, workspaceUrl: claimed.workspaceUrl });
-    }
-    return out;
+    return await claimedAccounts(store, names);
   } finally {
     await store.close();
   }
@@ -286,28 +278,9 @@ interface DriveResult {
 }
 
 async function drive(steps: Step[], relays: RelayProc[], postmaster: number, ms: number): Promise<DriveResult> {
-  let stop = false;
-  let delivered = 0;
-  let stalled = 0;
-  const db0 = databaseCpuSeconds(postmaster);
-  const relays0 = relays.reduce((t, r) => t + readCpuSeconds(r.pid), 0);
-  const t0 = now();
-  const loops = steps.map(async (step) => {
-    while (!stop) {
-      if (!(await step())) {
-        stalled++;
-        break;
-      }
-      if (!stop) delivered++;
-    }
-  });
-  await sleep(ms);
-  stop = true;
-  const seconds = (now() - t0) / 1000;
-  const dbCpu = databaseCpuSeconds(postmaster) - db0;
-  const relaysCpu = relays.reduce((t, r) => t + readCpuSeconds(r.pid), 0) - relays0;
-  await Promise.all(loops);
-  return { changes: delivered, seconds, dbCpu, relaysCpu, stalled };
+  const cpu = () => ({ db: databaseCpuSeconds(postmaster), relays: relays.reduce((t, r) => t + readCpuSeconds(r.pid), 0) });
+  const r = await closedLoops(steps, ms, cpu);
+  return { changes: r.changes, seconds: r.seconds, dbCpu: r.after.db - r.before.db, relaysCpu: r.after.relays - r.before.relays, stalled: r.stalled };
 }
 
 interface ScenarioResult {

@@ -18,11 +18,12 @@
  */
 import { splice, type DocHandle } from '@automerge/automerge-repo';
 import * as A from '@automerge/automerge';
-import { Cleanups, figure, median, now, round, sleep, tempDir, type BenchContext, type Figure } from '../lib/common.ts';
+import { Cleanups, figure, median, round, sleep, tempDir, type BenchContext, type Figure } from '../lib/common.ts';
 import { connectMany, findRetrying, LOAD_ENV, waitForRelayAck, type BenchClient } from '../lib/clients.ts';
 import { spawnRelay, type RelayKind, type RelayProc } from '../lib/procs.ts';
 import { connectDevices, prepareV2Accounts } from '../lib/v2-accounts.ts';
 import { newDocId, type BenchDevice } from '../lib/v2-device.ts';
+import { closedLoops } from '../lib/closed-loops.ts';
 
 type LoadDoc = { n: number; text: string };
 
@@ -164,28 +165,10 @@ function waitForN(reader: BenchDevice, docId: string, n: number): Promise<boolea
 
 /** Runs the closed loop on every document for `ms`; returns changes delivered and relay CPU seconds used. */
 async function drive(s: Session, ms: number): Promise<{ changes: number; seconds: number; cpu: number; clientCpu: number; stalled: number }> {
-  let stop = false;
-  let delivered = 0;
-  let stalled = 0;
-  const cpu0 = s.relay.cpuSeconds();
-  const own0 = process.cpuUsage();
-  const t0 = now();
-  const loops = s.steps.map(async (step) => {
-    while (!stop) {
-      if (!(await step())) {
-        stalled++;
-        break;
-      }
-      if (!stop) delivered++;
-    }
-  });
-  await sleep(ms);
-  stop = true;
-  const seconds = (now() - t0) / 1000;
-  const cpu = s.relay.cpuSeconds() - cpu0;
-  const own = process.cpuUsage(own0);
-  await Promise.all(loops);
-  return { changes: delivered, seconds, cpu, clientCpu: (own.user + own.system) / 1e6, stalled };
+  const cpu = () => ({ relay: s.relay.cpuSeconds(), own: process.cpuUsage() });
+  const r = await closedLoops(s.steps, ms, cpu);
+  const clientCpu = (r.after.own.user - r.before.own.user + r.after.own.system - r.before.own.system) / 1e6;
+  return { changes: r.changes, seconds: r.seconds, cpu: r.after.relay - r.before.relay, clientCpu, stalled: r.stalled };
 }
 
 export async function throughput(ctx: BenchContext): Promise<Figure[]> {

@@ -4,7 +4,7 @@
  * a workspace key whose key id is already claimed, as after a first device's `set-key`. And the
  * devices of an account: a protocol client and a BenchDevice holding its key.
  */
-import { FileAccountStore } from '../../server/accounts.ts';
+import { FileAccountStore, type AccountStore } from '../../server/accounts.ts';
 import { newWorkspaceKey, type WorkspaceKey } from '../../shared/sync/chunk-crypto.ts';
 import { connectV2 } from './v2-client.ts';
 import { BenchDevice, newDocId, type DeviceOptions } from './v2-device.ts';
@@ -18,7 +18,11 @@ export interface V2Account {
 }
 
 export async function prepareV2Accounts(dataDir: string, names: string[]): Promise<V2Account[]> {
-  const store = new FileAccountStore({ dataDir });
+  return claimedAccounts(new FileAccountStore({ dataDir }), names);
+}
+
+/** Accounts made in `store` (local files or PostgreSQL), each with its workspace key's id claimed. */
+export async function claimedAccounts(store: Pick<AccountStore, 'create' | 'claim'>, names: string[]): Promise<V2Account[]> {
   const out: V2Account[] = [];
   for (const name of names) {
     const { account, token } = await store.create(name);
