@@ -142,13 +142,13 @@ export function NewPresetPage() {
     const ws = workspace();
     if (!ws) return;
     const d = structuredClone(unwrap(editing.doc));
-    if (!d.name.trim()) return setError(t('models.error.name-empty'));
+    if (!d.name.trim()) { setError(t('models.error.name-empty')); return; }
     const s = validateSlug(slug(), presets.takenSlugs());
-    if (!s.ok) return setError(slugErrorText(t, s.error));
-    if (!d.baseModel.trim()) return setError(t('models.error.base-empty'));
+    if (!s.ok) { setError(slugErrorText(t, s.error)); return; }
+    if (!d.baseModel.trim()) { setError(t('models.error.base-empty')); return; }
     const params = validateParams(d.params);
     const firstBad = params.errors[0];
-    if (firstBad) return setError(t('models.error.param', { key: firstBad.key }));
+    if (firstBad) { setError(t('models.error.param', { key: firstBad.key })); return; }
     const now = Date.now();
     // attached documents become knowledge documents only now (a cancelled draft leaves none)
     const attached = editing.pendingKnowledge?.commit(repo, d.knowledge) ?? [];

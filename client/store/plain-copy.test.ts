@@ -7,8 +7,6 @@ import { immutable, type StoredString } from '../../shared/schema/index.ts';
 import { plainCopy } from './plain-copy.ts';
 import { createDocStore } from './create-doc-store.ts';
 
-const URL_A = 'automerge:4PnAd7B72rid7iqZEf4GRqiGj3Xf';
-
 describe('plainCopy', () => {
   it('turns ImmutableStrings into strings, keeps maps with a `val` key as maps, and copies the rest', () => {
     const bytes = new Uint8Array([1, 2, 3]);

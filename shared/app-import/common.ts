@@ -1,5 +1,4 @@
 import { validateParams } from '../params/catalogue.ts';
-import { deriveSlug } from '../presets/slug.ts';
 import type { ImportNote, ImportedPreset, SkipReason } from '../openwebui/types.ts';
 
 /*

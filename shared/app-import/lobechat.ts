@@ -59,7 +59,7 @@ export function parseLobeChat(data: Rec, opts: AppImportOptions): ImportResult {
   const items: Extract<ImportResult, { ok: true }>['items'] = [];
   const skipped: Extract<ImportResult, { ok: true }>['skipped'] = [];
   agents.forEach((a, index) => {
-    if (!isRecord(a)) return skipped.push({ index, reason: { code: 'not-an-object' } });
+    if (!isRecord(a)) { skipped.push({ index, reason: { code: 'not-an-object' } }); return; }
     const r = readAgent(a, opts);
     if (r.ok) items.push(r.item);
     else skipped.push(r.name === undefined ? { index, reason: r.reason } : { index, name: r.name, reason: r.reason });

@@ -62,7 +62,7 @@ export function parseNextChat(masks: readonly unknown[], opts: AppImportOptions)
   const items: Extract<ImportResult, { ok: true }>['items'] = [];
   const skipped: Extract<ImportResult, { ok: true }>['skipped'] = [];
   masks.forEach((m, index) => {
-    if (!isRecord(m)) return skipped.push({ index, reason: { code: 'not-an-object' } });
+    if (!isRecord(m)) { skipped.push({ index, reason: { code: 'not-an-object' } }); return; }
     const r = readMask(m, opts);
     if (r.ok) items.push(r.item);
     else skipped.push(r.name === undefined ? { index, reason: r.reason } : { index, name: r.name, reason: r.reason });

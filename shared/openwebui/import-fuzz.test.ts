@@ -295,7 +295,7 @@ function checkAgainstSource(text: string, r: Extract<ImportResult, { ok: true }>
   imported.forEach((raw, i) => {
     const el = sourceElement(raw);
     const item = r.items[i];
-    if (!el || !item) return p.push(`item ${i} has no source element`);
+    if (!el || !item) { p.push(`item ${i} has no source element`); return; }
     if (typeof el.base_model_id !== 'string' || item.baseModel !== el.base_model_id.trim()) p.push(`item ${i}: baseModel ${item.baseModel} from ${String(el.base_model_id)}`);
     const params = isPlain(el.params) ? el.params : {};
     if (item.system !== (typeof params.system === 'string' ? params.system : '')) p.push(`item ${i}: system prompt differs`);

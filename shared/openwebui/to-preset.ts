@@ -2,7 +2,6 @@ import { KIND, SCHEMA } from '../schema/kinds.ts';
 import { newId } from '../schema/ids.ts';
 import type { Plain } from '../schema/stored-string.ts';
 import type { KnowledgeRef, PresetDoc, PresetView, PromptSuggestion } from '../schema/preset.ts';
-import { immutable } from '../schema/stored-string.ts';
 import { encodePresetExtra } from './extra.ts';
 import type { ImportedPreset } from './types.ts';
 

@@ -1,7 +1,6 @@
 import { SCHEMA, KIND } from '../schema/kinds.ts';
 import type { PresetDoc, PresetView, ParamValue } from '../schema/preset.ts';
 import { storedString } from '../schema/stored-string.ts';
-import { immutable } from '../schema/stored-string.ts';
 import { SLUG_MAX_LENGTH } from './slug.ts';
 
 /*

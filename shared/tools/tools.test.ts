@@ -45,7 +45,7 @@ describe('tool-call loop against the scripted fake Ollama', () => {
     const res = await runToolLoop({
       request: { model: 'llama3.2', messages: [{ role: 'user', content: 'What is 6*7?' }], tools },
       chat,
-      execute: async (name, args) => ({ result: String(evaluate(String(args.expression))), error: false }),
+      execute: async (_name, args) => ({ result: String(evaluate(String(args.expression))), error: false }),
       onToolCall: (r) => records.push(r),
     });
     expect(res.content).toBe('The answer is 42.');

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { syncUrl, startRelay, type Relay } from '../../server/relay.ts';
-import { generateToken } from '../../server/accounts.ts';
 import { CONTENT_SECURITY_POLICY } from '../../server/security-headers.ts';
 import { createHash } from 'node:crypto';
 import { SANDBOX_HOST_SCRIPT } from '../../shared/tools/sandbox-host.ts';

@@ -78,10 +78,10 @@ export function CustomParamsEditor(props: { editing: PresetEditing }) {
   const add = () => {
     if (!nameInput || !valueInput) return;
     const k = checkCustomKey(nameInput.value);
-    if (!k.ok) return setError(errorText(t, k.error));
-    if (props.editing.doc.customParams?.[k.key] !== undefined) return setError(errorText(t, { code: 'duplicate', key: k.key }));
+    if (!k.ok) { setError(errorText(t, k.error)); return; }
+    if (props.editing.doc.customParams?.[k.key] !== undefined) { setError(errorText(t, { code: 'duplicate', key: k.key })); return; }
     const v = parseCustomValue(k.key, valueInput.value);
-    if (!v.ok) return setError(errorText(t, v.error));
+    if (!v.ok) { setError(errorText(t, v.error)); return; }
     setError(null);
     props.editing.edit('customParams', (d) => setCustom(d, k.key, v.json));
     nameInput.value = '';

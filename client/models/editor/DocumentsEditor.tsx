@@ -13,7 +13,7 @@ const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 /** One attached document: its name, size, and the "use whole document" switch (stored in its own document, or pending until a new preset is saved). */
 function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnowledge | undefined; onRemove: () => void }) {
   const { t } = useI18n();
-  const { repo, saves } = useWorkspace();
+  const { repo } = useWorkspace();
   const [doc, { mutate }] = createResource(
     () => props.k.url,
     async (url): Promise<{ whole: boolean; size: number; readOnly: boolean; setWhole: (on: boolean) => void } | null> => {

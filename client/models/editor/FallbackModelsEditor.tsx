@@ -25,7 +25,7 @@ export function FallbackModelsEditor(props: { editing: PresetEditing }) {
     const model = input?.value.trim() ?? '';
     if (!model) return;
     const next = cleanFallbacks([...list(), model], props.editing.doc.baseModel);
-    if (next.length === list().length) return setNote(t('models.fallback.notAdded', { model }));
+    if (next.length === list().length) { setNote(t('models.fallback.notAdded', { model })); return; }
     setNote(null);
     write(next);
     if (input) input.value = '';

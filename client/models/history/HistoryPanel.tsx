@@ -65,7 +65,7 @@ export default function HistoryPanel(props: { store: DocStore<PresetDoc>; editin
     const current = handle.doc();
     const old = versionAt(current, v.after);
     const fields = fieldsToRestore(current, old, scope);
-    if (fields.length === 0) return setMessage(t('models.history.restoreSame'));
+    if (fields.length === 0) { setMessage(t('models.history.restoreSame')); return; }
     props.editing.edit('system', (d) => {
       restoreVersion(d, current, old, scope);
     });
@@ -76,7 +76,7 @@ export default function HistoryPanel(props: { store: DocStore<PresetDoc>; editin
   const rename = (value: string) => {
     const ws = workspace();
     if (!ws || readOnly()) return;
-    if (!value.trim()) return setNameNote(t('models.history.deviceNameEmpty'));
+    if (!value.trim()) { setNameNote(t('models.history.deviceNameEmpty')); return; }
     ws.change((w) => renameDevice(w, deviceId, value));
     setNameNote(t('models.history.deviceNameSaved'));
   };

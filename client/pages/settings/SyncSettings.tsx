@@ -28,7 +28,7 @@ export function SyncSettings() {
   const [qr, setQr] = createSignal<string | null>(null);
   createEffect(() => {
     const l = link();
-    if (!l) return setQr(null);
+    if (!l) { setQr(null); return; }
     void import('uqr').then(({ renderSVG }) => {
       if (link() === l) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(l, { border: 2 }))}`);
     });
