@@ -1,4 +1,4 @@
-import type { AutomergeUrl, Repo } from '@automerge/automerge-repo';
+import type { Repo } from '@automerge/automerge-repo';
 import { addPresetEntry, moveToTrash, newId, storablePreset, type PresetDoc, type PresetView, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { clonePresetFields } from '../../shared/presets/clone.ts';
 import { withUniqueSlugs } from '../../shared/presets/unique-slugs.ts';
@@ -158,6 +158,3 @@ export function shareToCommunity(repo: Repo, p: PresetView): boolean {
   return true;
 }
 
-export function presetUrl(workspace: DocStore<WorkspaceDoc>, id: string): AutomergeUrl | undefined {
-  return workspace.doc.presets[id]?.url as AutomergeUrl | undefined;
-}

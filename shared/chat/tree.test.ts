@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
 import { initialConversation, type ChatMessage, type ConversationDoc } from '../schema/conversation.ts';
-import { addMessage, branchPath, contextFor, deepestLeaf, deriveTitle, siblings } from './tree.ts';
+import { addMessage, branchPath, contextFor, deepestLeaf, siblings } from './tree.ts';
+import { deriveTitle } from './title.ts';
 
 let clock = 0;
 function msg(id: string, parentId: string | null, role: ChatMessage['role'], extra: Partial<ChatMessage> = {}): ChatMessage {

@@ -132,4 +132,3 @@ export function contextFor(messages: Messages, leafId: string | null, mode: Cont
   return out;
 }
 
-export { deriveTitle } from './title.ts';

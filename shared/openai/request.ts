@@ -1,6 +1,4 @@
-import type { ParamValue } from '../schema/preset.ts';
-import { validateParam } from '../params/catalogue.ts';
-import { buildChatRequest, type ChatInputMessage, type ChatTarget, type OllamaChatRequest } from '../chat/request.ts';
+import type { OllamaChatRequest } from '../chat/request.ts';
 
 /*
  * The body of an OpenAI-compatible POST /chat/completions for a chosen model. The conversation
@@ -113,19 +111,6 @@ export function openAIParamsFromOllamaOptions(options: Readonly<Record<string, u
   return out;
 }
 
-/** A preset's stored parameters (Open WebUI names, re-validated) → the OpenAI fields. */
-export function toOpenAIParams(params: Readonly<Record<string, ParamValue>>): OpenAIParamFields {
-  const options: Record<string, unknown> = {};
-  const keys = { temperature: 'temperature', top_p: 'top_p', max_tokens: 'num_predict', stop: 'stop', seed: 'seed', presence_penalty: 'presence_penalty', frequency_penalty: 'frequency_penalty' } as const;
-  for (const [key, optionName] of Object.entries(keys)) {
-    const raw = params[key];
-    if (raw === undefined || raw === null) continue;
-    const checked = validateParam(key, raw);
-    if (checked.ok) options[optionName] = checked.value;
-  }
-  return openAIParamsFromOllamaOptions(options);
-}
-
 /** Strips the `openai:<connectionId>:` prefix a preset's base model may carry. */
 export function endpointModelName(model: string): string {
   const m = /^openai:[^:]+:(.+)$/.exec(model);
@@ -187,9 +172,4 @@ export function fromOllamaRequest(
   if (tools.length > 0) out.tools = tools;
   if (stream) out.stream_options = { include_usage: true };
   return out;
-}
-
-/** The OpenAI /chat/completions body for a preset (or a bare model) and the branch's messages. */
-export function buildOpenAIChatRequest(target: ChatTarget, messages: readonly ChatInputMessage[], opts: OpenAIRequestOptions = {}): OpenAIChatRequest {
-  return fromOllamaRequest(buildChatRequest(target, messages, { stream: opts.stream ?? true }), opts);
 }

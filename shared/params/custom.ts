@@ -38,10 +38,6 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 const BARE_WORD = /^[^\s"'{}[\],:]+$/;
 const MAX_VALUE_CHARS = 10_000;
 
-export function isReservedParamKey(key: string): boolean {
-  return RESERVED.has(key);
-}
-
 export function checkCustomKey(raw: string): CustomKeyResult {
   const key = raw.trim();
   if (key === '') return { ok: false, error: { code: 'custom-key-empty' } };

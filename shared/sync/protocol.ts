@@ -145,20 +145,6 @@ export function encodeFrame(header: ClientHeader | RelayHeader, body: Uint8Array
   return out;
 }
 
-/**
- * A frame whose body is filled in afterwards (the relay reads stored bytes straight into it):
- * the header is written, the body (`bodyLength` bytes from `bodyAt`) is zeros.
- */
-export function allocFrame(header: RelayHeader, bodyLength: number): { frame: Uint8Array; bodyAt: number } {
-  const head = encoder.encode(JSON.stringify(header));
-  if (head.length > MAX_HEADER_BYTES) throw new RangeError('frame header too large');
-  const frame = new Uint8Array(5 + head.length + bodyLength);
-  frame[0] = PROTOCOL_VERSION;
-  new DataView(frame.buffer).setUint32(1, head.length);
-  frame.set(head, 5);
-  return { frame, bodyAt: 5 + head.length };
-}
-
 export type DecodeResult<H> = { ok: true; frame: Frame<H> } | { ok: false; reason: string };
 
 function decodeWith<H>(schema: v.GenericSchema<unknown, H>, bytes: Uint8Array): DecodeResult<H> {
