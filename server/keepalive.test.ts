@@ -1,30 +1,41 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import type WebSocket from 'ws';
 import type { WebSocketServer } from 'ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { markAlive, startKeepalive } from './keepalive.ts';
+import { markAlive, startKeepalive, wireOf, type Wire } from './keepalive.ts';
 
-/** What keepalive.ts reads of a ws socket, and a record of what it did to it. */
+/** What keepalive.ts does to a ws socket, recorded. */
 class FakeSocket {
-  isAlive?: boolean;
   pings = 0;
   terminated = false;
-  _socket = { _bytesDispatched: 0, _handle: { writeQueueSize: 0 } };
   ping(): void {
     this.pings++;
   }
   terminate(): void {
     this.terminated = true;
   }
+}
+
+/** A TCP socket's public output counters: `queued` bytes wait for the peer to read. */
+class FakeWire implements Wire {
+  bytesWritten = 0;
+  writableLength = 0;
+  queue(n: number): void {
+    this.bytesWritten += n;
+    this.writableLength += n;
+  }
   /** The peer read `n` bytes of what was queued (the kernel accepted that many more). */
   peerReads(n: number): void {
-    this._socket._bytesDispatched += n;
+    this.writableLength -= n;
   }
 }
 
 function fakeServer(sockets: FakeSocket[]): WebSocketServer {
   return Object.assign(new EventEmitter(), { clients: new Set(sockets) }) as unknown as WebSocketServer;
 }
+
+const wiresOf = (pairs: [FakeSocket, FakeWire][]) => new Map(pairs) as unknown as Map<WebSocket, Wire>;
 
 describe('keepalive', () => {
   beforeEach(() => void vi.useFakeTimers());
@@ -34,7 +45,7 @@ describe('keepalive', () => {
     const silent = new FakeSocket();
     const answering = new FakeSocket();
     const terminated: unknown[] = [];
-    const stop = startKeepalive(fakeServer([silent, answering]), 1_000, (ws) => terminated.push(ws));
+    const stop = startKeepalive(fakeServer([silent, answering]), 1_000, (ws) => terminated.push(ws), wiresOf([[silent, new FakeWire()], [answering, new FakeWire()]]));
     vi.advanceTimersByTime(1_000); // first tick: both pinged
     expect([silent.pings, answering.pings]).toEqual([1, 1]);
     markAlive(answering as unknown as WebSocket); // its pong
@@ -47,10 +58,11 @@ describe('keepalive', () => {
 
   it('keeps a socket whose pong is stuck behind a backlog it is still reading', () => {
     const reading = new FakeSocket();
-    reading._socket._handle.writeQueueSize = 5_000_000; // megabytes queued to it
-    const stop = startKeepalive(fakeServer([reading]), 1_000, () => {});
+    const wire = new FakeWire();
+    wire.queue(5_000_000); // megabytes queued to it
+    const stop = startKeepalive(fakeServer([reading]), 1_000, () => {}, wiresOf([[reading, wire]]));
     for (let tick = 0; tick < 10; tick++) {
-      reading.peerReads(64 * 1024); // no pong (it waits behind the backlog), but data moves
+      wire.peerReads(64 * 1024); // no pong (it waits behind the backlog), but data moves
       vi.advanceTimersByTime(1_000);
     }
     expect(reading.terminated).toBe(false);
@@ -58,5 +70,34 @@ describe('keepalive', () => {
     vi.advanceTimersByTime(2_000);
     expect(reading.terminated).toBe(true);
     stop();
+  });
+
+  it('a socket that only receives more (the peer reads nothing) is not taken for a reader', () => {
+    const stuck = new FakeSocket();
+    const wire = new FakeWire();
+    const stop = startKeepalive(fakeServer([stuck]), 1_000, () => {}, wiresOf([[stuck, wire]]));
+    for (let tick = 0; tick < 3; tick++) {
+      wire.queue(64 * 1024); // the relay keeps writing; nothing leaves the queue
+      vi.advanceTimersByTime(1_000);
+    }
+    expect(stuck.terminated).toBe(true);
+    stop();
+  });
+});
+
+describe('wireOf', () => {
+  it('reads a real TCP socket: what the kernel accepted is written minus still queued', async () => {
+    const server = createServer((s) => s.resume());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    const wire = wireOf(socket);
+    expect(wire).toBeDefined();
+    await new Promise<void>((resolve, reject) => socket.write(Buffer.alloc(1024), (err) => (err ? reject(err) : resolve())));
+    expect(wire!.bytesWritten - wire!.writableLength).toBe(1024);
+    expect(wireOf(new EventEmitter())).toBeUndefined();
+    socket.destroy();
+    await new Promise((r) => server.close(r));
   });
 });

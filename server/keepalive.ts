@@ -7,46 +7,55 @@
  * queued to that socket. A new device fetching thousands of documents from a busy relay can
  * have seconds of data queued; its pong then comes back after the interval and the reference
  * adapter terminates a healthy connection mid-transfer, and every request still in flight on it
- * ends "unavailable" (measured: 7 of 10 connections terminated and 9,214 of 20,000 documents
- * lost that way in the relay-memory benchmark). Here, bytes the kernel accepted for the socket
- * since the last tick also count as a sign of life: they only move when the peer reads.
+ * ends "unavailable" (docs/decisions/2026-11-24-sync-keepalive.md). Here, bytes the
+ * kernel accepted for the socket since the last tick also count as a sign of life: they only move
+ * when the peer reads. They are read from the TCP socket's public stream counters, which the
+ * endpoint hands in (`ws` does not expose its socket).
  */
 import type WebSocket from 'ws';
 import type { WebSocketServer } from 'ws';
 
-type AliveSocket = WebSocket & { isAlive?: boolean };
-
-/** The net.Socket fields that tell how much was handed to the kernel (Node internals, read defensively). */
-interface NetInternals {
-  _bytesDispatched?: unknown;
-  _handle?: { writeQueueSize?: unknown } | null;
+/** The public counters of a socket's output (net.Socket and tls.TLSSocket have both). */
+export interface Wire {
+  /** bytes written to the socket so far, including those still queued */
+  readonly bytesWritten: number;
+  /** bytes still queued in the stream: not yet accepted by the kernel */
+  readonly writableLength: number;
 }
 
-/** Bytes of this socket the kernel has accepted so far, or null where Node does not tell. */
-function flushedBytes(ws: WebSocket): number | null {
-  const net = (ws as unknown as { _socket?: NetInternals })._socket;
-  const dispatched = net?._bytesDispatched;
-  const queued = net?._handle?.writeQueueSize;
-  return typeof dispatched === 'number' && typeof queued === 'number' ? dispatched - queued : null;
+/** The TCP socket under an upgrade, when it is one (a test may hand in another Duplex). */
+export function wireOf(socket: object): Wire | undefined {
+  const w = socket as Partial<Wire>;
+  return typeof w.bytesWritten === 'number' && typeof w.writableLength === 'number' ? (socket as Wire) : undefined;
 }
+
+/** false once pinged, true again on a sign of life; sockets are alive when they connect */
+const alive = new WeakMap<WebSocket, boolean>();
 
 /**
  * Starts the keepalive on every socket of `wss`. Sockets are alive when they connect; a pong or a
  * message (mark them with `markAlive`) keeps them alive. Returns a function that stops it.
  */
-export function startKeepalive(wss: WebSocketServer, intervalMs: number, onTerminate: (ws: WebSocket) => void): () => void {
+export function startKeepalive(
+  wss: WebSocketServer,
+  intervalMs: number,
+  onTerminate: (ws: WebSocket) => void,
+  wires: { get(ws: WebSocket): Wire | undefined },
+): () => void {
   const lastFlushed = new WeakMap<WebSocket, number>();
   const timer = setInterval(() => {
-    for (const ws of wss.clients as Set<AliveSocket>) {
-      const flushed = flushedBytes(ws);
+    for (const ws of wss.clients) {
+      const wire = wires.get(ws);
+      // Accepted by the kernel: written, minus what the stream still holds (its in-flight write included).
+      const flushed = wire ? wire.bytesWritten - wire.writableLength : null;
       const reading = flushed !== null && flushed > (lastFlushed.get(ws) ?? flushed);
       if (flushed !== null) lastFlushed.set(ws, flushed);
-      if (ws.isAlive === false && !reading) {
+      if (alive.get(ws) === false && !reading) {
         onTerminate(ws);
         ws.terminate();
         continue;
       }
-      ws.isAlive = false;
+      alive.set(ws, false);
       ws.ping();
     }
   }, intervalMs);
@@ -57,5 +66,5 @@ export function startKeepalive(wss: WebSocketServer, intervalMs: number, onTermi
 
 /** Records a sign of life from the peer (a pong or any message). */
 export function markAlive(ws: WebSocket): void {
-  (ws as AliveSocket).isAlive = true;
+  alive.set(ws, true);
 }

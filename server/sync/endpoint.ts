@@ -17,7 +17,7 @@ import { CLOSE, MAX_FRAME_BYTES } from '../../shared/sync/protocol.ts';
 import type { AccountStore } from '../accounts.ts';
 import { clientAddress, type AuthGate } from '../auth-gate.ts';
 import type { ChunkStore } from '../chunk-store/chunk-store.ts';
-import { markAlive, startKeepalive } from '../keepalive.ts';
+import { markAlive, startKeepalive, wireOf, type Wire } from '../keepalive.ts';
 import { isLegacyAccount } from '../legacy.ts';
 import { collectGarbage, Hubs, type AccountHub, type HubsOptions, type HubStats } from './account-hub.ts';
 import { Connection } from './connection.ts';
@@ -101,7 +101,8 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
   const perIp = new Map<string, number>();
   let stopped = false;
 
-  const stopKeepalive = startKeepalive(wss, opts.keepAliveInterval ?? 5_000, () => {});
+  const wires = new WeakMap<WebSocket, Wire>();
+  const stopKeepalive = startKeepalive(wss, opts.keepAliveInterval ?? 5_000, () => {}, wires);
 
   const countIp = (ip: string, delta: number) => {
     const n = (perIp.get(ip) ?? 0) + delta;
@@ -200,7 +201,11 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
       }
       countIp(ip, 1);
       socket.once('close', () => countIp(ip, -1));
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, ip));
+      const wire = wireOf(socket);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (wire) wires.set(ws, wire);
+        accept(ws, ip);
+      });
     },
     revalidate() {
       if (revalidating) {
