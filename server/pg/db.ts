@@ -3,7 +3,14 @@
  * A pool never crashes the process when the database goes away: idle clients that die are
  * logged and replaced on the next query, which fails with a connection error until then.
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+/**
+ * `pg` is loaded on the first pool, not at start-up: it costs the process about 16 MB of RSS,
+ * which a relay on local files (no DATABASE_URL) should not carry.
+ */
+const requirePg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 
 export interface PgOptions {
   url: string;
@@ -13,7 +20,7 @@ export interface PgOptions {
 }
 
 export function makePool(opts: PgOptions): pg.Pool {
-  const pool = new pg.Pool({
+  const pool = new (requirePg().Pool)({
     connectionString: opts.url,
     max: opts.max ?? 10,
     // A database that does not answer must not hold an upload forever: the device retries.
