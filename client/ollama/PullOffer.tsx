@@ -7,7 +7,7 @@
  */
 import { createMemo, onMount, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useOllamaModels } from './known-models-context.tsx';
 import { isExplicitPull, parsePullInput, pullOfferName, sameModelName } from '../../shared/ollama/pull-name.ts';
 import { searchKey } from '../../shared/text/search.ts';
 import { usePresets } from '../models/presets-context.tsx';
@@ -18,7 +18,7 @@ import './connections.css';
 /** `exact`: the query is a model name as stored (a preset's base model), not something typed in a search box. */
 export function PullOffer(props: { query: string; exact?: boolean }) {
   const { t } = useI18n();
-  const { ollamaModels } = useWorkspace();
+  const ollamaModels = useOllamaModels();
   const pulls = usePulls();
   // Opening the selector is a good moment to learn what Ollama has now (at most once a minute).
   onMount(() => pulls.installed.refreshIfStale());
