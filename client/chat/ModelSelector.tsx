@@ -7,7 +7,7 @@ import { presetTags } from '../../shared/schema/index.ts';
 import { matchesSearch } from '../../shared/text/search.ts';
 import { usePresets } from '../models/presets-context.tsx';
 import { Avatar } from '../models/Avatar.tsx';
-import { ollamaRef, openaiRef, parseOpenAIRef, presetRef, type ModelRef } from './model-ref.ts';
+import { ollamaRef, openaiRef, parseOpenAIRef, presetRef, type ModelRef } from '../../shared/chat/model-ref.ts';
 
 /** One choice of the list, whatever its group: what it selects and how it looks. */
 interface Choice {

@@ -4,8 +4,8 @@ import { sameModelName } from '../../shared/ollama/pull-name.ts';
 import { useOllamaModels } from '../ollama/known-models-context.tsx';
 import { useOpenAIConnections } from '../openai/connections-context.tsx';
 import { usePresets } from '../models/presets-context.tsx';
-import { ollamaRef, parseOpenAIRef, presetRef } from './model-ref.ts';
-import { openAIModelInfo } from '../openai/catalog.ts';
+import { ollamaRef, parseOpenAIRef, presetRef } from '../../shared/chat/model-ref.ts';
+import { openAIModelInfo } from './openai-model-info.ts';
 import { presetRunModel } from './model-fallback.ts';
 
 /*

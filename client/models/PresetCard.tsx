@@ -12,7 +12,7 @@ import { ActionsMenu } from './ActionsMenu.tsx';
 import { PullOffer } from '../ollama/PullOffer.tsx';
 import { usePresets, type PresetItem } from './presets-context.tsx';
 import { chatLink, clonePreset, exportOne, previewJson, shareLink, shareToCommunity, trashPreset } from './preset-actions.ts';
-import { copyText } from '../chat/copy.ts';
+import { copyText } from '../components/copy.ts';
 import { exportMessage } from './export-message.ts';
 import { LinkDialog } from './LinkDialog.tsx';
 import { resolveBaseModel } from '../../shared/presets/fallback.ts';

@@ -10,7 +10,7 @@ import { addPresetEntry, entryState, initialPreset, markKept, newId, storablePre
 import { deriveSlug, validateSlug, type SlugError } from '../../shared/presets/slug.ts';
 import { validateParams } from '../../shared/params/catalogue.ts';
 import { usePresets } from './presets-context.tsx';
-import { openaiRef } from '../chat/model-ref.ts';
+import { openaiRef } from '../../shared/chat/model-ref.ts';
 import { createDraftEditing, createLiveEditing, type PresetEditing } from './editing.ts';
 import { AvatarPicker } from './editor/AvatarPicker.tsx';
 import { ParamsEditor } from './editor/ParamsEditor.tsx';

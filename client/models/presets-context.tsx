@@ -16,7 +16,7 @@ export interface PresetItem {
   doc: Accessor<Plain<PresetDoc> | undefined>;
 }
 
-interface PresetsValue {
+export interface PresetsValue {
   /** live and trashed presets (not purged), in the order they were added, newest first */
   all: Accessor<PresetItem[]>;
   live: Accessor<PresetItem[]>;
