@@ -39,16 +39,6 @@ const ALLOWED: ReadonlyArray<{ from: string; to: string; reason: string }> = [
       reason: 'deprecated useWorkspace() shim for client/chat/create-chat.ts; goes when that file reads the narrow contexts',
     }),
   ),
-  {
-    from: 'client/tools/answer-hooks.ts',
-    to: 'client/chat/run-answer.ts',
-    reason: 'type only: the tools implement the AnswerHooks a chat answer calls',
-  },
-  {
-    from: 'client/tools/AnswerExtras.tsx',
-    to: 'client/models/presets-context.tsx',
-    reason: "the actions under an answer are the answering preset's, read from the loaded presets",
-  },
 ];
 
 const ORDER = LAYERS.flatMap(({ layer, folders }) => folders.map((folder) => ({ layer, folder })));
