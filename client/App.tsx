@@ -1,13 +1,10 @@
 import { Router, Route, Navigate } from '@solidjs/router';
 import type { ParentProps } from 'solid-js';
 import { lazyPage } from './components/lazy-page.tsx';
-import { I18nProvider } from './i18n/context.tsx';
-import { WorkspaceProvider } from './repo/workspace-context.tsx';
+import { AppProviders } from './app-providers.tsx';
 import { Shell } from './components/Shell.tsx';
 import { ModelsPage } from './models/ModelsPage.tsx';
 import { PresetsProvider } from './models/presets-context.tsx';
-import { PullsProvider } from './ollama/pulls-context.tsx';
-import { GenerationsProvider } from './chat/generations.tsx';
 
 /*
  * Only the first page (the models list, where "/" leads) is in the entry chunk. Every other
@@ -35,18 +32,11 @@ const ChatPage = lazyPage(() => import('./chat/ChatPage.tsx').then((m) => m.defa
 
 function Root(props: ParentProps) {
   return (
-    <I18nProvider>
-      <WorkspaceProvider>
-        <PullsProvider>
-          {/* Above the router outlet: pulls and answers keep running while the person moves around. */}
-          <GenerationsProvider>
-            <Shell>
-              <PresetsProvider>{props.children}</PresetsProvider>
-            </Shell>
-          </GenerationsProvider>
-        </PullsProvider>
-      </WorkspaceProvider>
-    </I18nProvider>
+    <AppProviders>
+      <Shell>
+        <PresetsProvider>{props.children}</PresetsProvider>
+      </Shell>
+    </AppProviders>
   );
 }
 

@@ -53,11 +53,13 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
   const info = createMemo(() => props.chat.catalog.info(m()?.model));
   const name = () => info()?.name ?? m()?.model ?? t('chat.unknownModel');
   const presets = usePresets();
-  /** the preset's "usage" capability: tokens and speed from Ollama's final line (absent = on) */
-  const usageOn = () => {
+  /** the preset that answered (undefined for a bare model, or while it loads) */
+  const preset = () => {
     const ref = m()?.model;
-    return capabilityOn(ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'usage');
+    return ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined;
   };
+  /** the preset's "usage" capability: tokens and speed from Ollama's final line (absent = on) */
+  const usageOn = () => capabilityOn(preset(), 'usage');
   const speed = () => {
     const msg = m();
     return msg && usageOn() ? tokensPerSecond(msg.stats) : null;
@@ -94,7 +96,7 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
           <Show when={content() !== ''}>
             <Markdown text={content()} class="answer-text" />
           </Show>
-          <AnswerExtras message={msg()} content={content()} done={!streaming() && msg().status === 'done'} />
+          <AnswerExtras message={msg()} content={content()} done={!streaming() && msg().status === 'done'} preset={preset()} />
           <Switch>
             <Match when={state() === 'local' && content() === '' && thinking() === ''}>
               <p class="answer-status" role="status">

@@ -2,7 +2,8 @@ import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, S
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { entryState } from '../../shared/schema/index.ts';
 import { usePresets } from '../models/presets-context.tsx';
-import { presetRef } from './model-ref.ts';
+import { namesPreset } from '../models/names-preset.ts';
+import { presetRef } from '../../shared/chat/model-ref.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { usePulls } from '../ollama/pulls-context.tsx';
 import { PullOffer } from '../ollama/PullOffer.tsx';
@@ -139,7 +140,7 @@ export default function ChatPage() {
             </A>
           </div>
         </header>
-        <ModelPickers chat={chat} extra={(query) => <PullOffer query={query} />} />
+        <ModelPickers chat={chat} extra={(query) => <PullOffer query={query} namesPreset={(q) => namesPreset(presets, q)} />} />
         <Show when={linked() && !linkedItem()?.doc()}>
           <p class="banner" role="status">
             {t('chat.linkPresetWaiting')}

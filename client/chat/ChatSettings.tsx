@@ -1,13 +1,13 @@
 import { For } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { DEFAULT_WORKSPACE_SETTINGS } from '../../shared/schema/index.ts';
 import { clampModels, MAX_MODELS_LIMIT } from './limits.ts';
 
 /** Settings › Chat: workspace settings (synced): how many models answer at once, own threads, proposed titles. */
 export function ChatSettings() {
   const { t } = useI18n();
-  const { workspace, readOnly } = useWorkspace();
+  const { workspace, readOnly } = useWorkspaceDoc();
   const settings = () => ({ ...DEFAULT_WORKSPACE_SETTINGS, ...(workspace()?.doc.settings ?? {}) });
   const set = (patch: Partial<typeof DEFAULT_WORKSPACE_SETTINGS>) =>
     workspace()?.change((d) => {

@@ -1,7 +1,8 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { A, useNavigate } from '@solidjs/router';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { createConversationIndex, filterConversations, renameConversation, setPinned, trashConversation } from './conversation-index.ts';
 import { importChatsFile } from './import-export.ts';
 import type { ModelCatalog } from './model-catalog.ts';
@@ -15,7 +16,8 @@ const PAGE = 100;
  */
 export function ConversationSidebar(props: { currentId: string | undefined; catalog: ModelCatalog; onNavigate?: () => void }) {
   const { t, locale } = useI18n();
-  const { repo, workspace } = useWorkspace();
+  const { repo } = useRepo();
+  const { workspace } = useWorkspaceDoc();
   const navigate = useNavigate();
   const all = createConversationIndex(workspace);
   const [query, setQuery] = createSignal('');

@@ -1,7 +1,7 @@
 import { TrashItem } from '../components/TrashItem.tsx';
 import { For, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { purge, restoreFromTrash } from '../../shared/schema/index.ts';
 import { createConversationIndex } from './conversation-index.ts';
 import { forgetView } from './view-cache.ts';
@@ -12,7 +12,7 @@ import { forgetView } from './view-cache.ts';
  */
 export function ConversationTrash() {
   const { t } = useI18n();
-  const { workspace } = useWorkspace();
+  const { workspace } = useWorkspaceDoc();
   const trashed = createConversationIndex(workspace, 'trash');
   return (
     <>

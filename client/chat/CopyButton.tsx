@@ -1,6 +1,6 @@
 import { createSignal } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { copyText } from './copy.ts';
+import { copyText } from '../components/copy.ts';
 
 /** Copy with a short "Copied" confirmation (announced to screen readers). */
 export function CopyButton(props: { text: string; label: string }) {

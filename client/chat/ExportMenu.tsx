@@ -1,13 +1,13 @@
 import { createSignal, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
 import type { Chat } from './create-chat.ts';
 import { exportJson, exportMarkdown } from './import-export.ts';
 
 /** Export the open conversation: Markdown (the visible branch) or Open WebUI JSON (the whole tree). */
 export function ExportMenu(props: { chat: Chat }) {
   const { t } = useI18n();
-  const { repo } = useWorkspace();
+  const { repo } = useRepo();
   const [open, setOpen] = createSignal(false);
   return (
     <div class="export-menu">

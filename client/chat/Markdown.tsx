@@ -1,6 +1,6 @@
 import { createEffect, createResource, createSignal, on, onCleanup, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { copyText } from './copy.ts';
+import { copyText } from '../components/copy.ts';
 import { loadedRenderer, loadRenderer } from './markdown/lazy.ts';
 
 /*

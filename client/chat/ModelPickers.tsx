@@ -2,7 +2,7 @@ import { createSignal, Index, Show, type JSX } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import type { Chat } from './create-chat.ts';
 import { ModelSelector } from './ModelSelector.tsx';
-import type { ModelRef } from './model-ref.ts';
+import type { ModelRef } from '../../shared/chat/model-ref.ts';
 
 /**
  * The models that answer the next message: one selector per model, "Add a model" up to the

@@ -1,11 +1,13 @@
 import { createEffect, createMemo, createSignal, createUniqueId, For, onCleanup, Show, type JSX } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
+import { useOllamaModels } from '../ollama/known-models-context.tsx';
+import { useOpenAIConnections } from '../openai/connections-context.tsx';
 import { presetTags } from '../../shared/schema/index.ts';
 import { matchesSearch } from '../../shared/text/search.ts';
 import { usePresets } from '../models/presets-context.tsx';
 import { Avatar } from '../models/Avatar.tsx';
-import { ollamaRef, openaiRef, parseOpenAIRef, presetRef, type ModelRef } from './model-ref.ts';
+import { ollamaRef, openaiRef, parseOpenAIRef, presetRef, type ModelRef } from '../../shared/chat/model-ref.ts';
 
 /** One choice of the list, whatever its group: what it selects and how it looks. */
 interface Choice {
@@ -32,7 +34,9 @@ interface Group {
  */
 export function ModelSelector(props: { value: ModelRef | null; onSelect: (ref: ModelRef) => void; extra?: (query: string) => JSX.Element; label?: string }) {
   const { t } = useI18n();
-  const { ollamaModels, openai, workspace } = useWorkspace();
+  const ollamaModels = useOllamaModels();
+  const openai = useOpenAIConnections();
+  const { workspace } = useWorkspaceDoc();
   /** a workspace setting, so it follows the person to their other devices */
   const groupByTag = () => workspace()?.doc.settings.groupByTag === true;
   const presets = usePresets();

@@ -2,7 +2,7 @@ import { batch, createContext, onCleanup, useContext, type ParentProps } from 's
 import { createStore, produce } from 'solid-js/store';
 import { newId } from '../../shared/schema/ids.ts';
 import { formerTabWriters } from './tab-writers.ts';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useSync } from '../sync/sync-context.tsx';
 import { applyLive, type LiveState } from './live-stream/codec.ts';
 import { makeLiveHub, type LiveHub } from './live-stream/hub.ts';
 import { makeLiveSender, type LiveSender } from './live-stream/sender.ts';
@@ -190,7 +190,7 @@ export function createGenerations(hub?: LiveHub): Generations {
 const GenerationsContext = createContext<Generations>();
 
 export function GenerationsProvider(props: ParentProps) {
-  const { sync } = useWorkspace();
+  const sync = useSync();
   const hub = makeLiveHub(sync, 'atelier-answer-live');
   const generations = createGenerations(hub);
   onCleanup(() => {

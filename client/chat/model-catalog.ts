@@ -1,10 +1,11 @@
 import { sortedSuggestions, type Plain, type PresetView, type PromptSuggestion } from '../../shared/schema/index.ts';
 import type { ChatTarget } from '../../shared/chat/request.ts';
 import { sameModelName } from '../../shared/ollama/pull-name.ts';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useOllamaModels } from '../ollama/known-models-context.tsx';
+import { useOpenAIConnections } from '../openai/connections-context.tsx';
 import { usePresets } from '../models/presets-context.tsx';
-import { ollamaRef, parseOpenAIRef, presetRef } from './model-ref.ts';
-import { openAIModelInfo } from '../openai/catalog.ts';
+import { ollamaRef, parseOpenAIRef, presetRef } from '../../shared/chat/model-ref.ts';
+import { openAIModelInfo } from './openai-model-info.ts';
 import { presetRunModel } from './model-fallback.ts';
 
 /*
@@ -54,7 +55,8 @@ function presetInfo(ref: string, p: PresetView | undefined, fallbackName: string
 }
 
 export function createModelCatalog(): ModelCatalog {
-  const { ollamaModels, openai: openaiStore } = useWorkspace();
+  const ollamaModels = useOllamaModels();
+  const openaiStore = useOpenAIConnections();
   const presets = usePresets();
   const baseVision = (name: string) =>
     ollamaModels.models().some((m) => (m.name === name || sameModelName(m.name, name)) && m.capabilities.includes('vision'));

@@ -13,16 +13,7 @@ import { answerText, writeAnswerText } from '../../shared/chat/messages.ts';
 import { loadImages } from './images.ts';
 import { runToolLoop, type LoopRequest } from '../../shared/tools/loop.ts';
 import type { MessageSource, MessageToolCall } from '../../shared/schema/conversation.ts';
-
-/**
- * What a preset adds around an answer (client/tools/answer-hooks.ts): retrieval and filter
- * inlets change the request, tools are run when the model calls them, outlets change the text.
- */
-export interface AnswerHooks {
-  prepare(request: LoopRequest, signal: AbortSignal): Promise<{ request: LoopRequest; sources: MessageSource[] }>;
-  runTool(name: string, args: Record<string, unknown>): Promise<{ result: string; error: boolean }>;
-  outlet(content: string): Promise<string>;
-}
+import type { AnswerHooks } from '../tools/answer-hooks.ts';
 
 /*
  * Generate one answer: gather its context from the document, build the exact /api/chat body,

@@ -1,12 +1,12 @@
 import { Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { UNREADABLE_KEY } from '../repo/device-settings.ts';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useDeviceSettings } from '../repo/device-settings-context.tsx';
 
 /** Tells the person that this device's own settings could not be read or stored, and what follows. */
 export function DeviceSettingsAlert() {
   const { t } = useI18n();
-  const { device } = useWorkspace();
+  const device = useDeviceSettings();
   return (
     <Show when={device.problem()}>
       {(p) => (

@@ -1,7 +1,9 @@
 import { createSignal, Show } from 'solid-js';
 import { decodeKey } from '../../shared/sync/chunk-crypto.ts';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useDeviceSettings } from '../repo/device-settings-context.tsx';
+import { useSync } from '../sync/sync-context.tsx';
 import { normaliseRelayUrl, sameOriginRelay } from '../repo/relay-url.ts';
 import { parsePairingLink, type PairingInfo, type ParsedPairingLink } from '../sync/pairing-link.ts';
 import { pairDevice, type PairResult } from '../sync/pair-device.ts';
@@ -13,7 +15,9 @@ import { pairDevice, type PairResult } from '../sync/pair-device.ts';
  */
 export function PairForm(props: { initial?: PairingInfo | null; onPaired?: () => void; onResult?: (r: { text: string; ok: boolean }) => void }) {
   const { t } = useI18n();
-  const { repo, device, syncStatus, bundleProgress } = useWorkspace();
+  const { repo } = useRepo();
+  const device = useDeviceSettings();
+  const { status: syncStatus, bundleProgress } = useSync();
   const [busy, setBusy] = createSignal(false);
   const [message, setMessage] = createSignal<{ text: string; ok: boolean } | null>(null);
 

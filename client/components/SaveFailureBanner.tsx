@@ -1,6 +1,6 @@
 import { Show, createSignal } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
 import { flushLoaded } from '../repo/make-repo.ts';
 
 /**
@@ -9,7 +9,7 @@ import { flushLoaded } from '../repo/make-repo.ts';
  */
 export function SaveFailureBanner() {
   const { t } = useI18n();
-  const { repo, saves } = useWorkspace();
+  const { repo, saves } = useRepo();
   const [retrying, setRetrying] = createSignal(false);
   const retry = async () => {
     setRetrying(true);

@@ -1,7 +1,7 @@
 import { A, useLocation } from '@solidjs/router';
 import { Show, type ParentProps } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { usePulls } from '../ollama/pulls-context.tsx';
 import { SyncIndicator } from './SyncIndicator.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
@@ -11,7 +11,7 @@ import { DeviceSettingsAlert } from './DeviceSettingsAlert.tsx';
 /** The frame around every page: brand, main navigation, running pulls (outside their settings page), sync status, update prompt, failed saves. */
 export function Shell(props: ParentProps) {
   const { t } = useI18n();
-  const { workspace, readOnly } = useWorkspace();
+  const { workspace, readOnly } = useWorkspaceDoc();
   const location = useLocation();
   const pulls = usePulls();
   return (
@@ -54,7 +54,7 @@ export function Shell(props: ParentProps) {
 /** "Opening your workspace…", or why it could not be opened. */
 export function WorkspaceStatus() {
   const { t } = useI18n();
-  const { openError } = useWorkspace();
+  const { openError } = useWorkspaceDoc();
   return (
     <p class="loading" role="status">
       {openError() ? t('app.loadFailed', { message: openError() ?? '' }) : t('app.loading')}

@@ -1,10 +1,10 @@
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useSync } from '../sync/sync-context.tsx';
 
 /** A live status pill: is this device syncing, and if not, why. */
 export function SyncIndicator() {
   const { t } = useI18n();
-  const { syncStatus, bundleProgress } = useWorkspace();
+  const { status: syncStatus, bundleProgress } = useSync();
   // While a new device downloads the workspace, say how far it is (it is online, not yet synced).
   const text = () => {
     const p = bundleProgress();

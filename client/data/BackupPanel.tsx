@@ -1,13 +1,17 @@
 import { createSignal, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useDeviceSettings } from '../repo/device-settings-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { downloadText } from '../models/download.ts';
 import { backupFileName, BACKUP_MAX_BYTES } from '../../shared/backup/format.ts';
 import { makeBackup, restoreBackup } from './backup.ts';
 
 export function BackupPanel() {
   const { t } = useI18n();
-  const { repo, workspace, device } = useWorkspace();
+  const { repo } = useRepo();
+  const { workspace } = useWorkspaceDoc();
+  const device = useDeviceSettings();
   const [busy, setBusy] = createSignal<string | null>(null);
   const [message, setMessage] = createSignal<{ text: string; error: boolean } | null>(null);
 

@@ -1,6 +1,6 @@
 import { createResource, createSignal, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useDeviceSettings } from '../repo/device-settings-context.tsx';
 import { formatBytes } from '../ollama/format.ts';
 
 const NEARLY_FULL = 0.9;
@@ -8,7 +8,7 @@ const NEARLY_FULL = 0.9;
 /** How safe the data on this device is: space, persistence, last sync. */
 export function StorageHealth() {
   const { t, locale } = useI18n();
-  const { device } = useWorkspace();
+  const device = useDeviceSettings();
   const [asked, setAsked] = createSignal(0);
   const [estimate] = createResource(asked, async () => (navigator.storage?.estimate ? navigator.storage.estimate() : null));
   const [persisted] = createResource(asked, async () => (navigator.storage?.persisted ? navigator.storage.persisted() : false));

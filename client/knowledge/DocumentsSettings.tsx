@@ -1,6 +1,7 @@
 import { For, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
+import { useOllamaModels } from '../ollama/known-models-context.tsx';
 import type { DocumentsSettings as Settings } from '../../shared/schema/workspace.ts';
 import { documentsSettings } from '../../shared/rag/settings.ts';
 import { DEFAULT_RAG_TEMPLATE } from '../../shared/rag/template.ts';
@@ -8,7 +9,8 @@ import { DEFAULT_RAG_TEMPLATE } from '../../shared/rag/template.ts';
 /** Settings › Documents (workspace settings, synced): embedding model, chunking, passages, template. */
 export function DocumentsSettings() {
   const { t } = useI18n();
-  const { workspace, readOnly, ollamaModels } = useWorkspace();
+  const { workspace, readOnly } = useWorkspaceDoc();
+  const ollamaModels = useOllamaModels();
   const settings = () => documentsSettings(workspace()?.doc.settings);
   const embedders = () => ollamaModels.models().filter((m) => m.capabilities.includes('embedding') || /embed|minilm|bge|e5/i.test(m.name));
   const set = (patch: Partial<Settings>) =>

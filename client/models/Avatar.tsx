@@ -1,5 +1,5 @@
 import { createResource, Show } from 'solid-js';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
 import { blobDataUrl } from './blobs.ts';
 
 /** The sizes styles.css knows (`.avatar-24` …): sizes are classes, never inline styles, which the CSP blocks in saved views. */
@@ -7,7 +7,7 @@ export type AvatarSize = 24 | 40 | 96;
 
 /** A preset's picture, or its initial on a coloured disc when it has none. */
 export function Avatar(props: { url: string | null; name: string; size?: AvatarSize }) {
-  const { repo } = useWorkspace();
+  const { repo } = useRepo();
   const [src] = createResource(() => props.url ?? undefined, (u) => blobDataUrl(repo, u));
   const size = () => props.size ?? 40;
   return (

@@ -1,7 +1,9 @@
 import { createSignal, For, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
+import { useOllamaModels } from '../ollama/known-models-context.tsx';
 import { DEFAULT_IMPORT_MAX_BYTES } from '../../shared/openwebui/codec.ts';
 import { parsePresetsFile } from '../../shared/app-import/index.ts';
 import type { ImportNote, ImportResult, SkipReason } from '../../shared/openwebui/types.ts';
@@ -17,7 +19,9 @@ type Skipped = Array<{ index: number; name?: string; reason: SkipReason }>;
 /** Import from a file (picker or drop), a URL or a Modelfile; then a summary, asking about conflicts. */
 export function ImportPanel(props: { initial?: ImportResult | null }) {
   const { t, locale } = useI18n();
-  const { repo, workspace, ollamaModels } = useWorkspace();
+  const { repo } = useRepo();
+  const { workspace } = useWorkspaceDoc();
+  const ollamaModels = useOllamaModels();
   const presets = usePresets();
   const [error, setError] = createSignal<string | null>(null);
   const [plan, setPlan] = createStore<{ items: PlannedImport[] }>({ items: [] });

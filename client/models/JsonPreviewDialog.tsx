@@ -1,6 +1,6 @@
 import { createResource, createSignal, onMount, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { copyText } from '../chat/copy.ts';
+import { copyText } from '../components/copy.ts';
 
 /**
  * A preset's Open WebUI JSON, the value Export writes (`json` resolves to that text), indented, in a

@@ -1,7 +1,7 @@
 import { createMemo, createSignal, For, onCleanup, Show, type Accessor } from 'solid-js';
 import type { DocHandleChangePayload } from '@automerge/automerge-repo';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { entryState, forgetUndonePurge, purgeUndone, storedString, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { usePresets } from './presets-context.tsx';
@@ -58,7 +58,7 @@ function createUndoneConversations(
  */
 export function MergeNotices() {
   const { t } = useI18n();
-  const { workspace } = useWorkspace();
+  const { workspace } = useWorkspaceDoc();
   const presets = usePresets();
   const undoneConversations = createUndoneConversations(workspace);
   const notices = createMemo<Notice[]>(() => {

@@ -2,7 +2,10 @@ import { A, useNavigate } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, lazy, Match, onCleanup, Show, Switch } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useDeviceSettings } from '../repo/device-settings-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
+import { useOllamaModels } from '../ollama/known-models-context.tsx';
 import type { PresetView } from '../../shared/schema/index.ts';
 import { usePresets } from './presets-context.tsx';
 import { PresetCard } from './PresetCard.tsx';
@@ -23,7 +26,10 @@ function matches(p: PresetView, q: string, tag: string): boolean {
 
 export function ModelsPage() {
   const { t, locale } = useI18n();
-  const { repo, ollamaModels, workspace, device, openError } = useWorkspace();
+  const { repo } = useRepo();
+  const ollamaModels = useOllamaModels();
+  const { workspace, openError } = useWorkspaceDoc();
+  const device = useDeviceSettings();
   const presets = usePresets();
   const navigate = useNavigate();
   const [query, setQuery] = createSignal('');

@@ -2,7 +2,9 @@ import { A, useNavigate } from '@solidjs/router';
 import { createSignal, For, lazy, Show } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
+import { useOllamaModels } from '../ollama/known-models-context.tsx';
 import { presetTags, type PresetDoc, type PresetView } from '../../shared/schema/index.ts';
 import { sameModelName } from '../../shared/ollama/pull-name.ts';
 import { Avatar } from './Avatar.tsx';
@@ -10,7 +12,7 @@ import { ActionsMenu } from './ActionsMenu.tsx';
 import { PullOffer } from '../ollama/PullOffer.tsx';
 import { usePresets, type PresetItem } from './presets-context.tsx';
 import { chatLink, clonePreset, exportOne, previewJson, shareLink, shareToCommunity, trashPreset } from './preset-actions.ts';
-import { copyText } from '../chat/copy.ts';
+import { copyText } from '../components/copy.ts';
 import { exportMessage } from './export-message.ts';
 import { LinkDialog } from './LinkDialog.tsx';
 import { resolveBaseModel } from '../../shared/presets/fallback.ts';
@@ -66,7 +68,9 @@ export function PresetCard(props: {
     // the card's element moved in the list, which drops its focus: give it back
     queueMicrotask(() => card?.focus());
   };
-  const { repo, workspace, ollamaModels } = useWorkspace();
+  const { repo } = useRepo();
+  const { workspace } = useWorkspaceDoc();
+  const ollamaModels = useOllamaModels();
   const presets = usePresets();
   const [shareOpen, setShareOpen] = createSignal(false);
   /** a share link the clipboard did not take: shown to copy by hand */

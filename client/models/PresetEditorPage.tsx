@@ -2,12 +2,15 @@ import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, For, lazy, on, Show, Suspense } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
+import { useOllamaModels } from '../ollama/known-models-context.tsx';
+import { useOpenAIConnections } from '../openai/connections-context.tsx';
 import { addPresetEntry, entryState, initialPreset, markKept, newId, storablePreset, type PresetDoc, type PresetView } from '../../shared/schema/index.ts';
 import { deriveSlug, validateSlug, type SlugError } from '../../shared/presets/slug.ts';
 import { validateParams } from '../../shared/params/catalogue.ts';
 import { usePresets } from './presets-context.tsx';
-import { openaiRef } from '../chat/model-ref.ts';
+import { openaiRef } from '../../shared/chat/model-ref.ts';
 import { createDraftEditing, createLiveEditing, type PresetEditing } from './editing.ts';
 import { AvatarPicker } from './editor/AvatarPicker.tsx';
 import { ParamsEditor } from './editor/ParamsEditor.tsx';
@@ -39,7 +42,8 @@ function PresetFields(props: {
   conflicts?: FieldConflicts;
 }) {
   const { t } = useI18n();
-  const { ollamaModels, openai } = useWorkspace();
+  const ollamaModels = useOllamaModels();
+  const openai = useOpenAIConnections();
   const presets = usePresets();
   const d = () => props.editing.doc;
   const openaiModels = () => openai.connections().flatMap((c) => openai.modelsOf(c.id).map((m) => ({ ref: openaiRef(c.id, m), label: `${m} · ${c.name}` })));
@@ -128,7 +132,8 @@ function slugErrorText(t: ReturnType<typeof useI18n>['t'], e: SlugError): string
 
 export function NewPresetPage() {
   const { t } = useI18n();
-  const { repo, workspace, saves } = useWorkspace();
+  const { repo, saves } = useRepo();
+  const { workspace } = useWorkspaceDoc();
   const presets = usePresets();
   const navigate = useNavigate();
   const [search] = useSearchParams();
@@ -196,7 +201,7 @@ export function NewPresetPage() {
 
 export function EditPresetPage() {
   const { t } = useI18n();
-  const { workspace } = useWorkspace();
+  const { workspace } = useWorkspaceDoc();
   const params = useParams();
   const [search] = useSearchParams();
   const presets = usePresets();

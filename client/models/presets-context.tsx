@@ -1,7 +1,8 @@
 import { createContext, createMemo, mapArray, useContext, type Accessor, type ParentProps } from 'solid-js';
 import { entryState, setPresetOrders, setPresetPinned, type Plain, type PresetDoc, type PresetEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { compareOrder, planMove, type Anchor, type Orderable } from '../../shared/presets/order.ts';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { createOpenedDoc, type OpenedDoc } from '../store/create-opened-doc.ts';
 import { createUniqueSlugs } from './unique-slugs.ts';
 import { MergeNotices } from './MergeNotices.tsx';
@@ -15,7 +16,7 @@ export interface PresetItem {
   doc: Accessor<Plain<PresetDoc> | undefined>;
 }
 
-interface PresetsValue {
+export interface PresetsValue {
   /** live and trashed presets (not purged), in the order they were added, newest first */
   all: Accessor<PresetItem[]>;
   live: Accessor<PresetItem[]>;
@@ -37,7 +38,8 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
 
 /** Loads every preset of the workspace once, for all pages (list, editor, selector, Trash). */
 export function PresetsProvider(props: ParentProps) {
-  const { repo, workspace } = useWorkspace();
+  const { repo } = useRepo();
+  const { workspace } = useWorkspaceDoc();
   const ids = createMemo(
     () => {
       const presets = workspace()?.doc.presets ?? {};

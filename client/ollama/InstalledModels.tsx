@@ -5,7 +5,7 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useOllamaModels } from './known-models-context.tsx';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { DiagnosisMessage } from './DiagnosisMessage.tsx';
 import { formatBytes, formatContext } from './format.ts';
@@ -142,7 +142,7 @@ function ModelItem(props: { model: KnownModel & Partial<InstalledModel>; stale: 
 /** `unreachable`: the page's Verify just failed (so a stale list is the last known one). */
 export function InstalledModels(props: { unreachable?: boolean }) {
   const { t } = useI18n();
-  const { ollamaModels } = useWorkspace();
+  const ollamaModels = useOllamaModels();
   const pulls = usePulls();
   const state = pulls.installed.state;
   const live = () => state.models;

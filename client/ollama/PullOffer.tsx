@@ -3,36 +3,29 @@
  * `ollama pull …`, a model URL, or a bare name that is not installed, offers `Pull "<name>"`; the pull
  * runs in the app-wide pull manager and its progress shows here, in place.
  *
- *   <ModelSelector … extra={(query) => <PullOffer query={query} />} />
+ *   <ModelSelector … extra={(query) => <PullOffer query={query} namesPreset={…} />} />
  */
 import { createMemo, onMount, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useOllamaModels } from './known-models-context.tsx';
 import { isExplicitPull, parsePullInput, pullOfferName, sameModelName } from '../../shared/ollama/pull-name.ts';
-import { searchKey } from '../../shared/text/search.ts';
-import { usePresets } from '../models/presets-context.tsx';
 import { usePulls } from './pulls-context.tsx';
 import { PullProgressRow } from './PullProgressRow.tsx';
 import './connections.css';
 
-/** `exact`: the query is a model name as stored (a preset's base model), not something typed in a search box. */
-export function PullOffer(props: { query: string; exact?: boolean }) {
+/**
+ * `exact`: the query is a model name as stored (a preset's base model), not something typed in a search box.
+ * `namesPreset`: the typed query is a search for one of the person's presets, never a model to download
+ * (the presets are a feature above this folder, so the selector that knows them says so).
+ */
+export function PullOffer(props: { query: string; exact?: boolean; namesPreset?: (query: string) => boolean }) {
   const { t } = useI18n();
-  const { ollamaModels } = useWorkspace();
+  const ollamaModels = useOllamaModels();
   const pulls = usePulls();
   // Opening the selector is a good moment to learn what Ollama has now (at most once a minute).
   onMount(() => pulls.installed.refreshIfStale());
 
-  const presets = usePresets();
-  // A preset's name or model ID (hidden ones included: they are left out of the list, not
-  // forgotten) is a search for that preset, never a model to download.
-  const isPresetName = (query: string) => {
-    const k = searchKey(query.trim());
-    return presets.live().some((p) => {
-      const d = p.doc();
-      return d !== undefined && (searchKey(d.name) === k || searchKey(d.slug) === k);
-    });
-  };
+  const isPresetName = (query: string) => props.namesPreset?.(query) ?? false;
   const name = createMemo(() => {
     if (props.exact) return parsePullInput(props.query);
     return isExplicitPull(props.query) || !isPresetName(props.query) ? pullOfferName(props.query) : null;

@@ -7,7 +7,8 @@
  */
 import { createContext, createEffect, createMemo, on, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useDeviceSettings } from '../repo/device-settings-context.tsx';
+import { useOllamaModels } from './known-models-context.tsx';
 import { sameModelName } from '../../shared/ollama/pull-name.ts';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { createOllamaClient, diagnosisOf, type OllamaClient } from './client.ts';
@@ -53,7 +54,8 @@ export interface PullsContextValue {
 const PullsContext = createContext<PullsContextValue>();
 
 export function PullsProvider(props: ParentProps) {
-  const { device, ollamaModels } = useWorkspace();
+  const device = useDeviceSettings();
+  const ollamaModels = useOllamaModels();
   const client = createMemo(() => createOllamaClient(device.settings.ollamaEndpoint));
 
   // ---- installed models

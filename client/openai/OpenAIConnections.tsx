@@ -1,6 +1,6 @@
 import { createSignal, For, Index, Match, onMount, Show, Switch } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useOpenAIConnections } from './connections-context.tsx';
 import { DiagnosisMessage } from '../ollama/DiagnosisMessage.tsx';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { precheckBaseUrl } from '../../shared/openai/errors.ts';
@@ -16,7 +16,7 @@ type Status = { kind: 'idle' } | { kind: 'checking' } | { kind: 'ok'; count: num
  */
 export function OpenAIConnections() {
   const { t } = useI18n();
-  const store = useWorkspace().openai;
+  const store = useOpenAIConnections();
   const [editing, setEditing] = createSignal<string | 'new' | null>(null);
   const [statuses, setStatuses] = createSignal<Record<string, Status>>({});
   const statusOf = (id: string): Status => statuses()[id] ?? { kind: 'idle' };
@@ -134,7 +134,7 @@ export function OpenAIConnections() {
 
 function RemoveButton(props: { connection: OpenAIConnection }) {
   const { t } = useI18n();
-  const store = useWorkspace().openai;
+  const store = useOpenAIConnections();
   const [asking, setAsking] = createSignal(false);
   return (
     <Show
@@ -158,7 +158,7 @@ function RemoveButton(props: { connection: OpenAIConnection }) {
 
 function ConnectionForm(props: { connection?: OpenAIConnection; onDone: (saved: OpenAIConnection | null) => void }) {
   const { t } = useI18n();
-  const store = useWorkspace().openai;
+  const store = useOpenAIConnections();
   const [name, setName] = createSignal(props.connection?.name ?? '');
   const [baseUrl, setBaseUrl] = createSignal(props.connection?.baseUrl ?? '');
   const [apiKey, setApiKey] = createSignal('');

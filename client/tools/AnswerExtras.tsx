@@ -1,7 +1,7 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import { usePresets } from '../models/presets-context.tsx';
 import type { ChatMessage } from '../../shared/schema/conversation.ts';
+import type { Plain, PresetDoc } from '../../shared/schema/index.ts';
 import { answerStatus } from '../knowledge/status.ts';
 import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { builtinById } from './builtins.ts';
@@ -12,18 +12,15 @@ import './tools.css';
 
 /**
  * Under an answer: retrieval progress, the tool calls (folded), the sources it was given
- * (each one opens to show the passage), and the preset's action buttons.
+ * (each one opens to show the passage), and the preset's action buttons. `preset`: the preset
+ * that answered (undefined for a bare model, or while it loads), given by the chat that knows them.
  */
-export function AnswerExtras(props: { message: ChatMessage; content: string; done: boolean }) {
+export function AnswerExtras(props: { message: ChatMessage; content: string; done: boolean; preset: Plain<PresetDoc> | undefined }) {
   const { t } = useI18n();
-  const presets = usePresets();
   const tools = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
   const [output, setOutput] = createSignal<{ text: string; error: boolean } | null>(null);
   const status = () => answerStatus(props.message.id);
-  const preset = createMemo(() => {
-    const ref = props.message.model;
-    return ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined;
-  });
+  const preset = () => props.preset;
   const actions = createMemo(() => {
     const ids = Object.keys(preset()?.actionIds ?? {});
     return tools().filter((x) => x.toolType === 'action' && ids.includes(x.id));

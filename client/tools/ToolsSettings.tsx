@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from 'solid-js';
 import { updateText } from '@automerge/automerge-repo';
 import { useI18n } from '../i18n/context.tsx';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { addToolEntry, initialTool, moveToTrash, newId, type ToolDoc, type ToolType } from '../../shared/schema/index.ts';
 import { DEFAULT_TIME_LIMIT_MS, type SandboxDescription } from '../../shared/tools/sandbox.ts';
 import { grantText, parseOriginsText, storedGrant, type NetworkGrant } from '../../shared/tools/network.ts';
@@ -39,7 +40,8 @@ function sameGrant(a: NetworkGrant | null, b: NetworkGrant | null): boolean {
 /** Settings › Tools: the built-ins, and the workspace's own tools, filters and actions (synced documents). */
 export function ToolsSettings() {
   const { t } = useI18n();
-  const { repo, workspace, readOnly, saves } = useWorkspace();
+  const { repo, saves } = useRepo();
+  const { workspace, readOnly } = useWorkspaceDoc();
   const [version, setVersion] = createSignal(0);
   const list = createToolList((k) => t(`tools.builtin.${k as 'clock'}`), version);
   const [draft, setDraft] = createSignal<Draft | null>(null);

@@ -1,5 +1,5 @@
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
-import type { ConversationDoc, MessageToolCall } from '../../shared/schema/conversation.ts';
+import type { ConversationDoc, MessageSource, MessageToolCall } from '../../shared/schema/conversation.ts';
 import type { PresetView } from '../../shared/schema/preset.ts';
 import type { WorkspaceDoc } from '../../shared/schema/workspace.ts';
 import { documentsSettings } from '../../shared/rag/settings.ts';
@@ -7,13 +7,23 @@ import { resultText } from '../../shared/tools/sandbox.ts';
 import type { LoopRequest } from '../../shared/tools/loop.ts';
 import type { OllamaClient } from '../ollama/client.ts';
 import type { KnownModel } from '../ollama/known-models.ts';
-import type { AnswerHooks } from '../chat/run-answer.ts';
 import { loadKnowledge, retrieve } from '../knowledge/rag.ts';
 import { setAnswerStatus } from '../knowledge/status.ts';
 import { builtinById } from './builtins.ts';
 import { loadUserTools, type ToolItem } from './registry.ts';
 import { runUserCode } from './sandbox-browser.ts';
 import { baseModelToolSupport } from './capability.ts';
+
+/**
+ * What a preset adds around an answer (made by createAnswerHooks, run by chat/run-answer.ts):
+ * retrieval and filter inlets change the request, tools are run when the model calls them,
+ * outlets change the text.
+ */
+export interface AnswerHooks {
+  prepare(request: LoopRequest, signal: AbortSignal): Promise<{ request: LoopRequest; sources: MessageSource[] }>;
+  runTool(name: string, args: Record<string, unknown>): Promise<{ result: string; error: boolean }>;
+  outlet(content: string): Promise<string>;
+}
 
 /*
  * What a preset adds around one answer: retrieval from its documents (the last user message

@@ -2,7 +2,8 @@ import { createResource, type Accessor } from 'solid-js';
 import type { Repo } from '@automerge/automerge-repo';
 import { entryState, storedString, type ToolDoc, type ToolType, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { openDoc } from '../repo/open-doc.ts';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { storedGrant, type NetworkGrant } from '../../shared/tools/network.ts';
 import { BUILTINS } from './builtins.ts';
 
@@ -39,7 +40,8 @@ export async function loadUserTools(repo: Repo, ws: Pick<WorkspaceDoc, 'tools'> 
  * changes or `revision` does (an edit changes a tool's document, not the index).
  */
 export function createToolList(builtinName: (key: string) => string, revision: Accessor<number> = () => 0): Accessor<ToolItem[]> {
-  const { repo, workspace } = useWorkspace();
+  const { repo } = useRepo();
+  const { workspace } = useWorkspaceDoc();
   const key = () => `${revision()}:${JSON.stringify(workspace()?.doc.tools ?? {})}`;
   const [user] = createResource(key, () => loadUserTools(repo, workspace()?.doc));
   return () => [

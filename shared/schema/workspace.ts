@@ -33,7 +33,7 @@ export type PresetEntry = {
 export type ConversationEntry = {
   url: StoredString;
   title: StoredString;
-  /** model reference of the last answer (see shared/schema/model-ref.ts) */
+  /** model reference of the last answer (see shared/chat/model-ref.ts) */
   model: StoredString;
   createdAt: number;
   updatedAt: number;

@@ -1,6 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useRepo } from '../../repo/repo-context.tsx';
 import { Avatar } from '../Avatar.tsx';
 import { processAvatar } from '../avatar.ts';
 import { formatBytes } from '../../ollama/format.ts';
@@ -9,7 +9,7 @@ import type { PresetEditing } from '../editing.ts';
 
 export function AvatarPicker(props: { editing: PresetEditing }) {
   const { t, locale } = useI18n();
-  const { repo } = useWorkspace();
+  const { repo } = useRepo();
   const [error, setError] = createSignal<string | null>(null);
   return (
     <div class="avatar-picker">

@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useOllamaModels } from '../../ollama/known-models-context.tsx';
 import { CHAT_CAPABILITIES, capabilityOn } from '../../../shared/presets/capabilities.ts';
 import { sameModelName } from '../../../shared/ollama/pull-name.ts';
 import type { PresetEditing } from '../editing.ts';
@@ -11,7 +11,7 @@ import type { PresetEditing } from '../editing.ts';
  */
 export function CapabilitiesEditor(props: { editing: PresetEditing }) {
   const { t } = useI18n();
-  const { ollamaModels } = useWorkspace();
+  const ollamaModels = useOllamaModels();
   const d = () => props.editing.doc;
   /** Ollama's capabilities of the base model, or null when it is not installed here or was never read */
   const baseCaps = () => {

@@ -1,6 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useRepo } from '../../repo/repo-context.tsx';
 import { knowledgeText, newId, type KnowledgeDoc, type KnowledgeRef } from '../../../shared/schema/index.ts';
 import { formatBytes } from '../../ollama/format.ts';
 import { extractText } from '../../knowledge/extract.ts';
@@ -13,7 +13,7 @@ const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 /** One attached document: its name, size, and the "use whole document" switch (stored in its own document, or pending until a new preset is saved). */
 function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnowledge | undefined; onRemove: () => void }) {
   const { t } = useI18n();
-  const { repo } = useWorkspace();
+  const { repo } = useRepo();
   const [doc, { mutate }] = createResource(
     () => props.k.url,
     async (url): Promise<{ whole: boolean; size: number; readOnly: boolean; setWhole: (on: boolean) => void } | null> => {
@@ -68,7 +68,7 @@ function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnow
 /** Files attached to the preset: their text is extracted here and stored in its own document each (retrieval uses them). */
 export function DocumentsEditor(props: { editing: PresetEditing }) {
   const { t, locale } = useI18n();
-  const { repo, saves } = useWorkspace();
+  const { repo, saves } = useRepo();
   const [errors, setErrors] = createSignal<string[]>([]);
   const [busy, setBusy] = createSignal<string | null>(null);
   const attach = async (files: FileList | null | undefined) => {

@@ -2,7 +2,7 @@ import { createSignal, For, Index, Show } from 'solid-js';
 import { immutable } from '../../../shared/schema/index.ts';
 import { cleanFallbacks } from '../../../shared/presets/fallback.ts';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useOllamaModels } from '../../ollama/known-models-context.tsx';
 import type { PresetEditing } from '../editing.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { PresetEditing } from '../editing.ts';
  */
 export function FallbackModelsEditor(props: { editing: PresetEditing }) {
   const { t } = useI18n();
-  const { ollamaModels } = useWorkspace();
+  const ollamaModels = useOllamaModels();
   const list = () => props.editing.doc.fallbackModels ?? [];
   const [note, setNote] = createSignal<string | null>(null);
   let input: HTMLInputElement | undefined;

@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../../workspace/workspace-doc-context.tsx';
 import { PROMPT_VARIABLES, promptVariableToken, usedPromptVariables } from '../../../shared/chat/prompt-variables.ts';
 
 /**
@@ -10,7 +10,7 @@ import { PROMPT_VARIABLES, promptVariableToken, usedPromptVariables } from '../.
  */
 export function PromptVariables(props: { fieldId: string; system: string }) {
   const { t } = useI18n();
-  const { workspace } = useWorkspace();
+  const { workspace } = useWorkspaceDoc();
   const userNameSet = () => String(workspace()?.doc.settings.userName ?? '').trim() !== '';
   const insert = (token: string) => {
     const el = document.getElementById(props.fieldId);

@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
 import type { PresetEditing } from '../editing.ts';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useOllamaModels } from '../../ollama/known-models-context.tsx';
 import { baseModelToolSupport } from '../../tools/capability.ts';
 
 type ListKey = 'toolIds' | 'filterIds' | 'actionIds';
@@ -17,7 +17,7 @@ const LISTS: Array<{ key: ListKey; label: 'models.tools' | 'models.filters' | 'm
  */
 export function ToolsPicker(props: { editing: PresetEditing; available: Record<ListKey, Array<{ id: string; name: string }>> }) {
   const { t } = useI18n();
-  const { ollamaModels } = useWorkspace();
+  const ollamaModels = useOllamaModels();
   const noTools = () => baseModelToolSupport(props.editing.doc.baseModel, ollamaModels.models()) === 'no';
   return (
     <fieldset class="tools">

@@ -4,7 +4,7 @@ import type { PresetDoc } from '../../../shared/schema/index.ts';
 import { deviceDirectory, renameDevice } from '../../../shared/presets/devices.ts';
 import { diffRows, type DiffLine } from '../../../shared/presets/history.ts';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../../workspace/workspace-doc-context.tsx';
 import type { DocStore } from '../../store/create-doc-store.ts';
 import type { PresetEditing } from '../editing.ts';
 import { defaultDeviceName, thisDeviceId } from './device-identity.ts';
@@ -23,7 +23,7 @@ const REREAD_AFTER_MS = 300;
  */
 export default function HistoryPanel(props: { store: DocStore<PresetDoc>; editing: PresetEditing; name: string }) {
   const { t, locale } = useI18n();
-  const { workspace, readOnly } = useWorkspace();
+  const { workspace, readOnly } = useWorkspaceDoc();
   const handle = props.store.handle;
   const deviceId = thisDeviceId();
   const fallbackName = defaultDeviceName(deviceId);

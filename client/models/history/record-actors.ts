@@ -1,7 +1,7 @@
 import { createEffect, createMemo, mapArray, onCleanup, untrack, type Accessor } from 'solid-js';
 import * as A from '@automerge/automerge';
 import { noteDeviceActor } from '../../../shared/presets/devices.ts';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../../workspace/workspace-doc-context.tsx';
 import type { PresetItem } from '../presets-context.tsx';
 import { defaultDeviceName, thisDeviceId } from './device-identity.ts';
 
@@ -12,7 +12,7 @@ import { defaultDeviceName, thisDeviceId } from './device-identity.ts';
  * made the map at once and the other's won) is written again.
  */
 export function createActorRecorder(items: Accessor<PresetItem[]>): void {
-  const { workspace, readOnly } = useWorkspace();
+  const { workspace, readOnly } = useWorkspaceDoc();
   const deviceId = thisDeviceId();
   const name = defaultDeviceName(deviceId);
   const mine = new Set<string>();

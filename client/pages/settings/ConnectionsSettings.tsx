@@ -1,6 +1,6 @@
 import { createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useDeviceSettings } from '../../repo/device-settings-context.tsx';
 import { createOllamaClient, type Diagnosis } from '../../ollama/client.ts';
 import { DiagnosisMessage } from '../../ollama/DiagnosisMessage.tsx';
 import { InstalledModels } from '../../ollama/InstalledModels.tsx';
@@ -21,7 +21,7 @@ type Status =
  */
 export function ConnectionsSettings() {
   const { t } = useI18n();
-  const { device } = useWorkspace();
+  const device = useDeviceSettings();
   const pulls = usePulls();
   const [field, setField] = createSignal(device.settings.ollamaEndpoint);
   const [saved, setSaved] = createSignal(false);

@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../../workspace/workspace-doc-context.tsx';
 import { purge, restoreFromTrash } from '../../../shared/schema/index.ts';
 import { usePresets } from '../../models/presets-context.tsx';
 import { ConversationTrash } from '../../chat/ConversationTrash.tsx';
@@ -11,7 +11,7 @@ import { BackupPanel } from '../../data/BackupPanel.tsx';
 
 export function DataSettings() {
   const { t } = useI18n();
-  const { workspace } = useWorkspace();
+  const { workspace } = useWorkspaceDoc();
   const presets = usePresets();
   const trashedConversations = createConversationIndex(workspace, 'trash');
   return (

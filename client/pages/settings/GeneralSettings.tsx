@@ -1,6 +1,6 @@
 import { createSignal, For, Show } from 'solid-js';
 import { LOCALES, useI18n, type Locale } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useWorkspaceDoc } from '../../workspace/workspace-doc-context.tsx';
 import { immutable, storedString } from '../../../shared/schema/stored-string.ts';
 import { promptVariableToken } from '../../../shared/chat/prompt-variables.ts';
 
@@ -8,7 +8,7 @@ const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', fr: 'Français' 
 
 export function GeneralSettings() {
   const { t, chosen, setLocale } = useI18n();
-  const { workspace } = useWorkspace();
+  const { workspace } = useWorkspaceDoc();
   const [saved, setSaved] = createSignal(false);
   const userName = () => storedString(workspace()?.doc.settings.userName ?? '');
   return (

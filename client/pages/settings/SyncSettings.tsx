@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createSignal, Show } from 'solid-js';
 import { useI18n } from '../../i18n/context.tsx';
-import { useWorkspace } from '../../repo/workspace-context.tsx';
+import { useDeviceSettings } from '../../repo/device-settings-context.tsx';
+import { useSync } from '../../sync/sync-context.tsx';
 import { makePairingLink } from '../../sync/pairing-link.ts';
 import type { SyncStatus } from '../../sync/sync-status.ts';
 import { deviceWorkspaceKey } from '../../sync/workspace-key.ts';
@@ -13,7 +14,9 @@ const isExplained = (s: SyncStatus): s is ExplainedStatus => EXPLAINED.includes(
 
 export function SyncSettings() {
   const { t, locale } = useI18n();
-  const { device, syncStatus, sync } = useWorkspace();
+  const device = useDeviceSettings();
+  const sync = useSync();
+  const { status: syncStatus } = sync;
   const [copied, setCopied] = createSignal(false);
   // Kept here: the form that produced it is replaced by the paired view as soon as pairing starts.
   const [result, setResult] = createSignal<{ text: string; ok: boolean } | null>(null);

@@ -1,7 +1,7 @@
-import type { ModelInfo } from '../chat/model-catalog.ts';
-import type { OpenAIConnectionsStore } from './connections.ts';
+import type { ModelInfo } from './model-catalog.ts';
+import type { OpenAIConnectionsStore } from '../openai/connections.ts';
 
-/** What the chat knows about `openai:<connectionId>:<model>` (see client/chat/model-catalog.ts). */
+/** What the chat knows about `openai:<connectionId>:<model>` (see model-catalog.ts). */
 export function openAIModelInfo(store: OpenAIConnectionsStore, ref: string, connectionId: string, model: string): ModelInfo {
   return {
     ref,
