@@ -1,6 +1,7 @@
 /**
  * Test data: presets and conversations written the way the app writes them (one change per
- * user message, answers streamed in several splices and then settled), generated once per
+ * user message, answers written whole at a few checkpoints while they stream, as
+ * client/chat/stream-writer.ts does, and then settled), generated once per
  * run into a template folder in NodeFSStorageAdapter's layout, then copied into relay
  * storage folders (ours: an account's documents folder; the reference relay: its data folder).
  *
@@ -23,8 +24,7 @@ import {
   type WorkspaceDoc,
 } from '../../shared/schema/index.ts';
 import { addTurn } from '../../shared/chat/branch.ts';
-import { answerPlaceholder, finishAnswer, userMessage } from '../../shared/chat/messages.ts';
-import { storedString } from '../../shared/schema/stored-string.ts';
+import { answerPlaceholder, finishAnswer, userMessage, writeAnswerText } from '../../shared/chat/messages.ts';
 
 /** Mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {
@@ -84,9 +84,9 @@ export function writeTurns(
   doc: Doc<ConversationDoc>,
   rand: () => number,
   turns: number,
-  opts: { codeEvery?: number; splicesPerAnswer?: number; startAt?: number } = {},
+  opts: { codeEvery?: number; checkpointsPerAnswer?: number; startAt?: number } = {},
 ): Doc<ConversationDoc> {
-  const splices = opts.splicesPerAnswer ?? 4;
+  const checkpoints = opts.checkpointsPerAnswer ?? 4;
   let t = opts.startAt ?? 1_700_000_000_000;
   let messageNo = Object.keys(doc.messages).length;
   for (let i = 0; i < turns; i++) {
@@ -106,13 +106,12 @@ export function writeTurns(
         [answerPlaceholder({ id: answerId, parentId: userId, model, writer: 'bench', now: t })],
       );
     });
-    const size = Math.ceil(answerText.length / splices);
-    for (let s = 0; s < splices; s++) {
-      const piece = answerText.slice(s * size, (s + 1) * size);
-      if (!piece) continue;
+    // each checkpoint holds the whole text so far (the last one is the finished answer)
+    for (let s = 1; s <= checkpoints; s++) {
+      const soFar = answerText.slice(0, Math.ceil((answerText.length * s) / checkpoints));
       doc = A.change(doc, (d) => {
         const m = d.messages[answerId];
-        if (m) A.splice(d, ['messages', answerId, 'content'], storedString(m.content).length, 0, piece);
+        if (m) writeAnswerText(m, { content: soFar });
       });
     }
     t += 5_000;
@@ -175,7 +174,8 @@ async function store<T>(storage: NodeFSStorageAdapter, doc: Doc<T>): Promise<Aut
 /** Builds (or reuses, when `dir` already holds one for the same spec) a template folder. */
 export async function buildTemplate(dir: string, spec: TemplateSpec, log: (line: string) => void): Promise<Template> {
   const manifestPath = path.join(dir, 'manifest.json');
-  const specKey = JSON.stringify(spec);
+  // the answers' form is part of the key: a template written the older way is built again
+  const specKey = JSON.stringify({ ...spec, answers: 'checkpoints' });
   if (existsSync(manifestPath)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Template & { spec: string };
     if (m.spec === specKey) return { dir, presets: m.presets, conversations: m.conversations, long: m.long };
@@ -239,7 +239,7 @@ export async function buildTemplate(dir: string, spec: TemplateSpec, log: (line:
     const title = `Bench long conversation (${spec.longMessages} messages)`;
     const doc = writeTurns(conversation(id, title, 'llama3.2', 1_690_000_000_000), rand, Math.ceil(spec.longMessages / 2), {
       codeEvery: 10,
-      splicesPerAnswer: 2,
+      checkpointsPerAnswer: 2,
       startAt: 1_690_000_000_000,
     });
     long = { kind: 'conversation', id, url: await store(storage, doc), title, model: 'llama3.2', messages: spec.longMessages };
