@@ -20,7 +20,9 @@ export function userMessage(f: {
     parentId: f.parentId,
     childrenIds: [],
     role: 'user',
-    content: f.content,
+    // one value: a sent message is never edited in place (an edit sends a sibling), and text
+    // would cost one operation per character to every load of the conversation
+    content: immutable(f.content),
     model: null,
     thinking: '',
     images: [...(f.images ?? [])],

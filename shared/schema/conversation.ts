@@ -17,9 +17,9 @@ export type ChatMessage = {
   childrenIds: string[];
   role: ChatRole;
   /**
-   * User messages: collaborative text. Answers: one value (ImmutableString) written at sparse
-   * checkpoints while streaming (schema 2); answers written before are text. Read with
-   * `storedString` (or from a UI store, where it is a plain string).
+   * One value (ImmutableString): a user message as sent, an answer at sparse checkpoints while
+   * it streams (schema 2). Messages written before are text. Read with `storedString` (or from a
+   * UI store, where it is a plain string).
    */
   content: StoredString;
   /** model reference that produced (or was asked for) this answer */
