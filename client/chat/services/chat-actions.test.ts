@@ -254,4 +254,24 @@ describe('chat actions', () => {
     expect(chat.workspace.doc().conversations[conv.id]!.updatedAt).toBeGreaterThanOrEqual(updated);
     expect(storedString(chat.workspace.doc().conversations[conv.id]!.model)).toBe('ollama:beta');
   });
+
+  it('with model titles on, a finished first answer gets its title in the conversation and the index; a failed one keeps the derived title', async () => {
+    chat = makeTestChat(fake.url, { autoTitle: true });
+    fake.scriptChat({ content: 'Paris.' });
+    fake.scriptChat({ content: '{ "title": "🗼 Capital of France" }' });
+    expect(chat.actions.send('new', input('Capital of France?'))).toBe('sent');
+    chat.tasks.run();
+    const conv = await chat.conversation(chat.opened[0]!);
+    await chat.runner.settled();
+    expect(conv.handle.doc()).toMatchObject({ title: '🗼 Capital of France', titleSource: 'model' });
+    expect(storedString(chat.workspace.doc().conversations[conv.id]!.title)).toBe('🗼 Capital of France');
+
+    fake.scriptChat({ errorBefore: { status: 500, error: 'model crashed' } });
+    expect(chat.actions.send('new', input('Will this fail?'))).toBe('sent');
+    chat.tasks.run();
+    const failed = await chat.conversation(chat.opened[1]!);
+    await chat.runner.settled();
+    expect(failed.handle.doc()).toMatchObject({ title: 'Will this fail?', titleSource: 'message' });
+    expect(chatRequests()).toHaveLength(3);
+  });
 });
