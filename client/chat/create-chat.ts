@@ -1,28 +1,19 @@
 import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
-import { isValidAutomergeUrl, parseAutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
+import { isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
 import {
-  addConversationEntry,
   DEFAULT_WORKSPACE_SETTINGS,
   entryState,
-  initialConversation,
-  markKept,
   newId,
-  setEntryModel,
   setEntryTitle,
   type ConversationDoc,
   type ConversationEntry,
   type Plain,
   type WorkspaceSettings,
 } from '../../shared/schema/index.ts';
-import { addEditedTurn, addRegeneration, addTurn, inOtherColumn, selectBranch } from '../../shared/chat/branch.ts';
-import { answerPlaceholder, markInterrupted, restartAnswer, userMessage, writeAnswerText } from '../../shared/chat/messages.ts';
-import { liveOverStored } from './live-stream/codec.ts';
 import { documentsSettings } from '../../shared/rag/settings.ts';
-import { usableStandIn } from '../../shared/chat/tree.ts';
-import { cleanProposedTitle, deriveTitle, titleRequestMessages } from '../../shared/chat/title.ts';
 import { useWorkspace } from '../repo/workspace-context.tsx';
-import { immutable, storedString } from '../../shared/schema/stored-string.ts';
+import { storedString } from '../../shared/schema/stored-string.ts';
 import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
@@ -30,7 +21,6 @@ import { createOllamaClient } from '../ollama/client.ts';
 import { chatClientFor } from '../openai/chat-client.ts';
 import { useGenerations, type Generations } from './generations.tsx';
 import { createModelCatalog, type ModelCatalog } from './model-catalog.ts';
-import { runAnswer, type AnswerOutcome } from './run-answer.ts';
 import { storeImage, type PreparedImage } from './images.ts';
 import { loadLastModels, saveLastModels } from './drafts.ts';
 import { clampModels } from './limits.ts';
@@ -38,24 +28,28 @@ import { usePresets } from '../models/presets-context.tsx';
 import { createAnswerHooks } from '../tools/answer-hooks.ts';
 import { loadView, type SavedView } from './view-cache.ts';
 import { loadRenderer } from './markdown/lazy.ts';
-import { addMerged, mergeable, mergedOffBranch } from '../../shared/chat/merge.ts';
-import type { MessageFile } from '../../shared/schema/conversation.ts';
 import type { PreparedFile } from './attachments/prepare-file.ts';
+import { makeChatActions, type SendResult } from './services/chat-actions.ts';
+import { makeAnswerStarter, type OpenConversation } from './services/start-answers.ts';
+import { makeEntryBook } from './services/entry-book.ts';
+import { makeFlushSoon } from './services/flush-soon.ts';
+import { answerModel } from './services/answer-model.ts';
+import { chatToolsOf, offInChat } from './services/chat-tools.ts';
 
 /** Resolves once what was just rendered has been painted. */
 const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
 /*
- * The chat's state and actions for the conversation in the address bar (or a new one): which
- * models answer the next message, sending, regenerating, retrying, continuing, editing,
- * branch selection and stopping. Answers run in the Generations registry, independent of the
- * UI; every change goes to the conversation document (and the workspace index).
+ * The chat's state for the conversation in the address bar (or a new one), as Solid signals:
+ * which models answer the next message, its tools, what is running here, the saved view shown
+ * while the document opens. A thin reactive shell: the actions (send, regenerate, retry,
+ * continue, edit, merge, branch selection, stop), answer starting, titles, the index entry and
+ * flush scheduling are plain services (services/), wired here to the workspace and the page.
+ * Answers run in the Generations registry, independent of the UI.
  */
 
 export type ChatStatus = 'new' | 'opening' | 'open' | 'missing';
-/** 'disabled': a preset of the next turn is disabled (it is kept, but answers nowhere) */
-export type SendResult = 'sent' | 'no-model' | 'not-ready' | 'empty' | 'busy' | 'disabled';
-
+export type { SendResult };
 
 export interface Chat {
   id: Accessor<string | undefined>;
@@ -179,17 +173,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
       setToolChoice({});
     }),
   );
-  const chatTools = createMemo(() => {
-    const out: Array<{ id: string; on: boolean }> = [];
-    for (const p of chosenPresets()) {
-      for (const id of [...Object.keys(p.toolIds), ...Object.keys(p.filterIds)]) {
-        if (out.some((x) => x.id === id)) continue;
-        out.push({ id, on: toolChoice()[id] ?? !p.chatOff?.[id] });
-      }
-    }
-    return out;
-  });
-  const offInChat = () => new Set(chatTools().filter((x) => !x.on).map((x) => x.id));
+  const chatTools = createMemo(() => chatToolsOf(chosenPresets(), toolChoice()));
   const disabledModels = createMemo(() =>
     models().filter((ref) => ref.startsWith('preset:') && presets.byId(ref.slice('preset:'.length))?.doc()?.disabled === true),
   );
@@ -206,262 +190,96 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     return generations.runningIds().filter((id) => d.messages[id]?.status === 'streaming');
   });
 
-  // The conversation this opening of it already marked as kept (see markKept): once per opening
-  // with a change made here, not per message, so the workspace does not grow.
-  let keptIn: string | undefined;
-  const firstEditIn = (id: string): boolean => {
-    if (keptIn === id) return false;
-    keptIn = id;
-    return true;
-  };
+  const entries = makeEntryBook({ workspace, now: Date.now });
+  const ollama = () => createOllamaClient(device.settings.ollamaEndpoint);
+  const presetOf = (ref: string | null) => (ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined);
 
-  /** `kept`: this change is the opening's first edit of the conversation (see firstEditIn) */
-  const touchEntry = (id: string, model: string | undefined, kept = false) => {
-    const now = Date.now();
-    workspace()?.change((d) => {
-      const e = d.conversations[id];
-      if (!e) return;
-      e.updatedAt = now;
-      if (model) setEntryModel(e, model);
-      if (kept) markKept(e);
-    });
-  };
-  /** for edits that do not touch the entry otherwise (a regenerated or retried answer) */
-  const markEdited = (id: string) => {
-    if (firstEditIn(id)) workspace()?.change((d) => markKept(d.conversations[id]));
-  };
-
-  /** Ask the model for a title after the first answer, when the workspace wants it and the person did not type one. */
-  const proposeTitle = async (handle: DocHandle<ConversationDoc>, convId: string, answerId: string) => {
-    if (!settings().autoTitle) return;
-    const d = handle.doc();
-    const answer = d.messages[answerId];
-    const user = answer?.parentId ? d.messages[answer.parentId] : undefined;
-    if (!answer || !user || user.parentId !== null || d.titleSource === 'user' || d.titleSource === 'model') return;
-    const info = catalog.info(answer.model);
-    if (!info?.ollamaModel) return;
-    try {
-      const client = chatClientFor(openai, answer.model, info.target, createOllamaClient(device.settings.ollamaEndpoint));
-      const res = await client.chatOnce({ model: info.ollamaModel, messages: titleRequestMessages(storedString(user.content), storedString(answer.content)) });
-      const title = cleanProposedTitle(res.message?.content ?? '');
-      if (!title) return;
-      let applied = false;
-      handle.change((x) => {
-        if (x.titleSource === 'user') return;
-        x.title = title;
-        x.titleSource = 'model';
-        applied = true;
-      });
-      if (applied) {
+  const startAnswers = makeAnswerStarter({
+    repo,
+    runner: generations,
+    modelFor: (ref, handle, answerId, merging) =>
+      answerModel(
+        {
+          info: (r) => catalog.info(r),
+          preset: presetOf,
+          ollama,
+          clientFor: (r, target, client) => chatClientFor(openai, r, target, client),
+          hooks: ({ preset, client, handle: h, answerId: id }) =>
+            createAnswerHooks({ repo, client, preset, workspace: workspace()?.doc, knownModels: ollamaModels.models(), handle: h, answerId: id, off: offInChat(chatTools()) }),
+        },
+        ref,
+        handle,
+        answerId,
+        merging,
+      ),
+    settings: () => ({
+      ownThread: settings().ownThread,
+      ragTemplate: documentsSettings(workspace()?.doc.settings).template,
+      variables: { userName: storedString(settings().userName ?? ''), language: locale() },
+    }),
+    entries,
+    title: (convId) => ({
+      enabled: () => settings().autoTitle,
+      async ask(ref, messages) {
+        const info = catalog.info(ref);
+        if (!info?.ollamaModel) return null;
+        const res = await chatClientFor(openai, ref, info.target, ollama()).chatOnce({ model: info.ollamaModel, messages });
+        return res.message?.content ?? '';
+      },
+      onTitle: (title) =>
         workspace()?.change((w) => {
           const e = w.conversations[convId];
           if (e) setEntryTitle(e, title);
-        });
-      }
-    } catch {
-      // a proposed title is a nicety: the derived one stays
-    }
-  };
+        }),
+    }),
+    onSaveError: saves.report,
+    nextTask: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  });
 
-  const startAnswers = (handle: DocHandle<ConversationDoc>, convId: string, ids: string[], continuing: boolean) => {
-    const client = createOllamaClient(device.settings.ollamaEndpoint);
-    for (const id of ids) {
-      const ref = handle.doc().messages[id]?.model ?? null;
-      const info = catalog.info(ref);
-      const preset = ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined;
-      // a merge only combines the answers: no retrieval, tools or filters of its own
-      const merging = handle.doc().messages[id]?.mergeOf !== undefined;
-      const hooks = preset && !merging
-        ? createAnswerHooks({ repo, client, preset, workspace: workspace()?.doc, knownModels: ollamaModels.models(), handle, answerId: id, off: offInChat() })
-        : undefined;
-      void generations.start(id, async (ctl) => {
-        // Marked running at once (no "interrupted" flash), but the request is built and sent in
-        // a task of its own: sending a message also creates, stores and navigates, and all of
-        // it in one task is a long one.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        const outcome: AnswerOutcome = await runAnswer(
-          {
-            repo,
-            handle,
-            answerId: id,
-            client: chatClientFor(openai, ref, info?.target, client),
-            target: info?.target ?? null,
-            ollamaModel: info?.ollamaModel || info?.name || ref || '',
-            ownThread: settings().ownThread,
-            vision: info?.vision === true,
-            ragTemplate: documentsSettings(workspace()?.doc.settings).template,
-            continuing,
-            variables: { userName: storedString(settings().userName ?? ''), language: locale() },
-            hooks,
-            onSaveError: saves.report,
-          },
-          ctl,
-        );
-        touchEntry(convId, ref ?? undefined);
-        if (outcome === 'done') await proposeTitle(handle, convId, id);
-      }, handle.documentId);
-    }
-  };
+  const actions = makeChatActions({
+    repo,
+    workspace,
+    entries,
+    flushSoon: makeFlushSoon({
+      flush: (ids) => repo.flush(ids),
+      alongWith: () => {
+        const ws = workspace();
+        return ws ? [ws.handle.documentId] : [];
+      },
+      nextTask: (fn) => setTimeout(fn, 0),
+      onError: saves.report,
+    }),
+    startAnswers,
+    runner: generations,
+    newId,
+    now: Date.now,
+    storeImage: (image) => storeImage(repo, image),
+    rememberModels: saveLastModels,
+    nextTask: (fn) => setTimeout(fn, 0),
+    opened: (id) => navigate(`/chat/${id}`),
+  });
 
-  const writable = () => {
+  /** the conversation as it can be written now, or null (opening, missing, read-only) */
+  const writable = (): OpenConversation | null => {
     const s = store();
     const id = conversationId();
     return s && id && !opened.readOnly() ? { handle: s.handle, id } : null;
   };
-
-  /**
-   * What the person typed goes to storage at once (not after the save debounce): it must never
-   * be lost. "At once" is the next task: encoding and storing is then not part of the task that
-   * creates the conversation and renders it (a page closing before it is covered by the repo's
-   * journal, client/repo/journaled-storage.ts).
-   */
-  const persist = (handle: DocHandle<ConversationDoc>) => {
-    const ids = [handle.documentId];
-    const ws = workspace();
-    if (ws) ids.push(ws.handle.documentId);
-    setTimeout(() => void repo.flush(ids).catch(saves.report), 0);
+  /** runs `act` on the writable conversation; nothing when there is none */
+  const onWritable = (act: (conv: OpenConversation) => void) => {
+    const w = writable();
+    if (w) act(w);
   };
 
-  const makeAnswers = (parentId: string, refs: string[], now: number) =>
-    refs.map((model) => answerPlaceholder({ id: newId(), parentId, model, writer: generations.writerId, now }));
-
-  /** attached files as stored: the text one Automerge value (not per-character text) */
-  const storedFiles = (files: readonly PreparedFile[]): MessageFile[] =>
-    files.map((f) => ({ name: f.name, type: f.type, size: f.size, text: immutable(f.text) }));
-
-  const send = (text: string, images: readonly PreparedImage[], files: readonly PreparedFile[] = []): SendResult => {
-    const refs = models();
-    if (refs.length === 0) return 'no-model';
-    if (text.trim() === '' && images.length === 0 && files.length === 0) return 'empty';
-    if (disabledModels().length > 0) return 'disabled';
-    if (runningHere().length > 0) return 'busy';
-    const now = Date.now();
-    const imageUrls = images.map((img) => storeImage(repo, img));
-    saveLastModels(refs);
-
-    if (status() === 'new') {
-      const ws = workspace();
-      if (!ws) return 'not-ready';
-      const id = newId();
-      const user = userMessage({ id: newId(), parentId: null, content: text, images: imageUrls, models: refs, now });
-      if (files.length > 0) user.files = storedFiles(files);
-      const answers = makeAnswers(user.id, refs, now);
-      const title = deriveTitle(text.trim() === '' ? (files[0]?.name ?? '') : text);
-      const init = initialConversation(id, title, refs, now);
-      addTurn(init, user, answers);
-      init.titleSource = 'message';
-      const handle = repo.create<ConversationDoc>(init);
-      ws.change((d) => addConversationEntry(d, id, { url: handle.url, title, model: refs.at(-1) ?? '' }, now));
-      persist(handle);
-      // The new page renders in the next task: with thousands of conversations, creating the
-      // document and the index entry (a change to a big workspace) and then rendering the page
-      // made one task of 60–100 ms.
-      setTimeout(() => {
-        navigate(`/chat/${id}`);
-        startAnswers(handle, id, answers.map((a) => a.id), false);
-      }, 0);
-      return 'sent';
-    }
-
-    const w = writable();
-    const d = doc();
-    if (!w || !d) return 'not-ready';
-    // a failed answer of a turn several models answered is not continued from: another model's that succeeded is
-    const parentId = d.currentId === null ? null : usableStandIn(d.messages, d.currentId);
-    const user = userMessage({ id: newId(), parentId, content: text, images: imageUrls, models: refs, now });
-    if (files.length > 0) user.files = storedFiles(files);
-    const answers = makeAnswers(user.id, refs, now);
-    // a conversation whose first message failed to get an answer may still lack a title
-    // (counted on the plain document: on the change's proxy, one wasm call per message)
-    const first = Object.keys(w.handle.doc().messages).length === 0;
-    w.handle.change((x) => {
-      addTurn(x, user, answers);
-      if (first && !x.title) x.title = deriveTitle(text);
+  const send = (text: string, images: readonly PreparedImage[], files: readonly PreparedFile[] = []): SendResult =>
+    actions.send(status() === 'new' ? 'new' : writable(), {
+      text,
+      images,
+      files,
+      models: models(),
+      disabled: disabledModels().length > 0,
+      busy: runningHere().length > 0,
     });
-    touchEntry(w.id, refs.at(-1), firstEditIn(w.id));
-    persist(w.handle);
-    startAnswers(w.handle, w.id, answers.map((a) => a.id), false);
-    return 'sent';
-  };
-
-  const regenerate = (answerId: string) => {
-    const w = writable();
-    const old = doc()?.messages[answerId];
-    if (!w || !old || old.parentId === null || old.model === null) return;
-    if (generations.isRunning(answerId)) generations.stop(answerId);
-    const [answer] = makeAnswers(old.parentId, [old.model], Date.now());
-    // a merged answer is merged again, from the same answers
-    if (old.mergeOf) answer!.mergeOf = [...old.mergeOf];
-    w.handle.change((x) => {
-      markInterrupted(x.messages[answerId], Date.now());
-      if (answer!.mergeOf) addMerged(x, answer!);
-      else addRegeneration(x, answer!);
-    });
-    markEdited(w.id);
-    startAnswers(w.handle, w.id, [answer!.id], false);
-  };
-
-  const rerun = (answerId: string, keepText: boolean) => {
-    const w = writable();
-    const m = doc()?.messages[answerId];
-    if (!w || !m || m.role !== 'assistant' || generations.isRunning(answerId)) return;
-    w.handle.change((x) => {
-      restartAnswer(x.messages[answerId], { writer: generations.writerId, now: Date.now(), keepText });
-      // another model's column is redone in place: the branch and its later turns stay
-      const stay = m.mergeOf ? mergedOffBranch(x.messages, x.currentId, answerId) : inOtherColumn(x.messages, x.currentId, m.parentId, m.model);
-      if (!stay) selectBranch(x, answerId);
-    });
-    markEdited(w.id);
-    startAnswers(w.handle, w.id, [answerId], keepText);
-  };
-
-  const keepLiveText = (answerId: string) => {
-    const w = writable();
-    const m = doc()?.messages[answerId];
-    const text = m && liveOverStored(generations.liveElsewhere(answerId), m);
-    if (!w || !text) return;
-    // the text only: `updatedAt` is the vanished writer's heartbeat and stays as it was
-    w.handle.change((x) => {
-      const t = x.messages[answerId];
-      if (t?.status === 'streaming') writeAnswerText(t, text);
-    });
-  };
-
-  const edit = (userId: string, text: string) => {
-    const w = writable();
-    const original = doc()?.messages[userId];
-    if (!w || !original || original.role !== 'user') return;
-    const refs = models().length > 0 ? models() : (original.models ?? []);
-    if (refs.length === 0) return;
-    const now = Date.now();
-    const user = userMessage({ id: newId(), parentId: original.parentId, content: text, images: [...original.images], models: refs, now });
-    // the edited message keeps its files (the same stored text)
-    if (original.files && original.files.length > 0) user.files = original.files.map((f) => ({ name: f.name, type: f.type, size: f.size, text: immutable(f.text) }));
-    const answers = makeAnswers(user.id, refs, now);
-    w.handle.change((x) => addEditedTurn(x, userId, user, answers));
-    touchEntry(w.id, refs.at(-1), firstEditIn(w.id));
-    persist(w.handle);
-    startAnswers(w.handle, w.id, answers.map((a) => a.id), false);
-  };
-
-  const merge = (parentId: string, model: string, answerIds: readonly string[]) => {
-    const w = writable();
-    const d = doc();
-    if (!w || !d || !d.messages[parentId]) return;
-    const ids = answerIds.filter((id) => d.messages[id]?.parentId === parentId && mergeable(d.messages[id]));
-    if (ids.length < 2) return;
-    const [answer] = makeAnswers(parentId, [model], Date.now());
-    answer!.mergeOf = ids;
-    w.handle.change((x) => addMerged(x, answer!));
-    touchEntry(w.id, undefined, firstEditIn(w.id));
-    persist(w.handle);
-    startAnswers(w.handle, w.id, [answer!.id], false);
-  };
-
-  const select = (messageId: string) => {
-    const w = writable();
-    if (w) w.handle.change((x) => selectBranch(x, messageId));
-  };
 
   return {
     id: conversationId,
@@ -483,16 +301,16 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     setChatTool: (id: string, on: boolean) => setToolChoice((c) => ({ ...c, [id]: on })),
     runningHere,
     send,
-    regenerate,
-    retry: (id) => rerun(id, false),
-    continueAnswer: (id) => rerun(id, true),
-    keepLiveText,
-    edit,
-    merge,
-    select,
-    stop: (id) => generations.stop(id),
+    regenerate: (id) => onWritable((w) => actions.regenerate(w, id)),
+    retry: (id) => onWritable((w) => actions.rerun(w, id, false)),
+    continueAnswer: (id) => onWritable((w) => actions.rerun(w, id, true)),
+    keepLiveText: (id) => onWritable((w) => actions.keepLiveText(w, id, generations.liveElsewhere(id))),
+    edit: (id, text) => onWritable((w) => actions.edit(w, id, text, models())),
+    merge: (parentId, model, answerIds) => onWritable((w) => actions.merge(w, parentId, model, answerIds)),
+    select: (id) => onWritable((w) => actions.select(w, id)),
+    stop: (id) => actions.stop(id),
     stopAll: () => {
-      for (const id of runningHere()) generations.stop(id);
+      for (const id of runningHere()) actions.stop(id);
     },
   };
 }

@@ -22,6 +22,7 @@ import type { AccountSyncState, DocSyncState, SyncStateStore } from './sync-stat
 import type { LocalChunks, ReceivedChunk } from './local-chunks.ts';
 import { ChunkAssembler, type WholeEntry } from './chunk-assembler.ts';
 import { relayChunkName } from '../../../shared/sync/chunk-key.ts';
+import { chunkFor, compactionDue, planUploads, sameHeads } from './upload-plan.ts';
 
 /** Documents marked for upload (the storage wrapper marks a document each time it saves it). */
 export interface DirtyDocs {
@@ -89,10 +90,6 @@ const RETRY_UPLOAD_MS = 5_000;
 const COMPACT_AFTER = 32;
 
 type PutAnswer = { ok: true; seq: number } | { ok: false; code: NackCode | 'gone'; retryable: boolean; message: string };
-
-function sameHeads(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((h) => b.includes(h));
-}
 
 function isValidAutomerge(bytes: Uint8Array): boolean {
   try {
@@ -364,10 +361,8 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     pumpQueued = true;
     queueMicrotask(() => {
       pumpQueued = false;
-      if (!caughtUp || !keyOk || stopped || Date.now() < pausedUntil) return;
-      for (const id of dirty.unsyncedIds()) {
-        if (uploading.size >= MAX_UPLOADS) break;
-        if (uploading.has(id) || refusedDocs.has(id)) continue;
+      const gate = { caughtUp, keyOk, stopped, pausedUntil, now: Date.now() };
+      for (const id of planUploads(dirty.unsyncedIds(), { uploading, refused: refusedDocs }, gate, MAX_UPLOADS)) {
         uploading.add(id);
         const s = session;
         void upload(s, id)
@@ -408,8 +403,8 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const doc = handle.doc();
     const heads = A.getHeads(doc);
     const d = docState(id);
-    if (d.relayHeads.length && sameHeads(d.relayHeads, heads)) return synced(s, id);
-    const kind: ChunkKind = d.relayHeads.length ? 'change' : 'snapshot';
+    const kind = chunkFor(d.relayHeads, heads);
+    if (kind === 'none') return synced(s, id);
     const plain = kind === 'snapshot' ? A.save(doc) : A.saveSince(doc, d.relayHeads);
     const answer = await put(id, kind, plain);
     if (s !== session) return;
@@ -457,9 +452,8 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   async function maybeCompact(s: number, id: string): Promise<void> {
     const d = acc?.docs.get(id);
     const handle = repo.handles[id as DocumentId] as DocHandle<unknown> | undefined;
-    if (!d || d.chunks.length <= compactAfter || !handle?.isReady() || uploading.has(`compact:${id}`)) return;
-    const heads = A.getHeads(handle.doc());
-    if (!sameHeads(heads, d.relayHeads)) return; // not fully uploaded: the upload comes first
+    if (!d || !handle?.isReady() || uploading.has(`compact:${id}`)) return;
+    if (!compactionDue(d.chunks.length, compactAfter, A.getHeads(handle.doc()), d.relayHeads)) return;
     uploading.add(`compact:${id}`);
     try {
       const covers = d.chunks.slice(0, MAX_COVERS);
