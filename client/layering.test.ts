@@ -32,13 +32,6 @@ const ALLOWED: ReadonlyArray<{ from: string; to: string; reason: string }> = [
     to: 'client/sync/engine/local-chunks.ts',
     reason: 'type only: the bulk IndexedDB write takes the chunks the sync engine received',
   },
-  ...['client/sync/sync-context.tsx', 'client/workspace/workspace-doc-context.tsx', 'client/ollama/known-models-context.tsx', 'client/openai/connections-context.tsx'].map(
-    (to) => ({
-      from: 'client/repo/workspace-context.tsx',
-      to,
-      reason: 'deprecated useWorkspace() shim for client/chat/create-chat.ts; goes when that file reads the narrow contexts',
-    }),
-  ),
 ];
 
 const ORDER = LAYERS.flatMap(({ layer, folders }) => folders.map((folder) => ({ layer, folder })));

@@ -12,7 +12,11 @@ import {
   type WorkspaceSettings,
 } from '../../shared/schema/index.ts';
 import { documentsSettings } from '../../shared/rag/settings.ts';
-import { useWorkspace } from '../repo/workspace-context.tsx';
+import { useRepo } from '../repo/repo-context.tsx';
+import { useDeviceSettings } from '../repo/device-settings-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
+import { useOllamaModels } from '../ollama/known-models-context.tsx';
+import { useOpenAIConnections } from '../openai/connections-context.tsx';
 import { storedString } from '../../shared/schema/stored-string.ts';
 import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { useI18n } from '../i18n/context.tsx';
@@ -97,7 +101,11 @@ export interface Chat {
 }
 
 export function createChat(conversationId: Accessor<string | undefined>): Chat {
-  const { repo, workspace, device, ollamaModels, openai, saves } = useWorkspace();
+  const { repo, saves } = useRepo();
+  const { workspace } = useWorkspaceDoc();
+  const device = useDeviceSettings();
+  const ollamaModels = useOllamaModels();
+  const openai = useOpenAIConnections();
   const { locale } = useI18n();
   const presets = usePresets();
   const navigate = useNavigate();

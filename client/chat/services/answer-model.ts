@@ -3,7 +3,7 @@ import type { ConversationDoc, PresetView } from '../../../shared/schema/index.t
 import type { ChatTarget } from '../../../shared/chat/request.ts';
 import type { OllamaClient } from '../../ollama/client.ts';
 import type { ModelInfo } from '../model-catalog.ts';
-import type { AnswerHooks } from '../run-answer.ts';
+import type { AnswerHooks } from '../../tools/answer-hooks.ts';
 import type { AnswerModel } from './start-answers.ts';
 
 export interface AnswerModelDeps {

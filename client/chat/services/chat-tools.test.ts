@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
 import { initialConversation, initialPreset, type ConversationDoc, type PresetView } from '../../../shared/schema/index.ts';
 import type { OllamaClient } from '../../ollama/client.ts';
-import type { AnswerHooks } from '../run-answer.ts';
+import type { AnswerHooks } from '../../tools/answer-hooks.ts';
 import { chatToolsOf, offInChat, type ToolPreset } from './chat-tools.ts';
 import { answerModel, type AnswerModelDeps } from './answer-model.ts';
 

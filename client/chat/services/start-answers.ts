@@ -4,7 +4,8 @@ import type { ChatTarget } from '../../../shared/chat/request.ts';
 import type { PromptVariableContext } from '../../../shared/chat/prompt-variables.ts';
 import type { OllamaClient } from '../../ollama/client.ts';
 import type { Generations } from '../generations.tsx';
-import { runAnswer, type AnswerHooks, type AnswerOutcome } from '../run-answer.ts';
+import { runAnswer, type AnswerOutcome } from '../run-answer.ts';
+import type { AnswerHooks } from '../../tools/answer-hooks.ts';
 import type { EntryBook } from './entry-book.ts';
 import { proposeTitle, type TitleDeps } from './title.ts';
 
