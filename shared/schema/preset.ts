@@ -157,8 +157,8 @@ export interface FieldPolicy {
   readonly openWebUI: FieldOpenWebUI;
 }
 
-/** Every field of the schema, exactly once (the mapped type makes a missing field a type error). */
-export const PRESET_FIELDS: { readonly [K in PresetField]-?: FieldPolicy } = {
+/** Every field of the schema, exactly once (`satisfies` makes a missing or unknown field a type error). */
+export const PRESET_FIELDS = {
   schema: { store: 'plain', merge: 'keep', clone: 'own', openWebUI: 'not-carried' },
   kind: { store: 'plain', merge: 'keep', clone: 'own', openWebUI: 'not-carried' },
   id: { store: 'plain', merge: 'keep', clone: 'own', openWebUI: 'not-carried' },
@@ -189,10 +189,15 @@ export const PRESET_FIELDS: { readonly [K in PresetField]-?: FieldPolicy } = {
   extra: { store: 'one-value', merge: 'value', clone: 'copy', openWebUI: 'carried' },
   disabled: { store: 'plain', merge: 'value', clone: 'drop', openWebUI: 'carried' },
   fallbackModels: { store: 'one-value-each', merge: 'value', clone: 'copy', openWebUI: 'carried' },
-};
+} as const satisfies { readonly [K in PresetField]-?: FieldPolicy };
+
+/** The collaborative texts (edited by splices at the typed place, merged by character). */
+export type PresetTextField = { [K in PresetField]: (typeof PRESET_FIELDS)[K]['merge'] extends 'text' ? K : never }[PresetField];
 
 /** The schema's field names, in its order. */
 export const PRESET_FIELD_NAMES = Object.keys(PresetSchema.entries) as PresetField[];
+
+export const PRESET_TEXT_FIELDS: readonly PresetTextField[] = PRESET_FIELD_NAMES.filter((k): k is PresetTextField => PRESET_FIELDS[k].merge === 'text');
 
 export type NewPresetFields = {
   id: string;
