@@ -1,6 +1,6 @@
 import { KIND, SCHEMA } from '../schema/kinds.ts';
 import { newId } from '../schema/ids.ts';
-import type { Plain } from '../schema/stored-string.ts';
+import { plainValue, type Plain } from '../schema/stored-string.ts';
 import type { KnowledgeRef, PresetView, PromptSuggestion } from '../schema/preset.ts';
 import { encodePresetExtra } from './extra.ts';
 import type { ImportedPreset } from './types.ts';
@@ -46,8 +46,8 @@ export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): Pre
     knowledge[makeId()] = made ? { name: k.name, type: k.type, url: made, externalId: null } : { name: k.name, type: k.type, url: k.url, externalId: k.externalId };
   });
   return {
-    // plain data: a copy, so the preset shares nothing with the import
-    ...structuredClone(same),
+    // a deep copy (not structuredClone: the item may be a UI store's proxy), sharing nothing with the import
+    ...plainValue(same),
     schema: SCHEMA.preset,
     kind: KIND.preset,
     id: o.id,
