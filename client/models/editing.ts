@@ -2,7 +2,7 @@ import { createSignal } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import * as A from '@automerge/automerge';
 import { updateText } from '@automerge/automerge-repo';
-import type { Plain, PresetDoc } from '../../shared/schema/index.ts';
+import { PRESET_TEXT_FIELDS, type Plain, type PresetDoc, type PresetTextField } from '../../shared/schema/index.ts';
 import { immutable } from '../../shared/schema/stored-string.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
 import { docText, localText, type CollabText } from '../store/collab-text.ts';
@@ -12,7 +12,7 @@ import { recordOwnChange, type UndoStep } from './undo-steps.ts';
 import { createPendingKnowledge, type PendingKnowledge } from '../knowledge/pending.ts';
 
 /** Long texts several devices may write at once: bound to their fields by character (see CollaborativeText). */
-export type TextField = 'description' | 'system';
+export type TextField = PresetTextField;
 export type CollabField = TextField;
 export type EditableKey = Exclude<keyof PresetDoc, 'schema' | 'kind' | 'id' | 'createdAt' | 'updatedAt'>;
 
@@ -55,7 +55,7 @@ export function createDraftEditing(initial: Plain<PresetDoc>): PresetEditing {
 }
 
 /** reverted by character; every other field (and `name`) key by key, as a whole value */
-const COLLAB_FIELDS: ReadonlySet<string> = new Set<CollabField>(['description', 'system']);
+const COLLAB_FIELDS: ReadonlySet<string> = new Set<CollabField>(PRESET_TEXT_FIELDS);
 /** bookkeeping an undo does not restore (it sets it anew) */
 const NOT_UNDONE: ReadonlySet<string> = new Set(['updatedAt']);
 

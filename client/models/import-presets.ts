@@ -1,6 +1,5 @@
 import type { Repo } from '@automerge/automerge-repo';
-import { updateText } from '@automerge/automerge-repo';
-import { addPresetEntry, immutable, newId, storablePreset, type PresetDoc, type PresetView, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { addPresetEntry, newId, replacePresetFields, storablePreset, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import type { ImportedPreset } from '../../shared/openwebui/types.ts';
 import { presetFromImport } from '../../shared/openwebui/codec.ts';
 import { uniqueSlug } from '../../shared/presets/slug.ts';
@@ -46,32 +45,6 @@ function documentsFor(repo: Repo, item: ImportedPreset): Array<string | null> {
   );
 }
 
-/** Overwrites a preset's fields with the imported ones, keeping its identity (id, slug, URL). */
-function replaceFields(d: PresetDoc, fresh: PresetView): void {
-  d.name = immutable(fresh.name);
-  d.baseModel = fresh.baseModel;
-  updateText(d, ['description'], fresh.description);
-  updateText(d, ['system'], fresh.system);
-  d.params = fresh.params;
-  if (fresh.customParams) d.customParams = storablePreset(fresh).customParams;
-  else delete d.customParams;
-  d.suggestions = storablePreset(fresh).suggestions;
-  d.tags = fresh.tags;
-  d.hidden = fresh.hidden;
-  d.vision = fresh.vision;
-  d.capabilities = fresh.capabilities;
-  d.knowledge = fresh.knowledge;
-  d.toolIds = fresh.toolIds;
-  d.filterIds = fresh.filterIds;
-  d.actionIds = fresh.actionIds;
-  if (fresh.chatOff) d.chatOff = fresh.chatOff;
-  else delete d.chatOff;
-  if (fresh.avatar) d.avatar = fresh.avatar;
-  if (fresh.extra) d.extra = fresh.extra;
-  else delete d.extra;
-  d.updatedAt = Date.now();
-}
-
 /**
  * Applies a plan. Parsing and validation happened before (a broken file never gets
  * here), so every write below is of a complete, valid preset.
@@ -97,7 +70,7 @@ export function applyImport(
         continue;
       }
       const fresh = presetFromImport(item, { id: existing.id, avatar: avatarFor(repo, item), now, knowledgeUrls: documentsFor(repo, item) });
-      handle.change((d) => replaceFields(d, fresh));
+      handle.change((d) => replacePresetFields(d, fresh, Date.now()));
       counts.replaced++;
       continue;
     }

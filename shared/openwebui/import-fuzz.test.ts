@@ -208,6 +208,8 @@ const ITEM_KEYS = [
   'slug', 'name', 'baseModel', 'description', 'system', 'params', 'suggestions', 'tags', 'hidden', 'vision', 'capabilities',
   'avatarDataUrl', 'knowledge', 'toolIds', 'filterIds', 'actionIds', 'createdAt', 'updatedAt', 'notes', 'extra',
 ].sort();
+/** present only when the element had them */
+const OPTIONAL_ITEM_KEYS = new Set(['customParams', 'chatOff', 'fallbackModels', 'disabled']);
 const MAX_DATE_MS = 8.64e15;
 const NOTE_CODES = new Set([
   'param-dropped', 'slug-changed', 'avatar-dropped', 'field-ignored', 'suggestion-dropped', 'knowledge-dropped', 'field-kept',
@@ -227,7 +229,8 @@ function problems(item: ImportedPreset): string[] {
     if (!ok) p.push(what);
   };
   check(isPlain(item), 'item is not a plain object');
-  check(JSON.stringify(Object.keys(item).sort()) === JSON.stringify(ITEM_KEYS), `keys ${Object.keys(item).join(',')}`);
+  check(JSON.stringify(Object.keys(item).filter((k) => !OPTIONAL_ITEM_KEYS.has(k)).sort()) === JSON.stringify(ITEM_KEYS), `keys ${Object.keys(item).join(',')}`);
+  check(item.disabled === undefined || item.disabled === true, `disabled ${String(item.disabled)}`);
   check(typeof item.slug === 'string' && item.slug.length > 0 && item.slug.length <= SLUG_MAX_LENGTH && /^[A-Za-z0-9._-]+$/.test(item.slug), `slug ${JSON.stringify(item.slug)}`);
   check(typeof item.name === 'string' && item.name.trim() !== '' && item.name === item.name.trim(), 'name');
   check(typeof item.baseModel === 'string' && item.baseModel !== '' && item.baseModel === item.baseModel.trim(), 'baseModel');

@@ -396,6 +396,11 @@ function readElement(raw: unknown): ElementResult {
     fallbackModels = (list ?? []).map((s) => s.trim()).filter((s) => s !== '' && s !== base.trim());
   }
 
+  // Open WebUI's inactive model: kept, listed as disabled (absent or true = enabled)
+  if (el.is_active !== undefined && el.is_active !== null && typeof el.is_active !== 'boolean') {
+    notes.push({ code: 'field-ignored', field: 'is_active' });
+  }
+
   return {
     ok: true,
     item: {
@@ -418,6 +423,7 @@ function readElement(raw: unknown): ElementResult {
       actionIds,
       ...(chatOff ? { chatOff } : {}),
       ...(fallbackModels.length > 0 ? { fallbackModels } : {}),
+      ...(el.is_active === false ? { disabled: true } : {}),
       createdAt: toMs(el.created_at),
       updatedAt: toMs(el.updated_at),
       notes,

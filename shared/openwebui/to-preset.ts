@@ -1,7 +1,7 @@
 import { KIND, SCHEMA } from '../schema/kinds.ts';
 import { newId } from '../schema/ids.ts';
-import type { Plain } from '../schema/stored-string.ts';
-import type { KnowledgeRef, PresetDoc, PresetView, PromptSuggestion } from '../schema/preset.ts';
+import { plainValue, type Plain } from '../schema/stored-string.ts';
+import type { KnowledgeRef, PresetView, PromptSuggestion } from '../schema/preset.ts';
 import { encodePresetExtra } from './extra.ts';
 import type { ImportedPreset } from './types.ts';
 
@@ -30,46 +30,37 @@ function trueMap(list: readonly string[]): Record<string, true> {
 
 /**
  * A complete preset document from an imported element. Suggestions get orders 1, 2, 3…
- * in the imported order. Missing timestamps become `now`.
+ * in the imported order. Missing timestamps become `now`. The fields an import holds in the
+ * preset's own shape are copied as they are.
  */
 export function presetFromImport(imp: ImportedPreset, o: FromImportOptions): PresetView {
   const makeId = o.makeId ?? newId;
+  const { slug, suggestions: importedSuggestions, tags, avatarDataUrl, knowledge: importedKnowledge, toolIds, filterIds, actionIds, createdAt, updatedAt, notes, extra, ...same } = imp;
   const suggestions: Record<string, Plain<PromptSuggestion>> = {};
-  imp.suggestions.forEach((s, i) => {
+  importedSuggestions.forEach((s, i) => {
     suggestions[makeId()] = { title: s.title, subtitle: s.subtitle, prompt: s.prompt, order: i + 1 };
   });
   const knowledge: Record<string, KnowledgeRef> = {};
-  imp.knowledge.forEach((k, i) => {
+  importedKnowledge.forEach((k, i) => {
     const made = o.knowledgeUrls?.[i] ?? null;
     knowledge[makeId()] = made ? { name: k.name, type: k.type, url: made, externalId: null } : { name: k.name, type: k.type, url: k.url, externalId: k.externalId };
   });
-  const params: PresetDoc['params'] = {};
-  for (const [k, v] of Object.entries(imp.params)) params[k] = Array.isArray(v) ? [...v] : v;
   return {
+    // a deep copy (not structuredClone: the item may be a UI store's proxy), sharing nothing with the import
+    ...plainValue(same),
     schema: SCHEMA.preset,
     kind: KIND.preset,
     id: o.id,
-    slug: o.slug ?? imp.slug,
-    name: imp.name,
-    baseModel: imp.baseModel,
-    description: imp.description,
-    system: imp.system,
-    params,
-    ...(imp.customParams && Object.keys(imp.customParams).length > 0 ? { customParams: { ...imp.customParams } } : {}),
+    slug: o.slug ?? slug,
     suggestions,
-    tags: trueMap(imp.tags),
-    hidden: imp.hidden,
-    vision: imp.vision,
-    capabilities: { ...imp.capabilities },
+    tags: trueMap(tags),
     avatar: o.avatar,
     knowledge,
-    toolIds: trueMap(imp.toolIds),
-    filterIds: trueMap(imp.filterIds),
-    actionIds: trueMap(imp.actionIds),
-    ...(imp.chatOff ? { chatOff: { ...imp.chatOff } } : {}),
-    ...(imp.fallbackModels && imp.fallbackModels.length > 0 ? { fallbackModels: [...imp.fallbackModels] } : {}),
-    createdAt: imp.createdAt ?? o.now,
-    updatedAt: imp.updatedAt ?? o.now,
-    ...(imp.extra ? { extra: encodePresetExtra(imp.extra) } : {}),
+    toolIds: trueMap(toolIds),
+    filterIds: trueMap(filterIds),
+    actionIds: trueMap(actionIds),
+    createdAt: createdAt ?? o.now,
+    updatedAt: updatedAt ?? o.now,
+    ...(extra ? { extra: encodePresetExtra(extra) } : {}),
   };
 }

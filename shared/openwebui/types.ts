@@ -1,4 +1,4 @@
-import type { KnowledgeRef, ParamValue } from '../schema/preset.ts';
+import type { KnowledgeRef, PresetView } from '../schema/preset.ts';
 import type { ParamError } from '../params/catalogue.ts';
 
 /** One suggestion as Open WebUI stores it: `title` is [title, subtitle]. */
@@ -102,33 +102,31 @@ export type SkipReason =
   | { code: 'not-a-preset' }
   | { code: 'missing-base-model' };
 
-/** The fields needed to create (or replace) a preset from an imported element. */
-export interface ImportedPreset {
+/**
+ * Fields an imported element holds in the preset's own shape (shared/schema/preset.ts): copied to
+ * the preset as they are (to-preset.ts), so a field added there needs no line here.
+ */
+type SameAsPreset = Omit<
+  PresetView,
+  'schema' | 'kind' | 'id' | 'slug' | 'slugChanged' | 'avatar' | 'suggestions' | 'tags' | 'knowledge' | 'toolIds' | 'filterIds' | 'actionIds' | 'createdAt' | 'updatedAt' | 'extra'
+>;
+
+/**
+ * The fields needed to create (or replace) a preset from an imported element. Besides the
+ * preset's own (name, baseModel, description, system, params, customParams, hidden, vision,
+ * capabilities, chatOff, disabled, fallbackModels — optional ones absent when the element had none):
+ */
+export interface ImportedPreset extends SameAsPreset {
   slug: string;
-  name: string;
-  baseModel: string;
-  description: string;
-  system: string;
-  params: Record<string, ParamValue>;
-  /** custom parameters (shared/params/custom.ts): key → the value's JSON text; absent = none */
-  customParams?: Record<string, string>;
   /** in display order */
   suggestions: Array<{ title: string; subtitle: string; prompt: string }>;
   tags: string[];
-  hidden: boolean;
-  vision: boolean;
-  /** Open WebUI capabilities other than vision */
-  capabilities: Record<string, boolean>;
   /** a data:image/(png|jpeg|webp|gif) URL or an http(s) URL; null for the default picture */
   avatarDataUrl: string | null;
   knowledge: ImportedKnowledge[];
   toolIds: string[];
   filterIds: string[];
   actionIds: string[];
-  /** tools and filters off when a chat starts (from `meta.defaultFilterIds`); absent when the element did not say */
-  chatOff?: Record<string, true>;
-  /** Atelier's fallback base models (`meta.atelier_fallback_models`), in order; absent = none */
-  fallbackModels?: string[];
   /** ms; null when the element had none */
   createdAt: number | null;
   updatedAt: number | null;

@@ -3,6 +3,7 @@ export * from './ids.ts';
 export * from './stored-string.ts';
 export * from './workspace.ts';
 export * from './preset.ts';
+export * from './preset-write.ts';
 export * from './conversation.ts';
 export * from './blob.ts';
 export * from './knowledge.ts';

@@ -1,4 +1,5 @@
-import { ImmutableString } from '@automerge/automerge';
+import * as v from 'valibot';
+import { ImmutableString, isImmutableString } from '@automerge/automerge';
 
 /*
  * Index strings (a conversation's url, title and model; a preset's or tool's url) are written
@@ -32,3 +33,27 @@ export type Plain<T> = T extends ImmutableString
     : T extends object
       ? { [K in keyof T]: Plain<T[K]> }
       : T;
+
+/** valibot: a plain string or an ImmutableString (or the `{ val }` object a structured clone makes of one). */
+export const storedStringSchema = v.custom<StoredString>(
+  (x) => typeof x === 'string' || (typeof x === 'object' && x !== null && typeof (x as { val?: unknown }).val === 'string'),
+  'expected a string',
+);
+
+/**
+ * A deep copy of a value read from a document, every ImmutableString as a plain string (the
+ * shape UI stores and imported presets hold). Used to compare a live value with a new one.
+ */
+export function plainValue<T>(value: T): Plain<T> {
+  return copyPlain(value) as Plain<T>;
+}
+
+function copyPlain(x: unknown): unknown {
+  if (typeof x !== 'object' || x === null) return x;
+  if (isImmutableString(x)) return x.val;
+  if (Array.isArray(x)) return x.map(copyPlain);
+  if (x instanceof Uint8Array) return x.slice();
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(x)) out[k] = copyPlain(val);
+  return out;
+}

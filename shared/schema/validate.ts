@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { KIND, SCHEMA, type DocKind } from './kinds.ts';
 import type { WorkspaceDoc } from './workspace.ts';
-import type { PresetDoc } from './preset.ts';
+import { PresetSchema, type PresetDoc } from './preset.ts';
 import type { ConversationDoc } from './conversation.ts';
 import type { BlobDoc } from './blob.ts';
 import type { KnowledgeDoc } from './knowledge.ts';
@@ -14,7 +14,6 @@ import type { ToolDoc } from './tool.ts';
  */
 
 const nullableNumber = v.nullable(v.number());
-const trueMap = v.record(v.string(), v.literal(true));
 /** a plain string, or an Automerge ImmutableString (an object holding it as `val`) */
 const storedString = v.union([v.string(), v.looseObject({ val: v.string() })]);
 
@@ -56,45 +55,6 @@ const workspaceSchema = v.looseObject({
   settings: v.looseObject({ maxModels: v.number(), ownThread: v.boolean(), autoTitle: v.boolean(), groupByTag: v.optional(v.boolean()) }),
   // optional (added after schema 1): the workspace's tools, filters and actions
   tools: v.optional(v.record(v.string(), presetEntry)),
-});
-
-const paramValue = v.union([v.number(), v.boolean(), v.string(), v.array(v.string())]);
-
-const presetSchema = v.looseObject({
-  schema: v.number(),
-  kind: v.literal(KIND.preset),
-  id: v.string(),
-  slug: v.string(),
-  name: storedString,
-  baseModel: v.string(),
-  description: v.string(),
-  system: v.string(),
-  params: v.record(v.string(), paramValue),
-  customParams: v.optional(v.record(v.string(), storedString)),
-  suggestions: v.record(
-    v.string(),
-    v.looseObject({ title: storedString, subtitle: v.string(), prompt: v.string(), order: v.number() }),
-  ),
-  tags: trueMap,
-  hidden: v.boolean(),
-  vision: v.boolean(),
-  capabilities: v.record(v.string(), v.boolean()),
-  avatar: v.nullable(v.string()),
-  knowledge: v.record(
-    v.string(),
-    v.looseObject({ name: v.string(), type: v.string(), url: v.nullable(v.string()), externalId: v.nullable(v.string()) }),
-  ),
-  toolIds: trueMap,
-  filterIds: trueMap,
-  actionIds: trueMap,
-  chatOff: v.optional(trueMap),
-  createdAt: v.number(),
-  updatedAt: v.number(),
-  slugChanged: v.optional(v.nullable(v.looseObject({ from: storedString, to: storedString }))),
-  // optional: a disabled preset is kept but cannot be chosen in the chat (absent = enabled)
-  disabled: v.optional(v.boolean()),
-  // optional: base models tried in order when the base model is not on this device
-  fallbackModels: v.optional(v.array(storedString)),
 });
 
 const messageSchema = v.looseObject({
@@ -172,7 +132,7 @@ interface DocTypes {
 
 const schemas: Record<DocKind, v.GenericSchema> = {
   [KIND.workspace]: workspaceSchema,
-  [KIND.preset]: presetSchema,
+  [KIND.preset]: PresetSchema,
   [KIND.conversation]: conversationSchema,
   [KIND.blob]: blobSchema,
   [KIND.knowledge]: knowledgeSchema,

@@ -1,5 +1,5 @@
 import { updateText } from '@automerge/automerge-repo';
-import { storableField, type Plain, type PresetDoc } from '../../../shared/schema/index.ts';
+import { PRESET_TEXT_FIELDS, storableField, type Plain, type PresetDoc } from '../../../shared/schema/index.ts';
 import { plainCopy } from '../../store/plain-copy.ts';
 
 /** What "Restore" writes back: the system prompt, or every field a person edits. */
@@ -7,7 +7,7 @@ export type RestoreScope = 'system' | 'all';
 
 /** Fields a restore never writes: identity, bookkeeping, and what Atelier itself maintains. */
 const KEPT: ReadonlySet<string> = new Set(['schema', 'kind', 'id', 'slug', 'createdAt', 'updatedAt', 'slugChanged', 'extra']);
-const TEXTS: ReadonlySet<string> = new Set(['system', 'description']);
+const TEXTS: ReadonlySet<string> = new Set(PRESET_TEXT_FIELDS);
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => (a === undefined || b === undefined ? a === b : JSON.stringify(a) === JSON.stringify(b));
