@@ -1,8 +1,8 @@
 import { Repo, type PeerId } from '@automerge/automerge-repo';
-import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { newId } from '../../shared/schema/ids.ts';
 import { JournaledStorage } from './journaled-storage.ts';
+import { IndexedDBStorage } from './indexeddb-storage.ts';
 import { mergeLateLoads } from './merge-late-loads.ts';
 import { createStoredDocuments, type StoredDocuments } from './stored-documents.ts';
 import { createSyncLedger, type SyncLedger } from '../sync/sync-ledger.ts';
@@ -49,7 +49,8 @@ function localStorageOrUndefined(): Storage | undefined {
 export function makeRepo(saves: SaveFailures): DeviceRepo {
   const local = localStorageOrUndefined();
   const ledger = createSyncLedger(local);
-  const storage = new JournaledStorage(new IndexedDBStorageAdapter(DATABASE), local, (id) => ledger.markUnsynced(id), {
+  const database = new IndexedDBStorage(DATABASE);
+  const storage = new JournaledStorage(database, local, (id) => ledger.markUnsynced(id), {
     written: (id) => saves.saved(id),
     failed: (id, err) => saves.failed(id, err),
   });
@@ -63,7 +64,7 @@ export function makeRepo(saves: SaveFailures): DeviceRepo {
   mergeLateLoads(repo);
   return {
     repo,
-    documents: createStoredDocuments(DATABASE),
+    documents: createStoredDocuments(database),
     ledger,
     saveBeforeUnload: () => {
       // flush() hands every unsaved change to storage.save() synchronously (before its first
