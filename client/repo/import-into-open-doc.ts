@@ -8,9 +8,10 @@
  * handle before that load ends. Changes loaded into the handle meanwhile turn it ready (a second
  * `find()` returns it at once and may change it: pairing merges this device's workspace into the
  * account's right then) and are then silently dropped by the late load, with whatever was changed
- * on top (measured: about 1 pairing in 10 lost the device's merge). No upstream issue found;
- * docs/decisions/2026-12-07-automerge-repo-workarounds.md has the text of one, and
- * import-into-open-doc.test.ts a canary that fails once automerge-repo merges instead.
+ * on top (measured: about 1 pairing in 10 lost the device's merge). No upstream issue found
+ * (docs/decisions/2026-12-07-automerge-repo-workarounds.md has the text of one); automerge-repo's
+ * main merges instead since commit 92de1f5a (2.6.0 alphas only). Canary:
+ * automerge-repo-canaries.test.ts, which fails once the pinned version merges.
  * Waiting for the load to end is what the library's own DocSynchronizer does with sync
  * messages that arrive meanwhile (it holds them until ready, requesting or unavailable).
  */
