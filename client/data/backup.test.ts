@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Repo, updateText } from '@automerge/automerge-repo';
+import * as A from '@automerge/automerge';
+import { parseAutomergeUrl, Repo, updateText, type PeerId } from '@automerge/automerge-repo';
+import { SlowStorage } from '../repo/slow-storage.test-helper.ts';
 import { addPresetEntry, storedString, initialBlob, initialPreset, initialWorkspace, newId, type BlobDoc, type PresetDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { makeBackup, restoreBackup } from './backup.ts';
 
@@ -44,6 +46,32 @@ describe('backup and restore', () => {
     const r = await restoreBackup(a, ws, JSON.stringify(file));
     expect(r.ok && r.merged).toBe(3);
     expect(preset.doc().system).toBe('Be kind. Be brief.');
+  });
+
+  it('restoring while a document still loads from storage merges the backup into what storage held', async () => {
+    const a = device();
+    const { ws, preset } = seed(a);
+    // This device stored the preset with a change of its own; its storage is slow to answer.
+    const storage = new SlowStorage();
+    const { documentId } = parseAutomergeUrl(preset.url);
+    const here = A.change(A.clone(preset.doc()), (d) => void (d.name = 'Tutor (this device)'));
+    await storage.save([documentId, 'snapshot', 'here'], A.save(here));
+    preset.change((d) => updateText(d, ['system'], 'Be kind. Be brief.'));
+    const file = await makeBackup(a, ws.url);
+
+    const b = new Repo({ storage, network: [], peerId: 'b' as PeerId, saveDebounceRate: 60_000 });
+    try {
+      const own = b.create<WorkspaceDoc>(initialWorkspace('Phone'));
+      const restoring = restoreBackup(b, own, JSON.stringify(file));
+      await storage.loading;
+      expect((await restoring).ok).toBe(true);
+      storage.release();
+      const restored = await b.find<PresetDoc>(preset.url);
+      await expect.poll(() => restored.doc().system).toBe('Be kind. Be brief.');
+      expect(storedString(restored.doc().name)).toBe('Tutor (this device)');
+    } finally {
+      await b.shutdown();
+    }
   });
 
   it('a damaged file is refused and changes nothing', async () => {

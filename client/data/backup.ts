@@ -4,6 +4,8 @@ import * as Automerge from '@automerge/automerge';
 import { mergeWorkspaceInto, checkDoc, referencedUrls, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { parseBackup, BACKUP_FORMAT, type BackupFile } from '../../shared/backup/format.ts';
 import { bytesToBase64, base64ToBytes } from '../../shared/backup/base64.ts';
+import { importIntoOpenDoc } from '../repo/import-into-open-doc.ts';
+import { flushLoaded } from '../repo/make-repo.ts';
 
 const FIND_TIMEOUT_MS = 3000;
 
@@ -76,13 +78,12 @@ export async function restoreBackup(repo: Repo, currentWorkspace: DocHandle<Work
   let merged = 0;
   for (const l of loaded) {
     const existing = await findLocal<unknown>(repo, l.url);
-    if (existing) {
-      existing.update((doc) => Automerge.merge(doc, Automerge.clone(l.doc)));
-      merged++;
-    } else {
-      repo.import(l.bytes, { docId: parseAutomergeUrl(l.url as AutomergeUrl).documentId });
-      restored++;
-    }
+    const docId = parseAutomergeUrl(l.url as AutomergeUrl).documentId;
+    // a handle still loading from storage takes the backup once loaded (not before: it would be dropped)
+    if (repo.handles[docId]) importIntoOpenDoc(repo, docId, l.bytes);
+    else repo.import(l.bytes, { docId });
+    if (existing) merged++;
+    else restored++;
   }
   let entriesAdded = 0;
   if (currentWorkspace.url !== parsed.file.workspaceUrl && backupWs) {
@@ -91,6 +92,6 @@ export async function restoreBackup(repo: Repo, currentWorkspace: DocHandle<Work
       entriesAdded = mergeWorkspaceInto(d, source);
     });
   }
-  await repo.flush();
+  await flushLoaded(repo);
   return { ok: true, restored, merged, entriesAdded };
 }

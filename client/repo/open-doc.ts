@@ -16,7 +16,7 @@ async function findArriving<T>(repo: Repo, url: AutomergeUrl): Promise<DocHandle
     return await repo.find<T>(url);
   } catch (e) {
     const handle = repo.handles[parseAutomergeUrl(url).documentId] as DocHandle<T> | undefined;
-    if (!handle || handle.state !== 'unavailable') throw e;
+    if (!handle?.isUnavailable()) throw e;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arrived = await Promise.race([
       handle.whenReady(['ready']).then(() => true),

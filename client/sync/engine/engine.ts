@@ -23,6 +23,7 @@ import type { LocalChunks, ReceivedChunk } from './local-chunks.ts';
 import { ChunkAssembler, type WholeEntry } from './chunk-assembler.ts';
 import { relayChunkName } from '../../../shared/sync/chunk-key.ts';
 import { chunkFor, compactionDue, planUploads, sameHeads } from './upload-plan.ts';
+import { importIntoOpenDoc } from '../../repo/import-into-open-doc.ts';
 
 /** Documents marked for upload (the storage wrapper marks a document each time it saves it). */
 export interface DirtyDocs {
@@ -317,13 +318,9 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const touched = new Map<string, DocSyncState>();
     for (const c of good) {
       const d = docState(c.documentId);
-      const handle = repo.handles[c.documentId as DocumentId] as DocHandle<unknown> | undefined;
-      if (handle && !handle.isDeleted()) {
-        const before = handle.isReady() ? A.getHeads(handle.doc()) : null;
-        handle.update((doc) => A.loadIncremental(doc, c.data));
-        // Only when the device had nothing the relay lacked are its new heads the relay's too.
-        if (before && handle.isReady() && sameHeads(before, d.relayHeads)) d.relayHeads = A.getHeads(handle.doc());
-      }
+      const imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
+      // Only when the device had nothing the relay lacked are its new heads the relay's too.
+      if (imported && sameHeads(imported.before, d.relayHeads)) d.relayHeads = imported.after;
       if (!d.chunks.includes(c.chunk)) d.chunks.push(c.chunk);
       touched.set(c.documentId, d);
     }
