@@ -9,6 +9,7 @@
  *   npx tsx bench/run.ts --only=sync-latency,bundle-size   some figure groups only
  *   npx tsx bench/run.ts --only relay the relay figures (sync-latency, throughput, relay-memory)
  *   npx tsx bench/run.ts --only relays-on-postgres   1, 2, 3 relays on one PostgreSQL database
+ *   npx tsx bench/run.ts --only browser-new-device   the app's first pull on a new device alone (part of "browser")
  *
  * Figures run one after another (never in parallel: they measure the same two cores). Relays run
  * as child processes; every process and temp folder the harness creates is removed at the end,
@@ -24,7 +25,7 @@ import { syncLatency } from './figures/sync-latency.ts';
 import { throughput } from './figures/throughput.ts';
 import { newDevice } from './figures/new-device.ts';
 import { relayMemory } from './figures/relay-memory.ts';
-import { BROWSER_FIGURES, browserFigures } from './figures/browser.ts';
+import { BROWSER_FIGURES, browserFigures, browserNewDeviceFigures } from './figures/browser.ts';
 import { bundleSize } from './figures/bundle-size.ts';
 import { ragFigures } from './figures/rag.ts';
 import { relaysOnPostgres } from './figures/relays-on-postgres.ts';
@@ -35,6 +36,8 @@ interface Group {
   run: (ctx: BenchContext) => Promise<Figure[]>;
   /** the figures it reports, for the "not measured" rows when it fails */
   names: Array<{ name: string; label: string; unit: string; target: string | null; ratioTarget?: string }>;
+  /** run only when named in --only (a part of another group, measured alone) */
+  onlyWhenNamed?: boolean;
 }
 
 const GROUPS: Group[] = [
@@ -103,6 +106,13 @@ const GROUPS: Group[] = [
     title: 'the app in Chromium (new device, cold start, long conversation, streaming)',
     run: browserFigures,
     names: [...BROWSER_FIGURES],
+  },
+  {
+    id: 'browser-new-device',
+    title: 'the app in Chromium: a new device pairs (its first pull), alone',
+    run: browserNewDeviceFigures,
+    onlyWhenNamed: true,
+    names: BROWSER_FIGURES.filter((f) => f.name.startsWith('browser-new-device-')),
   },
   {
     id: 'rag',
@@ -174,7 +184,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const ctx: BenchContext = { quick: args.quick, log };
   const started = Date.now();
-  const groups = GROUPS.filter((g) => !args.only || args.only.has(g.id));
+  const groups = GROUPS.filter((g) => (args.only ? args.only.has(g.id) : !g.onlyWhenNamed));
   log(
     `Atelier bench — ${args.quick ? 'QUICK mode (scaled down: fewer clients, fewer documents; figures are indicative only)' : 'full mode'} — ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)}`,
   );

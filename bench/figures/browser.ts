@@ -261,6 +261,22 @@ async function blockFigures(env: BrowserEnv, ctx: BenchContext, profile: string,
   ];
 }
 
+/** The new-device figures alone (`--only=browser-new-device`): the app's first pull, without the figures that copy its profile. */
+export async function browserNewDeviceFigures(ctx: BenchContext): Promise<Figure[]> {
+  const names: FigureName[] = ['browser-new-device-titles', 'browser-new-device-models-listed', 'browser-new-device-all-stored', 'browser-new-device-missing'];
+  const cleanups = new Cleanups();
+  try {
+    const env = await prepareBrowserEnv(ctx, cleanups);
+    ctx.log(`  app served by our relay at ${env.origin}; workspace of ${env.presets.length} presets + ${env.conversations.length} conversations + 1 of ${env.long.messages} messages`);
+    return (await newDeviceFigures(env, ctx)).figures;
+  } catch (err) {
+    ctx.log(`  FAILED: ${firstLine(err)}`);
+    return names.map((n) => unmeasured(n, firstLine(err)));
+  } finally {
+    await cleanups.run();
+  }
+}
+
 export async function browserFigures(ctx: BenchContext): Promise<Figure[]> {
   const cleanups = new Cleanups();
   const out: Figure[] = [];

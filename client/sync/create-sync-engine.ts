@@ -1,8 +1,12 @@
 /**
  * The sync engine in the app: started in the leader tab while the device is paired and online,
- * restarted when the relay link or the workspace key changes; its state as Solid signals.
+ * restarted when the relay link or the workspace key changes, or the device gets its first
+ * workspace (a fresh account is claimed with it); its state as Solid signals. Switching to
+ * another workspace (pairing joins the account's) does not restart it: the engine reads the
+ * workspace only to claim an account, and a restart mid catch-up would fetch and open again
+ * what the relay was still sending.
  */
-import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import type { Repo } from '@automerge/automerge-repo';
 import { decodeKey, encodeKey } from '../../shared/sync/chunk-crypto.ts';
 import type { DeviceSettingsStore } from '../repo/device-settings.ts';
@@ -45,12 +49,15 @@ export function createSyncEngine(repo: Repo, documents: StoredDocuments, dirty: 
   const state = indexedDbSyncStateStore();
   const ephListeners = new Set<(doc: string | undefined, message: Uint8Array, from: string) => void>();
   let engine: SyncEngine | null = null;
+  // a memo: only the change from no workspace to one restarts the engine, not a switch
+  const hasWorkspace = createMemo(() => Boolean(device.settings.workspaceUrl));
 
   createEffect(
-    on([() => device.settings.relay, online, () => device.settings.workspaceKey, () => device.settings.workspaceUrl], ([link, isOnline, keyText, workspace]) => {
+    on([() => device.settings.relay, online, () => device.settings.workspaceKey, hasWorkspace], ([link, isOnline, keyText]) => {
       setSnapshot(null);
       if (!link || !isOnline) return;
-      const leadership = makeLeadership(workspace ?? link.url, {
+      // One leader per device and relay (every tab of the device shares its settings).
+      const leadership = makeLeadership(link.url, {
         lead(publish) {
           let lastSync = 0;
           const e = startSyncEngine({

@@ -61,6 +61,29 @@ test('with Web Locks, one tab talks to the relay, the other follows, and takes o
   await followerFollowsAndTakesOver(browser, relayFx, relayFx.origin, true);
 });
 
+test('a device joining an account opens one connection to the relay: switching to the shared workspace does not restart its sync', async ({ browser, relayFx }) => {
+  const a = await browser.newContext();
+  const b = await browser.newContext();
+  const first = await openTab(a, relayFx.origin);
+  await pairWithToken(first.page, relayFx);
+  await createPresetQuick(first.page, 'Made before the second device');
+  const joining = await b.newPage();
+  let opened = 0;
+  joining.on('websocket', (ws) => {
+    if (new URL(ws.url()).pathname.endsWith('/sync')) opened++;
+  });
+  await joining.goto(`${relayFx.origin}/models`);
+  await pairAnotherDevice(joining, first.page);
+  await expect(joining.getByRole('listitem', { name: 'Made before the second device', exact: true })).toBeVisible();
+  await createPresetQuick(joining, 'Made on the joined device');
+  await expect(first.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' })).toBeVisible();
+  await first.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+  await expect(first.page.getByRole('listitem', { name: 'Made on the joined device', exact: true })).toBeVisible();
+  expect(opened).toBe(1);
+  await a.close();
+  await b.close();
+});
+
 // A LAN name for 127.0.0.1: pages there are plain http and not a secure context.
 test.use({ launchOptions: { ...chromiumLaunch, args: [...chromiumLaunch.args, '--host-resolver-rules=MAP atelier.lan 127.0.0.1'] } });
 

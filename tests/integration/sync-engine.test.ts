@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
-import type { DocHandle } from '@automerge/automerge-repo';
+import { generateAutomergeUrl, parseAutomergeUrl, stringifyAutomergeUrl, type DocHandle, type DocumentId } from '@automerge/automerge-repo';
 import { newWorkspaceKey, newChunkId, sealChunk } from '../../shared/sync/chunk-crypto.ts';
 import { syncUrl } from '../../server/relay.ts';
 import { memorySyncStateStore } from '../../client/sync/engine/sync-state-store.ts';
@@ -117,6 +117,44 @@ describe('sync engine', () => {
     const ids = await fresh.local.ids();
     for (const u of urls) expect(ids.has(u.slice('automerge:'.length))).toBe(true);
     for (const [i, u] of urls.entries()) expect((await fresh.repo.find<Note>(u)).doc().text).toBe(`doc ${i}`);
+  });
+
+  it('a large catch-up is stored in batches in the relay\'s order, the first before the last is opened; every document arrives and lastSeq never passes what is stored', async () => {
+    const { account, raw, key, device } = await setup();
+    // 100 documents from another device: small enough for the relay to serve them in one frame.
+    const writer = await raw();
+    const docs: { id: string; text: string }[] = [];
+    for (let i = 0; i < 100; i++) {
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      const text = `doc ${i}`;
+      const chunk = newChunkId();
+      const answer = await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text }))), { kind: 'snapshot' });
+      expect(answer.t).toBe('ack');
+      docs.push({ id, text });
+    }
+    const fresh = device();
+    const batches: string[][] = [];
+    const put = fresh.local.put.bind(fresh.local);
+    fresh.local.put = async (chunks) => {
+      batches.push(chunks.map((c) => c.documentId));
+      await put(chunks);
+    };
+    const state = fresh.state;
+    const savedSeqs: { lastSeq: number; storedBefore: number }[] = [];
+    const saveAccount = state.saveAccount.bind(state);
+    state.saveAccount = async (acc, s) => {
+      savedSeqs.push({ lastSeq: s.lastSeq, storedBefore: batches.flat().length });
+      await saveAccount(acc, s);
+    };
+    fresh.connect();
+    await online(fresh);
+
+    expect(batches.length).toBeGreaterThan(1);
+    // in the relay's order (seq i + 1 is docs[i]): the first documents were written before the last were opened
+    expect(batches.flat()).toEqual(docs.map((d) => d.id));
+    for (const saved of savedSeqs) expect(saved.lastSeq).toBeLessThanOrEqual(saved.storedBefore);
+    expect((await fresh.state.load(account)).lastSeq).toBe(100);
+    for (const d of docs) expect((await fresh.repo.find<Note>(stringifyAutomergeUrl({ documentId: d.id as DocumentId }))).doc().text).toBe(d.text);
   });
 
   it('compaction replaces a document\'s chunks on the relay by one snapshot, and its content stays identical', async () => {

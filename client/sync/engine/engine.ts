@@ -89,12 +89,30 @@ export interface SyncEngine {
 const MAX_UPLOADS = 8;
 const RETRY_UPLOAD_MS = 5_000;
 const COMPACT_AFTER = 32;
+/** A catch-up batch ends after this much time opening entries, or this many entries. */
+const BATCH_MS = 100;
+const BATCH_MAX = 64;
 
 type PutAnswer = { ok: true; seq: number } | { ok: false; code: NackCode | 'gone'; retryable: boolean; message: string };
 
+/**
+ * Whether the repo can load these bytes (it joins a document's chunks and `loadIncremental`s
+ * them into an empty document). `A.load` builds a snapshot straight from its columns, with less
+ * work than `loadIncremental` into an empty document (1.2–2× less CPU measured on conversations),
+ * through the same chunk parser (a change chunk whose dependencies are in other chunks needs
+ * `allowMissingChanges`);
+ * what it refuses still gets `loadIncremental`'s verdict, so nothing accepted before is refused.
+ * The document built is freed at once: only the verdict is kept.
+ */
 function isValidAutomerge(bytes: Uint8Array): boolean {
   try {
-    A.loadIncremental(A.init(), bytes);
+    A.free(A.load(bytes, { allowMissingChanges: true }));
+    return true;
+  } catch {
+    /* falls through to the repo's own way of loading */
+  }
+  try {
+    A.free(A.loadIncremental(A.init(), bytes));
     return true;
   } catch {
     return false;
@@ -301,30 +319,41 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
         maxSeq = Math.max(maxSeq, e.seq);
       } else if (r) whole.push(r);
     }
-    const good: (ReceivedChunk & { chunk: string })[] = [];
-    for (const w of whole) {
-      maxSeq = Math.max(maxSeq, w.seq);
-      if (a.docs.get(w.doc)?.chunks.includes(w.chunk)) continue; // served again: already here
-      const plain = openChunk(k, w.doc, w.chunk, w.kind, w.sealed);
-      if (!plain || !isValidAutomerge(plain)) {
-        bad++;
-        continue;
-      }
-      good.push({ documentId: w.doc, name: relayChunkName(w.chunk), data: plain, chunk: w.chunk });
-    }
-    // Durable first (lastSeq must never pass what storage lacks), then into open documents.
-    await deps.local.put(good);
-    if (s !== session) return;
+    // Opened, stored and applied in batches: a large catch-up makes its first documents (the
+    // relay serves them in upload order, the workspace among the first) usable while the rest is
+    // still being opened, and each batch is still one transaction.
     const touched = new Map<string, DocSyncState>();
-    for (const c of good) {
-      const d = docState(c.documentId);
-      const imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
-      // Only when the device had nothing the relay lacked are its new heads the relay's too.
-      if (imported && sameHeads(imported.before, d.relayHeads)) d.relayHeads = imported.after;
-      if (!d.chunks.includes(c.chunk)) d.chunks.push(c.chunk);
-      touched.set(c.documentId, d);
+    for (let i = 0; i < whole.length; ) {
+      const good: (ReceivedChunk & { chunk: string })[] = [];
+      const started = performance.now();
+      for (; i < whole.length && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
+        const w = whole[i]!;
+        maxSeq = Math.max(maxSeq, w.seq);
+        if (a.docs.get(w.doc)?.chunks.includes(w.chunk)) continue; // served again: already here
+        const plain = openChunk(k, w.doc, w.chunk, w.kind, w.sealed);
+        if (!plain || !isValidAutomerge(plain)) {
+          bad++;
+          continue;
+        }
+        good.push({ documentId: w.doc, name: relayChunkName(w.chunk), data: plain, chunk: w.chunk });
+      }
+      if (good.length === 0) continue;
+      // Durable first (lastSeq must never pass what storage lacks), then into open documents.
+      await deps.local.put(good);
+      if (s !== session) return;
+      const batch = new Map<string, DocSyncState>();
+      for (const c of good) {
+        const d = docState(c.documentId);
+        const imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
+        // Only when the device had nothing the relay lacked are its new heads the relay's too.
+        if (imported && sameHeads(imported.before, d.relayHeads)) d.relayHeads = imported.after;
+        if (!d.chunks.includes(c.chunk)) d.chunks.push(c.chunk);
+        batch.set(c.documentId, d);
+        touched.set(c.documentId, d);
+      }
+      await state.saveDocs(account!, [...batch]);
+      if (s !== session) return;
     }
-    await state.saveDocs(account!, [...touched]);
     const open = assembler.lowestOpen();
     const safe = open === null ? maxSeq : Math.min(maxSeq, open - 1);
     if (safe > a.lastSeq) {

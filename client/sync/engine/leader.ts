@@ -1,5 +1,5 @@
 /**
- * One tab per device talks to the relay: the tab holding the Web Lock `atelier-sync:<workspace>`.
+ * One tab per device talks to the relay: the tab holding the Web Lock `atelier-sync:<relay address>`.
  * The others get documents through the repo's BroadcastChannel adapter and the leader's sync
  * status through a BroadcastChannel of our own. When the leader closes, the lock passes on.
  * Without Web Locks (a plain-http LAN page: not a secure context) the tabs elect a leader over a
