@@ -97,7 +97,7 @@ const SETUPS: Record<string, Setup> = {
         },
       }),
   },
-  'pull-errors.http': {},
+  'pull-errors.http': { models: [LLAMA] },
   'tags.http': { models: [LLAMA, NOMIC] },
   'show.http': {
     models: [

@@ -219,8 +219,10 @@ export function handleChat(kind: Kind) {
       if (writer && writer.isStarted) {
         await writer.writeError(error);
         writer.end();
+      } else if (writer) {
+        // Nothing streamed yet: streamResponse sets `application/json` (no charset) before c.JSON.
+        sendJson(res, 500, { error }, 'application/json');
       } else {
-        // Nothing written yet: streamResponse/non-stream path answers with status 500.
         sendError(res, 500, error);
       }
     };

@@ -60,7 +60,8 @@ export async function pull(ctx: RouteContext): Promise<void> {
       await writer.writeError(error);
       writer.end();
     } else {
-      sendError(res, 500, error);
+      // waitForStream sets `application/json` (no charset) before c.JSON, as for its success.
+      sendJson(res, 500, { error }, 'application/json');
     }
   };
   const pause = async (): Promise<boolean> => {
