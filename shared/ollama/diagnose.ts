@@ -6,7 +6,7 @@
  * permission state, Safari or not, the body of `GET /`) and translates the returned code into
  * English or French; nothing here is user-facing prose.
  *
- * Background (reference/ollama-api.md):
+ * Background (docs/reference/ollama-wire-format.md, "CORS and Host"):
  * - A refused CORS origin, a refused connection, mixed content and a blocked local-network
  *   request all surface in the browser as the same `TypeError`; only the probe and the context
  *   tell them apart. A `no-cors` probe that resolves means the server answered → CORS refused.

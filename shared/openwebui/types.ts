@@ -39,7 +39,10 @@ export interface PresetExtra {
   knowledge?: Record<string, Record<string, unknown>>;
 }
 
-/** One element of an Open WebUI model export (see shared/reference/openwebui-model-json.md). */
+/**
+ * One element of an Open WebUI (0.11) model export: Workspace › Models › Export writes a JSON array
+ * of these (older exports wrap each as `{ id, info: <this> }`). Unknown keys are ignored on import.
+ */
 export interface OwuiModel {
   id: string;
   base_model_id: string | null;

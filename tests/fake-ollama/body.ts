@@ -4,6 +4,14 @@ export type FieldKind = 'string' | 'array' | 'bool' | 'object';
 
 export type Decoded = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
 
+/** Go types of the array fields, as encoding/json's UnmarshalTypeError names them. */
+const ARRAY_TYPES: Record<string, string> = {
+  'ChatRequest.messages': '[]api.Message',
+  'ChatRequest.tools': 'api.Tools',
+  'GenerateRequest.images': '[]api.ImageData',
+  'GenerateRequest.context': '[]int',
+};
+
 function goKind(v: unknown): string {
   if (Array.isArray(v)) return 'array';
   if (v === null) return 'null';
@@ -33,7 +41,7 @@ export function decodeBody(raw: string, typeName: string, fields: Record<string,
     if (val === undefined || val === null) continue;
     const k = goKind(val);
     if (k !== kind) {
-      const goType = kind === 'array' ? '[]' : kind === 'object' ? 'map[string]interface {}' : kind;
+      const goType = kind === 'array' ? (ARRAY_TYPES[`${typeName}.${field}`] ?? '[]interface {}') : kind === 'object' ? 'map[string]interface {}' : kind;
       return { ok: false, error: `json: cannot unmarshal ${k} into Go struct field ${typeName}.${field} of type ${goType}` };
     }
   }

@@ -1,4 +1,4 @@
-// /api/chat and /api/generate of the fake, pinned to reference/ollama-api.md.
+// /api/chat and /api/generate of the fake, pinned to docs/reference/ollama-wire-format.md.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ollama, type ChatResponse } from 'ollama/browser';
 import { startFakeOllama, type FakeOllama } from './index.ts';

@@ -1,5 +1,5 @@
 export { startFakeOllama } from './server.ts';
-export type { ChatScript, FakeModel, FakeOllama, FakeOllamaOptions, PullableSpec, RecordedRequest } from './types.ts';
+export type { ChatScript, EmbedScript, FakeModel, FakeOllama, FakeOllamaOptions, PullableSpec, RecordedRequest } from './types.ts';
 export { ollamaDefaultOrigins, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS } from './cors.ts';
 export { embedText } from './routes/embed.ts';
 export { MANIFEST_NOT_FOUND } from './routes/pull.ts';

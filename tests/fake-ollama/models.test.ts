@@ -1,4 +1,4 @@
-// The fake's simple endpoints, pinned to reference/ollama-api.md with the real ollama-js client and raw fetch.
+// The fake's simple endpoints, pinned to docs/reference/ollama-wire-format.md with the real ollama-js client and raw fetch.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ollama } from 'ollama/browser';
 import { startFakeOllama, type FakeOllama } from './index.ts';

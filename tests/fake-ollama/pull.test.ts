@@ -1,4 +1,4 @@
-// /api/pull of the fake, pinned to reference/ollama-api.md.
+// /api/pull of the fake, pinned to docs/reference/ollama-wire-format.md.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ollama, type ProgressResponse } from 'ollama/browser';
 import { startFakeOllama, type FakeOllama } from './index.ts';

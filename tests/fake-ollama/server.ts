@@ -191,8 +191,12 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     scriptChat(reply) {
       state.scripts.push(reply);
     },
+    scriptEmbed(reply) {
+      state.embedScripts.push(reply);
+    },
     clearScripts() {
       state.scripts.length = 0;
+      state.embedScripts.length = 0;
     },
     setPullable(names) {
       state.setPullable(names);

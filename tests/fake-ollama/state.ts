@@ -1,6 +1,6 @@
 /** In-memory state of the fake: installed models, loaded models, scripts, pullable names, recorded requests. */
 import { createHash } from 'node:crypto';
-import type { ChatScript, FakeModel, PullableSpec, RecordedRequest } from './types.ts';
+import type { ChatScript, EmbedScript, FakeModel, PullableSpec, RecordedRequest } from './types.ts';
 import { displayShortest, fullName, nameKey, parseModelName, type ModelName } from './names.ts';
 
 export interface ModelRecord {
@@ -18,6 +18,9 @@ export interface ModelRecord {
   contextLength: number;
   embeddingLength: number;
   digest: string;
+  weightsDigest: string;
+  /** Scripted /api/show model_info, or null for the generated keys. */
+  modelInfo: Record<string, unknown> | null;
   modifiedAt: Date;
   template: string;
   system: string;
@@ -68,7 +71,9 @@ export function makeRecord(spec: FakeModel, now = new Date()): ModelRecord {
     capabilities,
     contextLength: spec.contextLength ?? (isEmbedding ? 2048 : 131072),
     embeddingLength: spec.embeddingLength ?? (isEmbedding ? 768 : 2048),
-    digest: sha256Hex(`manifest:${full.toLowerCase()}`),
+    digest: spec.digest ?? sha256Hex(`manifest:${full.toLowerCase()}`),
+    weightsDigest: spec.weightsDigest ?? sha256Hex(`weights:${full.toLowerCase()}`),
+    modelInfo: spec.modelInfo ?? null,
     modifiedAt: spec.modifiedAt ?? now,
     template: spec.template ?? (isEmbedding ? '{{ .Prompt }}' : DEFAULT_TEMPLATE),
     system: spec.system ?? '',
@@ -79,6 +84,7 @@ export function makeRecord(spec: FakeModel, now = new Date()): ModelRecord {
 export class FakeState {
   models = new Map<string, ModelRecord>();
   scripts: ChatScript[] = [];
+  embedScripts: EmbedScript[] = [];
   pullable = new Map<string, PullableSpec>();
   requests: RecordedRequest[] = [];
   tokensPerSecond: number;

@@ -1,6 +1,7 @@
 /**
  * Public types of the fake Ollama server (the one test double of the project).
- * See /work/shared/reference/ollama-api.md for the wire format it imitates.
+ * The wire format it imitates: docs/reference/ollama-wire-format.md; the recorded exchanges it is
+ * checked against: tests/fake-ollama/transcripts/.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FakeOpenAI, OpenAIModeOptions } from './openai.ts';
@@ -51,6 +52,18 @@ export interface FakeModel {
   system?: string;
   /** modified_at; default: the time the model was added. */
   modifiedAt?: Date;
+  /** Manifest digest (64 hex) shown by /api/tags, /api/ps and /api/show; default derived from the name. */
+  digest?: string;
+  /** Digest (64 hex) of the weights blob, named in /api/show's `FROM` line; default derived from the name. */
+  weightsDigest?: string;
+  /** /api/show `model_info` as the GGUF has it (replaces the generated keys; sorted on output like Go maps). */
+  modelInfo?: Record<string, unknown>;
+}
+
+/** What the next /api/embed answers (the vectors a real model would compute for its inputs). */
+export interface EmbedScript {
+  embeddings: number[][];
+  promptEvalCount?: number;
 }
 
 export interface ChatScript {
@@ -68,6 +81,11 @@ export interface ChatScript {
   chunkBytes?: number;
   /** Only used for a request to this model (compared like Ollama compares names). */
   model?: string;
+  /** Token counts of the final line, as the real model's tokenizer would count them (default: estimated). */
+  promptEvalCount?: number;
+  evalCount?: number;
+  /** /api/generate's `context` token ids (default: derived from the text). */
+  context?: number[];
 }
 
 export interface PullableSpec {
@@ -87,6 +105,11 @@ export interface PullableSpec {
   removesUnusedLayers?: boolean;
   /** Model installed once pulled (name and digest are taken from the pull). */
   model?: Omit<FakeModel, 'name'>;
+  /**
+   * The layers exactly: digest (`sha256:` + 64 hex), size, and the `completed` value of each
+   * progress line after the layer's first line (default `[size]`). Replaces layers/totalBytes/steps.
+   */
+  blobs?: Array<{ digest: string; size: number; progress?: number[] }>;
 }
 
 export interface RecordedRequest {
@@ -117,6 +140,8 @@ export interface FakeOllama {
   modelNames(): string[];
   /** Queue a scripted reply for /api/chat or /api/generate (FIFO; when empty, a default echo answer). */
   scriptChat(reply: ChatScript): void;
+  /** Queue the answer of the next /api/embed (FIFO; when empty, hashed bag-of-words vectors). */
+  scriptEmbed(reply: EmbedScript): void;
   clearScripts(): void;
   /** Which names a pull succeeds for (replaces the previous set); others get the in-stream manifest error. */
   setPullable(names: Record<string, PullableSpec>): void;

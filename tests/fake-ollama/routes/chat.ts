@@ -171,7 +171,7 @@ export function handleChat(kind: Kind) {
 
     const reply = buildReply(kind, req, m, script, think === true, state.tokensPerSecond);
     const stream = req.stream !== false;
-    const promptEvalCount = promptTokenCount(kind, req);
+    const promptEvalCount = script?.promptEvalCount ?? promptTokenCount(kind, req);
     const promptEvalNs = promptEvalCount * 1_317_000;
 
     // Token plan: thinking pieces, then content pieces (cut by num_predict → done_reason "length").
@@ -219,8 +219,10 @@ export function handleChat(kind: Kind) {
       if (writer && writer.isStarted) {
         await writer.writeError(error);
         writer.end();
+      } else if (writer) {
+        // Nothing streamed yet: streamResponse sets `application/json` (no charset) before c.JSON.
+        sendJson(res, 500, { error }, 'application/json');
       } else {
-        // Nothing written yet: streamResponse/non-stream path answers with status 500.
         sendError(res, 500, error);
       }
     };
@@ -269,14 +271,15 @@ export function handleChat(kind: Kind) {
         load_duration: loadNs,
         prompt_eval_count: promptEvalCount,
         prompt_eval_duration: promptEvalNs,
-        eval_count: evalCount,
+        eval_count: script?.evalCount ?? evalCount,
         eval_duration: evalNs,
       },
       ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'],
     );
 
+    const context = script?.context ?? contextTokens(req, fullContent);
     if (writer) {
-      const last = finalShape(kind, modelName, { done: true, done_reason: doneReason, ...metrics }, contextTokens(req, fullContent));
+      const last = finalShape(kind, modelName, { done: true, done_reason: doneReason, ...metrics }, context);
       await writer.write(last);
       writer.end();
       return;
@@ -300,7 +303,7 @@ export function handleChat(kind: Kind) {
               thinking: fullThinking,
               done: true,
               done_reason: doneReason,
-              context: contextTokens(req, fullContent),
+              context,
               ...metrics,
             },
             ['thinking', 'context'],

@@ -65,11 +65,14 @@ export function embed({ res, state, raw }: RouteContext): void {
   if (inputs.length === 0) return sendJson(res, 200, { model: name, embeddings: [] });
 
   const dims = typeof req.dimensions === 'number' && req.dimensions > 0 ? Math.min(req.dimensions, m.embeddingLength) : m.embeddingLength;
-  const embeddings = inputs.map((t) => {
-    const v = embedText(t, m.embeddingLength);
-    return dims < v.length ? renormalise(v.slice(0, dims)) : v;
-  });
-  const promptEvalCount = inputs.reduce((s, t) => s + tokens(t).length + 2, 0);
+  const script = state.embedScripts.shift();
+  const embeddings =
+    script?.embeddings ??
+    inputs.map((t) => {
+      const v = embedText(t, m.embeddingLength);
+      return dims < v.length ? renormalise(v.slice(0, dims)) : v;
+    });
+  const promptEvalCount = script?.promptEvalCount ?? inputs.reduce((s, t) => s + tokens(t).length + 2, 0);
   const loadNs = wasLoaded ? 1_021_458 : 403_125_917;
   const total = Number(process.hrtime.bigint() - started) + loadNs + promptEvalCount * 250_000;
   sendJson(res, 200, {

@@ -60,7 +60,8 @@ export async function pull(ctx: RouteContext): Promise<void> {
       await writer.writeError(error);
       writer.end();
     } else {
-      sendError(res, 500, error);
+      // waitForStream sets `application/json` (no charset) before c.JSON, as for its success.
+      sendJson(res, 500, { error }, 'application/json');
     }
   };
   const pause = async (): Promise<boolean> => {
@@ -72,23 +73,18 @@ export async function pull(ctx: RouteContext): Promise<void> {
   if (!(await pause())) return;
   if (!spec) return fail(MANIFEST_NOT_FOUND);
 
-  const total = spec.totalBytes ?? installed?.size ?? 2_019_377_376;
-  const sizes = layerSizes(spec.layers ?? 3, total);
-  for (let i = 0; i < sizes.length; i++) {
-    const size = sizes[i]!;
-    const hex = sha256Hex(`layer:${key}:${i}`);
-    const digest = `sha256:${hex}`;
-    const status = `pulling ${hex.slice(0, 12)}`;
+  const total = spec.blobs ? spec.blobs.reduce((n, b) => n + b.size, 0) : (spec.totalBytes ?? installed?.size ?? 2_019_377_376);
+  const blobs = spec.blobs ?? generatedBlobs(key, layerSizes(spec.layers ?? 3, total), steps, spec.stopShortOfTotal === true);
+  for (const { digest, size, progress } of blobs) {
+    const status = `pulling ${digest.replace(/^sha256:/, '').slice(0, 12)}`;
     if (installed) {
       // Blob already on disk: reported complete at once.
       if (!(await emit({ status, digest, total: size, completed: size }))) return;
       continue;
     }
     if (!(await emit({ status, digest, total: size }))) return;
-    for (let s = 1; s <= steps; s++) {
+    for (const completed of progress ?? [size]) {
       if (!(await pause())) return;
-      let completed = Math.floor((size * s) / steps);
-      if (s === steps && spec.stopShortOfTotal && size > 1) completed = size - Math.max(1, Math.floor(size / 1000));
       if (!(await emit({ status, digest, total: size, completed }))) return;
     }
   }
@@ -114,6 +110,19 @@ export async function pull(ctx: RouteContext): Promise<void> {
   } else {
     sendJson(res, 200, { status: 'success' }, 'application/json');
   }
+}
+
+/** Layers of a pull that was not given `blobs`: derived digests, `steps` even progress lines each. */
+function generatedBlobs(key: string, sizes: number[], steps: number, stopShortOfTotal: boolean) {
+  return sizes.map((size, i) => {
+    const progress: number[] = [];
+    for (let s = 1; s <= steps; s++) {
+      let completed = Math.floor((size * s) / steps);
+      if (s === steps && stopShortOfTotal && size > 1) completed = size - Math.max(1, Math.floor(size / 1000));
+      progress.push(completed);
+    }
+    return { digest: `sha256:${sha256Hex(`layer:${key}:${i}`)}`, size, progress };
+  });
 }
 
 function installedSpec(m: NonNullable<ReturnType<RouteContext['state']['models']['get']>>) {
