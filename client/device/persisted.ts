@@ -26,7 +26,7 @@ export interface PersistedSpec<T> {
   schema: v.GenericSchema<unknown, T>;
   /** a fresh default (no value stored, storage refused, or nothing of it validates) */
   fallback: () => T;
-  /** stored as plain text rather than JSON (drafts, language, ids, URLs): the schema sees the string */
+  /** stored as plain text rather than JSON (drafts, language, ids, URLs): the schema sees the string; null removes the key */
   text?: boolean;
   /**
    * What of a value that fails `schema` can still be used (items that validate, fields that do).
@@ -125,7 +125,7 @@ export function makePersisted<T>(spec: PersistedSpec<T>): Persisted<T> {
     return true;
   };
 
-  const serialize = (value: T): string => (spec.text ? String(value) : JSON.stringify(value));
+  const serialize = (value: T): string | null => (spec.text ? (value === null || value === undefined ? null : String(value)) : JSON.stringify(value));
 
   return {
     key: spec.key,
