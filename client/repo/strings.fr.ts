@@ -21,7 +21,7 @@ export const failuresFr: FailuresStrings = {
     'Non enregistré sur cet appareil : {{ what }}. Le navigateur refuse de stocker des données pour ce site (fenêtre de navigation privée, ou stockage désactivé dans ses réglages). Cela s’applique dans cet onglet jusqu’à sa fermeture.',
   storedOther: 'Non enregistré sur cet appareil : {{ what }}. Cela s’applique dans cet onglet jusqu’à sa fermeture ; modifiez-le de nouveau pour réessayer.',
   stored: {
-    deviceSettings: 'ses réglages (association au relais, adresse d’Ollama)',
+    deviceSettings: 'les réglages de l’appareil (association au relais, adresse d’Ollama)',
     drafts: 'un brouillon de message non envoyé',
     lastModels: 'les modèles choisis en dernier pour une nouvelle discussion',
     knownModels: 'la liste des modèles Ollama installés',

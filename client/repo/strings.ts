@@ -20,7 +20,7 @@ export const failuresEn = {
     'Not stored on this device: {{ what }}. The browser refuses to store data for this site (a private window, or storage turned off in its settings). It applies in this tab until it is closed.',
   storedOther: 'Not stored on this device: {{ what }}. It applies in this tab until it is closed; change it again to retry.',
   stored: {
-    deviceSettings: 'its settings (relay pairing, Ollama address)',
+    deviceSettings: 'the device’s settings (relay pairing, Ollama address)',
     drafts: 'an unsent message draft',
     lastModels: 'the models last chosen for a new chat',
     knownModels: 'the list of installed Ollama models',

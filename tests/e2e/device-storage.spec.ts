@@ -46,7 +46,7 @@ test('a device setting the browser refuses to store is reported and still applie
   await page.getByRole('link', { name: 'Connections' }).click();
   await page.getByLabel('Ollama endpoint').fill('http://127.0.0.1:9');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  const alert = page.getByRole('alert').filter({ hasText: 'Not stored on this device: its settings' });
+  const alert = page.getByRole('alert').filter({ hasText: 'Not stored on this device: the device’s settings' });
   await expect(alert).toContainText('refuses to store data for this site');
   await expect(page.getByLabel('Ollama endpoint')).toHaveValue('http://127.0.0.1:9');
   await alert.getByRole('button', { name: 'Dismiss' }).click();
