@@ -1,5 +1,7 @@
 import { createContext, createEffect, createMemo, createSignal, useContext, type ParentProps } from 'solid-js';
 import * as i18n from '@solid-primitives/i18n';
+import * as v from 'valibot';
+import { createPersisted, makePersisted } from '../device/persisted.ts';
 import { en, type Dictionary } from './en.ts';
 
 export type Locale = 'en' | 'fr';
@@ -45,20 +47,23 @@ export function browserLocale(languages: readonly string[] = navigator.languages
   return 'en';
 }
 
-const STORAGE_KEY = 'atelier.locale';
-
-function storedLocale(): Locale | null {
-  const v = localStorage.getItem(STORAGE_KEY);
-  return v === 'en' || v === 'fr' ? v : null;
-}
+/** The language chosen on this device; null (nothing stored) = follow the browser. */
+const storedLocale = makePersisted<Locale | null>({
+  key: 'atelier.locale',
+  what: 'language',
+  schema: v.picklist(LOCALES),
+  fallback: () => null,
+  text: true,
+});
 
 /** The language the app starts in: the one chosen on this device, else the browser's. */
 export function startLocale(): Locale {
-  return storedLocale() ?? browserLocale();
+  return storedLocale.read() ?? browserLocale();
 }
 
 export function I18nProvider(props: ParentProps) {
-  const [chosen, setChosen] = createSignal<Locale | null>(storedLocale());
+  // Follows a language chosen in another tab.
+  const [chosen, setChosen] = createPersisted(storedLocale);
   const wanted = createMemo<Locale>(() => chosen() ?? browserLocale());
   // The language shown: the wanted one once its dictionary is here (English until then).
   const [locale, setShown] = createSignal<Locale>(loaded[wanted()] ? wanted() : 'en');
@@ -74,11 +79,7 @@ export function I18nProvider(props: ParentProps) {
   });
   const flat = createMemo(() => i18n.flatten(loaded[locale()] ?? en));
   const t = i18n.translator(flat, i18n.resolveTemplate);
-  const setLocale = (l: Locale | null) => {
-    if (l) localStorage.setItem(STORAGE_KEY, l);
-    else localStorage.removeItem(STORAGE_KEY);
-    setChosen(l);
-  };
+  const setLocale = (l: Locale | null) => setChosen(l);
   createMemo(() => {
     document.documentElement.lang = locale();
   });

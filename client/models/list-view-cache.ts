@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { makePersisted } from '../device/persisted.ts';
 import { presetTags, type PresetView } from '../../shared/schema/index.ts';
 import { matchesSearch } from '../../shared/text/search.ts';
 
@@ -27,27 +29,24 @@ export interface SavedModelsView {
   cards: SavedCard[];
 }
 
-const isCard = (c: unknown): c is SavedCard => {
-  const o = c as Record<string, unknown>;
-  return (
-    typeof o === 'object' &&
-    o !== null &&
-    ['id', 'name', 'slug', 'baseModel', 'description'].every((k) => typeof o[k] === 'string') &&
-    Array.isArray(o.tags) &&
-    o.tags.every((t) => typeof t === 'string') &&
-    typeof o.hidden === 'boolean'
-  );
-};
+const Card = v.object({
+  id: v.string(),
+  name: v.string(),
+  slug: v.string(),
+  baseModel: v.string(),
+  description: v.string(),
+  tags: v.array(v.string()),
+  hidden: v.boolean(),
+});
+const View = v.object({ workspaceUrl: v.string(), cards: v.array(Card) });
+
+/** A cache: a value that does not validate is simply no saved list (the live one replaces it). */
+const stored = makePersisted<SavedModelsView | null>({ key: KEY, what: 'modelsView', schema: v.nullable(View), fallback: () => null });
 
 export function loadModelsView(workspaceUrl: string | null): SavedModelsView | null {
   if (!workspaceUrl) return null;
-  try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? 'null') as SavedModelsView | null;
-    if (!v || v.workspaceUrl !== workspaceUrl || !Array.isArray(v.cards) || !v.cards.every(isCard)) return null;
-    return v;
-  } catch {
-    return null; // no storage, or something else wrote there: no saved list
-  }
+  const saved = stored.read();
+  return saved?.workspaceUrl === workspaceUrl ? saved : null;
 }
 
 export function cardOf(id: string, d: PresetView): SavedCard {
@@ -55,11 +54,8 @@ export function cardOf(id: string, d: PresetView): SavedCard {
 }
 
 export function saveModelsView(view: SavedModelsView): void {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(view));
-  } catch {
-    // full or unavailable: the next start waits for the live list, as without a saved one
-  }
+  // Not stored (reported): the next start waits for the live list, as without a saved one.
+  stored.write(view);
 }
 
 /** The same search as the live list: name, model ID or a tag (accents and case aside), and the chosen tag. */

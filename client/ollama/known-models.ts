@@ -1,4 +1,5 @@
-import { createSignal } from 'solid-js';
+import * as v from 'valibot';
+import { createPersisted, validItems } from '../device/persisted.ts';
 
 /**
  * The last known list of models installed in this device's Ollama, kept on the device
@@ -18,26 +19,28 @@ export interface KnownModel {
   contextLength?: number;
 }
 
-const KEY = 'atelier.ollama.models';
-
-function read(): KnownModel[] {
-  try {
-    const raw: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]');
-    if (!Array.isArray(raw)) return [];
-    return raw.filter((m): m is KnownModel => typeof m === 'object' && m !== null && typeof (m as KnownModel).name === 'string');
-  } catch {
-    return [];
-  }
-}
+/** Old lists lacked some fields: those get neutral values rather than the model being dropped. */
+const Known = v.object({
+  name: v.string(),
+  size: v.fallback(v.number(), 0),
+  family: v.fallback(v.string(), ''),
+  parameterSize: v.fallback(v.string(), ''),
+  quantization: v.fallback(v.string(), ''),
+  capabilities: v.fallback(v.array(v.string()), []),
+  digest: v.fallback(v.optional(v.string()), undefined),
+  contextLength: v.fallback(v.optional(v.number()), undefined),
+});
 
 export type KnownModelsStore = ReturnType<typeof createKnownModels>;
 
-/** Reactive list, persisted on every save; created once by the WorkspaceProvider. */
+/** Reactive list, persisted on every save and followed across tabs; created once by the WorkspaceProvider. */
 export function createKnownModels() {
-  const [models, setModels] = createSignal<KnownModel[]>(read());
-  const save = (list: KnownModel[]) => {
-    localStorage.setItem(KEY, JSON.stringify(list));
-    setModels(list);
-  };
-  return { models, save };
+  const [models, save] = createPersisted<KnownModel[]>({
+    key: 'atelier.ollama.models',
+    what: 'knownModels',
+    schema: v.array(Known),
+    fallback: () => [],
+    salvage: validItems(Known),
+  });
+  return { models, save: (list: KnownModel[]) => save(list) };
 }

@@ -1,4 +1,5 @@
-import { createSignal, onCleanup } from 'solid-js';
+import * as v from 'valibot';
+import { createPersisted, makePersisted, validItems } from '../device/persisted.ts';
 import { newId } from '../../shared/schema/ids.ts';
 
 /**
@@ -28,38 +29,38 @@ export interface OpenAIConnectionInput {
 const KEY = 'atelier.openai.connections';
 const MODELS_KEY = 'atelier.openai.models';
 
-const str = (v: unknown): v is string => typeof v === 'string';
+/** An API key is the person's data: a list that does not validate is kept aside and reported. */
+const Connection = v.object({
+  id: v.string(),
+  name: v.string(),
+  baseUrl: v.string(),
+  apiKey: v.fallback(v.string(), ''),
+  vision: v.fallback(v.array(v.string()), []),
+});
 
-function readConnections(): OpenAIConnection[] {
-  try {
-    const raw: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]');
-    if (!Array.isArray(raw)) return [];
-    return raw
-      .filter((c): c is Record<string, unknown> => typeof c === 'object' && c !== null)
-      .filter((c) => str(c.id) && str(c.name) && str(c.baseUrl))
-      .map((c) => ({
-        id: c.id as string,
-        name: c.name as string,
-        baseUrl: c.baseUrl as string,
-        apiKey: str(c.apiKey) ? c.apiKey : '',
-        vision: Array.isArray(c.vision) ? c.vision.filter(str) : [],
-      }));
-  } catch {
-    return [];
-  }
-}
+const storedConnections = makePersisted<OpenAIConnection[]>({
+  key: KEY,
+  what: 'connections',
+  schema: v.array(Connection),
+  fallback: () => [],
+  salvage: validItems(Connection),
+  keepInvalid: true,
+});
 
-function readModels(): Record<string, string[]> {
-  try {
-    const raw: unknown = JSON.parse(localStorage.getItem(MODELS_KEY) ?? '{}');
-    if (typeof raw !== 'object' || raw === null) return {};
+const ModelMap = v.record(v.string(), v.array(v.string()));
+const storedModels = makePersisted<Record<string, string[]>>({
+  key: MODELS_KEY,
+  what: 'connectionModels',
+  schema: ModelMap,
+  fallback: () => ({}),
+  // a cache of each connection's /models: the lists that still read as lists
+  salvage: (parsed) => {
     const out: Record<string, string[]> = {};
-    for (const [id, list] of Object.entries(raw as Record<string, unknown>)) if (Array.isArray(list)) out[id] = list.filter(str);
+    if (typeof parsed === 'object' && parsed !== null)
+      for (const [id, list] of Object.entries(parsed)) if (Array.isArray(list)) out[id] = list.filter((x): x is string => typeof x === 'string');
     return out;
-  } catch {
-    return {};
-  }
-}
+  },
+});
 
 /** The base URL as typed, trimmed, without trailing slashes. */
 export function normalizeBaseUrl(url: string): string {
@@ -94,27 +95,10 @@ export function maskKey(key: string): string {
 
 /** This device's OpenAI-compatible connections; created once by the WorkspaceProvider. */
 export function createOpenAIConnections() {
-  const [connections, setConnections] = createSignal<OpenAIConnection[]>(typeof localStorage === 'undefined' ? [] : readConnections());
-  const [models, setModels] = createSignal<Record<string, string[]>>(typeof localStorage === 'undefined' ? {} : readModels());
-
-  const saveConnections = (list: OpenAIConnection[]) => {
-    localStorage.setItem(KEY, JSON.stringify(list));
-    setConnections(list);
-  };
-  const saveModelMap = (map: Record<string, string[]>) => {
-    localStorage.setItem(MODELS_KEY, JSON.stringify(map));
-    setModels(map);
-  };
-
-  // Other tabs of this browser edit the same localStorage.
-  const onStorage = (e: StorageEvent) => {
-    if (e.key === KEY) setConnections(readConnections());
-    if (e.key === MODELS_KEY) setModels(readModels());
-  };
-  if (typeof window !== 'undefined') {
-    window.addEventListener('storage', onStorage);
-    onCleanup(() => window.removeEventListener('storage', onStorage));
-  }
+  // Both follow other tabs; every change is made on the freshest stored list, so a tab with an
+  // old view never undoes another tab's connection.
+  const [connections, saveConnections] = createPersisted(storedConnections);
+  const [models, saveModelMap] = createPersisted(storedModels);
 
   return {
     connections,
@@ -122,13 +106,16 @@ export function createOpenAIConnections() {
     /** last known model ids of a connection */
     modelsOf: (id: string) => models()[id] ?? [],
     add(input: OpenAIConnectionInput): OpenAIConnection {
-      const c: OpenAIConnection = { id: connectionIdFor(input.name, connections().map((x) => x.id)), name: input.name.trim(), baseUrl: normalizeBaseUrl(input.baseUrl), apiKey: input.apiKey.trim(), vision: [] };
-      saveConnections([...connections(), c]);
+      let c!: OpenAIConnection;
+      saveConnections((fresh) => {
+        c = { id: connectionIdFor(input.name, fresh.map((x) => x.id)), name: input.name.trim(), baseUrl: normalizeBaseUrl(input.baseUrl), apiKey: input.apiKey.trim(), vision: [] };
+        return [...fresh, c];
+      });
       return c;
     },
     update(id: string, patch: Partial<OpenAIConnectionInput>) {
-      saveConnections(
-        connections().map((c) =>
+      saveConnections((fresh) =>
+        fresh.map((c) =>
           c.id === id
             ? {
                 ...c,
@@ -141,16 +128,15 @@ export function createOpenAIConnections() {
       );
     },
     remove(id: string) {
-      saveConnections(connections().filter((c) => c.id !== id));
-      const { [id]: _gone, ...rest } = models();
-      saveModelMap(rest);
+      saveConnections((fresh) => fresh.filter((c) => c.id !== id));
+      saveModelMap(({ [id]: _gone, ...rest }) => rest);
     },
     saveModels(id: string, list: string[]) {
-      saveModelMap({ ...models(), [id]: [...list] });
+      saveModelMap((fresh) => ({ ...fresh, [id]: [...list] }));
     },
     setVision(id: string, model: string, on: boolean) {
-      saveConnections(
-        connections().map((c) => (c.id === id ? { ...c, vision: on ? [...new Set([...c.vision, model])] : c.vision.filter((m) => m !== model) } : c)),
+      saveConnections((fresh) =>
+        fresh.map((c) => (c.id === id ? { ...c, vision: on ? [...new Set([...c.vision, model])] : c.vision.filter((m) => m !== model) } : c)),
       );
     },
     isVision: (id: string, model: string) => connections().find((c) => c.id === id)?.vision.includes(model) ?? false,

@@ -1,6 +1,8 @@
-import { createSignal, onCleanup } from 'solid-js';
+import { createMemo, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import * as v from 'valibot';
+import { makePersisted } from '../device/persisted.ts';
+import { deviceStorageProblems, dismissDeviceStorageProblems } from '../device/storage-problems.ts';
 
 /**
  * Settings that belong to this device and are never synced: a phone reaches Ollama
@@ -12,14 +14,15 @@ export interface RelayLink {
   token: string;
 }
 
-export interface DeviceSettings {
+/** A type alias (not an interface): the stored object adds unknown keys to it. */
+export type DeviceSettings = {
   workspaceUrl: string | null;
   relay: RelayLink | null;
   ollamaEndpoint: string;
   lastSyncAt: number | null;
   /** the workspace's end-to-end key, base64url (shared/sync/chunk-crypto.ts); never sent to the relay */
   workspaceKey: string | null;
-}
+};
 
 const KEY = 'atelier.device';
 /** Where an unreadable stored value is kept, so nothing the person set is thrown away. */
@@ -28,7 +31,8 @@ export const DEFAULT_OLLAMA_ENDPOINT = 'http://localhost:11434';
 
 const DEFAULTS: DeviceSettings = { workspaceUrl: null, relay: null, ollamaEndpoint: DEFAULT_OLLAMA_ENDPOINT, lastSyncAt: null, workspaceKey: null };
 
-const Stored = v.object({
+/** Unknown keys (a newer version's) pass through, so a write by this version keeps them. */
+const Stored = v.looseObject({
   workspaceUrl: v.optional(v.nullable(v.string()), null),
   relay: v.optional(v.nullable(v.object({ url: v.string(), token: v.string() })), null),
   ollamaEndpoint: v.optional(v.string(), DEFAULT_OLLAMA_ENDPOINT),
@@ -36,7 +40,7 @@ const Stored = v.object({
   workspaceKey: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))), null),
 });
 /** The same, field by field: a bad field falls back to its default and the others are kept. */
-const Salvaged = v.object({
+const Salvaged = v.looseObject({
   workspaceUrl: v.fallback(Stored.entries.workspaceUrl, null),
   relay: v.fallback(Stored.entries.relay, null),
   ollamaEndpoint: v.fallback(Stored.entries.ollamaEndpoint, DEFAULT_OLLAMA_ENDPOINT),
@@ -44,16 +48,11 @@ const Salvaged = v.object({
   workspaceKey: v.fallback(Stored.entries.workspaceKey, null),
 });
 
+/** The stored object: the settings and any keys this version does not know (kept on write). */
+type StoredSettings = v.InferOutput<typeof Stored>;
+
 /** What a device-settings problem is, for the alert that tells the person. */
 export type DeviceSettingsProblem = { kind: 'unreadable' } | { kind: 'unwritable'; detail: string };
-
-interface Read {
-  settings: DeviceSettings;
-  /** the stored object as it is, keys this version does not know included (kept on write) */
-  object: Record<string, unknown>;
-  /** the stored text when it is not valid settings */
-  unreadable: string | null;
-}
 
 /** An Automerge URL in damaged settings text: the workspace is what the person would miss most. */
 const WORKSPACE_IN_TEXT = /"workspaceUrl"\s*:\s*"(automerge:[1-9A-HJ-NP-Za-km-z]+)"/;
@@ -65,21 +64,22 @@ function salvageText(raw: string): DeviceSettings {
   return { ...DEFAULTS, workspaceUrl: WORKSPACE_IN_TEXT.exec(raw)?.[1] ?? null, workspaceKey: KEY_IN_TEXT.exec(raw)?.[1] ?? null };
 }
 
-function readStored(): Read {
-  const raw = localStorage.getItem(KEY);
-  if (raw === null) return { settings: { ...DEFAULTS }, object: {}, unreadable: null };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return { settings: salvageText(raw), object: {}, unreadable: raw };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { settings: salvageText(raw), object: {}, unreadable: raw };
-  const object = parsed as Record<string, unknown>;
-  const strict = v.safeParse(Stored, object);
-  if (strict.success) return { settings: strict.output, object, unreadable: null };
-  return { settings: v.parse(Salvaged, object), object, unreadable: raw };
-}
+const known = (s: StoredSettings): DeviceSettings => ({
+  workspaceUrl: s.workspaceUrl,
+  relay: s.relay,
+  ollamaEndpoint: s.ollamaEndpoint,
+  lastSyncAt: s.lastSyncAt,
+  workspaceKey: s.workspaceKey,
+});
+
+const stored = makePersisted<StoredSettings>({
+  key: KEY,
+  what: 'deviceSettings',
+  schema: Stored,
+  fallback: () => ({ ...DEFAULTS }),
+  keepInvalid: true,
+  salvage: (parsed, text) => (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? v.parse(Salvaged, parsed) : salvageText(text)),
+});
 
 export type DeviceSettingsStore = ReturnType<typeof createDeviceSettings>;
 
@@ -88,54 +88,32 @@ export type DeviceSettingsStore = ReturnType<typeof createDeviceSettings>;
  * Invariants: the view follows writes made by other tabs (the `storage` event); a write reads
  * the freshest stored value and changes only the keys it is given, so a tab with an old view
  * never undoes another tab's change; a stored value that cannot be read is kept aside
- * (UNREADABLE_KEY) and reported, never silently replaced.
+ * (UNREADABLE_KEY) and reported, never silently replaced; a failed write is reported.
  */
 export function createDeviceSettings() {
-  const first = readStored();
-  const [settings, setSettings] = createStore<DeviceSettings>(first.settings);
-  const [problem, setProblem] = createSignal<DeviceSettingsProblem | null>(first.unreadable === null ? null : { kind: 'unreadable' });
-
-  const keepUnreadable = (raw: string) => {
-    try {
-      if (localStorage.getItem(UNREADABLE_KEY) === null) localStorage.setItem(UNREADABLE_KEY, raw);
-    } catch {
-      // no room for the copy: the value itself is still kept until a write replaces it
-    }
-  };
-  if (first.unreadable !== null) keepUnreadable(first.unreadable);
+  const [settings, setSettings] = createStore<DeviceSettings>(known(stored.read()));
 
   /** Re-reads the stored settings (another tab may have changed them) and shows them. */
   const reread = (): DeviceSettings => {
-    const fresh = readStored();
-    if (fresh.unreadable !== null) {
-      keepUnreadable(fresh.unreadable);
-      setProblem({ kind: 'unreadable' });
-    }
-    setSettings(reconcile(fresh.settings));
-    return fresh.settings;
+    const fresh = known(stored.read());
+    setSettings(reconcile(fresh));
+    return fresh;
   };
 
   const update = (patch: Partial<DeviceSettings>) => {
-    const fresh = readStored();
-    if (fresh.unreadable !== null) {
-      keepUnreadable(fresh.unreadable);
-      setProblem({ kind: 'unreadable' });
-    }
-    const next: DeviceSettings = { ...fresh.settings, ...patch };
-    setSettings(reconcile(next));
-    try {
-      localStorage.setItem(KEY, JSON.stringify({ ...fresh.object, ...next }));
-    } catch (err) {
-      // Still applies in this tab; the person is told it will not outlive it.
-      setProblem({ kind: 'unwritable', detail: err instanceof Error ? err.message : String(err) });
-    }
+    // Applies in this tab even when it cannot be stored; the alert says it will not outlive the tab.
+    const next = stored.update((fresh) => ({ ...fresh, ...patch }));
+    setSettings(reconcile(known(next)));
   };
 
-  const onStorage = (e: StorageEvent) => {
-    if (e.storageArea === localStorage && (e.key === KEY || e.key === null)) reread();
-  };
-  window.addEventListener('storage', onStorage);
-  onCleanup(() => window.removeEventListener('storage', onStorage));
+  onCleanup(stored.follow((next) => setSettings(reconcile(known(next)))));
+
+  const problem = createMemo((): DeviceSettingsProblem | null => {
+    const mine = deviceStorageProblems().filter((p) => p.key === KEY);
+    const unwritable = mine.find((p) => p.kind === 'unwritable');
+    if (unwritable?.kind === 'unwritable') return { kind: 'unwritable', detail: unwritable.failure.detail };
+    return mine.length > 0 ? { kind: 'unreadable' } : null;
+  });
 
   return {
     settings,
@@ -143,7 +121,7 @@ export function createDeviceSettings() {
     reread,
     /** why the stored settings could not be read or written, until dismissed */
     problem,
-    dismissProblem: () => setProblem(null),
+    dismissProblem: () => dismissDeviceStorageProblems(KEY),
   };
 }
 

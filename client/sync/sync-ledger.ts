@@ -7,14 +7,15 @@
  * leading tab (the one that uploads) through the `storage` event.
  */
 
+import * as v from 'valibot';
+import { makePersisted, validItems } from '../device/persisted.ts';
+
 export type LedgerStore = Pick<Storage, 'getItem' | 'setItem'>;
 
-interface LedgerData {
-  v: 1;
-  unsynced: string[];
-}
-
 const KEY = 'atelier.sync-ledger';
+
+const Ledger = v.object({ v: v.literal(1), unsynced: v.array(v.string()) });
+type LedgerData = v.InferOutput<typeof Ledger>;
 
 export interface SyncLedger {
   isUnsynced(documentId: string): boolean;
@@ -25,37 +26,26 @@ export interface SyncLedger {
   markSynced(documentId: string): void;
 }
 
-function parse(text: string | null | undefined): string[] {
-  try {
-    const raw = JSON.parse(text ?? 'null') as Partial<LedgerData> | null;
-    if (!raw || raw.v !== 1 || !Array.isArray(raw.unsynced)) return [];
-    return raw.unsynced.filter((x): x is string => typeof x === 'string');
-  } catch {
-    return []; // damaged: start over (a pairing or move-over offers every document once)
-  }
-}
-
 export function createSyncLedger(store: LedgerStore | undefined): SyncLedger {
-  let stored: string | null = null;
-  try {
-    stored = store?.getItem(KEY) ?? null;
-  } catch {
-    /* storage refused: an in-memory ledger for this session */
-  }
-  const unsynced = new Set(parse(stored));
+  // No storage (Node test devices, storage refused): an in-memory ledger for this session.
+  const stored = makePersisted<LedgerData>({
+    key: KEY,
+    what: 'syncLedger',
+    schema: Ledger,
+    // damaged: the ids that still read as ids; none at worst (a pairing or move-over offers every document once)
+    fallback: () => ({ v: 1, unsynced: [] }),
+    salvage: (parsed) => ({ v: 1, unsynced: validItems(v.string())((parsed as { unsynced?: unknown } | null)?.unsynced) }),
+    storage: () => store,
+  });
+  const unsynced = new Set(stored.read().unsynced);
   const write = () => {
-    try {
-      store?.setItem(KEY, JSON.stringify({ v: 1, unsynced: [...unsynced] } satisfies LedgerData));
-    } catch {
-      /* quota: the in-memory ledger still works for this session */
-    }
+    if (store) stored.write({ v: 1, unsynced: [...unsynced] });
   };
   const listeners = new Set<(id: string) => void>();
-  if (typeof window !== 'undefined' && store)
-    window.addEventListener('storage', (e) => {
-      if (e.key !== KEY) return;
-      const before = new Set(parse(e.oldValue));
-      const after = new Set(parse(e.newValue));
+  if (store)
+    stored.follow((now, was) => {
+      const before = new Set(was.unsynced);
+      const after = new Set(now.unsynced);
       for (const id of before) if (!after.has(id)) unsynced.delete(id);
       const added = [...after].filter((id) => !before.has(id) && !unsynced.has(id));
       if (added.length === 0) return;

@@ -28,6 +28,35 @@ test('a setting changed in a stale tab keeps the pairing made in another tab', a
   await expect(one.getByLabel('Ollama endpoint')).toHaveValue('http://127.0.0.1:9');
 });
 
+test('a tab that has not yet heard of a pairing made in another tab keeps it when it changes another setting', async ({ context, relayFx }) => {
+  const one = await context.newPage();
+  await one.goto(`${relayFx.origin}/models`);
+  await expect(one.getByRole('heading', { name: 'Models' })).toBeVisible();
+  // Tab two never hears of other tabs' writes, as a tab writing before the storage event reaches it.
+  const two = await context.newPage();
+  await two.addInitScript(() => {
+    const add = window.addEventListener.bind(window);
+    window.addEventListener = ((type: string, ...rest: [EventListenerOrEventListenerObject, (boolean | AddEventListenerOptions)?]) => {
+      if (type !== 'storage') add(type, ...rest);
+    }) as typeof window.addEventListener;
+  });
+  await two.goto(`${relayFx.origin}/models`);
+  await expect(two.getByRole('heading', { name: 'Models' })).toBeVisible();
+
+  await pairWithToken(one, relayFx);
+  await two.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await two.getByRole('link', { name: 'Connections' }).click();
+  await two.getByLabel('Ollama endpoint').fill('http://127.0.0.1:9');
+  await two.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(two.getByLabel('Ollama endpoint')).toHaveValue('http://127.0.0.1:9');
+
+  await one.reload();
+  await expect(one.getByRole('status', { name: /Sync status: Synced/ })).toBeVisible();
+  await one.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await one.getByRole('link', { name: 'Connections' }).click();
+  await expect(one.getByLabel('Ollama endpoint')).toHaveValue('http://127.0.0.1:9');
+});
+
 /**
  * Lets two tabs through only once both have arrived. Each tab calls it (a synchronous request)
  * right after its first read of the device settings, so both read them before either writes:
