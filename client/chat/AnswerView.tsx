@@ -58,6 +58,11 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
     const ref = m()?.model;
     return capabilityOn(ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'usage');
   };
+  /** the preset's code interpreter: Run on Python blocks once the answer is complete (absent = off) */
+  const codeOn = () => {
+    const ref = m()?.model;
+    return capabilityOn(ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'code_interpreter');
+  };
   const speed = () => {
     const msg = m();
     return msg && usageOn() ? tokensPerSecond(msg.stats) : null;
@@ -92,7 +97,7 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
             </details>
           </Show>
           <Show when={content() !== ''}>
-            <Markdown text={content()} class="answer-text" />
+            <Markdown text={content()} class="answer-text" runCode={codeOn() && !streaming()} />
           </Show>
           <AnswerExtras message={msg()} content={content()} done={!streaming() && msg().status === 'done'} />
           <Switch>
