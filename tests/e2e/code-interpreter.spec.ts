@@ -47,7 +47,10 @@ test('an exception shows the Python traceback, with what was printed before it',
   await expect(output.getByRole('status')).toHaveText('The code raised an error:');
   await expect(output).toContainText('before');
   await expect(output).toContainText('Traceback (most recent call last)');
+  await expect(output).toContainText('File "<answer>", line 3, in f');
   await expect(output).toContainText('ZeroDivisionError: division by zero');
+  // the answer's own frames only, not the interpreter's machinery
+  await expect(output).not.toContainText('_pyodide');
 });
 
 test('Python cannot reach the network: js.fetch, pyodide.http.pyfetch and micropip are refused with a clear error', async ({ page, fake, relayFx }) => {

@@ -54,18 +54,33 @@ const ready: Promise<PyodideAPI | null> = load().then(
   },
 );
 
-/** Runs source in fresh globals; returns repr() of the last expression's value, or None. */
+/**
+ * Runs source in fresh globals. Returns ["ok", repr() of the last expression's value or None],
+ * or ["error", the traceback] with only the answer's own frames (not Pyodide's machinery).
+ */
 const RUN_PY = `
+import traceback
 from pyodide.code import eval_code_async
 async def run(source, scope):
-    value = await eval_code_async(source, scope, filename="<answer>")
-    return None if value is None else repr(value)
+    try:
+        value = await eval_code_async(source, scope, filename="<answer>")
+    except BaseException as e:
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != "<answer>":
+            tb = tb.tb_next
+        return ["error", "".join(traceback.format_exception(type(e), e, tb)).rstrip()]
+    return ["ok", None if value is None else repr(value)]
 run
 `;
 
-interface PyCallable {
-  (...args: unknown[]): unknown;
+interface PyProxyLike {
   destroy(): void;
+}
+interface PyCallable extends PyProxyLike {
+  (...args: unknown[]): unknown;
+}
+interface PyList extends PyProxyLike {
+  toJs(): unknown[];
 }
 
 let runner: PyCallable | undefined;
@@ -73,12 +88,14 @@ let runner: PyCallable | undefined;
 async function run(py: PyodideAPI, id: number, code: string): Promise<void> {
   running = id;
   runner ??= py.runPython(RUN_PY, { globals: py.toPy({}) }) as PyCallable;
-  const globals = py.toPy({ __name__: '__main__' }) as { destroy(): void };
+  const globals = py.toPy({ __name__: '__main__' }) as PyProxyLike;
   const flush = () => py.runPython('import sys; sys.stdout.flush(); sys.stderr.flush()');
   try {
-    const result = (await runner(code, globals)) as string | undefined;
+    const reply = (await runner(code, globals)) as PyList;
+    const [kind, text] = reply.toJs() as ['ok' | 'error', string | undefined];
+    reply.destroy();
     flush();
-    post({ type: 'done', id, result: result ?? null });
+    post(kind === 'ok' ? { type: 'done', id, result: text ?? null } : { type: 'failed', id, error: text ?? '' });
   } catch (e) {
     flush();
     post({ type: 'failed', id, error: e instanceof Error ? e.message : String(e) });
