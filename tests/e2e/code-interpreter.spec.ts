@@ -155,3 +155,15 @@ async function selectModelFr(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: /^Modèle( \d)? ?: / }).first().click();
   await page.getByRole('option', { name: new RegExp(`^${name}`) }).first().click();
 }
+
+test('when Python cannot be loaded (its files unreachable), Run says so instead of waiting forever', async ({ page, fake, relayFx }) => {
+  await page.context().route('**/pyodide/**', (route) => route.abort('internetdisconnected'));
+  await openChat(page, relayFx, fake);
+  const answer = await coderAnswering(page, fake, 'print("hi")');
+  await answer.getByRole('button', { name: 'Run this Python code' }).click();
+  const output = answer.getByRole('region', { name: 'Output of the Python code' });
+  await expect(output.getByRole('status')).toContainText('Python could not be loaded');
+  await expect(output.getByRole('status')).toContainText('connect to the network once and run again');
+  // nothing is stuck: Run is offered again
+  await expect(answer.getByRole('button', { name: 'Run this Python code' })).toBeVisible();
+});
