@@ -167,3 +167,24 @@ test('when Python cannot be loaded (its files unreachable), Run says so instead 
   // nothing is stuck: Run is offered again
   await expect(answer.getByRole('button', { name: 'Run this Python code' })).toBeVisible();
 });
+
+test('after its first run, Python runs offline: the service worker kept its files', async ({ page, fake, relayFx, context }) => {
+  await openChat(page, relayFx, fake);
+  await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+  await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
+  const answer = await coderAnswering(page, fake, 'import sys\nprint("python", sys.version_info.major)');
+  await answer.getByRole('button', { name: 'Run this Python code' }).click();
+  const output = answer.getByRole('region', { name: 'Output of the Python code' });
+  await expect(output).toContainText('python 3');
+  // cached on first use, not precached
+  await expect
+    .poll(() => page.evaluate(async () => (await (await caches.open('atelier-pyodide')).keys()).map((r) => new URL(r.url).pathname.split('/').pop())))
+    .toEqual(expect.arrayContaining(['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip']));
+
+  await context.setOffline(true);
+  await page.reload();
+  const offlineAnswer = answers(page, 'Coder');
+  await offlineAnswer.getByRole('button', { name: 'Run this Python code' }).click();
+  await expect(offlineAnswer.getByRole('region', { name: 'Output of the Python code' })).toContainText('python 3');
+  await context.setOffline(false);
+});
