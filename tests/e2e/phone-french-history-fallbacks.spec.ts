@@ -30,6 +30,18 @@ async function newPreset(page: Page, name: string, base: string, system = ''): P
 
 const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
+/** Visible controls of the editor that stick out of the screen sideways (clipped: out of reach). */
+const controlsOffScreen = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('main button, main input, main select, main textarea, main [role="switch"]')]
+      .filter((el) => el.getClientRects().length > 0)
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.left < 0 || r.right > window.innerWidth + 0.5;
+      })
+      .map((el) => el.getAttribute('aria-label') ?? el.textContent ?? el.tagName),
+  );
+
 test('on a 390 px phone in French, the history panel fits the screen: versions, compare, diff and restore are reached', async ({ page, relayFx }) => {
   await frenchPhone(page, relayFx.origin);
   await newPreset(page, 'Poète', 'llama3.2', 'Écris des haïkus.\nDix-sept syllabes, pas une de plus, sur des sujets très variés et parfois fort longs à décrire.');
@@ -52,6 +64,7 @@ test('on a 390 px phone in French, the history panel fits the screen: versions, 
   await expect(diff.getByRole('insertion')).toHaveText(['Ajouté : Écris des limericks.']);
   await expect(diff.getByRole('deletion')).toHaveCount(2);
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  expect(await controlsOffScreen(page)).toEqual([]);
 
   const restore = versions.nth(1).getByRole('button', { name: 'Restaurer cette invite système' });
   await restore.scrollIntoViewIfNeeded();
@@ -73,6 +86,7 @@ test('on a 390 px phone in French, the fallback models list fits the screen: add
   const order = page.getByRole('list', { name: 'Ordre de secours' }).getByRole('listitem');
   await expect(order).toHaveCount(3);
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  expect(await controlsOffScreen(page)).toEqual([]);
 
   const up = page.getByRole('button', { name: 'Monter llama3.2' });
   await up.scrollIntoViewIfNeeded();
