@@ -3,6 +3,8 @@ import solid from 'vite-plugin-solid';
 import wasm from 'vite-plugin-wasm';
 import { VitePWA } from 'vite-plugin-pwa';
 import type { Plugin } from 'vite';
+import { readFileSync, createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { SANDBOX_HOST_SHA256 } from './server/sandbox-host-hash.ts';
 
 // The Automerge wasm is ~3.6 MB; Workbox silently drops files over 2 MiB from the
@@ -24,6 +26,42 @@ function dropFetchPolyfill(): Plugin {
   };
 }
 
+/*
+ * Pyodide (the code interpreter's Python, client/chat/code-runner/) is served by the app itself
+ * under /pyodide/<version>/, so it needs no CDN and works offline once fetched. Only the core
+ * files a run needs are copied (no packages: the sandbox has no network and loads none). They
+ * are not precached (~12 MB nobody may ever use): the service worker keeps them on first use.
+ */
+const PYODIDE_DIR = fileURLToPath(new URL('./node_modules/pyodide/', import.meta.url));
+const PYODIDE_VERSION = (JSON.parse(readFileSync(`${PYODIDE_DIR}package.json`, 'utf8')) as { version: string }).version;
+const PYODIDE_FILES: Readonly<Record<string, string>> = {
+  'pyodide.mjs': 'text/javascript',
+  'pyodide.asm.mjs': 'text/javascript',
+  'pyodide.asm.wasm': 'application/wasm',
+  'python_stdlib.zip': 'application/zip',
+  'pyodide-lock.json': 'application/json',
+};
+const PYODIDE_PATH = `/pyodide/${PYODIDE_VERSION}/`;
+function pyodideAssets(): Plugin {
+  return {
+    name: 'atelier:pyodide-assets',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const name = req.url?.startsWith(PYODIDE_PATH) ? req.url.slice(PYODIDE_PATH.length).split('?')[0] : undefined;
+        const type = name !== undefined ? PYODIDE_FILES[name] : undefined;
+        if (!name || !type) return next();
+        res.setHeader('Content-Type', type);
+        createReadStream(`${PYODIDE_DIR}${name}`).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const name of Object.keys(PYODIDE_FILES)) {
+        this.emitFile({ type: 'asset', fileName: `${PYODIDE_PATH.slice(1)}${name}`, source: readFileSync(`${PYODIDE_DIR}${name}`) });
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: 'client',
   publicDir: 'public',
@@ -40,9 +78,10 @@ export default defineConfig({
   resolve: { alias: [{ find: /^cbor-x$/, replacement: 'cbor-x/index-no-eval' }] },
   // The tools' sandbox frame lists its script's hash in its own policy (client/tools/sandbox-browser.ts);
   // the relay lists the same one in the app's (server/security-headers.ts).
-  define: { __SANDBOX_HOST_SHA256__: JSON.stringify(SANDBOX_HOST_SHA256) },
+  define: { __SANDBOX_HOST_SHA256__: JSON.stringify(SANDBOX_HOST_SHA256), __PYODIDE_VERSION__: JSON.stringify(PYODIDE_VERSION) },
   plugins: [
     dropFetchPolyfill(),
+    pyodideAssets(),
     wasm(),
     solid(),
     VitePWA({
@@ -68,6 +107,16 @@ export default defineConfig({
         // Every lazy chunk (pages, panels, Markdown, highlight.js languages) and the pdf.js worker
         // (an .mjs file) is precached, so what loads on demand also works offline.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg,png,webmanifest}'],
+        // Pyodide is cached on first use instead (runtimeCaching below): its path names its
+        // version, so a cached file is never stale, and an update's new version is a new path.
+        globIgnores: ['pyodide/**'],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/pyodide/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'atelier-pyodide', expiration: { maxEntries: 12 } },
+          },
+        ],
         maximumFileSizeToCacheInBytes: MAX_PRECACHE_BYTES,
         navigateFallback: '/index.html',
         // The relay's own endpoints are never app pages.

@@ -60,6 +60,8 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
   };
   /** the preset's "usage" capability: tokens and speed from Ollama's final line (absent = on) */
   const usageOn = () => capabilityOn(preset(), 'usage');
+  /** the preset's code interpreter: Run on Python blocks once the answer is complete (absent = off) */
+  const codeOn = () => capabilityOn(preset(), 'code_interpreter');
   const speed = () => {
     const msg = m();
     return msg && usageOn() ? tokensPerSecond(msg.stats) : null;
@@ -94,7 +96,7 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
             </details>
           </Show>
           <Show when={content() !== ''}>
-            <Markdown text={content()} class="answer-text" />
+            <Markdown text={content()} class="answer-text" runCode={codeOn() && !streaming()} />
           </Show>
           <AnswerExtras message={msg()} content={content()} done={!streaming() && msg().status === 'done'} preset={preset()} />
           <Switch>

@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, getOwner, on, onCleanup, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 import { copyText } from '../components/copy.ts';
 import { loadedRenderer, loadRenderer } from './markdown/lazy.ts';
@@ -11,15 +11,27 @@ import { loadedRenderer, loadRenderer } from './markdown/lazy.ts';
  */
 
 type MarkdownView = import('./markdown/render.ts').MarkdownView;
+type CodeRunners = import('./code-runner/attach.tsx').CodeRunners;
 
-export function Markdown(props: { text: string; class?: string }) {
+/**
+ * `runCode`: a Run button on each Python block (the preset's code interpreter, once the answer
+ * is complete); its code is a chunk of its own, loaded the first time it is asked for.
+ */
+export function Markdown(props: { text: string; class?: string; runCode?: boolean }) {
   const { t } = useI18n();
+  const owner = getOwner();
   const [renderer] = createResource(loadRenderer, { initialValue: loadedRenderer() });
   const [languages, setLanguages] = createSignal(0);
   let el: HTMLDivElement | undefined;
   let frame = 0;
   let painted = false;
   let view: MarkdownView | undefined;
+  let runners: CodeRunners | undefined;
+  let runnersAsked = false;
+  const [runnersLoaded, setRunnersLoaded] = createSignal(false);
+  const syncRunners = () => {
+    if (el && runners) runners.sync(el, props.runCode === true);
+  };
 
   /** Copy buttons go in after sanitising (DOMPurify drops buttons), on each new block. */
   const addCopyButtons = (nodes: readonly Node[]) => {
@@ -43,7 +55,23 @@ export function Markdown(props: { text: string; class?: string }) {
     view ??= r.createMarkdownView(el, addCopyButtons, () => setLanguages((n) => n + 1));
     view.update(props.text);
     painted = true;
+    syncRunners();
   };
+
+  createEffect(() => {
+    if (!props.runCode || runnersAsked) return;
+    runnersAsked = true;
+    void import('./code-runner/attach.tsx').then(
+      (m) => {
+        runners = m.makeCodeRunners(owner);
+        setRunnersLoaded(true);
+      },
+      () => {
+        runnersAsked = false; // offline before the chunk was cached: asked again on the next change
+      },
+    );
+  });
+  createEffect(on([() => props.runCode, runnersLoaded], () => syncRunners()));
 
   createEffect(
     on([() => props.text, () => renderer(), languages], () => {
@@ -56,6 +84,7 @@ export function Markdown(props: { text: string; class?: string }) {
   onCleanup(() => {
     if (frame !== 0) cancelAnimationFrame(frame);
     view?.dispose();
+    runners?.dispose();
   });
 
   const onClick = async (e: MouseEvent) => {

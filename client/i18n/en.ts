@@ -5,6 +5,7 @@ import { chatStrings } from '../chat/strings.ts';
 import { modelsEn } from '../models/strings.ts';
 import { knowledgeStrings } from '../knowledge/strings.ts';
 import { toolsStrings } from '../tools/strings.ts';
+import { codeRunnerEn } from '../chat/code-runner/strings.ts';
 import type { Widen } from './define.ts';
 /** English strings: the source dictionary. fr.ts must have exactly the same keys (checked by the type system). */
 export const en = {
@@ -69,6 +70,7 @@ export const en = {
   chat: chatStrings.en,
   knowledge: knowledgeStrings.en,
   tools: toolsStrings.en,
+  codeRunner: codeRunnerEn,
   connections: connectionsEn,
   sync: {
     title: 'Sync',

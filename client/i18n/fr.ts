@@ -5,6 +5,7 @@ import { chatStrings } from '../chat/strings.ts';
 import { modelsFr } from '../models/strings.fr.ts';
 import { knowledgeStrings } from '../knowledge/strings.ts';
 import { toolsStrings } from '../tools/strings.ts';
+import { codeRunnerFr } from '../chat/code-runner/strings.fr.ts';
 import type { Dictionary } from './en.ts';
 
 /*
@@ -74,6 +75,7 @@ export const fr: Dictionary = {
   chat: chatStrings.fr,
   knowledge: knowledgeStrings.fr,
   tools: toolsStrings.fr,
+  codeRunner: codeRunnerFr,
   connections: connectionsFr,
   sync: {
     title: 'Synchronisation',

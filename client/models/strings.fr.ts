@@ -260,6 +260,7 @@ export const modelsFr: ModelsStrings = {
       citations: 'Citations',
       usage: 'Consommation',
       status_updates: 'Étapes en cours',
+      code_interpreter: 'Interpréteur de code',
     },
     capabilityHelp: {
       vision: 'Les images jointes à un message sont envoyées au modèle.',
@@ -267,6 +268,7 @@ export const modelsFr: ModelsStrings = {
       citations: 'Afficher sous la réponse les passages de documents qui lui ont été donnés.',
       usage: 'Afficher les jetons et la vitesse de chaque réponse.',
       status_updates: 'Afficher ce qui se passe pendant la préparation d’une réponse (recherche dans les documents, appel d’un outil).',
+      code_interpreter: 'Un bouton Exécuter sur chaque bloc de code Python d’une réponse : le code s’exécute dans ce navigateur (Python isolé, sans réseau ; environ 12 Mo téléchargés à la première utilisation, puis gardés pour le hors-ligne). Tout modèle de base convient.',
     },
     visionMissing: 'Selon Ollama, {{ model }} ne lit pas les images : elles seront retirées de ses messages, et la conversation le signale.',
     toolsMissing: 'Selon Ollama, {{ model }} ne sait pas appeler d’outils : ses outils ne lui seront pas proposés.',

@@ -260,6 +260,7 @@ export const modelsEn = {
       citations: 'Citations',
       usage: 'Usage',
       status_updates: 'Status updates',
+      code_interpreter: 'Code interpreter',
     },
     capabilityHelp: {
       vision: 'Pictures attached to a message are sent to the model.',
@@ -267,6 +268,7 @@ export const modelsEn = {
       citations: 'Show the passages of documents an answer was given, under the answer.',
       usage: 'Show the tokens and speed of each answer.',
       status_updates: 'Show what is happening while an answer is prepared (searching documents, calling a tool).',
+      code_interpreter: 'A Run button on each Python code block of an answer: the code runs in this browser (Python in a sandbox with no network; about 12 MB downloaded on first use, then kept for offline use). Any base model works.',
     },
     visionMissing: 'Ollama says {{ model }} does not read images: pictures will be left out of its messages, and the chat says so.',
     toolsMissing: 'Ollama says {{ model }} cannot call tools: its tools will not be offered to it.',
