@@ -26,7 +26,7 @@ import type pg from 'pg';
 import type { ChunkKind } from '../../shared/sync/protocol.ts';
 import type { EphBridge } from '../sync/account-hub.ts';
 import { inTransaction, isTransient, makePool } from '../pg/db.ts';
-import { migrate } from '../pg/migrations.ts';
+import { migrateOnce } from '../pg/migrations.ts';
 import { ChunkStoreError, type AccountLog, type AppendResult, type ChunkMeta, type ChunkStore, type ChunkUpload, type StoredEntry } from './chunk-store.ts';
 
 export const DEFAULT_GRACE_MS = 7 * 24 * 3600_000;
@@ -96,7 +96,7 @@ export class PgChunkStore implements ChunkStore {
   #listening: Promise<void> | null = null;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #closed = false;
-  #migrated: Promise<unknown> | null = null;
+  readonly #migrate: () => Promise<unknown>;
   /** tells this process's own ephemeral notifications apart (it delivered them locally already) */
   readonly #relayId = randomUUID();
   readonly #eph = new Map<string, Set<(frame: Uint8Array) => void>>();
@@ -133,22 +133,12 @@ export class PgChunkStore implements ChunkStore {
     this.#opts = opts;
     this.#ownsPool = !opts.pool;
     this.pool = opts.pool ?? makePool({ url: opts.url ?? '', log: opts.log });
+    this.#migrate = migrateOnce(this.pool);
   }
 
   /** Runs the migrations (once per store) and starts listening. */
   async start(): Promise<void> {
-    this.#migrated ??= (async () => {
-      const c = await this.pool.connect();
-      try {
-        await migrate(c);
-      } finally {
-        c.release();
-      }
-    })().catch((err: unknown) => {
-      this.#migrated = null;
-      throw err;
-    });
-    await this.#migrated;
+    await this.#migrate();
     await this.#listen().catch(() => this.#scheduleReconnect());
   }
 

@@ -9,7 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { AccountStoreError, generateToken, hashToken, validateAccountName, type Account, type AccountStore } from '../accounts.ts';
 import { inTransaction, makePool } from './db.ts';
-import { migrate } from './migrations.ts';
+import { migrateOnce } from './migrations.ts';
 
 const CHANNEL = 'atelier_accounts';
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -49,29 +49,19 @@ export class PgAccountStore implements AccountStore {
   readonly pool: pg.Pool;
   readonly #ownsPool: boolean;
   readonly #log: (line: string) => void;
-  #migrated: Promise<unknown> | null = null;
+  readonly #migrate: () => Promise<unknown>;
 
   constructor(opts: PgAccountStoreOptions) {
     if (!opts.pool && !opts.url) throw new Error('PgAccountStore needs a pool or a url');
     this.#log = opts.log ?? (() => {});
     this.#ownsPool = !opts.pool;
     this.pool = opts.pool ?? makePool({ url: opts.url ?? '', log: opts.log });
+    this.#migrate = migrateOnce(this.pool);
   }
 
   /** Runs the migrations once per store (every method waits for it). */
   ready(): Promise<unknown> {
-    this.#migrated ??= (async () => {
-      const c = await this.pool.connect();
-      try {
-        await migrate(c);
-      } finally {
-        c.release();
-      }
-    })().catch((err: unknown) => {
-      this.#migrated = null;
-      throw err;
-    });
-    return this.#migrated;
+    return this.#migrate();
   }
 
   async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -117,3 +117,20 @@ export async function migrate(client: pg.ClientBase, migrations: readonly Migrat
   if (v > known) throw new Error(`the database schema is version ${v}, newer than this relay knows (${known}): run the newer relay`);
   return applied;
 }
+
+/** Runs the migrations on `pool` once: later calls share the first run; a failed run is tried again by the next call. */
+export function migrateOnce(pool: pg.Pool): () => Promise<unknown> {
+  let run: Promise<unknown> | null = null;
+  return () =>
+    (run ??= (async () => {
+      const c = await pool.connect();
+      try {
+        return await migrate(c);
+      } finally {
+        c.release();
+      }
+    })().catch((err: unknown) => {
+      run = null;
+      throw err;
+    }));
+}

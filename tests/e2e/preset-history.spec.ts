@@ -1,18 +1,6 @@
-import { test, expect, pairAnotherDevice, pairWithToken, type RelayFixture } from './fixtures.ts';
-import type { Browser, Page } from '@playwright/test';
-
-/** Two devices paired on the same relay account. */
-async function pairedDevices(browser: Browser, relayFx: RelayFixture) {
-  const a = await browser.newContext();
-  const b = await browser.newContext();
-  const pageA = await a.newPage();
-  const pageB = await b.newPage();
-  await pageA.goto(`${relayFx.origin}/models`);
-  await pairWithToken(pageA, relayFx);
-  await pageB.goto(`${relayFx.origin}/models`);
-  await pairAnotherDevice(pageB, pageA);
-  return { pageA, pageB, close: async () => Promise.all([a.close(), b.close()]) };
-}
+import { test, expect } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { pairedDevices } from './devices.ts';
 
 async function openEditor(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
@@ -23,7 +11,7 @@ async function openEditor(page: Page, name: string) {
 const versions = (page: Page) => page.getByRole('list', { name: 'Versions, newest first' }).getByRole('listitem');
 
 test('the history lists another device’s change under that device’s name, and a system prompt restored there reaches the device that wrote the newer one', async ({ browser, relayFx }) => {
-  const { pageA, pageB, close } = await pairedDevices(browser, relayFx);
+  const { a: { page: pageA }, b: { page: pageB }, close } = await pairedDevices(browser, relayFx);
 
   // A makes the preset and names itself
   await pageA.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
