@@ -43,7 +43,10 @@ function filesOf(dir: string, under = ''): string[] {
   });
 }
 
-/** What the service worker precaches (vite.config.ts globPatterns; the Vite manifest folder is not served as part of the app). */
+/**
+ * What the service worker precaches (vite.config.ts globPatterns and globIgnores: Pyodide is cached
+ * on first use, not precached; the Vite manifest folder is not served as part of the app).
+ */
 const PRECACHED = /\.(js|mjs|css|html|wasm|svg|png|webmanifest)$/;
 
 export async function bundleSize(ctx: BenchContext): Promise<Figure[]> {
@@ -92,7 +95,7 @@ export async function bundleSize(ctx: BenchContext): Promise<Figure[]> {
   ];
   const firstPageGz = firstPageFiles.reduce((s, f) => s + gzFile(f), 0);
   const firstPageRaw = firstPageFiles.reduce((s, f) => s + rawFile(f), 0);
-  const precached = filesOf(distDir).filter((f) => PRECACHED.test(f) && !f.startsWith('.vite'));
+  const precached = filesOf(distDir).filter((f) => PRECACHED.test(f) && !f.startsWith('.vite') && !f.startsWith('pyodide/'));
   const visitGz = precached.reduce((s, f) => s + gzFile(f), 0);
   const visitRaw = precached.reduce((s, f) => s + rawFile(f), 0);
   const byKind = (files: string[]) => {

@@ -10,7 +10,7 @@ import type { DocHandle } from '@automerge/automerge-repo';
 import type { Page } from '@playwright/test';
 import { test, expect, pairWithLink, type RelayFixture } from './fixtures.ts';
 import { startNodeDevice } from './node-device.ts';
-import { addConversationEntry, initialConversation, initialWorkspace, type ConversationDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { addConversationEntry, immutable, initialConversation, initialWorkspace, type ConversationDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { addTurn } from '../../shared/chat/branch.ts';
 import { answerPlaceholder, finishAnswer, userMessage } from '../../shared/chat/messages.ts';
 import { newWorkspaceKey } from '../../shared/sync/chunk-crypto.ts';
@@ -126,7 +126,10 @@ test('a new device paired with a link gets a workspace of many conversations in 
 
     // Still offline: the other device edits conversation 5, this one renames conversation 9.
     const five = conversations[5]!;
-    five.change((d) => A.splice(d, ['messages', 'u5', 'content'], 0, 0, 'Edited elsewhere: '));
+    // (a sent message is one value: the other device replaces it)
+    five.change((d) => {
+      d.messages['u5']!.content = immutable('Edited elsewhere: Question number 5');
+    });
     await expect.poll(() => seeder.holdsOnRelay(accountId, [five])).toBe(true);
     await sidebar.getByRole('searchbox').fill('Bundled conversation 9');
     const nine = sidebar.getByRole('listitem', { name: 'Bundled conversation 9', exact: true });
