@@ -3,7 +3,7 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import type WebSocket from 'ws';
 import type { WebSocketServer } from 'ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { markAlive, startKeepalive, wireOf, type Wire } from './keepalive.ts';
+import { BACKLOG_GRACE_TICKS, markAlive, startKeepalive, wireOf, type Wire } from './keepalive.ts';
 
 /** What keepalive.ts does to a ws socket, recorded. */
 class FakeSocket {
@@ -66,9 +66,24 @@ describe('keepalive', () => {
       vi.advanceTimersByTime(1_000);
     }
     expect(reading.terminated).toBe(false);
-    // Once it stops reading too, it goes.
-    vi.advanceTimersByTime(2_000);
+    // Once it stops reading too, it goes, after the grace a backlog gets.
+    vi.advanceTimersByTime(BACKLOG_GRACE_TICKS * 1_000);
+    expect(reading.terminated).toBe(false);
+    vi.advanceTimersByTime(1_000);
     expect(reading.terminated).toBe(true);
+    stop();
+  });
+
+  it('keeps a slow reader whose writes complete one whole frame every few ticks', () => {
+    const slow = new FakeSocket();
+    const wire = new FakeWire();
+    wire.queue(8 * 1024 * 1024);
+    const stop = startKeepalive(fakeServer([slow]), 1_000, () => {}, wiresOf([[slow, wire]]));
+    for (let frame = 0; frame < 6; frame++) {
+      vi.advanceTimersByTime(4_000); // four ticks with no write completed, no pong
+      wire.peerReads(1024 * 1024); // then one frame's write completes
+    }
+    expect(slow.terminated).toBe(false);
     stop();
   });
 
@@ -76,7 +91,7 @@ describe('keepalive', () => {
     const stuck = new FakeSocket();
     const wire = new FakeWire();
     const stop = startKeepalive(fakeServer([stuck]), 1_000, () => {}, wiresOf([[stuck, wire]]));
-    for (let tick = 0; tick < 3; tick++) {
+    for (let tick = 0; tick < BACKLOG_GRACE_TICKS + 2; tick++) {
       wire.queue(64 * 1024); // the relay keeps writing; nothing leaves the queue
       vi.advanceTimersByTime(1_000);
     }

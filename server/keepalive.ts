@@ -29,6 +29,9 @@ export function wireOf(socket: object): Wire | undefined {
   return typeof w.bytesWritten === 'number' && typeof w.writableLength === 'number' ? (socket as Wire) : undefined;
 }
 
+/** Ticks without a completed write that a socket with bytes queued to it (and no pong) is given. */
+export const BACKLOG_GRACE_TICKS = 6;
+
 /** false once pinged, true again on a sign of life; sockets are alive when they connect */
 const alive = new WeakMap<WebSocket, boolean>();
 
@@ -43,6 +46,7 @@ export function startKeepalive(
   wires: { get(ws: WebSocket): Wire | undefined },
 ): () => void {
   const lastFlushed = new WeakMap<WebSocket, number>();
+  const stalled = new WeakMap<WebSocket, number>();
   const timer = setInterval(() => {
     for (const ws of wss.clients) {
       const wire = wires.get(ws);
@@ -50,7 +54,12 @@ export function startKeepalive(
       const flushed = wire ? wire.bytesWritten - wire.writableLength : null;
       const reading = flushed !== null && flushed > (lastFlushed.get(ws) ?? flushed);
       if (flushed !== null) lastFlushed.set(ws, flushed);
-      if (alive.get(ws) === false && !reading) {
+      // The counters move one whole write (up to a frame of about 1 MB) at a time: a slow reader
+      // with a backlog queued shows progress only every few ticks, so it gets BACKLOG_GRACE_TICKS.
+      const backlog = wire !== undefined && wire.writableLength > 0;
+      const ticks = reading ? 0 : (stalled.get(ws) ?? 0) + 1;
+      stalled.set(ws, ticks);
+      if (alive.get(ws) === false && !reading && (!backlog || ticks > BACKLOG_GRACE_TICKS)) {
         onTerminate(ws);
         ws.terminate();
         continue;

@@ -55,10 +55,14 @@ export class V2Client {
   /** frames the client could not decode (a relay bug) */
   readonly undecodable: string[] = [];
 
+  /** the close code and reason, once closed (for failure messages) */
+  #closedWith = '';
+
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.on('error', () => {});
     this.closed = new Promise((resolve) => ws.once('close', (code: number, reason: Buffer) => {
+      this.#closedWith = `${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}`;
       resolve({ code, reason: reason.toString() });
       this.#wake();
     }));
@@ -122,7 +126,7 @@ export class V2Client {
     for (;;) {
       const v = cond();
       if (v) return v;
-      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed while waiting for ${what}`);
+      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed (${this.#closedWith}) while waiting for ${what}`);
       await new Promise<void>((r) => this.#waiters.push(r));
     }
   }
