@@ -1,4 +1,4 @@
-import { Show, createComponent, createMemo, createResource, createSignal, onCleanup, untrack, type Component } from 'solid-js';
+import { Show, createComponent, createEffect, createMemo, createResource, createSignal, onCleanup, untrack, type Component } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
 
 /**
@@ -26,9 +26,18 @@ export function lazyPage<P extends object>(load: () => Promise<Component<P>>): C
     const [attempt, setAttempt] = createSignal(1);
     const [chunk] = createResource(attempt, get);
     const retry = () => setAttempt((n) => n + 1);
+    // Back online during an attempt started offline: that attempt may still fail, so try again once it settles.
+    let retryWhenSettled = false;
     const onOnline = () => {
       if (chunk.error) retry();
+      else if (chunk.loading) retryWhenSettled = true;
     };
+    createEffect(() => {
+      if (chunk.error && retryWhenSettled) {
+        retryWhenSettled = false;
+        retry();
+      }
+    });
     window.addEventListener('online', onOnline);
     onCleanup(() => window.removeEventListener('online', onOnline));
     const view = createMemo(() => {

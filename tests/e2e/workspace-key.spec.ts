@@ -120,6 +120,8 @@ test('pairing without the key with an account that has one is refused with a cle
 });
 
 test('a pairing link with a damaged key is refused with a clear message and changes nothing', async ({ shell: page, relayFx }) => {
+  // the fresh device has made its own workspace (the models page can show before it is stored)
+  await expect.poll(async () => (await pairingState(page)).workspaceUrl).not.toBeNull();
   const before = await pairingState(page);
   const key = encodeKey(newWorkspaceKey());
   await page.goto(`${relayFx.origin}/pair#relay=${encodeURIComponent(relayFx.wsUrl)}&token=${relayFx.token}&key=${key.slice(0, 30)}`);
