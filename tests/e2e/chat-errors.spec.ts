@@ -1,4 +1,6 @@
-import { test, expect } from './fixtures.ts';
+import type { BrowserContext, Page } from '@playwright/test';
+import { test, expect, type RelayFixture } from './fixtures.ts';
+import type { FakeOllama } from '../fake-ollama/index.ts';
 import { answers, chatRequests, createPreset, goToChat, lastChatBody, openChat, selectModel, send, userMessages } from './chat-helpers.ts';
 
 test('an error line in the middle of the stream is shown on the answer with the diagnosis; Retry works', async ({ page, fake, relayFx }) => {
@@ -51,13 +53,19 @@ test('a preset whose base model is not installed gets "Model not found" on the a
   await expect(answers(page, 'Ghost').getByRole('alert').getByRole('button', { name: 'Pull "nosuchmodel:1b"' })).toBeVisible();
 });
 
-test('an answer whose tab closed mid-stream is shown as interrupted; Continue picks it up', async ({ context, fake, relayFx }) => {
+/** A tab that asks for a 200-word story, streamed slowly (10 words a second). */
+async function startLongStory(context: BrowserContext, relayFx: RelayFixture, fake: FakeOllama): Promise<Page> {
   const first = await context.newPage();
   await openChat(first, relayFx, fake);
   await selectModel(first, 'llama3.2:latest');
   const words = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
   fake.scriptChat({ content: words, tokensPerSecond: 10 });
   await send(first, 'Write a long story');
+  return first;
+}
+
+test('an answer whose tab closed mid-stream is shown as interrupted; Continue picks it up', async ({ context, fake, relayFx }) => {
+  const first = await startLongStory(context, relayFx, fake);
   await expect(answers(first)).toContainText('w5');
   // A second tab shows what reached the document (not the first tab's live text): once it holds
   // some of the answer, the first tab closes mid-stream.
@@ -80,12 +88,7 @@ test('an answer whose tab closed mid-stream is shown as interrupted; Continue pi
 });
 
 test('an answer whose writing tab stopped dead keeps the text another tab saw live, also after a reload, and Continue goes on from it', async ({ context, fake, relayFx }) => {
-  const first = await context.newPage();
-  await openChat(first, relayFx, fake);
-  await selectModel(first, 'llama3.2:latest');
-  const words = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
-  fake.scriptChat({ content: words, tokensPerSecond: 10 });
-  await send(first, 'Write a long story');
+  const first = await startLongStory(context, relayFx, fake);
   const second = await context.newPage();
   await second.goto(first.url());
   const answer = answers(second, 'llama3.2:latest');
