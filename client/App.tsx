@@ -14,21 +14,21 @@ import { PresetsProvider } from './models/presets-context.tsx';
  * lazy page still opens offline; a chunk that cannot load shows a message and a Retry
  * (lazyPage), never a blank page.
  */
-const NewPresetPage = lazyPage(() => import('./models/PresetEditorPage.tsx').then((m) => m.NewPresetPage));
-const EditPresetPage = lazyPage(() => import('./models/PresetEditorPage.tsx').then((m) => m.EditPresetPage));
+const NewPresetPage = lazyPage(() => import('./models/PresetEditorPage.tsx').then((m) => m.NewPresetPage), ['tools', 'knowledge']);
+const EditPresetPage = lazyPage(() => import('./models/PresetEditorPage.tsx').then((m) => m.EditPresetPage), ['tools', 'knowledge']);
 const ImportSharedPage = lazyPage(() => import('./models/ImportSharedPage.tsx').then((m) => m.ImportSharedPage));
-const SettingsLayout = lazyPage(() => import('./pages/settings/SettingsLayout.tsx').then((m) => m.SettingsLayout));
+const SettingsLayout = lazyPage(() => import('./pages/settings/SettingsLayout.tsx').then((m) => m.SettingsLayout), ['knowledge', 'tools']);
 const GeneralSettings = lazyPage(() => import('./pages/settings/GeneralSettings.tsx').then((m) => m.GeneralSettings));
 const ConnectionsSettings = lazyPage(() =>
   import('./pages/settings/ConnectionsSettings.tsx').then((m) => m.ConnectionsSettings),
 );
 const SyncSettings = lazyPage(() => import('./pages/settings/SyncSettings.tsx').then((m) => m.SyncSettings));
-const DataSettings = lazyPage(() => import('./pages/settings/DataSettings.tsx').then((m) => m.DataSettings));
-const ChatSettings = lazyPage(() => import('./chat/ChatSettings.tsx').then((m) => m.ChatSettings));
-const DocumentsSettings = lazyPage(() => import('./knowledge/DocumentsSettings.tsx').then((m) => m.DocumentsSettings));
-const ToolsSettings = lazyPage(() => import('./tools/ToolsSettings.tsx').then((m) => m.ToolsSettings));
+const DataSettings = lazyPage(() => import('./pages/settings/DataSettings.tsx').then((m) => m.DataSettings), ['chat']);
+const ChatSettings = lazyPage(() => import('./chat/ChatSettings.tsx').then((m) => m.ChatSettings), ['chat']);
+const DocumentsSettings = lazyPage(() => import('./knowledge/DocumentsSettings.tsx').then((m) => m.DocumentsSettings), ['knowledge']);
+const ToolsSettings = lazyPage(() => import('./tools/ToolsSettings.tsx').then((m) => m.ToolsSettings), ['tools']);
 const PairPage = lazyPage(() => import('./pages/PairPage.tsx').then((m) => m.PairPage));
-const ChatPage = lazyPage(() => import('./chat/ChatPage.tsx').then((m) => m.default));
+const ChatPage = lazyPage(() => import('./chat/ChatPage.tsx').then((m) => m.default), ['chat', 'tools', 'knowledge', 'codeRunner']);
 
 function Root(props: ParentProps) {
   return (

@@ -1,13 +1,19 @@
 import { Show, createComponent, createEffect, createMemo, createResource, createSignal, onCleanup, untrack, type Component } from 'solid-js';
-import { useI18n } from '../i18n/context.tsx';
+import { loadStrings, useI18n } from '../i18n/context.tsx';
+import type { LazyArea } from '../i18n/en.ts';
 
 /**
  * A page in its own chunk, like Solid's `lazy`, but a chunk that fails to load (offline and
  * not yet controlled by the service worker, a flaky network) never leaves a blank page: a
  * message with a Retry button takes its place, and the load is tried again by itself when the
  * browser comes back online. Invariant: once a load succeeded, the page is never fetched again.
+ * `strings`: the lazy string areas the page shows, fetched with it (so it never paints without them).
  */
-export function lazyPage<P extends object>(load: () => Promise<Component<P>>): Component<P> & { preload: () => void } {
+export function lazyPage<P extends object>(
+  loadPage: () => Promise<Component<P>>,
+  strings: readonly LazyArea[] = [],
+): Component<P> & { preload: () => void } {
+  const load = () => Promise.all([loadPage(), loadStrings(strings)]).then(([page]) => page);
   let loaded: Component<P> | undefined;
   let inFlight: Promise<Component<P>> | undefined;
   const get = (): Promise<Component<P>> => {

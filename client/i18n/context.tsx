@@ -2,7 +2,7 @@ import { createContext, createEffect, createMemo, createSignal, useContext, type
 import * as i18n from '@solid-primitives/i18n';
 import * as v from 'valibot';
 import { createPersisted, makePersisted } from '../device/persisted.ts';
-import { en, type Dictionary } from './en.ts';
+import { en, type Dictionary, type LazyArea, type LazyStrings } from './en.ts';
 
 export type Locale = 'en' | 'fr';
 export const LOCALES: readonly Locale[] = ['en', 'fr'];
@@ -12,18 +12,53 @@ export const LOCALES: readonly Locale[] = ['en', 'fr'];
  * language is a chunk of its own, fetched when it is the one in use, so nobody downloads the
  * languages they do not read. The service worker precaches those chunks: switching works offline.
  */
-const loaded: Partial<Record<Locale, Dictionary>> = { en };
+const loaded: Partial<Record<Locale, Dictionary>> = {};
 const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Dictionary>> = {
   fr: () => import('./fr.ts').then((m) => m.fr),
 };
 
 /** The dictionary of `l`, fetched once; main.tsx awaits the starting language before the first render. */
-export async function loadDictionary(l: Locale): Promise<Dictionary> {
-  const known = loaded[l];
-  if (known) return known;
-  const dict = await loaders[l as Exclude<Locale, 'en'>]();
-  loaded[l] = dict;
-  return dict;
+export async function loadDictionary(l: Locale): Promise<void> {
+  if (l === 'en' || loaded[l]) return;
+  loaded[l] = await loaders[l]();
+}
+
+/*
+ * English areas that only pages in chunks of their own show (the chat, documents, tools) are
+ * chunks too, fetched with those pages (`lazyPage`'s `strings`). A string of an area not here
+ * yet reads as '' and fetches the area; the views showing it update when it arrives.
+ */
+const areaLoaders: { [A in LazyArea]: () => Promise<LazyStrings[A]> } = {
+  chat: () => import('../chat/strings.ts').then((m) => m.chatStrings.en),
+  knowledge: () => import('../knowledge/strings.ts').then((m) => m.knowledgeStrings.en),
+  tools: () => import('../tools/strings.ts').then((m) => m.toolsStrings.en),
+  codeRunner: () => import('../chat/code-runner/strings.ts').then((m) => m.codeRunnerEn),
+};
+const [areas, setAreas] = createSignal<Partial<LazyStrings>>({});
+const areaLoads = new Map<LazyArea, Promise<void>>();
+
+function isLazyArea(name: string): name is LazyArea {
+  return Object.hasOwn(areaLoaders, name);
+}
+
+/** Fetches the English strings of these areas (once each); a failed fetch is tried again at the next call. */
+export function loadStrings(names: readonly LazyArea[]): Promise<void> {
+  return Promise.all(
+    names.map((name) => {
+      let load = areaLoads.get(name);
+      if (!load) {
+        load = areaLoaders[name]().then(
+          (strings) => void setAreas((a) => ({ ...a, [name]: strings })),
+          (err: unknown) => {
+            areaLoads.delete(name);
+            throw err;
+          },
+        );
+        areaLoads.set(name, load);
+      }
+      return load;
+    }),
+  ).then(() => undefined);
 }
 
 type Flat = i18n.Flatten<Dictionary>;
@@ -66,7 +101,7 @@ export function I18nProvider(props: ParentProps) {
   const [chosen, setChosen] = createPersisted(storedLocale);
   const wanted = createMemo<Locale>(() => chosen() ?? browserLocale());
   // The language shown: the wanted one once its dictionary is here (English until then).
-  const [locale, setShown] = createSignal<Locale>(loaded[wanted()] ? wanted() : 'en');
+  const [locale, setShown] = createSignal<Locale>(wanted() === 'en' || loaded[wanted()] ? wanted() : 'en');
   createEffect(() => {
     const l = wanted();
     loadDictionary(l).then(
@@ -77,8 +112,16 @@ export function I18nProvider(props: ParentProps) {
       () => undefined,
     );
   });
-  const flat = createMemo(() => i18n.flatten(loaded[locale()] ?? en));
-  const t = i18n.translator(flat, i18n.resolveTemplate);
+  // English lacks the lazy areas not fetched yet: the cast is what `t` below makes safe.
+  const flat = createMemo(() => i18n.flatten(loaded[locale()] ?? ({ ...en, ...areas() } as Dictionary)));
+  const translate = i18n.translator(flat, i18n.resolveTemplate);
+  const t = ((key: keyof Flat, ...rest: unknown[]) => {
+    const text: unknown = (translate as (k: keyof Flat, ...r: unknown[]) => unknown)(key, ...rest);
+    if (text !== undefined) return text;
+    const area = String(key).split('.', 1)[0]!;
+    if (isLazyArea(area)) void loadStrings([area]).catch(() => undefined);
+    return '';
+  }) as Translate;
   const setLocale = (l: Locale | null) => setChosen(l);
   createMemo(() => {
     document.documentElement.lang = locale();

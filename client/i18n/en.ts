@@ -1,13 +1,16 @@
 import { backupEn } from '../data/strings.ts';
 import { failuresEn } from '../repo/strings.ts';
 import { connectionsEn } from '../ollama/strings.ts';
-import { chatStrings } from '../chat/strings.ts';
 import { modelsEn } from '../models/strings.ts';
-import { knowledgeStrings } from '../knowledge/strings.ts';
-import { toolsStrings } from '../tools/strings.ts';
-import { codeRunnerEn } from '../chat/code-runner/strings.ts';
 import type { Widen } from './define.ts';
-/** English strings: the source dictionary. fr.ts must have exactly the same keys (checked by the type system). */
+import type { chatStrings } from '../chat/strings.ts';
+import type { knowledgeStrings } from '../knowledge/strings.ts';
+import type { toolsStrings } from '../tools/strings.ts';
+import type { codeRunnerEn } from '../chat/code-runner/strings.ts';
+/**
+ * English strings: the source dictionary, with `LazyStrings` below. fr.ts must have exactly the
+ * same keys (checked by the type system).
+ */
 export const en = {
   app: {
     name: 'Atelier',
@@ -67,10 +70,6 @@ export const en = {
     userNameSaved: 'Name saved.',
   },
   models: modelsEn,
-  chat: chatStrings.en,
-  knowledge: knowledgeStrings.en,
-  tools: toolsStrings.en,
-  codeRunner: codeRunnerEn,
   connections: connectionsEn,
   sync: {
     title: 'Sync',
@@ -128,4 +127,16 @@ export const en = {
   },
 } as const;
 
-export type Dictionary = Widen<typeof en>;
+/**
+ * Areas whose strings only pages in chunks of their own show: their English is fetched with
+ * those pages (i18n/context.tsx `loadStrings`), not with the first page.
+ */
+export type LazyStrings = {
+  chat: (typeof chatStrings)['en'];
+  knowledge: (typeof knowledgeStrings)['en'];
+  tools: (typeof toolsStrings)['en'];
+  codeRunner: typeof codeRunnerEn;
+};
+export type LazyArea = keyof LazyStrings;
+
+export type Dictionary = Widen<typeof en & LazyStrings>;
