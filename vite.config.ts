@@ -27,6 +27,22 @@ function dropFetchPolyfill(): Plugin {
 }
 
 /*
+ * automerge-repo's URL codec (bs58check 3) requires `@noble/hashes/sha256` of noble 1.x, in
+ * CommonJS, which bundles every SHA-2 variant (~6 KB gzip on the first page). The app already
+ * has noble 2 for its encryption: that import gets noble 2's SHA-256 (same function, bytes in,
+ * bytes out). Every browser test opens documents by URL, whose checksum this computes.
+ */
+const NOBLE_SHA256 = '\0atelier-noble-sha256';
+function oneNobleSha256(): Plugin {
+  return {
+    name: 'atelier:one-noble-sha256',
+    enforce: 'pre',
+    resolveId: (id, importer) => (id === '@noble/hashes/sha256' && importer?.includes('/bs58check/') ? NOBLE_SHA256 : null),
+    load: (id) => (id === NOBLE_SHA256 ? "export { sha256 } from '@noble/hashes/sha2.js';" : null),
+  };
+}
+
+/*
  * Pyodide (the code interpreter's Python, client/chat/code-runner/) is served by the app itself
  * under /pyodide/<version>/, so it needs no CDN and works offline once fetched. Only the core
  * files a run needs are copied (no packages: the sandbox has no network and loads none). They
@@ -81,6 +97,7 @@ export default defineConfig({
   define: { __SANDBOX_HOST_SHA256__: JSON.stringify(SANDBOX_HOST_SHA256), __PYODIDE_VERSION__: JSON.stringify(PYODIDE_VERSION) },
   plugins: [
     dropFetchPolyfill(),
+    oneNobleSha256(),
     pyodideAssets(),
     wasm(),
     solid(),
