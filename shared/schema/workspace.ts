@@ -1,109 +1,130 @@
+import * as v from 'valibot';
 import { KIND, SCHEMA } from './kinds.ts';
 import { newId } from './ids.ts';
-import { immutable, storedString, type StoredString } from './stored-string.ts';
+import { immutable, storedString, storedStringSchema, type StoredString } from './stored-string.ts';
+import { looseAs } from './loose.ts';
 
-/** One preset in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
-export type PresetEntry = {
+/*
+ * The workspace document: its valibot schema (WorkspaceSchema) is the one list of its fields; the
+ * types below are inferred from it and `checkDoc` validates with it. `v.object` lets unknown keys
+ * pass (a newer device may add fields; checkDoc keeps the document as it is). Fields added after
+ * schema 1 are optional: older workspaces lack them.
+ */
+
+const nullableNumber = v.nullable(v.number());
+
+/** One preset (or tool) in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
+export const PresetEntrySchema = v.object({
   /** automerge URL of the preset document (read with storedString) */
-  url: StoredString;
-  addedAt: number;
+  url: storedStringSchema,
+  addedAt: v.number(),
   /** tombstone: set when moved to the Trash, null when live */
-  deletedAt: number | null;
+  deletedAt: nullableNumber,
   /** set when purged from the Trash; kept so a stale device cannot bring it back */
-  purgedAt: number | null;
+  purgedAt: nullableNumber,
   /** the `deletedAt` the purge saw (see entryState); absent in purges made before it existed */
-  purgedFrom?: number | null;
+  purgedFrom: v.optional(nullableNumber),
   /** the latest edit's token (see markKept); absent until an edit wrote one */
-  keptBy?: StoredString | null;
+  keptBy: v.optional(v.nullable(storedStringSchema)),
   /** the `keptBy` the purge saw (see purgeHolds) */
-  purgedKept?: StoredString | null;
+  purgedKept: v.optional(v.nullable(storedStringSchema)),
   /**
    * personal order of the presets (shared/presets/order.ts): one number per entry, so moves of
    * different presets on two devices merge; absent = by `addedAt`, newest first
    */
-  order?: number | null;
+  order: v.optional(nullableNumber),
   /** pinned to the top of the chat's model selector; absent = not pinned */
-  pinned?: boolean;
-};
+  pinned: v.optional(v.boolean()),
+});
+export type PresetEntry = v.InferOutput<typeof PresetEntrySchema>;
 
 /**
  * Its strings are single values (ImmutableString) since schema 2, plain strings in entries
  * written before: read them with storedString. A rename replaces the whole title (last writer wins).
  */
-export type ConversationEntry = {
-  url: StoredString;
-  title: StoredString;
+export const ConversationEntrySchema = v.object({
+  url: storedStringSchema,
+  title: storedStringSchema,
   /** model reference of the last answer (see shared/chat/model-ref.ts) */
-  model: StoredString;
-  createdAt: number;
-  updatedAt: number;
-  pinned: boolean;
-  deletedAt: number | null;
-  purgedAt: number | null;
+  model: storedStringSchema,
+  createdAt: v.number(),
+  updatedAt: v.number(),
+  pinned: v.boolean(),
+  deletedAt: nullableNumber,
+  purgedAt: nullableNumber,
   /** the `deletedAt` the purge saw (see entryState) */
-  purgedFrom?: number | null;
+  purgedFrom: v.optional(nullableNumber),
   /** the latest edit's token (see markKept) */
-  keptBy?: StoredString | null;
+  keptBy: v.optional(v.nullable(storedStringSchema)),
   /** the `keptBy` the purge saw (see purgeHolds) */
-  purgedKept?: StoredString | null;
-};
+  purgedKept: v.optional(v.nullable(storedStringSchema)),
+});
+export type ConversationEntry = v.InferOutput<typeof ConversationEntrySchema>;
 
-export type WorkspaceSettings = {
+/** Retrieval settings of the workspace (RAG). */
+export const DocumentsSettingsSchema = v.object({
+  /** Ollama embedding model; '' = none chosen */
+  embeddingModel: v.string(),
+  chunkSize: v.number(),
+  chunkOverlap: v.number(),
+  /** number of passages given to the model */
+  topK: v.number(),
+  /** prompt template with {{CONTEXT}} and {{QUERY}} */
+  template: v.string(),
+});
+export type DocumentsSettings = v.InferOutput<typeof DocumentsSettingsSchema>;
+
+export const WorkspaceSettingsSchema = v.object({
   /** how many models may answer at once (the seed's two, up to four) */
-  maxModels: number;
+  maxModels: v.number(),
   /** each model continues its own thread instead of the selected answer */
-  ownThread: boolean;
+  ownThread: v.boolean(),
   /** let the model propose a title after the first answer */
-  autoTitle: boolean;
-  /** Settings › Documents (optional, added after schema 1; missing = defaults) */
-  documents?: DocumentsSettings;
+  autoTitle: v.boolean(),
+  /**
+   * Settings › Documents (optional, added after schema 1; missing = defaults). Not validated: its
+   * readers take it through documentsSettings (shared/rag/settings.ts), which puts a default in
+   * place of a missing, mistyped or out-of-range value, so a workspace is never refused over it.
+   */
+  documents: v.optional(looseAs(DocumentsSettingsSchema)),
   /**
    * Settings › General: the person's name, for `{{USER_NAME}}` in system prompts. In the workspace
    * (one per account), not on the device: it is the same person on every device. Absent = not set.
    */
-  userName?: StoredString;
+  userName: v.optional(storedStringSchema),
   /** the chat's model selector groups presets by tag (optional; missing = one "Presets" group) */
-  groupByTag?: boolean;
-};
+  groupByTag: v.optional(v.boolean()),
+});
+export type WorkspaceSettings = v.InferOutput<typeof WorkspaceSettingsSchema>;
 
-/** Retrieval settings of the workspace (RAG). */
-export type DocumentsSettings = {
-  /** Ollama embedding model; '' = none chosen */
-  embeddingModel: string;
-  chunkSize: number;
-  chunkOverlap: number;
-  /** number of passages given to the model */
-  topK: number;
-  /** prompt template with {{CONTEXT}} and {{QUERY}} */
-  template: string;
-};
+/** A device as the workspace knows it. */
+export const DeviceEntrySchema = v.object({
+  /** one value (last writer wins): the person may rename the device */
+  name: storedStringSchema,
+  /** actor ids this device used (one per document per session): actor → true */
+  actors: v.record(v.string(), v.literal(true)),
+});
+export type DeviceEntry = v.InferOutput<typeof DeviceEntrySchema>;
 
-export type WorkspaceDoc = {
-  schema: number;
-  kind: typeof KIND.workspace;
-  id: string;
-  name: string;
-  createdAt: number;
-  presets: Record<string, PresetEntry>;
-  conversations: Record<string, ConversationEntry>;
-  settings: WorkspaceSettings;
+export const WorkspaceSchema = v.object({
+  schema: v.number(),
+  kind: v.literal(KIND.workspace),
+  id: v.string(),
+  name: v.string(),
+  createdAt: v.number(),
+  presets: v.record(v.string(), PresetEntrySchema),
+  conversations: v.record(v.string(), ConversationEntrySchema),
+  settings: WorkspaceSettingsSchema,
   /** tools, filters and actions (optional, added after schema 1): entries like presets' */
-  tools?: Record<string, PresetEntry>;
+  tools: v.optional(v.record(v.string(), PresetEntrySchema)),
   /**
    * Devices that changed documents of this workspace, keyed by a device id kept on each device
    * (shared/presets/devices.ts): their name and their Automerge actors, so a preset's history
    * can say which device made a change. Absent until a device wrote its entry.
    */
-  devices?: Record<string, DeviceEntry>;
-};
-
-/** A device as the workspace knows it. */
-export type DeviceEntry = {
-  /** one value (last writer wins): the person may rename the device */
-  name: StoredString;
-  /** actor ids this device used (one per document per session): actor → true */
-  actors: Record<string, true>;
-};
+  devices: v.optional(v.record(v.string(), DeviceEntrySchema)),
+});
+export type WorkspaceDoc = v.InferOutput<typeof WorkspaceSchema>;
 
 export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = { maxModels: 2, ownThread: false, autoTitle: false };
 
