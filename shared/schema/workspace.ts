@@ -254,15 +254,30 @@ export function forgetUndonePurge(e: Tombstoned | undefined): void {
   e.purgedFrom = null;
 }
 
-/** Inside a change: the optional purge bookkeeping of `source`, onto a new entry. */
-function copyPurgeMarks(target: Tombstoned, source: Tombstoned): void {
-  if (source.purgedFrom !== undefined) target.purgedFrom = source.purgedFrom;
-  if (source.keptBy != null) target.keptBy = immutable(source.keptBy);
-  if (source.purgedKept !== undefined) target.purgedKept = source.purgedKept === null ? null : immutable(source.purgedKept);
+/** The fields of an entry schema that hold a StoredString (possibly optional or nullable). */
+function storedStringFields(schema: { entries: Record<string, v.GenericSchema> }): ReadonlySet<string> {
+  const unwrap = (s: v.GenericSchema): v.GenericSchema => ('wrapped' in s ? unwrap(s.wrapped as v.GenericSchema) : s);
+  return new Set(Object.keys(schema.entries).filter((k) => unwrap(schema.entries[k]!) === storedStringSchema));
+}
+const PRESET_ENTRY_STRINGS = storedStringFields(PresetEntrySchema);
+const CONVERSATION_ENTRY_STRINGS = storedStringFields(ConversationEntrySchema);
+
+/**
+ * A copy of an entry for another workspace (inside a change): every field, those a newer build
+ * added included, its stored strings as single values whatever the source held (text, an
+ * ImmutableString, or the `{ val }` a clone or a backup file makes of one).
+ */
+function copyEntry<E extends object>(e: E, oneValue: ReadonlySet<string>): E {
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(e)) {
+    if (val === undefined) continue;
+    out[k] = oneValue.has(k) && val !== null ? immutable(val as StoredString) : val;
+  }
+  return out as E;
 }
 
 /**
- * Copies into `target` (inside a change) every preset and conversation entry of
+ * Copies into `target` (inside a change) every preset, tool and conversation entry of
  * `source` that it does not have yet. Used when a device that already has data
  * joins an account's workspace: nothing made before pairing is left behind.
  */
@@ -270,27 +285,20 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
   let copied = 0;
   for (const [id, e] of Object.entries(source.presets)) {
     if (!target.presets[id]) {
-      target.presets[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
-      copyPurgeMarks(target.presets[id]!, e);
-      if (typeof e.order === 'number') target.presets[id]!.order = e.order;
-      if (e.pinned === true) target.presets[id]!.pinned = true;
+      target.presets[id] = copyEntry(e, PRESET_ENTRY_STRINGS);
       copied++;
     }
   }
   for (const [id, e] of Object.entries(source.tools ?? {})) {
     if (!target.tools) target.tools = {};
     if (!target.tools[id]) {
-      target.tools[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
-      copyPurgeMarks(target.tools[id]!, e);
+      target.tools[id] = copyEntry(e, PRESET_ENTRY_STRINGS);
       copied++;
     }
   }
   for (const [id, e] of Object.entries(source.conversations)) {
     if (!target.conversations[id]) {
-      // fields a newer build added are kept; the strings become single values whatever the source held
-      const { purgedFrom: _f, keptBy: _k, purgedKept: _p, ...rest } = e;
-      target.conversations[id] = { ...rest, url: immutable(e.url), title: immutable(e.title), model: immutable(e.model) };
-      copyPurgeMarks(target.conversations[id]!, e);
+      target.conversations[id] = copyEntry(e, CONVERSATION_ENTRY_STRINGS);
       copied++;
     }
   }
