@@ -1,109 +1,133 @@
+import * as v from 'valibot';
 import { KIND, SCHEMA } from './kinds.ts';
-import type { StoredString } from './stored-string.ts';
+import { storedStringSchema } from './stored-string.ts';
+import { looseAs } from './loose.ts';
 
-export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
-export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
+/*
+ * The conversation document: its valibot schema (ConversationSchema, MessageSchema) is the one
+ * list of its fields; the types below are inferred from it and `checkDoc` validates with it.
+ * `v.object` lets unknown keys pass (a newer device may add fields; checkDoc keeps the document
+ * as it is).
+ */
+
+export const ChatRoleSchema = v.picklist(['system', 'user', 'assistant', 'tool']);
+export type ChatRole = v.InferOutput<typeof ChatRoleSchema>;
+export const MessageStatusSchema = v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted']);
+export type MessageStatus = v.InferOutput<typeof MessageStatusSchema>;
 
 /**
  * A failed answer's diagnosis (shared/ollama/diagnose.ts `Diagnosis`), stored structured so
- * every device shows it in its own language. Kept loose here: a newer device may add codes.
+ * every device shows it in its own language. Kept loose here: a newer device may add codes,
+ * with fields of their own (readers check the code: client/chat/AnswerView.tsx).
  */
-export type MessageDiagnosis = { code: string } & Record<string, string | number | boolean>;
+export const MessageDiagnosisSchema = v.looseObject({ code: v.string() });
+export type MessageDiagnosis = v.InferOutput<typeof MessageDiagnosisSchema>;
+
+/** A file attached to a user message: its extracted text (one ImmutableString value), not its bytes. */
+export const MessageFileSchema = v.object({
+  name: v.string(),
+  /** MIME type of the original file */
+  type: v.string(),
+  /** bytes of the original file */
+  size: v.number(),
+  text: storedStringSchema,
+});
+export type MessageFile = v.InferOutput<typeof MessageFileSchema>;
+
+/** One passage given to the model (`<source id="n">`). */
+export const MessageSourceSchema = v.object({
+  n: v.number(),
+  /** the document's name */
+  name: v.string(),
+  /** automerge URL of the knowledge document, '' when unknown */
+  url: v.string(),
+  text: v.string(),
+});
+export type MessageSource = v.InferOutput<typeof MessageSourceSchema>;
+
+/** One tool call of an answer: what the model asked and what Atelier answered. */
+export const MessageToolCallSchema = v.object({
+  name: v.string(),
+  /** JSON text of the arguments */
+  arguments: v.string(),
+  result: v.string(),
+  error: v.boolean(),
+});
+export type MessageToolCall = v.InferOutput<typeof MessageToolCallSchema>;
 
 /** One node of the message tree, in Open WebUI's chat history shape (parentId / childrenIds). */
-export type ChatMessage = {
-  id: string;
-  parentId: string | null;
-  childrenIds: string[];
-  role: ChatRole;
+export const MessageSchema = v.object({
+  id: v.string(),
+  parentId: v.nullable(v.string()),
+  childrenIds: v.array(v.string()),
+  role: ChatRoleSchema,
   /**
    * One value (ImmutableString): a user message as sent, an answer at sparse checkpoints while
    * it streams (schema 2). Messages written before are text. Read with `storedString` (or from a
    * UI store, where it is a plain string).
    */
-  content: StoredString;
+  content: storedStringSchema,
   /** model reference that produced (or was asked for) this answer */
-  model: string | null;
+  model: v.nullable(v.string()),
   /** as `content` */
-  thinking: StoredString;
+  thinking: storedStringSchema,
   /** automerge URLs of blob documents */
-  images: string[];
-  timestamp: number;
-  status: MessageStatus;
-  error: string | null;
+  images: v.array(v.string()),
+  timestamp: v.number(),
+  status: MessageStatusSchema,
+  error: v.nullable(v.string()),
   /** tokens per second etc., from Ollama's final line */
-  stats: Record<string, number>;
+  stats: v.record(v.string(), v.number()),
   /*
    * Optional fields, added after schema 1 without a bump: documents written before simply
    * lack them, and readers treat a missing one as "unknown". Never store `undefined`
-   * (Automerge refuses it): leave the key out instead.
+   * (Automerge refuses it): leave the key out instead. Each has had its shape since it was
+   * added and every writer writes it whole, so validation checks it (except `files`, below).
    */
   /** user messages: the models this message was sent to (Open WebUI's `models`); two or more = answers side by side */
-  models?: string[];
+  models: v.optional(v.array(v.string())),
   /** answers: when the writer last touched it (a heartbeat while streaming), on the writer's clock */
-  updatedAt?: number;
+  updatedAt: v.optional(v.number()),
   /** answers: the tab that writes it while it streams, to tell a live writer from a vanished one */
-  writer?: string;
+  writer: v.optional(v.string()),
   /** failed answers: what went wrong, for the person */
-  diagnosis?: MessageDiagnosis | null;
+  diagnosis: v.optional(v.nullable(MessageDiagnosisSchema)),
   /** answers: the passages retrieved from the preset's documents, numbered as the model saw them */
-  sources?: MessageSource[];
+  sources: v.optional(v.array(MessageSourceSchema)),
   /** answers: the tool calls made while writing it, with their results */
-  toolCalls?: MessageToolCall[];
+  toolCalls: v.optional(v.array(MessageToolCallSchema)),
   /** answers: pictures of earlier messages (blob URLs) left out of its request, the model not reading images */
-  imagesLeftOut?: string[];
+  imagesLeftOut: v.optional(v.array(v.string())),
   /** merged answers: the answers of the turn it combines (shared/chat/merge.ts); its model wrote it */
-  mergeOf?: string[];
-  /** user messages: text files and PDFs attached, their extracted text sent with the message */
-  files?: MessageFile[];
-};
-
-/** A file attached to a user message: its extracted text (one ImmutableString value), not its bytes. */
-export type MessageFile = {
-  name: string;
-  /** MIME type of the original file */
-  type: string;
-  /** bytes of the original file */
-  size: number;
-  text: StoredString;
-};
-
-/** One passage given to the model (`<source id="n">`). */
-export type MessageSource = {
-  n: number;
-  /** the document's name */
-  name: string;
-  /** automerge URL of the knowledge document, '' when unknown */
-  url: string;
-  text: string;
-};
-
-/** One tool call of an answer: what the model asked and what Atelier answered. */
-export type MessageToolCall = {
-  name: string;
-  /** JSON text of the arguments */
-  arguments: string;
-  result: string;
-  error: boolean;
-};
+  mergeOf: v.optional(v.array(v.string())),
+  /**
+   * user messages: text files and PDFs attached, their extracted text sent with the message. Not
+   * validated: its readers (filesOf, shared/chat/attachments.ts) keep only well-formed files,
+   * so a conversation is never refused over one.
+   */
+  files: v.optional(looseAs(v.array(MessageFileSchema))),
+});
+export type ChatMessage = v.InferOutput<typeof MessageSchema>;
 
 /** Where the title came from: the first message, the model's proposal, or the person (never overwritten). */
-export type TitleSource = 'message' | 'model' | 'user';
+export const TitleSourceSchema = v.picklist(['message', 'model', 'user']);
+export type TitleSource = v.InferOutput<typeof TitleSourceSchema>;
 
-export type ConversationDoc = {
-  schema: number;
-  kind: typeof KIND.conversation;
-  id: string;
-  title: string;
-  createdAt: number;
-  messages: Record<string, ChatMessage>;
+export const ConversationSchema = v.object({
+  schema: v.number(),
+  kind: v.literal(KIND.conversation),
+  id: v.string(),
+  title: v.string(),
+  createdAt: v.number(),
+  messages: v.record(v.string(), MessageSchema),
   /** the selected leaf: the visible branch is the path from the root to it */
-  currentId: string | null;
+  currentId: v.nullable(v.string()),
   /** models selected for the next turn */
-  models: string[];
+  models: v.array(v.string()),
   /** optional (added after schema 1); missing = 'message' */
-  titleSource?: TitleSource;
-};
+  titleSource: v.optional(TitleSourceSchema),
+});
+export type ConversationDoc = v.InferOutput<typeof ConversationSchema>;
 
 export function initialConversation(id: string, title: string, models: string[], now = Date.now()): ConversationDoc {
   return {

@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import { KIND, SCHEMA } from './kinds.ts';
+import { storedStringSchema } from './stored-string.ts';
 
 /**
  * A document attached to a preset for retrieval (RAG): the text extracted on the device
@@ -6,24 +8,25 @@ import { KIND, SCHEMA } from './kinds.ts';
  * and size. One document per file, referenced from the preset's `knowledge` map.
  * Embedding vectors are derived data and live on each device (IndexedDB), never here.
  */
-export type KnowledgeDoc = {
-  schema: number;
-  kind: typeof KIND.knowledge;
-  name: string;
+export const KnowledgeSchema = v.object({
+  schema: v.number(),
+  kind: v.literal(KIND.knowledge),
+  name: v.string(),
   /** MIME type of the original file (text/markdown, application/pdf, …) */
-  type: string;
+  type: v.string(),
   /** size of the original file in bytes */
-  size: number;
+  size: v.number(),
   /**
    * the extracted text: written as an Automerge ImmutableString (one value: megabytes as
    * collaborative text would cost seconds of main-thread work and a large history for text
    * nobody edits); documents written before hold a plain string. Read it with knowledgeText().
    */
-  text: string | { readonly val: string };
+  text: storedStringSchema,
   /** skip retrieval: the whole text goes to the model (small files) */
-  wholeDocument: boolean;
-  createdAt: number;
-};
+  wholeDocument: v.boolean(),
+  createdAt: v.number(),
+});
+export type KnowledgeDoc = v.InferOutput<typeof KnowledgeSchema>;
 
 export function initialKnowledge(f: { name: string; type: string; size: number; text: string }, now = Date.now()): KnowledgeDoc {
   return { schema: SCHEMA.knowledge, kind: KIND.knowledge, name: f.name, type: f.type, size: f.size, text: f.text, wholeDocument: false, createdAt: now };

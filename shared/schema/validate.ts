@@ -1,125 +1,19 @@
 import * as v from 'valibot';
 import { KIND, SCHEMA, type DocKind } from './kinds.ts';
-import type { WorkspaceDoc } from './workspace.ts';
+import { WorkspaceSchema, type WorkspaceDoc } from './workspace.ts';
 import { PresetSchema, type PresetDoc } from './preset.ts';
-import type { ConversationDoc } from './conversation.ts';
-import type { BlobDoc } from './blob.ts';
-import type { KnowledgeDoc } from './knowledge.ts';
-import type { ToolDoc } from './tool.ts';
+import { ConversationSchema, type ConversationDoc } from './conversation.ts';
+import { BlobSchema, type BlobDoc } from './blob.ts';
+import { KnowledgeSchema, type KnowledgeDoc } from './knowledge.ts';
+import { ToolSchema, type ToolDoc } from './tool.ts';
 
 /*
  * Validation of documents that came from elsewhere (another device, another version,
- * a backup). Unknown keys are allowed (a newer device may add fields); missing or
- * mistyped known keys are not.
+ * a backup), with each kind's schema (next to its type, the one list of its fields).
+ * Unknown keys are allowed (a newer device may add fields); missing or mistyped known
+ * keys are not. The document is returned as it is, never the parser's output (which
+ * leaves unknown keys out).
  */
-
-const nullableNumber = v.nullable(v.number());
-/** a plain string, or an Automerge ImmutableString (an object holding it as `val`) */
-const storedString = v.union([v.string(), v.looseObject({ val: v.string() })]);
-
-const presetEntry = v.looseObject({
-  url: storedString,
-  addedAt: v.number(),
-  deletedAt: nullableNumber,
-  purgedAt: nullableNumber,
-  purgedFrom: v.optional(nullableNumber),
-  keptBy: v.optional(v.nullable(storedString)),
-  purgedKept: v.optional(v.nullable(storedString)),
-  // optional (personal order and pins, shared/presets/order.ts): absent in older workspaces
-  order: v.optional(v.nullable(v.number())),
-  pinned: v.optional(v.boolean()),
-});
-
-const conversationEntry = v.looseObject({
-  url: storedString,
-  title: storedString,
-  model: storedString,
-  createdAt: v.number(),
-  updatedAt: v.number(),
-  pinned: v.boolean(),
-  deletedAt: nullableNumber,
-  purgedAt: nullableNumber,
-  purgedFrom: v.optional(nullableNumber),
-  keptBy: v.optional(v.nullable(storedString)),
-  purgedKept: v.optional(v.nullable(storedString)),
-});
-
-const workspaceSchema = v.looseObject({
-  schema: v.number(),
-  kind: v.literal(KIND.workspace),
-  id: v.string(),
-  name: v.string(),
-  createdAt: v.number(),
-  presets: v.record(v.string(), presetEntry),
-  conversations: v.record(v.string(), conversationEntry),
-  settings: v.looseObject({ maxModels: v.number(), ownThread: v.boolean(), autoTitle: v.boolean(), groupByTag: v.optional(v.boolean()) }),
-  // optional (added after schema 1): the workspace's tools, filters and actions
-  tools: v.optional(v.record(v.string(), presetEntry)),
-});
-
-const messageSchema = v.looseObject({
-  id: v.string(),
-  parentId: v.nullable(v.string()),
-  childrenIds: v.array(v.string()),
-  role: v.picklist(['system', 'user', 'assistant', 'tool']),
-  // user messages are text; answers since conversation schema 2 are one value (ImmutableString)
-  content: storedString,
-  model: v.nullable(v.string()),
-  thinking: storedString,
-  images: v.array(v.string()),
-  timestamp: v.number(),
-  status: v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted']),
-  error: v.nullable(v.string()),
-  stats: v.record(v.string(), v.number()),
-  // optional fields added after schema 1 (absent in older documents)
-  models: v.optional(v.array(v.string())),
-  updatedAt: v.optional(v.number()),
-  writer: v.optional(v.string()),
-  diagnosis: v.optional(v.nullable(v.looseObject({ code: v.string() }))),
-  mergeOf: v.optional(v.array(v.string())),
-});
-
-const conversationSchema = v.looseObject({
-  schema: v.number(),
-  kind: v.literal(KIND.conversation),
-  id: v.string(),
-  title: v.string(),
-  createdAt: v.number(),
-  messages: v.record(v.string(), messageSchema),
-  currentId: v.nullable(v.string()),
-  models: v.array(v.string()),
-  titleSource: v.optional(v.picklist(['message', 'model', 'user'])),
-});
-
-const blobSchema = v.looseObject({
-  schema: v.number(),
-  kind: v.literal(KIND.blob),
-  mime: v.string(),
-  data: v.instance(Uint8Array),
-});
-
-const knowledgeSchema = v.looseObject({
-  schema: v.number(),
-  kind: v.literal(KIND.knowledge),
-  name: v.string(),
-  type: v.string(),
-  size: v.number(),
-  text: storedString,
-  wholeDocument: v.boolean(),
-  createdAt: v.number(),
-});
-
-const toolSchema = v.looseObject({
-  schema: v.number(),
-  kind: v.literal(KIND.tool),
-  id: v.string(),
-  toolType: v.picklist(['tool', 'filter', 'action']),
-  name: v.string(),
-  description: v.string(),
-  code: v.string(),
-  createdAt: v.number(),
-  updatedAt: v.number(),
-});
 
 interface DocTypes {
   'atelier/workspace': WorkspaceDoc;
@@ -130,13 +24,13 @@ interface DocTypes {
   'atelier/tool': ToolDoc;
 }
 
-const schemas: Record<DocKind, v.GenericSchema> = {
-  [KIND.workspace]: workspaceSchema,
+const schemas: { [K in DocKind]: v.GenericSchema<unknown, DocTypes[K]> } = {
+  [KIND.workspace]: WorkspaceSchema,
   [KIND.preset]: PresetSchema,
-  [KIND.conversation]: conversationSchema,
-  [KIND.blob]: blobSchema,
-  [KIND.knowledge]: knowledgeSchema,
-  [KIND.tool]: toolSchema,
+  [KIND.conversation]: ConversationSchema,
+  [KIND.blob]: BlobSchema,
+  [KIND.knowledge]: KnowledgeSchema,
+  [KIND.tool]: ToolSchema,
 };
 
 const current: Record<DocKind, number> = {

@@ -1,109 +1,130 @@
+import * as v from 'valibot';
 import { KIND, SCHEMA } from './kinds.ts';
 import { newId } from './ids.ts';
-import { immutable, storedString, type StoredString } from './stored-string.ts';
+import { immutable, storedString, storedStringSchema, type StoredString } from './stored-string.ts';
+import { looseAs } from './loose.ts';
 
-/** One preset in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
-export type PresetEntry = {
+/*
+ * The workspace document: its valibot schema (WorkspaceSchema) is the one list of its fields; the
+ * types below are inferred from it and `checkDoc` validates with it. `v.object` lets unknown keys
+ * pass (a newer device may add fields; checkDoc keeps the document as it is). Fields added after
+ * schema 1 are optional: older workspaces lack them.
+ */
+
+const nullableNumber = v.nullable(v.number());
+
+/** One preset (or tool) in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
+export const PresetEntrySchema = v.object({
   /** automerge URL of the preset document (read with storedString) */
-  url: StoredString;
-  addedAt: number;
+  url: storedStringSchema,
+  addedAt: v.number(),
   /** tombstone: set when moved to the Trash, null when live */
-  deletedAt: number | null;
+  deletedAt: nullableNumber,
   /** set when purged from the Trash; kept so a stale device cannot bring it back */
-  purgedAt: number | null;
+  purgedAt: nullableNumber,
   /** the `deletedAt` the purge saw (see entryState); absent in purges made before it existed */
-  purgedFrom?: number | null;
+  purgedFrom: v.optional(nullableNumber),
   /** the latest edit's token (see markKept); absent until an edit wrote one */
-  keptBy?: StoredString | null;
+  keptBy: v.optional(v.nullable(storedStringSchema)),
   /** the `keptBy` the purge saw (see purgeHolds) */
-  purgedKept?: StoredString | null;
+  purgedKept: v.optional(v.nullable(storedStringSchema)),
   /**
    * personal order of the presets (shared/presets/order.ts): one number per entry, so moves of
    * different presets on two devices merge; absent = by `addedAt`, newest first
    */
-  order?: number | null;
+  order: v.optional(nullableNumber),
   /** pinned to the top of the chat's model selector; absent = not pinned */
-  pinned?: boolean;
-};
+  pinned: v.optional(v.boolean()),
+});
+export type PresetEntry = v.InferOutput<typeof PresetEntrySchema>;
 
 /**
  * Its strings are single values (ImmutableString) since schema 2, plain strings in entries
  * written before: read them with storedString. A rename replaces the whole title (last writer wins).
  */
-export type ConversationEntry = {
-  url: StoredString;
-  title: StoredString;
+export const ConversationEntrySchema = v.object({
+  url: storedStringSchema,
+  title: storedStringSchema,
   /** model reference of the last answer (see shared/chat/model-ref.ts) */
-  model: StoredString;
-  createdAt: number;
-  updatedAt: number;
-  pinned: boolean;
-  deletedAt: number | null;
-  purgedAt: number | null;
+  model: storedStringSchema,
+  createdAt: v.number(),
+  updatedAt: v.number(),
+  pinned: v.boolean(),
+  deletedAt: nullableNumber,
+  purgedAt: nullableNumber,
   /** the `deletedAt` the purge saw (see entryState) */
-  purgedFrom?: number | null;
+  purgedFrom: v.optional(nullableNumber),
   /** the latest edit's token (see markKept) */
-  keptBy?: StoredString | null;
+  keptBy: v.optional(v.nullable(storedStringSchema)),
   /** the `keptBy` the purge saw (see purgeHolds) */
-  purgedKept?: StoredString | null;
-};
+  purgedKept: v.optional(v.nullable(storedStringSchema)),
+});
+export type ConversationEntry = v.InferOutput<typeof ConversationEntrySchema>;
 
-export type WorkspaceSettings = {
+/** Retrieval settings of the workspace (RAG). */
+export const DocumentsSettingsSchema = v.object({
+  /** Ollama embedding model; '' = none chosen */
+  embeddingModel: v.string(),
+  chunkSize: v.number(),
+  chunkOverlap: v.number(),
+  /** number of passages given to the model */
+  topK: v.number(),
+  /** prompt template with {{CONTEXT}} and {{QUERY}} */
+  template: v.string(),
+});
+export type DocumentsSettings = v.InferOutput<typeof DocumentsSettingsSchema>;
+
+export const WorkspaceSettingsSchema = v.object({
   /** how many models may answer at once (the seed's two, up to four) */
-  maxModels: number;
+  maxModels: v.number(),
   /** each model continues its own thread instead of the selected answer */
-  ownThread: boolean;
+  ownThread: v.boolean(),
   /** let the model propose a title after the first answer */
-  autoTitle: boolean;
-  /** Settings › Documents (optional, added after schema 1; missing = defaults) */
-  documents?: DocumentsSettings;
+  autoTitle: v.boolean(),
+  /**
+   * Settings › Documents (optional, added after schema 1; missing = defaults). Not validated: its
+   * readers take it through documentsSettings (shared/rag/settings.ts), which puts a default in
+   * place of a missing, mistyped or out-of-range value, so a workspace is never refused over it.
+   */
+  documents: v.optional(looseAs(DocumentsSettingsSchema)),
   /**
    * Settings › General: the person's name, for `{{USER_NAME}}` in system prompts. In the workspace
    * (one per account), not on the device: it is the same person on every device. Absent = not set.
    */
-  userName?: StoredString;
+  userName: v.optional(storedStringSchema),
   /** the chat's model selector groups presets by tag (optional; missing = one "Presets" group) */
-  groupByTag?: boolean;
-};
+  groupByTag: v.optional(v.boolean()),
+});
+export type WorkspaceSettings = v.InferOutput<typeof WorkspaceSettingsSchema>;
 
-/** Retrieval settings of the workspace (RAG). */
-export type DocumentsSettings = {
-  /** Ollama embedding model; '' = none chosen */
-  embeddingModel: string;
-  chunkSize: number;
-  chunkOverlap: number;
-  /** number of passages given to the model */
-  topK: number;
-  /** prompt template with {{CONTEXT}} and {{QUERY}} */
-  template: string;
-};
+/** A device as the workspace knows it. */
+export const DeviceEntrySchema = v.object({
+  /** one value (last writer wins): the person may rename the device */
+  name: storedStringSchema,
+  /** actor ids this device used (one per document per session): actor → true */
+  actors: v.record(v.string(), v.literal(true)),
+});
+export type DeviceEntry = v.InferOutput<typeof DeviceEntrySchema>;
 
-export type WorkspaceDoc = {
-  schema: number;
-  kind: typeof KIND.workspace;
-  id: string;
-  name: string;
-  createdAt: number;
-  presets: Record<string, PresetEntry>;
-  conversations: Record<string, ConversationEntry>;
-  settings: WorkspaceSettings;
+export const WorkspaceSchema = v.object({
+  schema: v.number(),
+  kind: v.literal(KIND.workspace),
+  id: v.string(),
+  name: v.string(),
+  createdAt: v.number(),
+  presets: v.record(v.string(), PresetEntrySchema),
+  conversations: v.record(v.string(), ConversationEntrySchema),
+  settings: WorkspaceSettingsSchema,
   /** tools, filters and actions (optional, added after schema 1): entries like presets' */
-  tools?: Record<string, PresetEntry>;
+  tools: v.optional(v.record(v.string(), PresetEntrySchema)),
   /**
    * Devices that changed documents of this workspace, keyed by a device id kept on each device
    * (shared/presets/devices.ts): their name and their Automerge actors, so a preset's history
    * can say which device made a change. Absent until a device wrote its entry.
    */
-  devices?: Record<string, DeviceEntry>;
-};
-
-/** A device as the workspace knows it. */
-export type DeviceEntry = {
-  /** one value (last writer wins): the person may rename the device */
-  name: StoredString;
-  /** actor ids this device used (one per document per session): actor → true */
-  actors: Record<string, true>;
-};
+  devices: v.optional(v.record(v.string(), DeviceEntrySchema)),
+});
+export type WorkspaceDoc = v.InferOutput<typeof WorkspaceSchema>;
 
 export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = { maxModels: 2, ownThread: false, autoTitle: false };
 
@@ -233,15 +254,30 @@ export function forgetUndonePurge(e: Tombstoned | undefined): void {
   e.purgedFrom = null;
 }
 
-/** Inside a change: the optional purge bookkeeping of `source`, onto a new entry. */
-function copyPurgeMarks(target: Tombstoned, source: Tombstoned): void {
-  if (source.purgedFrom !== undefined) target.purgedFrom = source.purgedFrom;
-  if (source.keptBy != null) target.keptBy = immutable(source.keptBy);
-  if (source.purgedKept !== undefined) target.purgedKept = source.purgedKept === null ? null : immutable(source.purgedKept);
+/** The fields of an entry schema that hold a StoredString (possibly optional or nullable). */
+function storedStringFields(schema: { entries: Record<string, v.GenericSchema> }): ReadonlySet<string> {
+  const unwrap = (s: v.GenericSchema): v.GenericSchema => ('wrapped' in s ? unwrap(s.wrapped as v.GenericSchema) : s);
+  return new Set(Object.keys(schema.entries).filter((k) => unwrap(schema.entries[k]!) === storedStringSchema));
+}
+const PRESET_ENTRY_STRINGS = storedStringFields(PresetEntrySchema);
+const CONVERSATION_ENTRY_STRINGS = storedStringFields(ConversationEntrySchema);
+
+/**
+ * A copy of an entry for another workspace (inside a change): every field, those a newer build
+ * added included, its stored strings as single values whatever the source held (text, an
+ * ImmutableString, or the `{ val }` a clone or a backup file makes of one).
+ */
+function copyEntry<E extends object>(e: E, oneValue: ReadonlySet<string>): E {
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(e)) {
+    if (val === undefined) continue;
+    out[k] = oneValue.has(k) && val !== null ? immutable(val as StoredString) : val;
+  }
+  return out as E;
 }
 
 /**
- * Copies into `target` (inside a change) every preset and conversation entry of
+ * Copies into `target` (inside a change) every preset, tool and conversation entry of
  * `source` that it does not have yet. Used when a device that already has data
  * joins an account's workspace: nothing made before pairing is left behind.
  */
@@ -249,27 +285,20 @@ export function mergeWorkspaceInto(target: WorkspaceDoc, source: WorkspaceDoc): 
   let copied = 0;
   for (const [id, e] of Object.entries(source.presets)) {
     if (!target.presets[id]) {
-      target.presets[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
-      copyPurgeMarks(target.presets[id]!, e);
-      if (typeof e.order === 'number') target.presets[id]!.order = e.order;
-      if (e.pinned === true) target.presets[id]!.pinned = true;
+      target.presets[id] = copyEntry(e, PRESET_ENTRY_STRINGS);
       copied++;
     }
   }
   for (const [id, e] of Object.entries(source.tools ?? {})) {
     if (!target.tools) target.tools = {};
     if (!target.tools[id]) {
-      target.tools[id] = { url: immutable(e.url), addedAt: e.addedAt, deletedAt: e.deletedAt, purgedAt: e.purgedAt };
-      copyPurgeMarks(target.tools[id]!, e);
+      target.tools[id] = copyEntry(e, PRESET_ENTRY_STRINGS);
       copied++;
     }
   }
   for (const [id, e] of Object.entries(source.conversations)) {
     if (!target.conversations[id]) {
-      // fields a newer build added are kept; the strings become single values whatever the source held
-      const { purgedFrom: _f, keptBy: _k, purgedKept: _p, ...rest } = e;
-      target.conversations[id] = { ...rest, url: immutable(e.url), title: immutable(e.title), model: immutable(e.model) };
-      copyPurgeMarks(target.conversations[id]!, e);
+      target.conversations[id] = copyEntry(e, CONVERSATION_ENTRY_STRINGS);
       copied++;
     }
   }
