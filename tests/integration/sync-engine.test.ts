@@ -159,6 +159,35 @@ describe('sync engine', () => {
     for (const d of docs) expect((await fresh.repo.find<Note>(stringifyAutomergeUrl({ documentId: d.id as DocumentId }))).doc().text).toBe(d.text);
   });
 
+  it('in a catch-up, a chunk for a document open here (awaited, as pairing awaits the workspace) ends its batch: stored and applied before the rest of the frame is opened', async () => {
+    const { raw, key, device } = await setup();
+    const writer = await raw();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      const chunk = newChunkId();
+      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text: `doc ${i}` }))), { kind: 'snapshot' })).t).toBe('ack');
+      ids.push(id);
+    }
+    const fresh = device();
+    const batches: string[][] = [];
+    const put = fresh.local.put.bind(fresh.local);
+    fresh.local.put = async (chunks) => {
+      batches.push(chunks.map((c) => c.documentId));
+      await put(chunks);
+    };
+    // A first full load in the process is slow (the Automerge module warming up): it would end a batch on time alone.
+    A.free(A.load(A.save(A.from<Note>({ text: 'warm-up' }))));
+    // The third document is awaited here before it exists on this device (its handle is left unavailable).
+    const awaited = stringifyAutomergeUrl({ documentId: ids[2] as DocumentId });
+    await expect(fresh.repo.find<Note>(awaited)).rejects.toThrow();
+    fresh.connect();
+    await online(fresh);
+    expect(batches[0]).toEqual(ids.slice(0, 3));
+    expect(batches.flat()).toEqual(ids);
+    expect((await findWhenThere<Note>(fresh.repo, awaited)).doc().text).toBe('doc 2');
+  });
+
   it('compaction replaces a document\'s chunks on the relay by one snapshot, and its content stays identical', async () => {
     const { account, entries, device, first } = await setup();
     first.connect({ compactAfter: 4 });

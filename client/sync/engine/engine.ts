@@ -325,12 +325,14 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
     // Opened, stored and applied in batches: a large catch-up makes its first documents (the
     // relay serves them in upload order, the workspace among the first) usable while the rest is
-    // still being opened, and each batch is still one transaction.
+    // still being opened, and each batch is still one transaction. A chunk for a document open
+    // here ends its batch: someone is waiting for it (pairing waits for the workspace).
     const touched = new Map<string, DocSyncState>();
     for (let i = 0; i < whole.length; ) {
       const good: (ReceivedChunk & { chunk: string; later: boolean })[] = [];
       const started = performance.now();
-      for (; i < whole.length && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
+      let awaited = false;
+      for (; i < whole.length && !awaited && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
         const w = whole[i]!;
         maxSeq = Math.max(maxSeq, w.seq);
         if (a.docs.get(w.doc)?.chunks.includes(w.chunk)) continue; // served again: already here
@@ -345,6 +347,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
         }
         const name = relayChunkName(w.chunk);
         good.push({ documentId: w.doc, name, data: plain, chunk: w.chunk, later });
+        awaited = !later;
       }
       if (good.length === 0) continue;
       // Durable first (lastSeq must never pass what storage lacks), then into open documents.
@@ -526,6 +529,18 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const unverified: { doc: string; name: string }[] = [];
   let verifying = false;
 
+  /** Resolves when the page has nothing else to do (in a browser), or on the next task. */
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve());
+      else setTimeout(resolve, 0);
+    });
+
+  async function quarantine(doc: string, name: string): Promise<void> {
+    await deps.local.remove(doc, name);
+    console.warn(`sync: a chunk of document ${doc} from the relay was not valid Automerge; removed from this device`);
+  }
+
   /**
    * Loads each chunk stored on its structure alone, one per task, after whatever frames are
    * waiting (a catch-up goes first). One that Automerge cannot load is removed from storage
@@ -533,18 +548,13 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * again) and counted as rejected; the document's other chunks stay and load without it.
    * A page closed first leaves the rest checked on their structure only.
    */
-  async function quarantine(doc: string, name: string): Promise<void> {
-    await deps.local.remove(doc, name);
-    console.warn(`sync: a chunk of document ${doc} from the relay was not valid Automerge; removed from this device`);
-  }
-
   async function verifyStored(): Promise<void> {
     if (verifying) return;
     verifying = true;
     try {
       while (unverified.length && !stopped) {
         await frames;
-        await new Promise((r) => setTimeout(r, 0)); // the page's own work between two loads
+        await idle();
         const next = unverified.shift();
         if (!next || stopped) break;
         const bytes = await deps.local.load(next.doc, next.name);
