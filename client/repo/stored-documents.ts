@@ -23,6 +23,10 @@ export interface StoredDocuments {
   put(records: readonly BundleRecord[], chunkName: string): Promise<void>;
   /** Writes chunks each under its own name, in one transaction (a catch-up's entries). */
   putChunks(chunks: readonly ReceivedChunk[]): Promise<void>;
+  /** A chunk `putChunks` wrote, undefined when it is not there. */
+  loadChunk(documentId: string, name: string): Promise<Uint8Array | undefined>;
+  /** Removes a chunk `putChunks` wrote. */
+  removeChunk(documentId: string, name: string): Promise<void>;
 }
 
 /** `storage` must be the adapter the repo itself uses, unwrapped: these writes are not the device's own edits. */
@@ -42,5 +46,7 @@ export function createStoredDocuments(storage: IndexedDBStorage): StoredDocument
     async putChunks(chunks) {
       await storage.saveMany(chunks.map(({ documentId, name, data }) => ({ key: [documentId, 'incremental', name], data })));
     },
+    loadChunk: (documentId, name) => storage.load([documentId, 'incremental', name]),
+    removeChunk: (documentId, name) => storage.remove([documentId, 'incremental', name]),
   };
 }

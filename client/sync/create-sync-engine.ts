@@ -62,7 +62,12 @@ export function createSyncEngine(repo: Repo, documents: StoredDocuments, dirty: 
           let lastSync = 0;
           const e = startSyncEngine({
             repo,
-            local: { ids: (ownOnly) => documents.ids(ownOnly), put: (chunks) => documents.putChunks(chunks) },
+            local: {
+              ids: (ownOnly) => documents.ids(ownOnly),
+              put: (chunks) => documents.putChunks(chunks),
+              load: (doc, name) => documents.loadChunk(doc, name),
+              remove: (doc, name) => documents.removeChunk(doc, name),
+            },
             dirty,
             state,
             socket: browserSocket,

@@ -207,6 +207,8 @@ function memoryDocuments(initial: string[] = []): StoredDocuments & { docs: Map<
       for (const r of records) docs.set(r.documentId, r.data);
     },
     putChunks: async () => undefined,
+    loadChunk: async () => undefined,
+    removeChunk: async () => undefined,
   };
   return out;
 }

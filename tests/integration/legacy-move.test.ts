@@ -66,6 +66,8 @@ function legacyMigration(device: Device, relayWs: string, token: string): Legacy
     ids: () => device.local.ids(),
     put: (records, chunkName) => device.local.put(records.map((r) => ({ documentId: r.documentId, name: chunkName, data: r.data }))),
     putChunks: (chunks) => device.local.put(chunks),
+    loadChunk: (doc, name) => device.local.load(doc, name),
+    removeChunk: (doc, name) => device.local.remove(doc, name),
   };
   return {
     download: async () => (await downloadBundle(relayWs, token, documents)).complete,

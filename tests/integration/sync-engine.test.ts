@@ -13,6 +13,8 @@ import { findWhenThere, makeDevice, whenEngine, type Device } from './engine-dev
 import { cleanupAfterEach, sameHeads, waitFor } from './helpers.ts';
 import { V2Client, type ReceivedChunk } from './v2-client.ts';
 import { filesWithBytes, readableIn } from '../helpers/plaintext-scan.ts';
+import { relayChunkName } from '../../shared/sync/chunk-key.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
 
 type Note = {
   text: string;
@@ -157,6 +159,35 @@ describe('sync engine', () => {
     for (const d of docs) expect((await fresh.repo.find<Note>(stringifyAutomergeUrl({ documentId: d.id as DocumentId }))).doc().text).toBe(d.text);
   });
 
+  it('in a catch-up, a chunk for a document open here (awaited, as pairing awaits the workspace) ends its batch: stored and applied before the rest of the frame is opened', async () => {
+    const { raw, key, device } = await setup();
+    const writer = await raw();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      const chunk = newChunkId();
+      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text: `doc ${i}` }))), { kind: 'snapshot' })).t).toBe('ack');
+      ids.push(id);
+    }
+    const fresh = device();
+    const batches: string[][] = [];
+    const put = fresh.local.put.bind(fresh.local);
+    fresh.local.put = async (chunks) => {
+      batches.push(chunks.map((c) => c.documentId));
+      await put(chunks);
+    };
+    // A first full load in the process is slow (the Automerge module warming up): it would end a batch on time alone.
+    A.free(A.load(A.save(A.from<Note>({ text: 'warm-up' }))));
+    // The third document is awaited here before it exists on this device (its handle is left unavailable).
+    const awaited = stringifyAutomergeUrl({ documentId: ids[2] as DocumentId });
+    await expect(fresh.repo.find<Note>(awaited)).rejects.toThrow();
+    fresh.connect();
+    await online(fresh);
+    expect(batches[0]).toEqual(ids.slice(0, 3));
+    expect(batches.flat()).toEqual(ids);
+    expect((await findWhenThere<Note>(fresh.repo, awaited)).doc().text).toBe('doc 2');
+  });
+
   it('compaction replaces a document\'s chunks on the relay by one snapshot, and its content stays identical', async () => {
     const { account, entries, device, first } = await setup();
     first.connect({ compactAfter: 4 });
@@ -237,6 +268,42 @@ describe('sync engine', () => {
     expect(sameHeads(A.getHeads(b.doc()), headsB)).toBe(true);
     expect(sameHeads(A.getHeads(o.doc()), headsO)).toBe(true);
     // A good edit still goes through afterwards.
+    a.change((d) => (d.text = 'edited'));
+    await waitFor(() => b.doc().text === 'edited', 'the good edit');
+  });
+
+  it('a sealed chunk whose Automerge checksum holds over a body that does not load is refused: stored then removed for a document not open, at once for an open one; the document still loads', async () => {
+    const { account, raw, key, device, first } = await setup();
+    first.connect();
+    await online(first);
+    const a = first.repo.create<Note>({ text: 'original' });
+    const other = first.repo.create<Note>({ text: 'other' });
+    await uploaded(account, first, a, other);
+    // What a key holder's broken build could upload: a change chunk with a right checksum over junk.
+    const body = new TextEncoder().encode('not columns');
+    const head = Uint8Array.of(1, body.length);
+    const sum = sha256(new Uint8Array([...head, ...body])).subarray(0, 4);
+    const forged = new Uint8Array([0x85, 0x6f, 0x4a, 0x83, ...sum, ...head, ...body]);
+    const attacker = await raw();
+    const forgedOther = newChunkId();
+    expect((await attacker.putAndWait(other.documentId, forgedOther, sealChunk(key, other.documentId, forgedOther, 'change', forged))).t).toBe('ack');
+
+    const second = device();
+    second.connect();
+    await online(second);
+    await whenEngine(second.engine!, (x) => x.rejected >= 1);
+    expect(await second.local.load(other.documentId, relayChunkName(forgedOther))).toBeUndefined();
+    expect((await findWhenThere<Note>(second.repo, other.url)).doc().text).toBe('other');
+
+    const b = await findWhenThere<Note>(second.repo, a.url);
+    const headsB = A.getHeads(b.doc());
+    const forgedA = newChunkId();
+    expect((await attacker.putAndWait(a.documentId, forgedA, sealChunk(key, a.documentId, forgedA, 'change', forged))).t).toBe('ack');
+    const s = await whenEngine(second.engine!, (x) => x.rejected >= 2);
+    expect(s.rejected).toBe(2);
+    expect(s.status).toBe('online');
+    expect(await second.local.load(a.documentId, relayChunkName(forgedA))).toBeUndefined();
+    expect(sameHeads(A.getHeads(b.doc()), headsB)).toBe(true);
     a.change((d) => (d.text = 'edited'));
     await waitFor(() => b.doc().text === 'edited', 'the good edit');
   });

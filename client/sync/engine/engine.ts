@@ -6,7 +6,10 @@
  *  - Nothing leaves the device unencrypted: every chunk is sealed with the workspace key,
  *    bound to its document id, chunk id and kind.
  *  - Nothing is merged that does not open with this device's key for that document, or is not
- *    valid Automerge; such a chunk is counted (`rejected`) and skipped, never fatal.
+ *    valid Automerge; such a chunk is counted (`rejected`) and skipped, never fatal. A chunk for
+ *    a document not open here is stored once its Automerge structure and checksums hold, and
+ *    loaded fully afterwards, off the catch-up's path: one that does not load is then removed
+ *    from storage and counted (see verifyStored).
  *  - `lastSeq` is saved only after every entry it covers is in local storage.
  *  - A document stays marked for upload until the relay acknowledged a chunk computed at its
  *    current heads; a document's `relayHeads` only ever name heads the relay holds.
@@ -24,6 +27,7 @@ import { ChunkAssembler, type WholeEntry } from './chunk-assembler.ts';
 import { relayChunkName } from '../../../shared/sync/chunk-key.ts';
 import { chunkFor, compactionDue, planUploads, sameHeads } from './upload-plan.ts';
 import { importIntoOpenDoc } from '../../repo/import-into-open-doc.ts';
+import { chunkStructure } from './chunk-structure.ts';
 
 /** Documents marked for upload (the storage wrapper marks a document each time it saves it). */
 export interface DirtyDocs {
@@ -321,21 +325,29 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
     // Opened, stored and applied in batches: a large catch-up makes its first documents (the
     // relay serves them in upload order, the workspace among the first) usable while the rest is
-    // still being opened, and each batch is still one transaction.
+    // still being opened, and each batch is still one transaction. A chunk for a document open
+    // here ends its batch: someone is waiting for it (pairing waits for the workspace).
     const touched = new Map<string, DocSyncState>();
     for (let i = 0; i < whole.length; ) {
-      const good: (ReceivedChunk & { chunk: string })[] = [];
+      const good: (ReceivedChunk & { chunk: string; later: boolean })[] = [];
       const started = performance.now();
-      for (; i < whole.length && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
+      let awaited = false;
+      for (; i < whole.length && !awaited && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
         const w = whole[i]!;
         maxSeq = Math.max(maxSeq, w.seq);
         if (a.docs.get(w.doc)?.chunks.includes(w.chunk)) continue; // served again: already here
         const plain = openChunk(k, w.doc, w.chunk, w.kind, w.sealed);
-        if (!plain || !isValidAutomerge(plain)) {
+        const structure = plain ? chunkStructure(plain) : 'bad';
+        // A document open here takes the chunk at once: it is loaded fully first. Others are
+        // loaded fully later (verifyStored), so the catch-up stores them at the speed of a hash.
+        const later = structure === 'ok' && !isOpen(w.doc);
+        if (!plain || structure === 'bad' || (!later && !isValidAutomerge(plain))) {
           bad++;
           continue;
         }
-        good.push({ documentId: w.doc, name: relayChunkName(w.chunk), data: plain, chunk: w.chunk });
+        const name = relayChunkName(w.chunk);
+        good.push({ documentId: w.doc, name, data: plain, chunk: w.chunk, later });
+        awaited = !later;
       }
       if (good.length === 0) continue;
       // Durable first (lastSeq must never pass what storage lacks), then into open documents.
@@ -343,6 +355,15 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (s !== session) return;
       const batch = new Map<string, DocSyncState>();
       for (const c of good) {
+        if (c.later) {
+          if (!isOpen(c.documentId)) unverified.push({ doc: c.documentId, name: c.name });
+          // opened since it was checked: it goes into memory now, so it is loaded fully now
+          else if (!isValidAutomerge(c.data)) {
+            await quarantine(c.documentId, c.name);
+            bad++;
+            continue;
+          }
+        }
         const d = docState(c.documentId);
         const imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
         // Only when the device had nothing the relay lacked are its new heads the relay's too.
@@ -352,6 +373,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
         touched.set(c.documentId, d);
       }
       await state.saveDocs(account!, [...batch]);
+      void verifyStored();
       if (s !== session) return;
     }
     const open = assembler.lowestOpen();
@@ -406,6 +428,12 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     clearTimeout(retryTimer);
     retryTimer = setTimeout(pump, ms);
   };
+
+  /** whether the repo holds a handle of this document that imports what is stored now */
+  function isOpen(id: string): boolean {
+    const handle = repo.handles[id as DocumentId] as DocHandle<unknown> | undefined;
+    return handle !== undefined && !handle.inState(['deleted', 'unloaded']);
+  }
 
   async function loaded(id: string): Promise<DocHandle<unknown> | null> {
     const existing = repo.handles[id as DocumentId] as DocHandle<unknown> | undefined;
@@ -492,6 +520,52 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
       await state.saveDocs(account!, [[id, d]]);
     } finally {
       uploading.delete(`compact:${id}`);
+    }
+  }
+
+  // ——— the full check of chunks stored on their structure alone ———
+
+  /** chunks stored on their structure alone, not yet loaded fully (this engine's life only) */
+  const unverified: { doc: string; name: string }[] = [];
+  let verifying = false;
+
+  /** Resolves when the page has nothing else to do (in a browser), or on the next task. */
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve());
+      else setTimeout(resolve, 0);
+    });
+
+  async function quarantine(doc: string, name: string): Promise<void> {
+    await deps.local.remove(doc, name);
+    console.warn(`sync: a chunk of document ${doc} from the relay was not valid Automerge; removed from this device`);
+  }
+
+  /**
+   * Loads each chunk stored on its structure alone, one per task, after whatever frames are
+   * waiting (a catch-up goes first). One that Automerge cannot load is removed from storage
+   * (quarantined: the relay keeps it, and the sync state still lists it, so it is not fetched
+   * again) and counted as rejected; the document's other chunks stay and load without it.
+   * A page closed first leaves the rest checked on their structure only.
+   */
+  async function verifyStored(): Promise<void> {
+    if (verifying) return;
+    verifying = true;
+    try {
+      while (unverified.length && !stopped) {
+        await frames;
+        await idle();
+        const next = unverified.shift();
+        if (!next || stopped) break;
+        const bytes = await deps.local.load(next.doc, next.name);
+        if (!bytes || isValidAutomerge(bytes)) continue;
+        await quarantine(next.doc, next.name);
+        set({ rejected: snap.rejected + 1 });
+      }
+    } catch (err) {
+      console.error('sync: could not check the chunks received', err);
+    } finally {
+      verifying = false;
     }
   }
 

@@ -22,6 +22,10 @@ export interface LocalChunks {
   ids(ownOnly?: boolean): Promise<Set<string>>;
   /** Stores chunks as incremental chunks the repo loads with the others; durable when it resolves. */
   put(chunks: readonly ReceivedChunk[]): Promise<void>;
+  /** The bytes of a chunk `put` stored, undefined when it is not there. */
+  load(documentId: string, name: string): Promise<Uint8Array | undefined>;
+  /** Removes a chunk `put` stored (one that turned out not to load). */
+  remove(documentId: string, name: string): Promise<void>;
 }
 
 /** Over any automerge-repo storage adapter (one write per chunk; the browser uses stored-documents.ts: one transaction). */
@@ -35,5 +39,7 @@ export function adapterLocalChunks(adapter: StorageAdapterInterface): LocalChunk
     async put(chunks) {
       for (const c of chunks) await adapter.save([c.documentId, 'incremental', c.name], c.data);
     },
+    load: (documentId, name) => adapter.load([documentId, 'incremental', name]),
+    remove: (documentId, name) => adapter.remove([documentId, 'incremental', name]),
   };
 }
