@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one pass over an element applying the decisions below field by field; the field readers share its notes and `extra` and serve nothing else.
 import * as v from 'valibot';
 import { validateParam, validateParams } from '../params/catalogue.ts';
 import { checkCustomKey, customJsonOf, parseCustomValue } from '../params/custom.ts';
