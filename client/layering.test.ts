@@ -14,8 +14,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Bottom-up. `client` alone is the app's root files (App.tsx, main.tsx, app-providers.tsx). */
 const LAYERS: ReadonlyArray<{ layer: string; folders: readonly string[] }> = [
   // Per-area dictionaries (`strings.ts`, `strings.fr.ts`) count as client/i18n: i18n composes them.
+  // client/context: the one shape of a context (Provider + throwing `use*`), for every provider.
   // client/device: device-local storage (localStorage through one helper), which i18n's language choice uses.
-  { layer: 'shared', folders: ['shared', 'client/device', 'client/i18n'] },
+  { layer: 'shared', folders: ['shared', 'client/context', 'client/device', 'client/i18n'] },
   { layer: 'data', folders: ['client/repo', 'client/store', 'client/workspace', 'client/sync', 'client/ollama', 'client/openai'] },
   { layer: 'features', folders: ['client/components', 'client/knowledge', 'client/tools', 'client/models', 'client/chat', 'client/data'] },
   { layer: 'pages', folders: ['client/pages', 'client'] },

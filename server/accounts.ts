@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the account store with its file format, validation, lock and atomic write (the last two also used by backup.ts), which change together.
 /**
  * Accounts: who may sync, their end-to-end key id and workspace document (both claimed by the
  * first device: the relay never makes a document), and whether a legacy account has moved over.

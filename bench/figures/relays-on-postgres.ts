@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one figure's method (cluster, scenarios, latency, throughput, CPU) read top to bottom; its helpers serve no other figure.
 /**
  * Several relays on one PostgreSQL database (DATABASE_URL), devices split across them: the same
  * account has devices on every relay, so an edit made through one relay reaches the others

@@ -53,7 +53,7 @@ export interface Persisted<T> {
 }
 
 /** localStorage, or undefined where merely touching it throws (storage turned off). */
-export function browserStorage(): StorageLike | undefined {
+export function browserStorage(): Storage | undefined {
   try {
     return typeof localStorage === 'undefined' ? undefined : localStorage;
   } catch {

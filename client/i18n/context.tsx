@@ -1,6 +1,7 @@
-import { createContext, createEffect, createMemo, createSignal, useContext, type ParentProps } from 'solid-js';
+import { createEffect, createMemo, createSignal, type ParentProps } from 'solid-js';
 import * as i18n from '@solid-primitives/i18n';
 import * as v from 'valibot';
+import { defineContext } from '../context/define-context.tsx';
 import { createPersisted, makePersisted } from '../device/persisted.ts';
 import { en, type Dictionary, type LazyArea, type LazyStrings } from './en.ts';
 
@@ -72,7 +73,7 @@ interface I18nContextValue {
   chosen: () => Locale | null;
 }
 
-const I18nContext = createContext<I18nContextValue>();
+const I18nContext = defineContext<I18nContextValue>({ use: 'useI18n', provider: 'I18nProvider' });
 
 export function browserLocale(languages: readonly string[] = navigator.languages ?? [navigator.language]): Locale {
   for (const lang of languages) {
@@ -129,8 +130,4 @@ export function I18nProvider(props: ParentProps) {
   return <I18nContext.Provider value={{ t, locale, setLocale, chosen }}>{props.children}</I18nContext.Provider>;
 }
 
-export function useI18n(): I18nContextValue {
-  const ctx = useContext(I18nContext);
-  if (!ctx) throw new Error('useI18n outside I18nProvider');
-  return ctx;
-}
+export const useI18n = I18nContext.use;

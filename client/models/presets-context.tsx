@@ -1,6 +1,7 @@
-import { createContext, createMemo, mapArray, useContext, type Accessor, type ParentProps } from 'solid-js';
+import { createMemo, mapArray, type Accessor, type ParentProps } from 'solid-js';
 import { entryState, setPresetOrders, setPresetPinned, type Plain, type PresetDoc, type PresetEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { compareOrder, planMove, type Anchor, type Orderable } from '../../shared/presets/order.ts';
+import { defineContext } from '../context/define-context.tsx';
 import { useRepo } from '../repo/repo-context.tsx';
 import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { createOpenedDoc, type OpenedDoc } from '../store/create-opened-doc.ts';
@@ -32,7 +33,7 @@ export interface PresetsValue {
   allTags: Accessor<string[]>;
 }
 
-const PresetsContext = createContext<PresetsValue>();
+const PresetsContext = defineContext<PresetsValue>({ use: 'usePresets', provider: 'PresetsProvider' });
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -86,8 +87,4 @@ export function PresetsProvider(props: ParentProps) {
   );
 }
 
-export function usePresets(): PresetsValue {
-  const ctx = useContext(PresetsContext);
-  if (!ctx) throw new Error('usePresets outside PresetsProvider');
-  return ctx;
-}
+export const usePresets = PresetsContext.use;

@@ -5,8 +5,9 @@
  *
  * Mount <PullsProvider> inside <WorkspaceProvider> and above the router outlet (client/App.tsx, Root).
  */
-import { createContext, createEffect, createMemo, on, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
+import { createEffect, createMemo, on, onCleanup, type Accessor, type ParentProps } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
+import { defineContext } from '../context/define-context.tsx';
 import { useDeviceSettings } from '../repo/device-settings-context.tsx';
 import { useOllamaModels } from './known-models-context.tsx';
 import { sameModelName } from '../../shared/ollama/pull-name.ts';
@@ -51,7 +52,11 @@ export interface PullsContextValue {
   installed: InstalledModelsApi;
 }
 
-const PullsContext = createContext<PullsContextValue>();
+const PullsContext = defineContext<PullsContextValue>({
+  use: 'usePulls',
+  provider: 'PullsProvider',
+  hint: 'mount it in client/App.tsx Root, inside WorkspaceProvider',
+});
 
 export function PullsProvider(props: ParentProps) {
   const device = useDeviceSettings();
@@ -144,8 +149,4 @@ export function PullsProvider(props: ParentProps) {
   return <PullsContext.Provider value={value}>{props.children}</PullsContext.Provider>;
 }
 
-export function usePulls(): PullsContextValue {
-  const ctx = useContext(PullsContext);
-  if (!ctx) throw new Error('usePulls outside PullsProvider (mount it in client/App.tsx Root, inside WorkspaceProvider)');
-  return ctx;
-}
+export const usePulls = PullsContext.use;

@@ -1,16 +1,11 @@
-import { createContext, useContext, type ParentProps } from 'solid-js';
+import { defineStoreContext } from '../context/define-context.tsx';
 import { createOpenAIConnections, type OpenAIConnectionsStore } from './connections.ts';
 
 /** This device's OpenAI-compatible endpoints and their keys (device-local, never synced). */
-const OpenAIConnectionsContext = createContext<OpenAIConnectionsStore>();
+const OpenAIConnections = defineStoreContext<OpenAIConnectionsStore>(
+  { use: 'useOpenAIConnections', provider: 'OpenAIConnectionsProvider' },
+  createOpenAIConnections,
+);
 
-export function OpenAIConnectionsProvider(props: ParentProps) {
-  const store = createOpenAIConnections();
-  return <OpenAIConnectionsContext.Provider value={store}>{props.children}</OpenAIConnectionsContext.Provider>;
-}
-
-export function useOpenAIConnections(): OpenAIConnectionsStore {
-  const connections = useContext(OpenAIConnectionsContext);
-  if (!connections) throw new Error('useOpenAIConnections outside OpenAIConnectionsProvider');
-  return connections;
-}
+export const OpenAIConnectionsProvider = OpenAIConnections.Provider;
+export const useOpenAIConnections = OpenAIConnections.use;

@@ -1,16 +1,8 @@
-import { createContext, useContext, type ParentProps } from 'solid-js';
+import { defineStoreContext } from '../context/define-context.tsx';
 import { createDeviceSettings, type DeviceSettingsStore } from './device-settings.ts';
 
 /** This device's settings (localStorage, never synced): relay link, key, Ollama endpoint, workspace URL. */
-const DeviceSettingsContext = createContext<DeviceSettingsStore>();
+const DeviceSettings = defineStoreContext<DeviceSettingsStore>({ use: 'useDeviceSettings', provider: 'DeviceSettingsProvider' }, createDeviceSettings);
 
-export function DeviceSettingsProvider(props: ParentProps) {
-  const device = createDeviceSettings();
-  return <DeviceSettingsContext.Provider value={device}>{props.children}</DeviceSettingsContext.Provider>;
-}
-
-export function useDeviceSettings(): DeviceSettingsStore {
-  const device = useContext(DeviceSettingsContext);
-  if (!device) throw new Error('useDeviceSettings outside DeviceSettingsProvider');
-  return device;
-}
+export const DeviceSettingsProvider = DeviceSettings.Provider;
+export const useDeviceSettings = DeviceSettings.use;

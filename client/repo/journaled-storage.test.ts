@@ -132,5 +132,45 @@ describe('JournaledStorage', () => {
     await storage.save(['storage-adapter-id'], new Uint8Array([1]));
     expect(saved).toEqual([]);
   });
-});
 
+  it('a write the journal cannot hold at pagehide (quota) is reported for its document, not swallowed', async () => {
+    const disk = new MemoryStorage();
+    const full = memoryJournal();
+    full.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    const failed: string[] = [];
+    const storage = new JournaledStorage(disk, full, undefined, { written: () => undefined, failed: (id) => failed.push(id) });
+    await storage.ready;
+    disk.dropWrites = true;
+    void storage.save(['doc', 'incremental', 'a'], new Uint8Array([1]));
+    void storage.save(['doc', 'sync-state', 'peer'], new Uint8Array([2])); // not journaled, so not reported
+    expect(storage.journal()).toBe(0);
+    expect(failed).toEqual(['doc']);
+  });
+
+  it('a journaled write that IndexedDB refuses at the next start stays in the journal and is reported', async () => {
+    const journal = memoryJournal();
+    const disk = new MemoryStorage();
+    const first = new JournaledStorage(disk, journal);
+    await first.ready;
+    disk.dropWrites = true;
+    void first.save(['doc', 'incremental', 'a'], new Uint8Array([7]));
+    expect(first.journal()).toBe(1);
+
+    // next start: IndexedDB refuses every write
+    const refusing = new MemoryStorage();
+    refusing.save = () => Promise.reject(new DOMException('refused', 'UnknownError'));
+    const failed: string[] = [];
+    const second = new JournaledStorage(refusing, journal, undefined, { written: () => undefined, failed: (id) => failed.push(id) });
+    await second.ready;
+    expect(failed).toEqual(['doc']);
+    expect([...journal.map.keys()]).toEqual(['atelier:journal:["doc","incremental","a"]']);
+
+    // the start after that: IndexedDB works again and gets the write
+    const disk3 = new MemoryStorage();
+    await new JournaledStorage(disk3, journal).ready;
+    expect(await disk3.load(['doc', 'incremental', 'a'])).toEqual(new Uint8Array([7]));
+    expect(journal.map.size).toBe(0);
+  });
+});

@@ -1,12 +1,22 @@
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
 import { isChunkKey } from '../../shared/sync/chunk-key.ts';
 
+/*
+ * The journal uses localStorage directly, not client/device/persisted.ts: it is a write-ahead log
+ * of binary chunks under one key per write in flight (enumerated at the next start, replayed, then
+ * removed), not one validated value merged over the freshest copy and followed across tabs.
+ * Its failures still reach the person: through `ContentWriteObserver.failed`, per document.
+ */
+
 /** The synchronous part of `Storage` (localStorage) the journal needs; injectable for tests. */
 export type JournalStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
 const PREFIX = 'atelier:journal:';
 
-/** Told the outcome of every write of a document's content. */
+/**
+ * Told the outcome of every write of a document's content: to IndexedDB, to the journal at
+ * `pagehide`, and of a journaled copy replayed at the next start.
+ */
 export interface ContentWriteObserver {
   written(documentId: string): void;
   failed(documentId: string, err: unknown): void;
@@ -85,14 +95,25 @@ export class JournaledStorage implements StorageAdapterInterface {
       if (name?.startsWith(PREFIX)) names.push(name);
     }
     for (const name of names) {
+      let key: StorageKey;
+      let data: Uint8Array | undefined;
       try {
-        const key = JSON.parse(name.slice(PREFIX.length)) as StorageKey;
+        key = JSON.parse(name.slice(PREFIX.length)) as StorageKey;
         const value = store.getItem(name);
-        if (value !== null) await this.#inner.save(key, decode(value));
+        data = value === null ? undefined : decode(value);
+      } catch (err) {
+        // A damaged entry (not ours to read) must not stop the app from starting; the rest still replays.
+        console.warn(`Atelier: unreadable journal entry ${name} dropped`, err);
         store.removeItem(name);
-      } catch {
-        // A damaged entry must not stop the app from starting; the rest still replays.
+        continue;
+      }
+      try {
+        if (data) await this.#inner.save(key, data);
         store.removeItem(name);
+      } catch (err) {
+        // IndexedDB refused the copy: it stays in the journal for the next start, and the person is told.
+        if (isChunkKey(key)) this.#onContentWritten?.failed(String(key[0]), err);
+        else console.error(`Atelier: journaled write ${name} not replayed`, err);
       }
     }
   }
@@ -102,12 +123,15 @@ export class JournaledStorage implements StorageAdapterInterface {
     const store = this.#store;
     if (!store) return 0;
     let written = 0;
-    for (const [name, { data }] of this.#pending) {
+    for (const [name, { key, data }] of this.#pending) {
       try {
         store.setItem(name, encode(data));
         written++;
-      } catch {
-        // Quota: keep going, smaller entries may still fit.
+      } catch (err) {
+        // Quota: keep going, smaller entries may still fit. This write now lives only in the
+        // IndexedDB transaction the unload may abort: said until a later write of the document succeeds.
+        if (isChunkKey(key)) this.#onContentWritten?.failed(String(key[0]), err);
+        else console.error(`Atelier: ${name} could not be journaled`, err);
       }
     }
     return written;

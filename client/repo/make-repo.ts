@@ -1,6 +1,7 @@
 import { Repo, type PeerId } from '@automerge/automerge-repo';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { newId } from '../../shared/schema/ids.ts';
+import { browserStorage } from '../device/persisted.ts';
 import { JournaledStorage } from './journaled-storage.ts';
 import { IndexedDBStorage } from './indexeddb-storage.ts';
 import { createStoredDocuments, type StoredDocuments } from './stored-documents.ts';
@@ -33,14 +34,6 @@ export function flushLoaded(repo: Repo): Promise<void> {
   return repo.flush(ids);
 }
 
-function localStorageOrUndefined(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined; // storage disabled: the journal is off, IndexedDB still works
-  }
-}
-
 /**
  * The device's repo: IndexedDB is the source of truth (behind a journal that survives the
  * page closing mid-write), other tabs of the same browser are reached through a
@@ -49,7 +42,8 @@ function localStorageOrUndefined(): Storage | undefined {
  * Every failed write of a document's content is reported to `saves` (shown to the person).
  */
 export function makeRepo(saves: SaveFailures): DeviceRepo {
-  const local = localStorageOrUndefined();
+  // storage disabled (undefined): the journal is off and the ledger in memory; IndexedDB still works
+  const local = browserStorage();
   const ledger = createSyncLedger(local);
   const database = new IndexedDBStorage(DATABASE);
   const storage = new JournaledStorage(database, local, (id) => ledger.markUnsynced(id), {

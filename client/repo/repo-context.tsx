@@ -1,5 +1,6 @@
-import { createContext, onCleanup, useContext, type ParentProps } from 'solid-js';
+import { onCleanup, type ParentProps } from 'solid-js';
 import type { Repo } from '@automerge/automerge-repo';
+import { defineContext } from '../context/define-context.tsx';
 import { makeRepo, type DeviceRepo } from './make-repo.ts';
 import { createSaveFailures, type SaveFailures } from './save-failures.ts';
 
@@ -12,7 +13,7 @@ export interface RepoContextValue {
 /** What the sync engine needs beyond the repo: bulk access to the same IndexedDB and the upload ledger. */
 export type RepoStorage = Pick<DeviceRepo, 'documents' | 'ledger'>;
 
-const RepoContext = createContext<RepoContextValue & { storage: RepoStorage }>();
+const RepoContext = defineContext<RepoContextValue & { storage: RepoStorage }>({ use: 'useRepo', provider: 'RepoProvider' });
 
 /** The one place where the device's repo is made; it lives as long as the app. */
 export function RepoProvider(props: ParentProps) {
@@ -37,19 +38,13 @@ export function RepoProvider(props: ParentProps) {
   return <RepoContext.Provider value={{ repo, saves, storage: { documents, ledger } }}>{props.children}</RepoContext.Provider>;
 }
 
-function useRepoContext() {
-  const ctx = useContext(RepoContext);
-  if (!ctx) throw new Error('useRepo outside RepoProvider');
-  return ctx;
-}
-
 /** The device's Automerge repo and where failed saves are reported. */
 export function useRepo(): RepoContextValue {
-  const { repo, saves } = useRepoContext();
+  const { repo, saves } = RepoContext.use();
   return { repo, saves };
 }
 
 /** For the sync engine's provider only: UI code goes through the repo. */
 export function useRepoStorage(): RepoStorage {
-  return useRepoContext().storage;
+  return RepoContext.use().storage;
 }

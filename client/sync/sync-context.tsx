@@ -1,4 +1,4 @@
-import { createContext, useContext, type ParentProps } from 'solid-js';
+import { defineStoreContext } from '../context/define-context.tsx';
 import { useDeviceSettings } from '../repo/device-settings-context.tsx';
 import { useRepo, useRepoStorage } from '../repo/repo-context.tsx';
 import { createSyncEngine, type SyncEngineView } from './create-sync-engine.ts';
@@ -6,19 +6,13 @@ import { createSyncEngine, type SyncEngineView } from './create-sync-engine.ts';
 /**
  * The encrypted sync as the UI sees it: status, catch-up progress (`bundleProgress`), other devices
  * connected (`peers`), rejected chunks, ephemeral messages (sent by the leader tab).
+ * Below RepoProvider and DeviceSettingsProvider: the engine follows the relay link and key in the device settings.
  */
-const SyncContext = createContext<SyncEngineView>();
-
-/** Below RepoProvider and DeviceSettingsProvider: the engine follows the relay link and key in the device settings. */
-export function SyncProvider(props: ParentProps) {
+const Sync = defineStoreContext<SyncEngineView>({ use: 'useSync', provider: 'SyncProvider' }, () => {
   const { repo } = useRepo();
   const { documents, ledger } = useRepoStorage();
-  const sync = createSyncEngine(repo, documents, ledger, useDeviceSettings());
-  return <SyncContext.Provider value={sync}>{props.children}</SyncContext.Provider>;
-}
+  return createSyncEngine(repo, documents, ledger, useDeviceSettings());
+});
 
-export function useSync(): SyncEngineView {
-  const sync = useContext(SyncContext);
-  if (!sync) throw new Error('useSync outside SyncProvider');
-  return sync;
-}
+export const SyncProvider = Sync.Provider;
+export const useSync = Sync.use;

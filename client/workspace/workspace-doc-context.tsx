@@ -1,4 +1,5 @@
-import { createContext, createMemo, createResource, createSignal, useContext, type Accessor, type ParentProps } from 'solid-js';
+import { createMemo, createResource, createSignal, type Accessor, type ParentProps } from 'solid-js';
+import { defineContext } from '../context/define-context.tsx';
 import { initialWorkspace, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { findOrCreateWorkspace } from '../repo/device-settings.ts';
 import { useDeviceSettings } from '../repo/device-settings-context.tsx';
@@ -15,7 +16,7 @@ export interface WorkspaceDocValue {
   openError: Accessor<string | null>;
 }
 
-const WorkspaceDocContext = createContext<WorkspaceDocValue>();
+const WorkspaceDocContext = defineContext<WorkspaceDocValue>({ use: 'useWorkspaceDoc', provider: 'WorkspaceDocProvider' });
 
 const RETRY_MS = 1000;
 
@@ -70,8 +71,4 @@ export function WorkspaceDocProvider(props: ParentProps) {
 }
 
 /** The person's workspace document (index of presets and conversations, workspace settings). */
-export function useWorkspaceDoc(): WorkspaceDocValue {
-  const ctx = useContext(WorkspaceDocContext);
-  if (!ctx) throw new Error('useWorkspaceDoc outside WorkspaceDocProvider');
-  return ctx;
-}
+export const useWorkspaceDoc = WorkspaceDocContext.use;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one ChunkStore; durability and visibility (below) span append, group commit, read and reclaim over one in-memory table.
 /**
  * ChunkStore on local files: DATA_DIR/accounts/<id>/log/ holds the account's segments
  * (segments.ts). The log is append-only; an open account keeps in memory one small row per

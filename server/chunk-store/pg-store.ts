@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one ChunkStore; the invariants below span begin, commit, refresh, read and reclaim over one in-memory index.
 /**
  * ChunkStore on PostgreSQL (DATABASE_URL): any number of relay processes share one database.
  *

@@ -12,7 +12,8 @@ import { storeChunk } from '../chunk-store/acceptance.ts';
 import { FilesChunkStore } from '../chunk-store/files-store.ts';
 import { decodeRelayFrame, entryBodies, type RelayHeader } from '../../shared/sync/protocol.ts';
 import type { StoredEntry } from '../chunk-store/chunk-store.ts';
-import { Hubs, type Every, type HubMember, type SharedFrame } from './account-hub.ts';
+import type { HubMember, SharedFrame } from './account-hub.ts';
+import { Hubs, type Every } from './hubs.ts';
 
 const ACCOUNT = 'a1b2c3d4e5f6a7b8c9d0e1f2';
 const DOC = '2B8dUkN3xRrXx4WQ9Hc6fGhyT1pZ';

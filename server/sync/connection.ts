@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one socket's state machine; frames, uploads and the ordered send queue share its state and the ordering invariants below.
 /**
  * One authenticated-or-not socket of the v2 protocol (shared/sync/protocol.ts).
  *

@@ -1,5 +1,5 @@
 import { validateParams } from '../params/catalogue.ts';
-import type { ImportNote, ImportedPreset, SkipReason } from '../openwebui/types.ts';
+import type { ImportNote, ImportedPreset } from '../openwebui/types.ts';
 
 /*
  * What the importers of other apps (LobeChat, NextChat, Jan) share: the result shape of the
@@ -86,7 +86,7 @@ export function tagList(x: unknown): string[] {
   return out;
 }
 
-export type ItemResult = { ok: true; item: ImportedPreset } | { ok: false; reason: SkipReason; name?: string };
+export type { ItemResult } from '../openwebui/import-result.ts';
 
 
 /** An emoji or a named icon is not a picture Atelier can show as an avatar: said, not silently lost. */

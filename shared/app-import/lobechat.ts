@@ -1,5 +1,6 @@
 import type { ImportNote, ImportResult } from '../openwebui/types.ts';
 import { chooseBaseModel, dropIfSet, isRecord, noteAvatar, readAppParams, tagList, text, timeOf, type AppImportOptions, type ItemResult, type Rec } from './common.ts';
+import { collectItems } from '../openwebui/import-result.ts';
 import { makeImportedPreset } from '../openwebui/imported-preset.ts';
 
 /*
@@ -56,13 +57,5 @@ function readAgent(agent: Rec, opts: AppImportOptions): ItemResult {
 
 export function parseLobeChat(data: Rec, opts: AppImportOptions): ImportResult {
   const agents: unknown[] = isLobeChatExport(data) ? (data.state as { sessions: unknown[] }).sessions : [data];
-  const items: Extract<ImportResult, { ok: true }>['items'] = [];
-  const skipped: Extract<ImportResult, { ok: true }>['skipped'] = [];
-  agents.forEach((a, index) => {
-    if (!isRecord(a)) { skipped.push({ index, reason: { code: 'not-an-object' } }); return; }
-    const r = readAgent(a, opts);
-    if (r.ok) items.push(r.item);
-    else skipped.push(r.name === undefined ? { index, reason: r.reason } : { index, name: r.name, reason: r.reason });
-  });
-  return { ok: true, items, skipped };
+  return collectItems(agents, (a) => (isRecord(a) ? readAgent(a, opts) : { ok: false, reason: { code: 'not-an-object' } }));
 }

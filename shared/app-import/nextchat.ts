@@ -1,5 +1,6 @@
 import type { ImportNote, ImportResult } from '../openwebui/types.ts';
 import { chooseBaseModel, dropIfSet, isRecord, noteAvatar, readAppParams, text, timeOf, type AppImportOptions, type ItemResult, type Rec } from './common.ts';
+import { collectItems } from '../openwebui/import-result.ts';
 import { makeImportedPreset } from '../openwebui/imported-preset.ts';
 
 /*
@@ -59,13 +60,5 @@ function readMask(mask: Rec, opts: AppImportOptions): ItemResult {
 }
 
 export function parseNextChat(masks: readonly unknown[], opts: AppImportOptions): ImportResult {
-  const items: Extract<ImportResult, { ok: true }>['items'] = [];
-  const skipped: Extract<ImportResult, { ok: true }>['skipped'] = [];
-  masks.forEach((m, index) => {
-    if (!isRecord(m)) { skipped.push({ index, reason: { code: 'not-an-object' } }); return; }
-    const r = readMask(m, opts);
-    if (r.ok) items.push(r.item);
-    else skipped.push(r.name === undefined ? { index, reason: r.reason } : { index, name: r.name, reason: r.reason });
-  });
-  return { ok: true, items, skipped };
+  return collectItems(masks, (m) => (isRecord(m) ? readMask(m, opts) : { ok: false, reason: { code: 'not-an-object' } }));
 }

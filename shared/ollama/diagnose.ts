@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the ONE place (below) where the Diagnosis union, the error classes, the endpoint prechecks and the decision tree are read together.
 /**
  * The ONE place that turns a failed Ollama call into a diagnosis for the person.
  *

@@ -115,20 +115,9 @@ export function reducePullProgress(state: PullProgress, event: PullEvent, now: n
 
   const bytesTotal = layers.reduce((s, l) => s + l.total, 0);
   const bytesDone = layers.reduce((s, l) => s + Math.min(l.completed, l.total), 0);
+  const counted = { ...base, phase, status, layers, bytesTotal, bytesDone };
 
-  if (phase === 'success') {
-    return {
-      ...base,
-      phase,
-      status,
-      layers,
-      bytesTotal,
-      bytesDone,
-      percent: 100,
-      speed: null,
-      etaSeconds: 0,
-    };
-  }
+  if (phase === 'success') return { ...counted, percent: 100, speed: null, etaSeconds: 0 };
 
   // Sliding window: keep the newest sample at or before the window start as the anchor.
   let samples = [...state.samples];
@@ -149,18 +138,7 @@ export function reducePullProgress(state: PullProgress, event: PullEvent, now: n
   if (phase !== 'downloading') speed = null;
   const etaSeconds = phase === 'downloading' && speed !== null && speed > 0 && bytesTotal > 0 ? left / speed : null;
 
-  return {
-    ...base,
-    phase,
-    status,
-    layers,
-    bytesTotal,
-    bytesDone,
-    percent: bytesTotal > 0 ? (bytesDone / bytesTotal) * 100 : 0,
-    speed,
-    etaSeconds,
-    samples,
-  };
+  return { ...counted, percent: bytesTotal > 0 ? (bytesDone / bytesTotal) * 100 : 0, speed, etaSeconds, samples };
 }
 
 /** Convenience: fold a list of `[event, time]`. */

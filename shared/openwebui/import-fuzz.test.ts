@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the mutators, the validity oracle and the loop are one fuzz test; the oracle serves nothing else.
 /**
  * Import fuzzing: 1,000 mutated Open WebUI export files (seeded; IMPORT_FUZZ_SEED=n to explore)
  * — byte flips, truncation, type swaps, deleted and duplicated keys, huge strings, deep

@@ -1,8 +1,10 @@
+// Over 400 lines on purpose: one pass over an element applying the decisions below field by field; the field readers share its notes and `extra` and serve nothing else.
 import * as v from 'valibot';
 import { validateParam, validateParams } from '../params/catalogue.ts';
 import { checkCustomKey, customJsonOf, parseCustomValue } from '../params/custom.ts';
 import { SLUG_MAX_LENGTH, badSlugChars, deriveSlug } from '../presets/slug.ts';
 import { acceptAvatarUrl } from './avatar.ts';
+import { collectItems, type ItemResult } from './import-result.ts';
 import type { ImportNote, ImportResult, ImportedKnowledge, ImportedPreset, PresetExtra, SkipReason } from './types.ts';
 
 /*
@@ -286,16 +288,14 @@ function isValidSlug(s: string): boolean {
   return s.length > 0 && s.length <= SLUG_MAX_LENGTH && badSlugChars(s).length === 0;
 }
 
-type ElementResult = { ok: true; item: ImportedPreset } | { ok: false; reason: SkipReason; name?: string };
-
-function readElement(raw: unknown): ElementResult {
+function readElement(raw: unknown): ItemResult {
   if (!isRecord(raw)) return { ok: false, reason: { code: 'not-an-object' } };
   // older shape: { id, info: { …the element… } }
   const el: Rec = isRecord(raw.info) ? { ...raw.info, id: raw.info.id ?? raw.id } : raw;
 
   const { id, name, base_model_id: base, params, meta } = el;
   const displayName = typeof name === 'string' ? name : undefined;
-  const skip = (reason: SkipReason): ElementResult =>
+  const skip = (reason: SkipReason): ItemResult =>
     displayName === undefined ? { ok: false, reason } : { ok: false, reason, name: displayName };
 
   if (id !== undefined && id !== null && typeof id !== 'string') return skip({ code: 'wrong-type', field: 'id' });
@@ -452,12 +452,5 @@ export function parseOpenWebUIImport(text: string, opts: { maxBytes?: number } =
   else if (isRecord(data) && ('id' in data || 'name' in data || 'info' in data)) elements = [data];
   else return { ok: false, error: { code: 'wrong-shape' } };
 
-  const items: ImportedPreset[] = [];
-  const skipped: Extract<ImportResult, { ok: true }>['skipped'] = [];
-  elements.forEach((el, index) => {
-    const r = readElement(el);
-    if (r.ok) items.push(r.item);
-    else skipped.push(r.name === undefined ? { index, reason: r.reason } : { index, name: r.name, reason: r.reason });
-  });
-  return { ok: true, items, skipped };
+  return collectItems(elements, readElement);
 }
