@@ -277,6 +277,22 @@ export async function browserNewDeviceFigures(ctx: BenchContext): Promise<Figure
   }
 }
 
+/** The open figure alone (`--only=browser-open`): the new device's first pull (its profile), then "open a never-opened conversation". */
+export async function browserOpenFigures(ctx: BenchContext): Promise<Figure[]> {
+  const cleanups = new Cleanups();
+  try {
+    const env = await prepareBrowserEnv(ctx, cleanups);
+    ctx.log(`  app served by our relay at ${env.origin}; workspace of ${env.presets.length} presets + ${env.conversations.length} conversations + 1 of ${env.long.messages} messages`);
+    const { seeded } = await newDeviceFigures(env, ctx);
+    return await openFigures(env, ctx, seeded, ctx.quick ? 2 : 3);
+  } catch (err) {
+    ctx.log(`  FAILED: ${firstLine(err)}`);
+    return [unmeasured('open-conversation-interactive', firstLine(err))];
+  } finally {
+    await cleanups.run();
+  }
+}
+
 export async function browserFigures(ctx: BenchContext): Promise<Figure[]> {
   const cleanups = new Cleanups();
   const out: Figure[] = [];
