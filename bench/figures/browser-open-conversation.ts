@@ -45,6 +45,8 @@ export interface OpenRun {
   longestTask: number;
   turns: number;
   listNodes: number;
+  /** px between the list's end and the bottom of its view once interactive (0: the last turn is in view) */
+  fromBottom: number;
 }
 
 export async function openNeverOpened(env: BrowserEnv, seededProfile: string): Promise<OpenRun> {
@@ -66,7 +68,8 @@ export async function openNeverOpened(env: BrowserEnv, seededProfile: string): P
     const dom = (await page.evaluate(`({
       turns: document.querySelectorAll('.message-scroll:not(.message-preview) .turn').length,
       listNodes: document.querySelector('.message-scroll:not(.message-preview)')?.getElementsByTagName('*').length ?? 0,
-    })`)) as { turns: number; listNodes: number };
+      fromBottom: ((s) => (s ? s.scrollHeight - s.scrollTop - s.clientHeight : -1))(document.querySelector('.message-scroll:not(.message-preview)')),
+    })`)) as { turns: number; listNodes: number; fromBottom: number };
     return {
       live: m.live! - m.click!,
       interactive: m.interactive! - m.click!,

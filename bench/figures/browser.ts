@@ -154,7 +154,7 @@ async function openFigures(env: BrowserEnv, ctx: BenchContext, seeded: string, r
   for (let r = 0; r < runs; r++) {
     const o = await openNeverOpened(env, seeded);
     rs.push(o);
-    ctx.log(`  open never-opened conversation ${r + 1}: live ${o.live.toFixed(0)} ms, interactive ${o.interactive.toFixed(0)} ms, longest task ${o.longestTask.toFixed(0)} ms${o.preview !== null ? `, a saved view at ${o.preview.toFixed(0)} ms` : ''}; ${o.turns} turns / ${o.listNodes} elements in the list`);
+    ctx.log(`  open never-opened conversation ${r + 1}: live ${o.live.toFixed(0)} ms, interactive ${o.interactive.toFixed(0)} ms, longest task ${o.longestTask.toFixed(0)} ms${o.preview !== null ? `, a saved view at ${o.preview.toFixed(0)} ms` : ''}; ${o.turns} turns / ${o.listNodes} elements in the list, ${o.fromBottom.toFixed(0)} px from its end`);
   }
   const last = rs.at(-1)!;
   return [
