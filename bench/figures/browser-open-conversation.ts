@@ -9,9 +9,33 @@
  * plus the longest task in that span, and the turns and elements in the DOM (a note: the list is
  * virtualised, so that is a window, not a figure).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
 import type { BrowserEnv } from '../lib/browser-env.ts';
 import { copyProfile, firstPage, instrument, launch, longest, longTasks, waitMarks, waitQuiet, watch } from '../lib/browser.ts';
 import { clickConversation, liveConversation, previewConversation, typeInComposer } from '../lib/app-probes.ts';
+
+/**
+ * With BENCH_OPEN_PROFILE=<folder>, a CPU profile (CDP Profiler) of each open, from the click to
+ * the interactive mark, is written there (open-<n>.cpuprofile: loads in Chromium's DevTools).
+ * Returns the function that stops it and writes the file, or null when not asked for.
+ */
+let profiles = 0;
+async function startProfile(page: Page): Promise<(() => Promise<void>) | null> {
+  const dir = process.env.BENCH_OPEN_PROFILE;
+  if (!dir) return null;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `open-${++profiles}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
+  };
+}
 
 export interface OpenRun {
   live: number;
@@ -21,6 +45,8 @@ export interface OpenRun {
   longestTask: number;
   turns: number;
   listNodes: number;
+  /** px between the list's end and the bottom of its view once interactive (0: the last turn is in view) */
+  fromBottom: number;
 }
 
 export async function openNeverOpened(env: BrowserEnv, seededProfile: string): Promise<OpenRun> {
@@ -34,13 +60,16 @@ export async function openNeverOpened(env: BrowserEnv, seededProfile: string): P
     await waitQuiet(page, 1000, 30_000);
     await watch(page, 'preview', previewConversation);
     await watch(page, 'live', liveConversation(), typeInComposer('interactive'));
+    const profiler = await startProfile(page);
     await page.evaluate(clickConversation('click', env.long.id));
     const m = await waitMarks(page, ['click', 'live', 'interactive'], 120_000, 'opening the long conversation');
+    await profiler?.();
     const tasks = (await longTasks(page)).filter((t) => t.start >= m.click! && t.start < m.interactive!);
     const dom = (await page.evaluate(`({
       turns: document.querySelectorAll('.message-scroll:not(.message-preview) .turn').length,
       listNodes: document.querySelector('.message-scroll:not(.message-preview)')?.getElementsByTagName('*').length ?? 0,
-    })`)) as { turns: number; listNodes: number };
+      fromBottom: ((s) => (s ? s.scrollHeight - s.scrollTop - s.clientHeight : -1))(document.querySelector('.message-scroll:not(.message-preview)')),
+    })`)) as { turns: number; listNodes: number; fromBottom: number };
     return {
       live: m.live! - m.click!,
       interactive: m.interactive! - m.click!,

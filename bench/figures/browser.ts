@@ -154,7 +154,7 @@ async function openFigures(env: BrowserEnv, ctx: BenchContext, seeded: string, r
   for (let r = 0; r < runs; r++) {
     const o = await openNeverOpened(env, seeded);
     rs.push(o);
-    ctx.log(`  open never-opened conversation ${r + 1}: live ${o.live.toFixed(0)} ms, interactive ${o.interactive.toFixed(0)} ms, longest task ${o.longestTask.toFixed(0)} ms${o.preview !== null ? `, a saved view at ${o.preview.toFixed(0)} ms` : ''}; ${o.turns} turns / ${o.listNodes} elements in the list`);
+    ctx.log(`  open never-opened conversation ${r + 1}: live ${o.live.toFixed(0)} ms, interactive ${o.interactive.toFixed(0)} ms, longest task ${o.longestTask.toFixed(0)} ms${o.preview !== null ? `, a saved view at ${o.preview.toFixed(0)} ms` : ''}; ${o.turns} turns / ${o.listNodes} elements in the list, ${o.fromBottom.toFixed(0)} px from its end`);
   }
   const last = rs.at(-1)!;
   return [
@@ -272,6 +272,22 @@ export async function browserNewDeviceFigures(ctx: BenchContext): Promise<Figure
   } catch (err) {
     ctx.log(`  FAILED: ${firstLine(err)}`);
     return names.map((n) => unmeasured(n, firstLine(err)));
+  } finally {
+    await cleanups.run();
+  }
+}
+
+/** The open figure alone (`--only=browser-open`): the new device's first pull (its profile), then "open a never-opened conversation". */
+export async function browserOpenFigures(ctx: BenchContext): Promise<Figure[]> {
+  const cleanups = new Cleanups();
+  try {
+    const env = await prepareBrowserEnv(ctx, cleanups);
+    ctx.log(`  app served by our relay at ${env.origin}; workspace of ${env.presets.length} presets + ${env.conversations.length} conversations + 1 of ${env.long.messages} messages`);
+    const { seeded } = await newDeviceFigures(env, ctx);
+    return await openFigures(env, ctx, seeded, ctx.quick ? 2 : 3);
+  } catch (err) {
+    ctx.log(`  FAILED: ${firstLine(err)}`);
+    return [unmeasured('open-conversation-interactive', firstLine(err))];
   } finally {
     await cleanups.run();
   }

@@ -9,6 +9,7 @@ import { usePulls } from '../ollama/pulls-context.tsx';
 import { PullOffer } from '../ollama/PullOffer.tsx';
 import { createChat } from './create-chat.ts';
 import { createLiveness } from './create-liveness.ts';
+import { createStreamingIds } from './streaming-ids.ts';
 import { ConversationSidebar } from './ConversationSidebar.tsx';
 import { ModelPickers } from './ModelPickers.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -29,9 +30,10 @@ export default function ChatPage() {
   const { t } = useI18n();
   const params = useParams<{ id?: string }>();
   const chat = createChat(() => params.id || undefined);
-  const liveness = createLiveness(chat.doc, chat.generations);
+  const streaming = createStreamingIds(() => chat.doc()?.messages);
+  const liveness = createLiveness(chat.doc, chat.generations, streaming);
   createEffect(() => {
-    for (const m of Object.values(chat.doc()?.messages ?? {})) if (m.status === 'streaming' && liveness(m.id) === 'interrupted') chat.keepLiveText(m.id);
+    for (const id of streaming()) if (liveness(id) === 'interrupted') chat.keepLiveText(id);
   });
   const [sidebarOpen, setSidebarOpen] = createSignal(false);
   const [dragging, setDragging] = createSignal(false);

@@ -11,20 +11,26 @@ import type { Generations } from './generations.tsx';
 
 const TICK_MS = 2_000;
 
-export function createLiveness(doc: Accessor<ConversationDoc | undefined>, generations: Generations): (id: string) => AnswerState {
+export function createLiveness(
+  doc: Accessor<ConversationDoc | undefined>,
+  generations: Generations,
+  /** the conversation's streaming answers (createStreamingIds) */
+  streaming: Accessor<readonly string[]>,
+): (id: string) => AnswerState {
   const seen = new Map<string, { beat: number; at: number }>();
   const [now, setNow] = createSignal(Date.now());
   let timer: ReturnType<typeof setInterval> | null = null;
 
   createEffect(() => {
-    const d = doc();
+    const messages = doc()?.messages;
     let watching = false;
-    for (const m of Object.values(d?.messages ?? {})) {
-      if (m.status !== 'streaming' || generations.isRunning(m.id)) continue;
+    for (const id of streaming()) {
+      const m = messages?.[id];
+      if (!m || generations.isRunning(id)) continue;
       watching = true;
       const beat = m.updatedAt ?? m.timestamp;
-      const prev = seen.get(m.id);
-      if (!prev || prev.beat !== beat) seen.set(m.id, { beat, at: Date.now() });
+      const prev = seen.get(id);
+      if (!prev || prev.beat !== beat) seen.set(id, { beat, at: Date.now() });
     }
     if (watching && timer === null) timer = setInterval(() => setNow(Date.now()), TICK_MS);
     if (!watching && timer !== null) {
