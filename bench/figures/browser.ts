@@ -293,6 +293,30 @@ export async function browserOpenFigures(ctx: BenchContext): Promise<Figure[]> {
   }
 }
 
+/**
+ * The cold-start and streaming figures alone (`--only=browser-cold-start`): a device seeded by one
+ * new-device run (its figures not reported), then used and closed, then the cold starts and the
+ * streams, as in the whole group.
+ */
+export async function browserColdStartFigures(ctx: BenchContext): Promise<Figure[]> {
+  const names: FigureName[] = ['cold-start-models-interactive', 'cold-start-chat-interactive', 'stream-long-tasks'];
+  const cleanups = new Cleanups();
+  const runs = ctx.quick ? 2 : 3;
+  try {
+    const env = await prepareBrowserEnv(ctx, cleanups);
+    ctx.log(`  app served by our relay at ${env.origin}; workspace of ${env.presets.length} presets + ${env.conversations.length} conversations + 1 of ${env.long.messages} messages`);
+    const seeded = await newDeviceRun(env, ctx, 'models');
+    if (seeded.stored < env.expectedDocs) throw new Error(`the device holds ${seeded.stored}/${env.expectedDocs} documents after pairing`);
+    const used = copyProfile(seeded.profile, 'profile-used');
+    return [...(await coldStartFigures(env, ctx, used, runs)), ...(await streamFigures(env, ctx, used, runs, ctx.quick ? 1000 : 2000))];
+  } catch (err) {
+    ctx.log(`  FAILED: ${firstLine(err)}`);
+    return names.map((n) => unmeasured(n, firstLine(err)));
+  } finally {
+    await cleanups.run();
+  }
+}
+
 export async function browserFigures(ctx: BenchContext): Promise<Figure[]> {
   const cleanups = new Cleanups();
   const out: Figure[] = [];
