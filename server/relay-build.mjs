@@ -23,12 +23,17 @@ import path from 'node:path';
 export const RELAY_NODE_OPTIONS = ['--expose-gc', '--max-semi-space-size=2'];
 
 /**
- * Environment the relay process adds to its own: none today (the relay holds no documents in
- * memory, so it needs no allocator tuning). Kept so that `npm start` and the benchmark start it
- * the same way.
+ * Environment the relay process adds to its own (glibc's allocator; ignored elsewhere), so that
+ * memory a pull used goes back to the system once it is freed:
+ * MALLOC_ARENA_MAX=1: one heap for the main thread and libuv's file threads, instead of one per
+ * thread, each keeping its own freed pages.
+ * MALLOC_MMAP_THRESHOLD_=131072: blocks of 128 KiB and more (chunk reads, frames) are mapped
+ * and unmapped on their own; a fixed value also stops glibc raising its trim threshold.
+ * Measured in docs/decisions/2026-12-07-relay-allocator.md. `npm start` and the benchmark (both
+ * relays) start with it.
  * @type {Record<string, string>}
  */
-export const RELAY_ENV = {};
+export const RELAY_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' };
 
 /**
  * The environment to start the relay with: `base` plus RELAY_ENV where `base` does not set it.

@@ -14,6 +14,10 @@
  *  - A document stays marked for upload until the relay acknowledged a chunk computed at its
  *    current heads; a document's `relayHeads` only ever name heads the relay holds.
  *  - With a key other than the account's, the device uploads and merges nothing.
+ *
+ * Long on purpose: upload, catch-up, live frames and compaction share one session's state and the
+ * invariants above; the parts that need none of it live beside it (relay-socket, upload-plan,
+ * chunk-structure, sync-state-store, local-chunks).
  */
 import * as A from '@automerge/automerge';
 import { stringifyAutomergeUrl, type DocHandle, type DocumentId, type Repo } from '@automerge/automerge-repo';
