@@ -127,9 +127,14 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const id = conversationId();
     setSavedView(null);
     if (!id || !isValidAutomergeUrl(url) || repo.handles[parseAutomergeUrl(url).documentId]?.isReady()) return;
-    const [view, renderer] = await Promise.all([loadView(id), loadRenderer().catch(() => null)]);
+    // The document's load waits for this: without a saved view it must not wait for the renderer
+    // chunk too (fetched meanwhile, the live list needs it anyway).
+    const rendering = loadRenderer().catch(() => null);
+    const view = await loadView(id);
     // saved in another language, its buttons and labels would be in that language
-    if (!view || !renderer || conversationId() !== id || view.locale !== locale()) return;
+    if (!view || conversationId() !== id || view.locale !== locale()) return;
+    const renderer = await rendering;
+    if (!renderer || conversationId() !== id) return;
     setSavedView({ ...view, turns: view.turns.map((html) => renderer.sanitizeView(html)) });
     await afterPaint();
   };
