@@ -34,7 +34,7 @@ export interface SettleOptions {
   /** collaborative-text characters from which a conversation is moved (tests lower it) */
   minChars?: number;
   /** runs the carry-over from the old document (which loads it) later, off the opening path; default: at once */
-  defer?: (work: () => Promise<void>) => void;
+  defer?: (work: () => void) => void;
 }
 
 /**
@@ -58,15 +58,25 @@ export async function settleConversation(repo: Repo, workspace: DocHandle<Worksp
     if (handle.doc().movedFrom !== undefined) {
       const h = handle;
       const at = current;
-      const work = async () => {
-        const winner = await absorb(repo, h, at);
-        if (winner !== at) pointEntry(workspace, id, at, winner);
+      let running = false;
+      // also run again whenever a source changes: an answer another device still streams into
+      // the old document appears here checkpoint by checkpoint
+      const again = () => {
+        if (running) return;
+        running = true;
+        queueMicrotask(() => void work().finally(() => (running = false)));
       };
-      if (options.defer) options.defer(() => work().catch(() => undefined));
-      else {
-        const winnerUrl = await absorb(repo, h, at);
-        current = winnerUrl;
-      }
+      const work = async () => {
+        try {
+          const winner = await absorb(repo, h, at, again);
+          pointEntry(workspace, id, at, winner);
+          return winner;
+        } catch {
+          return at;
+        }
+      };
+      if (options.defer) options.defer(() => void work());
+      else current = await work();
     } else if (shouldMove(handle.doc(), options.minChars ?? MOVE_MIN_TEXT_CHARS)) {
       current = moveConversation(repo, handle);
     }
@@ -142,12 +152,13 @@ export async function carryInto(repo: Repo, target: Handle, source: Handle, sour
  * concurrent move made, each of which is pointed at the winner. Returns the URL of the copy
  * every device agrees on (the old document's `movedTo`), which is `url` unless this copy lost.
  */
-async function absorb(repo: Repo, handle: Handle, url: string): Promise<string> {
+async function absorb(repo: Repo, handle: Handle, url: string, onSourceChange: () => void): Promise<string> {
   const from = handle.doc().movedFrom;
   if (!from) return url;
   const oldUrl = storedString(from.url);
   const old = await open(repo, oldUrl);
   if (!old) return url;
+  watch(old, onSourceChange);
   const copies = movedToAll(old.doc());
   const winnerUrl = old.doc().movedTo === undefined ? url : storedString(old.doc().movedTo!);
   const winner = winnerUrl === url ? handle : await open(repo, winnerUrl);
@@ -157,6 +168,7 @@ async function absorb(repo: Repo, handle: Handle, url: string): Promise<string> 
     if (copyUrl === winnerUrl) continue;
     const copy = copyUrl === url ? handle : await open(repo, copyUrl);
     if (!copy) continue;
+    watch(copy, onSourceChange);
     copy.change((d) => {
       if (d.movedTo !== undefined) return;
       d.movedTo = immutable(winnerUrl);
@@ -165,4 +177,30 @@ async function absorb(repo: Repo, handle: Handle, url: string): Promise<string> 
     await carryInto(repo, winner, copy, copyUrl);
   }
   return winnerUrl;
+}
+
+/** One listener per source document: the latest conversation settled over it. */
+const watchers = new WeakMap<Handle, () => void>();
+
+function watch(source: Handle, onChange: () => void): void {
+  if (!watchers.has(source)) source.on('change', () => watchers.get(source)?.());
+  watchers.set(source, onChange);
+}
+
+/** Work for when the main thread is idle (loading an old document is a long task), else soon. */
+export function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => work(), { timeout: 5_000 });
+  else setTimeout(work, 0);
+}
+
+/**
+ * For createConversationDoc: the URL to open for the conversation the chat shows, settled
+ * (followed, moved, carried over) first; the carry-over from an old document runs when idle.
+ */
+export function conversationSettler(repo: Repo, workspace: () => { handle: DocHandle<WorkspaceDoc> } | undefined, conversationId: () => string | undefined) {
+  return async (url: string): Promise<string> => {
+    const ws = workspace();
+    const id = conversationId();
+    return ws && id ? settleConversation(repo, ws.handle, id, url, { defer: whenIdle }) : url;
+  };
 }
