@@ -183,6 +183,33 @@ describe('moving a conversation written as collaborative text', () => {
     expect([...after.messages.m5!.childrenIds]).toEqual(['a2']);
   });
 
+  it('an answer another device still streams into the old document appears in the new one checkpoint by checkpoint, without opening it again', async () => {
+    const { dev: a, oldUrl } = firstDevice();
+    const b = device();
+    await sync(a, b, [a.ws.url, oldUrl]);
+    const newUrl = await settleConversation(a.repo, a.ws, ID, oldUrl, opts);
+    // opened again as the chat opens it: the carry-over deferred, then following the old document
+    await settleConversation(a.repo, a.ws, ID, newUrl, { ...opts, defer: (work) => work() });
+    const oldB = await b.repo.find<ConversationDoc>(oldUrl as AutomergeUrl);
+    const newA = await a.repo.find<MovableConversation>(newUrl as AutomergeUrl);
+    const streamed = () => storedString(newA.doc().messages.m6?.content ?? '');
+
+    oldB.change((d) => {
+      d.messages.m6 = { id: 'm6', parentId: 'm5', childrenIds: [], role: 'assistant', content: immutable('First checkpoint'), model: 'ollama:m', thinking: immutable(''), images: [], timestamp: 900, status: 'streaming', error: null, stats: {} };
+      d.messages.m5!.childrenIds.push('m6');
+    });
+    await sync(b, a, [oldUrl]);
+    await expect.poll(streamed).toBe('First checkpoint');
+
+    oldB.change((d) => {
+      d.messages.m6!.content = immutable('First checkpoint, then the end.');
+      d.messages.m6!.status = 'done';
+    });
+    await sync(b, a, [oldUrl]);
+    await expect.poll(streamed).toBe('First checkpoint, then the end.');
+    expect(newA.doc().messages.m6!.status).toBe('done');
+  });
+
   it('two devices moving the same conversation concurrently converge on one document that holds both sides’ edits', async () => {
     const { dev: a, oldUrl } = firstDevice();
     const b = device();

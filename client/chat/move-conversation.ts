@@ -58,13 +58,26 @@ export async function settleConversation(repo: Repo, workspace: DocHandle<Worksp
     if (handle.doc().movedFrom !== undefined) {
       const h = handle;
       const at = current;
-      let running = false;
       // also run again whenever a source changes: an answer another device still streams into
-      // the old document appears here checkpoint by checkpoint
+      // the old document appears here checkpoint by checkpoint. One run at a time; a change
+      // during a run brings one more run after it.
+      let running = false;
+      let pending = false;
       const again = () => {
-        if (running) return;
+        if (running) {
+          pending = true;
+          return;
+        }
         running = true;
-        queueMicrotask(() => void work().finally(() => (running = false)));
+        queueMicrotask(() =>
+          void work().finally(() => {
+            running = false;
+            if (pending) {
+              pending = false;
+              again();
+            }
+          }),
+        );
       };
       const work = async () => {
         try {
@@ -75,7 +88,7 @@ export async function settleConversation(repo: Repo, workspace: DocHandle<Worksp
           return at;
         }
       };
-      if (options.defer) options.defer(() => void work());
+      if (options.defer) options.defer(again);
       else current = await work();
     } else if (shouldMove(handle.doc(), options.minChars ?? MOVE_MIN_TEXT_CHARS)) {
       current = moveConversation(repo, handle);
