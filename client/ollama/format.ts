@@ -18,6 +18,15 @@ function scale(bytes: number): { value: number; unit: ByteUnit } {
   return { value, unit: UNITS[i]! };
 }
 
+/** Formatters are costly to build (tens of µs each, a list shows hundreds of sizes): one per locale and options. */
+const formatters = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+
 function digits(value: number, unit: ByteUnit): number {
   if (unit === 'byte') return 0;
   return value < 10 ? 2 : value < 100 ? 1 : 0;
@@ -25,12 +34,12 @@ function digits(value: number, unit: ByteUnit): number {
 
 export function formatBytes(bytes: number, locale: string): string {
   const { value, unit } = scale(bytes);
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits(value, unit) }).format(value);
+  return numberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: digits(value, unit) }).format(value);
 }
 
 export function formatSpeed(bytesPerSecond: number, locale: string): string {
   const { value, unit } = scale(bytesPerSecond);
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: 'unit',
     unit: `${unit}-per-second`,
     unitDisplay: 'short',
@@ -39,7 +48,7 @@ export function formatSpeed(bytesPerSecond: number, locale: string): string {
 }
 
 export function formatPercent(percent: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(Math.min(100, Math.max(0, percent)) / 100);
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(Math.min(100, Math.max(0, percent)) / 100);
 }
 
 /** "1 h 5 min", "3 min 20 s", "45 s" (two units at most, rounded up to the second). */
@@ -49,7 +58,7 @@ export function formatDuration(seconds: number, locale: string): string {
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
   const part = (value: number, unit: 'hour' | 'minute' | 'second') =>
-    new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+    numberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
   if (h > 0) return m > 0 ? `${part(h, 'hour')} ${part(m, 'minute')}` : part(h, 'hour');
   if (m > 0) return s > 0 ? `${part(m, 'minute')} ${part(s, 'second')}` : part(m, 'minute');
   return part(s, 'second');
