@@ -25,7 +25,7 @@ import { syncLatency } from './figures/sync-latency.ts';
 import { throughput } from './figures/throughput.ts';
 import { newDevice } from './figures/new-device.ts';
 import { relayMemory } from './figures/relay-memory.ts';
-import { BROWSER_FIGURES, browserFigures, browserNewDeviceFigures } from './figures/browser.ts';
+import { BROWSER_FIGURES, browserFigures, browserLargeInputFigures, browserNewDeviceFigures } from './figures/browser.ts';
 import { bundleSize } from './figures/bundle-size.ts';
 import { ragFigures } from './figures/rag.ts';
 import { relaysOnPostgres } from './figures/relays-on-postgres.ts';
@@ -113,6 +113,13 @@ const GROUPS: Group[] = [
     run: browserNewDeviceFigures,
     onlyWhenNamed: true,
     names: BROWSER_FIGURES.filter((f) => f.name.startsWith('browser-new-device-')),
+  },
+  {
+    id: 'browser-large-input',
+    title: 'the app in Chromium: a large code block streamed and reopened, alone',
+    run: browserLargeInputFigures,
+    onlyWhenNamed: true,
+    names: BROWSER_FIGURES.filter((f) => f.name.startsWith('large-code-block-')),
   },
   {
     id: 'rag',
