@@ -61,10 +61,17 @@ export function makeCodeBlockView(code: string, settled: boolean, opts: CodeBloc
   let timer: ReturnType<typeof setTimeout> | undefined;
   const template = document.createElement('template');
 
+  /** lines a chunk shows, for the height it takes before it is first laid out (chat.css) */
+  const setLines = (el: HTMLElement, text: string) => {
+    let n = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) n++;
+    el.style.setProperty('--lines', String(n + 1));
+  };
   const addChunk = (text: string) => {
     const el = document.createElement('span');
     el.className = 'code-chunk';
     el.textContent = text;
+    setLines(el, text);
     codeEl.append(el);
     chunks.push({ el, text, highlighted: false });
   };
@@ -82,6 +89,7 @@ export function makeCodeBlockView(code: string, settled: boolean, opts: CodeBloc
         else last.el.textContent = first;
         last.text = first;
         last.highlighted = false;
+        setLines(last.el, first);
       }
     }
     for (const text of tail) addChunk(text);
