@@ -84,3 +84,15 @@ test('with the highlighting worker unavailable, a large code block shows its who
   await expect(codeOf(page).locator('span[class^="hljs-"]')).toHaveCount(0);
   await expect(answer.getByRole('button', { name: 'Copy code' })).toBeVisible();
 });
+
+test('a large code block whose fence the finished answer never closed is highlighted too, its text exact', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await selectModel(page, 'qwen3:4b');
+  fake.scriptChat({ content: `Cut short:\n\n\`\`\`ts\n${CODE}`, tokensPerSecond: 3000 });
+  await send(page, 'Write a big module');
+
+  const answer = answers(page, 'qwen3:4b');
+  await expect(answer.getByRole('button', { name: 'Stop' })).toHaveCount(0);
+  await expect(codeOf(page).locator('.hljs-title').filter({ hasText: 'step399' })).toHaveCount(1);
+  expect(await codeOf(page).textContent()).toBe(CODE);
+});

@@ -197,8 +197,11 @@ export function sanitizeView(html: string): string {
 }
 
 export interface MarkdownView {
-  /** Show `text`: only the blocks that differ from what is shown are rendered and replaced. */
-  update(text: string): void;
+  /**
+   * Show `text`: only the blocks that differ from what is shown are rendered and replaced.
+   * `final`: nothing more will be appended (a finished answer), so even an unclosed code fence is complete.
+   */
+  update(text: string, final?: boolean): void;
   dispose(): void;
 }
 
@@ -226,13 +229,13 @@ export function createMarkdownView(el: HTMLElement, decorate: (nodes: readonly N
   };
 
   return {
-    update(text) {
+    update(text, final = false) {
       const { blocks, links } = splitter.split(text);
       const linkCount = Object.keys(links).length;
       let end = blocks.length - 1;
       while (end > 0 && blocks[end]!.tokens.every((t) => t.type === 'space')) end--;
       /** a code block can still grow only while it is the last block with content and open */
-      const settled = (i: number, t: Tokens.Code) => i < end || (t.codeBlockStyle !== 'indented' && fenceClosed(t.raw));
+      const settled = (i: number, t: Tokens.Code) => final || i < end || (t.codeBlockStyle !== 'indented' && fenceClosed(t.raw));
       // compared field by field: building a key string per block would copy the whole answer every frame
       // (a code view highlights by itself: a language loaded here does not change it)
       const unchanged = (s: (typeof shown)[number], b: Block) => (s.code !== undefined || (s.languages === languages && s.linkCount === linkCount)) && s.raw === b.raw;
