@@ -24,12 +24,7 @@ function failAll(): void {
   waiting.clear();
 }
 
-/** Tests replace the worker's construction (e.g. one that fails) through this. */
-let makeWorker = (): Worker => new Worker(new URL('./highlight.worker.ts', import.meta.url), { type: 'module' });
-export function setWorkerFactory(make: () => Worker): void {
-  failAll();
-  makeWorker = make;
-}
+const makeWorker = (): Worker => new Worker(new URL('./highlight.worker.ts', import.meta.url), { type: 'module' });
 
 function started(): Worker | null {
   if (worker) return worker;
