@@ -25,7 +25,7 @@ import { syncLatency } from './figures/sync-latency.ts';
 import { throughput } from './figures/throughput.ts';
 import { newDevice } from './figures/new-device.ts';
 import { relayMemory } from './figures/relay-memory.ts';
-import { BROWSER_FIGURES, browserFigures, browserNewDeviceFigures, browserOpenFigures, browserColdStartFigures } from './figures/browser.ts';
+import { BROWSER_FIGURES, browserFigures, browserNewDeviceFigures, browserOpenFigures, browserColdStartFigures, browserLargeInputFigures } from './figures/browser.ts';
 import { bundleSize } from './figures/bundle-size.ts';
 import { ragFigures } from './figures/rag.ts';
 import { relaysOnPostgres } from './figures/relays-on-postgres.ts';
@@ -127,6 +127,13 @@ const GROUPS: Group[] = [
     run: browserColdStartFigures,
     onlyWhenNamed: true,
     names: BROWSER_FIGURES.filter((f) => f.name.startsWith('cold-start-') || f.name === 'stream-long-tasks'),
+  },
+  {
+    id: 'browser-large-input',
+    title: 'the app in Chromium: a large code block streamed and reopened, alone',
+    run: browserLargeInputFigures,
+    onlyWhenNamed: true,
+    names: BROWSER_FIGURES.filter((f) => f.name.startsWith('large-code-block-')),
   },
   {
     id: 'rag',

@@ -317,6 +317,26 @@ export async function browserColdStartFigures(ctx: BenchContext): Promise<Figure
   }
 }
 
+/**
+ * The large-code-block figures alone (`--only=browser-large-input`): one device paired (the new-device
+ * "models" run, its figures not reported), then the same block runs as in the whole group.
+ */
+export async function browserLargeInputFigures(ctx: BenchContext): Promise<Figure[]> {
+  const names: FigureName[] = ['large-code-block-stream-longest-task', 'large-code-block-reopen-longest-task'];
+  const cleanups = new Cleanups();
+  try {
+    const env = await prepareBrowserEnv(ctx, cleanups);
+    const device = await newDeviceRun(env, ctx, 'models');
+    ctx.log(`  device paired for the block runs (${describeNewDevice(device, env)})`);
+    return await blockFigures(env, ctx, copyProfile(device.profile, 'profile-used'), ctx.quick ? 1 : 2, ctx.quick ? 50_000 : 200_000);
+  } catch (err) {
+    ctx.log(`  FAILED: ${firstLine(err)}`);
+    return names.map((n) => unmeasured(n, firstLine(err)));
+  } finally {
+    await cleanups.run();
+  }
+}
+
 export async function browserFigures(ctx: BenchContext): Promise<Figure[]> {
   const cleanups = new Cleanups();
   const out: Figure[] = [];

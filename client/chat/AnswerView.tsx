@@ -96,7 +96,7 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
             </details>
           </Show>
           <Show when={content() !== ''}>
-            <Markdown text={content()} class="answer-text" runCode={codeOn() && !streaming()} />
+            <Markdown text={content()} class="answer-text" runCode={codeOn() && !streaming()} final={!streaming()} />
           </Show>
           <AnswerExtras message={msg()} content={content()} done={!streaming() && msg().status === 'done'} preset={preset()} />
           <Switch>

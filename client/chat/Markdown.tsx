@@ -14,10 +14,11 @@ type MarkdownView = import('./markdown/render.ts').MarkdownView;
 type CodeRunners = import('./code-runner/attach.tsx').CodeRunners;
 
 /**
+ * `final`: the text is complete (a finished answer): a large code block left open is highlighted too.
  * `runCode`: a Run button on each Python block (the preset's code interpreter, once the answer
  * is complete); its code is a chunk of its own, loaded the first time it is asked for.
  */
-export function Markdown(props: { text: string; class?: string; runCode?: boolean }) {
+export function Markdown(props: { text: string; class?: string; runCode?: boolean; final?: boolean }) {
   const { t } = useI18n();
   const owner = getOwner();
   const [renderer] = createResource(loadRenderer, { initialValue: loadedRenderer() });
@@ -53,7 +54,7 @@ export function Markdown(props: { text: string; class?: string; runCode?: boolea
     const r = renderer();
     if (!el || !r) return;
     view ??= r.createMarkdownView(el, addCopyButtons, () => setLanguages((n) => n + 1));
-    view.update(props.text);
+    view.update(props.text, props.final === true);
     painted = true;
     syncRunners();
   };
@@ -74,7 +75,7 @@ export function Markdown(props: { text: string; class?: string; runCode?: boolea
   createEffect(on([() => props.runCode, runnersLoaded], () => syncRunners()));
 
   createEffect(
-    on([() => props.text, () => renderer(), languages], () => {
+    on([() => props.text, () => props.final, () => renderer(), languages], () => {
       if (!renderer()) return;
       // the first paint at once (no empty frame); then at most one per animation frame while text streams in
       if (!painted && el) paint();

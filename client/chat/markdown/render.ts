@@ -3,6 +3,8 @@ import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import { canonicalLanguage, languageLoader } from './languages.ts';
 import { BlockSplitter, type Block, type Split } from './blocks.ts';
+import { makeCodeBlockView, type CodeBlockView } from './code-view.ts';
+import type { Highlighted } from './highlight-client.ts';
 
 /*
  * Markdown of a model's answer → safe HTML. Loaded lazily with the first answer shown.
@@ -15,6 +17,9 @@ import { BlockSplitter, type Block, type Split } from './blocks.ts';
  * - Rendered block by block (blocks.ts) with a cache of each block's HTML, so a streamed
  *   answer re-renders only its growing end, and a message scrolled back into view costs no
  *   parse at all.
+ * - A large code block (LARGE_CODE_CHARS and over) is not one HTML string but a live view
+ *   (code-view.ts): plain text by line chunks, appended to while it streams, highlighted in a
+ *   worker once settled and swapped in chunk by chunk, so no task grows with the block's size.
  */
 
 const escapeHtml = (s: string) =>
@@ -47,6 +52,29 @@ function requestLanguage(name: string): void {
   );
 }
 
+/** From this many characters, a code block is shown by a code view (highlighted off the main thread). */
+export const LARGE_CODE_CHARS = 3_000;
+
+const codeText = (t: Tokens.Code) => t.text.replace(/\n$/, '');
+const codeLabel = (lang: string | undefined) => (lang ?? '').trim().split(/\s+/)[0] ?? '';
+
+/** The block's code token when it is a large code block. */
+function largeCode(block: Block): Tokens.Code | null {
+  const t = block.tokens[0];
+  return block.tokens.length === 1 && t?.type === 'code' && (t as Tokens.Code).text.length >= LARGE_CODE_CHARS ? (t as Tokens.Code) : null;
+}
+
+/** Whether a fenced block's closing fence is there (nothing more can be appended to its code). */
+export function fenceClosed(raw: string): boolean {
+  const open = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
+  if (!open) return false;
+  const body = raw.replace(/\n+$/, '');
+  const nl = body.lastIndexOf('\n');
+  if (nl === -1) return false;
+  const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(body.slice(nl + 1));
+  return close !== null && close[1]![0] === open[1]![0] && close[1]!.length >= open[1]!.length;
+}
+
 function highlighted(code: string, lang: string | null): string {
   if (lang && registered.has(lang)) {
     try {
@@ -66,7 +94,7 @@ const marked = new Marked({
   renderer: {
     code({ text, lang }: Tokens.Code) {
       const name = canonicalLanguage(lang);
-      const label = (lang ?? '').trim().split(/\s+/)[0] ?? '';
+      const label = codeLabel(lang);
       const cls = name ? ` language-${name}` : '';
       return (
         `<div class="code-block"><div class="code-head"><span class="code-lang">${escapeHtml(label)}</span></div>` +
@@ -136,6 +164,10 @@ const htmlCache = new Map<string, string>();
 
 const cacheKey = (raw: string, linkCount: number) => `${linkCount}\u0000${raw}`;
 
+/** highlighted chunks of large settled code blocks (code-view.ts), shared by views */
+const codeCache = new Map<string, Highlighted>();
+const sanitizeCode = (html: string) => DOMPurify.sanitize(html, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'] });
+
 function blockHtml(block: Block, links: Split['links'], linkCount: number): string {
   const key = cacheKey(block.raw, linkCount);
   const hit = htmlCache.get(key);
@@ -165,8 +197,11 @@ export function sanitizeView(html: string): string {
 }
 
 export interface MarkdownView {
-  /** Show `text`: only the blocks that differ from what is shown are rendered and replaced. */
-  update(text: string): void;
+  /**
+   * Show `text`: only the blocks that differ from what is shown are rendered and replaced.
+   * `final`: nothing more will be appended (a finished answer), so even an unclosed code fence is complete.
+   */
+  update(text: string, final?: boolean): void;
   dispose(): void;
 }
 
@@ -178,7 +213,7 @@ export interface MarkdownView {
 export function createMarkdownView(el: HTMLElement, decorate: (nodes: readonly Node[]) => void, onLanguage: () => void): MarkdownView {
   const splitter = new BlockSplitter();
   /** what is in `el`, block by block, with what it was rendered against */
-  const shown: Array<{ raw: string; languages: number; linkCount: number; nodes: Node[] }> = [];
+  const shown: Array<{ raw: string; languages: number; linkCount: number; nodes: Node[]; code?: CodeBlockView }> = [];
   const template = document.createElement('template');
   let languages = 0;
   /** the growing end (last block with content, and any space after it) rendered by the previous update */
@@ -188,17 +223,55 @@ export function createMarkdownView(el: HTMLElement, decorate: (nodes: readonly N
     onLanguage();
   };
   languageListeners.add(listener);
+  const remove = (s: (typeof shown)[number]) => {
+    s.code?.dispose();
+    for (const n of s.nodes) n.parentNode?.removeChild(n);
+  };
 
   return {
-    update(text) {
+    update(text, final = false) {
       const { blocks, links } = splitter.split(text);
       const linkCount = Object.keys(links).length;
+      let end = blocks.length - 1;
+      while (end > 0 && blocks[end]!.tokens.every((t) => t.type === 'space')) end--;
+      /** a code block can still grow only while it is the last block with content and open */
+      const settled = (i: number, t: Tokens.Code) => final || i < end || (t.codeBlockStyle !== 'indented' && fenceClosed(t.raw));
       // compared field by field: building a key string per block would copy the whole answer every frame
-      const unchanged = (s: (typeof shown)[number], b: Block) => s.languages === languages && s.linkCount === linkCount && s.raw === b.raw;
+      // (a code view highlights by itself: a language loaded here does not change it)
+      const unchanged = (s: (typeof shown)[number], b: Block) => (s.code !== undefined || (s.languages === languages && s.linkCount === linkCount)) && s.raw === b.raw;
       let same = 0;
       while (same < shown.length && same < blocks.length && unchanged(shown[same]!, blocks[same]!)) same++;
-      for (const old of shown.splice(same)) for (const n of old.nodes) n.parentNode?.removeChild(n);
-      for (const block of blocks.slice(same)) {
+      for (let i = 0; i < same; i++) {
+        const code = shown[i]!.code;
+        const t = code && largeCode(blocks[i]!);
+        if (code && t) code.update(codeText(t), settled(i, t));
+      }
+      const old = shown.splice(same);
+      // the growing code block keeps its view (and DOM) when its code was only appended to
+      const first = old[0];
+      const next = blocks[same];
+      const grown = first?.code && next ? largeCode(next) : null;
+      if (first?.code && grown && first.code.info === (grown.lang ?? '') && first.code.update(codeText(grown), settled(same, grown))) {
+        old.shift();
+        shown.push({ ...first, raw: next!.raw });
+      }
+      for (const o of old) remove(o);
+      for (let i = shown.length; i < blocks.length; i++) {
+        const block = blocks[i]!;
+        const t = largeCode(block);
+        if (t) {
+          const code = makeCodeBlockView(codeText(t), settled(i, t), {
+            info: t.lang ?? '',
+            lang: canonicalLanguage(t.lang),
+            label: codeLabel(t.lang),
+            sanitize: sanitizeCode,
+            cache: codeCache,
+          });
+          el.append(...code.nodes);
+          decorate(code.nodes);
+          shown.push({ raw: block.raw, languages, linkCount, nodes: [...code.nodes], code });
+          continue;
+        }
         template.innerHTML = blockHtml(block, links, linkCount);
         const nodes = [...template.content.childNodes];
         el.append(template.content);
@@ -208,12 +281,11 @@ export function createMarkdownView(el: HTMLElement, decorate: (nodes: readonly N
       // A streamed answer's growing end changes every frame: drop the previous frame's drafts of it
       // from the shared cache (unless still shown as is), or they would push out complete blocks.
       for (const d of drafts) if (blocks[d.index]?.raw !== d.raw || d.linkCount !== linkCount) htmlCache.delete(cacheKey(d.raw, d.linkCount));
-      let end = blocks.length - 1;
-      while (end > 0 && blocks[end]!.tokens.every((t) => t.type === 'space')) end--;
       drafts = [];
       for (let i = Math.max(end, 0); i < blocks.length; i++) drafts.push({ index: i, raw: blocks[i]!.raw, linkCount });
     },
     dispose() {
+      for (const s of shown) s.code?.dispose();
       languageListeners.delete(listener);
     },
   };
