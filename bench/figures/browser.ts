@@ -261,14 +261,13 @@ async function blockFigures(env: BrowserEnv, ctx: BenchContext, profile: string,
   ];
 }
 
-/** The new-device figures alone (`--only=browser-new-device`): the app's first pull, without the figures that copy its profile. */
-export async function browserNewDeviceFigures(ctx: BenchContext): Promise<Figure[]> {
-  const names: FigureName[] = ['browser-new-device-titles', 'browser-new-device-models-listed', 'browser-new-device-all-stored', 'browser-new-device-missing'];
+/** One part of the browser group on its own: the app served and seeded, `body` run; its figures are "not measured" if it fails. */
+async function alone(ctx: BenchContext, names: FigureName[], body: (env: BrowserEnv) => Promise<Figure[]>): Promise<Figure[]> {
   const cleanups = new Cleanups();
   try {
     const env = await prepareBrowserEnv(ctx, cleanups);
     ctx.log(`  app served by our relay at ${env.origin}; workspace of ${env.presets.length} presets + ${env.conversations.length} conversations + 1 of ${env.long.messages} messages`);
-    return (await newDeviceFigures(env, ctx)).figures;
+    return await body(env);
   } catch (err) {
     ctx.log(`  FAILED: ${firstLine(err)}`);
     return names.map((n) => unmeasured(n, firstLine(err)));
@@ -277,20 +276,18 @@ export async function browserNewDeviceFigures(ctx: BenchContext): Promise<Figure
   }
 }
 
+/** The new-device figures alone (`--only=browser-new-device`): the app's first pull, without the figures that copy its profile. */
+export function browserNewDeviceFigures(ctx: BenchContext): Promise<Figure[]> {
+  const names: FigureName[] = ['browser-new-device-titles', 'browser-new-device-models-listed', 'browser-new-device-all-stored', 'browser-new-device-missing'];
+  return alone(ctx, names, async (env) => (await newDeviceFigures(env, ctx)).figures);
+}
+
 /** The open figure alone (`--only=browser-open`): the new device's first pull (its profile), then "open a never-opened conversation". */
-export async function browserOpenFigures(ctx: BenchContext): Promise<Figure[]> {
-  const cleanups = new Cleanups();
-  try {
-    const env = await prepareBrowserEnv(ctx, cleanups);
-    ctx.log(`  app served by our relay at ${env.origin}; workspace of ${env.presets.length} presets + ${env.conversations.length} conversations + 1 of ${env.long.messages} messages`);
+export function browserOpenFigures(ctx: BenchContext): Promise<Figure[]> {
+  return alone(ctx, ['open-conversation-interactive'], async (env) => {
     const { seeded } = await newDeviceFigures(env, ctx);
     return await openFigures(env, ctx, seeded, ctx.quick ? 2 : 3);
-  } catch (err) {
-    ctx.log(`  FAILED: ${firstLine(err)}`);
-    return [unmeasured('open-conversation-interactive', firstLine(err))];
-  } finally {
-    await cleanups.run();
-  }
+  });
 }
 
 /**
@@ -298,43 +295,26 @@ export async function browserOpenFigures(ctx: BenchContext): Promise<Figure[]> {
  * new-device run (its figures not reported), then used and closed, then the cold starts and the
  * streams, as in the whole group.
  */
-export async function browserColdStartFigures(ctx: BenchContext): Promise<Figure[]> {
-  const names: FigureName[] = ['cold-start-models-interactive', 'cold-start-chat-interactive', 'stream-long-tasks'];
-  const cleanups = new Cleanups();
+export function browserColdStartFigures(ctx: BenchContext): Promise<Figure[]> {
   const runs = ctx.quick ? 2 : 3;
-  try {
-    const env = await prepareBrowserEnv(ctx, cleanups);
-    ctx.log(`  app served by our relay at ${env.origin}; workspace of ${env.presets.length} presets + ${env.conversations.length} conversations + 1 of ${env.long.messages} messages`);
+  return alone(ctx, ['cold-start-models-interactive', 'cold-start-chat-interactive', 'stream-long-tasks'], async (env) => {
     const seeded = await newDeviceRun(env, ctx, 'models');
     if (seeded.stored < env.expectedDocs) throw new Error(`the device holds ${seeded.stored}/${env.expectedDocs} documents after pairing`);
     const used = copyProfile(seeded.profile, 'profile-used');
     return [...(await coldStartFigures(env, ctx, used, runs)), ...(await streamFigures(env, ctx, used, runs, ctx.quick ? 1000 : 2000))];
-  } catch (err) {
-    ctx.log(`  FAILED: ${firstLine(err)}`);
-    return names.map((n) => unmeasured(n, firstLine(err)));
-  } finally {
-    await cleanups.run();
-  }
+  });
 }
 
 /**
  * The large-code-block figures alone (`--only=browser-large-input`): one device paired (the new-device
  * "models" run, its figures not reported), then the same block runs as in the whole group.
  */
-export async function browserLargeInputFigures(ctx: BenchContext): Promise<Figure[]> {
-  const names: FigureName[] = ['large-code-block-stream-longest-task', 'large-code-block-reopen-longest-task'];
-  const cleanups = new Cleanups();
-  try {
-    const env = await prepareBrowserEnv(ctx, cleanups);
+export function browserLargeInputFigures(ctx: BenchContext): Promise<Figure[]> {
+  return alone(ctx, ['large-code-block-stream-longest-task', 'large-code-block-reopen-longest-task'], async (env) => {
     const device = await newDeviceRun(env, ctx, 'models');
     ctx.log(`  device paired for the block runs (${describeNewDevice(device, env)})`);
     return await blockFigures(env, ctx, copyProfile(device.profile, 'profile-used'), ctx.quick ? 1 : 2, ctx.quick ? 50_000 : 200_000);
-  } catch (err) {
-    ctx.log(`  FAILED: ${firstLine(err)}`);
-    return names.map((n) => unmeasured(n, firstLine(err)));
-  } finally {
-    await cleanups.run();
-  }
+  });
 }
 
 export async function browserFigures(ctx: BenchContext): Promise<Figure[]> {

@@ -9,6 +9,7 @@ import { generateAutomergeUrl, parseAutomergeUrl, stringifyAutomergeUrl, type Do
 import { newWorkspaceKey, newChunkId, sealChunk } from '../../shared/sync/chunk-crypto.ts';
 import { syncUrl } from '../../server/relay.ts';
 import { memorySyncStateStore } from '../../client/sync/engine/sync-state-store.ts';
+import type { LocalChunks } from '../../client/sync/engine/local-chunks.ts';
 import { findWhenThere, makeDevice, whenEngine, type Device } from './engine-devices.ts';
 import { cleanupAfterEach, sameHeads, waitFor } from './helpers.ts';
 import { V2Client, type ReceivedChunk } from './v2-client.ts';
@@ -62,6 +63,17 @@ async function uploaded(account: string, device: Device, ...handles: DocHandle<u
   }, 'the upload');
 }
 
+
+/** The document ids of each batch `local` is given to store, in order. */
+function recordBatches(local: LocalChunks): string[][] {
+  const batches: string[][] = [];
+  const put = local.put.bind(local);
+  local.put = async (chunks) => {
+    batches.push(chunks.map((c) => c.documentId));
+    await put(chunks);
+  };
+  return batches;
+}
 describe('sync engine', () => {
   it('two devices converge on concurrent edits, and the relay only ever holds ciphertext', async () => {
     const { dataDir, raw, device, first } = await setup();
@@ -135,12 +147,7 @@ describe('sync engine', () => {
       docs.push({ id, text });
     }
     const fresh = device();
-    const batches: string[][] = [];
-    const put = fresh.local.put.bind(fresh.local);
-    fresh.local.put = async (chunks) => {
-      batches.push(chunks.map((c) => c.documentId));
-      await put(chunks);
-    };
+    const batches = recordBatches(fresh.local);
     const state = fresh.state;
     const savedSeqs: { lastSeq: number; storedBefore: number }[] = [];
     const saveAccount = state.saveAccount.bind(state);
@@ -170,12 +177,7 @@ describe('sync engine', () => {
       ids.push(id);
     }
     const fresh = device();
-    const batches: string[][] = [];
-    const put = fresh.local.put.bind(fresh.local);
-    fresh.local.put = async (chunks) => {
-      batches.push(chunks.map((c) => c.documentId));
-      await put(chunks);
-    };
+    const batches = recordBatches(fresh.local);
     // A first full load in the process is slow (the Automerge module warming up): it would end a batch on time alone.
     A.free(A.load(A.save(A.from<Note>({ text: 'warm-up' }))));
     // The third document is awaited here before it exists on this device (its handle is left unavailable).
