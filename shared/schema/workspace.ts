@@ -13,11 +13,8 @@ import { looseAs } from './loose.ts';
 
 const nullableNumber = v.nullable(v.number());
 
-/** One preset (or tool) in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
-export const PresetEntrySchema = v.object({
-  /** automerge URL of the preset document (read with storedString) */
-  url: storedStringSchema,
-  addedAt: v.number(),
+/** The Trash and purge fields every index entry has (entryState and purgeHolds below read them). */
+const tombstoneFields = {
   /** tombstone: set when moved to the Trash, null when live */
   deletedAt: nullableNumber,
   /** set when purged from the Trash; kept so a stale device cannot bring it back */
@@ -28,6 +25,14 @@ export const PresetEntrySchema = v.object({
   keptBy: v.optional(v.nullable(storedStringSchema)),
   /** the `keptBy` the purge saw (see purgeHolds) */
   purgedKept: v.optional(v.nullable(storedStringSchema)),
+};
+
+/** One preset (or tool) in the workspace index. Keyed by the preset's internal id, so two devices adding presets never clash. */
+export const PresetEntrySchema = v.object({
+  /** automerge URL of the preset document (read with storedString) */
+  url: storedStringSchema,
+  addedAt: v.number(),
+  ...tombstoneFields,
   /**
    * personal order of the presets (shared/presets/order.ts): one number per entry, so moves of
    * different presets on two devices merge; absent = by `addedAt`, newest first
@@ -50,14 +55,7 @@ export const ConversationEntrySchema = v.object({
   createdAt: v.number(),
   updatedAt: v.number(),
   pinned: v.boolean(),
-  deletedAt: nullableNumber,
-  purgedAt: nullableNumber,
-  /** the `deletedAt` the purge saw (see entryState) */
-  purgedFrom: v.optional(nullableNumber),
-  /** the latest edit's token (see markKept) */
-  keptBy: v.optional(v.nullable(storedStringSchema)),
-  /** the `keptBy` the purge saw (see purgeHolds) */
-  purgedKept: v.optional(v.nullable(storedStringSchema)),
+  ...tombstoneFields,
 });
 export type ConversationEntry = v.InferOutput<typeof ConversationEntrySchema>;
 
