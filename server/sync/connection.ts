@@ -158,7 +158,13 @@ export class Connection implements HubMember {
     switch (header.t) {
       case 'hello': {
         const ok = await this.#ctx.authenticate(this, header.token);
-        if (!ok || this.#closed) return;
+        if (!ok) return;
+        if (this.#closed) {
+          // Gone while its token was checked: the hub opened for it must not stay open for nobody.
+          this.hub = ok.hub;
+          this.#ctx.closed(this);
+          return;
+        }
         this.account = ok.account;
         this.hub = ok.hub;
         const peers = ok.hub.members.size;

@@ -134,6 +134,10 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
         return null;
       }
       const { account, tokenHash } = result;
+      // Before the hub: nothing may be awaited between getting the hub and the socket joining it
+      // (connection.ts, in the same microtask chain), or the account's last other socket could
+      // close meanwhile and the hub close under this one (its reads then fail: close 1011).
+      const legacy = await isLegacyAccount(opts.dataDir, account);
       let hub: AccountHub;
       try {
         hub = await hubs.get(account.id);
@@ -149,7 +153,6 @@ export function createSyncEndpoint(opts: SyncEndpointOptions): SyncEndpoint {
         return null;
       }
       conn.tokenHash = tokenHash;
-      const legacy = await isLegacyAccount(opts.dataDir, account);
       log(`sync: account "${account.name}" connected from ${conn.ip} (${hub.members.size + 1} open)`);
       return { account, hub, legacy };
     },

@@ -118,7 +118,10 @@ describe('kill -9 during a stream of puts', () => {
 
     const reader = (await V2Client.connect(relay.url, token)).client;
     cleanups.push(() => reader.close());
-    const { chunks, caughtUp } = await reader.pull(0);
+    // A refused pull says why in the relay's own log: put it in the failure.
+    const { chunks, caughtUp } = await reader.pull(0).catch((err: unknown) => {
+      throw new Error(`${String(err)}\nrelay output:\n${relay.output().slice(-2000)}`);
+    });
     expect(chunks.map((c) => c.seq)).toEqual(Array.from({ length: caughtUp }, (_, i) => i + 1));
     const stored = new Map(chunks.map((c) => [`${c.doc}/${c.chunk}`, hash(c.bytes)]));
     expect(stored.size).toBe(made.length);
