@@ -2,12 +2,13 @@
 // string, collaborative text), opened and written by this one: a real Repo, openDoc, the chat's
 // actions, answers from the fake Ollama (tests/helpers/chat-services.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as A from '@automerge/automerge';
 import { startFakeOllama, type FakeOllama } from '../../../tests/fake-ollama/index.ts';
 import { makeTestChat, type TestChat } from '../../../tests/helpers/chat-services.ts';
 import { answerText } from '../../../shared/chat/messages.ts';
 import { displayTurns } from '../../../shared/chat/turns.ts';
 import { conversationToOpenWebUI } from '../../../shared/chat/export.ts';
-import { addConversationEntry, initialConversation, plainValue, storedOrNull, storedString, type ConversationDoc } from '../../../shared/schema/index.ts';
+import { addConversationEntry, checkDoc, initialConversation, plainValue, storedOrNull, storedString, type ConversationDoc } from '../../../shared/schema/index.ts';
 import { openDoc } from '../../repo/open-doc.ts';
 import type { OpenConversation } from './start-answers.ts';
 
@@ -93,6 +94,12 @@ describe('a conversation written before schema 3', () => {
       ['user', 'And then?'],
     ]);
     expect(displayTurns(d.messages, current(conv)).map((t) => t.kind)).toEqual(['user', 'answer', 'user', 'answer']);
+    // one document, both forms: the new turn's short fields one value each, the old ones text
+    expect(A.isImmutableString(answer.status)).toBe(true);
+    expect(A.isImmutableString(answer.parentId)).toBe(true);
+    expect(A.isImmutableString(d.currentId)).toBe(true);
+    expect(typeof d.messages.a2!.status).toBe('string');
+    expect(checkDoc('atelier/conversation', d).status).toBe('ok');
   });
 
   it('its answers are regenerated, retried and switched between like new ones', async () => {
@@ -102,6 +109,8 @@ describe('a conversation written before schema 3', () => {
     await chat.runner.settled();
     const regen = current(conv)!;
     expect(childrenOf(conv, 'u1')).toEqual(['a2', 'a3', regen]);
+    // the old list holds both forms now
+    expect(conv.handle.doc().messages.u1!.childrenIds.map((c) => A.isImmutableString(c))).toEqual([false, false, true]);
     expect(answerText(conv.handle.doc().messages[regen]).content).toBe('Another take.');
 
     chat.actions.select(conv, 'a3');
@@ -109,6 +118,10 @@ describe('a conversation written before schema 3', () => {
     chat.actions.rerun(conv, 'a3', false);
     await chat.runner.settled();
     expect(plainValue(conv.handle.doc().messages.a3)).toMatchObject({ status: 'done', writer: 'tab-here' });
+    // the old answer rewritten in place: its status and writer now one value each, its id still text
+    expect(A.isImmutableString(conv.handle.doc().messages.a3!.status)).toBe(true);
+    expect(A.isImmutableString(conv.handle.doc().messages.a3!.writer)).toBe(true);
+    expect(typeof conv.handle.doc().messages.a3!.id).toBe('string');
     expect(answerText(conv.handle.doc().messages.a3).content).toBe('You said: Hello');
     expect(childrenOf(conv, 'u1')).toEqual(['a2', 'a3', regen]);
 
