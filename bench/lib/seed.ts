@@ -19,6 +19,7 @@ import {
   initialConversation,
   initialPreset,
   initialWorkspace,
+  storedOrNull,
   type ConversationDoc,
   type PresetDoc,
   type WorkspaceDoc,
@@ -90,7 +91,7 @@ export function writeTurns(
   let t = opts.startAt ?? 1_700_000_000_000;
   let messageNo = Object.keys(doc.messages).length;
   for (let i = 0; i < turns; i++) {
-    const parentId = doc.currentId ?? null;
+    const parentId = storedOrNull(doc.currentId);
     const userId = `u${messageNo}-${Math.floor(rand() * 1e9).toString(36)}`;
     const answerId = `a${messageNo + 1}-${Math.floor(rand() * 1e9).toString(36)}`;
     const model = MODELS[Math.floor(rand() * MODELS.length)]!;

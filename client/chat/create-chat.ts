@@ -17,7 +17,7 @@ import { useDeviceSettings } from '../repo/device-settings-context.tsx';
 import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { useOllamaModels } from '../ollama/known-models-context.tsx';
 import { useOpenAIConnections } from '../openai/connections-context.tsx';
-import { storedString } from '../../shared/schema/stored-string.ts';
+import { immutable, storedString } from '../../shared/schema/stored-string.ts';
 import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
@@ -166,7 +166,8 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     const s = store();
     if (s && !opened.readOnly()) {
       s.change((d) => {
-        if (d.models.length !== clean.length || d.models.some((m, i) => m !== clean[i])) d.models = clean;
+        // one value per entry (conversation schema 3); entries may be either form
+        if (d.models.length !== clean.length || d.models.some((m, i) => storedString(m) !== clean[i])) d.models = clean.map((m) => immutable(m));
       });
     } else setNewChatModels(clean);
   };

@@ -1,5 +1,5 @@
 import type { Repo } from '@automerge/automerge-repo';
-import { addConversationEntry, initialConversation, newId, type ConversationDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
+import { addConversationEntry, immutable, initialConversation, newId, storableMessage, type ConversationDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { parseOpenWebUIChats, type ChatSkip } from '../../shared/chat/import-openwebui.ts';
 import { conversationToMarkdown, conversationToOpenWebUI, exportFileName } from '../../shared/chat/export.ts';
 import type { DocStore } from '../store/create-doc-store.ts';
@@ -46,19 +46,24 @@ export async function importChatsFile(
         if (bytes) m.images.push(saveBlob(repo, bytes.mime, bytes.data));
       }
     }
-    doc.messages = chat.messages;
-    doc.currentId = chat.currentId;
+    // stored form (schema 3): short fields and text one value each
+    for (const [msgId, m] of Object.entries(chat.messages)) doc.messages[msgId] = storableMessage(m);
+    doc.currentId = chat.currentId === null ? null : immutable(chat.currentId);
     doc.titleSource = 'user';
-    if (doc.models.length === 0) {
+    let models = chat.models;
+    if (models.length === 0) {
       const last = Object.values(chat.messages)
         .filter((m) => m.role === 'assistant' && m.model)
         .sort((a, b) => a.timestamp - b.timestamp)
         .at(-1)?.model;
-      if (last) doc.models = [last];
+      if (last) {
+        models = [last];
+        doc.models = [immutable(last)];
+      }
     }
     const handle = repo.create<ConversationDoc>(doc);
     workspace.change((d) => {
-      addConversationEntry(d, id, { url: handle.url, title: chat.title, model: doc.models.at(-1) ?? '' }, chat.createdAt);
+      addConversationEntry(d, id, { url: handle.url, title: chat.title, model: models.at(-1) ?? '' }, chat.createdAt);
       const e = d.conversations[id]!;
       e.updatedAt = chat.updatedAt;
       e.pinned = chat.pinned;

@@ -1,5 +1,6 @@
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import type { ConversationDoc } from '../../shared/schema/conversation.ts';
+import { storedString } from '../../shared/schema/stored-string.ts';
 import type { Diagnosis } from '../../shared/ollama/diagnose.ts';
 import { RagError } from '../knowledge/rag.ts';
 import { buildChatRequest, type ChatTarget } from '../../shared/chat/request.ts';
@@ -78,7 +79,7 @@ async function generate(job: AnswerJob, ctl: RunControl): Promise<AnswerOutcome>
   try {
     const doc = handle.doc();
     const context = contextForAnswer(doc.messages, answerId, { ownThread: job.ownThread, continuing: job.continuing });
-    const images = job.vision ? await loadImages(job.repo, context.flatMap((m) => (m.role === 'user' ? m.images : []))) : new Map<string, string>();
+    const images = job.vision ? await loadImages(job.repo, context.flatMap((m) => (storedString(m.role) === 'user' ? m.images : []))) : new Map<string, string>();
     const inputs = chatInputs(context, {
       imagesOf: (m) => m.images.map((u) => images.get(u)).filter((b): b is string => b !== undefined),
       vision: job.vision,

@@ -1,6 +1,6 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { useI18n } from '../i18n/context.tsx';
-import type { ChatMessage } from '../../shared/schema/conversation.ts';
+import type { PlainMessage } from '../../shared/schema/conversation.ts';
 import type { Plain, PresetDoc } from '../../shared/schema/index.ts';
 import { answerStatus } from '../knowledge/status.ts';
 import { capabilityOn } from '../../shared/presets/capabilities.ts';
@@ -15,7 +15,7 @@ import './tools.css';
  * (each one opens to show the passage), and the preset's action buttons. `preset`: the preset
  * that answered (undefined for a bare model, or while it loads), given by the chat that knows them.
  */
-export function AnswerExtras(props: { message: ChatMessage; content: string; done: boolean; preset: Plain<PresetDoc> | undefined }) {
+export function AnswerExtras(props: { message: PlainMessage; content: string; done: boolean; preset: Plain<PresetDoc> | undefined }) {
   const { t } = useI18n();
   const tools = createToolList((k) => t(`tools.builtin.${k as 'clock'}`));
   const [output, setOutput] = createSignal<{ text: string; error: boolean } | null>(null);

@@ -1,5 +1,6 @@
-import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
-import { addMessage, branchPath, deepestLeaf, type Messages } from './tree.ts';
+import type { ConversationDoc, PlainMessage } from '../schema/conversation.ts';
+import { storedOrNull, storedString } from '../schema/stored-string.ts';
+import { addMessage, branchPath, deepestLeaf, parentOf, selectLeaf, type Messages } from './tree.ts';
 import { isMultiModelTurn } from './turns.ts';
 
 /*
@@ -10,18 +11,17 @@ import { isMultiModelTurn } from './turns.ts';
 /** Show the branch through `id`: select the deepest leaf below it (where that branch went on). */
 export function selectBranch(d: ConversationDoc, id: string): void {
   if (!d.messages[id]) return;
-  const leaf = deepestLeaf(d.messages, id);
-  if (d.currentId !== leaf) d.currentId = leaf;
+  selectLeaf(d, deepestLeaf(d.messages, id));
 }
 
 /**
  * A user message and the answers it asks for (one per model). The first model's answer is
  * selected: with several models, the person then picks the one to continue from.
  */
-export function addTurn(d: ConversationDoc, user: ChatMessage, answers: ChatMessage[]): void {
+export function addTurn(d: ConversationDoc, user: PlainMessage, answers: PlainMessage[]): void {
   addMessage(d, user);
   for (const a of answers) addMessage(d, a);
-  d.currentId = answers[0]?.id ?? user.id;
+  selectLeaf(d, answers[0]?.id ?? user.id);
 }
 
 /**
@@ -32,28 +32,28 @@ export function addTurn(d: ConversationDoc, user: ChatMessage, answers: ChatMess
  */
 export function inOtherColumn(messages: Messages, currentId: string | null, parentId: string | null, model: string | null): boolean {
   if (parentId === null || !isMultiModelTurn(messages, parentId)) return false;
-  const selected = branchPath(messages, currentId).find((m) => m.parentId === parentId && m.role === 'assistant');
+  const selected = branchPath(messages, currentId).find((m) => parentOf(m) === parentId && storedString(m.role) === 'assistant');
   // a merged answer (merge.ts) is no model's column, whichever model wrote it
-  return selected !== undefined && (selected.model !== model || selected.mergeOf !== undefined);
+  return selected !== undefined && (storedOrNull(selected.model) !== model || selected.mergeOf !== undefined);
 }
 
 /**
  * Another answer to the same user message (regenerate): a sibling, selected, unless it is in
  * another model's column than the one the conversation continues from (inOtherColumn).
  */
-export function addRegeneration(d: ConversationDoc, answer: ChatMessage): void {
-  const stay = inOtherColumn(d.messages, d.currentId, answer.parentId, answer.model);
-  const current = d.currentId;
+export function addRegeneration(d: ConversationDoc, answer: PlainMessage): void {
+  const current = storedOrNull(d.currentId);
+  const stay = inOtherColumn(d.messages, current, answer.parentId, answer.model);
   addMessage(d, answer);
-  if (stay && d.currentId !== current) d.currentId = current;
+  if (stay) selectLeaf(d, current);
 }
 
 /**
  * An edited user message: a sibling of the original (same parent, a new branch), with the
  * answers it asks for. The original and its answers stay reachable with the arrows.
  */
-export function addEditedTurn(d: ConversationDoc, editedId: string, user: ChatMessage, answers: ChatMessage[]): void {
+export function addEditedTurn(d: ConversationDoc, editedId: string, user: PlainMessage, answers: PlainMessage[]): void {
   const original = d.messages[editedId];
   if (!original) return;
-  addTurn(d, { ...user, parentId: original.parentId }, answers);
+  addTurn(d, { ...user, parentId: parentOf(original) }, answers);
 }

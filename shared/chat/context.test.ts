@@ -1,3 +1,4 @@
+import { storedString } from '../schema/stored-string.ts';
 import { describe, expect, it } from 'vitest';
 import { initialConversation, type ConversationDoc } from '../schema/conversation.ts';
 import { addTurn } from './branch.ts';
@@ -26,7 +27,7 @@ describe('context for a switched model', () => {
   it('the new model sees the whole visible branch, whoever answered before, as an exact request', () => {
     const d = switched();
     const ctx = contextForAnswer(d.messages, 'a2', { ownThread: false });
-    expect(ctx.map((m) => m.id)).toEqual(['u1', 'a1', 'u2']);
+    expect(ctx.map((m) => storedString(m.id))).toEqual(['u1', 'a1', 'u2']);
     const req = buildChatRequest({ kind: 'base', model: 'llama3.2:latest' }, toChatInputs(ctx, imagesOf));
     expect(req).toEqual({
       model: 'llama3.2:latest',
@@ -55,9 +56,9 @@ describe('context for a switched model', () => {
   it('continuing an interrupted answer sends its partial text last; an unknown answer has no context', () => {
     const d = switched();
     d.messages.a2!.content = 'A RIGHT JOIN keeps';
-    expect(contextForAnswer(d.messages, 'a2', { ownThread: false, continuing: true }).map((m) => m.id)).toEqual(['u1', 'a1', 'u2', 'a2']);
+    expect(contextForAnswer(d.messages, 'a2', { ownThread: false, continuing: true }).map((m) => storedString(m.id))).toEqual(['u1', 'a1', 'u2', 'a2']);
     d.messages.a2!.content = '';
-    expect(contextForAnswer(d.messages, 'a2', { ownThread: false, continuing: true }).map((m) => m.id)).toEqual(['u1', 'a1', 'u2']);
+    expect(contextForAnswer(d.messages, 'a2', { ownThread: false, continuing: true }).map((m) => storedString(m.id))).toEqual(['u1', 'a1', 'u2']);
     expect(contextForAnswer(d.messages, 'nope', { ownThread: false })).toEqual([]);
   });
 });
@@ -79,13 +80,13 @@ describe('context in own-thread mode', () => {
 
   it('each model sees its own previous answers', () => {
     const d = twoModels();
-    expect(contextForAnswer(d.messages, 'a2', { ownThread: true }).map((m) => m.id)).toEqual(['u1', 'a1', 'u2']);
-    expect(contextForAnswer(d.messages, 'b2', { ownThread: true }).map((m) => m.id)).toEqual(['u1', 'b1', 'u2']);
+    expect(contextForAnswer(d.messages, 'a2', { ownThread: true }).map((m) => storedString(m.id))).toEqual(['u1', 'a1', 'u2']);
+    expect(contextForAnswer(d.messages, 'b2', { ownThread: true }).map((m) => storedString(m.id))).toEqual(['u1', 'b1', 'u2']);
   });
 
   it('without the setting both continue from the selected answer', () => {
     const d = twoModels();
-    expect(contextForAnswer(d.messages, 'b2', { ownThread: false }).map((m) => m.id)).toEqual(['u1', 'a1', 'u2']);
+    expect(contextForAnswer(d.messages, 'b2', { ownThread: false }).map((m) => storedString(m.id))).toEqual(['u1', 'a1', 'u2']);
   });
 
   it('only user messages carry pictures, and missing pictures are left out', () => {
@@ -167,7 +168,7 @@ describe('two models, one failed', () => {
     addTurn(d, msg('u2', 'a1', 'user', { content: 'Go on', models: ['m:a', 'm:b'] }), [
       msg('a2', 'u2', 'assistant', { model: 'm:a', content: '', status: 'streaming' }),
     ]);
-    const roles = (id: string) => contextForAnswer(d.messages, id, { ownThread: false }).map((m) => [m.role, m.content]);
+    const roles = (id: string) => contextForAnswer(d.messages, id, { ownThread: false }).map((m) => [storedString(m.role), storedString(m.content)]);
     expect(roles('a2')).toEqual([
       ['user', 'Hi both'],
       ['assistant', 'Hello from b.'],

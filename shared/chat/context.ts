@@ -4,7 +4,8 @@ import type { ChatInputMessage } from './request.ts';
 import { contextFor, type Messages } from './tree.ts';
 import { mergeRequestMessage } from './merge.ts';
 import { filesOf, withFiles } from './attachments.ts';
-import { storedString } from '../schema/stored-string.ts';
+import { storedOrNull, storedString } from '../schema/stored-string.ts';
+import { parentOf } from './tree.ts';
 
 /**
  * The messages a model sees to write the answer `answerId`: everything before it on the
@@ -19,15 +20,18 @@ export function contextForAnswer(
   opts: { ownThread: boolean; continuing?: boolean },
 ): ChatMessage[] {
   const answer = messages[answerId];
-  if (!answer || answer.parentId === null) return [];
+  const parentId = answer ? parentOf(answer) : null;
+  if (!answer || parentId === null) return [];
+  const hasText = storedString(answer.content) !== '';
   if (answer.mergeOf) {
     const request = mergeRequestMessage(messages, answer);
     if (!request) return [];
-    return opts.continuing && answer.content !== '' ? [request, answer] : [request];
+    return opts.continuing && hasText ? [request, answer] : [request];
   }
-  const mode = opts.ownThread && answer.model !== null ? { ownThreadModel: answer.model } : 'selected';
-  const list = contextFor(messages, answer.parentId, mode);
-  if (opts.continuing && answer.content !== '') list.push(answer);
+  const model = storedOrNull(answer.model);
+  const mode = opts.ownThread && model !== null ? { ownThreadModel: model } : 'selected';
+  const list = contextFor(messages, parentId, mode);
+  if (opts.continuing && hasText) list.push(answer);
   return list;
 }
 
@@ -62,13 +66,14 @@ export interface ChatInputs {
 export function chatInputs(context: readonly ChatMessage[], opts: InputOptions): ChatInputs {
   const imagesLeftOut: string[] = [];
   const messages = context.map((m, i): ChatInputMessage => {
-    let content = m.role === 'user' ? withFiles(storedString(m.content), filesOf(m)) : storedString(m.content);
+    const role = storedString(m.role);
+    let content = role === 'user' ? withFiles(storedString(m.content), filesOf(m)) : storedString(m.content);
     const answer = context[i + 1];
-    if (m.role === 'user' && answer?.role === 'assistant' && answer.id !== opts.answerId && answer.sources && answer.sources.length > 0) {
+    if (role === 'user' && answer && storedString(answer.role) === 'assistant' && storedString(answer.id) !== opts.answerId && answer.sources && answer.sources.length > 0) {
       content = fillTemplate(opts.ragTemplate, answer.sources, content);
     }
-    const out: ChatInputMessage = { role: m.role, content };
-    if (m.role === 'user' && m.images.length > 0) {
+    const out: ChatInputMessage = { role, content };
+    if (role === 'user' && m.images.length > 0) {
       if (!opts.vision) imagesLeftOut.push(...m.images);
       else {
         const images = opts.imagesOf(m);
@@ -85,6 +90,6 @@ export function chatInputs(context: readonly ChatMessage[], opts: InputOptions):
  * told the person about: the notice is shown once, not on every later turn.
  */
 export function newlyLeftOut(context: readonly ChatMessage[], leftOut: readonly string[]): string[] {
-  const told = new Set(context.flatMap((m) => (m.role === 'assistant' ? (m.imagesLeftOut ?? []) : [])));
+  const told = new Set(context.flatMap((m) => (storedString(m.role) === 'assistant' ? (m.imagesLeftOut ?? []) : [])));
   return [...new Set(leftOut)].filter((u) => !told.has(u));
 }

@@ -2,7 +2,7 @@ import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
 import { branchPath } from './tree.ts';
 import { tokensPerSecond } from './stats.ts';
 import { filesOf } from './attachments.ts';
-import { storedString } from '../schema/stored-string.ts';
+import { storedOrNull, storedString } from '../schema/stored-string.ts';
 
 /*
  * A conversation out of Atelier: Markdown (the visible branch, for reading and sharing) and
@@ -22,9 +22,10 @@ export interface MarkdownLabels {
 
 export function conversationToMarkdown(doc: Pick<ConversationDoc, 'title' | 'messages' | 'currentId'>, labels: MarkdownLabels): string {
   const parts: string[] = [`# ${doc.title.trim() || labels.untitled}`];
-  for (const m of branchPath(doc.messages, doc.currentId)) {
-    if (m.role !== 'user' && m.role !== 'assistant') continue;
-    parts.push(`### ${m.role === 'user' ? labels.user : labels.modelName(m.model)}`);
+  for (const m of branchPath(doc.messages, storedOrNull(doc.currentId))) {
+    const role = storedString(m.role);
+    if (role !== 'user' && role !== 'assistant') continue;
+    parts.push(`### ${role === 'user' ? labels.user : labels.modelName(storedOrNull(m.model))}`);
     const thinking = storedString(m.thinking);
     const content = storedString(m.content);
     if (thinking.trim() !== '') {
@@ -109,17 +110,21 @@ export function reasoningBlock(thinking: string): string {
   return `<details type="reasoning" done="true">\n<summary>Thought</summary>\n${quoted}\n</details>\n`;
 }
 
+/** Every string plain (a document may hold either form): the JSON is the same whichever was stored. */
 function toOwuiMessage(m: ChatMessage, o: OwuiExportOptions): OwuiChatMessage {
+  const role = storedString(m.role);
+  const status = storedString(m.status);
+  const model = storedOrNull(m.model);
   const out: OwuiChatMessage = {
-    id: m.id,
-    parentId: m.parentId,
-    childrenIds: [...m.childrenIds],
-    role: m.role,
+    id: storedString(m.id),
+    parentId: storedOrNull(m.parentId),
+    childrenIds: m.childrenIds.map(storedString),
+    role,
     content: storedString(m.thinking).trim() !== '' ? reasoningBlock(storedString(m.thinking)) + storedString(m.content) : storedString(m.content),
     timestamp: secs(m.timestamp),
   };
-  if (m.role === 'user') {
-    out.models = (m.models ?? []).map((r) => o.modelId(r));
+  if (role === 'user') {
+    out.models = (m.models ?? []).map((r) => o.modelId(storedString(r)));
     const files: NonNullable<OwuiChatMessage['files']> = o.images(m).map((url) => ({ type: 'image' as const, url }));
     for (const f of filesOf(m)) {
       const text = storedString(f.text);
@@ -127,11 +132,11 @@ function toOwuiMessage(m: ChatMessage, o: OwuiExportOptions): OwuiChatMessage {
     }
     if (files.length > 0) out.files = files;
   }
-  if (m.role === 'assistant') {
-    out.model = o.modelId(m.model);
-    out.modelName = o.modelName(m.model);
-    out.done = m.status !== 'streaming';
-    if (m.status === 'error') out.error = { content: m.error ?? 'error' };
+  if (role === 'assistant') {
+    out.model = o.modelId(model);
+    out.modelName = o.modelName(model);
+    out.done = status !== 'streaming';
+    if (status === 'error') out.error = { content: m.error ?? 'error' };
     const info: Record<string, number> = { ...m.stats };
     const tps = tokensPerSecond(m.stats);
     if (tps !== null) info['response_token/s'] = tps;
@@ -142,9 +147,13 @@ function toOwuiMessage(m: ChatMessage, o: OwuiExportOptions): OwuiChatMessage {
 
 export function conversationToOpenWebUI(doc: ConversationDoc, o: OwuiExportOptions): OwuiChatExport[] {
   const messages: Record<string, OwuiChatMessage> = {};
-  for (const m of Object.values(doc.messages)) messages[m.id] = toOwuiMessage(m, o);
-  const branch = branchPath(doc.messages, doc.currentId).map((m) => messages[m.id]!);
-  const models = doc.models.map((r) => o.modelId(r));
+  for (const m of Object.values(doc.messages)) {
+    const out = toOwuiMessage(m, o);
+    messages[out.id] = out;
+  }
+  const currentId = storedOrNull(doc.currentId);
+  const branch = branchPath(doc.messages, currentId).map((m) => messages[storedString(m.id)]!);
+  const models = doc.models.map((r) => o.modelId(storedString(r)));
   return [
     {
       id: doc.id,
@@ -155,7 +164,7 @@ export function conversationToOpenWebUI(doc: ConversationDoc, o: OwuiExportOptio
         title: doc.title,
         models,
         params: {},
-        history: { messages, currentId: doc.currentId },
+        history: { messages, currentId },
         messages: branch,
         tags: [],
         timestamp: o.createdAt,

@@ -1,8 +1,8 @@
-import type { ChatMessage } from '../schema/conversation.ts';
+import type { PlainMessage } from '../schema/conversation.ts';
 
 let clock = 1000;
 /** A message for tree tests; timestamps increase so roots sort in creation order. */
-export function msg(id: string, parentId: string | null, role: ChatMessage['role'], extra: Partial<ChatMessage> = {}): ChatMessage {
+export function msg(id: string, parentId: string | null, role: PlainMessage['role'], extra: Partial<PlainMessage> = {}): PlainMessage {
   return {
     id,
     parentId,

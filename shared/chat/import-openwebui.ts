@@ -1,8 +1,9 @@
-import type { ChatMessage, MessageFile, MessageStatus } from '../schema/conversation.ts';
-import { immutable } from '../schema/stored-string.ts';
+import type { MessageStatus, PlainMessage } from '../schema/conversation.ts';
 import { deepestLeaf } from './tree.ts';
 import { deriveTitle } from './title.ts';
-import { storedString } from '../schema/stored-string.ts';
+
+type ChatMessage = PlainMessage;
+type MessageFile = NonNullable<PlainMessage['files']>[number];
 
 /*
  * Open WebUI chat exports (Settings › Chats › Export, or a chat's "Export chat (.json)") into
@@ -17,7 +18,10 @@ export interface ImportedChat {
   createdAt: number;
   updatedAt: number;
   pinned: boolean;
-  /** message tree; `images` are empty: the pictures are in `images` below, to be stored as blob documents */
+  /**
+   * message tree, plain strings (written into a document through `storableMessage`); `images`
+   * are empty: the pictures are in `images` below, to be stored as blob documents
+   */
   messages: Record<string, ChatMessage>;
   /** message id → data URLs of its pictures */
   images: Record<string, string[]>;
@@ -100,7 +104,7 @@ function attachedFilesOf(m: Obj): MessageFile[] {
     const meta = isObj(f.file.meta) ? f.file.meta : {};
     const name = str(f.name) ?? str(meta.name) ?? str(f.file.filename) ?? 'file';
     const size = typeof f.size === 'number' && Number.isFinite(f.size) ? f.size : typeof meta.size === 'number' ? meta.size : text.length;
-    out.push({ name, type: str(meta.content_type) ?? 'text/plain', size, text: immutable(text) });
+    out.push({ name, type: str(meta.content_type) ?? 'text/plain', size, text });
   }
   return out;
 }
@@ -202,11 +206,11 @@ function importOne(el: unknown, o: ChatImportOptions): ImportedChat | ChatSkipRe
     currentId = deepestLeaf(messages, latest.id);
   }
   const firstUser = list.filter((m) => m.role === 'user').sort((a, b) => a.timestamp - b.timestamp)[0];
-  const title = (str(outer.title) ?? str(chat.title) ?? '').trim() || deriveTitle(storedString(firstUser?.content ?? ''));
+  const title = (str(outer.title) ?? str(chat.title) ?? '').trim() || deriveTitle(firstUser?.content ?? '');
   const models = strList(chat.models).map((m) => o.resolveModel(m));
   const lastTime = Math.max(...list.map((m) => m.timestamp));
   return {
-    title: title === 'New Chat' && firstUser ? deriveTitle(storedString(firstUser.content)) || title : title,
+    title: title === 'New Chat' && firstUser ? deriveTitle(firstUser.content) || title : title,
     createdAt,
     updatedAt: toMillis(outer.updated_at, lastTime),
     pinned: outer.pinned === true,

@@ -5,6 +5,7 @@ import { statsFromDone, tokensPerSecond } from './stats.ts';
 import { answerPlaceholder, answerText, finishAnswer, markInterrupted, restartAnswer, userMessage } from './messages.ts';
 import { initialConversation, type ConversationDoc } from '../schema/conversation.ts';
 import { checkDoc } from '../schema/validate.ts';
+import { plainValue, storedString } from '../schema/stored-string.ts';
 import { addTurn } from './branch.ts';
 
 const base = { status: 'streaming' as const, updatedAt: 10_000, writer: 'tab-b', timestamp: 9_000 };
@@ -61,27 +62,29 @@ describe('message mutators', () => {
       ]),
     );
     expect(checkDoc('atelier/conversation', doc).status).toBe('ok');
-    expect(doc.messages.a).toMatchObject({ status: 'streaming', writer: 'tab', updatedAt: 2 });
-    expect(doc.messages.u!.models).toEqual(['ollama:llama3.2']);
+    expect(plainValue(doc.messages.a)).toMatchObject({ status: 'streaming', writer: 'tab', updatedAt: 2 });
+    expect(doc.messages.u!.models!.map(storedString)).toEqual(['ollama:llama3.2']);
 
     doc = A.change(doc, (d) => {
+      // text, as answers were written before schema 2
+      d.messages.a!.content = '';
       A.splice(d, ['messages', 'a', 'content'], 0, 0, 'Hel');
       A.splice(d, ['messages', 'a', 'content'], 3, 0, 'lo');
       finishAnswer(d.messages.a, { status: 'error', error: 'boom', diagnosis: { code: 'stream-error', message: 'boom' } }, 5);
     });
     expect(checkDoc('atelier/conversation', doc).status).toBe('ok');
-    expect(doc.messages.a).toMatchObject({ content: 'Hello', status: 'error', error: 'boom', diagnosis: { code: 'stream-error' } });
+    expect(plainValue(doc.messages.a)).toMatchObject({ content: 'Hello', status: 'error', error: 'boom', diagnosis: { code: 'stream-error' } });
 
     doc = A.change(doc, (d) => restartAnswer(d.messages.a, { writer: 'tab2', now: 6, keepText: true }));
-    expect(doc.messages.a).toMatchObject({ content: 'Hello', status: 'streaming', error: null, diagnosis: null, writer: 'tab2' });
+    expect(plainValue(doc.messages.a)).toMatchObject({ content: 'Hello', status: 'streaming', error: null, diagnosis: null, writer: 'tab2' });
     doc = A.change(doc, (d) => restartAnswer(d.messages.a, { writer: 'tab3', now: 7, keepText: false }));
-    expect(doc.messages.a).toMatchObject({ status: 'streaming', writer: 'tab3' });
+    expect(plainValue(doc.messages.a)).toMatchObject({ status: 'streaming', writer: 'tab3' });
     // cleared as one value (not per-character text), read through the one helper
     expect(answerText(doc.messages.a)).toEqual({ content: '', thinking: '' });
     doc = A.change(doc, (d) => markInterrupted(d.messages.a, 8));
-    expect(doc.messages.a!.status).toBe('interrupted');
+    expect(storedString(doc.messages.a!.status)).toBe('interrupted');
     doc = A.change(doc, (d) => finishAnswer(d.messages.a, { status: 'done', stats: { eval_count: 3, eval_duration: 1e9 } }, 9));
-    expect(doc.messages.a).toMatchObject({ status: 'done', stats: { eval_count: 3 }, error: null });
+    expect(plainValue(doc.messages.a)).toMatchObject({ status: 'done', stats: { eval_count: 3 }, error: null });
     expect(checkDoc('atelier/conversation', doc).status).toBe('ok');
   });
 

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../schema/conversation.ts';
+import { storedString } from '../schema/stored-string.ts';
 
 /*
  * Is an answer still being written? A streaming answer carries its writer (a tab) and a
@@ -37,13 +38,15 @@ export interface LivenessFacts {
 }
 
 export function answerState(m: Pick<ChatMessage, 'status' | 'updatedAt' | 'writer' | 'timestamp'>, f: LivenessFacts): AnswerState {
-  if (m.status === 'interrupted') return 'interrupted';
-  if (m.status !== 'streaming') return 'settled';
+  const status = storedString(m.status);
+  if (status === 'interrupted') return 'interrupted';
+  if (status !== 'streaming') return 'settled';
   if (f.running) return 'local';
+  const writer = m.writer === undefined ? undefined : storedString(m.writer);
   // written by this very tab but not running any more: it was lost (never happens unless a page was torn down)
-  if (m.writer === f.localWriter) return 'interrupted';
+  if (writer === f.localWriter) return 'interrupted';
   // written by this tab before a reload cut it off: no need to wait for the heartbeat to go stale
-  if (m.writer !== undefined && f.formerWriters?.includes(m.writer)) return 'interrupted';
+  if (writer !== undefined && f.formerWriters?.includes(writer)) return 'interrupted';
   const beat = m.updatedAt ?? m.timestamp;
   if (f.now - beat > ABSOLUTE_STALE_MS) return 'interrupted';
   if (f.lastChangeSeenAt !== undefined && f.now - f.lastChangeSeenAt > STALE_AFTER_MS) return 'interrupted';

@@ -1,4 +1,4 @@
-import { storedString } from '../schema/stored-string.ts';
+import { storedOrNull, storedString } from '../schema/stored-string.ts';
 import { describe, expect, it } from 'vitest';
 import { initialConversation, type ConversationDoc } from '../schema/conversation.ts';
 import { addRegeneration, addTurn, inOtherColumn } from './branch.ts';
@@ -42,14 +42,14 @@ describe('merging the answers of a turn', () => {
   it('the merged answer stays out of the columns, and the last turn continues from it', () => {
     const d = twoAnswers();
     addMerged(d, merged('m1'));
-    expect(d.currentId).toBe('m1');
+    expect(storedOrNull(d.currentId)).toBe('m1');
     expect(mergedAnswers(d.messages, 'u1')).toEqual(['m1']);
     const cols = answerColumns(d.messages, 'u1', 'm1');
     expect(cols.map((c) => [c.model, c.ids, c.selected])).toEqual([
       ['m:a', ['a1'], false],
       ['m:b', ['b1'], false],
     ]);
-    expect(displayTurns(d.messages, d.currentId).map((t) => t.kind)).toEqual(['user', 'multi']);
+    expect(displayTurns(d.messages, storedOrNull(d.currentId)).map((t) => t.kind)).toEqual(['user', 'multi']);
   });
 
   it('later turns continue from the merged answer when it is selected, and own-thread models keep their own answers', () => {
@@ -59,31 +59,31 @@ describe('merging the answers of a turn', () => {
       msg('a2', 'u2', 'assistant', { model: 'm:a', content: '', status: 'streaming' }),
       msg('b2', 'u2', 'assistant', { model: 'm:b', content: '', status: 'streaming' }),
     ]);
-    expect(contextForAnswer(d.messages, 'a2', { ownThread: false }).map((m) => m.id)).toEqual(['u1', 'm1', 'u2']);
-    expect(contextForAnswer(d.messages, 'b2', { ownThread: true }).map((m) => m.id)).toEqual(['u1', 'b1', 'u2']);
+    expect(contextForAnswer(d.messages, 'a2', { ownThread: false }).map((m) => storedString(m.id))).toEqual(['u1', 'm1', 'u2']);
+    expect(contextForAnswer(d.messages, 'b2', { ownThread: true }).map((m) => storedString(m.id))).toEqual(['u1', 'b1', 'u2']);
   });
 
   it('merging a turn that later turns follow leaves the branch where it is', () => {
     const d = twoAnswers();
     addTurn(d, msg('u2', 'a1', 'user', { content: 'More', models: ['m:a'] }), [msg('a2', 'u2', 'assistant', { model: 'm:a' })]);
     addMerged(d, merged('m1'));
-    expect(d.currentId).toBe('a2');
-    expect(mergedOffBranch(d.messages, d.currentId, 'm1')).toBe(true);
+    expect(storedOrNull(d.currentId)).toBe('a2');
+    expect(mergedOffBranch(d.messages, storedOrNull(d.currentId), 'm1')).toBe(true);
   });
 
   it('regenerating the merging model’s own column while the merged answer is selected keeps the merged answer selected', () => {
     const d = twoAnswers();
     addMerged(d, merged('m1', 'm:b'));
-    expect(inOtherColumn(d.messages, d.currentId, 'u1', 'm:b')).toBe(true);
+    expect(inOtherColumn(d.messages, storedOrNull(d.currentId), 'u1', 'm:b')).toBe(true);
     addRegeneration(d, msg('b2', 'u1', 'assistant', { model: 'm:b', content: '', status: 'streaming' }));
-    expect(d.currentId).toBe('m1');
+    expect(storedOrNull(d.currentId)).toBe('m1');
   });
 
   it('a failed merge is not continued from: an answer of the turn stands in for it', () => {
     const d = twoAnswers();
     addMerged(d, { ...merged('m1'), status: 'error', content: '' });
     addTurn(d, msg('u2', 'm1', 'user', { content: 'Next', models: ['m:a'] }), [msg('a2', 'u2', 'assistant', { model: 'm:a', content: '', status: 'streaming' })]);
-    expect(contextForAnswer(d.messages, 'a2', { ownThread: false }).map((m) => m.id)).toEqual(['u1', 'b1', 'u2']);
+    expect(contextForAnswer(d.messages, 'a2', { ownThread: false }).map((m) => storedString(m.id))).toEqual(['u1', 'b1', 'u2']);
   });
 });
 

@@ -1,6 +1,6 @@
-import { storedString } from '../schema/stored-string.ts';
-import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
-import { addMessage, branchPath, type Messages } from './tree.ts';
+import { storedOrNull, storedString } from '../schema/stored-string.ts';
+import type { ChatMessage, ConversationDoc, PlainMessage } from '../schema/conversation.ts';
+import { addMessage, branchPath, parentOf, selectLeaf, type Messages } from './tree.ts';
 
 /*
  * Merging the answers of a turn several models answered (Open WebUI's "Merge Responses",
@@ -33,14 +33,16 @@ export function isMerged(m: ChatMessage | undefined): boolean {
 
 /** An answer that can be merged: finished or stopped with some text. */
 export function mergeable(m: ChatMessage | undefined): m is ChatMessage {
-  return m !== undefined && m.role === 'assistant' && !isMerged(m) && (m.status === 'done' || m.status === 'stopped') && storedString(m.content).trim() !== '';
+  if (m === undefined || storedString(m.role) !== 'assistant' || isMerged(m)) return false;
+  const status = storedString(m.status);
+  return (status === 'done' || status === 'stopped') && storedString(m.content).trim() !== '';
 }
 
 /** The merged answers of the turn answering `parentId`, oldest first. */
 export function mergedAnswers(messages: Messages, parentId: string): string[] {
   const parent = messages[parentId];
   if (!parent) return [];
-  return [...new Set(parent.childrenIds)].filter((id) => isMerged(messages[id]));
+  return [...new Set(parent.childrenIds.map(storedString))].filter((id) => isMerged(messages[id]));
 }
 
 /**
@@ -48,12 +50,13 @@ export function mergedAnswers(messages: Messages, parentId: string): string[] {
  * answers (as Open WebUI sends it, without the rest of the conversation). Answers that are
  * gone or no longer usable (retried meanwhile and failed) are left out.
  */
-export function mergeRequestMessage(messages: Messages, merged: ChatMessage): ChatMessage | null {
-  const question = merged.parentId === null ? undefined : messages[merged.parentId];
+export function mergeRequestMessage(messages: Messages, merged: ChatMessage): PlainMessage | null {
+  const parentId = parentOf(merged);
+  const question = parentId === null ? undefined : messages[parentId];
   if (!question || !merged.mergeOf) return null;
-  const responses = merged.mergeOf.map((id) => messages[id]).filter(mergeable).map((m) => storedString(m.content));
+  const responses = merged.mergeOf.map((id) => messages[storedString(id)]).filter(mergeable).map((m) => storedString(m.content));
   return {
-    id: `${merged.id}:merge-request`,
+    id: `${storedString(merged.id)}:merge-request`,
     parentId: null,
     childrenIds: [],
     role: 'user',
@@ -73,12 +76,12 @@ export function mergeRequestMessage(messages: Messages, merged: ChatMessage): Ch
  * this turn or goes through one of its merged answers (a new merge of the one continued from);
  * otherwise the branch stays, so later turns are not hidden.
  */
-export function addMerged(d: ConversationDoc, answer: ChatMessage): void {
-  const current = d.currentId;
-  const onBranch = branchPath(d.messages, current).find((m) => m.parentId === answer.parentId && m.role === 'assistant');
-  const select = onBranch !== undefined && (onBranch.id === current || isMerged(onBranch));
+export function addMerged(d: ConversationDoc, answer: PlainMessage): void {
+  const current = storedOrNull(d.currentId);
+  const onBranch = branchPath(d.messages, current).find((m) => parentOf(m) === answer.parentId && storedString(m.role) === 'assistant');
+  const select = onBranch !== undefined && (storedString(onBranch.id) === current || isMerged(onBranch));
   addMessage(d, answer);
-  if (!select && d.currentId !== current) d.currentId = current;
+  if (!select) selectLeaf(d, current);
 }
 
 /**
@@ -87,7 +90,8 @@ export function addMerged(d: ConversationDoc, answer: ChatMessage): void {
  */
 export function mergedOffBranch(messages: Messages, currentId: string | null, id: string): boolean {
   const m = messages[id];
-  if (!m || m.parentId === null) return false;
-  const selected = branchPath(messages, currentId).find((x) => x.parentId === m.parentId && x.role === 'assistant');
-  return selected !== undefined && selected.id !== id;
+  const parentId = m ? parentOf(m) : null;
+  if (parentId === null) return false;
+  const selected = branchPath(messages, currentId).find((x) => parentOf(x) === parentId && storedString(x.role) === 'assistant');
+  return selected !== undefined && storedString(selected.id) !== id;
 }

@@ -1,10 +1,13 @@
-import type { ChatMessage, MessageDiagnosis, MessageStatus } from '../schema/conversation.ts';
+import type { ChatMessage, MessageDiagnosis, MessageStatus, PlainMessage } from '../schema/conversation.ts';
 import { immutable, storedString } from '../schema/stored-string.ts';
 
 /*
- * Factories and mutators for the messages of a conversation. The mutators run inside an
- * Automerge change (or on a plain object in tests) and touch only the fields they must, so
- * a device that streams an answer and another that selects a branch never overwrite each other.
+ * Factories and mutators for the messages of a conversation. The factories build plain messages
+ * (their ids usable as strings by the caller); `addMessage` (tree.ts) stores them in their
+ * stored form (`storableMessage`: short fields and text one ImmutableString each). The mutators
+ * run inside an Automerge change (or on a plain object in tests), write one value per field and
+ * touch only the fields they must, so a device that streams an answer and another that selects
+ * a branch never overwrite each other.
  */
 
 export function userMessage(f: {
@@ -14,15 +17,15 @@ export function userMessage(f: {
   images?: string[];
   models: string[];
   now: number;
-}): ChatMessage {
+}): PlainMessage {
   return {
     id: f.id,
     parentId: f.parentId,
     childrenIds: [],
     role: 'user',
-    // one value: a sent message is never edited in place (an edit sends a sibling), and text
-    // would cost one operation per character to every load of the conversation
-    content: immutable(f.content),
+    // stored as one value: a sent message is never edited in place (an edit sends a sibling),
+    // and text would cost one operation per character to every load of the conversation
+    content: f.content,
     model: null,
     thinking: '',
     images: [...(f.images ?? [])],
@@ -35,7 +38,7 @@ export function userMessage(f: {
 }
 
 /** An empty answer about to stream, owned by `writer` (a tab). */
-export function answerPlaceholder(f: { id: string; parentId: string; model: string; writer: string; now: number }): ChatMessage {
+export function answerPlaceholder(f: { id: string; parentId: string; model: string; writer: string; now: number }): PlainMessage {
   return {
     id: f.id,
     parentId: f.parentId,
@@ -82,7 +85,7 @@ export function writeAnswerText(m: ChatMessage, text: { content?: string; thinki
 /** Settle a streamed answer (its text is already written). */
 export function finishAnswer(m: ChatMessage | undefined, end: AnswerEnd, now: number): void {
   if (!m) return;
-  m.status = end.status;
+  m.status = immutable(end.status);
   m.updatedAt = now;
   if (end.stats && Object.keys(end.stats).length > 0) m.stats = { ...end.stats };
   m.error = end.error ?? null;
@@ -100,16 +103,16 @@ export function restartAnswer(m: ChatMessage | undefined, f: { writer: string; n
     if (storedString(m.thinking) !== '') m.thinking = immutable('');
     m.stats = {};
   }
-  m.status = 'streaming';
+  m.status = immutable('streaming');
   m.error = null;
   m.diagnosis = null;
-  m.writer = f.writer;
+  m.writer = immutable(f.writer);
   m.updatedAt = f.now;
 }
 
 /** Mark an answer whose writer vanished, so every device shows it settled. */
 export function markInterrupted(m: ChatMessage | undefined, now: number): void {
-  if (!m || m.status !== 'streaming') return;
-  m.status = 'interrupted';
+  if (!m || storedString(m.status) !== 'streaming') return;
+  m.status = immutable('interrupted');
   m.updatedAt = now;
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
-import { initialConversation, type ChatMessage, type ConversationDoc } from '../schema/conversation.ts';
+import { initialConversation, type ChatMessage, type PlainMessage, type ConversationDoc } from '../schema/conversation.ts';
+import { storedOrNull, storedString } from '../schema/stored-string.ts';
 import { addMessage, branchPath, contextFor, deepestLeaf, siblings } from './tree.ts';
 import { deriveTitle } from './title.ts';
 
 let clock = 0;
-function msg(id: string, parentId: string | null, role: ChatMessage['role'], extra: Partial<ChatMessage> = {}): ChatMessage {
+function msg(id: string, parentId: string | null, role: PlainMessage['role'], extra: Partial<PlainMessage> = {}): PlainMessage {
   return {
     id,
     parentId,
@@ -42,14 +43,14 @@ function build(): ConversationDoc {
   return d;
 }
 
-const ids = (list: ChatMessage[]) => list.map((m) => m.id);
+const ids = (list: ChatMessage[]) => list.map((m) => storedString(m.id));
 
 describe('addMessage', () => {
   it('stores, links to the parent and selects', () => {
     const d = build();
-    expect(d.messages.u1!.childrenIds).toEqual(['a1', 'b1']);
-    expect(d.messages.u2!.childrenIds).toEqual(['a2', 'a2b']);
-    expect(d.currentId).toBe('e1');
+    expect(d.messages.u1!.childrenIds.map(storedString)).toEqual(['a1', 'b1']);
+    expect(d.messages.u2!.childrenIds.map(storedString)).toEqual(['a2', 'a2b']);
+    expect(storedOrNull(d.currentId)).toBe('e1');
   });
 
   it('works inside an Automerge change, and concurrent additions merge', () => {
@@ -61,7 +62,7 @@ describe('addMessage', () => {
     left = A.change(left, (d) => addMessage(d, msg('x', 'u1', 'assistant')));
     right = A.change(right, (d) => addMessage(d, msg('y', 'u1', 'assistant', { model: 'm:b' })));
     const merged = A.merge(left, right);
-    expect([...merged.messages.u1!.childrenIds].sort()).toEqual(['x', 'y']);
+    expect(merged.messages.u1!.childrenIds.map(storedString).sort()).toEqual(['x', 'y']);
     expect(Object.keys(merged.messages).sort()).toEqual(['u1', 'x', 'y']);
   });
 });

@@ -1,4 +1,5 @@
-import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
+import { storableMessage, type ChatMessage, type ConversationDoc, type PlainMessage } from '../schema/conversation.ts';
+import { immutable, storedOrNull, storedString } from '../schema/stored-string.ts';
 
 /*
  * The message tree of a conversation, in Open WebUI's history shape: each message names
@@ -8,14 +9,26 @@ import type { ChatMessage, ConversationDoc } from '../schema/conversation.ts';
  * Reads are defensive: a tree synced from several devices may briefly reference a
  * message that has not arrived yet, or list a child twice; those are skipped, and cycles
  * cannot loop.
+ *
+ * Every function here takes a raw document's messages (short fields in either stored form:
+ * compared through `storedString`) as well as a UI store's plain ones; ids they return are
+ * plain strings.
  */
 
 export type Messages = Readonly<Record<string, ChatMessage>>;
 
 function childIds(messages: Messages, m: ChatMessage): string[] {
   const out: string[] = [];
-  for (const id of m.childrenIds) if (messages[id] && !out.includes(id)) out.push(id);
+  for (const stored of m.childrenIds) {
+    const id = storedString(stored);
+    if (messages[id] && !out.includes(id)) out.push(id);
+  }
   return out;
+}
+
+/** The message's parent id, a plain string (null for a root). */
+export function parentOf(m: Pick<ChatMessage, 'parentId'>): string | null {
+  return storedOrNull(m.parentId);
 }
 
 /** The messages from the root down to `leafId`, root first. Empty when leafId is unknown. */
@@ -28,15 +41,19 @@ export function branchPath(messages: Messages, leafId: string | null): ChatMessa
     if (!m) break;
     seen.add(id);
     path.push(m);
-    id = m.parentId;
+    id = parentOf(m);
   }
   return path.reverse();
 }
 
 function rootIds(messages: Messages): string[] {
   return Object.values(messages)
-    .filter((m) => m.parentId === null || !messages[m.parentId])
-    .sort((a, b) => a.timestamp - b.timestamp || a.id.localeCompare(b.id))
+    .filter((m) => {
+      const p = parentOf(m);
+      return p === null || !messages[p];
+    })
+    .map((m) => ({ id: storedString(m.id), t: m.timestamp }))
+    .sort((a, b) => a.t - b.t || a.id.localeCompare(b.id))
     .map((m) => m.id);
 }
 
@@ -44,7 +61,8 @@ function rootIds(messages: Messages): string[] {
 export function siblings(messages: Messages, id: string): { ids: string[]; index: number } {
   const m = messages[id];
   if (!m) return { ids: [], index: -1 };
-  const parent = m.parentId === null ? undefined : messages[m.parentId];
+  const parentId = parentOf(m);
+  const parent = parentId === null ? undefined : messages[parentId];
   const ids = parent ? childIds(messages, parent) : rootIds(messages);
   if (!ids.includes(id)) ids.push(id);
   return { ids, index: ids.indexOf(id) };
@@ -65,26 +83,31 @@ export function deepestLeaf(messages: Messages, id: string): string {
 }
 
 /**
- * Add a message (inside an Automerge change): store it, append it to its parent's
- * children, select it. Touches only these fields, so concurrent additions merge.
+ * Add a message (inside an Automerge change): store it in its stored form (storableMessage),
+ * append it to its parent's children, select it. Touches only these fields, so concurrent
+ * additions merge.
  */
-export function addMessage(d: ConversationDoc, msg: ChatMessage): void {
-  d.messages[msg.id] = {
-    ...msg,
-    childrenIds: [...msg.childrenIds],
-    images: [...msg.images],
-    stats: { ...msg.stats },
-  };
-  if (msg.parentId !== null) {
-    const parent = d.messages[msg.parentId];
-    if (parent && !parent.childrenIds.includes(msg.id)) parent.childrenIds.push(msg.id);
+export function addMessage(d: ConversationDoc, msg: PlainMessage | ChatMessage): void {
+  const id = storedString(msg.id);
+  const parentId = parentOf(msg);
+  d.messages[id] = storableMessage(msg);
+  if (parentId !== null) {
+    const parent = d.messages[parentId];
+    if (parent && !parent.childrenIds.some((c) => storedString(c) === id)) parent.childrenIds.push(immutable(id));
   }
-  d.currentId = msg.id;
+  selectLeaf(d, id);
+}
+
+/** Select `id` (inside a change) as one value; nothing written when it is already selected. */
+export function selectLeaf(d: ConversationDoc, id: string | null): void {
+  if (storedOrNull(d.currentId) === id) return;
+  d.currentId = id === null ? null : immutable(id);
 }
 
 /** An answer worth showing to a model again: finished (or stopped), not failed or still streaming. */
 function usableAnswer(m: ChatMessage): boolean {
-  return m.status !== 'error' && m.status !== 'streaming';
+  const status = storedString(m.status);
+  return status !== 'error' && status !== 'streaming';
 }
 
 export type ContextMode = 'selected' | { ownThreadModel: string };
@@ -95,15 +118,17 @@ export type ContextMode = 'selected' | { ownThreadModel: string };
  */
 export function usableStandIn(messages: Messages, id: string): string {
   const m = messages[id];
-  if (!m || m.role !== 'assistant' || usableAnswer(m) || m.parentId === null) return id;
-  const models = messages[m.parentId]?.models;
-  if (!Array.isArray(models) || new Set(models).size < 2) return id;
+  const parentId = m ? parentOf(m) : null;
+  if (!m || storedString(m.role) !== 'assistant' || usableAnswer(m) || parentId === null) return id;
+  const models = messages[parentId]?.models;
+  if (!Array.isArray(models) || new Set(models.map(storedString)).size < 2) return id;
+  const model = storedOrNull(m.model);
   const other = siblings(messages, id)
     .ids.map((s) => messages[s]!)
     // a merged answer (mergeOf) stands in for none, and any model's answer stands in for it
-    .filter((s) => s.role === 'assistant' && !s.mergeOf && (s.model !== m.model || m.mergeOf !== undefined) && usableAnswer(s) && s.content !== '')
+    .filter((s) => storedString(s.role) === 'assistant' && !s.mergeOf && (storedOrNull(s.model) !== model || m.mergeOf !== undefined) && usableAnswer(s) && storedString(s.content) !== '')
     .at(-1);
-  return other?.id ?? id;
+  return other ? storedString(other.id) : id;
 }
 
 /**
@@ -118,15 +143,17 @@ export function contextFor(messages: Messages, leafId: string | null, mode: Cont
   const path = branchPath(messages, leafId);
   const out: ChatMessage[] = [];
   for (const m of path) {
-    let chosen = m.role === 'assistant' ? messages[usableStandIn(messages, m.id)]! : m;
-    if (mode !== 'selected' && m.role === 'assistant' && (m.model !== mode.ownThreadModel || m.mergeOf !== undefined)) {
-      const own = siblings(messages, m.id)
-        .ids.map((id) => messages[id]!)
-        .filter((s) => s.role === 'assistant' && !s.mergeOf && s.model === mode.ownThreadModel && usableAnswer(s))
+    const id = storedString(m.id);
+    const assistant = storedString(m.role) === 'assistant';
+    let chosen = assistant ? messages[usableStandIn(messages, id)]! : m;
+    if (mode !== 'selected' && assistant && (storedOrNull(m.model) !== mode.ownThreadModel || m.mergeOf !== undefined)) {
+      const own = siblings(messages, id)
+        .ids.map((s) => messages[s]!)
+        .filter((s) => storedString(s.role) === 'assistant' && !s.mergeOf && storedOrNull(s.model) === mode.ownThreadModel && usableAnswer(s))
         .at(-1);
       if (own) chosen = own;
     }
-    if (chosen.role === 'assistant' && !usableAnswer(chosen)) continue;
+    if (storedString(chosen.role) === 'assistant' && !usableAnswer(chosen)) continue;
     out.push(chosen);
   }
   return out;

@@ -1,3 +1,4 @@
+import { storedOrNull, storedString } from '../schema/stored-string.ts';
 import { describe, expect, it } from 'vitest';
 import { initialConversation, type ConversationDoc } from '../schema/conversation.ts';
 import { addMessage } from './tree.ts';
@@ -20,18 +21,18 @@ function build(): ConversationDoc {
 describe('addTurn', () => {
   it('adds the user message and one answer per model, and selects the first answer', () => {
     const d = build();
-    expect(d.messages.u1!.childrenIds).toEqual(['a1', 'b1']);
-    expect(d.currentId).toBe('a2');
+    expect(d.messages.u1!.childrenIds.map(storedString)).toEqual(['a1', 'b1']);
+    expect(storedOrNull(d.currentId)).toBe('a2');
     const e = initialConversation('e', '', [], 0);
     addTurn(e, msg('x', null, 'user'), []);
-    expect(e.currentId).toBe('x');
+    expect(storedOrNull(e.currentId)).toBe('x');
   });
 });
 
 describe('displayTurns', () => {
   it('groups the answers of a turn sent to several models, and shows single answers alone', () => {
     const d = build();
-    expect(displayTurns(d.messages, d.currentId)).toEqual([
+    expect(displayTurns(d.messages, storedOrNull(d.currentId))).toEqual([
       { kind: 'user', key: 'u1', id: 'u1' },
       { kind: 'multi', key: 'multi:u1', parentId: 'u1', selectedId: 'a1', models: ['m:a', 'm:b'] },
       { kind: 'user', key: 'u2', id: 'u2' },
@@ -64,7 +65,7 @@ describe('answerColumns', () => {
     const d = build();
     selectBranch(d, 'b1');
     addRegeneration(d, msg('b1r', 'u1', 'assistant', { model: 'm:b' }));
-    expect(d.currentId).toBe('b1r');
+    expect(storedOrNull(d.currentId)).toBe('b1r');
     const cols = answerColumns(d.messages, 'u1', 'b1r');
     expect(cols[0]).toEqual({ model: 'm:a', ids: ['a1'], shownId: 'a1', index: 0, selected: false });
     expect(cols[1]).toEqual({ model: 'm:b', ids: ['b1', 'b1r'], shownId: 'b1r', index: 1, selected: true });
@@ -84,12 +85,12 @@ describe('answerColumns', () => {
 describe('redoing another model\'s answer', () => {
   it('a regeneration in a column the conversation does not continue from keeps the branch and its later turns', () => {
     const d = build();
-    const before = d.currentId;
-    expect(inOtherColumn(d.messages, d.currentId, 'u1', 'm:b')).toBe(true);
-    expect(inOtherColumn(d.messages, d.currentId, 'u1', 'm:a')).toBe(false);
+    const before = storedOrNull(d.currentId);
+    expect(inOtherColumn(d.messages, storedOrNull(d.currentId), 'u1', 'm:b')).toBe(true);
+    expect(inOtherColumn(d.messages, storedOrNull(d.currentId), 'u1', 'm:a')).toBe(false);
     addRegeneration(d, msg('b1r', 'u1', 'assistant', { model: 'm:b' }));
-    expect(d.currentId).toBe(before);
-    expect(d.messages.u1!.childrenIds).toContain('b1r');
+    expect(storedOrNull(d.currentId)).toBe(before);
+    expect(d.messages.u1!.childrenIds.map(storedString)).toContain('b1r');
     expect(answerColumns(d.messages, 'u1', 'a1')[1]).toMatchObject({ ids: ['b1', 'b1r'], shownId: 'b1r' });
   });
 });
@@ -98,11 +99,11 @@ describe('selectBranch', () => {
   it('moves the selection to the deepest leaf below the chosen message', () => {
     const d = build();
     selectBranch(d, 'b1');
-    expect(d.currentId).toBe('b1');
+    expect(storedOrNull(d.currentId)).toBe('b1');
     selectBranch(d, 'a1');
-    expect(d.currentId).toBe('a2');
+    expect(storedOrNull(d.currentId)).toBe('a2');
     selectBranch(d, 'ghost');
-    expect(d.currentId).toBe('a2');
+    expect(storedOrNull(d.currentId)).toBe('a2');
   });
 });
 
@@ -110,19 +111,19 @@ describe('addEditedTurn', () => {
   it('starts a new branch beside the edited message and keeps the old one', () => {
     const d = build();
     addEditedTurn(d, 'u2', msg('u2e', 'ignored', 'user', { content: 'better question', models: ['m:a'] }), [msg('a2e', 'u2e', 'assistant')]);
-    expect(d.messages.u2e!.parentId).toBe('a1');
-    expect(d.messages.a1!.childrenIds).toEqual(['u2', 'u2e']);
-    expect(d.currentId).toBe('a2e');
-    expect(displayTurns(d.messages, d.currentId).map((t) => t.key)).toEqual(['u1', 'multi:u1', 'u2e', 'a2e']);
+    expect(storedOrNull(d.messages.u2e!.parentId)).toBe('a1');
+    expect(d.messages.a1!.childrenIds.map(storedString)).toEqual(['u2', 'u2e']);
+    expect(storedOrNull(d.currentId)).toBe('a2e');
+    expect(displayTurns(d.messages, storedOrNull(d.currentId)).map((t) => t.key)).toEqual(['u1', 'multi:u1', 'u2e', 'a2e']);
     selectBranch(d, 'u2');
-    expect(d.currentId).toBe('a2');
+    expect(storedOrNull(d.currentId)).toBe('a2');
   });
 
   it('edits a first message into a second root', () => {
     const d = build();
     addEditedTurn(d, 'u1', msg('u1e', null, 'user', { models: ['m:a'] }), [msg('x', 'u1e', 'assistant')]);
     expect(d.messages.u1e!.parentId).toBeNull();
-    expect(d.currentId).toBe('x');
+    expect(storedOrNull(d.currentId)).toBe('x');
     addEditedTurn(d, 'ghost', msg('n', null, 'user'), []);
     expect(d.messages.n).toBeUndefined();
   });

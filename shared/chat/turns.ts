@@ -1,4 +1,5 @@
-import { branchPath, type Messages } from './tree.ts';
+import { storedOrNull, storedString } from '../schema/stored-string.ts';
+import { branchPath, parentOf, type Messages } from './tree.ts';
 
 /*
  * What the chat shows for the visible branch: user messages, single answers, and turns
@@ -16,19 +17,26 @@ export type Turn =
 export function isMultiModelTurn(messages: Messages, userId: string | null): boolean {
   if (userId === null) return false;
   const models = messages[userId]?.models;
-  return Array.isArray(models) && new Set(models).size > 1;
+  return Array.isArray(models) && new Set(models.map(storedString)).size > 1;
+}
+
+/** The models a user message was sent to, as plain strings, each once, in order. */
+function modelsAsked(messages: Messages, userId: string): string[] {
+  return [...new Set((messages[userId]?.models ?? []).map(storedString))];
 }
 
 export function displayTurns(messages: Messages, currentId: string | null): Turn[] {
   const out: Turn[] = [];
   for (const m of branchPath(messages, currentId)) {
-    if (m.role === 'assistant' && m.parentId !== null && isMultiModelTurn(messages, m.parentId)) {
-      const models = [...new Set(messages[m.parentId]?.models ?? [])];
-      out.push({ kind: 'multi', key: `multi:${m.parentId}`, parentId: m.parentId, selectedId: m.id, models });
-    } else if (m.role === 'assistant') {
-      out.push({ kind: 'answer', key: m.id, id: m.id });
-    } else if (m.role === 'user') {
-      out.push({ kind: 'user', key: m.id, id: m.id });
+    const id = storedString(m.id);
+    const role = storedString(m.role);
+    const parentId = parentOf(m);
+    if (role === 'assistant' && parentId !== null && isMultiModelTurn(messages, parentId)) {
+      out.push({ kind: 'multi', key: `multi:${parentId}`, parentId, selectedId: id, models: modelsAsked(messages, parentId) });
+    } else if (role === 'assistant') {
+      out.push({ kind: 'answer', key: id, id });
+    } else if (role === 'user') {
+      out.push({ kind: 'user', key: id, id });
     }
     // system and tool messages are not shown
   }
@@ -59,16 +67,18 @@ export function answerColumns(
 ): AnswerColumn[] {
   const parent = messages[parentId];
   if (!parent) return [];
-  const answers = [...new Set(parent.childrenIds)]
+  const answers = [...new Set(parent.childrenIds.map(storedString))]
     .map((id) => messages[id])
     // merged answers (merge.ts) are shown apart, never in a model's column
-    .filter((m): m is NonNullable<typeof m> => m !== undefined && m.role === 'assistant' && !m.mergeOf);
-  const models = [...new Set(parent.models ?? [])];
+    .filter((m): m is NonNullable<typeof m> => m !== undefined && storedString(m.role) === 'assistant' && !m.mergeOf)
+    .map((m) => ({ id: storedString(m.id), model: storedOrNull(m.model) }));
+  const models = modelsAsked(messages, parentId);
   for (const a of answers) if (a.model !== null && !models.includes(a.model)) models.push(a.model);
   const selected = messages[selectedId];
+  const selectedModel = selected === undefined ? undefined : storedOrNull(selected.model);
   return models.map((model) => {
     const ids = answers.filter((a) => a.model === model).map((a) => a.id);
-    const isSelected = selected !== undefined && selected.model === model && ids.includes(selectedId);
+    const isSelected = selected !== undefined && selectedModel === model && ids.includes(selectedId);
     const remembered = shown[model];
     const shownId = isSelected ? selectedId : remembered !== undefined && ids.includes(remembered) ? remembered : (ids.at(-1) ?? null);
     return { model, ids, shownId, index: shownId === null ? -1 : ids.indexOf(shownId), selected: isSelected };

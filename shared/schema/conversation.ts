@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { KIND, SCHEMA } from './kinds.ts';
-import { storedStringSchema } from './stored-string.ts';
+import { immutable, plainValue, storedPicklist, storedStringSchema, type Plain } from './stored-string.ts';
 import { looseAs } from './loose.ts';
 
 /*
@@ -10,9 +10,11 @@ import { looseAs } from './loose.ts';
  * as it is).
  */
 
-export const ChatRoleSchema = v.picklist(['system', 'user', 'assistant', 'tool']);
+export const CHAT_ROLES = ['system', 'user', 'assistant', 'tool'] as const;
+export const ChatRoleSchema = v.picklist(CHAT_ROLES);
 export type ChatRole = v.InferOutput<typeof ChatRoleSchema>;
-export const MessageStatusSchema = v.picklist(['streaming', 'done', 'stopped', 'error', 'interrupted']);
+export const MESSAGE_STATUSES = ['streaming', 'done', 'stopped', 'error', 'interrupted'] as const;
+export const MessageStatusSchema = v.picklist(MESSAGE_STATUSES);
 export type MessageStatus = v.InferOutput<typeof MessageStatusSchema>;
 
 /**
@@ -55,12 +57,21 @@ export const MessageToolCallSchema = v.object({
 });
 export type MessageToolCall = v.InferOutput<typeof MessageToolCallSchema>;
 
-/** One node of the message tree, in Open WebUI's chat history shape (parentId / childrenIds). */
+/**
+ * One node of the message tree, in Open WebUI's chat history shape (parentId / childrenIds).
+ *
+ * Short string fields (`id`, `parentId`, `childrenIds` and `models` entries, `role`, `status`,
+ * `model`, `writer`) are written as one ImmutableString each since conversation schema 3
+ * (`storableMessage`): as plain JS strings they were collaborative text, one operation per
+ * character, most of a long conversation's operations and so of its load time. Messages written
+ * before hold plain strings and history keeps them: every reader of a raw document compares
+ * these fields through `storedString` (a UI store holds plain strings already: `Plain<T>`).
+ */
 export const MessageSchema = v.object({
-  id: v.string(),
-  parentId: v.nullable(v.string()),
-  childrenIds: v.array(v.string()),
-  role: ChatRoleSchema,
+  id: storedStringSchema,
+  parentId: v.nullable(storedStringSchema),
+  childrenIds: v.array(storedStringSchema),
+  role: storedPicklist(CHAT_ROLES),
   /**
    * One value (ImmutableString): a user message as sent, an answer at sparse checkpoints while
    * it streams (schema 2). Messages written before are text. Read with `storedString` (or from a
@@ -68,13 +79,13 @@ export const MessageSchema = v.object({
    */
   content: storedStringSchema,
   /** model reference that produced (or was asked for) this answer */
-  model: v.nullable(v.string()),
+  model: v.nullable(storedStringSchema),
   /** as `content` */
   thinking: storedStringSchema,
   /** automerge URLs of blob documents */
   images: v.array(v.string()),
   timestamp: v.number(),
-  status: MessageStatusSchema,
+  status: storedPicklist(MESSAGE_STATUSES),
   error: v.nullable(v.string()),
   /** tokens per second etc., from Ollama's final line */
   stats: v.record(v.string(), v.number()),
@@ -85,11 +96,11 @@ export const MessageSchema = v.object({
    * added and every writer writes it whole, so validation checks it (except `files`, below).
    */
   /** user messages: the models this message was sent to (Open WebUI's `models`); two or more = answers side by side */
-  models: v.optional(v.array(v.string())),
+  models: v.optional(v.array(storedStringSchema)),
   /** answers: when the writer last touched it (a heartbeat while streaming), on the writer's clock */
   updatedAt: v.optional(v.number()),
   /** answers: the tab that writes it while it streams, to tell a live writer from a vanished one */
-  writer: v.optional(v.string()),
+  writer: v.optional(storedStringSchema),
   /** failed answers: what went wrong, for the person */
   diagnosis: v.optional(v.nullable(MessageDiagnosisSchema)),
   /** answers: the passages retrieved from the preset's documents, numbered as the model saw them */
@@ -107,7 +118,10 @@ export const MessageSchema = v.object({
    */
   files: v.optional(looseAs(v.array(MessageFileSchema))),
 });
+/** A message as a document holds it (either form of each short field). */
 export type ChatMessage = v.InferOutput<typeof MessageSchema>;
+/** A message as code builds it (factories, imports) and a UI store holds it: plain strings. */
+export type PlainMessage = Plain<ChatMessage>;
 
 /** Where the title came from: the first message, the model's proposal, or the person (never overwritten). */
 export const TitleSourceSchema = v.picklist(['message', 'model', 'user']);
@@ -120,10 +134,10 @@ export const ConversationSchema = v.object({
   title: v.string(),
   createdAt: v.number(),
   messages: v.record(v.string(), MessageSchema),
-  /** the selected leaf: the visible branch is the path from the root to it */
-  currentId: v.nullable(v.string()),
-  /** models selected for the next turn */
-  models: v.array(v.string()),
+  /** the selected leaf: the visible branch is the path from the root to it (one value since schema 3) */
+  currentId: v.nullable(storedStringSchema),
+  /** models selected for the next turn (entries one value each since schema 3) */
+  models: v.array(storedStringSchema),
   /** optional (added after schema 1); missing = 'message' */
   titleSource: v.optional(TitleSourceSchema),
 });
@@ -138,6 +152,46 @@ export function initialConversation(id: string, title: string, models: string[],
     createdAt: now,
     messages: {},
     currentId: null,
-    models,
+    models: models.map((m) => immutable(m)),
   };
+}
+
+function wellFormedFile(f: unknown): f is MessageFile {
+  if (typeof f !== 'object' || f === null) return false;
+  const text = (f as { text?: unknown }).text;
+  return typeof text === 'string' || (typeof text === 'object' && text !== null && typeof (text as { val?: unknown }).val === 'string');
+}
+
+/**
+ * A message in its stored form (schema 3): every short field, and the text, one ImmutableString
+ * value; lists and maps copied (a document must not share them with the caller). Takes either
+ * form, so a message read from one document can be written into another. Optional fields that
+ * are absent stay absent (Automerge refuses `undefined`).
+ */
+export function storableMessage(m: PlainMessage | ChatMessage): ChatMessage {
+  const out: ChatMessage = {
+    id: immutable(m.id),
+    parentId: m.parentId === null ? null : immutable(m.parentId),
+    childrenIds: m.childrenIds.map((c) => immutable(c)),
+    role: immutable(m.role),
+    content: immutable(m.content),
+    model: m.model === null ? null : immutable(m.model),
+    thinking: immutable(m.thinking),
+    images: [...m.images],
+    timestamp: m.timestamp,
+    status: immutable(m.status),
+    error: m.error,
+    stats: { ...m.stats },
+  };
+  if (m.models !== undefined) out.models = m.models.map((x) => immutable(x));
+  if (m.updatedAt !== undefined) out.updatedAt = m.updatedAt;
+  if (m.writer !== undefined) out.writer = immutable(m.writer);
+  if (m.diagnosis !== undefined) out.diagnosis = plainValue(m.diagnosis);
+  if (m.sources !== undefined) out.sources = plainValue(m.sources);
+  if (m.toolCalls !== undefined) out.toolCalls = plainValue(m.toolCalls);
+  if (m.imagesLeftOut !== undefined) out.imagesLeftOut = [...m.imagesLeftOut];
+  if (m.mergeOf !== undefined) out.mergeOf = [...m.mergeOf];
+  // files are not validated (see above): a malformed one is copied as it is, never dropped
+  if (m.files !== undefined) out.files = (m.files as readonly unknown[]).map((f) => (wellFormedFile(f) ? { ...plainValue(f), text: immutable(f.text) } : (plainValue(f) as MessageFile)));
+  return out;
 }

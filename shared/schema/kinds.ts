@@ -18,7 +18,10 @@ export const SCHEMA = {
   preset: 2,
   // 2: an answer's content and thinking may be ImmutableStrings (written whole at checkpoints while
   // streaming); builds that read only plain strings cannot open these
-  conversation: 2,
+  // 3: short message fields (id, parentId, childrenIds and models entries, role, status, model,
+  // writer) and the top-level currentId and models entries may be ImmutableStrings; schema-2
+  // builds see these as newer: read-only, or "update Atelier to open it" once such a value is there
+  conversation: 3,
   blob: 1,
   // 2: the text may be an ImmutableString; builds that read only plain strings see these as newer (read-only)
   knowledge: 2,

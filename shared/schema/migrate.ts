@@ -76,6 +76,10 @@ const steps: Record<DocKind, Step[]> = {
     // operations, not remove any); the version tells older builds that answers may hold
     // ImmutableStrings they cannot read.
     () => undefined,
+    // 2 → 3: nothing to convert either (plain-string ids, roles, statuses stay valid and history
+    // keeps them anyway; readers accept both forms forever); the version tells schema-2 builds
+    // that these short fields may be ImmutableStrings they cannot read.
+    () => undefined,
   ],
   [KIND.blob]: [(d) => ensure(d, 'kind', KIND.blob)],
   [KIND.knowledge]: [

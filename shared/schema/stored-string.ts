@@ -12,22 +12,39 @@ import { ImmutableString, isImmutableString } from '@automerge/automerge';
 /** What a document can hold for such a field. */
 export type StoredString = string | ImmutableString;
 
+/** An ImmutableString known to hold a `T` (a status, a role: one of a few strings). */
+export type ImmutableOf<T extends string> = ImmutableString & { readonly val: T };
+
+/**
+ * What a document can hold for a field of string type `T`: the plain string (written as text
+ * before the field became one value) or one ImmutableString. Compare it only through
+ * `storedString`: `m.status === 'streaming'` is silently false on an ImmutableString.
+ */
+export type Stored<T extends string> = T | ImmutableOf<T>;
+
 /**
  * The string, whichever way it is stored. Also takes the `{ val }` object a structured clone
  * makes of an ImmutableString (the class is lost in a clone).
  */
-export function storedString(s: string | { readonly val: string }): string {
+export function storedString<T extends string>(s: T | { readonly val: T }): T {
   return typeof s === 'string' ? s : s.val;
 }
 
+/** `storedString` of a nullable field (a message's `parentId`, the conversation's `currentId`). */
+export function storedOrNull<T extends string>(s: T | { readonly val: T } | null | undefined): T | null {
+  return s === null || s === undefined ? null : storedString(s);
+}
+
 /** The value to write (inside a change): one Automerge value, never per-character text. */
-export function immutable(s: string | { readonly val: string }): ImmutableString {
-  return new ImmutableString(storedString(s));
+export function immutable<T extends string>(s: T | { readonly val: T }): ImmutableOf<T> {
+  return new ImmutableString(storedString(s)) as ImmutableOf<T>;
 }
 
 /** `T` as a UI store holds it (client/store/create-doc-store.ts): every stored string read as a string. */
 export type Plain<T> = T extends ImmutableString
-  ? string
+  ? T extends { readonly val: infer V extends string }
+    ? V
+    : string
   : T extends Uint8Array
     ? T
     : T extends object
@@ -39,6 +56,18 @@ export const storedStringSchema = v.custom<StoredString>(
   (x) => typeof x === 'string' || (typeof x === 'object' && x !== null && typeof (x as { val?: unknown }).val === 'string'),
   'expected a string',
 );
+
+/**
+ * valibot: one of `options`, stored either way (a status, a role). The inferred type keeps the
+ * literal union, so `storedString` of the field is typed as that union.
+ */
+export function storedPicklist<const T extends readonly [string, ...string[]]>(options: T, message = 'expected one of ' + options.join(', ')) {
+  const allowed = new Set<string>(options);
+  return v.custom<Stored<T[number]>>((x) => {
+    const s = typeof x === 'string' ? x : typeof x === 'object' && x !== null ? (x as { val?: unknown }).val : undefined;
+    return typeof s === 'string' && allowed.has(s);
+  }, message);
+}
 
 /**
  * A deep copy of a value read from a document, every ImmutableString as a plain string (the

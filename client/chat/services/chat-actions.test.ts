@@ -5,7 +5,7 @@ import * as A from '@automerge/automerge';
 import { startFakeOllama, type FakeOllama } from '../../../tests/fake-ollama/index.ts';
 import { makeTestChat, type TestChat } from '../../../tests/helpers/chat-services.ts';
 import { answerText, answerPlaceholder } from '../../../shared/chat/messages.ts';
-import { storedString, type ConversationDoc } from '../../../shared/schema/index.ts';
+import { plainValue, storedString, type ConversationDoc } from '../../../shared/schema/index.ts';
 import type { OpenConversation } from './start-answers.ts';
 
 let fake: FakeOllama;
@@ -28,8 +28,10 @@ beforeEach(() => {
 });
 
 const input = (text: string, models: string[] = ['ollama:alpha']) => ({ text, images: [], files: [], models, disabled: false, busy: false });
-const text = (conv: OpenConversation, id: string) => answerText(conv.handle.doc().messages[id]).content;
-const msg = (conv: OpenConversation, id: string) => conv.handle.doc().messages[id]!;
+/** the document as the UI reads it: every stored string plain (short fields are ImmutableStrings since schema 3) */
+const docOf = (conv: OpenConversation) => plainValue(conv.handle.doc());
+const text = (conv: OpenConversation, id: string) => answerText(docOf(conv).messages[id]).content;
+const msg = (conv: OpenConversation, id: string) => docOf(conv).messages[id]!;
 const chatRequests = () => fake.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as { model: string; messages: { role: string; content: string }[] });
 
 /** A conversation with one finished exchange: "Hello" answered by `models`. */
@@ -38,7 +40,7 @@ async function started(models: string[] = ['ollama:alpha']): Promise<{ conv: Ope
   chat.tasks.run();
   const conv = await chat.conversation(chat.opened[0]!);
   await chat.runner.settled();
-  const d = conv.handle.doc();
+  const d = docOf(conv);
   const userId = Object.values(d.messages).find((m) => m.role === 'user')!.id;
   return { conv, userId, answerIds: [...d.messages[userId]!.childrenIds] };
 }
@@ -57,7 +59,7 @@ describe('chat actions', () => {
     expect(chat.opened).toEqual([id]);
     const conv = await chat.conversation(id!);
     await chat.runner.settled();
-    const d = conv.handle.doc();
+    const d = docOf(conv);
     const answer = d.messages[d.currentId!]!;
     expect(answer).toMatchObject({ role: 'assistant', status: 'done', model: 'ollama:alpha', writer: 'tab-here' });
     expect(answerText(answer).content).toBe('You said: What is a CRDT?');
@@ -84,7 +86,7 @@ describe('chat actions', () => {
     const { conv, answerIds } = await started();
     expect(chat.actions.send(conv, input('And then?'))).toBe('sent');
     await chat.runner.settled();
-    const d = conv.handle.doc();
+    const d = docOf(conv);
     const answer = d.messages[d.currentId!]!;
     const user = d.messages[answer.parentId!]!;
     expect(user.parentId).toBe(answerIds[0]);
@@ -102,7 +104,7 @@ describe('chat actions', () => {
     fake.scriptChat({ content: 'Another take.' });
     chat.actions.regenerate(conv, first);
     await chat.runner.settled();
-    const d = conv.handle.doc();
+    const d = docOf(conv);
     expect(d.messages[userId]!.childrenIds).toHaveLength(2);
     const second = d.messages[userId]!.childrenIds.find((id) => id !== first)!;
     expect(d.currentId).toBe(second);
@@ -116,11 +118,11 @@ describe('chat actions', () => {
     const first = answerIds[0]!;
     chat.actions.regenerate(conv, first);
     await chat.runner.settled();
-    const second = conv.handle.doc().currentId!;
+    const second = docOf(conv).currentId!;
     chat.actions.select(conv, first);
-    expect(conv.handle.doc().currentId).toBe(first);
+    expect(docOf(conv).currentId).toBe(first);
     chat.actions.select(conv, second);
-    expect(conv.handle.doc().currentId).toBe(second);
+    expect(docOf(conv).currentId).toBe(second);
   });
 
   it('retry starts a failed answer over in place: same message, no sibling, the error gone', async () => {
@@ -130,7 +132,7 @@ describe('chat actions', () => {
     expect(msg(conv, id).status).toBe('error');
     chat.actions.rerun(conv, id, false);
     await chat.runner.settled();
-    expect(conv.handle.doc().messages[userId]!.childrenIds).toEqual([id]);
+    expect(docOf(conv).messages[userId]!.childrenIds).toEqual([id]);
     expect(msg(conv, id)).toMatchObject({ status: 'done', error: null });
     expect(text(conv, id)).toBe('You said: Hello');
   });
@@ -140,7 +142,7 @@ describe('chat actions', () => {
     expect(chat.actions.send('new', input('Tell me a story'))).toBe('sent');
     chat.tasks.run();
     const conv = await chat.conversation(chat.opened[0]!);
-    const id = conv.handle.doc().currentId!;
+    const id = docOf(conv).currentId!;
     await chat.runner.shown(id, (t) => t.content.length > 0);
     chat.actions.stop(id);
     await chat.runner.settled();
@@ -163,7 +165,7 @@ describe('chat actions', () => {
     expect(chat.actions.send('new', input('Slow please'))).toBe('sent');
     chat.tasks.run();
     const conv = await chat.conversation(chat.opened[0]!);
-    const id = conv.handle.doc().currentId!;
+    const id = docOf(conv).currentId!;
     await chat.runner.shown(id, (t) => t.content.length > 0);
     const heads = A.getHeads(conv.handle.doc());
     chat.actions.rerun(conv, id, false);
@@ -172,15 +174,15 @@ describe('chat actions', () => {
     chat.actions.regenerate(conv, id);
     await chat.runner.settled();
     expect(msg(conv, id).status).toBe('stopped');
-    expect(conv.handle.doc().currentId).not.toBe(id);
-    expect(text(conv, conv.handle.doc().currentId!)).toBe('You said: Slow please');
+    expect(docOf(conv).currentId).not.toBe(id);
+    expect(text(conv, docOf(conv).currentId!)).toBe('You said: Slow please');
   });
 
   it('edit and resend makes a sibling turn with the new text; the original turn and its answer stay', async () => {
     const { conv, userId, answerIds } = await started();
     chat.actions.edit(conv, userId, 'Hello again', []);
     await chat.runner.settled();
-    const d = conv.handle.doc();
+    const d = docOf(conv);
     const answer = d.messages[d.currentId!]!;
     const edited = d.messages[answer.parentId!]!;
     expect(edited.id).not.toBe(userId);
@@ -197,10 +199,10 @@ describe('chat actions', () => {
     chat.tasks.run();
     const conv = await chat.conversation(chat.opened[0]!);
     await chat.runner.settled();
-    const userId = Object.values(conv.handle.doc().messages).find((m) => m.role === 'user')!.id;
+    const userId = Object.values(docOf(conv).messages).find((m) => m.role === 'user')!.id;
     chat.actions.edit(conv, userId, 'Summarise briefly', []);
     await chat.runner.settled();
-    const d = conv.handle.doc();
+    const d = docOf(conv);
     const edited = d.messages[d.messages[d.currentId!]!.parentId!]!;
     expect(edited.files?.map((f) => ({ ...f, text: storedString(f.text) }))).toEqual([{ name: 'notes.txt', type: 'text/plain', size: 5, text: 'notes' }]);
   });
@@ -211,7 +213,7 @@ describe('chat actions', () => {
     fake.scriptChat({ content: 'Both agree.' });
     chat.actions.merge(conv, userId, 'ollama:beta', answerIds);
     await chat.runner.settled();
-    const merged = Object.values(conv.handle.doc().messages).find((m) => m.mergeOf !== undefined)!;
+    const merged = Object.values(docOf(conv).messages).find((m) => m.mergeOf !== undefined)!;
     expect(merged).toMatchObject({ parentId: userId, model: 'ollama:beta', status: 'done', mergeOf: answerIds });
     expect(answerText(merged).content).toBe('Both agree.');
     const prompt = chatRequests().at(-1)!.messages.map((m) => m.content).join('\n');
@@ -263,7 +265,7 @@ describe('chat actions', () => {
     chat.tasks.run();
     const conv = await chat.conversation(chat.opened[0]!);
     await chat.runner.settled();
-    expect(conv.handle.doc()).toMatchObject({ title: '🗼 Capital of France', titleSource: 'model' });
+    expect(docOf(conv)).toMatchObject({ title: '🗼 Capital of France', titleSource: 'model' });
     expect(storedString(chat.workspace.doc().conversations[conv.id]!.title)).toBe('🗼 Capital of France');
 
     fake.scriptChat({ errorBefore: { status: 500, error: 'model crashed' } });
@@ -271,7 +273,7 @@ describe('chat actions', () => {
     chat.tasks.run();
     const failed = await chat.conversation(chat.opened[1]!);
     await chat.runner.settled();
-    expect(failed.handle.doc()).toMatchObject({ title: 'Will this fail?', titleSource: 'message' });
+    expect(docOf(failed)).toMatchObject({ title: 'Will this fail?', titleSource: 'message' });
     expect(chatRequests()).toHaveLength(3);
   });
 });

@@ -3,13 +3,13 @@ import {
   addConversationEntry,
   initialConversation,
   type ConversationDoc,
-  type MessageFile,
+  type PlainMessage,
 } from '../../../shared/schema/index.ts';
-import { immutable, storedString } from '../../../shared/schema/stored-string.ts';
+import { storedOrNull, storedString } from '../../../shared/schema/stored-string.ts';
 import { addEditedTurn, addRegeneration, addTurn, inOtherColumn, selectBranch } from '../../../shared/chat/branch.ts';
 import { answerPlaceholder, answerText, markInterrupted, restartAnswer, userMessage, writeAnswerText } from '../../../shared/chat/messages.ts';
 import { addMerged, mergeable, mergedOffBranch } from '../../../shared/chat/merge.ts';
-import { usableStandIn } from '../../../shared/chat/tree.ts';
+import { parentOf, usableStandIn } from '../../../shared/chat/tree.ts';
 import { deriveTitle } from '../../../shared/chat/title.ts';
 import { liveOverStored } from '../live-stream/codec.ts';
 import type { LiveState } from '../live-stream/codec.ts';
@@ -89,9 +89,9 @@ export function makeChatActions(deps: ChatActionsDeps): ChatActions {
   const makeAnswers = (parentId: string, refs: readonly string[], now: number) =>
     refs.map((model) => answerPlaceholder({ id: deps.newId(), parentId, model, writer: deps.runner.writerId, now }));
 
-  /** attached files as stored: the text one Automerge value (not per-character text) */
-  const storedFiles = (files: readonly { name: string; type: string; size: number; text: string }[]): MessageFile[] =>
-    files.map((f) => ({ name: f.name, type: f.type, size: f.size, text: immutable(f.text) }));
+  /** attached files (stored by addMessage with the text one Automerge value, not per-character text) */
+  const storedFiles = (files: readonly { name: string; type: string; size: number; text: string }[]): PlainMessage['files'] =>
+    files.map((f) => ({ name: f.name, type: f.type, size: f.size, text: f.text }));
 
   const sendNew = (input: SendInput, imageUrls: string[], now: number): SendResult => {
     const ws = deps.workspace();
@@ -132,8 +132,9 @@ export function makeChatActions(deps: ChatActionsDeps): ChatActions {
       if (!into) return 'not-ready';
       const { handle, id } = into;
       const d = handle.doc();
+      const currentId = storedOrNull(d.currentId);
       // a failed answer of a turn several models answered is not continued from: another model's that succeeded is
-      const parentId = d.currentId === null ? null : usableStandIn(d.messages, d.currentId);
+      const parentId = currentId === null ? null : usableStandIn(d.messages, currentId);
       const user = userMessage({ id: deps.newId(), parentId, content: input.text, images: imageUrls, models: refs, now });
       if (input.files.length > 0) user.files = storedFiles(input.files);
       const answers = makeAnswers(user.id, refs, now);
@@ -152,12 +153,14 @@ export function makeChatActions(deps: ChatActionsDeps): ChatActions {
 
     regenerate(conv, answerId) {
       const old = conv.handle.doc().messages[answerId];
-      if (!old || old.parentId === null || old.model === null) return;
+      const parentId = old ? parentOf(old) : null;
+      const model = old ? storedOrNull(old.model) : null;
+      if (!old || parentId === null || model === null) return;
       if (deps.runner.isRunning(answerId)) deps.runner.stop(answerId);
-      const [answer] = makeAnswers(old.parentId, [old.model], deps.now());
+      const [answer] = makeAnswers(parentId, [model], deps.now());
       if (!answer) return;
       // a merged answer is merged again, from the same answers
-      if (old.mergeOf) answer.mergeOf = [...old.mergeOf];
+      if (old.mergeOf) answer.mergeOf = old.mergeOf.map(storedString);
       conv.handle.change((x) => {
         markInterrupted(x.messages[answerId], deps.now());
         if (answer.mergeOf) addMerged(x, answer);
@@ -169,11 +172,14 @@ export function makeChatActions(deps: ChatActionsDeps): ChatActions {
 
     rerun(conv, answerId, keepText) {
       const m = conv.handle.doc().messages[answerId];
-      if (!m || m.role !== 'assistant' || deps.runner.isRunning(answerId)) return;
+      if (!m || storedString(m.role) !== 'assistant' || deps.runner.isRunning(answerId)) return;
+      const parentId = parentOf(m);
+      const model = storedOrNull(m.model);
       conv.handle.change((x) => {
         restartAnswer(x.messages[answerId], { writer: deps.runner.writerId, now: deps.now(), keepText });
         // another model's column is redone in place: the branch and its later turns stay
-        const stay = m.mergeOf ? mergedOffBranch(x.messages, x.currentId, answerId) : inOtherColumn(x.messages, x.currentId, m.parentId, m.model);
+        const current = storedOrNull(x.currentId);
+        const stay = m.mergeOf ? mergedOffBranch(x.messages, current, answerId) : inOtherColumn(x.messages, current, parentId, model);
         if (!stay) selectBranch(x, answerId);
       });
       entries.markEdited(conv.id);
@@ -182,22 +188,22 @@ export function makeChatActions(deps: ChatActionsDeps): ChatActions {
 
     keepLiveText(conv, answerId, live) {
       const m = conv.handle.doc().messages[answerId];
-      const text = m && liveOverStored(live, { status: m.status, ...answerText(m), ...(m.writer !== undefined ? { writer: m.writer } : {}) });
+      const text = m && liveOverStored(live, { status: storedString(m.status), ...answerText(m), ...(m.writer !== undefined ? { writer: storedString(m.writer) } : {}) });
       if (!text) return;
       // the text only: `updatedAt` is the vanished writer's heartbeat and stays as it was
       conv.handle.change((x) => {
         const t = x.messages[answerId];
-        if (t?.status === 'streaming') writeAnswerText(t, text);
+        if (t && storedString(t.status) === 'streaming') writeAnswerText(t, text);
       });
     },
 
     edit(conv, userId, text, models) {
       const original = conv.handle.doc().messages[userId];
-      if (!original || original.role !== 'user') return;
-      const refs = models.length > 0 ? [...models] : [...(original.models ?? [])];
+      if (!original || storedString(original.role) !== 'user') return;
+      const refs = models.length > 0 ? [...models] : (original.models ?? []).map(storedString);
       if (refs.length === 0) return;
       const now = deps.now();
-      const user = userMessage({ id: deps.newId(), parentId: original.parentId, content: text, images: [...original.images], models: refs, now });
+      const user = userMessage({ id: deps.newId(), parentId: parentOf(original), content: text, images: [...original.images], models: refs, now });
       // the edited message keeps its files (the same stored text)
       if (original.files && original.files.length > 0) user.files = storedFiles(original.files.map((f) => ({ ...f, text: storedString(f.text) })));
       const answers = makeAnswers(user.id, refs, now);
@@ -210,7 +216,10 @@ export function makeChatActions(deps: ChatActionsDeps): ChatActions {
     merge(conv, parentId, model, answerIds) {
       const d = conv.handle.doc();
       if (!d.messages[parentId]) return;
-      const ids = answerIds.filter((id) => d.messages[id]?.parentId === parentId && mergeable(d.messages[id]));
+      const ids = answerIds.filter((id) => {
+        const m = d.messages[id];
+        return m !== undefined && parentOf(m) === parentId && mergeable(m);
+      });
       if (ids.length < 2) return;
       const [answer] = makeAnswers(parentId, [model], deps.now());
       if (!answer) return;

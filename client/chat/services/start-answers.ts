@@ -1,5 +1,6 @@
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import type { ConversationDoc } from '../../../shared/schema/index.ts';
+import { storedOrNull } from '../../../shared/schema/stored-string.ts';
 import type { ChatTarget } from '../../../shared/chat/request.ts';
 import type { PromptVariableContext } from '../../../shared/chat/prompt-variables.ts';
 import type { OllamaClient } from '../../ollama/client.ts';
@@ -63,7 +64,7 @@ export function makeAnswerStarter(deps: StartAnswersDeps): StartAnswers {
   return ({ handle, id: convId }, answerIds, continuing) => {
     for (const answerId of answerIds) {
       const message = handle.doc().messages[answerId];
-      const ref = message?.model ?? null;
+      const ref = storedOrNull(message?.model);
       const model = deps.modelFor(ref, handle, answerId, message?.mergeOf !== undefined);
       void deps.runner.start(
         answerId,

@@ -1,6 +1,7 @@
 import type { DocHandle } from '@automerge/automerge-repo';
 import type { ConversationDoc } from '../../../shared/schema/index.ts';
-import { storedString } from '../../../shared/schema/stored-string.ts';
+import { storedOrNull, storedString } from '../../../shared/schema/stored-string.ts';
+import { parentOf } from '../../../shared/chat/tree.ts';
 import { cleanProposedTitle, titleRequestMessages } from '../../../shared/chat/title.ts';
 
 export type TitleMessages = ReturnType<typeof titleRequestMessages>;
@@ -28,10 +29,11 @@ export async function proposeTitle(deps: TitleDeps, handle: DocHandle<Conversati
   if (!deps.enabled()) return null;
   const d = handle.doc();
   const answer = d.messages[answerId];
-  const user = answer?.parentId ? d.messages[answer.parentId] : undefined;
-  if (!answer || !user || user.parentId !== null || d.titleSource === 'user' || d.titleSource === 'model') return null;
+  const parentId = answer ? parentOf(answer) : null;
+  const user = parentId ? d.messages[parentId] : undefined;
+  if (!answer || !user || parentOf(user) !== null || d.titleSource === 'user' || d.titleSource === 'model') return null;
   try {
-    const reply = await deps.ask(answer.model, titleRequestMessages(storedString(user.content), storedString(answer.content)));
+    const reply = await deps.ask(storedOrNull(answer.model), titleRequestMessages(storedString(user.content), storedString(answer.content)));
     const title = cleanProposedTitle(reply ?? '');
     if (!title) return null;
     let applied = false;
