@@ -31,9 +31,28 @@ export interface Device {
 /** A folder store that writes nothing once its device is closed (its folder is gone then): a save the
     repo throttled, or one started by a chunk still being applied when the engine stopped, lands after. */
 class ClosableFolderStore extends NodeFSStorageAdapter {
-  closed = false;
-  override async save(key: string[], data: Uint8Array): Promise<void> {
-    if (!this.closed) await super.save(key, data);
+  #closed = false;
+  readonly #writing = new Set<Promise<void>>();
+  override save(key: string[], data: Uint8Array): Promise<void> {
+    return this.#write(() => super.save(key, data));
+  }
+  override remove(key: string[]): Promise<void> {
+    return this.#write(() => super.remove(key));
+  }
+  /** From now on nothing is written; resolves once the writes already started are over. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#writing]);
+  }
+  async #write(op: () => Promise<void>): Promise<void> {
+    if (this.#closed) return;
+    const p = op();
+    this.#writing.add(p);
+    try {
+      await p;
+    } finally {
+      this.#writing.delete(p);
+    }
   }
 }
 
@@ -90,7 +109,7 @@ export function makeDevice(relay: { url: string; token: string }, key: Workspace
       device.disconnect();
       await repo.flush().catch(() => undefined);
       await repo.shutdown().catch(() => undefined);
-      adapter.closed = true;
+      await adapter.close();
       tmp.remove();
     },
   };
