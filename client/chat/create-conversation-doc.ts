@@ -30,21 +30,17 @@ export function createConversationDoc(
   /** the URL to open instead (a moved conversation: client/chat/move-conversation.ts) */
   settle?: (url: string) => Promise<string>,
 ): ConversationDocState {
-  // Settling may point the entry at the document it opened (a moved conversation): that change of
-  // URL must not open it again (the open conversation would be torn down and rebuilt under the
-  // person typing). The resource follows the URL it was asked for, not the one it settled on.
-  let settled: { from: string; to: string } | undefined;
-  const source = createMemo(() => {
-    const u = url();
-    return u !== undefined && settled !== undefined && u === settled.to ? settled.from : u;
-  });
-  const [opened] = createResource(source, async (u): Promise<Opened<ConversationDoc>> => {
+  // Settling may point the entry at the document it settled on (a moved conversation). That
+  // happens inside `settle`, so this resource runs again for the new URL while the first run is
+  // still pending: the second run opens the same document (its handle already ready) and Solid
+  // drops the first run's result. A later change of the entry (this copy lost a concurrent move:
+  // the winner) opens the winner; what is written meanwhile into the copy shown is carried over.
+  const [opened] = createResource(url, async (u): Promise<Opened<ConversationDoc>> => {
     await beforeOpen?.(u);
     const target = settle ? await settle(u) : u;
-    settled = { from: u, to: target };
     for (;;) {
       const o = await openDoc<ConversationDoc>(repo, target, 'atelier/conversation');
-      if (o.status !== 'unavailable' || source() !== u) return o;
+      if (o.status !== 'unavailable' || url() !== u) return o;
       await new Promise((r) => setTimeout(r, RETRY_MS));
     }
   });
