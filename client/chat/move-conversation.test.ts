@@ -183,6 +183,39 @@ describe('moving a conversation written as collaborative text', () => {
     expect([...after.messages.m5!.childrenIds]).toEqual(['a2']);
   });
 
+  it('an edit carried over from the old document never switches the branch or title chosen in the new one since the move', async () => {
+    const { dev: a, oldUrl } = firstDevice();
+    const b = device();
+    await sync(a, b, [a.ws.url, oldUrl]);
+    const newUrl = await settleConversation(a.repo, a.ws, ID, oldUrl, opts);
+
+    // on A, in the moved document: a new turn (shown) and a rename
+    const newA = await a.repo.find<MovableConversation>(newUrl as AutomergeUrl);
+    newA.change((d) => {
+      d.messages.a6 = { id: 'a6', parentId: 'm5', childrenIds: [], role: 'user', content: immutable('from A'), model: null, thinking: immutable(''), images: [], timestamp: 901, status: 'done', error: null, stats: {} };
+      d.messages.m5!.childrenIds.push('a6');
+      d.currentId = 'a6';
+      d.title = 'Renamed on A';
+    });
+    // B, offline and not aware of the move, adds its own turn to the old document and renames it
+    const oldB = await b.repo.find<ConversationDoc>(oldUrl as AutomergeUrl);
+    oldB.change((d) => {
+      d.messages.b6 = { id: 'b6', parentId: 'm5', childrenIds: [], role: 'user', content: 'from B', model: null, thinking: '', images: [], timestamp: 900, status: 'done', error: null, stats: {} };
+      d.messages.m5!.childrenIds.push('b6');
+      d.currentId = 'b6';
+      d.title = 'Renamed on B';
+    });
+
+    await sync(b, a, [oldUrl]);
+    await settleConversation(a.repo, a.ws, ID, entryUrl(a), opts);
+    const moved = newA.doc();
+    // B's turn arrives as another version of the same turn; A's choices stand
+    expect(storedString(moved.messages.b6!.content)).toBe('from B');
+    expect([...moved.messages.m5!.childrenIds].sort()).toEqual(['a6', 'b6']);
+    expect(moved.currentId).toBe('a6');
+    expect(storedString(moved.title)).toBe('Renamed on A');
+  });
+
   it('an answer another device still streams into the old document appears in the new one checkpoint by checkpoint, without opening it again', async () => {
     const { dev: a, oldUrl } = firstDevice();
     const b = device();

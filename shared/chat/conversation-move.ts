@@ -14,6 +14,8 @@ import { immutable, plainValue, storedString, type Plain, type StoredString } fr
  * - a carry-over applies to the target only what changed in the source between a base (what
  *   the target already holds of it) and the source's current state, message by message and
  *   field by field, so edits made meanwhile in the target to other messages or fields stay;
+ *   a top-level field (title, branch shown, models) the target changed since the base keeps
+ *   the target's value;
  * - a document's `movedTo` is written once, by the move; concurrent moves leave a conflict
  *   that names every copy (`A.getConflicts`), and the winning copy absorbs the others.
  */
@@ -155,10 +157,14 @@ export function carryOver(target: MovableConversation, base: PlainConversation |
   for (const k of CARRIED_TOP) {
     if (equalPlain(b[k], c[k])) continue;
     changed = true;
+    const here = plainValue(t[k]);
+    // changed in the target since the base (the branch a person chose here, a rename here): that
+    // choice stands, and a later carry-over of the same base cannot switch it back
+    if (!equalPlain(here, b[k])) continue;
     const v = c[k];
     if (v === undefined) delete t[k];
     else if (k === 'currentId' && v !== null && !target.messages[v as string]) continue;
-    else if (!equalPlain(plainValue(t[k]), v)) t[k] = plainValue(v);
+    else t[k] = plainValue(v);
   }
   dedupeChildren(target);
   return changed;
