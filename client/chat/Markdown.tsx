@@ -5,9 +5,9 @@ import { loadedRenderer, loadRenderer } from './markdown/lazy.ts';
 
 /*
  * An answer rendered as Markdown. The renderer (marked, DOMPurify, highlight.js core) is a
- * separate chunk loaded with the first answer; until then the text shows as is. While an
- * answer streams, rendering happens at most once per animation frame, and only the blocks
- * that changed are rendered and replaced (markdown/render.ts).
+ * separate chunk loaded with the first answer; until then (or while it cannot load, offline)
+ * the text shows as is. While an answer streams, rendering happens at most once per animation
+ * frame, and only the blocks that changed are rendered and replaced (markdown/render.ts).
  */
 
 type MarkdownView = import('./markdown/render.ts').MarkdownView;
@@ -21,7 +21,16 @@ type CodeRunners = import('./code-runner/attach.tsx').CodeRunners;
 export function Markdown(props: { text: string; class?: string; runCode?: boolean; final?: boolean }) {
   const { t } = useI18n();
   const owner = getOwner();
-  const [renderer] = createResource(loadRenderer, { initialValue: loadedRenderer() });
+  // The renderer's chunk may fail to load (offline before the service worker cached it): the
+  // text then stays plain, and loading is tried again once the browser is back online. The
+  // resource never errors: an errored resource throws in every computation that reads it, and
+  // that throw inside an update stops the message list from following the conversation.
+  const [renderer, { refetch }] = createResource(() => loadRenderer().catch(() => undefined), { initialValue: loadedRenderer() });
+  const retry = () => {
+    if (!renderer()) void refetch();
+  };
+  window.addEventListener('online', retry);
+  onCleanup(() => window.removeEventListener('online', retry));
   const [languages, setLanguages] = createSignal(0);
   let el: HTMLDivElement | undefined;
   let frame = 0;

@@ -21,6 +21,7 @@ import { immutable, storedString } from '../../shared/schema/stored-string.ts';
 import { capabilityOn } from '../../shared/presets/capabilities.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { createConversationDoc } from './create-conversation-doc.ts';
+import { conversationSettler } from './move-conversation.ts';
 import { createOllamaClient } from '../ollama/client.ts';
 import { chatClientFor } from '../openai/chat-client.ts';
 import { useGenerations, type Generations } from './generations.tsx';
@@ -138,7 +139,7 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
     setSavedView({ ...view, turns: view.turns.map((html) => renderer.sanitizeView(html)) });
     await afterPaint();
   };
-  const opened = createConversationDoc(repo, () => liveEntry()?.url, showSavedView);
+  const opened = createConversationDoc(repo, () => liveEntry()?.url, showSavedView, conversationSettler(repo, workspace, conversationId));
   const store = () => opened.store();
   const doc = () => store()?.doc;
 
