@@ -2,6 +2,7 @@ import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, S
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { entryState } from '../../shared/schema/index.ts';
 import { usePresets } from '../models/presets-context.tsx';
+import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { namesPreset } from '../models/names-preset.ts';
 import { presetRef } from '../../shared/chat/model-ref.ts';
 import { useI18n } from '../i18n/context.tsx';
@@ -20,6 +21,8 @@ import { ExportMenu } from './ExportMenu.tsx';
 import { createOpenElsewhere } from './live-stream/presence.ts';
 import './chat.css';
 
+const presetIds = (refs: readonly (string | undefined)[]) => refs.flatMap((r) => (r?.startsWith('preset:') ? [r.slice('preset:'.length)] : []));
+
 /** Refresh the installed models when the chat opens (at most once a minute), so the selector offers what Ollama has now. */
 function useFreshModels(): void {
   const pulls = usePulls();
@@ -29,6 +32,7 @@ function useFreshModels(): void {
 export default function ChatPage() {
   const { t } = useI18n();
   const params = useParams<{ id?: string }>();
+  const { workspace } = useWorkspaceDoc();
   const chat = createChat(() => params.id || undefined);
   const streaming = createStreamingIds(() => chat.doc()?.messages);
   const liveness = createLiveness(chat.doc, chat.generations, streaming);
@@ -40,6 +44,12 @@ export default function ChatPage() {
   let dropHandler: ((files: File[]) => void) | undefined;
   useFreshModels();
   const presets = usePresets();
+  // A cold start here opens the conversation before the presets it does not name (presets-context.tsx).
+  presets.openFirst(() => presetIds([chat.entry()?.model, ...chat.models()]));
+  createEffect(() => {
+    const s = chat.status();
+    if (s === 'open' || s === 'new' || (s === 'missing' && workspace())) requestAnimationFrame(() => setTimeout(presets.conversationShown, 0));
+  });
 
   // A chat link (`/chat?preset=<id>`, the list's "Copy link" and its cards) opens a new chat with
   // that preset, once the preset is on this device (a device that has not synced it yet waits).

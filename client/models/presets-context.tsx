@@ -1,4 +1,5 @@
-import { createMemo, mapArray, type Accessor, type ParentProps } from 'solid-js';
+import { createEffect, createMemo, mapArray, type Accessor, type ParentProps } from 'solid-js';
+import { useLocation } from '@solidjs/router';
 import { entryState, setPresetOrders, setPresetPinned, type Plain, type PresetDoc, type PresetEntry, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { compareOrder, planMove, type Anchor, type Orderable } from '../../shared/presets/order.ts';
 import { defineContext } from '../context/define-context.tsx';
@@ -8,6 +9,7 @@ import { createOpenedDoc, type OpenedDoc } from '../store/create-opened-doc.ts';
 import { createUniqueSlugs } from './unique-slugs.ts';
 import { MergeNotices } from './MergeNotices.tsx';
 import { createActorRecorder } from './history/record-actors.ts';
+import { createPresetOpenOrder, startsOnConversation } from './preset-open-order.ts';
 
 export interface PresetItem {
   id: string;
@@ -31,16 +33,30 @@ export interface PresetsValue {
   /** model IDs in use by presets that are not purged (trashed ones can be restored) */
   takenSlugs: Accessor<Set<string>>;
   allTags: Accessor<string[]>;
+  /**
+   * On a cold start at a conversation, presets wait for it (preset-open-order.ts): the page names
+   * the presets it needs at once (for its lifetime), and says when its document is open.
+   */
+  openFirst: (ids: Accessor<readonly string[]>) => void;
+  conversationShown: () => void;
 }
 
 const PresetsContext = defineContext<PresetsValue>({ use: 'usePresets', provider: 'PresetsProvider' });
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** Loads every preset of the workspace once, for all pages (list, editor, selector, Trash). */
+/**
+ * Loads every preset of the workspace once, for all pages (list, editor, selector, Trash); a cold
+ * start at a conversation opens the conversation first (preset-open-order.ts).
+ */
 export function PresetsProvider(props: ParentProps) {
   const { repo } = useRepo();
   const { workspace } = useWorkspaceDoc();
+  const location = useLocation();
+  const startPath = location.pathname;
+  const order = createPresetOpenOrder(startsOnConversation(startPath));
+  // leaving the conversation's address (or its page never saying so) must not keep the presets closed
+  createEffect(() => location.pathname !== startPath && order.release());
   const ids = createMemo(
     () => {
       const presets = workspace()?.doc.presets ?? {};
@@ -57,7 +73,8 @@ export function PresetsProvider(props: ParentProps) {
   const all = createMemo(
     mapArray(ids, (id): PresetItem => {
       const entry = () => workspace()?.doc.presets[id];
-      const opened = createOpenedDoc<PresetDoc>(repo, () => entry()?.url, 'atelier/preset');
+      const mayOpen = order.mayOpen(id);
+      const opened = createOpenedDoc<PresetDoc>(repo, () => (mayOpen() ? entry()?.url : undefined), 'atelier/preset');
       return { id, entry, opened, doc: () => opened.store()?.doc };
     }),
   );
@@ -80,7 +97,9 @@ export function PresetsProvider(props: ParentProps) {
   // which device made each change, for the presets' history on every device
   createActorRecorder(all);
   return (
-    <PresetsContext.Provider value={{ all, live, ordered, move, setPinned, trashed, byId, takenSlugs, allTags }}>
+    <PresetsContext.Provider
+      value={{ all, live, ordered, move, setPinned, trashed, byId, takenSlugs, allTags, openFirst: order.need, conversationShown: order.release }}
+    >
       <MergeNotices />
       {props.children}
     </PresetsContext.Provider>

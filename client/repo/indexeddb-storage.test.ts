@@ -89,6 +89,40 @@ describe('stored documents over IndexedDBStorage', () => {
     expect(await findLines(new IndexedDBStorage(name), documentId)).toEqual(['from the relay', 'on this device']);
   });
 
+  it("a document received whole from the relay is stored as a snapshot: the repo's first save of it writes only the change", async () => {
+    const name = freshName();
+    const saved: StorageKey[] = [];
+    class Counting extends IndexedDBStorage {
+      override save(key: StorageKey, data: Uint8Array): Promise<void> {
+        saved.push(key);
+        return super.save(key, data);
+      }
+    }
+    const storage = new Counting(name);
+    // more than 1 KiB (automerge-repo compacts anything smaller at every save)
+    const whole = A.from<Doc>({ lines: Array.from({ length: 200 }, (_, i) => `line ${i} ${crypto.randomUUID()}`) });
+    const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
+    const documents = createStoredDocuments(storage);
+    await documents.putChunks([{ documentId, name: 'relay-c1', data: A.save(whole) }]);
+    expect(await documents.loadChunk(documentId, 'relay-c1')).toEqual(A.save(whole));
+    expect((await documents.relayChunks(documentId)).map((c) => c.name)).toEqual(['relay-c1']);
+
+    const repo = new Repo({ storage, network: [], peerId: 'device' as PeerId });
+    try {
+      const handle = await repo.find<Doc>(`automerge:${documentId}` as ReturnType<typeof generateAutomergeUrl>);
+      saved.length = 0;
+      handle.change((d) => void d.lines.push('edited here'));
+      await repo.flush();
+      expect(saved.map((k) => k[1])).toContain('incremental');
+      expect(saved.map((k) => k[1])).not.toContain('snapshot');
+    } finally {
+      await repo.shutdown();
+    }
+    expect(await findLines(new IndexedDBStorage(name), documentId)).toContain('edited here');
+    await documents.removeChunk(documentId, 'relay-c1');
+    expect(await documents.loadChunk(documentId, 'relay-c1')).toBeUndefined();
+  });
+
   it('a document whose every chunk came from the relay is left out of the own ids', async () => {
     const storage = new IndexedDBStorage(freshName());
     const documents = createStoredDocuments(storage);

@@ -4,12 +4,13 @@
  * transaction per chunk; a new device receives thousands of documents at once).
  *
  * Writes go through the repo's storage adapter (indexeddb-storage.ts, ours), under automerge-repo's
- * chunk keys `[documentId, "incremental", name]`, which its StorageSubsystem loads and merges with
- * the document's other chunks (the layout its public `StorageKey` type documents; a test checks it).
+ * chunk keys `[documentId, "snapshot" | "incremental", name]` (a whole document is a snapshot:
+ * `storedChunkKind`), which its StorageSubsystem loads and merges with the document's other chunks
+ * (the layout its public `StorageKey` type documents; a test checks it).
  */
 import type { BundleRecord } from '../../shared/sync/bundle-format.ts';
-import { isChunkKey, isRelayChunkName } from '../../shared/sync/chunk-key.ts';
-import type { ReceivedChunk } from '../sync/engine/local-chunks.ts';
+import { isChunkKey, isRelayChunkName, STORED_CHUNK_KINDS, storedChunkKind } from '../../shared/sync/chunk-key.ts';
+import type { ReceivedChunk, StoredChunk } from '../sync/engine/local-chunks.ts';
 import type { IndexedDBStorage } from './indexeddb-storage.ts';
 
 export interface StoredDocuments {
@@ -18,7 +19,7 @@ export interface StoredDocuments {
   ids(ownOnly?: boolean): Promise<Set<string>>;
   /**
    * Writes documents received whole (the relay's copy), in one transaction, each as one chunk
-   * named `chunkName`, which the repo reads like any incremental chunk and merges with the others.
+   * named `chunkName`, which the repo reads with the others and merges.
    */
   put(records: readonly BundleRecord[], chunkName: string): Promise<void>;
   /** Writes chunks each under its own name, in one transaction (a catch-up's entries). */
@@ -27,6 +28,8 @@ export interface StoredDocuments {
   loadChunk(documentId: string, name: string): Promise<Uint8Array | undefined>;
   /** Removes a chunk `putChunks` wrote. */
   removeChunk(documentId: string, name: string): Promise<void>;
+  /** Every chunk of the document `putChunks` wrote that is still there (the repo's compaction replaces them). */
+  relayChunks(documentId: string): Promise<StoredChunk[]>;
 }
 
 /** `storage` must be the adapter the repo itself uses, unwrapped: these writes are not the device's own edits. */
@@ -41,12 +44,24 @@ export function createStoredDocuments(storage: IndexedDBStorage): StoredDocument
       return out;
     },
     async put(records, chunkName) {
-      await storage.saveMany(records.map(({ documentId, data }) => ({ key: [documentId, 'incremental', chunkName], data })));
+      await storage.saveMany(records.map(({ documentId, data }) => ({ key: [documentId, storedChunkKind(data), chunkName], data })));
     },
     async putChunks(chunks) {
-      await storage.saveMany(chunks.map(({ documentId, name, data }) => ({ key: [documentId, 'incremental', name], data })));
+      await storage.saveMany(chunks.map(({ documentId, name, data }) => ({ key: [documentId, storedChunkKind(data), name], data })));
     },
-    loadChunk: (documentId, name) => storage.load([documentId, 'incremental', name]),
-    removeChunk: (documentId, name) => storage.remove([documentId, 'incremental', name]),
+    async loadChunk(documentId, name) {
+      for (const kind of STORED_CHUNK_KINDS) {
+        const bytes = await storage.load([documentId, kind, name]);
+        if (bytes) return bytes;
+      }
+      return undefined;
+    },
+    async removeChunk(documentId, name) {
+      for (const kind of STORED_CHUNK_KINDS) await storage.remove([documentId, kind, name]);
+    },
+    async relayChunks(documentId) {
+      const chunks = await storage.loadRange([documentId]);
+      return chunks.flatMap(({ key, data }) => (data && isChunkKey(key) && isRelayChunkName(key[2]) ? [{ name: String(key[2]), data }] : []));
+    },
   };
 }

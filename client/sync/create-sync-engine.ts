@@ -67,6 +67,7 @@ export function createSyncEngine(repo: Repo, documents: StoredDocuments, dirty: 
               put: (chunks) => documents.putChunks(chunks),
               load: (doc, name) => documents.loadChunk(doc, name),
               remove: (doc, name) => documents.removeChunk(doc, name),
+              received: (doc) => documents.relayChunks(doc),
             },
             dirty,
             state,

@@ -209,6 +209,7 @@ function memoryDocuments(initial: string[] = []): StoredDocuments & { docs: Map<
     putChunks: async () => undefined,
     loadChunk: async () => undefined,
     removeChunk: async () => undefined,
+    relayChunks: async () => [],
   };
   return out;
 }

@@ -20,6 +20,8 @@ export interface Device {
   ledger: SyncLedger;
   state: SyncStateStore;
   local: LocalChunks;
+  /** every storage key written on this device so far, in order (the repo's saves and the engine's) */
+  saved: readonly (readonly string[])[];
   engine: SyncEngine | null;
   key: WorkspaceKey | null;
   /** (re)starts the engine with this device's key and saved sync state */
@@ -33,7 +35,9 @@ export interface Device {
 class ClosableFolderStore extends NodeFSStorageAdapter {
   #closed = false;
   readonly #writing = new Set<Promise<void>>();
+  readonly saved: string[][] = [];
   override save(key: string[], data: Uint8Array): Promise<void> {
+    this.saved.push([...key]);
     return this.#write(() => super.save(key, data));
   }
   override remove(key: string[]): Promise<void> {
@@ -83,6 +87,7 @@ export function makeDevice(relay: { url: string; token: string }, key: Workspace
     ledger,
     state,
     local,
+    saved: adapter.saved,
     engine: null,
     key,
     connect(opts = {}) {

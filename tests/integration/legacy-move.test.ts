@@ -68,6 +68,7 @@ function legacyMigration(device: Device, relayWs: string, token: string): Legacy
     putChunks: (chunks) => device.local.put(chunks),
     loadChunk: (doc, name) => device.local.load(doc, name),
     removeChunk: (doc, name) => device.local.remove(doc, name),
+    relayChunks: (doc) => device.local.received(doc),
   };
   return {
     download: async () => (await downloadBundle(relayWs, token, documents)).complete,

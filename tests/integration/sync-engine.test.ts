@@ -133,6 +133,37 @@ describe('sync engine', () => {
     for (const [i, u] of urls.entries()) expect((await fresh.repo.find<Note>(u)).doc().text).toBe(`doc ${i}`);
   });
 
+  it('a device that received a document while it was closed stores its first edit as a change (no snapshot of the whole document) and uploads only that change', async () => {
+    const { account, entries, device, first } = await setup();
+    first.connect();
+    await online(first);
+    // more than 1 KiB saved (automerge-repo compacts anything smaller at every save), on the relay as a snapshot then changes
+    const a = first.repo.create<Note>({ text: 'long', items: Array.from({ length: 300 }, (_, i) => `item ${i} ${crypto.randomUUID()}`) });
+    await uploaded(account, first, a);
+    for (const extra of ['one', 'two']) {
+      a.change((d) => d.items!.push(extra));
+      await uploaded(account, first, a);
+    }
+    const fresh = device();
+    fresh.connect();
+    await online(fresh);
+    const onRelay = new Set((await entries()).filter((e) => e.doc === a.documentId).map((e) => e.chunk));
+    const writesBefore = fresh.saved.length;
+
+    const b = await fresh.repo.find<Note>(a.url);
+    b.change((d) => d.items!.push('from the new device'));
+    await fresh.repo.flush();
+    const written = fresh.saved.slice(writesBefore).filter((k) => k[0] === b.documentId);
+    expect(written.map((k) => k[1])).toContain('incremental');
+    expect(written.map((k) => k[1])).not.toContain('snapshot');
+
+    await uploaded(account, fresh, b);
+    const added = (await entries()).filter((e) => e.doc === a.documentId && !onRelay.has(e.chunk));
+    expect(added.map((e) => e.kind)).toEqual(['change']);
+    await converged(a, b);
+    expect(a.doc().items!.at(-1)).toBe('from the new device');
+  });
+
   it('a large catch-up is stored in batches in the relay\'s order, the first before the last is opened; every document arrives and lastSeq never passes what is stored', async () => {
     const { account, raw, key, device } = await setup();
     // 100 documents from another device: small enough for the relay to serve them in one frame.

@@ -29,7 +29,8 @@ import type { AccountSyncState, DocSyncState, SyncStateStore } from './sync-stat
 import type { LocalChunks, ReceivedChunk } from './local-chunks.ts';
 import { ChunkAssembler, type WholeEntry } from './chunk-assembler.ts';
 import { relayChunkName } from '../../../shared/sync/chunk-key.ts';
-import { chunkFor, compactionDue, planUploads, sameHeads } from './upload-plan.ts';
+import { chunkFor, compactionDue, knownRelayHeads, planUploads, sameHeads } from './upload-plan.ts';
+import { receivedHeads } from './chunk-heads.ts';
 import { importIntoOpenDoc } from '../../repo/import-into-open-doc.ts';
 import { chunkStructure } from './chunk-structure.ts';
 
@@ -458,12 +459,16 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const handle = await loaded(id);
     if (s !== session) return;
     if (!handle) return synced(s, id);
+    const d = docState(id);
+    // Received while closed, nothing recorded: the chunks this account's relay sent are there.
+    const received = d.relayHeads.length === 0 && d.chunks.length > 0 ? receivedHeads(await deps.local.received(id), d.chunks) : null;
+    if (s !== session) return;
     const doc = handle.doc();
     const heads = A.getHeads(doc);
-    const d = docState(id);
-    const kind = chunkFor(d.relayHeads, heads);
+    const since = knownRelayHeads(d.relayHeads, received, (h) => A.hasHeads(doc, h));
+    const kind = chunkFor(since, heads);
     if (kind === 'none') return synced(s, id);
-    const plain = kind === 'snapshot' ? A.save(doc) : A.saveSince(doc, d.relayHeads);
+    const plain = kind === 'snapshot' ? A.save(doc) : A.saveSince(doc, [...since]);
     const answer = await put(id, kind, plain);
     if (s !== session) return;
     if (!answer.ok) return refusedPut(id, answer);

@@ -4,7 +4,7 @@
  * wrapper that marks documents for upload: what came from the relay need not go back.
  */
 import type { StorageAdapterInterface } from '@automerge/automerge-repo';
-import { isChunkKey, isRelayChunkName } from '../../../shared/sync/chunk-key.ts';
+import { isChunkKey, isRelayChunkName, STORED_CHUNK_KINDS, storedChunkKind } from '../../../shared/sync/chunk-key.ts';
 
 export interface ReceivedChunk {
   documentId: string;
@@ -14,18 +14,28 @@ export interface ReceivedChunk {
   data: Uint8Array;
 }
 
+export interface StoredChunk {
+  name: string;
+  data: Uint8Array;
+}
+
 export interface LocalChunks {
   /**
    * Ids of every document with content on this device; `ownOnly` leaves out documents whose
    * every chunk came from the relay untouched (the relay holds them already: nothing to upload).
    */
   ids(ownOnly?: boolean): Promise<Set<string>>;
-  /** Stores chunks as incremental chunks the repo loads with the others; durable when it resolves. */
+  /**
+   * Stores chunks the repo loads with the others, a whole document as a snapshot and changes as
+   * incremental (`storedChunkKind`); durable when it resolves.
+   */
   put(chunks: readonly ReceivedChunk[]): Promise<void>;
   /** The bytes of a chunk `put` stored, undefined when it is not there. */
   load(documentId: string, name: string): Promise<Uint8Array | undefined>;
   /** Removes a chunk `put` stored (one that turned out not to load). */
   remove(documentId: string, name: string): Promise<void>;
+  /** Every chunk of the document `put` stored that is still there (the repo's compaction replaces them). */
+  received(documentId: string): Promise<StoredChunk[]>;
 }
 
 /** Over any automerge-repo storage adapter (one write per chunk; the browser uses stored-documents.ts: one transaction). */
@@ -37,9 +47,24 @@ export function adapterLocalChunks(adapter: StorageAdapterInterface): LocalChunk
       return out;
     },
     async put(chunks) {
-      for (const c of chunks) await adapter.save([c.documentId, 'incremental', c.name], c.data);
+      for (const c of chunks) await adapter.save([c.documentId, storedChunkKind(c.data), c.name], c.data);
     },
-    load: (documentId, name) => adapter.load([documentId, 'incremental', name]),
-    remove: (documentId, name) => adapter.remove([documentId, 'incremental', name]),
+    async load(documentId, name) {
+      for (const kind of STORED_CHUNK_KINDS) {
+        const bytes = await adapter.load([documentId, kind, name]);
+        if (bytes) return bytes;
+      }
+      return undefined;
+    },
+    async remove(documentId, name) {
+      for (const kind of STORED_CHUNK_KINDS) await adapter.remove([documentId, kind, name]);
+    },
+    async received(documentId) {
+      const out: StoredChunk[] = [];
+      for (const kind of STORED_CHUNK_KINDS) {
+        for (const { key, data } of await adapter.loadRange([documentId, kind])) if (data && isRelayChunkName(key[2])) out.push({ name: String(key[2]), data });
+      }
+      return out;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as A from '@automerge/automerge';
-import { chunkFor, compactionDue, planUploads, type UploadGate } from './upload-plan.ts';
+import { chunkFor, compactionDue, knownRelayHeads, planUploads, type UploadGate } from './upload-plan.ts';
 
 const open: UploadGate = { caughtUp: true, keyOk: true, stopped: false, pausedUntil: 0, now: 1_000 };
 const none = { uploading: new Set<string>(), refused: new Set<string>() };
@@ -57,5 +57,14 @@ describe('push planner', () => {
       d.n = 2;
     }));
     expect(compactionDue(40, 32, later, heads)).toBe(false);
+  });
+
+  it('takes the heads of what was received from the relay when none were recorded and the document holds them all', () => {
+    const has = (known: string[]) => (heads: string[]) => heads.every((h) => known.includes(h));
+    expect(knownRelayHeads(['r'], ['x'], has(['r', 'x']))).toEqual(['r']);
+    expect(knownRelayHeads([], ['x'], has(['x']))).toEqual(['x']);
+    expect(knownRelayHeads([], ['x', 'y'], has(['x']))).toEqual([]);
+    expect(knownRelayHeads([], null, has(['x']))).toEqual([]);
+    expect(knownRelayHeads([], [], has([]))).toEqual([]);
   });
 });

@@ -43,6 +43,19 @@ export function sameHeads(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
+ * The heads the relay is known to hold for a document: those recorded by this device's uploads
+ * and imports, or else (`received`: the heads of the chunks this device stored as they came from
+ * the relay, null when unknown) those, when the document holds them all (`inDoc`). A device that
+ * received a document while it was closed recorded nothing; without this its first upload sent
+ * the whole document again.
+ */
+export function knownRelayHeads(recorded: readonly string[], received: readonly string[] | null, inDoc: (heads: string[]) => boolean): readonly string[] {
+  if (recorded.length > 0) return recorded;
+  if (!received || received.length === 0 || !inDoc([...received])) return [];
+  return received;
+}
+
+/**
  * What one document's upload sends: nothing when the relay already holds its heads, the
  * changes since the heads the relay holds, or the whole document when the relay has none of it.
  */
