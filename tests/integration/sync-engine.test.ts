@@ -190,6 +190,42 @@ describe('sync engine', () => {
     expect((await findWhenThere<Note>(fresh.repo, awaited)).doc().text).toBe('doc 2');
   });
 
+  it('the workspace reaches a new device before any other document, wherever its chunks are in the log; lastSeq never passes what is stored, and ends at the log\'s head', async () => {
+    const { account, raw, key, device } = await setup();
+    const writer = await raw();
+    const put = async (id: string, text: string) => {
+      const chunk = newChunkId();
+      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text }))), { kind: 'snapshot' })).t).toBe('ack');
+    };
+    // The account claimed with its workspace, which was last written after 40 other documents.
+    const workspace = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    writer.send({ t: 'set-key', keyId: key.keyId, workspace: stringifyAutomergeUrl({ documentId: workspace }) });
+    await writer.next('key-set');
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      await put(id, `doc ${i}`);
+      ids.push(id);
+    }
+    await put(workspace, 'the workspace');
+    const fresh = device();
+    const batches = recordBatches(fresh.local);
+    const savedSeqs: { lastSeq: number; storedBefore: number }[] = [];
+    const saveAccount = fresh.state.saveAccount.bind(fresh.state);
+    fresh.state.saveAccount = async (acc, s) => {
+      savedSeqs.push({ lastSeq: s.lastSeq, storedBefore: batches.flat().length });
+      await saveAccount(acc, s);
+    };
+    fresh.connect();
+    await online(fresh);
+    expect(batches[0]).toEqual([workspace]);
+    expect(batches.flat().sort()).toEqual([workspace, ...ids].sort());
+    // every seq up to lastSeq names a stored document: the workspace's seq (41) never moved it early
+    for (const saved of savedSeqs) expect(saved.lastSeq).toBeLessThanOrEqual(saved.storedBefore);
+    expect((await fresh.state.load(account)).lastSeq).toBe(41);
+    expect((await findWhenThere<Note>(fresh.repo, stringifyAutomergeUrl({ documentId: workspace as DocumentId }))).doc().text).toBe('the workspace');
+  });
+
   it('compaction replaces a document\'s chunks on the relay by one snapshot, and its content stays identical', async () => {
     const { account, entries, device, first } = await setup();
     first.connect({ compactAfter: 4 });

@@ -146,6 +146,8 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   /** the account still has the previous relay's readable documents (welcome.legacy) */
   let legacy = false;
   let acc: AccountSyncState | null = null;
+  /** the account's workspace document (welcome): pulled ahead of the rest, as it lists everything */
+  let workspaceDoc: string | null = null;
   let keyOk = false;
   let caughtUp = false;
   let catchUpFrom = 0;
@@ -237,6 +239,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (h.t === 'welcome') {
       account = h.account;
       legacy = h.legacy === true;
+      workspaceDoc = h.workspace ? h.workspace.slice('automerge:'.length) : null;
       set({ peers: h.peers });
       acc = await state.load(h.account);
       if (s !== session) return;
@@ -263,6 +266,13 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!keyOk || !acc) return;
     if (h.t === 'entries') return applyEntries(s, frame as Frame<Extract<RelayHeader, { t: 'entries' }>>);
     if (h.t === 'caught-up') {
+      // Every entry up to `seq` came before this frame and is stored: the log's place moves there,
+      // past the seqs the pull sent ahead (and any dropped at the end), so they are not sent again.
+      if (h.seq > acc.lastSeq && assembler.lowestOpen() === null) {
+        acc.lastSeq = h.seq;
+        await state.saveAccount(account!, { lastSeq: acc.lastSeq, uploadedAll: acc.uploadedAll });
+        if (s !== session) return;
+      }
       caughtUp = true;
       set({ status: 'online', catchUp: null });
       pump();
@@ -271,7 +281,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   function begin(s: number): void {
     keyOk = true;
-    current.send({ t: 'pull', since: acc!.lastSeq });
+    current.send({ t: 'pull', since: acc!.lastSeq, ...(workspaceDoc ? { first: [workspaceDoc] } : {}) });
     if (catchUpTo > catchUpFrom) set({ catchUp: { done: 0, total: catchUpTo - catchUpFrom } });
     const failed = (err: unknown) => console.error('sync: could not list this device\'s documents for upload', err);
     if (legacy && deps.legacy) migrate(s).catch(failed);
@@ -314,9 +324,15 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   async function applyEntries(s: number, frame: Frame<Extract<RelayHeader, { t: 'entries' }>>): Promise<void> {
     const k = key!;
     const a = acc!;
+    // Entries sent ahead (the workspace) are stored like any other, but their seqs are no place in
+    // the log: what lies before them is still to come, so they never move lastSeq.
+    const inOrder = frame.header.ahead !== true;
     const whole: WholeEntry[] = [];
     let bad = 0;
     let maxSeq = a.lastSeq;
+    const reached = (seq: number) => {
+      if (inOrder) maxSeq = Math.max(maxSeq, seq);
+    };
     let at = 0;
     for (const e of frame.header.entries) {
       const body = frame.body.subarray(at, at + e.len);
@@ -324,7 +340,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const r = assembler.push(e, body);
       if (r === 'bad') {
         bad++;
-        maxSeq = Math.max(maxSeq, e.seq);
+        reached(e.seq);
       } else if (r) whole.push(r);
     }
     // Opened, stored and applied in batches: a large catch-up makes its first documents (the
@@ -338,7 +354,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
       let awaited = false;
       for (; i < whole.length && !awaited && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
         const w = whole[i]!;
-        maxSeq = Math.max(maxSeq, w.seq);
+        reached(w.seq);
         if (a.docs.get(w.doc)?.chunks.includes(w.chunk)) continue; // served again: already here
         const plain = openChunk(k, w.doc, w.chunk, w.kind, w.sealed);
         const structure = plain ? chunkStructure(plain) : 'bad';
