@@ -310,7 +310,7 @@ describe('sync engine', () => {
     await waitFor(() => b.doc().text === 'edited', 'the good edit');
   });
 
-  it('a sealed chunk whose Automerge checksum holds over a body that does not load is refused: stored then removed for a document not open, at once for an open one; the document still loads', async () => {
+  it('a sealed chunk whose Automerge checksum holds over a body that does not load is refused: stored then removed for a document not open, at once for an open one, by its import for one awaited here; the document still loads', async () => {
     const { account, raw, key, device, first } = await setup();
     first.connect();
     await online(first);
@@ -344,6 +344,21 @@ describe('sync engine', () => {
     expect(sameHeads(A.getHeads(b.doc()), headsB)).toBe(true);
     a.change((d) => (d.text = 'edited'));
     await waitFor(() => b.doc().text === 'edited', 'the good edit');
+
+    // A document awaited here before any of it arrived (as pairing awaits the workspace): its
+    // handle waits with nothing in it, and the import is the chunk's full load.
+    const awaited = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    const awaitedUrl = stringifyAutomergeUrl({ documentId: awaited });
+    await expect(second.repo.find<Note>(awaitedUrl)).rejects.toThrow();
+    const forgedAwaited = newChunkId();
+    expect((await attacker.putAndWait(awaited, forgedAwaited, sealChunk(key, awaited, forgedAwaited, 'change', forged))).t).toBe('ack');
+    expect((await whenEngine(second.engine!, (x) => x.rejected >= 3)).rejected).toBe(3);
+    expect(await second.local.load(awaited, relayChunkName(forgedAwaited))).toBeUndefined();
+    expect(second.repo.handles[awaited]?.isReady()).toBe(false);
+    const genuine = newChunkId();
+    expect((await attacker.putAndWait(awaited, genuine, sealChunk(key, awaited, genuine, 'snapshot', A.save(A.from<Note>({ text: 'awaited' }))), { kind: 'snapshot' })).t).toBe('ack');
+    expect((await findWhenThere<Note>(second.repo, awaitedUrl)).doc().text).toBe('awaited');
+    expect(second.engine!.snapshot().rejected).toBe(3);
   });
 
   it('a duplicated upload is stored once, and entries served again change nothing', async () => {

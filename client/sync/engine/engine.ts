@@ -30,7 +30,7 @@ import type { LocalChunks, ReceivedChunk } from './local-chunks.ts';
 import { ChunkAssembler, type WholeEntry } from './chunk-assembler.ts';
 import { relayChunkName } from '../../../shared/sync/chunk-key.ts';
 import { chunkFor, compactionDue, planUploads, sameHeads } from './upload-plan.ts';
-import { importIntoOpenDoc } from '../../repo/import-into-open-doc.ts';
+import { importIntoOpenDoc, type Imported } from '../../repo/import-into-open-doc.ts';
 import { chunkStructure } from './chunk-structure.ts';
 
 /** Documents marked for upload (the storage wrapper marks a document each time it saves it). */
@@ -100,6 +100,15 @@ const COMPACT_AFTER = 32;
 /** A catch-up batch ends after this much time opening entries, or this many entries. */
 const BATCH_MS = 100;
 const BATCH_MAX = 64;
+
+/**
+ * How a chunk that passed the structural check gets its full Automerge load: `done` before it
+ * was stored; `later` once the catch-up has time (verifyStored); `import` by the import into a
+ * handle waiting for the document (nothing in it yet), whose load it is: importing into an empty
+ * document is `loadIncremental` into an empty document, the same verdict as isValidAutomerge's
+ * fallback, without a second full load on the way to the person waiting; `now` at import time.
+ */
+type FullCheck = 'done' | 'later' | 'import' | 'now';
 
 type PutAnswer = { ok: true; seq: number } | { ok: false; code: NackCode | 'gone'; retryable: boolean; message: string };
 
@@ -349,7 +358,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // here ends its batch: someone is waiting for it (pairing waits for the workspace).
     const touched = new Map<string, DocSyncState>();
     for (let i = 0; i < whole.length; ) {
-      const good: (ReceivedChunk & { chunk: string; later: boolean })[] = [];
+      const good: (ReceivedChunk & { chunk: string; check: FullCheck })[] = [];
       const started = performance.now();
       let awaited = false;
       for (; i < whole.length && !awaited && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
@@ -358,16 +367,17 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
         if (a.docs.get(w.doc)?.chunks.includes(w.chunk)) continue; // served again: already here
         const plain = openChunk(k, w.doc, w.chunk, w.kind, w.sealed);
         const structure = plain ? chunkStructure(plain) : 'bad';
-        // A document open here takes the chunk at once: it is loaded fully first. Others are
-        // loaded fully later (verifyStored), so the catch-up stores them at the speed of a hash.
-        const later = structure === 'ok' && !isOpen(w.doc);
-        if (!plain || structure === 'bad' || (!later && !isValidAutomerge(plain))) {
+        // A document open here takes the chunk at once: it is loaded fully first, or, when its
+        // handle waits with nothing in it, by the import itself. Others are loaded fully later
+        // (verifyStored), so the catch-up stores them at the speed of a hash.
+        const check: FullCheck = structure !== 'ok' ? 'done' : !isOpen(w.doc) ? 'later' : isWaiting(w.doc) ? 'import' : 'done';
+        if (!plain || structure === 'bad' || (check === 'done' && !isValidAutomerge(plain))) {
           bad++;
           continue;
         }
         const name = relayChunkName(w.chunk);
-        good.push({ documentId: w.doc, name, data: plain, chunk: w.chunk, later });
-        awaited = !later;
+        good.push({ documentId: w.doc, name, data: plain, chunk: w.chunk, check });
+        awaited = check !== 'later';
       }
       if (good.length === 0) continue;
       // Durable first (lastSeq must never pass what storage lacks), then into open documents.
@@ -375,17 +385,26 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (s !== session) return;
       const batch = new Map<string, DocSyncState>();
       for (const c of good) {
-        if (c.later) {
-          if (!isOpen(c.documentId)) unverified.push({ doc: c.documentId, name: c.name });
-          // opened since it was checked: it goes into memory now, so it is loaded fully now
-          else if (!isValidAutomerge(c.data)) {
-            await quarantine(c.documentId, c.name);
-            bad++;
-            continue;
-          }
+        // The handle may have been opened, filled or closed since the chunk was opened.
+        let check = c.check;
+        if (check !== 'done') check = !isOpen(c.documentId) ? 'later' : isWaiting(c.documentId) ? 'import' : 'now';
+        if (check === 'later') unverified.push({ doc: c.documentId, name: c.name });
+        else if (check === 'now' && !isValidAutomerge(c.data)) {
+          await quarantine(c.documentId, c.name);
+          bad++;
+          continue;
         }
         const d = docState(c.documentId);
-        const imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
+        let imported: Imported | null;
+        try {
+          imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
+        } catch (err) {
+          // Refused by the import, which was its full load: the waiting handle is left as it was.
+          if (check !== 'import') throw err;
+          await quarantine(c.documentId, c.name);
+          bad++;
+          continue;
+        }
         // Only when the device had nothing the relay lacked are its new heads the relay's too.
         if (imported && sameHeads(imported.before, d.relayHeads)) d.relayHeads = imported.after;
         if (!d.chunks.includes(c.chunk)) d.chunks.push(c.chunk);
@@ -453,6 +472,12 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   function isOpen(id: string): boolean {
     const handle = repo.handles[id as DocumentId] as DocHandle<unknown> | undefined;
     return handle !== undefined && !handle.inState(['deleted', 'unloaded']);
+  }
+
+  /** whether the open handle of this document waits for it with nothing in it (find() found no copy here) */
+  function isWaiting(id: string): boolean {
+    const handle = repo.handles[id as DocumentId] as DocHandle<unknown> | undefined;
+    return handle !== undefined && handle.inState(['unavailable', 'requesting']);
   }
 
   async function loaded(id: string): Promise<DocHandle<unknown> | null> {
