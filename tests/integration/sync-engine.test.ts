@@ -190,6 +190,28 @@ describe('sync engine', () => {
     expect((await findWhenThere<Note>(fresh.repo, awaited)).doc().text).toBe('doc 2');
   });
 
+  it('in a catch-up, chunks of documents awaited here one after the other (the presets a list shows) share one batch, which ends after the last of them', async () => {
+    const { raw, key, device } = await setup();
+    const writer = await raw();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      const chunk = newChunkId();
+      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text: `doc ${i}` }))), { kind: 'snapshot' })).t).toBe('ack');
+      ids.push(id);
+    }
+    const fresh = device();
+    const batches = recordBatches(fresh.local);
+    A.free(A.load(A.save(A.from<Note>({ text: 'warm-up' }))));
+    const awaited = ids.slice(2, 6).map((id) => stringifyAutomergeUrl({ documentId: id as DocumentId }));
+    for (const url of awaited) await expect(fresh.repo.find<Note>(url)).rejects.toThrow();
+    fresh.connect();
+    await online(fresh);
+    expect(batches[0]).toEqual(ids.slice(0, 6));
+    expect(batches.flat()).toEqual(ids);
+    for (const [i, url] of awaited.entries()) expect((await findWhenThere<Note>(fresh.repo, url)).doc().text).toBe(`doc ${i + 2}`);
+  });
+
   it('the workspace reaches a new device before any other document, wherever its chunks are in the log; lastSeq never passes what is stored, and ends at the log\'s head', async () => {
     const { account, raw, key, device } = await setup();
     const writer = await raw();

@@ -355,13 +355,14 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // Opened, stored and applied in batches: a large catch-up makes its first documents (the
     // relay serves them in upload order, the workspace among the first) usable while the rest is
     // still being opened, and each batch is still one transaction. A chunk for a document open
-    // here ends its batch: someone is waiting for it (pairing waits for the workspace).
+    // here ends its batch: someone is waiting for it (pairing waits for the workspace). Unless
+    // the next one is awaited too (the presets a list shows): they share one transaction.
     const touched = new Map<string, DocSyncState>();
     for (let i = 0; i < whole.length; ) {
       const good: (ReceivedChunk & { chunk: string; check: FullCheck })[] = [];
       const started = performance.now();
       let awaited = false;
-      for (; i < whole.length && !awaited && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
+      for (; i < whole.length && !(awaited && !isOpen(whole[i]!.doc)) && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
         const w = whole[i]!;
         reached(w.seq);
         if (a.docs.get(w.doc)?.chunks.includes(w.chunk)) continue; // served again: already here
@@ -384,7 +385,14 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
       await deps.local.put(good);
       if (s !== session) return;
       const batch = new Map<string, DocSyncState>();
+      let slice = performance.now();
       for (const c of good) {
+        // Imports into open documents load them: the page gets the thread between slices of them.
+        if (performance.now() - slice >= BATCH_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (s !== session) return;
+          slice = performance.now();
+        }
         // The handle may have been opened, filled or closed since the chunk was opened.
         let check = c.check;
         if (check !== 'done') check = !isOpen(c.documentId) ? 'later' : isWaiting(c.documentId) ? 'import' : 'now';
