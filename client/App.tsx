@@ -59,7 +59,8 @@ export function App() {
         <Route path="/documents" component={DocumentsSettings} />
         <Route path="/tools" component={ToolsSettings} />
       </Route>
-      <Route path="/pair" component={PairPage} />
+      {/* A device being paired goes to its chats next: their page's code is fetched while the workspace downloads. */}
+      <Route path="/pair" component={PairPage} preload={() => ChatPage.preload()} />
       <Route path="*" component={() => <Navigate href="/models" />} />
     </Router>
   );

@@ -5,8 +5,9 @@
  * Frames are handled in arrival order; hello must come first. Uploads are written part by part
  * through the fair disk queue and answered once (ack after the chunk is durable, or nack).
  * Everything sent goes through one ordered send queue with a window of unflushed bytes
- * (the ws send callback says when bytes left for the kernel): a pull streams entries, then
- * `caught-up`, and only then is the socket sent live entries, so none is lost or repeated.
+ * (the ws send callback says when bytes left for the kernel): a pull streams its `first`
+ * documents' entries, then the other entries, then `caught-up`, and only then is the socket
+ * sent live entries, so none is lost or repeated.
  */
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
@@ -61,7 +62,7 @@ function printable(text: string): string {
 class Closed extends Error {}
 
 /** `frame`: the live entries' frame, built once by the hub for every socket that gets them. */
-type SendItem = { t: 'pull'; since: number } | { t: 'live'; entries: readonly StoredEntry[]; frame?: SharedFrame };
+type SendItem = { t: 'pull'; since: number; first: readonly string[] } | { t: 'live'; entries: readonly StoredEntry[]; frame?: SharedFrame };
 
 interface UploadState {
   header: Extract<ClientHeader, { t: 'put' }>;
@@ -193,7 +194,7 @@ export class Connection implements HubMember {
         this.#caughtUp = false;
         // A new pull replaces whatever is not sent yet: it resends everything after `since`.
         this.#dropQueued();
-        this.#enqueue({ t: 'pull', since: header.since });
+        this.#enqueue({ t: 'pull', since: header.since, first: header.first ?? [] });
         return;
       case 'put':
         this.#put(header, body, counted);
@@ -399,11 +400,14 @@ export class Connection implements HubMember {
         else {
           this.#ctx.pullStarted();
           try {
+            const sentAhead = await this.#streamAhead(hub, item.since, new Set(item.first));
+            if (this.#closed) return;
             let cursor = item.since;
             for (;;) {
               const batch = hub.log.entriesAfter(cursor, PULL_BATCH);
               if (batch.length === 0) break;
-              await this.#stream(hub, batch);
+              const rest = sentAhead.size ? batch.filter((e) => !sentAhead.has(e.seq)) : batch;
+              if (rest.length) await this.#stream(hub, rest);
               if (this.#closed) return;
               cursor = batch[batch.length - 1]?.seq ?? cursor;
             }
@@ -435,6 +439,25 @@ export class Connection implements HubMember {
     void this.#sendRaw(shared.frame).finally(() => shared.done());
   }
 
+  /**
+   * A pull's `first` documents: their entries after `since`, in frames of their own marked
+   * `ahead`, before anything else. The index is in memory, so finding them is a scan without
+   * reads; a document has few live chunks (compaction), so they are gathered before sending.
+   * Returns the seqs sent, which the rest of the pull skips.
+   */
+  async #streamAhead(hub: AccountHub, since: number, docs: ReadonlySet<string>): Promise<Set<number>> {
+    const ahead: StoredEntry[] = [];
+    if (docs.size === 0) return new Set();
+    for (let cursor = since; ; ) {
+      const batch = hub.log.entriesAfter(cursor, PULL_BATCH);
+      if (batch.length === 0) break;
+      for (const e of batch) if (docs.has(e.doc)) ahead.push(e);
+      cursor = batch[batch.length - 1]?.seq ?? cursor;
+    }
+    if (ahead.length) await this.#stream(hub, ahead, true);
+    return new Set(ahead.map((e) => e.seq));
+  }
+
   /** Forgets what is queued and not sent yet, giving back the shared frames it held. */
   #dropQueued(): void {
     for (const item of this.#sendQueue.splice(0)) if (item.t === 'live') item.frame?.done();
@@ -444,16 +467,17 @@ export class Connection implements HubMember {
    * Sends entries: small ones several per frame, a large one in parts of PART_BYTES. Each frame
    * is allocated once, when there is room to send it, and the stored bytes are read straight
    * into it: no buffer per chunk (thousands of small buffers left the allocator's memory
-   * fragmented long after a pull), no copy.
+   * fragmented long after a pull), no copy. `ahead`: the frames are marked as served out of
+   * seq order (a pull's `first` documents).
    */
-  async #stream(hub: AccountHub, entries: readonly StoredEntry[]): Promise<void> {
+  async #stream(hub: AccountHub, entries: readonly StoredEntry[], ahead = false): Promise<void> {
     let heads: EntryHeader[] = [];
     let pieces: { e: StoredEntry; offset: number; len: number }[] = [];
     let bytes = 0;
     const flush = async () => {
       if (heads.length === 0) return;
       const n = bytes;
-      const header: RelayHeader = { t: 'entries', entries: heads };
+      const header: RelayHeader = { t: 'entries', entries: heads, ...(ahead ? { ahead: true as const } : {}) };
       const want = pieces;
       heads = [];
       pieces = [];

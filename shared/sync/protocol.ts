@@ -10,13 +10,18 @@
  *   hello     first frame, authenticates the socket (the token never travels in a URL)
  *   set-key   claims the account's key id (and workspace) when it has none yet (first device);
  *             answered by `key-set` with whichever claim won
- *   pull      every live log entry after `since`, then `caught-up`; live entries follow
+ *   pull      every live log entry after `since`, then `caught-up`; live entries follow. `first`
+ *             names documents wanted before the rest (the workspace, which lists everything):
+ *             their entries after `since` come first, in frames marked `ahead`, then every other
+ *             entry in seq order (the ones sent ahead are not sent again)
  *   put       one part of an encrypted chunk (parts of one chunk in order, offsets contiguous);
  *             answered once, after the whole chunk is durably stored, by `ack` (or `nack`)
  *   eph       an encrypted ephemeral message for the account's other devices, never stored
  * Relay → client
  *   welcome   after a good hello: account id, its key id (null until claimed), log head, peers
- *   entries   log entries (a large chunk arrives as several parts with growing offsets)
+ *   entries   log entries (a large chunk arrives as several parts with growing offsets); `ahead`:
+ *             served out of seq order for a pull's `first` documents, so their seqs say nothing
+ *             about what came before them (a client must not take them as its place in the log)
  *   caught-up the pull has sent everything up to `seq`
  *   ack/nack  the answer to a put (`id` is the client's)
  *   eph       an ephemeral message from another device of the account
@@ -36,6 +41,8 @@ export const MAX_FRAME_BYTES = 5 + MAX_HEADER_BYTES + PART_BYTES;
 export const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
 /** Chunk ids a snapshot may name as covered. */
 export const MAX_COVERS = 10_000;
+/** Documents a pull may ask for ahead of the rest. */
+export const MAX_FIRST = 8;
 
 /** WebSocket close codes the relay uses; the app tells the person what each means. */
 export const CLOSE = {
@@ -72,7 +79,7 @@ export const ClientHeader = v.variant('t', [
   v.object({ t: v.literal('hello'), protocol: v.literal(PROTOCOL_VERSION), token: v.pipe(v.string(), v.minLength(1), v.maxLength(512)) }),
   /** first device of an account: the key id and the workspace; first claim wins, the answer says which */
   v.object({ t: v.literal('set-key'), keyId, workspace: workspaceUrl }),
-  v.object({ t: v.literal('pull'), since: seq }),
+  v.object({ t: v.literal('pull'), since: seq, first: v.optional(v.pipe(v.array(docId), v.maxLength(MAX_FIRST))) }),
   v.object({
     t: v.literal('put'),
     /** the client's request id, echoed in ack/nack */
@@ -108,7 +115,7 @@ export type NackCode = v.InferOutput<typeof NackCode>;
 export const RelayHeader = v.variant('t', [
   /** `legacy`: the account still has readable files of the previous relay, to move over (see docs/architecture.md) */
   v.object({ t: v.literal('welcome'), account: v.string(), keyId: v.nullable(keyId), workspace: v.nullable(workspaceUrl), head: seq, peers: seq, legacy: v.optional(v.boolean()) }),
-  v.object({ t: v.literal('entries'), entries: v.array(EntryHeader) }),
+  v.object({ t: v.literal('entries'), entries: v.array(EntryHeader), ahead: v.optional(v.literal(true)) }),
   v.object({ t: v.literal('caught-up'), seq }),
   v.object({ t: v.literal('ack'), id: v.number(), seq, duplicate: v.optional(v.boolean()) }),
   v.object({ t: v.literal('nack'), id: v.number(), code: NackCode, message: v.string(), retryable: v.boolean() }),

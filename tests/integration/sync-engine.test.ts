@@ -221,6 +221,64 @@ describe('sync engine', () => {
     expect((await findWhenThere<Note>(fresh.repo, awaited)).doc().text).toBe('doc 2');
   });
 
+  it('in a catch-up, chunks of documents awaited here one after the other (the presets a list shows) share one batch, which ends after the last of them', async () => {
+    const { raw, key, device } = await setup();
+    const writer = await raw();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      const chunk = newChunkId();
+      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text: `doc ${i}` }))), { kind: 'snapshot' })).t).toBe('ack');
+      ids.push(id);
+    }
+    const fresh = device();
+    const batches = recordBatches(fresh.local);
+    A.free(A.load(A.save(A.from<Note>({ text: 'warm-up' }))));
+    const awaited = ids.slice(2, 6).map((id) => stringifyAutomergeUrl({ documentId: id as DocumentId }));
+    for (const url of awaited) await expect(fresh.repo.find<Note>(url)).rejects.toThrow();
+    fresh.connect();
+    await online(fresh);
+    expect(batches[0]).toEqual(ids.slice(0, 6));
+    expect(batches.flat()).toEqual(ids);
+    for (const [i, url] of awaited.entries()) expect((await findWhenThere<Note>(fresh.repo, url)).doc().text).toBe(`doc ${i + 2}`);
+  });
+
+  it('the workspace reaches a new device before any other document, wherever its chunks are in the log; lastSeq never passes what is stored, and ends at the log\'s head', async () => {
+    const { account, raw, key, device } = await setup();
+    const writer = await raw();
+    const put = async (id: string, text: string) => {
+      const chunk = newChunkId();
+      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text }))), { kind: 'snapshot' })).t).toBe('ack');
+    };
+    // The account claimed with its workspace, which was last written after 40 other documents.
+    const workspace = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    writer.send({ t: 'set-key', keyId: key.keyId, workspace: stringifyAutomergeUrl({ documentId: workspace }) });
+    await writer.next('key-set');
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      await put(id, `doc ${i}`);
+      ids.push(id);
+    }
+    await put(workspace, 'the workspace');
+    const fresh = device();
+    const batches = recordBatches(fresh.local);
+    const savedSeqs: { lastSeq: number; storedBefore: number }[] = [];
+    const saveAccount = fresh.state.saveAccount.bind(fresh.state);
+    fresh.state.saveAccount = async (acc, s) => {
+      savedSeqs.push({ lastSeq: s.lastSeq, storedBefore: batches.flat().length });
+      await saveAccount(acc, s);
+    };
+    fresh.connect();
+    await online(fresh);
+    expect(batches[0]).toEqual([workspace]);
+    expect(batches.flat().sort()).toEqual([workspace, ...ids].sort());
+    // every seq up to lastSeq names a stored document: the workspace's seq (41) never moved it early
+    for (const saved of savedSeqs) expect(saved.lastSeq).toBeLessThanOrEqual(saved.storedBefore);
+    expect((await fresh.state.load(account)).lastSeq).toBe(41);
+    expect((await findWhenThere<Note>(fresh.repo, stringifyAutomergeUrl({ documentId: workspace as DocumentId }))).doc().text).toBe('the workspace');
+  });
+
   it('compaction replaces a document\'s chunks on the relay by one snapshot, and its content stays identical', async () => {
     const { account, entries, device, first } = await setup();
     first.connect({ compactAfter: 4 });
@@ -305,7 +363,7 @@ describe('sync engine', () => {
     await waitFor(() => b.doc().text === 'edited', 'the good edit');
   });
 
-  it('a sealed chunk whose Automerge checksum holds over a body that does not load is refused: stored then removed for a document not open, at once for an open one; the document still loads', async () => {
+  it('a sealed chunk whose Automerge checksum holds over a body that does not load is refused: stored then removed for a document not open, at once for an open one, by its import for one awaited here; the document still loads', async () => {
     const { account, raw, key, device, first } = await setup();
     first.connect();
     await online(first);
@@ -339,6 +397,21 @@ describe('sync engine', () => {
     expect(sameHeads(A.getHeads(b.doc()), headsB)).toBe(true);
     a.change((d) => (d.text = 'edited'));
     await waitFor(() => b.doc().text === 'edited', 'the good edit');
+
+    // A document awaited here before any of it arrived (as pairing awaits the workspace): its
+    // handle waits with nothing in it, and the import is the chunk's full load.
+    const awaited = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    const awaitedUrl = stringifyAutomergeUrl({ documentId: awaited });
+    await expect(second.repo.find<Note>(awaitedUrl)).rejects.toThrow();
+    const forgedAwaited = newChunkId();
+    expect((await attacker.putAndWait(awaited, forgedAwaited, sealChunk(key, awaited, forgedAwaited, 'change', forged))).t).toBe('ack');
+    expect((await whenEngine(second.engine!, (x) => x.rejected >= 3)).rejected).toBe(3);
+    expect(await second.local.load(awaited, relayChunkName(forgedAwaited))).toBeUndefined();
+    expect(second.repo.handles[awaited]?.isReady()).toBe(false);
+    const genuine = newChunkId();
+    expect((await attacker.putAndWait(awaited, genuine, sealChunk(key, awaited, genuine, 'snapshot', A.save(A.from<Note>({ text: 'awaited' }))), { kind: 'snapshot' })).t).toBe('ack');
+    expect((await findWhenThere<Note>(second.repo, awaitedUrl)).doc().text).toBe('awaited');
+    expect(second.engine!.snapshot().rejected).toBe(3);
   });
 
   it('a duplicated upload is stored once, and entries served again change nothing', async () => {

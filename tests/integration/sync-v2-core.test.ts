@@ -40,6 +40,23 @@ describe('relay protocol v2', () => {
     expect(a.client.chunks).toHaveLength(0);
   });
 
+  it('a pull\'s `first` document comes ahead of the log, alone in frames marked ahead; every other entry then follows once, in seq order', async () => {
+    const { connect } = await setup();
+    const a = await connect();
+    const workspace = docId();
+    const others = [docId(), docId()];
+    // the workspace's chunks in the middle and at the end of the log, as edits leave them
+    const order = [others[0]!, others[1]!, workspace, others[0]!, others[1]!, workspace];
+    for (const doc of order) expect((await a.client.putAndWait(doc, chunkId(), randomBytes(100))).t).toBe('ack');
+    const b = await connect();
+    const { caughtUp, chunks } = await b.client.pull(1, [workspace]);
+    expect(caughtUp).toBe(6);
+    expect(chunks.map((c) => c.seq)).toEqual([3, 6, 2, 4, 5]);
+    const entries = b.client.frames.flatMap((f) => (f.header.t === 'entries' ? [f.header] : []));
+    expect(entries[0]).toMatchObject({ ahead: true, entries: [{ seq: 3, doc: workspace }, { seq: 6, doc: workspace }] });
+    expect(entries.slice(1).every((h) => h.ahead === undefined && h.entries.every((e) => e.doc !== workspace))).toBe(true);
+  });
+
   it('streams every stored entry after `since`, then caught-up', async () => {
     const { connect } = await setup();
     const a = await connect();

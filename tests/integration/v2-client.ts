@@ -178,11 +178,11 @@ export class V2Client {
     return this.answer(this.put(doc, chunk, bytes, opts));
   }
 
-  /** pull {since} and wait for its caught-up; returns the chunks received up to it. */
-  async pull(since: number): Promise<{ caughtUp: number; chunks: ReceivedChunk[] }> {
+  /** pull {since, first?} and wait for its caught-up; returns the chunks received up to it. */
+  async pull(since: number, first?: string[]): Promise<{ caughtUp: number; chunks: ReceivedChunk[] }> {
     const mark = this.frames.length;
     const chunksBefore = this.chunks.length;
-    this.send({ t: 'pull', since });
+    this.send({ t: 'pull', since, ...(first ? { first } : {}) });
     const c = await this.next('caught-up', () => true, mark);
     return { caughtUp: c.seq, chunks: this.chunks.slice(chunksBefore) };
   }

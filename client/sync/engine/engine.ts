@@ -31,7 +31,7 @@ import { ChunkAssembler, type WholeEntry } from './chunk-assembler.ts';
 import { relayChunkName } from '../../../shared/sync/chunk-key.ts';
 import { chunkFor, compactionDue, knownRelayHeads, planUploads, sameHeads } from './upload-plan.ts';
 import { receivedHeads } from './chunk-heads.ts';
-import { importIntoOpenDoc } from '../../repo/import-into-open-doc.ts';
+import { importIntoOpenDoc, type Imported } from '../../repo/import-into-open-doc.ts';
 import { chunkStructure } from './chunk-structure.ts';
 
 /** Documents marked for upload (the storage wrapper marks a document each time it saves it). */
@@ -102,6 +102,15 @@ const COMPACT_AFTER = 32;
 const BATCH_MS = 100;
 const BATCH_MAX = 64;
 
+/**
+ * How a chunk that passed the structural check gets its full Automerge load: `done` before it
+ * was stored; `later` once the catch-up has time (verifyStored); `import` by the import into a
+ * handle waiting for the document (nothing in it yet), whose load it is: importing into an empty
+ * document is `loadIncremental` into an empty document, the same verdict as isValidAutomerge's
+ * fallback, without a second full load on the way to the person waiting; `now` at import time.
+ */
+type FullCheck = 'done' | 'later' | 'import' | 'now';
+
 type PutAnswer = { ok: true; seq: number } | { ok: false; code: NackCode | 'gone'; retryable: boolean; message: string };
 
 /**
@@ -147,6 +156,8 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   /** the account still has the previous relay's readable documents (welcome.legacy) */
   let legacy = false;
   let acc: AccountSyncState | null = null;
+  /** the account's workspace document (welcome): pulled ahead of the rest, as it lists everything */
+  let workspaceDoc: string | null = null;
   let keyOk = false;
   let caughtUp = false;
   let catchUpFrom = 0;
@@ -238,6 +249,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (h.t === 'welcome') {
       account = h.account;
       legacy = h.legacy === true;
+      workspaceDoc = h.workspace ? h.workspace.slice('automerge:'.length) : null;
       set({ peers: h.peers });
       acc = await state.load(h.account);
       if (s !== session) return;
@@ -264,6 +276,13 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!keyOk || !acc) return;
     if (h.t === 'entries') return applyEntries(s, frame as Frame<Extract<RelayHeader, { t: 'entries' }>>);
     if (h.t === 'caught-up') {
+      // Every entry up to `seq` came before this frame and is stored: the log's place moves there,
+      // past the seqs the pull sent ahead (and any dropped at the end), so they are not sent again.
+      if (h.seq > acc.lastSeq && assembler.lowestOpen() === null) {
+        acc.lastSeq = h.seq;
+        await state.saveAccount(account!, { lastSeq: acc.lastSeq, uploadedAll: acc.uploadedAll });
+        if (s !== session) return;
+      }
       caughtUp = true;
       set({ status: 'online', catchUp: null });
       pump();
@@ -272,7 +291,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   function begin(s: number): void {
     keyOk = true;
-    current.send({ t: 'pull', since: acc!.lastSeq });
+    current.send({ t: 'pull', since: acc!.lastSeq, ...(workspaceDoc ? { first: [workspaceDoc] } : {}) });
     if (catchUpTo > catchUpFrom) set({ catchUp: { done: 0, total: catchUpTo - catchUpFrom } });
     const failed = (err: unknown) => console.error('sync: could not list this device\'s documents for upload', err);
     if (legacy && deps.legacy) migrate(s).catch(failed);
@@ -315,9 +334,15 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   async function applyEntries(s: number, frame: Frame<Extract<RelayHeader, { t: 'entries' }>>): Promise<void> {
     const k = key!;
     const a = acc!;
+    // Entries sent ahead (the workspace) are stored like any other, but their seqs are no place in
+    // the log: what lies before them is still to come, so they never move lastSeq.
+    const inOrder = frame.header.ahead !== true;
     const whole: WholeEntry[] = [];
     let bad = 0;
     let maxSeq = a.lastSeq;
+    const reached = (seq: number) => {
+      if (inOrder) maxSeq = Math.max(maxSeq, seq);
+    };
     let at = 0;
     for (const e of frame.header.entries) {
       const body = frame.body.subarray(at, at + e.len);
@@ -325,52 +350,70 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const r = assembler.push(e, body);
       if (r === 'bad') {
         bad++;
-        maxSeq = Math.max(maxSeq, e.seq);
+        reached(e.seq);
       } else if (r) whole.push(r);
     }
     // Opened, stored and applied in batches: a large catch-up makes its first documents (the
     // relay serves them in upload order, the workspace among the first) usable while the rest is
     // still being opened, and each batch is still one transaction. A chunk for a document open
-    // here ends its batch: someone is waiting for it (pairing waits for the workspace).
+    // here ends its batch: someone is waiting for it (pairing waits for the workspace). Unless
+    // the next one is awaited too (the presets a list shows): they share one transaction.
     const touched = new Map<string, DocSyncState>();
     for (let i = 0; i < whole.length; ) {
-      const good: (ReceivedChunk & { chunk: string; later: boolean })[] = [];
+      const good: (ReceivedChunk & { chunk: string; check: FullCheck })[] = [];
       const started = performance.now();
       let awaited = false;
-      for (; i < whole.length && !awaited && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
+      for (; i < whole.length && !(awaited && !isOpen(whole[i]!.doc)) && good.length < BATCH_MAX && !(good.length && performance.now() - started >= BATCH_MS); i++) {
         const w = whole[i]!;
-        maxSeq = Math.max(maxSeq, w.seq);
+        reached(w.seq);
         if (a.docs.get(w.doc)?.chunks.includes(w.chunk)) continue; // served again: already here
         const plain = openChunk(k, w.doc, w.chunk, w.kind, w.sealed);
         const structure = plain ? chunkStructure(plain) : 'bad';
-        // A document open here takes the chunk at once: it is loaded fully first. Others are
-        // loaded fully later (verifyStored), so the catch-up stores them at the speed of a hash.
-        const later = structure === 'ok' && !isOpen(w.doc);
-        if (!plain || structure === 'bad' || (!later && !isValidAutomerge(plain))) {
+        // A document open here takes the chunk at once: it is loaded fully first, or, when its
+        // handle waits with nothing in it, by the import itself. Others are loaded fully later
+        // (verifyStored), so the catch-up stores them at the speed of a hash.
+        const check: FullCheck = structure !== 'ok' ? 'done' : !isOpen(w.doc) ? 'later' : isWaiting(w.doc) ? 'import' : 'done';
+        if (!plain || structure === 'bad' || (check === 'done' && !isValidAutomerge(plain))) {
           bad++;
           continue;
         }
         const name = relayChunkName(w.chunk);
-        good.push({ documentId: w.doc, name, data: plain, chunk: w.chunk, later });
-        awaited = !later;
+        good.push({ documentId: w.doc, name, data: plain, chunk: w.chunk, check });
+        awaited = check !== 'later';
       }
       if (good.length === 0) continue;
       // Durable first (lastSeq must never pass what storage lacks), then into open documents.
       await deps.local.put(good);
       if (s !== session) return;
       const batch = new Map<string, DocSyncState>();
+      let slice = performance.now();
       for (const c of good) {
-        if (c.later) {
-          if (!isOpen(c.documentId)) unverified.push({ doc: c.documentId, name: c.name });
-          // opened since it was checked: it goes into memory now, so it is loaded fully now
-          else if (!isValidAutomerge(c.data)) {
-            await quarantine(c.documentId, c.name);
-            bad++;
-            continue;
-          }
+        // Imports into open documents load them: the page gets the thread between slices of them.
+        if (performance.now() - slice >= BATCH_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (s !== session) return;
+          slice = performance.now();
+        }
+        // The handle may have been opened, filled or closed since the chunk was opened.
+        let check = c.check;
+        if (check !== 'done') check = !isOpen(c.documentId) ? 'later' : isWaiting(c.documentId) ? 'import' : 'now';
+        if (check === 'later') unverified.push({ doc: c.documentId, name: c.name });
+        else if (check === 'now' && !isValidAutomerge(c.data)) {
+          await quarantine(c.documentId, c.name);
+          bad++;
+          continue;
         }
         const d = docState(c.documentId);
-        const imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
+        let imported: Imported | null;
+        try {
+          imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
+        } catch (err) {
+          // Refused by the import, which was its full load: the waiting handle is left as it was.
+          if (check !== 'import') throw err;
+          await quarantine(c.documentId, c.name);
+          bad++;
+          continue;
+        }
         // Only when the device had nothing the relay lacked are its new heads the relay's too.
         if (imported && sameHeads(imported.before, d.relayHeads)) d.relayHeads = imported.after;
         if (!d.chunks.includes(c.chunk)) d.chunks.push(c.chunk);
@@ -438,6 +481,12 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   function isOpen(id: string): boolean {
     const handle = repo.handles[id as DocumentId] as DocHandle<unknown> | undefined;
     return handle !== undefined && !handle.inState(['deleted', 'unloaded']);
+  }
+
+  /** whether the open handle of this document waits for it with nothing in it (find() found no copy here) */
+  function isWaiting(id: string): boolean {
+    const handle = repo.handles[id as DocumentId] as DocHandle<unknown> | undefined;
+    return handle !== undefined && handle.inState(['unavailable', 'requesting']);
   }
 
   async function loaded(id: string): Promise<DocHandle<unknown> | null> {
