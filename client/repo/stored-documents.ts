@@ -27,9 +27,15 @@ export interface StoredDocuments {
   loadChunk(documentId: string, name: string): Promise<Uint8Array | undefined>;
   /** Removes a chunk `putChunks` wrote. */
   removeChunk(documentId: string, name: string): Promise<void>;
+  /**
+   * Writes a new document of this device's own, saved whole elsewhere (a knowledge document
+   * built in a worker), as its snapshot chunk; durable when it resolves. The caller marks it
+   * for upload: these writes pass the wrapper that does.
+   */
+  putSnapshot(documentId: string, name: string, data: Uint8Array): Promise<void>;
 }
 
-/** `storage` must be the adapter the repo itself uses, unwrapped: these writes are not the device's own edits. */
+/** `storage` must be the adapter the repo itself uses, unwrapped: these writes are not the device's own edits (but putSnapshot's). */
 export function createStoredDocuments(storage: IndexedDBStorage): StoredDocuments {
   return {
     async ids(ownOnly = false) {
@@ -48,5 +54,6 @@ export function createStoredDocuments(storage: IndexedDBStorage): StoredDocument
     },
     loadChunk: (documentId, name) => storage.load([documentId, 'incremental', name]),
     removeChunk: (documentId, name) => storage.remove([documentId, 'incremental', name]),
+    putSnapshot: (documentId, name, data) => storage.saveMany([{ key: [documentId, 'snapshot', name], data }]),
   };
 }

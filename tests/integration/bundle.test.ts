@@ -209,6 +209,7 @@ function memoryDocuments(initial: string[] = []): StoredDocuments & { docs: Map<
     putChunks: async () => undefined,
     loadChunk: async () => undefined,
     removeChunk: async () => undefined,
+    putSnapshot: async () => undefined,
   };
   return out;
 }

@@ -68,6 +68,9 @@ function legacyMigration(device: Device, relayWs: string, token: string): Legacy
     putChunks: (chunks) => device.local.put(chunks),
     loadChunk: (doc, name) => device.local.load(doc, name),
     removeChunk: (doc, name) => device.local.remove(doc, name),
+    putSnapshot: async () => {
+      throw new Error('not used by the move-over');
+    },
   };
   return {
     download: async () => (await downloadBundle(relayWs, token, documents)).complete,
