@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { chunkName, knowledgeDocBytes, type KnowledgeFile } from './knowledge-bytes.ts';
+import type { KnowledgeFile } from './knowledge-bytes.ts';
 
 /*
  * Builds a new knowledge document off the main thread: Automerge makes the document from the
@@ -19,9 +19,14 @@ export type BuildReply = { id: number; ok: true; bytes: Uint8Array; name: string
 
 const post = (reply: BuildReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
+// Automerge is imported on the first message, not at the top: its wasm is set up by a top-level
+// await, and a module worker's messages that arrive during it would find no handler (lost).
+let automerge: Promise<typeof import('./knowledge-bytes.ts')> | null = null;
+
 self.onmessage = (e: MessageEvent<BuildRequest>) => {
   const { id, file, wholeDocument, createdAt } = e.data;
   (async () => {
+    const { chunkName, knowledgeDocBytes } = await (automerge ??= import('./knowledge-bytes.ts'));
     const bytes = knowledgeDocBytes(file, wholeDocument, createdAt);
     return { bytes, name: await chunkName(bytes) };
   })().then(
