@@ -67,17 +67,3 @@ test('when the document worker cannot start, the document is still attached and 
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect.poll(() => storedKnowledge(page)).toEqual({ 'pump.md': MANUAL });
 });
-
-test('a document removed from a preset can be attached again from the same file', async ({ page, fake, relayFx }) => {
-  await openChat(page, relayFx, fake);
-  await createPreset(page, 'Pump Helper', 'llama3.2');
-  const input = page.getByLabel('Attach documents').first();
-  const file = { name: 'pump.md', mimeType: 'text/markdown', buffer: Buffer.from(MANUAL) };
-  const item = page.locator('.document-item', { hasText: 'pump.md' });
-  await input.setInputFiles(file);
-  await expect(item).toContainText(`${MANUAL.length} characters`);
-  await page.getByRole('button', { name: 'Remove pump.md' }).click();
-  await expect(item).toHaveCount(0);
-  await input.setInputFiles(file);
-  await expect(item).toContainText(`${MANUAL.length} characters`);
-});

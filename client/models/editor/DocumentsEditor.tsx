@@ -73,7 +73,7 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
   const [errors, setErrors] = createSignal<string[]>([]);
   const [notes, setNotes] = createSignal<string[]>([]);
   const [busy, setBusy] = createSignal<string | null>(null);
-  const attach = async (files: ArrayLike<File> | null | undefined) => {
+  const attach = async (files: FileList | null | undefined) => {
     setErrors([]);
     setNotes([]);
     const problems: string[] = [];
@@ -152,13 +152,7 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
           type="file"
           multiple
           accept=".txt,.md,.markdown,.html,.htm,.pdf,.csv,.json,text/*,application/pdf"
-          onChange={(e) => {
-            const input = e.currentTarget;
-            const files = Array.from(input.files ?? []);
-            // emptied, so that choosing the same file again (after removing it) is a change too
-            input.value = '';
-            void attach(files);
-          }}
+          onChange={(e) => void attach(e.currentTarget.files)}
         />
       </label>
       <p class="help">{t('knowledge.dropHere')}</p>
