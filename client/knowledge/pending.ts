@@ -1,7 +1,8 @@
-import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo';
-import { ImmutableString } from '@automerge/automerge';
+import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import { createStore, produce } from 'solid-js/store';
-import { initialKnowledge, newId, type KnowledgeDoc, type KnowledgeRef } from '../../shared/schema/index.ts';
+import { newId, type KnowledgeDoc, type KnowledgeRef } from '../../shared/schema/index.ts';
+import { knowledgeInitial } from './knowledge-bytes.ts';
+import type { StoredKnowledge } from './knowledge-store.ts';
 
 /*
  * Documents attached to a preset that does not exist yet: their extracted text waits here, in
@@ -23,13 +24,17 @@ export interface PendingKnowledge {
   add(f: Omit<PendingFile, 'wholeDocument'>): string;
   get(url: string): PendingFile | undefined;
   setWhole(url: string, on: boolean): void;
-  /** creates a knowledge document for every pending ref of `refs` and points the ref at it; returns their ids */
-  commit(repo: Repo, refs: Record<string, KnowledgeRef>): DocumentId[];
+  /**
+   * Stores a knowledge document for every pending ref of `refs` (one after the other, with
+   * `store`) and points the ref at it; resolves with what was stored. If one cannot be stored it
+   * rejects, and every attachment stays pending (a second try stores them all again).
+   */
+  commit(store: (f: PendingFile) => Promise<StoredKnowledge>, refs: Record<string, KnowledgeRef>): Promise<StoredKnowledge[]>;
 }
 
-/** A knowledge document for an extracted file; its text as one immutable value (see KnowledgeDoc.text). */
+/** A knowledge document for an extracted file, made on the page; its text as one immutable value (see KnowledgeDoc.text). */
 export function createKnowledgeDoc(repo: Repo, f: Omit<PendingFile, 'wholeDocument'>, wholeDocument = false): DocHandle<KnowledgeDoc> {
-  return repo.create<KnowledgeDoc>({ ...initialKnowledge(f), text: new ImmutableString(f.text), wholeDocument });
+  return repo.create<KnowledgeDoc>(knowledgeInitial(f, wholeDocument));
 }
 
 const PREFIX = 'pending:';
@@ -47,20 +52,18 @@ export function createPendingKnowledge(): PendingKnowledge {
     setWhole(url, on) {
       if (files[url]) setFiles(url, 'wholeDocument', on);
     },
-    commit(repo, refs) {
-      const created: DocumentId[] = [];
+    async commit(store, refs) {
+      const stored: Array<{ ref: KnowledgeRef; doc: StoredKnowledge }> = [];
       for (const ref of Object.values(refs)) {
         const f = isPendingUrl(ref.url) ? files[ref.url] : undefined;
-        if (!f) continue;
-        const handle = createKnowledgeDoc(repo, f, f.wholeDocument);
-        ref.url = handle.url;
-        created.push(handle.documentId);
+        if (f) stored.push({ ref, doc: await store({ ...f }) });
       }
+      for (const { ref, doc } of stored) ref.url = doc.url;
       // a removed attachment simply stays out: nothing was ever created for it
       setFiles(produce((s) => {
         for (const k of Object.keys(s)) delete s[k];
       }));
-      return created;
+      return stored.map((x) => x.doc);
     },
   };
 }

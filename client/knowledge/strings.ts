@@ -21,6 +21,10 @@ export const knowledgeStrings = defineStrings(
     attach: 'Attach documents',
     dropHere: 'Drop text, Markdown, HTML or PDF files here',
     extracting: 'Reading {{ name }}…',
+    saving: 'Saving {{ name }}…',
+    saveFailed: '{{ name }} could not be saved on this device ({{ detail }}); it was not attached.',
+    commitFailed: 'The attached documents could not be saved on this device ({{ detail }}); the preset was not created. Try again.',
+    builtOnPage: '{{ name }} was saved by the page itself (the background worker could not start), so the page may have paused for a moment.',
     unsupported: '{{ name }}: this kind of file is not supported (text, Markdown, HTML or PDF).',
     unreadable: '{{ name }}: the file could not be read ({{ detail }}).',
     unreadableWhy: {
@@ -57,6 +61,10 @@ export const knowledgeStrings = defineStrings(
     attach: 'Joindre des documents',
     dropHere: 'Déposez ici des fichiers texte, Markdown, HTML ou PDF',
     extracting: 'Lecture de {{ name }}…',
+    saving: 'Enregistrement de {{ name }}…',
+    saveFailed: '{{ name }} n’a pas pu être enregistré sur cet appareil ({{ detail }}) ; il n’a pas été joint.',
+    commitFailed: 'Les documents joints n’ont pas pu être enregistrés sur cet appareil ({{ detail }}) ; le préréglage n’a pas été créé. Réessayez.',
+    builtOnPage: '{{ name }} a été enregistré par la page elle-même (le traitement en arrière-plan n’a pas pu démarrer) : la page a pu se figer un instant.',
     unsupported: '{{ name }} : ce type de fichier n’est pas pris en charge (texte, Markdown, HTML ou PDF).',
     unreadable: '{{ name }} : le fichier n’a pas pu être lu ({{ detail }}).',
     unreadableWhy: {

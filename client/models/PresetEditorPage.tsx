@@ -27,6 +27,7 @@ import { ConflictChoices } from './editor/ConflictChoices.tsx';
 import { createFieldConflicts, type FieldConflicts } from './editor/field-conflicts.ts';
 import { createToolList } from '../tools/registry.ts';
 import { FallbackModelsEditor } from './editor/FallbackModelsEditor.tsx';
+import { useStoreKnowledge } from '../knowledge/use-store-knowledge.ts';
 
 /** the history and its diff library load when the person opens it */
 const HistoryPanel = lazy(() => import('./history/HistoryPanel.tsx'));
@@ -142,10 +143,13 @@ export function NewPresetPage() {
   const [customSlug, setCustomSlug] = createSignal<string | null>(null);
   const slug = createMemo(() => customSlug() ?? deriveSlug(editing.doc.name));
   const [error, setError] = createSignal<string | null>(null);
+  const storeKnowledge = useStoreKnowledge();
+  // storing attached documents takes a while: one save at a time
+  const [saving, setSaving] = createSignal(false);
 
-  const save = () => {
+  const save = async () => {
     const ws = workspace();
-    if (!ws) return;
+    if (!ws || saving()) return;
     const d = structuredClone(unwrap(editing.doc));
     if (!d.name.trim()) { setError(t('models.error.name-empty')); return; }
     const s = validateSlug(slug(), presets.takenSlugs());
@@ -154,16 +158,24 @@ export function NewPresetPage() {
     const params = validateParams(d.params);
     const firstBad = params.errors[0];
     if (firstBad) { setError(t('models.error.param', { key: firstBad.key })); return; }
+    // attached documents become knowledge documents only now (a cancelled draft leaves none),
+    // stored before the preset that points at them
+    setSaving(true);
+    try {
+      await editing.pendingKnowledge?.commit((f) => storeKnowledge(f, f.wholeDocument), d.knowledge);
+    } catch (err) {
+      setSaving(false);
+      setError(t('knowledge.commitFailed', { detail: err instanceof Error ? err.message : String(err) }));
+      return;
+    }
     const now = Date.now();
-    // attached documents become knowledge documents only now (a cancelled draft leaves none)
-    const attached = editing.pendingKnowledge?.commit(repo, d.knowledge) ?? [];
     const doc: PresetView = { ...d, slug: slug(), name: d.name.trim(), params: params.params, createdAt: now, updatedAt: now };
     const handle = repo.create<PresetDoc>(storablePreset(doc));
     ws.change((w) => addPresetEntry(w, doc.id, handle.url));
     // An explicit Save is on disk before the page moves on; if it is not, the person is told
     // (the preset is still in memory, and the editor it opens keeps it on screen).
     void repo
-      .flush([handle.documentId, ws.handle.documentId, ...attached])
+      .flush([handle.documentId, ws.handle.documentId])
       .catch(saves.report)
       .finally(() => navigate(`/models/${doc.id}`));
   };
@@ -175,7 +187,7 @@ export function NewPresetPage() {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          save();
+          void save();
         }}
         onKeyDown={(e) => {
           // Enter in a small field (tags, stop list) must not submit the whole form.
@@ -189,7 +201,9 @@ export function NewPresetPage() {
           </p>
         </Show>
         <div class="form-actions">
-          <button type="submit">{t('models.create')}</button>
+          <button type="submit" disabled={saving()}>
+            {t('models.create')}
+          </button>
           <A class="button-like secondary" href="/models">
             {t('models.cancel')}
           </A>

@@ -30,9 +30,15 @@ export interface StoredDocuments {
   removeChunk(documentId: string, name: string): Promise<void>;
   /** Every chunk of the document `putChunks` wrote that is still there (the repo's compaction replaces them). */
   relayChunks(documentId: string): Promise<StoredChunk[]>;
+  /**
+   * Writes a new document of this device's own, saved whole elsewhere (a knowledge document
+   * built in a worker), as its snapshot chunk; durable when it resolves. The caller marks it
+   * for upload: these writes pass the wrapper that does.
+   */
+  putSnapshot(documentId: string, name: string, data: Uint8Array): Promise<void>;
 }
 
-/** `storage` must be the adapter the repo itself uses, unwrapped: these writes are not the device's own edits. */
+/** `storage` must be the adapter the repo itself uses, unwrapped: these writes are not the device's own edits (but putSnapshot's). */
 export function createStoredDocuments(storage: IndexedDBStorage): StoredDocuments {
   return {
     async ids(ownOnly = false) {
@@ -63,5 +69,6 @@ export function createStoredDocuments(storage: IndexedDBStorage): StoredDocument
       const chunks = await storage.loadRange([documentId]);
       return chunks.flatMap(({ key, data }) => (data && isChunkKey(key) && isRelayChunkName(key[2]) ? [{ name: String(key[2]), data }] : []));
     },
+    putSnapshot: (documentId, name, data) => storage.saveMany([{ key: [documentId, 'snapshot', name], data }]),
   };
 }

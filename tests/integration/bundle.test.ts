@@ -210,6 +210,7 @@ function memoryDocuments(initial: string[] = []): StoredDocuments & { docs: Map<
     loadChunk: async () => undefined,
     removeChunk: async () => undefined,
     relayChunks: async () => [],
+    putSnapshot: async () => undefined,
   };
   return out;
 }

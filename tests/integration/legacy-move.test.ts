@@ -69,6 +69,9 @@ function legacyMigration(device: Device, relayWs: string, token: string): Legacy
     loadChunk: (doc, name) => device.local.load(doc, name),
     removeChunk: (doc, name) => device.local.remove(doc, name),
     relayChunks: (doc) => device.local.received(doc),
+    putSnapshot: async () => {
+      throw new Error('not used by the move-over');
+    },
   };
   return {
     download: async () => (await downloadBundle(relayWs, token, documents)).complete,

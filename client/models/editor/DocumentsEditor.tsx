@@ -5,7 +5,8 @@ import { knowledgeText, newId, type KnowledgeDoc, type KnowledgeRef } from '../.
 import { formatBytes } from '../../ollama/format.ts';
 import { extractText } from '../../knowledge/extract.ts';
 import { openDoc } from '../../repo/open-doc.ts';
-import { createKnowledgeDoc, isPendingUrl, type PendingKnowledge } from '../../knowledge/pending.ts';
+import { isPendingUrl, type PendingKnowledge } from '../../knowledge/pending.ts';
+import { useStoreKnowledge } from '../../knowledge/use-store-knowledge.ts';
 import type { PresetEditing } from '../editing.ts';
 
 const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
@@ -68,12 +69,15 @@ function DocumentItem(props: { id: string; k: KnowledgeRef; pending: PendingKnow
 /** Files attached to the preset: their text is extracted here and stored in its own document each (retrieval uses them). */
 export function DocumentsEditor(props: { editing: PresetEditing }) {
   const { t, locale } = useI18n();
-  const { repo, saves } = useRepo();
+  const storeKnowledge = useStoreKnowledge();
   const [errors, setErrors] = createSignal<string[]>([]);
+  const [notes, setNotes] = createSignal<string[]>([]);
   const [busy, setBusy] = createSignal<string | null>(null);
   const attach = async (files: FileList | null | undefined) => {
     setErrors([]);
+    setNotes([]);
     const problems: string[] = [];
+    const told: string[] = [];
     for (const file of Array.from(files ?? [])) {
       if (file.size > MAX_DOCUMENT_BYTES) {
         problems.push(t('models.documentTooLarge', { name: file.name, size: formatBytes(file.size, locale()) }));
@@ -94,9 +98,16 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
       let url: string;
       if (pending) url = pending.add(f);
       else {
-        const handle = createKnowledgeDoc(repo, f);
-        void repo.flush([handle.documentId]).catch(saves.report);
-        url = handle.url;
+        // listed only once stored (knowledge-store.ts): the preset never points at a document this device lacks
+        setBusy(t('knowledge.saving', { name: file.name }));
+        try {
+          const stored = await storeKnowledge(f, false);
+          if (stored.onPage) told.push(t('knowledge.builtOnPage', { name: file.name }));
+          url = stored.url;
+        } catch (err) {
+          problems.push(t('knowledge.saveFailed', { name: file.name, detail: err instanceof Error ? err.message : String(err) }));
+          continue;
+        }
       }
       props.editing.edit('knowledge', (d) => {
         d.knowledge[newId()] = { name: file.name, type: x.type, url, externalId: null };
@@ -104,6 +115,7 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
     }
     setBusy(null);
     setErrors(problems);
+    setNotes(told);
   };
   const entries = () => Object.entries(props.editing.doc.knowledge).sort(([, a], [, b]) => a.name.localeCompare(b.name));
   return (
@@ -147,6 +159,13 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
       <Show when={busy()}>
         <p role="status">{busy()}</p>
       </Show>
+      <For each={notes()}>
+        {(msg) => (
+          <p class="help" role="status">
+            {msg}
+          </p>
+        )}
+      </For>
       <For each={errors()}>
         {(msg) => (
           <p class="error" role="alert">
