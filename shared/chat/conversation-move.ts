@@ -1,5 +1,6 @@
 import { next as A, isImmutableString } from '@automerge/automerge';
-import type { ChatMessage, ConversationDoc, MessageFile } from '../schema/conversation.ts';
+import { storableMessage as storableKnownFields, type ChatMessage, type ConversationDoc } from '../schema/conversation.ts';
+import { SCHEMA } from '../schema/kinds.ts';
 import { immutable, plainValue, storedString, type Plain, type StoredString } from '../schema/stored-string.ts';
 
 /*
@@ -50,12 +51,21 @@ function textChars(s: StoredString | undefined): number {
   return typeof s === 'string' ? s.length : 0;
 }
 
-/** Characters of message text stored as collaborative text (one operation each in the history). */
+/**
+ * Characters of a conversation stored as collaborative text (one operation each in the history):
+ * message texts written before schema 2, and short fields (ids, role, status, model, writer, the
+ * branch shown) written before schema 3.
+ */
 export function collaborativeTextChars(doc: ConversationDoc): number {
-  let n = 0;
+  let n = textChars(doc.currentId ?? undefined);
+  for (const x of doc.models) n += textChars(x);
   for (const m of Object.values(doc.messages)) {
     n += textChars(m.content) + textChars(m.thinking);
     for (const f of m.files ?? []) n += textChars(f.text);
+    n += textChars(m.id) + textChars(m.parentId ?? undefined) + textChars(m.role) + textChars(m.status);
+    n += textChars(m.model ?? undefined) + textChars(m.writer);
+    for (const x of m.childrenIds) n += textChars(x);
+    for (const x of m.models ?? []) n += textChars(x);
   }
   return n;
 }
@@ -63,23 +73,26 @@ export function collaborativeTextChars(doc: ConversationDoc): number {
 /** A conversation worth moving: never moved, nothing streaming into it, and heavy with text. */
 export function shouldMove(doc: MovableConversation, minChars = MOVE_MIN_TEXT_CHARS): boolean {
   if (doc.movedTo !== undefined || doc.movedFrom !== undefined) return false;
-  if (Object.values(doc.messages).some((m) => m.status === 'streaming')) return false;
+  if (Object.values(doc.messages).some((m) => storedString(m.status) === 'streaming')) return false;
   return collaborativeTextChars(doc) >= minChars;
 }
 
-/** A message field as it is written in a moved document: texts as one value each, the rest as plain values. */
-function storableField(key: string, value: unknown): unknown {
-  if (key === 'content' || key === 'thinking') return immutable(value as StoredString);
-  if (key === 'files' && Array.isArray(value)) {
-    return (value as Plain<MessageFile>[]).map((f) => ({ ...plainValue(f), text: immutable(f.text) }));
-  }
-  return plainValue(value);
-}
-
+/**
+ * A message as it is written in a moved document: its known fields in their stored form (schema
+ * 3: short fields and texts one value each, shared/schema/conversation.ts), fields this build
+ * does not know as plain values (a newer device's are kept, never dropped).
+ */
 function storableMessage(m: PlainMessage | ChatMessage): ChatMessage {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(m)) if (v !== undefined) out[k] = storableField(k, v);
-  return out as ChatMessage;
+  for (const [k, v] of Object.entries(m)) if (v !== undefined) out[k] = plainValue(v);
+  return Object.assign(out, storableKnownFields(m)) as ChatMessage;
+}
+
+/** A top-level field as a moved document stores it: the branch shown and the models one value each. */
+function storableTop(key: string, value: unknown): unknown {
+  if (key === 'currentId') return value === null ? null : immutable(value as StoredString);
+  if (key === 'models' && Array.isArray(value)) return (value as StoredString[]).map((x) => immutable(x));
+  return plainValue(value);
 }
 
 /**
@@ -90,8 +103,10 @@ export function movedCopy(doc: MovableConversation, fromUrl: string, heads: stri
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) {
     if (MOVE_KEYS.has(k) || v === undefined) continue;
-    out[k] = k === 'messages' ? Object.fromEntries(Object.entries(doc.messages).map(([id, m]) => [id, storableMessage(m)])) : plainValue(v);
+    out[k] = k === 'messages' ? Object.fromEntries(Object.entries(doc.messages).map(([id, m]) => [id, storableMessage(m)])) : storableTop(k, v);
   }
+  // written in this build's shape, whatever the old document's schema
+  out.schema = SCHEMA.conversation;
   out.movedFrom = { url: immutable(fromUrl), heads: heads.map((h) => immutable(h)) };
   return out as MovableConversation;
 }
@@ -109,25 +124,30 @@ export function equalPlain(a: unknown, b: unknown): boolean {
   return ka.every((k) => equalPlain((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-/** Inside a change: the list gains what the source added and loses what it removed (others' additions stay). */
-function carryList(target: string[], base: string[], current: string[]): void {
+/**
+ * Inside a change: the list gains what the source added and loses what it removed (others'
+ * additions stay). The target holds stored strings (compared by value), added ids one value each.
+ */
+function carryList(target: StoredString[], base: string[], current: string[]): void {
+  const at = (id: string) => target.findIndex((x) => storedString(x) === id);
   for (const id of base) {
     if (current.includes(id)) continue;
-    const i = target.indexOf(id);
+    const i = at(id);
     if (i >= 0) target.splice(i, 1);
   }
-  for (const id of current) if (!base.includes(id) && !target.includes(id)) target.push(id);
+  for (const id of current) if (!base.includes(id) && at(id) < 0) target.push(immutable(id));
 }
 
 function carryMessage(target: ChatMessage, base: PlainMessage | undefined, current: PlainMessage): void {
   const t = target as unknown as Record<string, unknown>;
   const b = (base ?? {}) as Record<string, unknown>;
   const c = current as unknown as Record<string, unknown>;
+  const stored = storableMessage(current) as unknown as Record<string, unknown>;
   for (const k of new Set([...Object.keys(b), ...Object.keys(c)])) {
     if (k === 'id' || equalPlain(b[k], c[k])) continue;
     if (k === 'childrenIds') carryList(target.childrenIds, (b[k] as string[] | undefined) ?? [], current.childrenIds);
     else if (c[k] === undefined) delete t[k];
-    else if (!equalPlain(plainValue(t[k]), c[k])) t[k] = storableField(k, c[k]);
+    else if (!equalPlain(plainValue(t[k]), c[k])) t[k] = stored[k];
   }
 }
 
@@ -164,7 +184,7 @@ export function carryOver(target: MovableConversation, base: PlainConversation |
     const v = c[k];
     if (v === undefined) delete t[k];
     else if (k === 'currentId' && v !== null && !target.messages[v as string]) continue;
-    else t[k] = plainValue(v);
+    else t[k] = storableTop(k, v);
   }
   dedupeChildren(target);
   return changed;
@@ -177,7 +197,8 @@ export function carryOver(target: MovableConversation, base: PlainConversation |
 export function dedupeChildren(target: MovableConversation): void {
   for (const m of Object.values(target.messages)) {
     const list = m.childrenIds;
-    for (let i = list.length - 1; i >= 0; i--) if (list.indexOf(list[i]!) < i) list.splice(i, 1);
+    const ids = list.map((x) => storedString(x));
+    for (let i = list.length - 1; i >= 0; i--) if (ids.indexOf(ids[i]!) < i) list.splice(i, 1);
   }
 }
 
