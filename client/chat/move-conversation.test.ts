@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import { parseAutomergeUrl } from '@automerge/automerge-repo';
 import { next as A, isImmutableString } from '@automerge/automerge';
-import type { ChatMessage, ConversationDoc } from '../../shared/schema/conversation.ts';
+import { storableMessage, type ChatMessage, type ConversationDoc } from '../../shared/schema/conversation.ts';
+import { SCHEMA } from '../../shared/schema/kinds.ts';
 import { addConversationEntry, immutable, initialWorkspace, plainValue, storedString, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { checkDoc } from '../../shared/schema/validate.ts';
 import type { MovableConversation } from '../../shared/chat/conversation-move.ts';
@@ -93,7 +94,7 @@ const allUrls = (dev: Device, ...more: string[]) => [dev.ws.url, ...Object.keys(
 const messagesOf = (d: MovableConversation) => plainValue(d.messages);
 
 describe('moving a conversation written as collaborative text', () => {
-  it('keeps every field of every message, as one value per text, in a document this and older schema-2 builds read', async () => {
+  it('keeps every field of every message, texts and short fields one value each, in a document of this build\'s schema', async () => {
     const { dev, oldUrl } = firstDevice();
     const before = plainValue((await docAt(dev, oldUrl)) as ConversationDoc);
     const newUrl = await settleConversation(dev.repo, dev.ws, ID, oldUrl, opts);
@@ -102,11 +103,13 @@ describe('moving a conversation written as collaborative text', () => {
     expect(entryUrl(dev)).toBe(newUrl);
     const moved = await docAt(dev, newUrl);
     const { movedFrom, ...rest } = plainValue(moved);
-    expect(rest).toEqual({ ...before, schema: 2 });
+    expect(rest).toEqual({ ...before, schema: SCHEMA.conversation });
     expect(movedFrom?.url).toBe(oldUrl);
+    expect(isImmutableString(moved.currentId)).toBe(true);
+    for (const x of moved.models) expect(isImmutableString(x)).toBe(true);
     for (const m of Object.values(moved.messages)) {
-      expect(isImmutableString(m.content)).toBe(true);
-      expect(isImmutableString(m.thinking)).toBe(true);
+      for (const v of [m.content, m.thinking, m.id, m.role, m.status, ...m.childrenIds, ...(m.models ?? [])]) expect(isImmutableString(v)).toBe(true);
+      for (const v of [m.parentId, m.model, m.writer]) if (v !== null && v !== undefined) expect(isImmutableString(v)).toBe(true);
       for (const f of m.files ?? []) expect(isImmutableString(f.text)).toBe(true);
     }
     expect(checkDoc('atelier/conversation', moved).status).toBe('ok');
@@ -125,6 +128,34 @@ describe('moving a conversation written as collaborative text', () => {
     const oldOps = opsOf(await docAt(dev, oldUrl));
     const newOps = opsOf(await docAt(dev, newUrl));
     expect(newOps * 10).toBeLessThan(oldOps);
+  });
+
+  it('moves a schema-2 conversation (texts one value each, short fields still text) into one with every short field one value', async () => {
+    const dev = device();
+    let d = A.from<ConversationDoc>({ schema: 2, kind: 'atelier/conversation', id: ID, title: 'Schema 2', createdAt: 5, messages: {}, currentId: null, models: ['ollama:m'] });
+    let parent: string | null = null;
+    for (let i = 0; i < 30; i++) {
+      const id = `message-${i}-0123456789`;
+      const p = parent;
+      d = A.change(d, (x) => {
+        // as schema-2 builds wrote it: ids, role, status and model plain strings (text), the text one value
+        x.messages[id] = { id, parentId: p, childrenIds: [], role: i % 2 ? 'assistant' : 'user', content: immutable('text ' + i), model: 'ollama:m', thinking: immutable(''), images: [], timestamp: i, status: 'done', error: null, stats: {} };
+        if (p) x.messages[p]!.childrenIds.push(id);
+        x.currentId = id;
+      });
+      parent = id;
+    }
+    const old = dev.repo.import<ConversationDoc>(A.save(d));
+    dev.ws = dev.repo.create<WorkspaceDoc>(initialWorkspace('W', 1));
+    dev.ws.change((w) => addConversationEntry(w, ID, { url: old.url, title: 'Schema 2', model: 'ollama:m' }, 1));
+
+    const newUrl = await settleConversation(dev.repo, dev.ws, ID, old.url);
+    expect(newUrl).not.toBe(old.url);
+    const moved = await docAt(dev, newUrl);
+    expect(plainValue(moved.messages)).toEqual(plainValue(d.messages));
+    for (const m of Object.values(moved.messages)) expect(m).toEqual(storableMessage(m));
+    const opsOf = (x: MovableConversation) => A.stats(A.load(A.save(x))).numOps;
+    expect(opsOf(moved) * 3).toBeLessThan(opsOf(await docAt(dev, old.url)));
   });
 
   it('leaves a light conversation where it is', async () => {
@@ -163,24 +194,24 @@ describe('moving a conversation written as collaborative text', () => {
     const moved = await docAt(a, newUrl);
     expect(storedString(moved.messages.m6!.content)).toBe('from B offline');
     expect(storedString(moved.messages.a2!.content)).toBe('from A');
-    expect([...moved.messages.m5!.childrenIds].sort()).toEqual(['a2', 'm6']);
+    expect(moved.messages.m5!.childrenIds.map(storedString).sort()).toEqual(['a2', 'm6']);
     expect(moved.messages.m3!.stats).toEqual({ eval_count: 42 });
     expect(moved.messages.m1!.writer).toBeUndefined();
     expect(moved.title).toBe('Renamed on B');
     expect(moved.titleSource).toBe('user');
-    expect(moved.currentId).toBe('m6');
+    expect(storedString(moved.currentId!)).toBe('m6');
     expect(storedString(moved.movedFrom!.heads[0]!)).toBe(A.getHeads(await docAt(a, oldUrl))[0]);
 
     // a later deletion on the old document arrives too
     oldB.change((d) => {
       delete d.messages.m6;
-      d.messages.m5!.childrenIds.splice(d.messages.m5!.childrenIds.indexOf('m6'), 1);
+      d.messages.m5!.childrenIds.splice(d.messages.m5!.childrenIds.map(storedString).indexOf('m6'), 1);
     });
     await sync(b, a, [oldUrl]);
     await settleConversation(a.repo, a.ws, ID, entryUrl(a), opts);
     const after = await docAt(a, newUrl);
     expect(after.messages.m6).toBeUndefined();
-    expect([...after.messages.m5!.childrenIds]).toEqual(['a2']);
+    expect(after.messages.m5!.childrenIds.map(storedString)).toEqual(['a2']);
   });
 
   it('an edit carried over from the old document never switches the branch or title chosen in the new one since the move', async () => {
@@ -211,8 +242,8 @@ describe('moving a conversation written as collaborative text', () => {
     const moved = newA.doc();
     // B's turn arrives as another version of the same turn; A's choices stand
     expect(storedString(moved.messages.b6!.content)).toBe('from B');
-    expect([...moved.messages.m5!.childrenIds].sort()).toEqual(['a6', 'b6']);
-    expect(moved.currentId).toBe('a6');
+    expect(moved.messages.m5!.childrenIds.map(storedString).sort()).toEqual(['a6', 'b6']);
+    expect(storedString(moved.currentId!)).toBe('a6');
     expect(storedString(moved.title)).toBe('Renamed on A');
   });
 
@@ -240,7 +271,7 @@ describe('moving a conversation written as collaborative text', () => {
     });
     await sync(b, a, [oldUrl]);
     await expect.poll(streamed).toBe('First checkpoint, then the end.');
-    expect(newA.doc().messages.m6!.status).toBe('done');
+    expect(storedString(newA.doc().messages.m6!.status)).toBe('done');
   });
 
   it('two devices moving the same conversation concurrently converge on one document that holds both sides’ edits', async () => {
@@ -275,7 +306,7 @@ describe('moving a conversation written as collaborative text', () => {
     for (const dev of [a, b]) {
       const d = await docAt(dev, winner);
       expect(Object.keys(messagesOf(d)).sort()).toEqual(['fromA', 'fromB', 'm0', 'm1', 'm2', 'm3', 'm4', 'm5']);
-      expect([...d.messages.m5!.childrenIds].sort()).toEqual(['fromA', 'fromB']);
+      expect(d.messages.m5!.childrenIds.map(storedString).sort()).toEqual(['fromA', 'fromB']);
       expect(d.movedTo).toBeUndefined();
     }
     // the losing copy points at the winner, so an old link to it lands there too
