@@ -33,7 +33,11 @@ function build(way: 'splice' | 'checkpoints'): A.Doc<ConversationDoc> {
       n++;
       const upTo = Math.min(text.length, at + BATCH);
       if (way === 'splice') {
-        doc = A.change(doc, (d) => A.splice(d, ['messages', a, 'content'], at, 0, text.slice(at, upTo)));
+        doc = A.change(doc, (d) => {
+          // the old way: the answer's text as collaborative text (a placeholder's is one value since schema 3)
+          if (at === 0) d.messages[a]!.content = '';
+          A.splice(d, ['messages', a, 'content'], at, 0, text.slice(at, upTo));
+        });
       } else if (n % PER_CHECKPOINT === 0) {
         doc = A.change(doc, (d) => writeAnswerText(d.messages[a]!, { content: text.slice(0, upTo) }));
       }

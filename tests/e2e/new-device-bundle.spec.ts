@@ -12,7 +12,7 @@ import { test, expect, pairWithLink, type RelayFixture } from './fixtures.ts';
 import { startNodeDevice } from './node-device.ts';
 import { addConversationEntry, immutable, initialConversation, initialWorkspace, type ConversationDoc, type WorkspaceDoc } from '../../shared/schema/index.ts';
 import { addTurn } from '../../shared/chat/branch.ts';
-import { answerPlaceholder, finishAnswer, userMessage } from '../../shared/chat/messages.ts';
+import { answerPlaceholder, finishAnswer, userMessage, writeAnswerText } from '../../shared/chat/messages.ts';
 import { newWorkspaceKey } from '../../shared/sync/chunk-crypto.ts';
 import { makePairingLink } from '../../client/sync/pairing-link.ts';
 
@@ -86,7 +86,7 @@ test('a new device paired with a link gets a workspace of many conversations in 
           answerPlaceholder({ id: `a${i}`, parentId: `u${i}`, model: 'llama3.2:latest', writer: 'seed', now: 1 }),
         ]);
         const m = d.messages[`a${i}`]!;
-        A.splice(d, ['messages', `a${i}`, 'content'], 0, 0, `Answer number ${i}`);
+        writeAnswerText(m, { content: `Answer number ${i}` });
         finishAnswer(m, { status: 'done' }, 2);
       });
       ws.change((d) => addConversationEntry(d, id, { url: h.url, title, model: 'llama3.2:latest' }, 1_700_000_000_000 + i));
