@@ -243,6 +243,31 @@ describe('sync engine', () => {
     for (const [i, url] of awaited.entries()) expect((await findWhenThere<Note>(fresh.repo, url)).doc().text).toBe(`doc ${i + 2}`);
   });
 
+  it('a document awaited here whose chunks arrive together is loaded once, with all of them', async () => {
+    const { raw, key, device } = await setup();
+    const writer = await raw();
+    const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    const base = A.from<Note>({ text: 'first', items: [] });
+    const edited = A.change(A.clone(base), (d) => d.items!.push('second'));
+    const chunks: [Uint8Array, 'snapshot' | 'change'][] = [[A.save(base), 'snapshot'], [A.saveSince(edited, A.getHeads(base)), 'change']];
+    for (const [bytes, kind] of chunks) {
+      const chunk = newChunkId();
+      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, kind, bytes), { kind })).t).toBe('ack');
+    }
+    const fresh = device();
+    const url = stringifyAutomergeUrl({ documentId: id as DocumentId });
+    await expect(fresh.repo.find<Note>(url)).rejects.toThrow();
+    const handle = fresh.repo.handles[id as DocumentId] as DocHandle<Note>;
+    let loads = 0;
+    handle.on('change', () => loads++);
+    fresh.connect();
+    await online(fresh);
+    await handle.whenReady();
+    expect(handle.doc().text).toBe('first');
+    expect([...handle.doc().items!]).toEqual(['second']);
+    expect(loads).toBe(1);
+  });
+
   it('the workspace reaches a new device before any other document, wherever its chunks are in the log; lastSeq never passes what is stored, and ends at the log\'s head', async () => {
     const { account, raw, key, device } = await setup();
     const writer = await raw();

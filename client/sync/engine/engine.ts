@@ -137,6 +137,18 @@ function isValidAutomerge(bytes: Uint8Array): boolean {
   }
 }
 
+/** The bytes of several chunks one after the other (Automerge loads concatenated chunks). */
+function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { repo, dirty, state } = deps;
   const compactAfter = deps.compactAfter ?? COMPACT_AFTER;
@@ -387,7 +399,10 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (s !== session) return;
       const batch = new Map<string, DocSyncState>();
       let slice = performance.now();
-      for (const c of good) {
+      /** chunks imported with an earlier one of their document */
+      const joined = new Set<(typeof good)[number]>();
+      for (const [at, c] of good.entries()) {
+        if (joined.has(c)) continue;
         // Imports into open documents load them: the page gets the thread between slices of them.
         if (performance.now() - slice >= BATCH_MS) {
           await new Promise((resolve) => setTimeout(resolve, 0));
@@ -404,19 +419,33 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
           continue;
         }
         const d = docState(c.documentId);
+        // A waiting document's other chunks in this batch go in with this one: one load of them
+        // all, as the repo loads a document from storage, not a full check and a load for each.
+        const group = check === 'import' ? [c, ...good.slice(at + 1).filter((o) => o.documentId === c.documentId && o.check === 'import')] : [c];
+        for (const o of group) joined.add(o);
         let imported: Imported | null;
+        let taken = group;
         try {
-          imported = importIntoOpenDoc(repo, c.documentId as DocumentId, c.data);
+          imported = importIntoOpenDoc(repo, c.documentId as DocumentId, joinBytes(group.map((o) => o.data)));
         } catch (err) {
-          // Refused by the import, which was its full load: the waiting handle is left as it was.
+          // Refused by the import, which was their full load: the waiting handle is left as it
+          // was. Each chunk is then checked on its own; the ones that load go in.
           if (check !== 'import') throw err;
-          await quarantine(c.documentId, c.name);
-          bad++;
-          continue;
+          taken = [];
+          for (const o of group) {
+            if (isValidAutomerge(o.data)) taken.push(o);
+            else {
+              await quarantine(o.documentId, o.name);
+              bad++;
+            }
+          }
+          imported = null;
+          for (const o of taken) importIntoOpenDoc(repo, o.documentId as DocumentId, o.data);
+          if (taken.length === 0) continue;
         }
         // Only when the device had nothing the relay lacked are its new heads the relay's too.
         if (imported && sameHeads(imported.before, d.relayHeads)) d.relayHeads = imported.after;
-        if (!d.chunks.includes(c.chunk)) d.chunks.push(c.chunk);
+        for (const o of taken) if (!d.chunks.includes(o.chunk)) d.chunks.push(o.chunk);
         batch.set(c.documentId, d);
         touched.set(c.documentId, d);
       }
