@@ -15,12 +15,10 @@
  * The "models" run's profile, closed once the app says it is synced and the service worker
  * controls the page, is the device every later figure copies (data local, nothing opened).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { round, sleep, tempDir, type BenchContext } from '../lib/common.ts';
 import type { BrowserEnv } from '../lib/browser-env.ts';
-import { firstPage, instrument, launch, marks, until, useOllamaEndpoint, watch } from '../lib/browser.ts';
+import { firstPage, instrument, launch, marks, startCpuProfile, until, useOllamaEndpoint, watch } from '../lib/browser.ts';
 import { liveModels, sidebarTitle } from '../lib/app-probes.ts';
 
 export interface NewDeviceRun {
@@ -49,22 +47,6 @@ async function controlledByServiceWorker(page: Page): Promise<void> {
   }
 }
 
-/** With BENCH_NEW_DEVICE_PROFILE=<folder>, a CPU profile of the page from the press to the end of the run. */
-async function startProfile(page: Page, kind: string): Promise<(() => Promise<void>) | null> {
-  const dir = process.env.BENCH_NEW_DEVICE_PROFILE;
-  if (!dir) return null;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-  return async () => {
-    const { profile } = await cdp.send('Profiler.stop');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, `new-device-${kind}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-    await cdp.detach();
-  };
-}
-
 export async function newDeviceRun(env: BrowserEnv, ctx: BenchContext, kind: 'models' | 'chat'): Promise<NewDeviceRun> {
   const profile = tempDir(`profile-new-${kind}`);
   const context = await launch(profile);
@@ -91,7 +73,8 @@ export async function newDeviceRun(env: BrowserEnv, ctx: BenchContext, kind: 'mo
       );
     }
     await page.evaluate(`window.__benchStored('allStored', ${JSON.stringify(env.docIds)}, 200)`);
-    const stopProfile = await startProfile(page, kind);
+    // BENCH_NEW_DEVICE_PROFILE=<folder>: a CPU profile of the page from the press to the end of the run
+    const stopProfile = await startCpuProfile(page, process.env.BENCH_NEW_DEVICE_PROFILE, () => `new-device-${kind}-${Date.now()}`);
     const start = (await page.evaluate(`(() => {
       const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Pair this device');
       const t = performance.now();

@@ -9,33 +9,15 @@
  * plus the longest task in that span, and the turns and elements in the DOM (a note: the list is
  * virtualised, so that is a window, not a figure).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Page } from '@playwright/test';
 import type { BrowserEnv } from '../lib/browser-env.ts';
-import { copyProfile, firstPage, instrument, launch, longest, longTasks, waitMarks, waitQuiet, watch } from '../lib/browser.ts';
+import { copyProfile, firstPage, instrument, launch, longest, longTasks, startCpuProfile, waitMarks, waitQuiet, watch } from '../lib/browser.ts';
 import { clickConversation, liveConversation, previewConversation, typeInComposer } from '../lib/app-probes.ts';
 
 /**
- * With BENCH_OPEN_PROFILE=<folder>, a CPU profile (CDP Profiler) of each open, from the click to
- * the interactive mark, is written there (open-<n>.cpuprofile: loads in Chromium's DevTools).
- * Returns the function that stops it and writes the file, or null when not asked for.
+ * With BENCH_OPEN_PROFILE=<folder>, a CPU profile of each open, from the click to the
+ * interactive mark, is written there (open-<n>.cpuprofile).
  */
 let profiles = 0;
-async function startProfile(page: Page): Promise<(() => Promise<void>) | null> {
-  const dir = process.env.BENCH_OPEN_PROFILE;
-  if (!dir) return null;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-  return async () => {
-    const { profile } = await cdp.send('Profiler.stop');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, `open-${++profiles}.cpuprofile`), JSON.stringify(profile));
-    await cdp.detach();
-  };
-}
 
 export interface OpenRun {
   live: number;
@@ -60,7 +42,7 @@ export async function openNeverOpened(env: BrowserEnv, seededProfile: string): P
     await waitQuiet(page, 1000, 30_000);
     await watch(page, 'preview', previewConversation);
     await watch(page, 'live', liveConversation(), typeInComposer('interactive'));
-    const profiler = await startProfile(page);
+    const profiler = await startCpuProfile(page, process.env.BENCH_OPEN_PROFILE, () => `open-${++profiles}`);
     await page.evaluate(clickConversation('click', env.long.id));
     const m = await waitMarks(page, ['click', 'live', 'interactive'], 120_000, 'opening the long conversation');
     await profiler?.();

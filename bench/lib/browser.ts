@@ -9,7 +9,8 @@
  * a task queued from that frame (after its paint). Page code is passed as strings: tsx would wrap
  * named inner functions in a helper the page lacks.
  */
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { now, sleep, tempDir } from './common.ts';
 
@@ -193,4 +194,23 @@ export async function waitQuiet(page: Page, quietMs: number, maxMs: number): Pro
     if (at - lastEnd >= quietMs || now() - t0 > maxMs) return now() - t0;
     await sleep(250);
   }
+}
+
+/**
+ * Starts a CPU profile of the page (CDP Profiler, 200 µs sampling) when `dir` is set (a bench
+ * switch such as BENCH_OPEN_PROFILE). Returns the function that stops it and writes
+ * `<dir>/<name>.cpuprofile` (loads in Chromium's DevTools), or null when not asked for.
+ */
+export async function startCpuProfile(page: Page, dir: string | undefined, name: () => string): Promise<(() => Promise<void>) | null> {
+  if (!dir) return null;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${name()}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
+  };
 }

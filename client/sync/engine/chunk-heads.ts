@@ -12,24 +12,9 @@
 import * as A from '@automerge/automerge';
 import { relayChunkName } from '../../../shared/sync/chunk-key.ts';
 import type { StoredChunk } from './local-chunks.ts';
+import { DOCUMENT, MAGIC, TYPE_AT, uleb } from './chunk-format.ts';
 
-const MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
-const TYPE_AT = 8;
-const DOCUMENT = 0;
 const HASH_BYTES = 32;
-const MAX_LEB_BYTES = 7;
-
-/** Reads a ULEB128 at `at`: [value, offset after it], or null when it runs past the end or is too long. */
-function uleb(bytes: Uint8Array, at: number): [number, number] | null {
-  let value = 0;
-  for (let i = 0; i < MAX_LEB_BYTES; i++) {
-    const b = bytes[at + i];
-    if (b === undefined) return null;
-    value += (b & 0x7f) * 2 ** (7 * i);
-    if ((b & 0x80) === 0) return [value, at + i + 1];
-  }
-  return null;
-}
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
