@@ -46,7 +46,13 @@ async function setup() {
   };
   /** every live entry the relay serves for the account */
   const entries = async (): Promise<ReceivedChunk[]> => (await (await raw()).pull(0)).chunks;
-  return { relay, dataDir: tmp.dir, account: account.id, token, key, device, first, raw, entries };
+  /** `writer` stores a note document as one sealed snapshot chunk (a new one when `id` is not given); returns its id */
+  const putNote = async (writer: Awaited<ReturnType<typeof raw>>, text: string, id = parseAutomergeUrl(generateAutomergeUrl()).documentId as string): Promise<string> => {
+    const chunk = newChunkId();
+    expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text }))), { kind: 'snapshot' })).t).toBe('ack');
+    return id;
+  };
+  return { relay, dataDir: tmp.dir, account: account.id, token, key, device, first, raw, entries, putNote };
 }
 
 const online = (d: Device) => whenEngine(d.engine!, (s) => s.status === 'online');
@@ -198,15 +204,10 @@ describe('sync engine', () => {
   });
 
   it('in a catch-up, a chunk for a document open here (awaited, as pairing awaits the workspace) ends its batch: stored and applied before the rest of the frame is opened', async () => {
-    const { raw, key, device } = await setup();
+    const { raw, putNote, device } = await setup();
     const writer = await raw();
     const ids: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-      const chunk = newChunkId();
-      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text: `doc ${i}` }))), { kind: 'snapshot' })).t).toBe('ack');
-      ids.push(id);
-    }
+    for (let i = 0; i < 40; i++) ids.push(await putNote(writer, `doc ${i}`));
     const fresh = device();
     const batches = recordBatches(fresh.local);
     // A first full load in the process is slow (the Automerge module warming up): it would end a batch on time alone.
@@ -222,15 +223,10 @@ describe('sync engine', () => {
   });
 
   it('in a catch-up, chunks of documents awaited here one after the other (the presets a list shows) share one batch, which ends after the last of them', async () => {
-    const { raw, key, device } = await setup();
+    const { raw, putNote, device } = await setup();
     const writer = await raw();
     const ids: string[] = [];
-    for (let i = 0; i < 12; i++) {
-      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-      const chunk = newChunkId();
-      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text: `doc ${i}` }))), { kind: 'snapshot' })).t).toBe('ack');
-      ids.push(id);
-    }
+    for (let i = 0; i < 12; i++) ids.push(await putNote(writer, `doc ${i}`));
     const fresh = device();
     const batches = recordBatches(fresh.local);
     A.free(A.load(A.save(A.from<Note>({ text: 'warm-up' }))));
@@ -269,23 +265,15 @@ describe('sync engine', () => {
   });
 
   it('the workspace reaches a new device before any other document, wherever its chunks are in the log; lastSeq never passes what is stored, and ends at the log\'s head', async () => {
-    const { account, raw, key, device } = await setup();
+    const { account, raw, key, putNote, device } = await setup();
     const writer = await raw();
-    const put = async (id: string, text: string) => {
-      const chunk = newChunkId();
-      expect((await writer.putAndWait(id, chunk, sealChunk(key, id, chunk, 'snapshot', A.save(A.from<Note>({ text }))), { kind: 'snapshot' })).t).toBe('ack');
-    };
     // The account claimed with its workspace, which was last written after 40 other documents.
     const workspace = parseAutomergeUrl(generateAutomergeUrl()).documentId;
     writer.send({ t: 'set-key', keyId: key.keyId, workspace: stringifyAutomergeUrl({ documentId: workspace }) });
     await writer.next('key-set');
     const ids: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-      await put(id, `doc ${i}`);
-      ids.push(id);
-    }
-    await put(workspace, 'the workspace');
+    for (let i = 0; i < 40; i++) ids.push(await putNote(writer, `doc ${i}`));
+    await putNote(writer, 'the workspace', workspace);
     const fresh = device();
     const batches = recordBatches(fresh.local);
     const savedSeqs: { lastSeq: number; storedBefore: number }[] = [];
