@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_END, BUNDLE_MAGIC, BundleFormatError, BundleReader, encodeCount, encodeRecordHeader, type BundleRecord } from './bundle-format.ts';
+import { concatBytes } from '@noble/hashes/utils.js';
 
 const ID_A = '2xR4N1M3qTzXg1s5U7Yc9BvWa';
 const ID_B = '3kP8sD2fG5hJ7kL9mN1pQ4rS6';
@@ -11,13 +12,7 @@ function bundle(records: { id: string; data: Uint8Array }[], end = true): Uint8A
     if (i === 0) parts.push(encodeCount(records.length)); // as the relay does: after the first document
   });
   if (end) parts.push(BUNDLE_END);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 function readAll(bytes: Uint8Array, chunkSize: number, totals: (number | null)[] = []): BundleRecord[] {

@@ -33,6 +33,7 @@ import { chunkFor, compactionDue, knownRelayHeads, planUploads, sameHeads } from
 import { receivedHeads } from './chunk-heads.ts';
 import { importIntoOpenDoc, type Imported } from '../../repo/import-into-open-doc.ts';
 import { chunkStructure } from './chunk-structure.ts';
+import { concatBytes } from '@noble/hashes/utils.js';
 
 /** Documents marked for upload (the storage wrapper marks a document each time it saves it). */
 export interface DirtyDocs {
@@ -135,18 +136,6 @@ function isValidAutomerge(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-/** The bytes of several chunks one after the other (Automerge loads concatenated chunks). */
-function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
@@ -426,7 +415,7 @@ export function startSyncEngine(deps: SyncEngineDeps): SyncEngine {
         let imported: Imported | null;
         let taken = group;
         try {
-          imported = importIntoOpenDoc(repo, c.documentId as DocumentId, joinBytes(group.map((o) => o.data)));
+          imported = importIntoOpenDoc(repo, c.documentId as DocumentId, group.length === 1 ? c.data : concatBytes(...group.map((o) => o.data)));
         } catch (err) {
           // Refused by the import, which was their full load: the waiting handle is left as it
           // was. Each chunk is then checked on its own; the ones that load go in.
