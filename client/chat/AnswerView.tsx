@@ -16,6 +16,7 @@ import { CopyButton } from './CopyButton.tsx';
 import { AnswerExtras } from '../tools/AnswerExtras.tsx';
 import { usePresets } from '../models/presets-context.tsx';
 import { capabilityOn } from '../../shared/presets/capabilities.ts';
+import { presetIdOf } from '../../shared/chat/model-ref.ts';
 
 /** A stored diagnosis as this build understands it (a newer device may have written a code we do not know). */
 /** The model Ollama says is not installed (a preset's base model, say), to offer pulling it right here. */
@@ -56,7 +57,8 @@ export function AnswerView(props: { chat: Chat; id: string; state: (id: string) 
   /** the preset that answered (undefined for a bare model, or while it loads) */
   const preset = () => {
     const ref = m()?.model;
-    return ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined;
+    const id = presetIdOf(ref);
+    return id === null ? undefined : presets.byId(id)?.doc();
   };
   /** the preset's "usage" capability: tokens and speed from Ollama's final line (absent = on) */
   const usageOn = () => capabilityOn(preset(), 'usage');

@@ -4,7 +4,7 @@ import { entryState } from '../../shared/schema/index.ts';
 import { usePresets } from '../models/presets-context.tsx';
 import { useWorkspaceDoc } from '../workspace/workspace-doc-context.tsx';
 import { namesPreset } from '../models/names-preset.ts';
-import { presetRef } from '../../shared/chat/model-ref.ts';
+import { presetRef, presetIdOf } from '../../shared/chat/model-ref.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { usePulls } from '../ollama/pulls-context.tsx';
 import { PullOffer } from '../ollama/PullOffer.tsx';
@@ -21,7 +21,7 @@ import { ExportMenu } from './ExportMenu.tsx';
 import { createOpenElsewhere } from './live-stream/presence.ts';
 import './chat.css';
 
-const presetIds = (refs: readonly (string | undefined)[]) => refs.flatMap((r) => (r?.startsWith('preset:') ? [r.slice('preset:'.length)] : []));
+const presetIds = (refs: readonly (string | undefined)[]) => refs.flatMap((r) => presetIdOf(r) ?? []);
 
 /** Refresh the installed models when the chat opens (at most once a minute), so the selector offers what Ollama has now. */
 function useFreshModels(): void {

@@ -40,6 +40,7 @@ import { makeEntryBook } from './services/entry-book.ts';
 import { makeFlushSoon } from './services/flush-soon.ts';
 import { answerModel } from './services/answer-model.ts';
 import { chatToolsOf, offInChat } from './services/chat-tools.ts';
+import { presetIdOf } from '../../shared/chat/model-ref.ts';
 
 /** Resolves once what was just rendered has been painted. */
 const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -176,7 +177,11 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
   // Per chat, in memory: which of the presets' tools and filters are switched on or off here.
   // A new chat (or another conversation, or other models) starts again from the presets' defaults.
   const [toolChoice, setToolChoice] = createSignal<Record<string, boolean>>({});
-  const chosenPresets = () => models().flatMap((ref) => (ref.startsWith('preset:') ? [presets.byId(ref.slice('preset:'.length))?.doc()] : [])).filter((p) => p !== undefined);
+  const presetOf = (ref: string | null) => {
+    const id = presetIdOf(ref);
+    return id === null ? undefined : presets.byId(id)?.doc();
+  };
+  const chosenPresets = () => models().map((ref) => presetOf(ref)).filter((p) => p !== undefined);
   // (a new chat getting its id when its first message is sent keeps the choices made before)
   createEffect(on(conversationId, (id, prev) => prev !== undefined && id !== prev && setToolChoice({}), { defer: true }));
   // other models: their own defaults (an empty list while a conversation opens is not a change)
@@ -190,11 +195,11 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
   );
   const chatTools = createMemo(() => chatToolsOf(chosenPresets(), toolChoice()));
   const disabledModels = createMemo(() =>
-    models().filter((ref) => ref.startsWith('preset:') && presets.byId(ref.slice('preset:'.length))?.doc()?.disabled === true),
+    models().filter((ref) => presetOf(ref)?.disabled === true),
   );
 
   // the preset offers file upload (its capability; absent = on)
-  const uploadOn = (ref: string) => capabilityOn(ref.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined, 'file_upload');
+  const uploadOn = (ref: string) => capabilityOn(presetOf(ref), 'file_upload');
   const canAttachFiles = createMemo(() => models().length > 0 && models().every(uploadOn));
   const canAttachImages = createMemo(() => canAttachFiles() && models().every((ref) => catalog.info(ref)?.vision === true));
 
@@ -207,7 +212,6 @@ export function createChat(conversationId: Accessor<string | undefined>): Chat {
 
   const entries = makeEntryBook({ workspace, now: Date.now });
   const ollama = () => createOllamaClient(device.settings.ollamaEndpoint);
-  const presetOf = (ref: string | null) => (ref?.startsWith('preset:') ? presets.byId(ref.slice('preset:'.length))?.doc() : undefined);
 
   const startAnswers = makeAnswerStarter({
     repo,

@@ -5,6 +5,11 @@ export function presetRef(id: string): ModelRef {
   return `preset:${id}`;
 }
 
+/** `preset:<id>` → the preset's id; null for other refs. */
+export function presetIdOf(ref: string | null | undefined): string | null {
+  return ref?.startsWith('preset:') ? ref.slice('preset:'.length) : null;
+}
+
 export function ollamaRef(name: string): ModelRef {
   return `ollama:${name}`;
 }
