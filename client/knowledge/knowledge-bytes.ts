@@ -1,5 +1,6 @@
 import * as A from '@automerge/automerge';
 import { initialKnowledge, type KnowledgeDoc } from '../../shared/schema/knowledge.ts';
+import { sha256Hex } from '../../shared/rag/hash.ts';
 
 /*
  * A new knowledge document, as the repo would create it and as it would be stored. Shared by
@@ -36,7 +37,6 @@ export function knowledgeDocBytes(f: KnowledgeFile, wholeDocument: boolean, now:
 }
 
 /** A storage name for the bytes: their SHA-256 in hex (as automerge-repo names its chunks), never `relay-…`. */
-export async function chunkName(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+export function chunkName(bytes: Uint8Array): Promise<string> {
+  return sha256Hex(bytes);
 }

@@ -1,7 +1,11 @@
-/** SHA-256 of a text, hex: the key of cached embeddings (with the model name). */
-export async function sha256Hex(text: string): Promise<string> {
-  const buf = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  let out = '';
-  for (const b of new Uint8Array(buf)) out += b.toString(16).padStart(2, '0');
-  return out;
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+/**
+ * SHA-256, hex: the key of cached embeddings (with the model name), and a stored document's
+ * chunk name. @noble/hashes, not WebCrypto: `crypto.subtle` is absent on a plain-http LAN page
+ * and in its workers, where documents must still attach and answer.
+ */
+export async function sha256Hex(input: string | Uint8Array): Promise<string> {
+  return bytesToHex(sha256(typeof input === 'string' ? utf8ToBytes(input) : input));
 }
