@@ -112,7 +112,7 @@ export function ToolsSettings() {
     if (draft()?.id === item.id) setDraft(null);
   };
 
-  const importFile = async (files: FileList | null) => {
+  const importFile = async (files: ArrayLike<File> | null) => {
     const f = files?.[0];
     if (!f) return;
     const code = await f.text();
@@ -162,7 +162,17 @@ export function ToolsSettings() {
         </button>
         <label class="button-like secondary">
           {t('tools.importFile')}
-          <input class="visually-hidden" type="file" accept=".js,.mjs,text/javascript" onChange={(e) => void importFile(e.currentTarget.files)} />
+          <input
+            class="visually-hidden"
+            type="file"
+            accept=".js,.mjs,text/javascript"
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])];
+              // emptied, so that choosing the same file again is a change too
+              e.currentTarget.value = '';
+              void importFile(files);
+            }}
+          />
         </label>
       </div>
       <Show when={draft()}>

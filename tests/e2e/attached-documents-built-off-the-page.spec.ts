@@ -39,6 +39,8 @@ test('a document attached to a saved preset is built in a worker, stored with it
   const item = page.locator('.document-item', { hasText: 'pump.md' });
   await expect(item).toContainText(`${MANUAL.length} characters`);
   await expect(page.getByRole('alert')).toHaveCount(0);
+  // the file input is emptied once read: choosing the same file again (after removing it) attaches it again
+  await expect(page.getByLabel('Attach documents').first()).toHaveValue('');
   // listed only once stored: the text is in IndexedDB already, exactly as extracted
   expect(await storedKnowledge(page)).toEqual({ 'pump.md': MANUAL });
   // and a later edit of the document is saved as before

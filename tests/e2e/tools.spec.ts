@@ -188,3 +188,15 @@ test('a tool on a base model without the tools capability is flagged', async ({ 
   await page.getByRole('group', { name: 'Tools' }).getByLabel('Clock (current date and time)').check();
   await expect(page.getByRole('note').filter({ hasText: 'llava:7b cannot use tools' })).toBeVisible();
 });
+
+test('importing a .js file opens it as a new draft of the right type, and the file input is emptied so the same file can be imported again', async ({ page, fake, relayFx }) => {
+  await openChat(page, relayFx, fake);
+  await openToolsSettings(page);
+  const code = 'function inlet(body) {\n  return body;\n}\n';
+  const input = page.getByLabel('Import a .js file');
+  await input.setInputFiles({ name: 'pass-through.js', mimeType: 'text/javascript', buffer: Buffer.from(code) });
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('pass-through');
+  await expect(page.getByLabel('Type')).toHaveValue('filter');
+  await expect(page.getByLabel('Code')).toHaveValue(code);
+  await expect(input).toHaveValue('');
+});

@@ -73,7 +73,7 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
   const [errors, setErrors] = createSignal<string[]>([]);
   const [notes, setNotes] = createSignal<string[]>([]);
   const [busy, setBusy] = createSignal<string | null>(null);
-  const attach = async (files: FileList | null | undefined) => {
+  const attach = async (files: ArrayLike<File> | null | undefined) => {
     setErrors([]);
     setNotes([]);
     const problems: string[] = [];
@@ -152,7 +152,12 @@ export function DocumentsEditor(props: { editing: PresetEditing }) {
           type="file"
           multiple
           accept=".txt,.md,.markdown,.html,.htm,.pdf,.csv,.json,text/*,application/pdf"
-          onChange={(e) => void attach(e.currentTarget.files)}
+          onChange={(e) => {
+            const files = [...(e.currentTarget.files ?? [])];
+            // emptied, so that choosing the same file again (after removing it) is a change too
+            e.currentTarget.value = '';
+            void attach(files);
+          }}
         />
       </label>
       <p class="help">{t('knowledge.dropHere')}</p>
